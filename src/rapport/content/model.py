@@ -1,0 +1,246 @@
+"""The deck model: immutable values for decks, notes, cards and their provenance.
+
+Card identity is ``deck id + note id + ordinal`` (:class:`CardKey`); review history, the
+Anki note GUID and everything else that must survive a reworded card hangs on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from rapport.content.cloze import cloze_numbers, render_cloze
+
+
+class Kind(StrEnum):
+    """The kinds of note a deck may hold."""
+
+    BASIC = "basic"
+    REVERSED = "reversed"
+    CLOZE = "cloze"
+    CHOICE = "choice"
+    TYPED = "typed"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a note comes from: a paragraph of the essay and a verbatim anchor in it."""
+
+    paragraph: int
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of a choice note, with its one-line rationale."""
+
+    text: str
+    why: str
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BasicNote:
+    """A question and its answer."""
+
+    id: str
+    concept: str
+    tags: tuple[str, ...]
+    source: Source
+    extension: bool
+    html: bool
+    extra: str
+    front: str
+    back: str
+    kind: Kind = Kind.BASIC
+
+    @property
+    def ordinals(self) -> tuple[int, ...]:
+        return (0,)
+
+
+@dataclass(frozen=True, slots=True)
+class ReversedNote:
+    """A term and its definition, drilled both ways."""
+
+    id: str
+    concept: str
+    tags: tuple[str, ...]
+    source: Source
+    extension: bool
+    html: bool
+    extra: str
+    front: str
+    back: str
+    kind: Kind = Kind.REVERSED
+
+    @property
+    def ordinals(self) -> tuple[int, ...]:
+        return (0, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ClozeNote:
+    """A passage with numbered deletions; one card per number (ordinal = number - 1)."""
+
+    id: str
+    concept: str
+    tags: tuple[str, ...]
+    source: Source
+    extension: bool
+    html: bool
+    extra: str
+    text: str
+    kind: Kind = Kind.CLOZE
+
+    @property
+    def ordinals(self) -> tuple[int, ...]:
+        return tuple(n - 1 for n in cloze_numbers(self.text))
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceNote:
+    """A question with one correct option and three or more distractors."""
+
+    id: str
+    concept: str
+    tags: tuple[str, ...]
+    source: Source
+    extension: bool
+    html: bool
+    extra: str
+    question: str
+    options: tuple[Option, ...]  # the correct option first, then the distractors
+    scenario: bool
+    kind: Kind = Kind.CHOICE
+
+    @property
+    def ordinals(self) -> tuple[int, ...]:
+        return (0,)
+
+    @property
+    def answer(self) -> Option:
+        return next(o for o in self.options if o.correct)
+
+
+@dataclass(frozen=True, slots=True)
+class TypedNote:
+    """A prompt whose short answer the trainee types."""
+
+    id: str
+    concept: str
+    tags: tuple[str, ...]
+    source: Source
+    extension: bool
+    html: bool
+    extra: str
+    prompt: str
+    answer: str
+    accept: tuple[str, ...]
+    kind: Kind = Kind.TYPED
+
+    @property
+    def ordinals(self) -> tuple[int, ...]:
+        return (0,)
+
+
+Note = BasicNote | ReversedNote | ClozeNote | ChoiceNote | TypedNote
+
+
+@dataclass(frozen=True, slots=True)
+class CardKey:
+    """The identity of a card: it never changes when the card is reworded."""
+
+    deck_id: str
+    note_id: str
+    ordinal: int
+
+    def __str__(self) -> str:
+        return f"{self.deck_id}/{self.note_id}/{self.ordinal}"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One reviewable card of a note."""
+
+    deck_id: str
+    note: Note
+    ordinal: int
+
+    @property
+    def key(self) -> CardKey:
+        return CardKey(self.deck_id, self.note.id, self.ordinal)
+
+    @property
+    def kind(self) -> Kind:
+        return self.note.kind
+
+    def question_text(self) -> str:
+        """The question side as plain text (for lists, search and previews)."""
+        note = self.note
+        if isinstance(note, BasicNote):
+            return note.front
+        if isinstance(note, ReversedNote):
+            return note.front if self.ordinal == 0 else note.back
+        if isinstance(note, ClozeNote):
+            return render_cloze(note.text, self.ordinal + 1, revealed=False)
+        if isinstance(note, ChoiceNote):
+            return note.question
+        return note.prompt
+
+    def answer_text(self) -> str:
+        """The answer side as plain text."""
+        note = self.note
+        if isinstance(note, BasicNote):
+            return note.back
+        if isinstance(note, ReversedNote):
+            return note.back if self.ordinal == 0 else note.front
+        if isinstance(note, ClozeNote):
+            return render_cloze(note.text, self.ordinal + 1, revealed=True)
+        if isinstance(note, ChoiceNote):
+            return note.answer.text
+        return note.answer
+
+
+@dataclass(frozen=True, slots=True)
+class Essay:
+    """A source text split into paragraphs (blank-line separated blocks, from 1)."""
+
+    path: Path
+    paragraphs: tuple[str, ...]
+
+    @classmethod
+    def from_text(cls, path: Path, text: str) -> Essay:
+        blocks = text.replace("\r\n", "\n").strip("\n").split("\n\n")
+        return cls(path, tuple(block.strip("\n") for block in blocks))
+
+    def paragraph(self, number: int) -> str:
+        """Paragraph ``number`` (1-based) as received."""
+        return self.paragraphs[number - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    """A validated deck: its notes and the essay they draw on."""
+
+    id: str
+    name: str
+    description: str
+    path: Path
+    essay: Essay
+    summaries: Mapping[int, str]
+    notes: tuple[Note, ...]
+
+    def cards(self) -> tuple[Card, ...]:
+        """Every card of every note, in deck order."""
+        return tuple(Card(self.id, note, o) for note in self.notes for o in note.ordinals)
+
+    def note(self, note_id: str) -> Note | None:
+        """The note with this id, if the deck has it."""
+        return next((n for n in self.notes if n.id == note_id), None)
+
+    def summary(self, paragraph: int) -> str:
+        """Our plain-English summary of an essay paragraph ('' if the deck has none)."""
+        return self.summaries.get(paragraph, "")

@@ -1,0 +1,35 @@
+"""Where Rapport finds its shipped files and keeps the user's data.
+
+In a source checkout the decks and resources sit at the top of the repository; in an
+installed wheel they are carried inside the package as ``rapport/_data``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> Path:
+    bundled = _PACKAGE / "_data" / name
+    if bundled.is_dir():
+        return bundled
+    return _PACKAGE.parent.parent / name
+
+
+def decks_dir() -> Path:
+    """The folder of the decks Rapport ships."""
+    return _shipped("decks")
+
+
+def resources_dir() -> Path:
+    """The folder of the essay, the card stylesheet and other shipped resources."""
+    return _shipped("resources")
+
+
+def default_data_dir() -> Path:
+    """The platform's user data folder for Rapport (not created here)."""
+    return Path(platformdirs.user_data_dir("rapport", appauthor=False))

@@ -1,0 +1,1 @@
+"""Every Qt view of Rapport; the only package that imports PySide6."""
