@@ -40,7 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check", parents=[common], help="validate deck files and report every problem"
     )
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="deck files or folders (default: the shipped decks)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="deck files or folders (default: the shipped decks)",
+    )
     check.set_defaults(func=cmd_check)
     return parser
 

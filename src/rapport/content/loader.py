@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypedDict
 
 from rapport.content.cloze import cloze_problems
 from rapport.content.model import (
@@ -54,6 +54,18 @@ TEXT_FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.TYPED: ("prompt", "answer"),
 }
 MIN_DISTRACTORS = 3
+
+
+class _Common(TypedDict):
+    """The fields every kind of note has."""
+
+    id: str
+    concept: str
+    tags: tuple[str, ...]
+    source: Source
+    extension: bool
+    html: bool
+    extra: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +191,14 @@ def load_deck(path: Path, *, essays: dict[Path, Essay] | None = None) -> Deck:
         raw = path.read_bytes().decode("utf-8")
         data = tomllib.loads(raw)
     except OSError as exc:
-        raise DeckError(path, [Problem(str(path), "-", "-", f"cannot read: {exc.strerror or exc}")]) from exc
+        raise DeckError(
+            path, [Problem(str(path), "-", "-", f"cannot read: {exc.strerror or exc}")]
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise DeckError(path, [Problem(str(path), "-", "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
+        raise DeckError(
+            path,
+            [Problem(str(path), "-", "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})")],
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise DeckError(path, [Problem(str(path), "-", "-", f"TOML syntax error: {exc}")]) from exc
 
@@ -284,7 +301,9 @@ def _note(
     tags = check.strings(table, "tags", label)
     for tag in tags:
         if not TAG.match(tag):
-            check.add(label, "tags", f"tag '{tag}' may hold only letters, digits, '-', '_' and '::'")
+            check.add(
+                label, "tags", f"tag '{tag}' may hold only letters, digits, '-', '_' and '::'"
+            )
     source = _source(table, label, essay, summaries, check)
     extension = check.flag(table, "extension", label)
     html = check.flag(table, "html", label)
@@ -296,7 +315,7 @@ def _note(
     check.unknown_keys(table, COMMON_KEYS | KIND_KEYS[kind], label)
     before = len(check.problems)
     texts = {k: check.text(table, k, label, required=True) for k in TEXT_FIELDS[kind]}
-    common = dict(
+    common = _Common(
         id=note_id,
         concept=concept,
         tags=tags,
@@ -352,13 +371,21 @@ def _source(
         return None
     if essay is not None:
         if paragraph > len(essay.paragraphs):
-            check.add(label, "source.paragraph", f"the essay has only {len(essay.paragraphs)} paragraphs")
+            check.add(
+                label, "source.paragraph", f"the essay has only {len(essay.paragraphs)} paragraphs"
+            )
             return None
         if anchor and anchor not in essay.paragraph(paragraph):
-            check.add(label, "source.anchor", f"{anchor!r} is not in paragraph {paragraph} of the essay")
+            check.add(
+                label, "source.anchor", f"{anchor!r} is not in paragraph {paragraph} of the essay"
+            )
             return None
     if paragraph not in summaries:
-        check.add(label, "source.paragraph", f"the deck has no summary of paragraph {paragraph} ([paragraphs] table)")
+        check.add(
+            label,
+            "source.paragraph",
+            f"the deck has no summary of paragraph {paragraph} ([paragraphs] table)",
+        )
     if not anchor:
         return None
     return Source(paragraph, anchor)
@@ -380,7 +407,11 @@ def _options(table: Mapping[str, Any], label: str, check: _Checker) -> tuple[Opt
         check.add(label, "distractors", 'must be a list of { text = "...", why = "..." } tables')
     else:
         if len(distractors) < MIN_DISTRACTORS:
-            check.add(label, "distractors", f"has {len(distractors)}; a choice needs at least {MIN_DISTRACTORS}")
+            check.add(
+                label,
+                "distractors",
+                f"has {len(distractors)}; a choice needs at least {MIN_DISTRACTORS}",
+            )
         for i, d in enumerate(distractors, start=1):
             options.append(_option(d, f"distractors[{i}]", label, check, correct=False))
     texts = [o.text.strip().casefold() for o in options if o.text]
@@ -389,7 +420,9 @@ def _options(table: Mapping[str, Any], label: str, check: _Checker) -> tuple[Opt
     return tuple(options)
 
 
-def _option(raw: Mapping[str, Any], where: str, label: str, check: _Checker, *, correct: bool) -> Option:
+def _option(
+    raw: Mapping[str, Any], where: str, label: str, check: _Checker, *, correct: bool
+) -> Option:
     for key in sorted(set(raw) - {"text", "why"}):
         check.add(label, f"{where}.{key}", "unknown key (expected text and why)")
     text = check.text(raw, "text", label, required=False)
@@ -425,7 +458,9 @@ def load_decks(paths: Iterable[Path]) -> DeckSet:
             errors.append(exc)
             continue
         if deck.id in ids:
-            problem = Problem(str(path), "deck", "id", f"deck id '{deck.id}' is used by {ids[deck.id]} too")
+            problem = Problem(
+                str(path), "deck", "id", f"deck id '{deck.id}' is used by {ids[deck.id]} too"
+            )
             errors.append(DeckError(path, [problem]))
             continue
         ids[deck.id] = path
