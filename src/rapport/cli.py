@@ -48,6 +48,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="deck files or folders (default: the shipped decks)",
     )
     check.set_defaults(func=cmd_check)
+
+    export = sub.add_parser(
+        "export", parents=[common], help="write decks to an Anki package (.apkg)"
+    )
+    export.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="deck files or folders (default: the shipped decks)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE.apkg",
+        help="the package to write (replaced if it exists)",
+    )
+    export.set_defaults(func=cmd_export)
     return parser
 
 
@@ -72,6 +92,39 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("no deck files found in: " + ", ".join(map(str, paths)), file=sys.stderr)
         return 1
     return 1 if result.errors else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export decks to an Anki package; 1 (and no file) if a deck has problems or writing fails."""
+    from rapport.content import discover, load_decks
+    from rapport.export import ExportError, export_decks
+
+    paths = args.paths or [decks_dir()]
+    files = discover(paths)
+    if not files:
+        print("no deck files found in: " + ", ".join(map(str, paths)), file=sys.stderr)
+        return 1
+    result = load_decks(files)
+    if result.errors:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        count = len(result.errors)
+        print(
+            f"not exported: {count} deck file{'s' * (count != 1)} with problems "
+            "(fix them, then export again)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        written = export_decks(result.decks, args.output)
+    except ExportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(
+        f"exported {written.decks} deck{'s' * (written.decks != 1)} "
+        f"({written.notes} notes, {written.cards} cards) to {written.path}"
+    )
+    return 0
 
 
 def cmd_app(args: argparse.Namespace) -> int:

@@ -1,0 +1,58 @@
+"""The identities Anki keys on: deck ids, note GUIDs, deck names and tags.
+
+None of them depends on a card's wording, so a reworded note exported again updates the
+trainee's note in Anki, with its review history, instead of adding a duplicate.
+
+Deck id
+    ``2**30 + (first 8 bytes of SHA-256("rapport-deck:" + deck slug) mod 2**30)``: a fixed
+    integer in genanki's recommended range ``[2**30, 2**31)``, the same on every machine
+    and in every release, as long as the deck's slug (its ``id``) stays the same.
+Note GUID
+    ``genanki.guid_for("rapport", deck slug, note slug)``: only the two stable ids.
+Deck name
+    ``Rapport::<deck name>``, so every Rapport deck nests under one parent in Anki.
+Tags
+    ``rapport::concept::<concept>`` for the note's concept, ``rapport::tag::<tag>`` for
+    each of its own tags (their ``::`` nest further), plus ``rapport::scenario`` for
+    session-moment choices and ``rapport::extension`` for facts from beyond the essay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import genanki
+
+from rapport.content.model import ChoiceNote, Note
+
+DECK_ID_MIN = 1 << 30
+DECK_ID_SPAN = 1 << 30
+DECK_PARENT = "Rapport"
+TAG_ROOT = "rapport"
+
+
+def anki_deck_id(deck_slug: str) -> int:
+    """The fixed Anki deck id of the deck whose ``id`` is ``deck_slug``."""
+    digest = hashlib.sha256(f"rapport-deck:{deck_slug}".encode()).digest()
+    return DECK_ID_MIN + int.from_bytes(digest[:8], "big") % DECK_ID_SPAN
+
+
+def note_guid(deck_slug: str, note_slug: str) -> str:
+    """The Anki GUID of a note: derived from the deck and note ids, never from its text."""
+    return str(genanki.guid_for("rapport", deck_slug, note_slug))
+
+
+def anki_deck_name(deck_name: str) -> str:
+    """The deck's name in Anki, nested under ``Rapport::``."""
+    return f"{DECK_PARENT}::{deck_name.strip()}"
+
+
+def note_tags(note: Note) -> list[str]:
+    """The note's Anki tags (see the module docstring for the scheme)."""
+    tags = [f"{TAG_ROOT}::concept::{note.concept}"]
+    tags.extend(f"{TAG_ROOT}::tag::{tag}" for tag in note.tags)
+    if isinstance(note, ChoiceNote) and note.scenario:
+        tags.append(f"{TAG_ROOT}::scenario")
+    if note.extension:
+        tags.append(f"{TAG_ROOT}::extension")
+    return tags

@@ -1,0 +1,177 @@
+"""Rapport's Anki note types: one per card kind, with fixed ids and fixed field names.
+
+Anki recognises a note type by its id and matches incoming notes to its fields by
+position, so once released neither may change: a renamed, reordered or removed field
+would make Anki treat the next import as a different note type and stop updating the
+trainee's notes in place. Templates and the stylesheet may change freely (Anki replaces
+them when the incoming note type is newer).
+
+Every note type ends with the same three fields, shown on the answer side:
+
+``Source``
+    where the note comes from, e.g. "The essay, paragraph 4";
+``Concept``
+    the concept the note teaches (also a tag);
+``Extra``
+    the deck's remark, if any.
+
+The templates contain no JavaScript. All styling comes from ``resources/anki.css``, one
+stylesheet shared by every note type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import genanki
+
+from rapport.content.model import Kind
+from rapport.errors import RapportError
+from rapport.paths import resources_dir
+
+# Fixed for ever (drawn once at random from genanki's recommended range [2**30, 2**31)).
+BASIC_MODEL_ID = 1580929433
+REVERSED_MODEL_ID = 1682238691
+CLOZE_MODEL_ID = 1526314407
+CHOICE_MODEL_ID = 1123759629
+TYPED_MODEL_ID = 1251914550
+
+COMMON_FIELDS: tuple[str, ...] = ("Source", "Concept", "Extra")
+FIELDS: dict[Kind, tuple[str, ...]] = {
+    Kind.BASIC: ("Front", "Back", *COMMON_FIELDS),
+    Kind.REVERSED: ("Front", "Back", *COMMON_FIELDS),
+    Kind.CLOZE: ("Text", *COMMON_FIELDS),
+    Kind.CHOICE: ("Question", "Options", "Answer", "Rationales", *COMMON_FIELDS),
+    Kind.TYPED: ("Prompt", "Answer", "Accept", *COMMON_FIELDS),
+}
+MODEL_IDS: dict[Kind, int] = {
+    Kind.BASIC: BASIC_MODEL_ID,
+    Kind.REVERSED: REVERSED_MODEL_ID,
+    Kind.CLOZE: CLOZE_MODEL_ID,
+    Kind.CHOICE: CHOICE_MODEL_ID,
+    Kind.TYPED: TYPED_MODEL_ID,
+}
+MODEL_NAMES: dict[Kind, str] = {
+    Kind.BASIC: "Rapport Basic",
+    Kind.REVERSED: "Rapport Reversed",
+    Kind.CLOZE: "Rapport Cloze",
+    Kind.CHOICE: "Rapport Choice",
+    Kind.TYPED: "Rapport Typed",
+}
+
+STYLESHEET_NAME = "anki.css"
+
+# The answer-side footer every note type shares.
+_FOOTER = (
+    '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}\n'
+    '<div class="provenance"><span class="source">{{Source}}</span>'
+    '{{#Concept}}<span class="concept">{{Concept}}</span>{{/Concept}}</div>'
+)
+
+
+def _card(kind: str, body: str) -> str:
+    return f'<div class="rapport {kind}">\n{body}\n</div>'
+
+
+def _back(kind: str, body: str) -> str:
+    return '{{FrontSide}}\n<hr id="answer">\n' + _card(kind, f"{body}\n{_FOOTER}")
+
+
+_TEMPLATES: dict[Kind, list[dict[str, str]]] = {
+    Kind.BASIC: [
+        {
+            "name": "Card 1",
+            "qfmt": _card("basic", '<div class="prompt">{{Front}}</div>'),
+            "afmt": _back("basic", '<div class="answer">{{Back}}</div>'),
+        }
+    ],
+    Kind.REVERSED: [
+        {
+            "name": "Term to definition",
+            "qfmt": _card("reversed", '<div class="prompt term">{{Front}}</div>'),
+            "afmt": _back("reversed", '<div class="answer">{{Back}}</div>'),
+        },
+        {
+            "name": "Definition to term",
+            "qfmt": _card("reversed", '<div class="prompt">{{Back}}</div>'),
+            "afmt": _back("reversed", '<div class="answer term">{{Front}}</div>'),
+        },
+    ],
+    Kind.CLOZE: [
+        {
+            "name": "Cloze",
+            "qfmt": _card("cloze", '<div class="prompt">{{cloze:Text}}</div>'),
+            # Not {{FrontSide}}: the answer shows the passage with the deletion revealed.
+            "afmt": _card("cloze", f'<div class="prompt">{{{{cloze:Text}}}}</div>\n{_FOOTER}'),
+        }
+    ],
+    Kind.CHOICE: [
+        {
+            "name": "Choice",
+            "qfmt": _card(
+                "choice",
+                '<div class="prompt">{{Question}}</div>\n<div class="options">{{Options}}</div>',
+            ),
+            "afmt": _back(
+                "choice",
+                '<div class="answer">{{Answer}}</div>\n'
+                '<div class="rationales">{{Rationales}}</div>',
+            ),
+        }
+    ],
+    Kind.TYPED: [
+        {
+            "name": "Typed",
+            "qfmt": _card("typed", '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}'),
+            "afmt": _card(
+                "typed",
+                '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n{{type:Answer}}\n'
+                '{{#Accept}}<div class="accept">Also accepted: {{Accept}}</div>{{/Accept}}\n'
+                + _FOOTER,
+            ),
+        }
+    ],
+}
+
+
+class StylesheetError(RapportError):
+    """The shipped card stylesheet is missing or unreadable."""
+
+
+def load_stylesheet(folder: Path | None = None) -> str:
+    """The card stylesheet ``anki.css`` from ``folder`` (default: the shipped resources)."""
+    path = (folder or resources_dir()) / STYLESHEET_NAME
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StylesheetError(
+            f"Cannot read the card stylesheet {path}: {getattr(exc, 'strerror', None) or exc}. "
+            "Reinstall Rapport to restore it."
+        ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class NoteTypes:
+    """The five genanki models of one export, sharing one stylesheet."""
+
+    by_kind: dict[Kind, genanki.Model]
+
+    def __getitem__(self, kind: Kind) -> genanki.Model:
+        return self.by_kind[kind]
+
+
+def note_types(css: str) -> NoteTypes:
+    """Fresh genanki models for every kind, styled by ``css``."""
+    models: dict[Kind, genanki.Model] = {}
+    for kind in Kind:
+        models[kind] = genanki.Model(
+            MODEL_IDS[kind],
+            MODEL_NAMES[kind],
+            fields=[{"name": name} for name in FIELDS[kind]],
+            # Copies: genanki writes bookkeeping keys into the template dicts it is given.
+            templates=[dict(t) for t in _TEMPLATES[kind]],
+            css=css,
+            model_type=genanki.Model.CLOZE if kind is Kind.CLOZE else genanki.Model.FRONT_BACK,
+        )
+    return NoteTypes(models)
