@@ -1,0 +1,587 @@
+"""The practice test view: pick decks, concepts and a length; answer; see the score.
+
+Exam-style: no feedback until the end, and nothing here touches the review schedule (the
+questions and scoring come from :mod:`rapport.study.practice`). The result lists every
+missed question with its rationale and offers to study those cards now, which the main
+window turns into an ordinary review session.
+
+Keyboard first: Space ticks decks and concepts, Enter starts; 1-9 pick an option, Enter
+submits and moves on (an empty answer skips); Esc ends the test early and scores what was
+answered. On the result, S studies the missed cards and N sets up a new test.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rapport.content.model import CardKey, Deck, Kind
+from rapport.study.practice import (
+    Question,
+    Result,
+    Score,
+    build_test,
+    concepts_of,
+    grade,
+    practice_cards,
+    score,
+)
+from rapport.ui import theme
+from rapport.ui.render import cloze_question_html, field, question_body
+
+DEFAULT_COUNT = 10
+KIND_LABELS = {Kind.CHOICE: "Multiple choice", Kind.TYPED: "Type the answer",
+               Kind.CLOZE: "Fill the gap"}  # fmt: skip
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "title")
+    return label
+
+
+def _muted(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "muted")
+    label.setWordWrap(True)
+    return label
+
+
+class _Page(QWidget):
+    """A page that hands the keys its children leave alone to ``on_key``."""
+
+    def __init__(self, on_key: Callable[[QKeyEvent], bool]) -> None:
+        super().__init__()
+        self._on_key = on_key
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._on_key(event):
+            super().keyPressEvent(event)
+
+
+def _is_enter(event: QKeyEvent) -> bool:
+    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def _checked(widget: QListWidget) -> list[str]:
+    return [
+        widget.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(widget.count())
+        if widget.item(i).checkState() == Qt.CheckState.Checked
+    ]
+
+
+class PracticeView(QWidget):
+    """Set up, take and score a practice test."""
+
+    study_missed = Signal(list)  # list[CardKey]: the cards missed in the last test
+    closed = Signal()
+
+    def __init__(
+        self,
+        decks: Sequence[Deck],
+        rng: Callable[[], random.Random] = random.Random,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("practice")
+        self._decks = tuple(decks)
+        self._rng = rng
+        self.questions: tuple[Question, ...] = ()
+        self.results: list[Result] = []
+        self.picked: int | None = None
+        self.last_score: Score | None = None
+
+        self.stack = QStackedWidget()
+        self.setup_page = _Page(self._setup_key)
+        self.question_page = _Page(self._question_key)
+        self.result_page = _Page(self._result_key)
+        self._build_setup()
+        self._build_question()
+        self._build_result()
+        for page in (self.setup_page, self.question_page, self.result_page):
+            self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.set_decks(self._decks)
+
+    # -- set-up ---------------------------------------------------------------------
+
+    def _build_setup(self) -> None:
+        self.deck_list = QListWidget()
+        self.concept_list = QListWidget()
+        for widget in (self.deck_list, self.concept_list):
+            widget.itemChanged.connect(self._setup_changed)
+        self.count_box = QSpinBox()
+        self.count_box.setRange(1, 1)
+        self.count_box.setMinimumWidth(90)
+        self.available_label = _muted("")
+        self.start_button = QPushButton("Start test  (Enter)")
+        self.start_button.setProperty("role", "primary")
+        self.start_button.clicked.connect(self.start)
+        all_button = QPushButton("All")
+        none_button = QPushButton("None")
+        all_button.clicked.connect(lambda: self._check_all(self.concept_list, True))
+        none_button.clicked.connect(lambda: self._check_all(self.concept_list, False))
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(8)
+        grid.addWidget(QLabel("<b>Decks</b>"), 0, 0)
+        concepts_head = QHBoxLayout()
+        concepts_head.addWidget(QLabel("<b>Concepts</b>"))
+        concepts_head.addStretch(1)
+        concepts_head.addWidget(all_button)
+        concepts_head.addWidget(none_button)
+        grid.addLayout(concepts_head, 0, 1)
+        grid.addWidget(self.deck_list, 1, 0)
+        grid.addWidget(self.concept_list, 1, 1)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
+
+        count_row = QHBoxLayout()
+        count_row.addWidget(QLabel("<b>Questions</b>"))
+        count_row.addWidget(self.count_box)
+        count_row.addWidget(self.available_label, 1)
+        count_row.addWidget(self.start_button)
+
+        layout = QVBoxLayout(self.setup_page)
+        layout.setContentsMargins(40, 28, 40, 28)
+        layout.setSpacing(14)
+        layout.addWidget(_title("Practice test"))
+        layout.addWidget(
+            _muted(
+                "An exam-style test of multiple-choice, typed and fill-the-gap questions, "
+                "scored at the end. It never changes your review schedule. "
+                "Space ticks a deck or concept; Enter starts."
+            )
+        )
+        layout.addLayout(grid, 1)
+        layout.addLayout(count_row)
+
+    def set_decks(self, decks: Sequence[Deck]) -> None:
+        """Offer these decks (all ticked) and their concepts."""
+        self._decks = tuple(decks)
+        self.deck_list.blockSignals(True)
+        self.deck_list.clear()
+        for deck in self._decks:
+            n = len(practice_cards([deck]))
+            item = QListWidgetItem(f"{deck.name}  ({n})")
+            item.setData(Qt.ItemDataRole.UserRole, deck.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.deck_list.addItem(item)
+        self.deck_list.setCurrentRow(0)
+        self.deck_list.blockSignals(False)
+        self._fill_concepts()
+        self.count_box.setValue(min(DEFAULT_COUNT, self.count_box.maximum()))
+
+    def _fill_concepts(self) -> None:
+        ticked = set(_checked(self.concept_list))
+        known = {
+            self.concept_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.concept_list.count())
+        }
+        deck_ids = set(_checked(self.deck_list))
+        self.concept_list.blockSignals(True)
+        self.concept_list.clear()
+        for concept in concepts_of(self._decks, deck_ids):
+            n = len(practice_cards(self._decks, deck_ids=deck_ids, concepts={concept}))
+            item = QListWidgetItem(f"{concept.replace('-', ' ')}  ({n})")
+            item.setData(Qt.ItemDataRole.UserRole, concept)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            on = concept in ticked or concept not in known
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            self.concept_list.addItem(item)
+        self.concept_list.setCurrentRow(0)
+        self.concept_list.blockSignals(False)
+        self._update_available()
+
+    def _check_all(self, widget: QListWidget, on: bool) -> None:
+        widget.blockSignals(True)
+        for i in range(widget.count()):
+            widget.item(i).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        widget.blockSignals(False)
+        self._setup_changed()
+
+    def _setup_changed(self, item: QListWidgetItem | None = None) -> None:
+        if item is None or item.listWidget() is self.deck_list:
+            self._fill_concepts()
+        else:
+            self._update_available()
+
+    def _pool_size(self) -> int:
+        return len(
+            practice_cards(
+                self._decks,
+                deck_ids=set(_checked(self.deck_list)),
+                concepts=set(_checked(self.concept_list)),
+            )
+        )
+
+    def _update_available(self) -> None:
+        available = self._pool_size()
+        previous = self.count_box.value()
+        self.count_box.setRange(min(1, available), max(1, available))
+        self.count_box.setValue(min(previous, available) if available else 0)
+        self.start_button.setEnabled(available > 0)
+        self.available_label.setText(
+            f"of {available} available" if available else "No questions: tick a deck and a concept"
+        )
+
+    def show_setup(self) -> None:
+        self.stack.setCurrentWidget(self.setup_page)
+        self.deck_list.setFocus()
+
+    def _setup_key(self, event: QKeyEvent) -> bool:
+        if _is_enter(event):
+            self.start()
+            return True
+        if event.key() == Qt.Key.Key_Escape:
+            self.closed.emit()
+            return True
+        return False
+
+    # -- taking the test ------------------------------------------------------------
+
+    def _build_question(self) -> None:
+        self.progress_label = QLabel()
+        self.progress_label.setProperty("role", "muted")
+        self.kind_label = QLabel()
+        self.kind_label.setProperty("role", "muted")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.card_view = QTextBrowser()
+        self.card_view.setObjectName("card")
+        self.card_view.setOpenLinks(False)
+        self.card_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.card_view.anchorClicked.connect(self._anchor_clicked)
+        frame = QFrame()
+        frame.setObjectName("cardFrame")
+        inner = QVBoxLayout(frame)
+        inner.setContentsMargins(24, 18, 24, 18)
+        inner.addWidget(self.card_view)
+        self.answer_edit = QLineEdit()
+        self.answer_edit.setObjectName("typedAnswer")
+        # Enter is not handled here: QLineEdit passes it on to the page, which submits.
+        self.hint_label = _muted("")
+        self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.submit_button = QPushButton("Submit  (Enter)")
+        self.submit_button.setProperty("role", "primary")
+        self.submit_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.submit_button.clicked.connect(self.submit)
+        end_button = QPushButton("End test  (Esc)")
+        end_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        end_button.clicked.connect(self.finish)
+
+        head = QHBoxLayout()
+        head.addWidget(self.progress_label)
+        head.addStretch(1)
+        head.addWidget(self.kind_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(end_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.hint_label)
+        buttons.addStretch(1)
+        buttons.addWidget(self.submit_button)
+
+        layout = QVBoxLayout(self.question_page)
+        layout.setContentsMargins(40, 20, 40, 24)
+        layout.setSpacing(12)
+        layout.addLayout(head)
+        layout.addWidget(self.progress)
+        layout.addWidget(frame, 1)
+        layout.addWidget(self.answer_edit)
+        layout.addLayout(buttons)
+
+    def start(self) -> None:
+        """Draw a test from the ticked decks and concepts and show its first question."""
+        if not self._pool_size():
+            return
+        self.questions = build_test(
+            self._decks,
+            self.count_box.value(),
+            self._rng(),
+            deck_ids=set(_checked(self.deck_list)),
+            concepts=set(_checked(self.concept_list)),
+        )
+        self.results = []
+        self.stack.setCurrentWidget(self.question_page)
+        self._show_question()
+
+    @property
+    def current(self) -> Question | None:
+        position = len(self.results)
+        return self.questions[position] if position < len(self.questions) else None
+
+    def _show_question(self) -> None:
+        question = self.current
+        if question is None:
+            self.finish()
+            return
+        self.picked = None
+        position = len(self.results) + 1
+        self.progress_label.setText(f"Question {position} of {len(self.questions)}")
+        self.kind_label.setText(KIND_LABELS[question.kind])
+        self.progress.setRange(0, len(self.questions))
+        self.progress.setValue(position - 1)
+        self.card_view.setFont(theme.card_font(self._card_font_size()))
+        self._render_question()
+        is_choice = question.kind == Kind.CHOICE
+        self.answer_edit.setVisible(not is_choice)
+        self.answer_edit.clear()
+        if is_choice:
+            n = len(question.options)
+            self.hint_label.setText(f"1-{n} pick an option · Enter submits (no pick skips)")
+            self.question_page.setFocus()
+        else:
+            what = "the missing text" if question.kind == Kind.CLOZE else "your answer"
+            self.answer_edit.setPlaceholderText(f"Type {what}")
+            self.hint_label.setText("Enter submits · an empty answer skips")
+            self.answer_edit.setFocus()
+
+    def _card_font_size(self) -> int:
+        return max(theme.MIN_FONT_SIZE, round(self.font().pointSizeF() * 1.45))
+
+    def _render_question(self) -> None:
+        question = self.current
+        assert question is not None
+        c = theme.colours()
+        card = question.card
+        body = (
+            cloze_question_html(card, c) if question.kind == Kind.CLOZE else question_body(card, c)
+        )
+        parts = [f"<p>{body}</p>"]
+        if question.options:
+            rows = []
+            for n, option in enumerate(question.options, start=1):
+                chosen = self.picked == n - 1
+                style = f"background:{c.highlight_bg};" if chosen else ""
+                mark = "&#9679;" if chosen else "&nbsp;"
+                rows.append(
+                    f'<tr><td style="padding:8px 10px; {style}">'
+                    f'<a href="pick:{n}" style="text-decoration:none; color:{c.text}">'
+                    f'<b><span style="color:{c.accent}">{n}.</span></b>&nbsp; '
+                    f"{field(option.text, is_html=card.note.html)}</a></td>"
+                    f'<td width="24" style="{style}; color:{c.accent}">{mark}</td></tr>'
+                )
+            parts.append(f'<table width="100%" cellspacing="2">{"".join(rows)}</table>')
+        self.card_view.setHtml(f'<div align="center">{"".join(parts)}</div>')
+
+    def pick(self, index: int) -> None:
+        """Choose option ``index`` (0-based) of the current choice question."""
+        question = self.current
+        if question is None or not 0 <= index < len(question.options):
+            return
+        self.picked = index
+        self._render_question()
+
+    def _anchor_clicked(self, url: Any) -> None:
+        text = url.toString()
+        if text.startswith("pick:"):
+            self.pick(int(text.removeprefix("pick:")) - 1)
+
+    def submit(self) -> None:
+        """Score the current answer and move on (to the result after the last one)."""
+        question = self.current
+        if question is None:
+            return
+        response: int | str | None
+        if question.options:
+            response = self.picked
+        else:
+            response = self.answer_edit.text().strip() or None
+        self.results.append(grade(question, response))
+        self._show_question()
+
+    def _question_key(self, event: QKeyEvent) -> bool:
+        if _is_enter(event):
+            self.submit()
+            return True
+        if event.key() == Qt.Key.Key_Escape:
+            self.finish()
+            return True
+        if Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9:
+            self.pick(event.key() - Qt.Key.Key_1)
+            return True
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Esc from the typed-answer box reaches here through the page.
+        page = self.stack.currentWidget()
+        if isinstance(page, _Page) and page._on_key(event):
+            return
+        super().keyPressEvent(event)
+
+    # -- the result -----------------------------------------------------------------
+
+    def _build_result(self) -> None:
+        self.score_label = _title("")
+        self.score_detail = _muted("")
+        self.missed_view = QTextBrowser()
+        self.missed_view.setOpenLinks(False)
+        self.missed_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.study_button = QPushButton("Study missed now  (S)")
+        self.study_button.setProperty("role", "primary")
+        self.study_button.clicked.connect(self.study_missed_now)
+        again_button = QPushButton("New test  (N)")
+        again_button.clicked.connect(self.show_setup)
+        done_button = QPushButton("Done  (Esc)")
+        done_button.clicked.connect(self.closed.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(done_button)
+        buttons.addStretch(1)
+        buttons.addWidget(again_button)
+        buttons.addWidget(self.study_button)
+        layout = QVBoxLayout(self.result_page)
+        layout.setContentsMargins(40, 24, 40, 24)
+        layout.setSpacing(12)
+        layout.addWidget(self.score_label)
+        layout.addWidget(self.score_detail)
+        layout.addWidget(self.missed_view, 1)
+        layout.addLayout(buttons)
+
+    def finish(self) -> None:
+        """End the test: score what was answered and show every missed question."""
+        if self.stack.currentWidget() is not self.question_page:
+            return
+        result = score(self.results)
+        self.last_score = result
+        asked = len(self.questions)
+        if result.total:
+            self.score_label.setText(
+                f"{result.right} of {result.total} right  ({result.share_right:.0%})"
+            )
+        else:
+            self.score_label.setText("No questions answered")
+        detail = []
+        if result.total < asked:
+            detail.append(f"Ended after {result.total} of {asked} questions.")
+        close = sum(r.close for r in result.results)
+        if close:
+            detail.append(
+                f"{close} typed answer{'s' * (close != 1)} accepted despite a small slip."
+            )
+        if result.missed:
+            detail.append("Every missed question is below, with why the right answer is right.")
+        elif result.total:
+            detail.append("Nothing missed. Well done.")
+        self.score_detail.setText(" ".join(detail))
+        self.missed_view.setHtml(missed_html(result))
+        self.study_button.setEnabled(bool(result.missed))
+        self.stack.setCurrentWidget(self.result_page)
+        self.result_page.setFocus()
+
+    def missed_keys(self) -> list[CardKey]:
+        if self.last_score is None:
+            return []
+        return [r.question.card.key for r in self.last_score.missed]
+
+    def study_missed_now(self) -> None:
+        keys = self.missed_keys()
+        if keys:
+            self.study_missed.emit(keys)
+
+    def _result_key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key == Qt.Key.Key_S and self.study_button.isEnabled():
+            self.study_missed_now()
+        elif key == Qt.Key.Key_N:
+            self.show_setup()
+        elif key == Qt.Key.Key_Escape:
+            self.closed.emit()
+        else:
+            return False
+        return True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        page = self.stack.currentWidget()
+        if page is self.setup_page:
+            self.deck_list.setFocus()
+        elif page is self.question_page and self.answer_edit.isVisible():
+            self.answer_edit.setFocus()
+        elif page is not None:
+            page.setFocus()
+
+
+def missed_html(result: Score) -> str:
+    """Every missed question with what was answered, the right answer and the rationale."""
+    c = theme.colours()
+    blocks = []
+    for number, missed in enumerate(result.missed, start=1):
+        question = missed.question
+        card = question.card
+        html_ok = card.note.html
+        body = (
+            cloze_question_html(card, c) if question.kind == Kind.CLOZE else question_body(card, c)
+        )
+        lines = [f'<p><b><span style="color:{c.muted}">{number}.</span></b>&nbsp; {body}</p>']
+        good = f"color:{c.good}"
+        bad = f"color:{c.bad}"
+        picked = missed.picked
+        if question.options:
+            right = next(o for o in question.options if o.correct)
+            if picked is not None:
+                lines.append(
+                    f'<p style="margin-left:18px"><span style="{bad}"><b>Your answer:</b> '
+                    f"{field(picked.text, is_html=html_ok)}</span><br>"
+                    f'<span style="color:{c.muted}">{field(picked.why, is_html=html_ok)}</span></p>'
+                )
+            else:
+                lines.append(f'<p style="margin-left:18px; {bad}">Skipped.</p>')
+            lines.append(
+                f'<p style="margin-left:18px"><span style="{good}"><b>Right answer:</b> '
+                f"{field(right.text, is_html=html_ok)}</span><br>"
+                f'<span style="color:{c.muted}">{field(right.why, is_html=html_ok)}</span></p>'
+            )
+        else:
+            typed = (
+                f"<b>You typed:</b> {field(str(missed.response), is_html=False)}"
+                if missed.response is not None
+                else "Skipped."
+            )
+            expected = field(question.expected, is_html=html_ok)
+            others = [a for a in question.accepted[1:]]
+            also = (
+                f'<br><span style="color:{c.muted}">Also accepted: '
+                + ", ".join(field(a, is_html=html_ok) for a in others)
+                + "</span>"
+                if others
+                else ""
+            )
+            lines.append(
+                f'<p style="margin-left:18px"><span style="{bad}">{typed}</span><br>'
+                f'<span style="{good}"><b>Expected:</b> {expected}</span>{also}</p>'
+            )
+        if card.note.extra:
+            lines.append(
+                f'<p style="margin-left:18px; color:{c.muted}">'
+                f"{field(card.note.extra, is_html=html_ok)}</p>"
+            )
+        blocks.append("".join(lines))
+    if not blocks:
+        return f'<p align="center" style="color:{c.muted}">No missed questions.</p>'
+    return "<hr>".join(blocks)
