@@ -116,22 +116,24 @@ def _check_decks(decks: Sequence[Deck], path: Path) -> None:
         ids[anki_id] = deck
 
 
-def build_package(decks: Sequence[Deck], css: str, ticker: _Ticker) -> genanki.Package:
+def build_package(decks: Sequence[Deck], css: str, ticker: _Ticker, path: Path) -> genanki.Package:
     """A genanki package of ``decks``, one Anki deck per deck, styled by ``css``."""
     models = note_types(css)
     anki_decks = []
     for deck in decks:
         anki_deck = genanki.Deck(anki_deck_id(deck.id), anki_deck_name(deck.name), deck.description)
         for note in deck.notes:
-            anki_deck.add_note(
-                _Note(
+            try:
+                anki_note = _Note(
                     ticker,
                     model=models[note.kind],
                     fields=note_fields(deck.id, note),
                     tags=note_tags(note),
                     guid=note_guid(deck.id, note.id),
                 )
-            )
+            except ValueError as exc:  # genanki validates tags as it builds a note
+                raise ExportError(path, f"deck '{deck.id}', note '{note.id}': {exc}") from exc
+            anki_deck.add_note(anki_note)
         anki_decks.append(anki_deck)
     return genanki.Package(anki_decks)
 
@@ -223,7 +225,7 @@ def export_decks(
     css = stylesheet if stylesheet is not None else load_stylesheet()
     total = sum(len(deck.notes) for deck in decks)
     ticker = _Ticker(total, progress)
-    package = build_package(decks, css, ticker)
+    package = build_package(decks, css, ticker, path)
     timestamp = (now or datetime.now(UTC)).timestamp()
 
     def write(out: IO[bytes]) -> None:

@@ -1,0 +1,144 @@
+"""Field values per note type: right count and order, safe HTML, fixed choice order."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rapport.content import ChoiceNote, Deck, Kind
+from rapport.export.fields import note_fields, option_order, source_text
+from rapport.export.models import FIELDS, MODEL_IDS, MODEL_NAMES, note_types
+
+
+def _fields(deck: Deck, note_id: str) -> dict[str, str]:
+    note = deck.note(note_id)
+    assert note is not None
+    return dict(zip(FIELDS[note.kind], note_fields(deck.id, note), strict=True))
+
+
+def test_note_types_are_fixed() -> None:
+    # Released: changing any of these breaks updating trainees' notes in Anki.
+    assert MODEL_IDS == {
+        Kind.BASIC: 1580929433,
+        Kind.REVERSED: 1682238691,
+        Kind.CLOZE: 1526314407,
+        Kind.CHOICE: 1123759629,
+        Kind.TYPED: 1251914550,
+    }
+    assert FIELDS == {
+        Kind.BASIC: ("Front", "Back", "Source", "Concept", "Extra"),
+        Kind.REVERSED: ("Front", "Back", "Source", "Concept", "Extra"),
+        Kind.CLOZE: ("Text", "Source", "Concept", "Extra"),
+        Kind.CHOICE: (
+            "Question",
+            "Options",
+            "Answer",
+            "Rationales",
+            "Source",
+            "Concept",
+            "Extra",
+        ),
+        Kind.TYPED: ("Prompt", "Answer", "Accept", "Source", "Concept", "Extra"),
+    }
+    assert set(MODEL_NAMES.values()) == {
+        "Rapport Basic",
+        "Rapport Reversed",
+        "Rapport Cloze",
+        "Rapport Choice",
+        "Rapport Typed",
+    }
+
+
+def test_models_have_the_right_shape() -> None:
+    models = note_types("/* css */")
+    assert [t["name"] for t in models[Kind.REVERSED].templates] == [
+        "Term to definition",
+        "Definition to term",
+    ]
+    assert models[Kind.CLOZE].model_type == models[Kind.CLOZE].CLOZE
+    assert "{{cloze:Text}}" in models[Kind.CLOZE].templates[0]["qfmt"]
+    assert "{{type:Answer}}" in models[Kind.TYPED].templates[0]["qfmt"]
+    for kind in Kind:
+        model = models[kind]
+        assert model.css == "/* css */"
+        assert [f["name"] for f in model.fields] == list(FIELDS[kind])
+        for template in model.templates:
+            assert "<script" not in template["qfmt"] + template["afmt"]
+            assert "{{Source}}" in template["afmt"] and "{{Extra}}" in template["afmt"]
+
+
+def test_every_note_fills_every_field(mini_deck: Deck) -> None:
+    for note in mini_deck.notes:
+        assert len(note_fields(mini_deck.id, note)) == len(FIELDS[note.kind])
+
+
+def test_plain_fields_are_escaped(mini_deck: Deck) -> None:
+    fields = _fields(mini_deck, "alliance-components")
+    assert fields["Front"] == "Is a&lt;b and c&gt;d &amp; so on?"
+    assert fields["Back"] == "Goals, tasks<br>and a bond."
+    assert fields["Source"] == "The essay, paragraph 5"
+    assert fields["Concept"] == "alliance-definition"
+    assert fields["Extra"] == "Three parts."
+
+
+def test_html_fields_are_sanitised(mini_deck: Deck) -> None:
+    fields = _fields(mini_deck, "marked-up")
+    assert fields["Front"] == "<b>Bold</b> "
+    assert fields["Back"] == "link <i>kept</i>"
+
+
+def test_cloze_markers_survive_escaping(mini_deck: Deck) -> None:
+    assert _fields(mini_deck, "alliance-cloze")["Text"] == (
+        "Agreement on {{c1::goals}}, consensus on {{c2::tasks::what is done}}, and a {{c3::bond}}."
+    )
+
+
+def test_typed_fields_and_extension_source(mini_deck: Deck) -> None:
+    fields = _fields(mini_deck, "common-factor")
+    assert fields["Answer"] == "the most important common factor"
+    assert fields["Accept"] == "most important common factor, common factor"
+    assert fields["Source"] == "Beyond the essay (related to paragraph 4)"
+
+
+def test_choice_lists_lettered_options_and_every_rationale(mini_deck: Deck) -> None:
+    note = mini_deck.note("who-headed")
+    assert isinstance(note, ChoiceNote)
+    fields = _fields(mini_deck, "who-headed")
+    order = option_order(mini_deck.id, note)
+    right = next(i for i, o in enumerate(order) if o.correct)
+    letter = "ABCD"[right]
+    for i, option in enumerate(order):
+        assert f'<span class="letter">{"ABCD"[i]}.</span> {option.text}' in fields["Options"]
+        assert option.why.replace("&", "&amp;") in fields["Rationales"]
+    assert fields["Answer"] == f'<span class="letter">{letter}.</span> John Norcross'
+    assert fields["Rationales"].count('class="rationale right"') == 1
+    assert fields["Rationales"].count('class="rationale wrong"') == 3
+    assert "why" not in fields["Options"]  # rationales stay on the back
+
+
+def test_choice_order_is_deterministic_and_not_always_correct_first(mini_deck: Deck) -> None:
+    note = mini_deck.note("who-headed")
+    assert isinstance(note, ChoiceNote)
+    assert option_order(mini_deck.id, note) == option_order(mini_deck.id, note)
+    assert sorted(option_order(mini_deck.id, note), key=note.options.index) == list(note.options)
+    positions = {
+        next(i for i, o in enumerate(option_order("d", replace(note, id=f"n{k}"))) if o.correct)
+        for k in range(40)
+    }
+    assert positions == {0, 1, 2, 3}
+
+
+def test_rewording_an_option_does_not_move_it(mini_deck: Deck) -> None:
+    note = mini_deck.note("who-headed")
+    assert isinstance(note, ChoiceNote)
+    reworded = replace(
+        note, options=(replace(note.options[0], text="Dr John Norcross"), *note.options[1:])
+    )
+    before = [o.why for o in option_order(mini_deck.id, note)]
+    after = [o.why for o in option_order(mini_deck.id, reworded)]
+    assert before == after
+
+
+def test_source_text_names_the_paragraph(mini_deck: Deck) -> None:
+    note = mini_deck.note("alliance-term")
+    assert note is not None
+    assert source_text(note) == "The essay, paragraph 5"
