@@ -1,0 +1,225 @@
+"""The app's small dialogs: errors, the crash report, deck problems, shortcuts, About.
+
+The core raises :class:`~rapport.errors.RapportError` with text fit to show; these
+dialogs show it. An unexpected exception reaches :func:`install_excepthook`, which shows
+the traceback in a dialog the trainee can copy from; answers are already committed by the
+core, so a crash loses nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from types import TracebackType
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Home", "Enter or S: study the selected deck · A: study all decks"),
+    ("Review", "Space or Enter: show the answer"),
+    ("Review", "1 Again · 2 Hard · 3 Good · 4 Easy (after the answer shows)"),
+    ("Review", "1…N: pick an option of a multiple-choice card (before the answer shows)"),
+    ("Review", "Enter in the answer box: compare what you typed"),
+    ("Review", "P: show the essay passage the card comes from"),
+    ("Review", "Ctrl+Z: undo the last answer (several times)"),
+    ("Anywhere", "Escape: back to Home"),
+    ("Anywhere", "Ctrl+H Home · Ctrl+B Browse · Ctrl+T Statistics · Ctrl+P Practice test"),
+    ("Anywhere", "Ctrl+, Settings · Ctrl+E Export to Anki · Ctrl+Q Quit · F1 this list"),
+)
+
+
+def show_error(parent: QWidget | None, title: str, message: str) -> None:
+    """A plain error dialog with a user-fit message."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setAccessibleName(title)
+    box.exec()
+
+
+def ask_restore(parent: QWidget | None, message: str, has_backup: bool) -> bool:
+    """Tell the trainee the database is damaged; True if they choose to restore the backup."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("Rapport cannot open your progress")
+    box.setText(message)
+    box.setAccessibleName("Damaged progress file")
+    restore = None
+    if has_backup:
+        restore = box.addButton("Restore newest backup", QMessageBox.ButtonRole.AcceptRole)
+        restore.setAccessibleName("Restore newest backup")
+    quit_button = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    quit_button.setAccessibleName("Quit")
+    box.setDefaultButton(restore or quit_button)
+    box.exec()
+    return restore is not None and box.clickedButton() is restore
+
+
+class DetailsDialog(QDialog):
+    """A message with copyable details beneath it (used for crashes and deck problems)."""
+
+    def __init__(
+        self, title: str, message: str, details: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.resize(720, 460)
+        layout = QVBoxLayout(self)
+        self.message = QLabel(message)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message")
+        layout.addWidget(self.message)
+        self.details = QPlainTextEdit(details)
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("Details")
+        layout.addWidget(self.details, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = QPushButton("Copy details")
+        copy.setAccessibleName("Copy details")
+        copy.clicked.connect(self.copy_details)
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+    def copy_details(self) -> None:
+        """Put the details on the clipboard."""
+        QGuiApplication.clipboard().setText(self.details.toPlainText())
+
+
+class CrashDialog(DetailsDialog):
+    """What an unexpected error shows: an apology, the traceback, a copy button."""
+
+    def __init__(self, details: str, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Rapport hit an unexpected error",
+            "Something went wrong inside Rapport. Your answers so far are saved. "
+            "You can keep working; if this happens again, copy the details below and send "
+            "them to whoever looks after Rapport.",
+            details,
+            parent,
+        )
+
+
+_shown_crash: list[CrashDialog] = []
+_previous_hook: Callable[..., object] | None = None
+
+
+def format_exception(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> str:
+    """The traceback text a crash dialog shows."""
+    return "".join(traceback.format_exception(kind, value, tb))
+
+
+def install_excepthook(parent: Callable[[], QWidget | None] = lambda: None) -> None:
+    """Show unexpected exceptions in a :class:`CrashDialog` instead of dying silently."""
+    global _previous_hook
+    if _previous_hook is None:
+        _previous_hook = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        details = format_exception(kind, value, tb)
+        sys.stderr.write(details)
+        if issubclass(kind, KeyboardInterrupt):
+            return
+        if _shown_crash:  # one dialog at a time; an error inside it must not cascade
+            return
+        dialog = CrashDialog(details, parent())
+        _shown_crash.append(dialog)
+        try:
+            dialog.exec()
+        finally:
+            _shown_crash.clear()
+
+    sys.excepthook = hook
+
+
+def uninstall_excepthook() -> None:
+    """Put back the hook :func:`install_excepthook` replaced."""
+    global _previous_hook
+    if _previous_hook is not None:
+        sys.excepthook = _previous_hook
+        _previous_hook = None
+
+
+def deck_problems_dialog(
+    parent: QWidget | None, problems: Sequence[str], title: str = "Deck problems"
+) -> DetailsDialog:
+    """A dialog listing deck-file problems, one per line, or saying all decks are valid."""
+    if problems:
+        count = len(problems)
+        message = (
+            f"{count} problem{'s' * (count != 1)} found. A deck with problems is left out; "
+            "the other decks work as usual. Fix the file and restart Rapport."
+        )
+    else:
+        message = "All decks valid."
+    dialog = DetailsDialog(title, message, "\n".join(problems), parent)
+    dialog.details.setVisible(bool(problems))
+    if not problems:
+        dialog.resize(420, 140)
+    return dialog
+
+
+class ShortcutsDialog(QDialog):
+    """Help > Keyboard shortcuts."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setAccessibleName("Keyboard shortcuts")
+        self.resize(720, 440)
+        layout = QVBoxLayout(self)
+        table = QTableWidget(len(SHORTCUTS), 2)
+        table.setAccessibleName("Shortcut list")
+        table.setHorizontalHeaderLabels(["Where", "Keys"])
+        table.verticalHeader().hide()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (where, keys) in enumerate(SHORTCUTS):
+            table.setItem(row, 0, QTableWidgetItem(where))
+            table.setItem(row, 1, QTableWidgetItem(keys))
+        table.resizeColumnToContents(0)
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+def about_text() -> str:
+    """The About box text."""
+    from rapport import __version__
+
+    return (
+        f"<h3>Rapport {__version__}</h3>"
+        "<p>A flashcard trainer for counselling trainees, built on one essay about the "
+        "therapeutic relationship.</p>"
+        "<p>Reviews are scheduled with FSRS, the algorithm Anki offers; every answer is "
+        "saved as you give it, and decks export to Anki.</p>"
+    )
+
+
+def show_about(parent: QWidget | None) -> None:
+    """Help > About."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("About Rapport")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(about_text())
+    box.setAccessibleName("About Rapport")
+    box.exec()

@@ -1,0 +1,376 @@
+"""Card sides as Qt rich text, and the small formatting the review views share.
+
+Pure functions: they take a card (and what the trainee did) and return HTML for a
+``QTextBrowser``. Card text is escaped unless its note says ``html = true``, in which case
+it passes the nh3 allow-list; a note's ``<script>`` or ``a<b and c>d`` shows as written.
+Qt's rich text supports only a subset of CSS, so styling is inline and simple.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from rapport.content.cloze import render_cloze
+from rapport.content.model import (
+    BasicNote,
+    Card,
+    ChoiceNote,
+    ClozeNote,
+    Deck,
+    Option,
+    ReversedNote,
+    TypedNote,
+)
+from rapport.ui.theme import Colours, colours
+
+
+def field(text: str, *, is_html: bool) -> str:
+    """One text field as safe rich text: escaped, or sanitised when the note is HTML.
+
+    The same rule as the Anki export (:func:`rapport.export.html.field_html`), so a card
+    shows the same in Rapport and in Anki.
+    """
+    from rapport.export.html import field_html
+
+    return field_html(text, html=is_html)
+
+
+def _f(card: Card, text: str) -> str:
+    return field(text, is_html=card.note.html)
+
+
+def _page(body: str) -> str:
+    return f'<div align="center">{body}</div>'
+
+
+def _muted(text: str, c: Colours) -> str:
+    return f'<span style="color:{c.muted}">{text}</span>'
+
+
+# --- cloze -------------------------------------------------------------------------------
+
+
+def cloze_question_html(card: Card, c: Colours | None = None) -> str:
+    """The cloze text with the active deletion shown as ``[...]`` or ``[hint]``."""
+    c = c or colours()
+    note = card.note
+    assert isinstance(note, ClozeNote)
+
+    def hidden(hint: str | None) -> str:
+        label = f"[{_f(card, hint)}]" if hint else "[...]"
+        return f'<b><span style="color:{c.accent}">{label}</span></b>'
+
+    return render_cloze(
+        note.text, card.ordinal + 1, revealed=False, hidden=hidden, plain=lambda s: _f(card, s)
+    )
+
+
+def cloze_answer_html(card: Card, c: Colours | None = None) -> str:
+    """The cloze text with the active deletion filled in, bold and coloured."""
+    c = c or colours()
+    note = card.note
+    assert isinstance(note, ClozeNote)
+    return render_cloze(
+        note.text,
+        card.ordinal + 1,
+        revealed=True,
+        shown=lambda body: f'<b><span style="color:{c.accent}">{_f(card, body)}</span></b>',
+        plain=lambda s: _f(card, s),
+    )
+
+
+# --- typed -------------------------------------------------------------------------------
+
+_TRAILING_PUNCT = re.compile(r"[\s.,;:!?'\"]+$")
+
+
+def normalise(text: str) -> str:
+    """What counts when comparing typed answers: case, spacing and end punctuation do not."""
+    text = " ".join(text.split()).casefold()
+    return _TRAILING_PUNCT.sub("", text)
+
+
+def typed_is_right(given: str, note: TypedNote) -> bool:
+    """Whether ``given`` matches the answer or one of the accepted alternatives."""
+    wanted = normalise(given)
+    return any(wanted == normalise(a) for a in (note.answer, *note.accept))
+
+
+def _closest(given: str, note: TypedNote) -> str:
+    """The expected text the trainee was most likely aiming at (for the comparison)."""
+    candidates = (note.answer, *note.accept)
+    g = normalise(given)
+    return max(
+        candidates,
+        key=lambda a: (normalise(a) == g, difflib.SequenceMatcher(None, g, normalise(a)).ratio()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TypedComparison:
+    """The result of comparing a typed answer: Anki-style HTML and whether it is right."""
+
+    html: str
+    right: bool
+
+
+def compare_typed(given: str, note: TypedNote, c: Colours | None = None) -> TypedComparison:
+    """Compare what was typed with the answer, as Anki's type-in comparison does.
+
+    The typed line shows correct characters green and wrong ones red; beneath an arrow the
+    expected answer shows the characters that were missing in grey. A right answer (also an
+    ``accept`` alternative, ignoring case, extra spaces and end punctuation) shows the
+    expected answer in green alone.
+    """
+    c = c or colours()
+    good = f"color:{c.good}"
+    bad = f"color:{c.bad}; text-decoration: line-through"
+    missed = f"color:{c.missed}; text-decoration: underline"
+
+    def span(style: str, text: str) -> str:
+        return f'<span style="{style}">{html.escape(text, quote=False)}</span>' if text else ""
+
+    mono = "font-family: 'DejaVu Sans Mono', monospace"
+    if typed_is_right(given, note):
+        target = _closest(given, note)
+        body = f"<b>{span(good, given.strip() or target)}</b>"
+        if normalise(target) != normalise(note.answer):
+            body += "<br>" + _muted(f"(accepted for: {html.escape(note.answer)})", c)
+        return TypedComparison(f'<p style="{mono}">{body}</p>', True)
+    given_clean = " ".join(given.split())
+    if not given_clean:
+        body = _muted("(nothing typed)", c) + "<br>&darr;<br>" + span(missed, note.answer)
+        return TypedComparison(f'<p style="{mono}">{body}</p>', False)
+    expected = _closest(given, note)
+    typed_line: list[str] = []
+    expected_line: list[str] = []
+    matcher = difflib.SequenceMatcher(None, given_clean.casefold(), expected.casefold())
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            typed_line.append(span(good, given_clean[i1:i2]))
+            expected_line.append(span(good, expected[j1:j2]))
+        else:
+            typed_line.append(span(bad, given_clean[i1:i2]))
+            expected_line.append(span(missed, expected[j1:j2]))
+    body = "".join(typed_line) + "<br>&darr;<br>" + "".join(expected_line)
+    return TypedComparison(f'<p style="{mono}">{body}</p>', False)
+
+
+# --- choice ------------------------------------------------------------------------------
+
+
+def choice_order(note: ChoiceNote, rng: random.Random | None = None) -> tuple[int, ...]:
+    """A fresh shuffled order of a choice note's options (indices into ``note.options``)."""
+    order = list(range(len(note.options)))
+    (rng or random).shuffle(order)
+    return tuple(order)
+
+
+def choice_html(
+    card: Card,
+    order: Sequence[int],
+    *,
+    picked: int | None = None,
+    c: Colours | None = None,
+) -> str:
+    """The options, numbered 1..N in ``order``; once ``picked`` (a position), the answer.
+
+    Before a pick each option is a link ``pick:N``. After it the right option is marked,
+    the picked one too, and every option shows its rationale.
+    """
+    c = c or colours()
+    note = card.note
+    assert isinstance(note, ChoiceNote)
+    rows: list[str] = []
+    for position, index in enumerate(order, start=1):
+        option: Option = note.options[index]
+        text = _f(card, option.text)
+        if picked is None:
+            cell = (
+                f'<a href="pick:{position}" style="text-decoration:none; color:{c.text}">'
+                f'<b><span style="color:{c.accent}">{position}.</span></b>&nbsp; {text}</a>'
+            )
+        else:
+            was_picked = position == picked
+            if option.correct:
+                mark, colour = "&#10003;", c.good
+            elif was_picked:
+                mark, colour = "&#10007;", c.bad
+            else:
+                mark, colour = "&nbsp;", c.muted
+            label = " (your answer)" if was_picked else ""
+            weight = "<b>" if option.correct or was_picked else ""
+            end = "</b>" if weight else ""
+            cell = (
+                f'<span style="color:{colour}"><b>{mark} {position}.</b>&nbsp; '
+                f"{weight}{text}{end}{label}</span>"
+                f'<br><span style="color:{c.muted}; font-size: small">{_f(card, option.why)}</span>'
+            )
+        rows.append(f'<tr><td style="padding: 6px 4px">{cell}</td></tr>')
+    return f'<table width="100%" cellspacing="4">{"".join(rows)}</table>'
+
+
+def choice_is_right(note: ChoiceNote, order: Sequence[int], picked: int) -> bool:
+    """Whether the option at 1-based ``picked`` position in ``order`` is the right one."""
+    return note.options[order[picked - 1]].correct
+
+
+# --- whole sides -------------------------------------------------------------------------
+
+
+def question_body(card: Card, c: Colours | None = None) -> str:
+    """The question side's prompt (without choice options or the typed box)."""
+    c = c or colours()
+    note = card.note
+    if isinstance(note, ClozeNote):
+        return cloze_question_html(card, c)
+    if isinstance(note, ChoiceNote):
+        lead = _muted("<i>Scenario</i>", c) + "<br>" if note.scenario else ""
+        return lead + _f(card, note.question)
+    return _f(card, card.question_text())
+
+
+def question_html(
+    card: Card, *, order: Sequence[int] | None = None, c: Colours | None = None
+) -> str:
+    """The whole question side as rich text."""
+    c = c or colours()
+    body = f"<p>{question_body(card, c)}</p>"
+    if isinstance(card.note, ChoiceNote):
+        body += choice_html(card, order or range(len(card.note.options)), c=c)
+    elif isinstance(card.note, TypedNote):
+        body += "<p>" + _muted("Type your answer below and press Enter.", c) + "</p>"
+    return _page(body)
+
+
+def source_label(card: Card) -> str:
+    """Where a card comes from, in words: ``The essay, paragraph N``."""
+    return f"The essay, paragraph {card.note.source.paragraph}"
+
+
+def answer_html(
+    card: Card,
+    *,
+    typed: str | None = None,
+    order: Sequence[int] | None = None,
+    picked: int | None = None,
+    c: Colours | None = None,
+) -> str:
+    """The whole answer side: the question again, a rule, the answer, extra and source."""
+    c = c or colours()
+    note = card.note
+    parts: list[str] = []
+    if isinstance(note, ClozeNote):
+        parts.append(f"<p>{cloze_answer_html(card, c)}</p>")
+    elif isinstance(note, ChoiceNote):
+        parts.append(f"<p>{question_body(card, c)}</p>")
+        if picked is not None and order is not None:
+            verdict = (
+                f'<b><span style="color:{c.good}">Right.</span></b>'
+                if choice_is_right(note, order, picked)
+                else f'<b><span style="color:{c.bad}">Not quite.</span></b>'
+            )
+            parts.append(f"<p>{verdict}</p>")
+        parts.append(choice_html(card, order or range(len(note.options)), picked=picked or 0, c=c))
+    elif isinstance(note, TypedNote):
+        parts.append(f"<p>{question_body(card, c)}</p><hr>")
+        parts.append(compare_typed(typed or "", note, c).html)
+        parts.append(f"<p><b>{_f(card, note.answer)}</b></p>")
+    else:
+        assert isinstance(note, BasicNote | ReversedNote)
+        parts.append(f"<p>{question_body(card, c)}</p><hr>")
+        parts.append(f"<p><b>{_f(card, card.answer_text())}</b></p>")
+    if note.extra:
+        parts.append(f'<p><span style="color:{c.muted}">{_f(card, note.extra)}</span></p>')
+    parts.append(
+        f'<p><span style="color:{c.muted}; font-size: small">'
+        f"{html.escape(source_label(card))}</span></p>"
+    )
+    return _page("".join(parts))
+
+
+def passage_html(deck: Deck, paragraph: int, c: Colours | None = None) -> str:
+    """The deck's plain-English summary of a paragraph, then the paragraph as received."""
+    c = c or colours()
+    summary = deck.summary(paragraph) or "(This deck has no summary of this paragraph.)"
+    try:
+        source = deck.essay.paragraph(paragraph)
+    except IndexError:
+        source = "(The essay file has no such paragraph.)"
+    return (
+        f"<p><b>The essay, paragraph {paragraph}, in plain English</b></p>"
+        f"<p>{html.escape(summary, quote=False)}</p>"
+        f'<p><span style="color:{c.muted}"><b>The source paragraph as received</b> '
+        "(the essay file is garbled in places; the summary above says what it means)"
+        "</span></p>"
+        f'<p><span style="color:{c.muted}"><i>{html.escape(source, quote=False)}</i></span></p>'
+    )
+
+
+# --- times -------------------------------------------------------------------------------
+
+
+def _trim(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def format_interval(interval: timedelta) -> str:
+    """An interval as Anki labels answer buttons: ``<1m``, ``10m``, ``3h``, ``3d``, ``1.2mo``."""
+    seconds = interval.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{_trim(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{_trim(days / 30)}mo"
+    return f"{_trim(days / 365)}y"
+
+
+def format_duration(seconds: float) -> str:
+    """A study time in words: ``45 seconds``, ``12 minutes``, ``1 h 5 min``."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} second{'s' * (seconds != 1)}"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' * (minutes != 1)}"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
+def format_due(when: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """When the next card is due, for a person: ``now``, ``in 8 minutes``, ``in 3 hours``,
+    ``tomorrow at 09:12``, ``on Friday at 09:12`` or ``on 3 March at 09:12`` (local time).
+    """
+    delta = when - now
+    seconds = delta.total_seconds()
+    if seconds <= 30:
+        return "now"
+    if seconds < 3600:
+        minutes = max(1, round(seconds / 60))
+        return f"in {minutes} minute{'s' * (minutes != 1)}"
+    local_when = when.astimezone(tz)
+    local_now = now.astimezone(tz)
+    clock = local_when.strftime("%H:%M")
+    days = (local_when.date() - local_now.date()).days
+    if days == 0:
+        if seconds < 6 * 3600:
+            hours = round(seconds / 3600)
+            return f"in {hours} hour{'s' * (hours != 1)}"
+        return f"today at {clock}"
+    if days == 1:
+        return f"tomorrow at {clock}"
+    if days < 7:
+        return f"on {local_when.strftime('%A')} at {clock}"
+    return f"on {local_when.day} {local_when.strftime('%B %Y')} at {clock}"
