@@ -1,1 +1,45 @@
-"""Rapport's store package."""
+"""Durable state in SQLite: schema and migrations, backups, the single-writer lock.
+
+Nothing outside this package writes SQL; :class:`Store` is its one way in.
+"""
+
+from rapport.store.backups import (
+    Backup,
+    backups_to_keep,
+    list_backups,
+    make_backup,
+    newest_backup,
+    thin_backups,
+)
+from rapport.store.database import DB_NAME, MATURE_INTERVAL, Store, probe_file
+from rapport.store.errors import AlreadyRunning, BackupError, DatabaseError, WriteError
+from rapport.store.lock import DataLock
+from rapport.store.records import CardState, CardTableRow, Phase, ReviewRecord
+from rapport.store.restore import Restored, restore_backup
+from rapport.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = [
+    "DB_NAME",
+    "MATURE_INTERVAL",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "AlreadyRunning",
+    "Backup",
+    "BackupError",
+    "CardState",
+    "CardTableRow",
+    "DataLock",
+    "DatabaseError",
+    "Phase",
+    "ReviewRecord",
+    "Restored",
+    "Store",
+    "WriteError",
+    "backups_to_keep",
+    "list_backups",
+    "make_backup",
+    "newest_backup",
+    "probe_file",
+    "restore_backup",
+    "thin_backups",
+]

@@ -1,0 +1,567 @@
+"""The progress database: the only module that speaks SQL.
+
+One file, ``data_dir/collection.sqlite3``, in WAL mode with ``synchronous=FULL``: every
+commit waits until the write-ahead log is on disk, so an answer that was committed
+survives a killed process and a power cut alike. (``NORMAL`` would be safe against a
+killed process but may lose the last commits on power loss; an answer costs one commit,
+so the stronger setting is affordable.) Every change runs in one ``BEGIN IMMEDIATE ...
+COMMIT`` transaction; any SQLite error rolls it back and becomes a :class:`WriteError`,
+so the file never holds half an answer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rapport.store.backups import make_backup, newest_backup
+from rapport.store.errors import DatabaseError, WriteError
+from rapport.store.records import (
+    CardIndexEntry,
+    CardState,
+    CardTableRow,
+    Phase,
+    ReviewRecord,
+    from_us,
+    opt_dt,
+    opt_us,
+    to_us,
+)
+from rapport.store.schema import EXPECTED_TABLES, SCHEMA_VERSION, migrate, user_version
+
+DB_NAME = "collection.sqlite3"
+MATURE_INTERVAL = timedelta(days=21)
+_MATURE_US = int(MATURE_INTERVAL.total_seconds() * 1_000_000)
+_STATE_COLUMNS = "state, step, stability, difficulty, due_us, last_review_us"
+# Literal conditions that let SQLite use the partial queue indexes.
+_ACTIVE = "present = 1 AND suspended = 0"
+
+
+class UnusableDatabase(Exception):
+    """Internal: why a database file cannot be used (becomes a :class:`DatabaseError`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def describe(exc: sqlite3.Error) -> str:
+    """A trainee-fit phrase for an SQLite error."""
+    text = str(exc)
+    lowered = text.lower()
+    if "not a database" in lowered:
+        return "it is not a Rapport progress file (or it is badly damaged)"
+    if "malformed" in lowered or "corrupt" in lowered:
+        return "the file is damaged"
+    if "disk is full" in lowered or "full" in lowered:
+        return "the disk is full"
+    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        return "the file or its folder is read-only"
+    if "disk i/o" in lowered:
+        return "the disk reported an input/output error"
+    if "locked" in lowered or "busy" in lowered:
+        return "the file is in use by another program"
+    return text
+
+
+def probe(conn: sqlite3.Connection) -> int:
+    """Check that ``conn`` is a sound Rapport database we can read; return its version.
+
+    Raises :class:`UnusableDatabase` for a file that is not a database, is damaged (fails
+    SQLite's ``quick_check``), belongs to something else, or comes from a newer Rapport.
+    """
+    try:
+        version = user_version(conn)
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        check = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        raise UnusableDatabase(describe(exc)) from exc
+    if check != ["ok"]:
+        raise UnusableDatabase(f"the file is damaged ({check[0]})")
+    if version > SCHEMA_VERSION:
+        raise UnusableDatabase(
+            f"it was written by a newer version of Rapport (format {version}; this version "
+            f"reads formats up to {SCHEMA_VERSION}); update Rapport to open it"
+        )
+    if version == 0 and tables:
+        raise UnusableDatabase("it is not a Rapport progress file")
+    if version >= 1 and not EXPECTED_TABLES <= tables:
+        raise UnusableDatabase("the file is damaged (tables are missing)")
+    return version
+
+
+def probe_file(path: Path) -> str | None:
+    """Why the database file at ``path`` cannot be used, or ``None`` if it can."""
+    if not path.is_file():
+        return "the file does not exist"
+    if path.stat().st_size == 0:
+        return "the file is empty"
+    try:
+        conn = _connect_read_only(path)
+    except sqlite3.Error as exc:
+        return describe(exc)
+    try:
+        probe(conn)
+    except UnusableDatabase as exc:
+        return exc.reason
+    finally:
+        conn.close()
+    return None
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+
+
+def _state(row: Sequence[Any]) -> CardState:
+    phase, step, stability, difficulty, due_us, last_us = row
+    return CardState(
+        phase=Phase(phase),
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=opt_dt(due_us),
+        last_review=opt_dt(last_us),
+    )
+
+
+def _state_params(state: CardState) -> tuple[object, ...]:
+    return (
+        int(state.phase),
+        state.step,
+        state.stability,
+        state.difficulty,
+        opt_us(state.due),
+        opt_us(state.last_review),
+    )
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+class Store:
+    """An open progress database.
+
+    Open it with :meth:`open` (read-write, the app) or :meth:`snapshot` (a private
+    in-memory copy of the file, for read-only commands while the app runs).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, snapshot: bool) -> None:
+        self._conn = conn
+        self.path = path
+        self.snapshot = snapshot
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path, now: datetime) -> Store:
+        """Open (creating or migrating as needed) ``data_dir/collection.sqlite3``.
+
+        Raises :class:`DatabaseError` when the file cannot be used; the file is then left
+        exactly as it was. Before a migration a backup of the old version is made.
+        """
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / DB_NAME
+        if path.is_file() and path.stat().st_size == 0 and newest_backup(data_dir):
+            # An empty file where backups exist is a lost database, not a first start.
+            raise DatabaseError(path, "the file is empty", newest_backup(data_dir))
+        try:
+            conn = sqlite3.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+        try:
+            version = probe(conn)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 5000")
+        except UnusableDatabase as exc:
+            conn.close()
+            raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+        try:
+            if 0 < version < SCHEMA_VERSION:
+                make_backup(conn, data_dir, now)
+            migrate(conn)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise WriteError(path, describe(exc)) from exc
+        return cls(conn, path, snapshot=False)
+
+    @classmethod
+    def snapshot_of(cls, data_dir: Path) -> Store:
+        """A private in-memory copy of the database, read through a read-only connection.
+
+        Nothing is ever written to ``data_dir``; changes made to the copy are discarded.
+        """
+        path = data_dir / DB_NAME
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        if path.is_file() and path.stat().st_size > 0:
+            try:
+                source = _connect_read_only(path)
+            except sqlite3.Error as exc:
+                raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+            try:
+                probe(source)
+                source.backup(memory)
+            except UnusableDatabase as exc:
+                raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
+            except sqlite3.DatabaseError as exc:
+                raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+            finally:
+                source.close()
+        migrate(memory)
+        return cls(memory, path, snapshot=True)
+
+    def close(self) -> None:
+        """Close the connection (a WAL checkpoint folds the log back into the file)."""
+        self._conn.close()
+
+    def backup(self, data_dir: Path, now: datetime) -> Path:
+        """Write a backup of the database now; see :mod:`rapport.store.backups`."""
+        return make_backup(self._conn, data_dir, now)
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's full integrity check: ``["ok"]`` for a sound database."""
+        return [row[0] for row in self._conn.execute("PRAGMA integrity_check")]
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: all of it is committed, or none of it and a WriteError."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise WriteError(self.path, describe(exc)) from exc
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        try:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # SQLite rolls back an unfinished transaction itself when it can't here
+
+    # -- cards and deck synchronisation --------------------------------------------------
+
+    def card_index(self) -> dict[tuple[str, str, int], CardIndexEntry]:
+        """Every card identity in the database, present or hidden."""
+        rows = self._conn.execute(
+            "SELECT deck_id, note_id, ordinal, id, position, present FROM cards"
+        )
+        return {
+            (deck, note, ordinal): CardIndexEntry(card_id, position, bool(present))
+            for deck, note, ordinal, card_id, position, present in rows
+        }
+
+    def sync_cards(
+        self,
+        added: Sequence[tuple[str, str, int, int]],
+        changed: Sequence[tuple[int, bool, int]],
+    ) -> None:
+        """Insert ``added`` (deck, note, ordinal, position) as new cards and apply
+        ``changed`` (position, present, id), in one transaction."""
+        if not added and not changed:
+            return
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO cards (deck_id, note_id, ordinal, position, present) "
+                "VALUES (?, ?, ?, ?, 1)",
+                added,
+            )
+            conn.executemany(
+                "UPDATE cards SET position = ?, present = ? WHERE id = ?",
+                [(position, int(present), card_id) for position, present, card_id in changed],
+            )
+
+    def card_state(self, card_id: int) -> CardState:
+        """The scheduling state of one card."""
+        row = self._conn.execute(
+            f"SELECT {_STATE_COLUMNS} FROM cards WHERE id = ?", (card_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(card_id)
+        return _state(row)
+
+    def is_suspended(self, card_id: int) -> bool:
+        row = self._conn.execute("SELECT suspended FROM cards WHERE id = ?", (card_id,)).fetchone()
+        return bool(row and row[0])
+
+    def set_suspended(self, card_id: int, suspended: bool) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), card_id))
+
+    def card_table(self) -> list[CardTableRow]:
+        """Every present card with its state, number of reviews and of lapses."""
+        rows = self._conn.execute(
+            f"""
+            SELECT c.id, c.deck_id, c.note_id, c.ordinal, c.suspended,
+                   c.state, c.step, c.stability, c.difficulty, c.due_us, c.last_review_us,
+                   COUNT(r.id), COALESCE(SUM(r.rating = 1 AND r.state_before = {Phase.REVIEW}), 0)
+            FROM cards c LEFT JOIN revlog r ON r.card_id = c.id
+            WHERE c.present = 1
+            GROUP BY c.id
+            ORDER BY c.deck_id, c.position
+            """
+        )
+        return [
+            CardTableRow(
+                id=row[0],
+                deck_id=row[1],
+                note_id=row[2],
+                ordinal=row[3],
+                suspended=bool(row[4]),
+                state=_state(row[5:11]),
+                reviews=row[11],
+                lapses=row[12],
+            )
+            for row in rows
+        ]
+
+    # -- answering -----------------------------------------------------------------------
+
+    def record_review(self, review: ReviewRecord) -> int:
+        """Save an answer: the card's new state and the log entry, in one transaction.
+
+        Returns the id of the log entry (what :meth:`undo_review` takes).
+        """
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
+                "due_us = ?, last_review_us = ? WHERE id = ?",
+                (*_state_params(review.after), review.card_id),
+            )
+            cursor = conn.execute(
+                "INSERT INTO revlog (card_id, time_us, rating, duration_ms, "
+                "state_before, step_before, stability_before, difficulty_before, "
+                "due_before_us, last_review_before_us, "
+                "state_after, step_after, stability_after, difficulty_after, "
+                "due_after_us, last_review_after_us) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    review.card_id,
+                    to_us(review.time),
+                    review.rating,
+                    round(review.duration.total_seconds() * 1000),
+                    *_state_params(review.before),
+                    *_state_params(review.after),
+                ),
+            )
+        review_id = cursor.lastrowid
+        assert review_id is not None
+        return review_id
+
+    def undo_review(self, review_id: int) -> tuple[int, CardState]:
+        """Put a card back as it was before a logged answer and delete that answer.
+
+        Returns the card id and its restored state. Raises ``KeyError`` if the log has
+        no such entry.
+        """
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT card_id, state_before, step_before, stability_before, "
+                "difficulty_before, due_before_us, last_review_before_us "
+                "FROM revlog WHERE id = ?",
+                (review_id,),
+            ).fetchone()
+            if row is None:
+                raise KeyError(review_id)
+            card_id, before = row[0], _state(row[1:])
+            conn.execute(
+                "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
+                "due_us = ?, last_review_us = ? WHERE id = ?",
+                (*_state_params(before), card_id),
+            )
+            conn.execute("DELETE FROM revlog WHERE id = ?", (review_id,))
+        return card_id, before
+
+    def reviews_of(self, card_id: int) -> list[ReviewRecord]:
+        """The log of one card, oldest first."""
+        rows = self._conn.execute(
+            "SELECT card_id, time_us, rating, duration_ms, "
+            "state_before, step_before, stability_before, difficulty_before, "
+            "due_before_us, last_review_before_us, "
+            "state_after, step_after, stability_after, difficulty_after, "
+            "due_after_us, last_review_after_us FROM revlog WHERE card_id = ? ORDER BY id",
+            (card_id,),
+        )
+        return [
+            ReviewRecord(
+                card_id=row[0],
+                time=from_us(row[1]),
+                rating=row[2],
+                duration=timedelta(milliseconds=row[3]),
+                before=_state(row[4:10]),
+                after=_state(row[10:16]),
+            )
+            for row in rows
+        ]
+
+    # -- the study queue -----------------------------------------------------------------
+
+    def first_learning(self, deck_id: str, due_by: datetime) -> tuple[int, datetime] | None:
+        """The (re)learning card of a deck due first, if it is due at or before ``due_by``."""
+        row = self._conn.execute(
+            f"SELECT id, due_us FROM cards WHERE deck_id = ? AND state IN (1, 3) "
+            f"AND due_us <= ? AND {_ACTIVE} ORDER BY due_us, id LIMIT 1",
+            (deck_id, to_us(due_by)),
+        ).fetchone()
+        return None if row is None else (int(row[0]), from_us(row[1]))
+
+    def first_review(self, deck_id: str, due_before: datetime) -> tuple[int, datetime] | None:
+        """The review card of a deck due first, if it is due before ``due_before``."""
+        row = self._conn.execute(
+            f"SELECT id, due_us FROM cards WHERE deck_id = ? AND state = 2 "
+            f"AND due_us < ? AND {_ACTIVE} ORDER BY due_us, id LIMIT 1",
+            (deck_id, to_us(due_before)),
+        ).fetchone()
+        return None if row is None else (int(row[0]), from_us(row[1]))
+
+    def first_new(self, deck_id: str) -> int | None:
+        """The first new card of a deck in deck order."""
+        row = self._conn.execute(
+            f"SELECT id FROM cards WHERE deck_id = ? AND state = 0 AND {_ACTIVE} "
+            "ORDER BY position LIMIT 1",
+            (deck_id,),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def count_learning(self, deck_id: str, due_by: datetime) -> int:
+        return int(
+            self._conn.execute(
+                f"SELECT COUNT(*) FROM cards WHERE deck_id = ? AND state IN (1, 3) "
+                f"AND due_us <= ? AND {_ACTIVE}",
+                (deck_id, to_us(due_by)),
+            ).fetchone()[0]
+        )
+
+    def count_reviews(self, deck_id: str, due_before: datetime, limit: int) -> int:
+        """Review cards of a deck due before ``due_before``, counting at most ``limit``."""
+        return int(
+            self._conn.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? AND state = 2 "
+                f"AND due_us < ? AND {_ACTIVE} LIMIT ?)",
+                (deck_id, to_us(due_before), max(limit, 0)),
+            ).fetchone()[0]
+        )
+
+    def count_new(self, deck_id: str, limit: int) -> int:
+        """New cards of a deck, counting at most ``limit``."""
+        return int(
+            self._conn.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? AND state = 0 "
+                f"AND {_ACTIVE} LIMIT ?)",
+                (deck_id, max(limit, 0)),
+            ).fetchone()[0]
+        )
+
+    def present_counts(self) -> dict[str, int]:
+        """How many cards each deck has (hidden ones not counted)."""
+        rows = self._conn.execute(
+            "SELECT deck_id, COUNT(*) FROM cards WHERE present = 1 GROUP BY deck_id"
+        )
+        return {deck: count for deck, count in rows}
+
+    def studied_since(self, since: datetime) -> dict[str, tuple[int, int]]:
+        """Per deck, how many new cards were introduced and reviews done since ``since``."""
+        rows = self._conn.execute(
+            f"SELECT c.deck_id, SUM(r.state_before = {Phase.NEW}), "
+            f"SUM(r.state_before = {Phase.REVIEW}) "
+            "FROM revlog r JOIN cards c ON c.id = r.card_id WHERE r.time_us >= ? "
+            "GROUP BY c.deck_id",
+            (to_us(since),),
+        )
+        return {deck: (int(new), int(review)) for deck, new, review in rows}
+
+    def earliest_due(self, deck_ids: Sequence[str], phases: Sequence[Phase]) -> datetime | None:
+        """The earliest due time among active cards of these decks in these phases."""
+        if not deck_ids or not phases:
+            return None
+        row = self._conn.execute(
+            f"SELECT MIN(due_us) FROM cards WHERE deck_id IN ({_marks(deck_ids)}) "
+            f"AND state IN ({_marks(phases)}) AND {_ACTIVE}",
+            (*deck_ids, *(int(p) for p in phases)),
+        ).fetchone()
+        return opt_dt(row[0])
+
+    def earliest_review_from(self, deck_ids: Sequence[str], start: datetime) -> datetime | None:
+        """The earliest due time of an active review card due at or after ``start``."""
+        if not deck_ids:
+            return None
+        row = self._conn.execute(
+            f"SELECT MIN(due_us) FROM cards WHERE deck_id IN ({_marks(deck_ids)}) "
+            f"AND state = 2 AND due_us >= ? AND {_ACTIVE}",
+            (*deck_ids, to_us(start)),
+        ).fetchone()
+        return opt_dt(row[0])
+
+    # -- statistics ----------------------------------------------------------------------
+
+    def review_count(self) -> int:
+        return int(self._conn.execute("SELECT COUNT(*) FROM revlog").fetchone()[0])
+
+    def review_times(self, since: datetime) -> list[tuple[datetime, timedelta]]:
+        """Time and time taken of every answer since ``since``."""
+        rows = self._conn.execute(
+            "SELECT time_us, duration_ms FROM revlog WHERE time_us >= ? ORDER BY time_us",
+            (to_us(since),),
+        )
+        return [(from_us(t), timedelta(milliseconds=ms)) for t, ms in rows]
+
+    def mature_reviews(self, since: datetime) -> list[tuple[datetime, int]]:
+        """Time and rating of reviews since ``since`` of cards whose interval was mature.
+
+        A review is of a mature card when the card was in review with a scheduled
+        interval (due minus last review) of at least 21 days.
+        """
+        rows = self._conn.execute(
+            f"SELECT time_us, rating FROM revlog WHERE time_us >= ? "
+            f"AND state_before = {Phase.REVIEW} "
+            f"AND due_before_us - last_review_before_us >= {_MATURE_US} ORDER BY time_us",
+            (to_us(since),),
+        )
+        return [(from_us(t), int(rating)) for t, rating in rows]
+
+    def due_times(self, before: datetime) -> list[datetime]:
+        """Due times of active studied cards due before ``before`` (overdue included)."""
+        rows = self._conn.execute(
+            f"SELECT due_us FROM cards WHERE state != 0 AND due_us < ? AND {_ACTIVE}",
+            (to_us(before),),
+        )
+        return [from_us(row[0]) for row in rows]
+
+    # -- settings and preferences --------------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        return {key: value for key, value in self._conn.execute("SELECT key, value FROM settings")}
+
+    def replace_settings(self, values: Mapping[str, str]) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM settings")
+            conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", values.items())
+
+    def pref(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM prefs WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_pref(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO prefs (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )

@@ -1,0 +1,93 @@
+"""Plain values the store reads and writes: card states, reviews and table rows.
+
+Times are UTC-aware datetimes here and integer microseconds since the epoch in SQLite,
+so that a state read back is exactly the state written (undo depends on it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Phase(IntEnum):
+    """Where a card is in its life; the values are stored, never change them."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """A card's scheduling state: FSRS's memory model plus where it is in the queue."""
+
+    phase: Phase = Phase.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+
+
+NEW_STATE = CardState()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One answer as the review log keeps it."""
+
+    card_id: int
+    time: datetime
+    rating: int
+    duration: timedelta
+    before: CardState
+    after: CardState
+
+
+@dataclass(frozen=True, slots=True)
+class CardIndexEntry:
+    """Where a card identity lives in the database."""
+
+    id: int
+    position: int
+    present: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CardTableRow:
+    """A present card's row for browsing: its state and review counts."""
+
+    id: int
+    deck_id: str
+    note_id: str
+    ordinal: int
+    suspended: bool
+    state: CardState
+    reviews: int
+    lapses: int
+
+
+def to_us(moment: datetime) -> int:
+    """Microseconds since the epoch of an aware datetime."""
+    if moment.tzinfo is None:
+        raise ValueError("times must be timezone-aware")
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_us(micros: int) -> datetime:
+    """The UTC datetime of microseconds since the epoch."""
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def opt_us(moment: datetime | None) -> int | None:
+    return None if moment is None else to_us(moment)
+
+
+def opt_dt(micros: int | None) -> datetime | None:
+    return None if micros is None else from_us(micros)

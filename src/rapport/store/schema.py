@@ -1,0 +1,119 @@
+"""The database schema and its forward migrations.
+
+The schema version lives in ``PRAGMA user_version``. ``MIGRATIONS[i]`` takes a database
+at version ``i`` to version ``i + 1``; each runs in its own transaction together with the
+version bump, so a migration either happens completely or not at all. A database newer
+than :data:`SCHEMA_VERSION` is refused rather than guessed at.
+
+Version history:
+
+1. ``cards`` (scheduling state per card identity), ``revlog`` (every answer, with the
+   card's state before and after), ``settings`` (key/value; UI preferences were kept
+   here under a ``pref.`` prefix).
+2. UI preferences move to their own ``prefs`` table, so that resetting the scheduling
+   settings never touches them; partial indexes serve the study queue (due learning and
+   review cards, new cards in deck order) and ``revlog(time_us)`` serves the statistics.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """
+        CREATE TABLE cards (
+            id             INTEGER PRIMARY KEY,
+            deck_id        TEXT    NOT NULL,
+            note_id        TEXT    NOT NULL,
+            ordinal        INTEGER NOT NULL,
+            position       INTEGER NOT NULL,            -- order in its deck file
+            present        INTEGER NOT NULL DEFAULT 1,  -- 0: the note left the deck file
+            suspended      INTEGER NOT NULL DEFAULT 0,
+            state          INTEGER NOT NULL DEFAULT 0,  -- 0 new, 1 learning, 2 review,
+                                                        -- 3 relearning
+            step           INTEGER,
+            stability      REAL,
+            difficulty     REAL,
+            due_us         INTEGER,                     -- microseconds since the epoch, UTC
+            last_review_us INTEGER,
+            UNIQUE (deck_id, note_id, ordinal)
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE revlog (
+            id                    INTEGER PRIMARY KEY,
+            card_id               INTEGER NOT NULL REFERENCES cards (id),
+            time_us               INTEGER NOT NULL,
+            rating                INTEGER NOT NULL,
+            duration_ms           INTEGER NOT NULL,
+            state_before          INTEGER NOT NULL,
+            step_before           INTEGER,
+            stability_before      REAL,
+            difficulty_before     REAL,
+            due_before_us         INTEGER,
+            last_review_before_us INTEGER,
+            state_after           INTEGER NOT NULL,
+            step_after            INTEGER,
+            stability_after       REAL,
+            difficulty_after      REAL,
+            due_after_us          INTEGER,
+            last_review_after_us  INTEGER
+        )
+        """
+    )
+    conn.execute("CREATE INDEX revlog_card ON revlog (card_id)")
+    conn.execute("CREATE INDEX cards_due ON cards (deck_id, due_us)")
+    conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TABLE prefs (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.execute(
+        "INSERT INTO prefs (key, value) "
+        "SELECT substr(key, 6), value FROM settings WHERE key LIKE 'pref.%'"
+    )
+    conn.execute("DELETE FROM settings WHERE key LIKE 'pref.%'")
+    conn.execute("DROP INDEX cards_due")
+    conn.execute(
+        "CREATE INDEX cards_queue ON cards (deck_id, state, due_us) "
+        "WHERE present = 1 AND suspended = 0"
+    )
+    conn.execute(
+        "CREATE INDEX cards_new ON cards (deck_id, position) "
+        "WHERE state = 0 AND present = 1 AND suspended = 0"
+    )
+    conn.execute("CREATE INDEX revlog_time ON revlog (time_us)")
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2)
+SCHEMA_VERSION = len(MIGRATIONS)
+EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the database (0 for a new, empty one)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
+    """Bring the database from its version up to ``target``, one transaction per step.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``).
+    """
+    version = user_version(conn)
+    for number in range(version, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[number](conn)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")

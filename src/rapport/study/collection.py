@@ -1,0 +1,360 @@
+"""The collection: the trainee's decks joined with their progress on disk.
+
+:meth:`Collection.open` syncs the cards of the loaded decks into the database by identity
+(deck id + note id + ordinal): a reworded card keeps its row and history; a new note
+brings new cards; a note that left its deck file keeps its history, hidden, and comes
+back with it if the note returns. A cloze whose numbers change keeps the history of the
+numbers still there (ordinal = number - 1).
+
+Opening takes the data folder's single-writer lock. ``lock=False`` instead opens a private
+read-only snapshot (for ``rapport stats`` while the app runs); writing through it raises
+:class:`WriteError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+
+from rapport.content import Card, CardKey, Deck
+from rapport.store import (
+    BackupError,
+    DataLock,
+    Phase,
+    Store,
+    WriteError,
+    list_backups,
+)
+from rapport.store.backups import BACKUP_INTERVAL
+from rapport.study.days import require_aware, today_bounds
+from rapport.study.scheduling import Scheduler
+from rapport.study.session import LEARN_AHEAD, ReviewSession
+from rapport.study.settings import Settings
+from rapport.study.stats import DeckCounts, Stats, build_stats
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """A card as the Browse table shows it."""
+
+    card: Card
+    deck_name: str
+    due: datetime | None
+    interval_days: float | None
+    reviews: int
+    lapses: int
+    suspended: bool
+    state: str  # "new", "learning", "review", "relearning" or "suspended"
+
+
+class Collection:
+    """The decks and the progress database of one data folder."""
+
+    def __init__(
+        self,
+        store: Store,
+        decks: Sequence[Deck],
+        data_dir: Path,
+        lock: DataLock | None,
+        tz: tzinfo | None,
+    ) -> None:
+        self.store = store
+        self.data_dir = data_dir
+        self.tz = tz
+        self._lock = lock
+        unique: dict[str, Deck] = {}
+        for deck in decks:
+            unique.setdefault(deck.id, deck)
+        self.decks: tuple[Deck, ...] = tuple(unique.values())
+        self._settings = Settings.from_strings(store.settings())
+        self.scheduler = Scheduler(self._settings)
+        self._ids: dict[CardKey, int] = {}
+        self._cards: dict[int, Card] = {}
+        backups = list_backups(data_dir)
+        self._last_backup: datetime | None = backups[0].time if backups else None
+        self._changed = False
+        self.backup_problem: BackupError | None = None
+        self._closed = False
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        decks: Sequence[Deck],
+        now: datetime,
+        *,
+        lock: bool = True,
+        tz: tzinfo | None = None,
+    ) -> Collection:
+        """Open the collection of ``data_dir`` (created if missing) with these decks.
+
+        Raises :class:`AlreadyRunning` if another Rapport holds the folder and
+        :class:`DatabaseError` if the database cannot be used. ``tz`` is the local time
+        zone for the 4am day start (default: the system's).
+        """
+        now = require_aware(now)
+        data_lock: DataLock | None = None
+        if lock:
+            data_lock = DataLock(data_dir)
+            data_lock.acquire()
+        try:
+            store = Store.open(data_dir, now) if lock else Store.snapshot_of(data_dir)
+        except BaseException:
+            if data_lock is not None:
+                data_lock.release()
+            raise
+        collection = cls(store, decks, data_dir, data_lock, tz)
+        try:
+            collection._sync()
+        except BaseException:
+            store.close()
+            if data_lock is not None:
+                data_lock.release()
+            raise
+        return collection
+
+    def _sync(self) -> None:
+        index = self.store.card_index()
+        added: list[tuple[str, str, int, int]] = []
+        changed: list[tuple[int, bool, int]] = []
+        seen: set[tuple[str, str, int]] = set()
+        for deck in self.decks:
+            for position, card in enumerate(deck.cards()):
+                identity = (deck.id, card.note.id, card.ordinal)
+                seen.add(identity)
+                entry = index.get(identity)
+                if entry is None:
+                    added.append((*identity, position))
+                elif entry.position != position or not entry.present:
+                    changed.append((position, True, entry.id))
+        for identity, entry in index.items():
+            if entry.present and identity not in seen:
+                changed.append((entry.position, False, entry.id))
+        self.store.sync_cards(added, changed)
+        if added:
+            index = self.store.card_index()
+        for deck in self.decks:
+            for card in deck.cards():
+                card_id = index[(deck.id, card.note.id, card.ordinal)].id
+                self._ids[card.key] = card_id
+                self._cards[card_id] = card
+
+    # -- lookups used by sessions and the UI ---------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.snapshot
+
+    def card(self, key: CardKey) -> Card | None:
+        """The card with this identity, if a loaded deck has it."""
+        card_id = self._ids.get(key)
+        return None if card_id is None else self._cards[card_id]
+
+    def card_id(self, key: CardKey) -> int | None:
+        return self._ids.get(key)
+
+    def require_id(self, card: Card) -> int:
+        card_id = self._ids.get(card.key)
+        if card_id is None:
+            raise ValueError(f"card {card.key} is not in this collection")
+        return card_id
+
+    def card_by_id(self, card_id: int) -> Card:
+        return self._cards[card_id]
+
+    def today_bounds(self, now: datetime) -> tuple[datetime, datetime]:
+        """UTC start of the current study day and of the next one."""
+        return today_bounds(require_aware(now), self._settings.day_start_hour, self.tz)
+
+    def check_writable(self) -> None:
+        if self._closed:
+            raise WriteError(self.store.path, "the collection is closed")
+        if self.read_only:
+            raise WriteError(
+                self.store.path,
+                "it was opened read-only (another Rapport window may be using it)",
+            )
+
+    def mark_changed(self) -> None:
+        self._changed = True
+
+    def after_write(self, now: datetime) -> None:
+        """Note a change; back up if the last backup is at least 30 minutes old.
+
+        A failed periodic backup never undoes the committed answer: it is kept in
+        :attr:`backup_problem` for the UI to mention, and tried again after the next.
+        """
+        self._changed = True
+        if self._last_backup is None or now - self._last_backup >= BACKUP_INTERVAL:
+            try:
+                self.backup(now)
+            except BackupError as exc:
+                self.backup_problem = exc
+
+    def backup(self, now: datetime) -> Path:
+        """Make a backup now (see :mod:`rapport.store.backups`)."""
+        path = self.store.backup(self.data_dir, require_aware(now))
+        self._last_backup = now
+        self._changed = False
+        self.backup_problem = None
+        return path
+
+    # -- settings and preferences --------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    def save_settings(self, settings: Settings) -> None:
+        """Store new settings; they apply to the next answer (sessions included)."""
+        self.check_writable()
+        self.store.replace_settings(settings.to_strings())
+        self._settings = settings
+        self.scheduler = Scheduler(settings)
+        self._changed = True
+
+    def get_pref(self, key: str, default: str | None = None) -> str | None:
+        """A UI preference (font size, theme, window geometry...)."""
+        value = self.store.pref(key)
+        return default if value is None else value
+
+    def set_pref(self, key: str, value: str) -> None:
+        self.check_writable()
+        self.store.set_pref(key, value)
+
+    # -- studying ------------------------------------------------------------------------
+
+    def session(self, deck_ids: Sequence[str] | None, now: datetime) -> ReviewSession:
+        """A study session over these decks (``None``: all decks, in deck order)."""
+        require_aware(now)
+        known = [deck.id for deck in self.decks]
+        if deck_ids is None:
+            return ReviewSession(self, known)
+        unknown = [d for d in deck_ids if d not in known]
+        if unknown:
+            raise ValueError(f"unknown deck ids: {', '.join(unknown)}")
+        return ReviewSession(self, list(dict.fromkeys(deck_ids)))
+
+    def deck_counts(self, now: datetime) -> list[DeckCounts]:
+        """Per deck: new, learning and due cards to study today, within the limits."""
+        now = require_aware(now)
+        start, end = self.today_bounds(now)
+        done = self.store.studied_since(start)
+        totals = self.store.present_counts()
+        settings = self._settings
+        counts = []
+        for deck in self.decks:
+            new_done, reviews_done = done.get(deck.id, (0, 0))
+            counts.append(
+                DeckCounts(
+                    deck_id=deck.id,
+                    name=deck.name,
+                    new=self.store.count_new(deck.id, settings.new_per_day - new_done),
+                    learning=self.store.count_learning(deck.id, now + LEARN_AHEAD),
+                    due=self.store.count_reviews(
+                        deck.id, end, settings.reviews_per_day - reviews_done
+                    ),
+                    total=totals.get(deck.id, 0),
+                )
+            )
+        return counts
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """When the next card can be studied (now or earlier if one is waiting); ``None``
+        if no card will ever be due (every card suspended, or no cards)."""
+        now = require_aware(now)
+        ids = [deck.id for deck in self.decks]
+        start, end = self.today_bounds(now)
+        done = self.store.studied_since(start)
+        settings = self._settings
+        candidates: list[datetime] = []
+        learning = self.store.earliest_due(ids, [Phase.LEARNING, Phase.RELEARNING])
+        if learning is not None:
+            candidates.append(learning)
+        later = self.store.earliest_review_from(ids, end)
+        if later is not None:
+            candidates.append(later)
+        for deck_id in ids:
+            new_done, reviews_done = done.get(deck_id, (0, 0))
+            review = self.store.first_review(deck_id, end)
+            if review is not None:
+                left = settings.reviews_per_day - reviews_done > 0
+                candidates.append(review[1] if left else end)
+            if self.store.first_new(deck_id) is not None:
+                candidates.append(now if settings.new_per_day - new_done > 0 else end)
+        return min(candidates) if candidates else None
+
+    # -- browsing and statistics ---------------------------------------------------------
+
+    def card_rows(self, now: datetime) -> list[CardRow]:
+        """Every card of the loaded decks with its progress, in deck order."""
+        names = {deck.id: deck.name for deck in self.decks}
+        rows = []
+        for row in self.store.card_table():
+            card = self._cards.get(row.id)
+            if card is None:
+                continue
+            state = row.state
+            interval = None
+            if state.due is not None and state.last_review is not None:
+                interval = (state.due - state.last_review) / timedelta(days=1)
+            rows.append(
+                CardRow(
+                    card=card,
+                    deck_name=names[card.deck_id],
+                    due=state.due if state.phase != Phase.NEW else None,
+                    interval_days=interval,
+                    reviews=row.reviews,
+                    lapses=row.lapses,
+                    suspended=row.suspended,
+                    state="suspended" if row.suspended else state.phase.name.lower(),
+                )
+            )
+        return rows
+
+    def set_suspended(self, key: CardKey, suspended: bool) -> None:
+        """Suspend a card (never shown until unsuspended) or unsuspend it."""
+        self.check_writable()
+        card_id = self._ids.get(key)
+        if card_id is None:
+            raise ValueError(f"card {key} is not in this collection")
+        self.store.set_suspended(card_id, suspended)
+        self._changed = True
+
+    def stats(self, now: datetime) -> Stats:
+        """Every statistic at ``now`` (see :mod:`rapport.study.stats`)."""
+        now = require_aware(now)
+        return build_stats(
+            self.store,
+            self.deck_counts(now),
+            self._cards,
+            self.scheduler.retrievability,
+            now,
+            self._settings.day_start_hour,
+            self.tz,
+        )
+
+    def close(self, now: datetime) -> None:
+        """Back up if anything changed since the last backup, close, release the lock.
+
+        The database is closed and the lock released even if the backup fails; the
+        :class:`BackupError` is then raised for the UI to show.
+        """
+        if self._closed:
+            return
+        problem: BackupError | None = None
+        try:
+            if not self.read_only and (self._changed or self._last_backup is None):
+                try:
+                    self.backup(now)
+                except BackupError as exc:
+                    problem = exc
+        finally:
+            self._closed = True
+            self.store.close()
+            if self._lock is not None:
+                self._lock.release()
+        if problem is not None:
+            raise problem

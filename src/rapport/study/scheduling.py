@@ -1,0 +1,96 @@
+"""FSRS scheduling through py-fsrs: what a rating does to a card, and what it would do.
+
+The store keeps a card's state as a :class:`~rapport.store.CardState`; this module is the
+only one that converts it to and from ``fsrs.Card``. A new card is what py-fsrs calls a
+learning card at step 0 with no memory state yet.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import IntEnum
+
+import fsrs
+
+from rapport.store import CardState, Phase
+from rapport.study.days import require_aware
+from rapport.study.settings import Settings
+
+
+class Rating(IntEnum):
+    """The four answers, with Anki's numbers (also their keyboard keys)."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+class Scheduler:
+    """Applies FSRS with the trainee's settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._fsrs = self._build(settings, fuzz=settings.fuzz)
+        # Button labels show the unfuzzed interval, as Anki's do, so they never flicker.
+        self._exact = self._fsrs if not settings.fuzz else self._build(settings, fuzz=False)
+
+    @staticmethod
+    def _build(settings: Settings, *, fuzz: bool) -> fsrs.Scheduler:
+        return fsrs.Scheduler(
+            desired_retention=settings.desired_retention,
+            learning_steps=settings.learning_steps,
+            relearning_steps=settings.relearning_steps,
+            maximum_interval=settings.maximum_interval,
+            enable_fuzzing=fuzz,
+        )
+
+    def review(self, card_id: int, state: CardState, rating: Rating, now: datetime) -> CardState:
+        """The card's state after answering ``rating`` at ``now``."""
+        now = require_aware(now)
+        reviewed, _ = self._fsrs.review_card(
+            _to_fsrs(card_id, state, now), fsrs.Rating(rating), now
+        )
+        return _from_fsrs(reviewed)
+
+    def intervals(self, card_id: int, state: CardState, now: datetime) -> dict[Rating, timedelta]:
+        """For each rating, how long until the card would be due again (without fuzz)."""
+        now = require_aware(now)
+        card = _to_fsrs(card_id, state, now)
+        out = {}
+        for rating in Rating:
+            reviewed, _ = self._exact.review_card(card, fsrs.Rating(rating), now)
+            out[rating] = reviewed.due - now
+        return out
+
+    def retrievability(self, card_id: int, state: CardState, now: datetime) -> float | None:
+        """The predicted chance of recalling the card at ``now``; ``None`` if never studied."""
+        if state.phase == Phase.NEW or state.stability is None or state.last_review is None:
+            return None
+        now = require_aware(now)
+        return float(self._fsrs.get_card_retrievability(_to_fsrs(card_id, state, now), now))
+
+
+def _to_fsrs(card_id: int, state: CardState, now: datetime) -> fsrs.Card:
+    if state.phase == Phase.NEW:
+        return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=now)
+    return fsrs.Card(
+        card_id=card_id,
+        state=fsrs.State(int(state.phase)),
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due or now,
+        last_review=state.last_review,
+    )
+
+
+def _from_fsrs(card: fsrs.Card) -> CardState:
+    return CardState(
+        phase=Phase(int(card.state.value)),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )

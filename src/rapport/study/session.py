@@ -1,0 +1,200 @@
+"""A study session: which card comes next, answering it, and undoing answers.
+
+The queue follows Anki: (re)learning cards that are due come first, then review cards due
+today, then new cards in deck order, each deck within its daily limits (new cards
+introduced and review cards answered since the study day began). When nothing else is
+left, learning cards due within the next :data:`LEARN_AHEAD` (Anki's "learn ahead limit")
+are shown early rather than ending the session minutes before they fall due.
+
+Each answer is committed to the database before :meth:`ReviewSession.answer` returns; if
+saving fails, nothing changed and the same card can be answered again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from rapport.content import Card
+from rapport.store import Phase, ReviewRecord
+from rapport.study.days import require_aware
+from rapport.study.scheduling import Rating
+
+if TYPE_CHECKING:
+    from rapport.study.collection import Collection
+
+LEARN_AHEAD = timedelta(minutes=20)
+UNDO_LEVELS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """What was studied in a session (undone answers are not counted)."""
+
+    studied: int
+    seconds: float
+    right: int
+    again: int
+
+    @property
+    def share_right(self) -> float | None:
+        """Share of answers other than Again; ``None`` before the first answer."""
+        return self.right / self.studied if self.studied else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    review_id: int
+    card: Card
+    card_id: int
+    deck_id: str
+    phase_before: Phase
+    rating: Rating
+    duration: timedelta
+    day: datetime  # start of the study day it was given on
+
+
+class ReviewSession:
+    """Studying one deck, several decks, or all of them (made by ``Collection.session``)."""
+
+    def __init__(self, collection: Collection, deck_ids: Sequence[str]) -> None:
+        self._collection = collection
+        self.deck_ids = tuple(deck_ids)
+        self._undo: list[_Answered] = []
+        self._pending: Card | None = None  # an undone card, shown again first
+        self._day: datetime | None = None
+        self._done: dict[str, list[int]] = {}  # deck -> [new introduced, reviews] today
+        self._studied = 0
+        self._seconds = 0.0
+        self._right = 0
+        self._again = 0
+
+    # -- the queue -----------------------------------------------------------------------
+
+    def _today(self, now: datetime) -> tuple[datetime, datetime]:
+        start, end = self._collection.today_bounds(now)
+        if start != self._day:
+            done = self._collection.store.studied_since(start)
+            self._done = {d: list(done.get(d, (0, 0))) for d in self.deck_ids}
+            self._day = start
+        return start, end
+
+    def _new_left(self, deck_id: str) -> int:
+        return max(0, self._collection.settings.new_per_day - self._done[deck_id][0])
+
+    def _reviews_left(self, deck_id: str) -> int:
+        return max(0, self._collection.settings.reviews_per_day - self._done[deck_id][1])
+
+    def next_card(self, now: datetime) -> Card | None:
+        """The card to show now, or ``None`` when nothing is left for today."""
+        now = require_aware(now)
+        store = self._collection.store
+        if self._pending is not None:
+            pending_id = self._collection.card_id(self._pending.key)
+            if pending_id is not None and not store.is_suspended(pending_id):
+                return self._pending
+            self._pending = None
+        _, end = self._today(now)
+        learning = [store.first_learning(d, now) for d in self.deck_ids]
+        found = self._earliest(learning)
+        if found is None:
+            reviews = [store.first_review(d, end) for d in self.deck_ids if self._reviews_left(d)]
+            found = self._earliest(reviews)
+        if found is None:
+            for deck_id in self.deck_ids:
+                if self._new_left(deck_id):
+                    found = store.first_new(deck_id)
+                    if found is not None:
+                        break
+        if found is None:
+            ahead = [store.first_learning(d, now + LEARN_AHEAD) for d in self.deck_ids]
+            found = self._earliest(ahead)
+        return None if found is None else self._collection.card_by_id(found)
+
+    @staticmethod
+    def _earliest(candidates: Sequence[tuple[int, datetime] | None]) -> int | None:
+        present = [(due, card_id) for c in candidates if c is not None for card_id, due in [c]]
+        return min(present)[1] if present else None
+
+    def remaining(self, now: datetime) -> tuple[int, int, int]:
+        """``(new, learning, review)`` cards left in this session today, within the limits."""
+        now = require_aware(now)
+        store = self._collection.store
+        _, end = self._today(now)
+        new = sum(store.count_new(d, self._new_left(d)) for d in self.deck_ids)
+        learning = sum(store.count_learning(d, now + LEARN_AHEAD) for d in self.deck_ids)
+        review = sum(store.count_reviews(d, end, self._reviews_left(d)) for d in self.deck_ids)
+        return new, learning, review
+
+    # -- answering -----------------------------------------------------------------------
+
+    def intervals(self, card: Card, now: datetime) -> dict[Rating, timedelta]:
+        """For each rating, the time until ``card`` would be due again (for button labels)."""
+        card_id = self._collection.require_id(card)
+        state = self._collection.store.card_state(card_id)
+        return self._collection.scheduler.intervals(card_id, state, now)
+
+    def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
+        """Grade ``card``; the answer is committed to disk before this returns.
+
+        Raises :class:`WriteError` if it cannot be saved; then nothing changed.
+        """
+        collection = self._collection
+        collection.check_writable()
+        now = require_aware(now)
+        rating = Rating(rating)
+        card_id = collection.require_id(card)
+        start, _ = self._today(now)
+        before = collection.store.card_state(card_id)
+        after = collection.scheduler.review(card_id, before, rating, now)
+        duration = max(duration, timedelta(0))
+        review_id = collection.store.record_review(
+            ReviewRecord(card_id, now, int(rating), duration, before, after)
+        )
+        # Committed: only now does the session's own state move on.
+        answered = _Answered(
+            review_id, card, card_id, card.deck_id, before.phase, rating, duration, start
+        )
+        self._undo.append(answered)
+        del self._undo[:-UNDO_LEVELS]
+        if self._pending is not None and self._pending.key == card.key:
+            self._pending = None
+        self._count(answered, +1)
+        collection.after_write(now)
+
+    def _count(self, answered: _Answered, sign: int) -> None:
+        if answered.day == self._day and answered.deck_id in self._done:
+            if answered.phase_before == Phase.NEW:
+                self._done[answered.deck_id][0] += sign
+            elif answered.phase_before == Phase.REVIEW:
+                self._done[answered.deck_id][1] += sign
+        self._studied += sign
+        self._seconds += sign * answered.duration.total_seconds()
+        if answered.rating == Rating.AGAIN:
+            self._again += sign
+        else:
+            self._right += sign
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> Card | None:
+        """Take back the last answer: the card's state is restored and the answer leaves
+        the log. Returns the card, which :meth:`next_card` shows again; ``None`` if there
+        is nothing to undo. Raises :class:`WriteError` if it cannot be saved."""
+        if not self._undo:
+            return None
+        self._collection.check_writable()
+        answered = self._undo[-1]
+        self._collection.store.undo_review(answered.review_id)
+        self._undo.pop()
+        self._count(answered, -1)
+        self._pending = answered.card
+        self._collection.mark_changed()
+        return answered.card
+
+    def summary(self) -> SessionSummary:
+        return SessionSummary(self._studied, self._seconds, self._right, self._again)

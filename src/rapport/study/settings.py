@@ -1,0 +1,98 @@
+"""The study settings, with Anki's defaults, and how they are stored.
+
+Every value is the trainee's to change; :class:`Settings` validates itself, so a value
+that would break scheduling is refused with an :class:`InvalidSettings` message instead of
+being stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import timedelta
+
+from rapport.errors import RapportError
+
+
+class InvalidSettings(RapportError):
+    """A settings value out of range; the message names the setting."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How the scheduler and the daily limits behave (Anki's defaults)."""
+
+    desired_retention: float = 0.9
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    maximum_interval: int = 36500
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    day_start_hour: int = 4
+    fuzz: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0.7 <= self.desired_retention <= 0.99:
+            raise InvalidSettings("Desired retention must be between 0.70 and 0.99.")
+        for name, steps in (
+            ("Learning steps", self.learning_steps),
+            ("Relearning steps", self.relearning_steps),
+        ):
+            if any(step <= timedelta(0) for step in steps):
+                raise InvalidSettings(f"{name} must be longer than zero.")
+        if self.maximum_interval < 1:
+            raise InvalidSettings("The maximum interval must be at least one day.")
+        if self.new_per_day < 0 or self.reviews_per_day < 0:
+            raise InvalidSettings("Daily limits cannot be negative.")
+        if not 0 <= self.day_start_hour <= 23:
+            raise InvalidSettings("The next day starts at an hour from 0 to 23.")
+
+    def to_strings(self) -> dict[str, str]:
+        """The settings as the key/value strings the database keeps (JSON values)."""
+        out: dict[str, str] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if field.name in ("learning_steps", "relearning_steps"):
+                value = [step.total_seconds() for step in value]
+            out[field.name] = json.dumps(value)
+        return out
+
+    @classmethod
+    def from_strings(cls, values: Mapping[str, str]) -> Settings:
+        """Settings from stored strings; missing or unreadable values take the default."""
+        default = cls()
+        kwargs: dict[str, object] = {}
+        for field in fields(cls):
+            raw = values.get(field.name)
+            if raw is None:
+                continue
+            try:
+                value = json.loads(raw)
+                kwargs[field.name] = _coerce(field.name, value, getattr(default, field.name))
+            except (ValueError, TypeError):
+                continue  # a hand-edited or foreign value: keep the default for that one
+        try:
+            return cls(**kwargs)  # type: ignore[arg-type]
+        except InvalidSettings:
+            return default
+
+
+def _coerce(name: str, value: object, default: object) -> object:
+    if name in ("learning_steps", "relearning_steps"):
+        if not isinstance(value, list):
+            raise TypeError(name)
+        return tuple(timedelta(seconds=float(v)) for v in value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise TypeError(name)
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(name)
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(name)
+        return float(value)
+    raise TypeError(name)
