@@ -6,7 +6,9 @@ trainee's note in Anki, with its review history, instead of adding a duplicate.
 Deck id
     ``2**30 + (first 8 bytes of SHA-256("rapport-deck:" + deck slug) mod 2**30)``: a fixed
     integer in genanki's recommended range ``[2**30, 2**31)``, the same on every machine
-    and in every release, as long as the deck's slug (its ``id``) stays the same.
+    and in every release, as long as the deck's slug (its ``id``) stays the same. (Anki's
+    current importer matches decks by *name* and renumbers them, so renaming a deck makes a
+    new Anki deck for new cards; existing cards stay where the trainee has them.)
 Note GUID
     ``genanki.guid_for("rapport", deck slug, note slug)``: only the two stable ids.
 Deck name
