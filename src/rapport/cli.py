@@ -5,12 +5,18 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapport import __version__
 from rapport.paths import decks_dir, default_data_dir
+
+if TYPE_CHECKING:
+    from rapport.content import Deck
 
 
 def _common() -> argparse.ArgumentParser:
@@ -68,6 +74,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="the package to write (replaced if it exists)",
     )
     export.set_defaults(func=cmd_export)
+
+    stats = sub.add_parser(
+        "stats", parents=[common], help="show study statistics (works while the app runs)"
+    )
+    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    stats.set_defaults(func=cmd_stats)
+
+    backups = sub.add_parser("backups", parents=[common], help="list the backups of your progress")
+    backups.set_defaults(func=cmd_backups)
+
+    restore = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="restore a backup (default: the newest); the current file is kept aside",
+    )
+    restore.add_argument(
+        "backup",
+        nargs="?",
+        type=Path,
+        metavar="BACKUP",
+        help="a backup file, or its name in the backups folder (see `rapport backups`)",
+    )
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 
@@ -124,6 +153,68 @@ def cmd_export(args: argparse.Namespace) -> int:
         f"exported {written.decks} deck{'s' * (written.decks != 1)} "
         f"({written.notes} notes, {written.cards} cards) to {written.path}"
     )
+    return 0
+
+
+def _shipped_decks() -> list[Deck]:
+    from rapport.content import discover, load_decks
+
+    return list(load_decks(discover([decks_dir()])).decks)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print study statistics, read from a snapshot (safe while the app is running)."""
+    from rapport.errors import RapportError
+    from rapport.study import Collection
+    from rapport.study.report import format_stats
+
+    now = datetime.now(UTC)
+    try:
+        collection = Collection.open(
+            args.data_dir or default_data_dir(), _shipped_decks(), now, lock=False
+        )
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        stats = collection.stats(now)
+    finally:
+        collection.close(now)
+    if args.json:
+        print(json.dumps(stats.to_json(), indent=2))
+    else:
+        print(format_stats(stats))
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    """List the backups of the data folder, newest first."""
+    from rapport.study import list_backups
+    from rapport.study.report import format_backups
+
+    data_dir = args.data_dir or default_data_dir()
+    print(f"backups in {data_dir / 'backups'}:")
+    print(format_backups(list_backups(data_dir), datetime.now(UTC)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a backup as the progress database; 1 if it cannot be done."""
+    from rapport.errors import RapportError
+    from rapport.study import restore_backup
+
+    data_dir = args.data_dir or default_data_dir()
+    backup = args.backup
+    if backup is not None and not backup.exists():
+        backup = data_dir / "backups" / backup.name
+    try:
+        restored = restore_backup(data_dir, backup, datetime.now(UTC))
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"restored {restored.backup}")
+    if restored.kept_aside is not None:
+        print(f"the previous file was kept as {restored.kept_aside}")
     return 0
 
 

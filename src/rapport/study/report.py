@@ -1,0 +1,98 @@
+"""Plain-text renderings of statistics and backups for the ``rapport`` command line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rapport.store import Backup
+from rapport.study.stats import RECALL_THRESHOLD, Stats
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {secs:02d}s"
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], right_from: int = 1) -> list[str]:
+    lines = [list(head), *map(list, rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    out = []
+    for line in lines:
+        cells = [
+            cell.rjust(width) if i >= right_from else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ]
+        out.append("  ".join(cells).rstrip())
+    return out
+
+
+def format_stats(stats: Stats) -> str:
+    """The statistics as readable tables (what ``rapport stats`` prints)."""
+    lines = _table(
+        ("Deck", "New", "Learning", "Due", "Total"),
+        [(d.name, str(d.new), str(d.learning), str(d.due), str(d.total)) for d in stats.decks],
+    )
+    lines += [
+        "",
+        f"Today: {stats.reviews_today} reviews in {_duration(stats.time_today_seconds)}; "
+        f"{stats.reviews_total} reviews in all.",
+        f"True retention (mature cards not answered Again): last 7 days "
+        f"{_percent(stats.retention_7d)}, last 30 days {_percent(stats.retention_30d)}.",
+        "",
+        "Due in the next 30 days (today includes overdue cards):",
+    ]
+    lines += (
+        _table(("Date", "Due"), [(d.day.isoformat(), str(d.due)) for d in stats.forecast if d.due])
+        if any(d.due for d in stats.forecast)
+        else ["  nothing due"]
+    )
+    lines += [
+        "",
+        f"Recall by concept (studied cards with a predicted recall of at least "
+        f"{RECALL_THRESHOLD:.0%} now):",
+    ]
+    lines += _table(
+        ("Concept", "Cards", "Studied", "Recalled", "Share", "Mean recall"),
+        [
+            (
+                c.concept,
+                str(c.cards),
+                str(c.studied),
+                str(c.recalled),
+                _percent(c.share_recalled),
+                _percent(c.mean_retrievability),
+            )
+            for c in stats.concepts
+        ],
+    )
+    return "\n".join(lines)
+
+
+def format_backups(backups: Sequence[Backup], now: datetime) -> str:
+    """One line per backup, newest first, with its age and size."""
+    if not backups:
+        return "no backups yet"
+    rows = []
+    for number, backup in enumerate(backups, 1):
+        age = now - backup.time
+        if age.days:
+            ago = f"{age.days} day{'s' * (age.days != 1)} ago"
+        else:
+            ago = f"{age.seconds // 3600}h {age.seconds % 3600 // 60:02d}m ago"
+        size = backup.path.stat().st_size if backup.path.exists() else 0
+        rows.append(
+            (
+                str(number),
+                backup.time.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                ago,
+                f"{size / 1024:.0f} KiB",
+                backup.path.name,
+            )
+        )
+    return "\n".join(_table(("#", "Made", "Age", "Size", "File"), rows, right_from=9))
