@@ -22,7 +22,7 @@ from anki.import_export_pb2 import (
 )
 from anki.scheduler.v3 import CardAnswer
 
-from rapport.content import Deck, load_deck, load_decks
+from rapport.content import Deck, Kind, load_deck, load_decks
 from rapport.export import export_decks
 from rapport.export.identity import note_guid
 from rapport.export.models import FIELDS, MODEL_IDS, MODEL_NAMES
@@ -338,5 +338,7 @@ def test_shipped_decks_import_and_render(collection: Collection, tmp_path: Path)
         question, answer = _body(card.question()), _body(card.answer())
         assert question.strip() and answer.strip()
         assert "<script" not in question + answer
-        if card.note_type()["id"] == MODEL_IDS[next(iter(MODEL_IDS))]:
-            assert 'class="provenance"' in answer
+        assert card.note_type()["id"] in MODEL_IDS.values()
+        assert re.search(r'<span class="source">(The|Beyond the) essay.*?paragraph \d+', answer)
+        if card.note_type()["id"] == MODEL_IDS[Kind.CLOZE]:
+            assert re.search(r'<span class="cloze"[^>]*>\[[^]]*\]</span>', question)
