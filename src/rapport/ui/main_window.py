@@ -1,0 +1,272 @@
+"""The main window: a stack of views, the menus, and the shortcuts that move between them.
+
+Adding a view (for other views' authors)::
+
+    window.add_view("browse", "&Browse", lambda: BrowseView(window.collection, window.clock),
+                    shortcut="Ctrl+B")
+
+``add_view(name, title, view, shortcut=None)`` takes a widget or a zero-argument factory;
+a factory runs the first time the view is shown, so heavy imports (QtCharts) wait until
+then and do not slow the start. Each view gets an entry in the View menu. ``show_view(name)``
+switches to it and calls its ``on_shown()`` if it has one (refresh there). A view may set
+the window title by calling ``window.set_title("...")``; Escape returns Home from any view.
+Register views in :meth:`MainWindow._register_views`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
+
+from rapport.content.loader import DeckError
+from rapport.ui import dialogs
+from rapport.ui.home import HomeView
+from rapport.ui.settings import PREF_FONT_SIZE, PREF_THEME
+from rapport.ui.theme import apply_theme, clamp_font_size
+
+if TYPE_CHECKING:
+    from rapport.study import Collection
+    from rapport.ui.review import ReviewView
+
+PREF_GEOMETRY = "window_geometry"
+APP_NAME = "Rapport"
+ViewFactory = Callable[[], QWidget]
+
+
+class MainWindow(QMainWindow):
+    """Home, the reviewer and the other views in one window, with File, View and Help."""
+
+    def __init__(
+        self,
+        collection: Collection,
+        deck_errors: Sequence[DeckError] = (),
+        clock: Callable[[], datetime] | None = None,
+        *,
+        deck_dirs: Sequence[Path] | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        from datetime import UTC
+
+        self.collection = collection
+        self.deck_errors = tuple(deck_errors)
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
+        self.deck_dirs = list(deck_dirs) if deck_dirs is not None else None
+        self.export_dir = export_dir or Path.home()
+        self.setObjectName("mainWindow")
+        self.setAccessibleName("Rapport")
+        self.set_title(None)
+        self.resize(1080, 760)
+        self.setMinimumSize(640, 480)
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self._views: dict[str, QWidget | None] = {}
+        self._factories: dict[str, ViewFactory] = {}
+        self._titles: dict[str, str] = {}
+        self._review: ReviewView | None = None
+
+        self._build_menus()
+        self.home = HomeView(collection, self.deck_errors, self.clock)
+        self.home.study_requested.connect(self.start_review)
+        self.home.deck_problems_requested.connect(self._show_deck_error)
+        self.add_view("home", "&Home", self.home, shortcut="Ctrl+H")
+        self._register_views()
+
+        escape = QAction("Back to Home", self)
+        escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        escape.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        escape.triggered.connect(self.go_home)
+        self.addAction(escape)
+
+        self.restore_geometry()
+        self.show_view("home")
+
+    # -- views --------------------------------------------------------------------------
+
+    def _register_views(self) -> None:
+        """The views beyond Home and the reviewer (Browse, Statistics, Practice test)."""
+
+    def add_view(
+        self, name: str, title: str, view: QWidget | ViewFactory, *, shortcut: str | None = None
+    ) -> None:
+        """Register a view (a widget, or a factory called on first show) under ``name``."""
+        if isinstance(view, QWidget):
+            self._views[name] = view
+            self.stack.addWidget(view)
+        else:
+            self._views[name] = None
+            self._factories[name] = view
+        self._titles[name] = title
+        action = QAction(title, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False, n=name: self.show_view(n))
+        self.view_menu.addAction(action)
+
+    def view(self, name: str) -> QWidget:
+        """The widget of view ``name``, created now if it was registered as a factory."""
+        widget = self._views[name]
+        if widget is None:
+            widget = self._factories.pop(name)()
+            self._views[name] = widget
+            self.stack.addWidget(widget)
+        return widget
+
+    def show_view(self, name: str) -> QWidget:
+        """Switch to view ``name`` and let it refresh."""
+        widget = self.view(name)
+        self.stack.setCurrentWidget(widget)
+        if name == "home":
+            self.set_title(None)
+        elif name != "review":
+            self.set_title(self._titles[name].replace("&", ""))
+        on_shown = getattr(widget, "on_shown", None)
+        if callable(on_shown):
+            on_shown()
+        return widget
+
+    def current_view_name(self) -> str:
+        """The name of the view on show."""
+        current = self.stack.currentWidget()
+        return next((n for n, w in self._views.items() if w is current), "")
+
+    def set_title(self, detail: str | None) -> None:
+        """Title the window ``Rapport — detail`` (or just ``Rapport``)."""
+        self.setWindowTitle(f"{APP_NAME} — {detail}" if detail else APP_NAME)
+
+    def go_home(self) -> None:
+        """Back to Home (Escape), from any view."""
+        self.show_view("home")
+
+    @property
+    def review(self) -> ReviewView:
+        """The review view, created on first use."""
+        if self._review is None:
+            from rapport.ui.review import ReviewView
+
+            self._review = ReviewView(self.collection, self.clock)
+            self._review.home_requested.connect(self.go_home)
+            self._review.title_changed.connect(self.set_title)
+            self._review.set_font_size(self.font_size())
+            self._views["review"] = self._review
+            self._titles["review"] = "Review"
+            self.stack.addWidget(self._review)
+        return self._review
+
+    def start_review(self, deck_ids: list[str]) -> None:
+        """Study ``deck_ids`` (empty: all decks)."""
+        names = {d.id: d.name for d in self.collection.decks}
+        title = names.get(deck_ids[0], deck_ids[0]) if len(deck_ids) == 1 else "all decks"
+        review = self.review
+        self.stack.setCurrentWidget(review)
+        review.start(deck_ids or None, title)
+
+    def _show_deck_error(self, error: DeckError) -> None:
+        dialogs.deck_problems_dialog(
+            self, [str(p) for p in error.problems], f"Problems in {error.path.name}"
+        ).exec()
+
+    # -- menus --------------------------------------------------------------------------
+
+    def _action(
+        self, menu_title: str, text: str, slot: Callable[[], object], shortcut: str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False: slot())
+        self._menus[menu_title].addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self._menus = {
+            "file": bar.addMenu("&File"),
+            "view": bar.addMenu("&View"),
+            "help": bar.addMenu("&Help"),
+        }
+        self.view_menu = self._menus["view"]
+        self._action("file", "&Export to Anki...", self.export_to_anki, "Ctrl+E")
+        self._action("file", "&Check decks", self.check_decks)
+        self._menus["file"].addSeparator()
+        self._action("file", "&Settings...", self.open_settings, "Ctrl+,")
+        self._menus["file"].addSeparator()
+        quit_action = self._action("file", "&Quit", self.close, "Ctrl+Q")
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self._action("help", "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self._action("help", "&About Rapport", lambda: dialogs.show_about(self))
+
+    def export_to_anki(self) -> None:
+        """File > Export to Anki..."""
+        from rapport.ui.export_dialog import ExportDialog
+
+        ExportDialog(self.collection.decks, self.export_dir, self).exec()
+
+    def check_decks(self) -> list[str]:
+        """File > Check decks: re-read the deck files and list their problems."""
+        from rapport.content import discover, load_decks
+        from rapport.paths import decks_dir
+
+        result = load_decks(discover(self.deck_dirs or [decks_dir()]))
+        problems = [str(p) for p in result.problems]
+        dialogs.deck_problems_dialog(self, problems, "Check decks").exec()
+        return problems
+
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard shortcuts."""
+        dialogs.ShortcutsDialog(self).exec()
+
+    def open_settings(self) -> None:
+        """File > Settings: edit, save, and apply theme and font size at once."""
+        from rapport.ui.settings import SettingsDialog
+
+        dialog = SettingsDialog(self.collection, self)
+        if dialog.exec():
+            self.apply_preferences()
+
+    def font_size(self) -> int:
+        """The card font size preference."""
+        return clamp_font_size(self.collection.get_pref(PREF_FONT_SIZE))
+
+    def apply_preferences(self) -> None:
+        """Apply theme and font size from the preferences; the card reflows at once."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(
+                app, self.collection.get_pref(PREF_THEME, "system") or "system", self.font_size()
+            )
+        if self._review is not None:
+            self._review.set_font_size(self.font_size())
+        if self.current_view_name() == "home":
+            self.home.refresh()
+
+    # -- geometry and closing -----------------------------------------------------------
+
+    def restore_geometry(self) -> None:
+        """Put the window where it was last time."""
+        saved = self.collection.get_pref(PREF_GEOMETRY)
+        if saved:
+            try:
+                self.restoreGeometry(QByteArray(base64.b64decode(saved)))
+            except ValueError:
+                pass  # a damaged preference only costs the position
+
+    def save_geometry(self) -> None:
+        """Remember size and position for next time."""
+        data = bytes(self.saveGeometry().data())
+        try:
+            self.collection.set_pref(PREF_GEOMETRY, base64.b64encode(data).decode("ascii"))
+        except Exception:  # noqa: BLE001 - losing the window position must not block quitting
+            pass
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.save_geometry()
+        super().closeEvent(event)

@@ -1,0 +1,483 @@
+"""The review view: one card at a time, keyboard first, as in Anki.
+
+Space or Enter shows the answer; 1-4 rate it (Again, Hard, Good, Easy), each button
+labelled with the interval it would give; Ctrl+Z undoes, several levels deep. A typed
+card takes its answer in a box (Enter compares); a multiple-choice card takes a click or a
+number key (before the answer shows, numbers pick options; after, they rate). Both then
+suggest a rating, focused so that Space or Enter takes it. P shows the essay passage the
+card comes from. The view asks the study session for cards and hands back ratings; the
+session commits every answer before :meth:`ReviewSession.answer` returns.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rapport.content.model import Card, ChoiceNote, Deck, TypedNote
+from rapport.errors import RapportError
+from rapport.study import Rating
+from rapport.ui import render
+from rapport.ui.dialogs import show_error
+from rapport.ui.theme import DEFAULT_FONT_SIZE, card_font, colours
+
+if TYPE_CHECKING:
+    from rapport.study import Collection, ReviewSession
+
+RATINGS: tuple[tuple[Rating, str, str], ...] = (
+    (Rating.AGAIN, "Again", "again"),
+    (Rating.HARD, "Hard", "hard"),
+    (Rating.GOOD, "Good", "good"),
+    (Rating.EASY, "Easy", "easy"),
+)
+# Anki stops the clock at a minute: a card left open over lunch is not a slow answer.
+MAX_ANSWER_TIME = timedelta(seconds=60)
+_DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+
+
+class ReviewView(QWidget):
+    """Reviews a session's cards; ends with a summary. Emits ``home_requested``."""
+
+    home_requested = Signal()
+    title_changed = Signal(str)
+
+    def __init__(
+        self,
+        collection: Collection,
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+        *,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.collection = collection
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.session: ReviewSession | None = None
+        self.card: Card | None = None
+        self.revealed = False
+        self.order: tuple[int, ...] = ()
+        self.picked: int | None = None
+        self.typed: str | None = None
+        self.suggested: Rating | None = None
+        self.intervals: dict[Rating, timedelta] = {}
+        self._shown_at = clock()
+        self._font_size = DEFAULT_FONT_SIZE
+        self.setAccessibleName("Review")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        self.pages = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
+        self.pages.addWidget(self._build_review_page())
+        self.pages.addWidget(self._build_summary_page())
+
+        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.activated.connect(self.undo)
+        self.set_font_size(DEFAULT_FONT_SIZE)
+
+    # -- layout -------------------------------------------------------------------------
+
+    def _build_review_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(40, 20, 40, 20)
+        layout.setSpacing(12)
+
+        top = QHBoxLayout()
+        self.counts_label = QLabel()
+        self.counts_label.setAccessibleName("Cards remaining")
+        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        top.addWidget(self.counts_label)
+        top.addStretch(1)
+        self.where_label = QLabel()
+        self.where_label.setProperty("role", "muted")
+        self.where_label.setAccessibleName("Deck")
+        top.addWidget(self.where_label)
+        layout.addLayout(top)
+
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Session progress")
+        self.progress.setTextVisible(False)
+        self.progress.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(self.progress)
+
+        frame = QFrame()
+        frame.setObjectName("cardFrame")
+        frame_layout = QVBoxLayout(frame)
+        frame_layout.setContentsMargins(24, 16, 24, 16)
+        self.card_view = QTextBrowser()
+        self.card_view.setObjectName("card")
+        self.card_view.setAccessibleName("Card")
+        self.card_view.setOpenLinks(False)
+        self.card_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.card_view.anchorClicked.connect(self._on_anchor)
+        frame_layout.addWidget(self.card_view, 1)
+
+        self.typed_edit = QLineEdit()
+        self.typed_edit.setObjectName("typedAnswer")
+        self.typed_edit.setAccessibleName("Your answer")
+        self.typed_edit.setPlaceholderText("Type the answer, then press Enter")
+        # Enter is taken here, not through returnPressed: QLineEdit lets the key event go
+        # on to its parent, which would then rate the card that Enter just revealed.
+        self.typed_edit.installEventFilter(self)
+        self.typed_edit.hide()
+        frame_layout.addWidget(self.typed_edit)
+
+        self.passage_view = QTextBrowser()
+        self.passage_view.setAccessibleName("Essay passage")
+        self.passage_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.passage_view.hide()
+        frame_layout.addWidget(self.passage_view, 1)
+        layout.addWidget(frame, 1)
+
+        self.message = QLabel()
+        self.message.setProperty("role", "banner")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message")
+        self.message.hide()
+        layout.addWidget(self.message)
+
+        bottom = QHBoxLayout()
+        bottom.setSpacing(10)
+        self.passage_button = QPushButton("Show passage  (P)")
+        self.passage_button.setAccessibleName("Show passage")
+        self.passage_button.setToolTip("The essay paragraph this card comes from (P)")
+        self.passage_button.clicked.connect(self.toggle_passage)
+        bottom.addWidget(self.passage_button)
+        bottom.addStretch(1)
+
+        self.answer_bar = QStackedWidget()
+        show_page = QWidget()
+        show_layout = QHBoxLayout(show_page)
+        show_layout.setContentsMargins(0, 0, 0, 0)
+        self.show_button = QPushButton("Show answer  (Space)")
+        self.show_button.setProperty("role", "primary")
+        self.show_button.setAccessibleName("Show answer")
+        self.show_button.setMinimumWidth(260)
+        self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.show_button.clicked.connect(self.reveal)
+        show_layout.addWidget(self.show_button)
+        self.answer_bar.addWidget(show_page)
+
+        rate_page = QWidget()
+        rate_layout = QHBoxLayout(rate_page)
+        rate_layout.setContentsMargins(0, 0, 0, 0)
+        rate_layout.setSpacing(10)
+        self.rating_buttons: dict[Rating, QPushButton] = {}
+        for rating, name, role in RATINGS:
+            button = QPushButton(name)
+            button.setProperty("role", role)
+            button.setProperty("rating", "true")
+            button.setAccessibleName(name)
+            button.setAutoDefault(True)
+            button.clicked.connect(lambda _=False, r=rating: self.rate(r))
+            rate_layout.addWidget(button)
+            self.rating_buttons[rating] = button
+        self.answer_bar.addWidget(rate_page)
+        bottom.addWidget(self.answer_bar)
+        bottom.addStretch(1)
+        self.source_label = QLabel()
+        self.source_label.setProperty("role", "muted")
+        self.source_label.setAccessibleName("Source")
+        bottom.addWidget(self.source_label)
+        layout.addLayout(bottom)
+        QWidget.setTabOrder(self.typed_edit, self.rating_buttons[Rating.AGAIN])
+        for a, b in zip(RATINGS, RATINGS[1:], strict=False):
+            QWidget.setTabOrder(self.rating_buttons[a[0]], self.rating_buttons[b[0]])
+        QWidget.setTabOrder(self.rating_buttons[Rating.EASY], self.passage_button)
+        return page
+
+    def _build_summary_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(60, 60, 60, 60)
+        layout.addStretch(1)
+        self.summary_title = QLabel("Session complete")
+        self.summary_title.setProperty("role", "title")
+        self.summary_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary_title.setAccessibleName("Session summary")
+        layout.addWidget(self.summary_title)
+        self.summary_label = QLabel()
+        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.summary_label.setAccessibleName("Session results")
+        layout.addWidget(self.summary_label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.home_button = QPushButton("Back to Home  (Enter)")
+        self.home_button.setProperty("role", "primary")
+        self.home_button.setAccessibleName("Back to Home")
+        self.home_button.setAutoDefault(True)
+        self.home_button.clicked.connect(self.home_requested.emit)
+        row.addWidget(self.home_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        return page
+
+    # -- session ------------------------------------------------------------------------
+
+    def start(self, deck_ids: Sequence[str] | None, title: str) -> None:
+        """Begin a session over ``deck_ids`` (None: all decks) and show its first card."""
+        now = self.clock()
+        self.session = self.collection.session(list(deck_ids) if deck_ids else None, now)
+        self.where_label.setText(title)
+        self.title_changed.emit(f"Reviewing {title}")
+        self.pages.setCurrentIndex(0)
+        self._next()
+
+    @property
+    def finished(self) -> bool:
+        """Whether the session summary is showing."""
+        return self.pages.currentIndex() == 1
+
+    def _next(self) -> None:
+        assert self.session is not None
+        card = self.session.next_card(self.clock())
+        if card is None:
+            self._show_summary()
+        else:
+            self.show_question(card)
+
+    def show_question(self, card: Card) -> None:
+        """Show ``card``'s question side."""
+        self.pages.setCurrentIndex(0)
+        self.card = card
+        self.revealed = False
+        self.picked = None
+        self.typed = None
+        self.suggested = None
+        self.message.hide()
+        self.passage_view.hide()
+        self.passage_button.setText("Show passage  (P)")
+        self.passage_button.hide()
+        self.source_label.clear()
+        note = card.note
+        self.order = render.choice_order(note, self.rng) if isinstance(note, ChoiceNote) else ()
+        self.card_view.setHtml(render.question_html(card, order=self.order or None))
+        self.answer_bar.setCurrentIndex(0)
+        is_typed = isinstance(note, TypedNote)
+        self.typed_edit.setVisible(is_typed)
+        self.typed_edit.setReadOnly(False)
+        self.typed_edit.clear()
+        if isinstance(note, ChoiceNote):
+            self.show_button.setText(f"Pick 1–{len(self.order)}, or Space to show the answer")
+        elif is_typed:
+            self.show_button.setText("Check  (Enter)")
+        else:
+            self.show_button.setText("Show answer  (Space)")
+        self._update_counts()
+        self._shown_at = self.clock()
+        if is_typed:
+            self.typed_edit.setFocus()
+        else:
+            self.setFocus()
+
+    def reveal(self) -> None:
+        """Show the answer side (for a typed card, compare what was typed)."""
+        if self.card is None or self.revealed or self.finished:
+            return
+        assert self.session is not None
+        card = self.card
+        note = card.note
+        if isinstance(note, TypedNote):
+            self.typed = self.typed_edit.text()
+            self.typed_edit.setReadOnly(True)
+            self.typed_edit.hide()
+            right = render.typed_is_right(self.typed, note)
+            self.suggested = Rating.GOOD if right else Rating.AGAIN
+        elif isinstance(note, ChoiceNote) and self.picked is not None:
+            right = render.choice_is_right(note, self.order, self.picked)
+            self.suggested = Rating.GOOD if right else Rating.AGAIN
+        self.revealed = True
+        self.card_view.setHtml(
+            render.answer_html(card, typed=self.typed, order=self.order or None, picked=self.picked)
+        )
+        self.intervals = self.session.intervals(card, self.clock())
+        for rating, name, _role in RATINGS:
+            label = render.format_interval(self.intervals[rating])
+            button = self.rating_buttons[rating]
+            button.setText(f"{label}\n{name}  ({int(rating)})")
+            button.setAccessibleName(f"{name}, next in {label}")
+            button.setToolTip(f"Key {int(rating)}")
+        self.source_label.setText(render.source_label(card))
+        self.passage_button.show()
+        self.answer_bar.setCurrentIndex(1)
+        self.rating_buttons[self.suggested or Rating.GOOD].setFocus()
+
+    def pick(self, position: int) -> None:
+        """Pick option ``position`` (1-based, as shown) of a multiple-choice card."""
+        if self.revealed or not isinstance(self.card and self.card.note, ChoiceNote):
+            return
+        if 1 <= position <= len(self.order):
+            self.picked = position
+            self.reveal()
+
+    def rate(self, rating: Rating) -> None:
+        """Hand the rating to the session; on a save error keep the card to answer again."""
+        if self.card is None or not self.revealed or self.session is None:
+            return
+        now = self.clock()
+        duration = min(max(now - self._shown_at, timedelta(0)), MAX_ANSWER_TIME)
+        try:
+            self.session.answer(self.card, rating, now, duration)
+        except RapportError as error:
+            self.message.setText(f"<b>Your answer was not saved.</b> {error}")
+            self.message.show()
+            show_error(self, "Answer not saved", str(error))
+            self.rating_buttons[rating].setFocus()
+            return
+        self._next()
+
+    def undo(self) -> None:
+        """Take back the last answer and show that card again."""
+        if self.session is None or not self.session.can_undo:
+            return
+        card = self.session.undo()
+        if card is not None:
+            self.show_question(card)
+
+    def toggle_passage(self) -> None:
+        """Show or hide the essay passage the card comes from (answer side only)."""
+        if self.card is None or not self.revealed:
+            return
+        if self.passage_view.isVisible():
+            self.passage_view.hide()
+            self.passage_button.setText("Show passage  (P)")
+            return
+        deck = self._deck(self.card.deck_id)
+        if deck is None:
+            return
+        self.passage_view.setHtml(render.passage_html(deck, self.card.note.source.paragraph))
+        self.passage_view.show()
+        self.passage_button.setText("Hide passage  (P)")
+
+    def _deck(self, deck_id: str) -> Deck | None:
+        return next((d for d in self.collection.decks if d.id == deck_id), None)
+
+    def _update_counts(self) -> None:
+        assert self.session is not None
+        new, learning, review = self.session.remaining(self.clock())
+        c = colours()
+        self.counts_label.setText(
+            f'<span style="color:{c.new}"><b>{new}</b></span> new &nbsp; '
+            f'<span style="color:{c.learning}"><b>{learning}</b></span> learning &nbsp; '
+            f'<span style="color:{c.due}"><b>{review}</b></span> to review'
+        )
+        self.counts_label.setAccessibleDescription(
+            f"{new} new, {learning} learning, {review} to review"
+        )
+        done = self.session.summary().studied
+        total = done + new + learning + review
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _show_summary(self) -> None:
+        assert self.session is not None
+        self.card = None
+        self._update_counts()
+        summary = self.session.summary()
+        now = self.clock()
+        nxt = self.collection.next_due(now)
+        due = (
+            f"Next card due {render.format_due(nxt, now, self.collection.tz)}."
+            if nxt
+            else "No cards are scheduled."
+        )
+        if summary.studied:
+            self.summary_title.setText("Session complete")
+            share = round((summary.share_right or 0) * 100)
+            body = (
+                f"<p>You studied <b>{summary.studied}</b> card"
+                f"{'s' * (summary.studied != 1)} in <b>{render.format_duration(summary.seconds)}"
+                f"</b>.</p><p><b>{share}%</b> right ({summary.right} of {summary.studied}).</p>"
+                f"<p>{due}</p>"
+            )
+        else:
+            self.summary_title.setText("Nothing to study right now")
+            body = f"<p>{due}</p>"
+        self.summary_label.setText(body)
+        self.summary_label.setAccessibleDescription(self.summary_label.text())
+        self.pages.setCurrentIndex(1)
+        self.title_changed.emit("Session complete")
+        self.home_button.setFocus()
+
+    # -- input --------------------------------------------------------------------------
+
+    def _on_anchor(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("pick:"):
+            self.pick(int(text.split(":", 1)[1]))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            watched is self.typed_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.reveal()
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if mods not in (Qt.KeyboardModifier.NoModifier,):
+            super().keyPressEvent(event)
+            return
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if self.finished:
+            if enter or key == Qt.Key.Key_Space:
+                self.home_requested.emit()
+                return
+        elif not self.revealed:
+            if enter or key == Qt.Key.Key_Space:
+                self.reveal()
+                return
+            if key in _DIGITS and isinstance(self.card and self.card.note, ChoiceNote):
+                self.pick(_DIGITS[key])
+                return
+        else:
+            if key in _DIGITS and 1 <= _DIGITS[key] <= 4:
+                self.rate(Rating(_DIGITS[key]))
+                return
+            if enter or key == Qt.Key.Key_Space:
+                self.rate(self.suggested or Rating.GOOD)
+                return
+            if key == Qt.Key.Key_P:
+                self.toggle_passage()
+                return
+        super().keyPressEvent(event)
+
+    def set_font_size(self, size: int) -> None:
+        """Use ``size`` points for card text; the card reflows at once."""
+        self._font_size = size
+        font = card_font(size)
+        for view in (self.card_view, self.passage_view):
+            view.document().setDefaultFont(font)
+            view.setFont(font)
+        self.passage_view.document().setDefaultFont(card_font(max(10, round(size * 0.8))))
+        self.typed_edit.setFont(font)
+        self.card_view.document().setDocumentMargin(12)

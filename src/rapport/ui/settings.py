@@ -1,0 +1,179 @@
+"""The Settings dialog: the study engine's scheduling settings, card font size, theme.
+
+Scheduling settings go to :meth:`Collection.save_settings`; font size and theme are
+preferences (:meth:`Collection.set_pref`). Both live in the progress database, so they
+travel with it and are backed up with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rapport.ui.theme import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, THEMES
+
+if TYPE_CHECKING:
+    from rapport.study import Collection, Settings
+
+PREF_FONT_SIZE = "font_size"
+PREF_THEME = "theme"
+_STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h|d)$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def format_steps(steps: tuple[timedelta, ...]) -> str:
+    """Learning steps as the trainee types them: ``1m 10m``."""
+    out = []
+    for step in steps:
+        seconds = int(step.total_seconds())
+        for unit in ("d", "h", "m"):
+            if seconds and seconds % _UNITS[unit] == 0:
+                out.append(f"{seconds // _UNITS[unit]}{unit}")
+                break
+        else:
+            out.append(f"{seconds}s")
+    return " ".join(out)
+
+
+def parse_steps(text: str) -> tuple[timedelta, ...]:
+    """``1m 10m 1h`` as timedeltas; raises ValueError naming the step it cannot read."""
+    steps = []
+    for part in text.replace(",", " ").split():
+        m = _STEP.match(part.strip().lower())
+        if m is None:
+            raise ValueError(f"cannot read the step {part!r}; write steps like 1m 10m 1h 1d")
+        value = float(m.group(1)) * _UNITS[m.group(2)]
+        if value <= 0:
+            raise ValueError(f"the step {part!r} must be longer than zero")
+        steps.append(timedelta(seconds=value))
+    return tuple(steps)
+
+
+class SettingsDialog(QDialog):
+    """Edit scheduling settings, font size and theme; OK saves them."""
+
+    def __init__(self, collection: Collection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.collection = collection
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self.setMinimumWidth(520)
+        settings = collection.settings
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setSpacing(10)
+        layout.addLayout(form)
+
+        def add(label: str, widget: QWidget, tip: str) -> None:
+            widget.setAccessibleName(label)
+            widget.setToolTip(tip)
+            form.addRow(label, widget)
+
+        self.retention = QDoubleSpinBox()
+        self.retention.setRange(0.70, 0.99)
+        self.retention.setSingleStep(0.01)
+        self.retention.setDecimals(2)
+        self.retention.setValue(settings.desired_retention)
+        add(
+            "Desired retention",
+            self.retention,
+            "The share of reviews you aim to get right; higher means more reviews.",
+        )
+        self.learning = QLineEdit(format_steps(settings.learning_steps))
+        add("Learning steps", self.learning, "Waits before a new card graduates, e.g. 1m 10m")
+        self.relearning = QLineEdit(format_steps(settings.relearning_steps))
+        add("Relearning steps", self.relearning, "Waits after a lapse, e.g. 10m")
+        self.max_interval = QSpinBox()
+        self.max_interval.setRange(1, 36500)
+        self.max_interval.setSuffix(" days")
+        self.max_interval.setValue(settings.maximum_interval)
+        add("Maximum interval", self.max_interval, "The longest wait between two reviews")
+        self.new_per_day = QSpinBox()
+        self.new_per_day.setRange(0, 9999)
+        self.new_per_day.setValue(settings.new_per_day)
+        add("New cards per day", self.new_per_day, "How many new cards a day introduces")
+        self.reviews_per_day = QSpinBox()
+        self.reviews_per_day.setRange(0, 99999)
+        self.reviews_per_day.setValue(settings.reviews_per_day)
+        add("Reviews per day", self.reviews_per_day, "The most reviews a day shows")
+        self.day_start = QSpinBox()
+        self.day_start.setRange(0, 23)
+        self.day_start.setSuffix(":00")
+        self.day_start.setValue(settings.day_start_hour)
+        add("Next day starts at", self.day_start, "The hour (local time) a new study day begins")
+
+        self.font_size = QSpinBox()
+        self.font_size.setRange(MIN_FONT_SIZE, MAX_FONT_SIZE)
+        self.font_size.setSuffix(" pt")
+        self.font_size.setValue(
+            int(collection.get_pref(PREF_FONT_SIZE, str(DEFAULT_FONT_SIZE)) or DEFAULT_FONT_SIZE)
+        )
+        add("Card font size", self.font_size, "The size of card text")
+        self.theme = QComboBox()
+        self.theme.addItems([t.capitalize() for t in THEMES])
+        current = collection.get_pref(PREF_THEME, "system") or "system"
+        self.theme.setCurrentIndex(THEMES.index(current) if current in THEMES else 0)
+        add("Theme", self.theme, "System follows your desktop's light or dark setting")
+
+        self.error = QLabel("")
+        self.error.setProperty("role", "banner")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName("Settings problem")
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def chosen_theme(self) -> str:
+        """The theme picked: ``system``, ``light`` or ``dark``."""
+        return THEMES[self.theme.currentIndex()]
+
+    def new_settings(self) -> Settings:
+        """The scheduling settings as entered; ValueError if a field cannot be read."""
+        current = self.collection.settings
+        learning = parse_steps(self.learning.text())
+        relearning = parse_steps(self.relearning.text())
+        return dataclasses.replace(
+            current,
+            desired_retention=round(self.retention.value(), 2),
+            learning_steps=learning,
+            relearning_steps=relearning,
+            maximum_interval=self.max_interval.value(),
+            new_per_day=self.new_per_day.value(),
+            reviews_per_day=self.reviews_per_day.value(),
+            day_start_hour=self.day_start.value(),
+        )
+
+    def accept(self) -> None:
+        """Save everything, or say what cannot be read and stay open."""
+        from rapport.errors import RapportError
+
+        try:
+            settings = self.new_settings()
+            self.collection.save_settings(settings)
+            self.collection.set_pref(PREF_FONT_SIZE, str(self.font_size.value()))
+            self.collection.set_pref(PREF_THEME, self.chosen_theme())
+        except (ValueError, RapportError) as error:
+            self.error.setText(f"Not saved: {error}")
+            self.error.show()
+            return
+        super().accept()
