@@ -1,0 +1,96 @@
+"""Helpers for the study and store tests: decks built in code, fixed times, no fuzz."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rapport.content import BasicNote, ClozeNote, Deck, Essay, Note, ReversedNote, Source
+from rapport.study import Collection, Settings
+
+# Noon UTC on a Monday; with tz=UTC the study day runs from 04:00 to 04:00 UTC.
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+ESSAY = Essay(Path("essay.txt"), ("The alliance has goals, tasks and a bond.",))
+SOURCE = Source(1, "The alliance")
+SECOND = timedelta(seconds=1)
+
+
+def basic(note_id: str, front: str | None = None, *, concept: str = "alliance") -> BasicNote:
+    return BasicNote(
+        id=note_id,
+        concept=concept,
+        tags=(),
+        source=SOURCE,
+        extension=False,
+        html=False,
+        extra="",
+        front=front or f"Question {note_id}?",
+        back=f"Answer {note_id}.",
+    )
+
+
+def reversed_note(note_id: str, *, concept: str = "alliance") -> ReversedNote:
+    return ReversedNote(
+        id=note_id,
+        concept=concept,
+        tags=(),
+        source=SOURCE,
+        extension=False,
+        html=False,
+        extra="",
+        front=f"Term {note_id}",
+        back=f"Definition {note_id}",
+    )
+
+
+def cloze(note_id: str, text: str, *, concept: str = "alliance") -> ClozeNote:
+    return ClozeNote(
+        id=note_id,
+        concept=concept,
+        tags=(),
+        source=SOURCE,
+        extension=False,
+        html=False,
+        extra="",
+        text=text,
+    )
+
+
+def make_deck(deck_id: str, notes: Sequence[Note], name: str | None = None) -> Deck:
+    return Deck(
+        id=deck_id,
+        name=name or f"Deck {deck_id}",
+        description="",
+        path=Path(f"{deck_id}.toml"),
+        essay=ESSAY,
+        summaries={},
+        notes=tuple(notes),
+    )
+
+
+def basic_deck(deck_id: str, count: int, *, concept: str = "alliance") -> Deck:
+    return make_deck(deck_id, [basic(f"n{i}", concept=concept) for i in range(count)])
+
+
+TEST_SETTINGS = Settings(fuzz=False)
+
+
+def open_collection(
+    data_dir: Path,
+    decks: Sequence[Deck],
+    now: datetime = T0,
+    *,
+    settings: Settings = TEST_SETTINGS,
+    **kwargs: object,
+) -> Collection:
+    """Open a collection in UTC with ``settings`` (no fuzz unless asked)."""
+    collection = Collection.open(data_dir, decks, now, tz=UTC, **kwargs)  # type: ignore[arg-type]
+    if not collection.read_only and collection.settings != settings:
+        collection.save_settings(settings)
+    return collection
+
+
+def with_settings(**changes: object) -> Settings:
+    return replace(TEST_SETTINGS, **changes)  # type: ignore[arg-type]
