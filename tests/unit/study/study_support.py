@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from rapport.content import BasicNote, ClozeNote, Deck, Essay, Note, ReversedNote, Source
 from rapport.study import Collection, Settings
@@ -94,3 +97,29 @@ def open_collection(
 
 def with_settings(**changes: object) -> Settings:
     return replace(TEST_SETTINGS, **changes)  # type: ignore[arg-type]
+
+
+OpenCollection = Callable[..., Collection]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def open_col(data_dir: Path) -> Iterator[OpenCollection]:
+    """Open collections on ``data_dir``; each is closed (lock released) at teardown."""
+    opened: list[Collection] = []
+
+    def opener(decks: Sequence[Deck], now: datetime = T0, **kwargs: Any) -> Collection:
+        collection = open_collection(data_dir, decks, now, **kwargs)
+        opened.append(collection)
+        return collection
+
+    yield opener
+    for collection in opened:
+        try:
+            collection.close(T0)
+        except Exception:
+            pass

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import OpenCollection
-from study_support import SECOND, T0, basic, cloze, make_deck
+from study_support import SECOND, T0, OpenCollection, basic, cloze, make_deck
 
 from rapport.content import CardKey
 from rapport.study import Collection, Rating

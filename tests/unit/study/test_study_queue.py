@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import OpenCollection
-from study_support import SECOND, T0, basic_deck, make_deck, basic, with_settings
+from study_support import SECOND, T0, OpenCollection, basic, basic_deck, make_deck, with_settings
 
 from rapport.study import Rating, ReviewSession
 

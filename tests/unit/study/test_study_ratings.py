@@ -6,8 +6,7 @@ from datetime import UTC, timedelta
 
 import fsrs
 import pytest
-from conftest import OpenCollection
-from study_support import SECOND, T0, basic_deck, with_settings
+from study_support import SECOND, T0, OpenCollection, basic_deck, with_settings
 
 from rapport.store import Phase
 from rapport.study import InvalidSettings, Rating, Settings

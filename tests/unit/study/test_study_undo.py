@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import OpenCollection
-from study_support import SECOND, T0, basic_deck, with_settings
+from study_support import SECOND, T0, OpenCollection, basic_deck, with_settings
 
 from rapport.store import Phase
 from rapport.study import Rating
