@@ -1,0 +1,89 @@
+"""The settings dialog: scheduling settings, font size and theme are saved and applied."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from rapport.content import DeckSet
+from rapport.study import Collection
+from rapport.ui.main_window import MainWindow
+from rapport.ui.settings import SettingsDialog, format_steps, parse_steps
+from rapport.ui.theme import DARK, colours
+
+from .conftest import Clock, ModalCatcher
+
+
+def test_steps_round_trip() -> None:
+    steps = (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1), timedelta(days=1))
+    assert format_steps(steps) == "1m 10m 1h 1d"
+    assert parse_steps("1m, 10m 1h 1d") == steps
+    assert parse_steps("") == ()
+    with pytest.raises(ValueError, match="10x"):
+        parse_steps("1m 10x")
+
+
+def test_settings_saved_to_the_collection(qtbot: QtBot, collection: Collection) -> None:
+    dialog = SettingsDialog(collection)
+    qtbot.addWidget(dialog)
+    dialog.retention.setValue(0.85)
+    dialog.learning.setText("2m 15m")
+    dialog.relearning.setText("5m")
+    dialog.max_interval.setValue(365)
+    dialog.new_per_day.setValue(7)
+    dialog.reviews_per_day.setValue(70)
+    dialog.day_start.setValue(3)
+    dialog.font_size.setValue(24)
+    dialog.theme.setCurrentIndex(2)
+    dialog.accept()
+    assert dialog.result() == SettingsDialog.DialogCode.Accepted
+    s = collection.settings
+    assert s.desired_retention == 0.85
+    assert s.learning_steps == (timedelta(minutes=2), timedelta(minutes=15))
+    assert s.relearning_steps == (timedelta(minutes=5),)
+    assert (s.maximum_interval, s.new_per_day, s.reviews_per_day, s.day_start_hour) == (
+        365,
+        7,
+        70,
+        3,
+    )
+    assert collection.get_pref("font_size") == "24"
+    assert collection.get_pref("theme") == "dark"
+    again = SettingsDialog(collection)
+    qtbot.addWidget(again)
+    assert again.learning.text() == "2m 15m" and again.font_size.value() == 24
+    assert again.chosen_theme() == "dark"
+
+
+def test_unreadable_steps_are_refused_and_nothing_saved(
+    qtbot: QtBot, collection: Collection
+) -> None:
+    dialog = SettingsDialog(collection)
+    qtbot.addWidget(dialog)
+    dialog.learning.setText("soon")
+    dialog.new_per_day.setValue(3)
+    dialog.accept()
+    assert dialog.error.text().startswith("Not saved:") and "soon" in dialog.error.text()
+    assert collection.settings.new_per_day == 20
+
+
+def test_window_applies_theme_and_font_at_once(
+    qtbot: QtBot,
+    collection: Collection,
+    kinds_decks: DeckSet,
+    clock: Clock,
+    modals: ModalCatcher,
+) -> None:
+    window = MainWindow(collection, kinds_decks.errors, clock)
+    qtbot.addWidget(window)
+    window.show()
+    window.start_review(["kinds"])
+    collection.set_pref("font_size", "28")
+    collection.set_pref("theme", "dark")
+    window.apply_preferences()
+    assert window.review.card_view.document().defaultFont().pointSize() == 28
+    assert colours() is DARK
+    collection.set_pref("theme", "light")
+    window.apply_preferences()
