@@ -85,12 +85,12 @@ def open_collection(
     decks: Sequence[Deck],
     now: datetime = T0,
     *,
-    settings: Settings = TEST_SETTINGS,
+    settings: Settings | None = TEST_SETTINGS,
     **kwargs: object,
 ) -> Collection:
-    """Open a collection in UTC with ``settings`` (no fuzz unless asked)."""
+    """Open a collection in UTC with ``settings`` (no fuzz unless asked; ``None``: as stored)."""
     collection = Collection.open(data_dir, decks, now, tz=UTC, **kwargs)  # type: ignore[arg-type]
-    if not collection.read_only and collection.settings != settings:
+    if settings is not None and not collection.read_only and collection.settings != settings:
         collection.save_settings(settings)
     return collection
 

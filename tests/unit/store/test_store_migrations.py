@@ -1,0 +1,100 @@
+"""Schema versions: a v1 database migrates forward with its data; newer ones are refused."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from study_support import T0, OpenCollection, basic_deck
+
+from rapport.content import CardKey
+from rapport.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, DatabaseError, list_backups
+from rapport.store import schema as schema_module
+from rapport.store.records import to_us
+
+DAY_US = 86_400 * 1_000_000
+
+
+def write_v1(path: Path) -> None:
+    """A database as version 1 of Rapport wrote it, with a card studied twice."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](conn)
+    conn.execute("PRAGMA user_version = 1")
+    t = to_us(T0)
+    conn.execute(
+        "INSERT INTO cards (id, deck_id, note_id, ordinal, position, state, stability, "
+        "difficulty, due_us, last_review_us) VALUES (7, 'a', 'n0', 0, 0, 2, 30.0, 5.0, ?, ?)",
+        (t + 30 * DAY_US, t),
+    )
+    for i, (before, after) in enumerate([(0, 1), (1, 2)]):
+        conn.execute(
+            "INSERT INTO revlog (card_id, time_us, rating, duration_ms, state_before, "
+            "state_after) VALUES (7, ?, 3, 4000, ?, ?)",
+            (t - (2 - i) * DAY_US, before, after),
+        )
+    conn.executemany(
+        "INSERT INTO settings (key, value) VALUES (?, ?)",
+        [("new_per_day", "5"), ("fuzz", "false"), ("pref.theme", '"dark"')],
+    )
+    conn.close()
+
+
+def test_v1_data_migrates_to_the_current_schema(open_col: OpenCollection, data_dir: Path) -> None:
+    write_v1(data_dir / DB_NAME)
+    col = open_col([basic_deck("a", 2)], settings=None)
+    assert schema_module.user_version(col.store._conn) == SCHEMA_VERSION
+    # Scheduling state and history kept; the settings kept; UI preferences moved.
+    assert col.settings.new_per_day == 5 and col.settings.fuzz is False
+    assert col.get_pref("theme") == '"dark"'
+    assert col.store.settings().keys() == {"new_per_day", "fuzz"}
+    rows = {r.card.key: r for r in col.card_rows(T0)}
+    studied = rows[CardKey("a", "n0", 0)]
+    assert (studied.reviews, studied.state, studied.interval_days) == (2, "review", 30.0)
+    assert rows[CardKey("a", "n1", 0)].state == "new"
+    # The v2 indexes exist; the v1 one is gone.
+    indexes = {
+        r[0] for r in col.store._conn.execute("SELECT name FROM sqlite_master WHERE type='index'")
+    }
+    assert {"cards_queue", "cards_new", "revlog_time"} <= indexes and "cards_due" not in indexes
+    # A backup of the old version was taken before migrating.
+    (backup,) = list_backups(data_dir)
+    old = sqlite3.connect(backup.path)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    old.close()
+    assert col.store.integrity_check() == ["ok"]
+
+
+def test_a_failed_migration_changes_nothing(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_v1(data_dir / DB_NAME)
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(schema_module, "MIGRATIONS", (MIGRATIONS[0], broken))
+    conn = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError):
+        schema_module.migrate(conn, 2)
+    assert schema_module.user_version(conn) == 1
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "half_done" not in tables
+    conn.close()
+
+
+def test_a_newer_schema_is_refused_and_left_alone(open_col: OpenCollection, data_dir: Path) -> None:
+    col = open_col([basic_deck("a", 1)])
+    col.close(T0)
+    path = data_dir / DB_NAME
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    content = path.read_bytes()
+    with pytest.raises(DatabaseError) as info:
+        open_col([basic_deck("a", 1)])
+    assert "newer version of Rapport" in str(info.value) and str(path) in str(info.value)
+    assert path.read_bytes() == content
