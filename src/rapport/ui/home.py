@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -87,12 +87,23 @@ class HomeView(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         for col in (COL_NEW, COL_LEARNING, COL_DUE, COL_STUDY):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, 110)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tree.headerItem().setTextAlignment(COL_NAME, Qt.AlignmentFlag.AlignLeft)
         # The list would take S and A for its type-ahead search; Home's keys come first.
         self.tree.installEventFilter(self)
         self.tree.itemDoubleClicked.connect(self._on_double_click)
         self.tree.itemClicked.connect(self._on_click)
-        outer.addWidget(self.tree, 1)
+        self.tree.currentItemChanged.connect(lambda *_: self._describe_selected())
+        outer.addWidget(self.tree)
+
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setProperty("role", "muted")
+        self.description.setAccessibleName("About the selected deck")
+        outer.addWidget(self.description)
+        outer.addStretch(1)
 
         row = QHBoxLayout()
         self.today_label = QLabel()
@@ -136,7 +147,9 @@ class HomeView(QWidget):
                 item.setFont(col, font)
             total_waiting += dc.new + dc.learning + dc.due
             self.tree.addTopLevelItem(item)
+            item.setSizeHint(COL_NAME, QSize(0, 44))
             button = QPushButton("Study")
+            button.setProperty("role", "row")
             button.setAccessibleName(f"Study {dc.name}")
             button.setAutoDefault(True)
             button.clicked.connect(lambda _=False, d=dc.deck_id: self.study_requested.emit([d]))
@@ -157,6 +170,7 @@ class HomeView(QWidget):
             item.setTextAlignment(COL_DUE, Qt.AlignmentFlag.AlignCenter)
             self.tree.addTopLevelItem(item)
         self._select(selected)
+        self._fit_list()
         self.study_all.setEnabled(bool(counts))
         self._show_done(total_waiting == 0 and bool(counts), now)
         # The day's totals need the statistics pass over the review log: after the first
@@ -171,6 +185,24 @@ class HomeView(QWidget):
         target = target or (working[0] if working else (items[0] if items else None))
         if target is not None:
             self.tree.setCurrentItem(target)
+
+    def _fit_list(self) -> None:
+        """As tall as its rows (up to a point): no empty white box under a short list."""
+        rows = sum(
+            self.tree.sizeHintForRow(i) if self.tree.sizeHintForRow(i) > 0 else 44
+            for i in range(self.tree.topLevelItemCount())
+        )
+        height = self.tree.header().sizeHint().height() + max(rows, 44) + 6
+        self.tree.setFixedHeight(min(height, 460))
+
+    def _describe_selected(self) -> None:
+        deck_id = self.selected_deck_id()
+        deck = next((d for d in self.collection.decks if d.id == deck_id), None)
+        if deck is None:
+            self.description.clear()
+            return
+        cards = len(deck.cards())
+        self.description.setText(f"{deck.description}  ({len(deck.notes)} notes, {cards} cards)")
 
     def _show_done(self, done: bool, now: datetime) -> None:
         if not done:

@@ -262,7 +262,10 @@ def answer_html(
     picked: int | None = None,
     c: Colours | None = None,
 ) -> str:
-    """The whole answer side: the question again, a rule, the answer, extra and source."""
+    """The whole answer side: the question again, a rule, the answer and the extra.
+
+    Where the card comes from (:func:`source_label`) shows beside the passage control.
+    """
     c = c or colours()
     note = card.note
     parts: list[str] = []
@@ -288,10 +291,6 @@ def answer_html(
         parts.append(f"<p><b>{_f(card, card.answer_text())}</b></p>")
     if note.extra:
         parts.append(f'<p><span style="color:{c.muted}">{_f(card, note.extra)}</span></p>')
-    parts.append(
-        f'<p><span style="color:{c.muted}; font-size: small">'
-        f"{html.escape(source_label(card))}</span></p>"
-    )
     return _page("".join(parts))
 
 

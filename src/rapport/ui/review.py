@@ -148,6 +148,20 @@ class ReviewView(QWidget):
         self.passage_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.passage_view.hide()
         frame_layout.addWidget(self.passage_view, 1)
+
+        # Where the card comes from, and the way to read it there (answer side only).
+        source_row = QHBoxLayout()
+        source_row.addStretch(1)
+        self.source_label = QLabel()
+        self.source_label.setProperty("role", "muted")
+        self.source_label.setAccessibleName("Source")
+        source_row.addWidget(self.source_label)
+        self.passage_button = QPushButton("Show passage  (P)")
+        self.passage_button.setAccessibleName("Show passage")
+        self.passage_button.setToolTip("The essay paragraph this card comes from (P)")
+        self.passage_button.clicked.connect(self.toggle_passage)
+        source_row.addWidget(self.passage_button)
+        frame_layout.addLayout(source_row)
         layout.addWidget(frame, 1)
 
         self.message = QLabel()
@@ -159,30 +173,20 @@ class ReviewView(QWidget):
 
         bottom = QHBoxLayout()
         bottom.setSpacing(10)
-        self.passage_button = QPushButton("Show passage  (P)")
-        self.passage_button.setAccessibleName("Show passage")
-        self.passage_button.setToolTip("The essay paragraph this card comes from (P)")
-        self.passage_button.clicked.connect(self.toggle_passage)
-        bottom.addWidget(self.passage_button)
         bottom.addStretch(1)
 
-        self.answer_bar = QStackedWidget()
-        show_page = QWidget()
-        show_layout = QHBoxLayout(show_page)
-        show_layout.setContentsMargins(0, 0, 0, 0)
+        # One row for both sides: the show button, or the four rating buttons.
+        self.answer_bar = QWidget()
+        bar = QHBoxLayout(self.answer_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(10)
         self.show_button = QPushButton("Show answer  (Space)")
         self.show_button.setProperty("role", "primary")
         self.show_button.setAccessibleName("Show answer")
-        self.show_button.setMinimumWidth(260)
+        self.show_button.setMinimumWidth(420)
         self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.show_button.clicked.connect(self.reveal)
-        show_layout.addWidget(self.show_button)
-        self.answer_bar.addWidget(show_page)
-
-        rate_page = QWidget()
-        rate_layout = QHBoxLayout(rate_page)
-        rate_layout.setContentsMargins(0, 0, 0, 0)
-        rate_layout.setSpacing(10)
+        bar.addWidget(self.show_button)
         self.rating_buttons: dict[Rating, QPushButton] = {}
         for rating, name, role in RATINGS:
             button = QPushButton(name)
@@ -191,15 +195,10 @@ class ReviewView(QWidget):
             button.setAccessibleName(name)
             button.setAutoDefault(True)
             button.clicked.connect(lambda _=False, r=rating: self.rate(r))
-            rate_layout.addWidget(button)
+            bar.addWidget(button)
             self.rating_buttons[rating] = button
-        self.answer_bar.addWidget(rate_page)
         bottom.addWidget(self.answer_bar)
         bottom.addStretch(1)
-        self.source_label = QLabel()
-        self.source_label.setProperty("role", "muted")
-        self.source_label.setAccessibleName("Source")
-        bottom.addWidget(self.source_label)
         layout.addLayout(bottom)
         QWidget.setTabOrder(self.typed_edit, self.rating_buttons[Rating.AGAIN])
         for a, b in zip(RATINGS, RATINGS[1:], strict=False):
@@ -276,7 +275,7 @@ class ReviewView(QWidget):
         note = card.note
         self.order = render.choice_order(note, self.rng) if isinstance(note, ChoiceNote) else ()
         self.card_view.setHtml(render.question_html(card, order=self.order or None))
-        self.answer_bar.setCurrentIndex(0)
+        self._set_answer_side(False)
         is_typed = isinstance(note, TypedNote)
         self.typed_edit.setVisible(is_typed)
         self.typed_edit.setReadOnly(False)
@@ -323,8 +322,13 @@ class ReviewView(QWidget):
             button.setToolTip(f"Key {int(rating)}")
         self.source_label.setText(render.source_label(card))
         self.passage_button.show()
-        self.answer_bar.setCurrentIndex(1)
+        self._set_answer_side(True)
         self.rating_buttons[self.suggested or Rating.GOOD].setFocus()
+
+    def _set_answer_side(self, answer: bool) -> None:
+        self.show_button.setVisible(not answer)
+        for button in self.rating_buttons.values():
+            button.setVisible(answer)
 
     def pick(self, position: int) -> None:
         """Pick option ``position`` (1-based, as shown) of a multiple-choice card."""
@@ -474,10 +478,16 @@ class ReviewView(QWidget):
     def set_font_size(self, size: int) -> None:
         """Use ``size`` points for card text; the card reflows at once."""
         self._font_size = size
-        font = card_font(size)
-        for view in (self.card_view, self.passage_view):
-            view.document().setDefaultFont(font)
-            view.setFont(font)
+        # A widget style sheet, because the app style sheet's font would win over setFont.
+        for widget, points in (
+            (self.card_view, size),
+            (self.passage_view, max(10, round(size * 0.8))),
+            (self.typed_edit, size),
+        ):
+            font = card_font(points)
+            families = ", ".join(f'"{f}"' for f in font.families())
+            widget.setStyleSheet(f"font-family: {families}; font-size: {points}pt;")
+            widget.setFont(font)
+        self.card_view.document().setDefaultFont(card_font(size))
         self.passage_view.document().setDefaultFont(card_font(max(10, round(size * 0.8))))
-        self.typed_edit.setFont(font)
         self.card_view.document().setDocumentMargin(12)

@@ -170,8 +170,8 @@ def test_choice_answer_marks_right_and_picked_with_rationales() -> None:
     assert "Right." in render.answer_html(card, order=order, picked=2, c=LIGHT)
 
 
-def test_answer_shows_source_paragraph() -> None:
-    assert "The essay, paragraph 5" in render.answer_html(basic(), c=LIGHT)
+def test_source_label_names_the_paragraph() -> None:
+    assert render.source_label(basic()) == "The essay, paragraph 5"
 
 
 def test_passage_shows_summary_then_source_as_received() -> None:
