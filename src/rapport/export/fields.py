@@ -10,7 +10,7 @@ note shows the same order (rewording an option does not move it).
 
 from __future__ import annotations
 
-import random
+import hashlib
 import string
 
 from rapport.content.model import (
@@ -36,11 +36,18 @@ def source_text(note: Note) -> str:
 
 
 def option_order(deck_slug: str, note: ChoiceNote) -> tuple[Option, ...]:
-    """The note's options in their fixed, deterministic, shuffled order."""
-    options = list(note.options)
-    # A str seed is hashed with SHA-512 by random.seed: stable across runs and platforms.
-    random.Random(f"rapport-choice:{deck_slug}:{note.id}").shuffle(options)
-    return tuple(options)
+    """The note's options in their fixed, deterministic, shuffled order.
+
+    Each option's position in the deck file (correct answer first, then the distractors)
+    gets a sort key from a BLAKE2b hash of the deck and note ids: stable across runs,
+    platforms and Python versions, and independent of the options' wording.
+    """
+    seed = f"rapport-choice:{deck_slug}:{note.id}:".encode()
+    keyed = sorted(
+        (hashlib.blake2b(seed + str(i).encode(), digest_size=8).digest(), i)
+        for i in range(len(note.options))
+    )
+    return tuple(note.options[i] for _, i in keyed)
 
 
 def _letter(index: int) -> str:

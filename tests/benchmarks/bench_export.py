@@ -1,0 +1,193 @@
+"""Benchmark: ``export_decks`` against bare genanki writing the same notes, in the same run.
+
+For 1,000, 10,000 and 50,000 synthetic notes (every kind in turn) it times
+
+* Rapport's export: ``export_decks`` from ``Deck`` values to a finished ``.apkg``
+  (field rendering, escaping, tags, GUIDs, progress, the atomic write), and
+* the baseline: bare genanki building notes of the same note types with the same field
+  values and tags (rendered beforehand, outside the timing) and a GUID each (which every
+  genanki user computes: by default a hash of the fields), and writing them with
+  ``Package.write_to_file``,
+
+and reports their ratio (target: at most 1.3) and the cost per note (which should stay
+roughly constant from 1,000 to 50,000 notes). Each figure is the best of several runs,
+the two alternating.
+
+Run it as a script to print a table; :func:`measure` returns the figures for
+``tests/benchmarks/run.py`` to aggregate.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import MappingProxyType
+
+import genanki
+
+from rapport.content.model import (
+    BasicNote,
+    ChoiceNote,
+    ClozeNote,
+    Deck,
+    Essay,
+    Note,
+    Option,
+    ReversedNote,
+    Source,
+    TypedNote,
+)
+from rapport.export import export_decks
+from rapport.export.fields import note_fields
+from rapport.export.identity import anki_deck_id, anki_deck_name, note_tags
+from rapport.export.models import load_stylesheet, note_types
+
+SIZES = (1_000, 10_000, 50_000)
+TARGET_RATIO = 1.3
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+ESSAY = Essay.from_text(Path("synthetic.txt"), "Title\n\nThe alliance & the bond <matter>.")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFigures:
+    """One row of the benchmark: timings for one note count."""
+
+    notes: int
+    export_seconds: float
+    genanki_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        return self.export_seconds / self.genanki_seconds
+
+    @property
+    def microseconds_per_note(self) -> float:
+        return self.export_seconds / self.notes * 1e6
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            **asdict(self),
+            "ratio": self.ratio,
+            "microseconds_per_note": self.microseconds_per_note,
+        }
+
+
+def _note(i: int) -> Note:
+    common = dict(
+        id=f"note-{i}",
+        concept=f"concept-{i % 40}",
+        tags=("research::alliance",) if i % 3 else (),
+        source=Source(2, "The alliance"),
+        extension=False,
+        html=i % 10 == 0,
+        extra="A remark & a <caveat>." if i % 4 == 0 else "",
+    )
+    words = f"Question {i}: how does the alliance (a<b & c>d) shape outcome number {i}?"
+    kind = i % 5
+    if kind == 0:
+        return BasicNote(**common, front=words, back=f"Answer {i}:\nthe bond, goals and tasks.")
+    if kind == 1:
+        return ReversedNote(**common, front=f"Term {i}", back=f"Definition {i} of the alliance.")
+    if kind == 2:
+        text = (
+            f"Agreement on {{{{c1::goals {i}}}}}, {{{{c2::tasks::what}}}} and a {{{{c3::bond}}}}."
+        )
+        return ClozeNote(**common, text=text)
+    if kind == 3:
+        options = (
+            Option(f"Right {i}", "Because the essay says so.", True),
+            *(Option(f"Wrong {i}-{k}", f"Rationale {k} & why.", False) for k in range(3)),
+        )
+        return ChoiceNote(**common, question=words, options=options, scenario=i % 2 == 0)
+    return TypedNote(**common, prompt=words, answer=f"answer {i}", accept=(f"ans {i}",))
+
+
+def synthetic_deck(count: int) -> Deck:
+    """A valid deck of ``count`` notes, every kind in turn, some with HTML and remarks."""
+    return Deck(
+        id="synthetic",
+        name="Synthetic",
+        description="Benchmark deck",
+        path=Path("synthetic.toml"),
+        essay=ESSAY,
+        summaries=MappingProxyType({2: "Summary."}),
+        notes=tuple(_note(i) for i in range(count)),
+    )
+
+
+def _best_of_interleaved(
+    first: Callable[[], None], second: Callable[[], None], repeat: int
+) -> tuple[float, float]:
+    """Best time of each of two runs, alternating them so drift in load hits both alike."""
+    best = [float("inf"), float("inf")]
+    for _ in range(repeat):
+        for index, run in enumerate((first, second)):
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            best[index] = min(best[index], time.perf_counter() - start)
+    return best[0], best[1]
+
+
+def measure(sizes: Sequence[int] = SIZES, repeat: int = 5) -> list[ExportFigures]:
+    """Time Rapport's export and bare genanki for each note count in ``sizes``."""
+    css = load_stylesheet()
+    figures: list[ExportFigures] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        for size in sizes:
+            deck = synthetic_deck(size)
+            models = note_types(css)
+            prepared = [
+                (models[n.kind], note_fields(deck.id, n), note_tags(n), n.id) for n in deck.notes
+            ]
+
+            def rapport_export(deck: Deck = deck) -> None:
+                export_decks([deck], folder / "rapport.apkg", now=NOW, stylesheet=css)
+
+            def bare_genanki(prepared: list[tuple[object, ...]] = prepared) -> None:
+                anki_deck = genanki.Deck(anki_deck_id("synthetic"), anki_deck_name("Synthetic"))
+                for model, fields, tags, note_id in prepared:
+                    # Every genanki user pays for a GUID (by default a hash of the fields).
+                    guid = genanki.guid_for("rapport", "synthetic", note_id)
+                    anki_deck.add_note(
+                        genanki.Note(model=model, fields=fields, tags=tags, guid=guid)
+                    )
+                genanki.Package(anki_deck).write_to_file(
+                    str(folder / "genanki.apkg"), timestamp=NOW.timestamp()
+                )
+
+            times = repeat if size <= 10_000 else max(1, repeat // 2)
+            baseline, ours = _best_of_interleaved(bare_genanki, rapport_export, times)
+            figures.append(ExportFigures(size, ours, baseline))
+    return figures
+
+
+def run() -> list[dict[str, float]]:
+    """The figures as plain rows (for ``tests/benchmarks/run.py``)."""
+    return [f.as_dict() for f in measure()]
+
+
+def main() -> int:
+    print("Anki export: rapport.export_decks vs bare genanki (best of runs)")
+    print(f"{'notes':>8} {'export s':>9} {'genanki s':>10} {'ratio':>6} {'us/note':>8}")
+    figures = measure()
+    for f in figures:
+        print(
+            f"{f.notes:>8,} {f.export_seconds:>9.3f} {f.genanki_seconds:>10.3f} "
+            f"{f.ratio:>6.2f} {f.microseconds_per_note:>8.1f}"
+        )
+    worst = max(f.ratio for f in figures)
+    verdict = "within" if worst <= TARGET_RATIO else "ABOVE"
+    print(f"worst ratio {worst:.2f}: {verdict} the target of {TARGET_RATIO}")
+    return 0 if worst <= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
