@@ -244,8 +244,6 @@ def question_html(
     body = f"<p>{question_body(card, c)}</p>"
     if isinstance(card.note, ChoiceNote):
         body += choice_html(card, order or range(len(card.note.options)), c=c)
-    elif isinstance(card.note, TypedNote):
-        body += "<p>" + _muted("Type your answer below and press Enter.", c) + "</p>"
     return _page(body)
 
 
@@ -283,14 +281,20 @@ def answer_html(
         parts.append(choice_html(card, order or range(len(note.options)), picked=picked or 0, c=c))
     elif isinstance(note, TypedNote):
         parts.append(f"<p>{question_body(card, c)}</p><hr>")
-        parts.append(compare_typed(typed or "", note, c).html)
-        parts.append(f"<p><b>{_f(card, note.answer)}</b></p>")
+        result = compare_typed(typed or "", note, c)
+        verdict = (
+            f'<b><span style="color:{c.good}">Right.</span></b>'
+            if result.right
+            else f'<b><span style="color:{c.bad}">Not quite.</span></b>'
+        )
+        parts.append(f"<p>{verdict}</p>{result.html}")
     else:
         assert isinstance(note, BasicNote | ReversedNote)
         parts.append(f"<p>{question_body(card, c)}</p><hr>")
         parts.append(f"<p><b>{_f(card, card.answer_text())}</b></p>")
     if note.extra:
-        parts.append(f'<p><span style="color:{c.muted}">{_f(card, note.extra)}</span></p>')
+        extra = _f(card, note.extra)
+        parts.append(f'<p><small><span style="color:{c.muted}">{extra}</span></small></p>')
     return _page("".join(parts))
 
 
