@@ -77,6 +77,10 @@ class Collection:
         self._changed = False
         self.backup_problem: BackupError | None = None
         self._closed = False
+        # Bumped when cards of a deck (or, globally, the settings) change, so sessions
+        # know when their per-deck queue figures must be recomputed.
+        self._settings_version = 0
+        self._deck_versions: dict[str, int] = {}
 
     @classmethod
     def open(
@@ -177,16 +181,25 @@ class Collection:
                 "it was opened read-only (another Rapport window may be using it)",
             )
 
-    def mark_changed(self) -> None:
-        self._changed = True
+    def deck_version(self, deck_id: str) -> tuple[int, int]:
+        """Changes whenever the settings or a card of ``deck_id`` change."""
+        return self._settings_version, self._deck_versions.get(deck_id, 0)
 
-    def after_write(self, now: datetime) -> None:
+    def mark_changed(self, deck_id: str | None = None) -> None:
+        """Note a change (to a card of ``deck_id``, or to everything if ``None``)."""
+        self._changed = True
+        if deck_id is None:
+            self._settings_version += 1
+        else:
+            self._deck_versions[deck_id] = self._deck_versions.get(deck_id, 0) + 1
+
+    def after_write(self, now: datetime, deck_id: str | None = None) -> None:
         """Note a change; back up if the last backup is at least 30 minutes old.
 
         A failed periodic backup never undoes the committed answer: it is kept in
         :attr:`backup_problem` for the UI to mention, and tried again after the next.
         """
-        self._changed = True
+        self.mark_changed(deck_id)
         if self._last_backup is None or now - self._last_backup >= BACKUP_INTERVAL:
             try:
                 self.backup(now)
@@ -213,7 +226,7 @@ class Collection:
         self.store.replace_settings(settings.to_strings())
         self._settings = settings
         self.scheduler = Scheduler(settings)
-        self._changed = True
+        self.mark_changed()
 
     def get_pref(self, key: str, default: str | None = None) -> str | None:
         """A UI preference (font size, theme, window geometry...)."""
@@ -321,7 +334,7 @@ class Collection:
         if card_id is None:
             raise ValueError(f"card {key} is not in this collection")
         self.store.set_suspended(card_id, suspended)
-        self._changed = True
+        self.mark_changed(key.deck_id)
 
     def stats(self, now: datetime) -> Stats:
         """Every statistic at ``now`` (see :mod:`rapport.study.stats`)."""

@@ -12,10 +12,10 @@ saving fails, nothing changed and the same card can be answered again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rapport.content import Card
 from rapport.store import Phase, ReviewRecord
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 LEARN_AHEAD = timedelta(minutes=20)
 UNDO_LEVELS = 30
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,9 @@ class ReviewSession:
         self._pending: Card | None = None  # an undone card, shown again first
         self._day: datetime | None = None
         self._done: dict[str, list[int]] = {}  # deck -> [new introduced, reviews] today
+        # Per deck, the queue figures that only change when a card of that deck changes
+        # (first review and new card, their bounded counts), with the deck's version.
+        self._cache: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
         self._studied = 0
         self._seconds = 0.0
         self._right = 0
@@ -79,7 +84,22 @@ class ReviewSession:
             done = self._collection.store.studied_since(start)
             self._done = {d: list(done.get(d, (0, 0))) for d in self.deck_ids}
             self._day = start
+            self._cache.clear()
         return start, end
+
+    def _cached(self, deck_id: str, kind: str, compute: Callable[[], T]) -> T:
+        """``compute()`` for this deck, reused until a card of the deck or the settings
+        change (answers, undo, suspension) or the study day ends."""
+        version = self._collection.deck_version(deck_id)
+        entry = self._cache.get(deck_id)
+        if entry is None or entry[0] != version:
+            entry = (version, {})
+            self._cache[deck_id] = entry
+        values = entry[1]
+        if kind not in values:
+            values[kind] = compute()
+        result: T = values[kind]
+        return result
 
     def _new_left(self, deck_id: str) -> int:
         return max(0, self._collection.settings.new_per_day - self._done[deck_id][0])
@@ -100,12 +120,20 @@ class ReviewSession:
         learning = [store.first_learning(d, now) for d in self.deck_ids]
         found = self._earliest(learning)
         if found is None:
-            reviews = [store.first_review(d, end) for d in self.deck_ids if self._reviews_left(d)]
+            reviews = [
+                self._cached(d, "first_review", lambda d=d: store.first_review(d, end))  # type: ignore[misc]
+                for d in self.deck_ids
+                if self._reviews_left(d)
+            ]
             found = self._earliest(reviews)
         if found is None:
             for deck_id in self.deck_ids:
                 if self._new_left(deck_id):
-                    found = store.first_new(deck_id)
+                    found = self._cached(
+                        deck_id,
+                        "first_new",
+                        lambda d=deck_id: store.first_new(d),  # type: ignore[misc]
+                    )
                     if found is not None:
                         break
         if found is None:
@@ -123,9 +151,15 @@ class ReviewSession:
         now = require_aware(now)
         store = self._collection.store
         _, end = self._today(now)
-        new = sum(store.count_new(d, self._new_left(d)) for d in self.deck_ids)
-        learning = sum(store.count_learning(d, now + LEARN_AHEAD) for d in self.deck_ids)
-        review = sum(store.count_reviews(d, end, self._reviews_left(d)) for d in self.deck_ids)
+        new = learning = review = 0
+        for d in self.deck_ids:
+            new += self._cached(d, "count_new", lambda d=d: store.count_new(d, self._new_left(d)))  # type: ignore[misc]
+            review += self._cached(
+                d,
+                "count_reviews",
+                lambda d=d: store.count_reviews(d, end, self._reviews_left(d)),  # type: ignore[misc]
+            )
+            learning += store.count_learning(d, now + LEARN_AHEAD)
         return new, learning, review
 
     # -- answering -----------------------------------------------------------------------
@@ -162,7 +196,7 @@ class ReviewSession:
         if self._pending is not None and self._pending.key == card.key:
             self._pending = None
         self._count(answered, +1)
-        collection.after_write(now)
+        collection.after_write(now, card.deck_id)
 
     def _count(self, answered: _Answered, sign: int) -> None:
         if answered.day == self._day and answered.deck_id in self._done:
@@ -193,7 +227,7 @@ class ReviewSession:
         self._undo.pop()
         self._count(answered, -1)
         self._pending = answered.card
-        self._collection.mark_changed()
+        self._collection.mark_changed(answered.deck_id)
         return answered.card
 
     def summary(self) -> SessionSummary:
