@@ -1,0 +1,178 @@
+"""Browse: search, filters, preview and suspend over a real collection."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from rapport.content import BasicNote, Deck, Essay, Source
+from rapport.study import Collection, Rating
+from rapport.ui.browse import COLUMNS, DUE, BrowseView, interval_text
+
+from .conftest import Clock
+
+
+def _browse(qtbot: QtBot, collection: Collection, clock: Clock) -> BrowseView:
+    view = BrowseView(collection, clock)
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    _activate(qtbot, view)
+    return view
+
+
+def _activate(qtbot: QtBot, view: BrowseView) -> None:
+    # Shortcuts only reach the active window, which the platform activates a little later.
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+
+
+def _shown_questions(view: BrowseView) -> list[str]:
+    return [view.proxy.index(r, 0).data() for r in range(view.proxy.rowCount())]
+
+
+def _choose(box: object, data: str | None) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    assert isinstance(box, QComboBox)
+    index = box.findData(data)
+    assert index >= 0, data
+    box.setCurrentIndex(index)
+
+
+def test_lists_every_card_with_its_columns(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock
+) -> None:
+    view = _browse(qtbot, shipped_collection, clock)
+    total = len(shipped_collection.card_rows(clock()))
+    assert view.model.rowCount() == view.proxy.rowCount() == total > 100
+    assert view.count_label.text() == f"{total} cards"
+    headers = [view.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))]
+    assert headers[:4] == ["Question", "Deck", "Concept", "Kind"]
+    first = [view.proxy.index(0, c).data() for c in range(len(COLUMNS))]
+    assert first[1] == "The Relationship in Therapy" and first[4] == "new"
+
+
+def test_ctrl_f_search_and_filters(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock
+) -> None:
+    view = _browse(qtbot, shipped_collection, clock)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert view.search.hasFocus()
+    qtbot.keyClicks(view.search, "norcross")
+    shown = view.proxy.rowCount()
+    assert 0 < shown < view.model.rowCount()
+    assert view.count_label.text() == f"{shown} of {view.model.rowCount()} cards shown"
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)  # to the table, first row selected
+    assert view.table.hasFocus() and view.selected_keys()
+
+    view.search.clear()
+    _choose(view.concept_box, "alliance-definition")
+    rows = [view.model.card_row(view.proxy.mapToSource(view.proxy.index(r, 0)).row())
+            for r in range(view.proxy.rowCount())]  # fmt: skip
+    assert rows and {r.card.note.concept for r in rows} == {"alliance-definition"}
+    _choose(view.concept_box, None)
+
+    _choose(view.state_box, "review")
+    assert view.proxy.rowCount() == 0
+    _choose(view.state_box, "new")
+    assert view.proxy.rowCount() == view.model.rowCount()
+    _choose(view.deck_box, "the-relationship-in-therapy")
+    assert view.proxy.rowCount() == view.model.rowCount()
+
+
+def test_ctrl_j_suspends_and_unsuspends(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock
+) -> None:
+    view = _browse(qtbot, shipped_collection, clock)
+    view.table.setFocus()
+    view.table.selectRow(2)
+    key = view.selected_keys()[0]
+    assert view.suspend_button.text().startswith("Suspend")
+    qtbot.keyClick(view.table, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    row = next(r for r in shipped_collection.card_rows(clock()) if r.card.key == key)
+    assert row.suspended
+    assert view.selected_keys() == [key]
+    assert view.suspend_button.text().startswith("Unsuspend")
+    _choose(view.state_box, "suspended")
+    assert view.proxy.rowCount() == 1 and view.selected_keys() == [key]
+    qtbot.keyClick(view.table, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    row = next(r for r in shipped_collection.card_rows(clock()) if r.card.key == key)
+    assert not row.suspended
+    assert view.proxy.rowCount() == 0
+    # The button does the same for several cards.
+    _choose(view.state_box, None)
+    view.table.selectAll()
+    view.suspend_button.click()
+    assert all(r.suspended for r in shipped_collection.card_rows(clock()))
+
+
+def test_states_due_and_interval_after_study(
+    qtbot: QtBot, collection: Collection, clock: Clock
+) -> None:
+    session = collection.session(None, clock())
+    card = session.next_card(clock())
+    assert card is not None
+    session.answer(card, Rating.EASY, clock(), duration=timedelta(seconds=5))
+    view = _browse(qtbot, collection, clock)
+    _choose(view.state_box, "review")
+    assert view.proxy.rowCount() == 1
+    assert view.proxy.index(0, DUE).data() not in ("", "new")
+    assert view.proxy.index(0, 5).data().endswith("d")
+
+
+def test_preview_shows_card_text_as_text(
+    qtbot: QtBot, collection: Collection, clock: Clock
+) -> None:
+    view = _browse(qtbot, collection, clock)
+    view.search.setText("a<b and c>d")
+    assert view.proxy.rowCount() == 1
+    view.table.selectRow(0)
+    assert "a<b and c>d" in view.question_view.toPlainText()
+    assert "<script>alert(1)</script>" in view.answer_view.toPlainText()
+
+
+def test_interval_text() -> None:
+    assert [interval_text(d) for d in (None, 0.003, 0.5, 3, 45, 800)] == [
+        "", "4m", "12h", "3d", "1.5mo", "2.2y"
+    ]  # fmt: skip
+
+
+def test_ten_thousand_cards_stay_quick(qtbot: QtBot, tmp_path: Path, clock: Clock) -> None:
+    source = Source(1, "x")
+    notes = tuple(
+        BasicNote(f"n{i}", f"concept-{i % 40}", (), source, False, False, "",
+                  f"Question number {i} about the alliance", f"Answer {i}")
+        for i in range(10_000)
+    )  # fmt: skip
+    deck = Deck("big", "Big deck", "", Path("big.toml"), Essay(Path("e"), ("x",)), {}, notes)
+    collection = Collection.open(tmp_path / "data", [deck], clock())
+    try:
+        view = BrowseView(collection, clock)
+        qtbot.addWidget(view)
+        started = time.perf_counter()
+        view.resize(1100, 700)
+        view.show()
+        qtbot.waitExposed(view)
+        _activate(qtbot, view)
+        loaded = time.perf_counter() - started
+        assert view.model.rowCount() == 10_000
+        started = time.perf_counter()
+        view.search.setText("number 99")
+        view.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        filtered = time.perf_counter() - started
+        assert view.proxy.rowCount() == sum("99" in str(i) for i in range(10_000))
+        started = time.perf_counter()
+        view.table.selectRow(0)
+        qtbot.keyClick(view.table, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+        suspended = time.perf_counter() - started
+        assert loaded < 3 and filtered < 1 and suspended < 3, (loaded, filtered, suspended)
+    finally:
+        collection.close(clock())
