@@ -31,7 +31,7 @@ from rapport.content.model import Deck
 from rapport.errors import RapportError
 from rapport.export.fields import note_fields
 from rapport.export.identity import anki_deck_id, anki_deck_name, note_guid, note_tags
-from rapport.export.models import load_stylesheet, note_types
+from rapport.export.models import StylesheetError, load_stylesheet, note_types
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with the number of notes written so far."""
@@ -233,7 +233,10 @@ def export_decks(
     if path.is_dir():
         raise ExportError(path, "that is a folder; name a file ending in .apkg.")
     _check_decks(decks, path)
-    css = stylesheet if stylesheet is not None else load_stylesheet()
+    try:
+        css = stylesheet if stylesheet is not None else load_stylesheet()
+    except StylesheetError as exc:
+        raise ExportError(path, str(exc)) from exc
     total = sum(len(deck.notes) for deck in decks)
     ticker = _Ticker(total, progress)
     timestamp = (now or datetime.now(UTC)).timestamp()

@@ -198,6 +198,16 @@ def test_missing_stylesheet_is_a_rapport_error(tmp_path: Path) -> None:
         load_stylesheet(tmp_path)
 
 
+def test_missing_stylesheet_stops_the_export(
+    mini_deck: Deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rapport.export.models.resources_dir", lambda: tmp_path / "gone")
+    out = tmp_path / "mini.apkg"
+    with pytest.raises(ExportError, match=f"Could not export to {out}: Cannot read the card"):
+        export_decks([mini_deck], out)
+    assert not out.exists()
+
+
 def test_shipped_stylesheet_supports_night_mode() -> None:
     css = load_stylesheet()
     assert ".nightMode" in css and ".night_mode" in css
