@@ -440,6 +440,11 @@ class BrowseView(QWidget):
         self._show_selected()
         self.suspended_changed.emit()
 
+    def on_shown(self) -> None:
+        """Called by the main window each time Browse is shown: the rows may have moved."""
+        self.reload()
+        self.table.setFocus()
+
     def showEvent(self, event: Any) -> None:
         if self.model.rowCount() == 0:
             self.reload()

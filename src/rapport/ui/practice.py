@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -70,10 +70,23 @@ def _muted(text: str) -> QLabel:
 class _Page(QWidget):
     """A page that hands the keys its children leave alone to ``on_key``."""
 
-    def __init__(self, on_key: Callable[[QKeyEvent], bool]) -> None:
+    def __init__(self, on_key: Callable[[QKeyEvent], bool], *, owns_escape: bool = False) -> None:
         super().__init__()
         self._on_key = on_key
+        self._owns_escape = owns_escape
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def event(self, event: QEvent) -> bool:
+        # During a test Esc ends the test; claim it before the window's "back to Home".
+        if (
+            self._owns_escape
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._on_key(event):
@@ -115,7 +128,7 @@ class PracticeView(QWidget):
 
         self.stack = QStackedWidget()
         self.setup_page = _Page(self._setup_key)
-        self.question_page = _Page(self._question_key)
+        self.question_page = _Page(self._question_key, owns_escape=True)
         self.result_page = _Page(self._result_key)
         self._build_setup()
         self._build_question()

@@ -1,0 +1,104 @@
+"""The statistics view draws its figures and charts from a real study history."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+
+from pytestqt.qtbot import QtBot
+
+from rapport.study import Collection, Rating
+from rapport.ui import theme
+from rapport.ui.stats_view import StatsView
+
+from .conftest import Clock
+
+
+def _study(collection: Collection, clock: Clock, days: int, per_day: int) -> int:
+    """Answer up to ``per_day`` cards a day for ``days`` days; the count answered."""
+    answered = 0
+    for day in range(days):
+        session = collection.session(None, clock())
+        for n in range(per_day):
+            card = session.next_card(clock())
+            if card is None:
+                break
+            rating = Rating.AGAIN if (n + day) % 5 == 0 else Rating.GOOD
+            session.answer(card, rating, clock(), timedelta(seconds=8))
+            clock.advance(timedelta(seconds=10))
+            answered += 1
+        if day < days - 1:
+            clock.advance(timedelta(days=1))
+    return answered
+
+
+def _bar_values(view: object) -> list[float]:
+    chart = view.chart()  # type: ignore[attr-defined]
+    bars = chart.series()[0].barSets()[0]
+    return [bars.at(i) for i in range(bars.count())]
+
+
+def test_charts_show_the_collection_figures(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock
+) -> None:
+    answered = _study(shipped_collection, clock, days=6, per_day=12)
+    stats = shipped_collection.stats(clock())
+    view = StatsView(shipped_collection, clock)
+    qtbot.addWidget(view)
+    view.resize(1100, 720)
+    view.show()
+    qtbot.waitExposed(view)
+
+    assert set(view.charts) == {"reviews", "forecast", "retention", "mastery"}
+    reviews = _bar_values(view.charts["reviews"])
+    assert len(reviews) == 30 and sum(reviews) == answered == stats.reviews_total
+    assert reviews[-1] == stats.reviews_today > 0
+    assert _bar_values(view.charts["forecast"]) == [d.due for d in stats.forecast]
+    mastery = view.charts["mastery"].chart()
+    assert mastery.series()[0].barSets()[0].count() == len(stats.concepts) > 5
+    assert view.charts["retention"].chart().series()[0].count() == len(
+        [w for w in stats.retention_per_week if w.retention is not None]
+    )
+    assert view.tiles["reviews"].value.text() == str(stats.reviews_today)
+    assert view.tiles["time"].value.text().endswith(("seconds", "minutes", "minute", "min"))
+    assert not view.empty_label.isVisible()
+
+    # Showing it again redraws from fresh figures.
+    _study(shipped_collection, clock, days=1, per_day=3)
+    view.hide()
+    view.show()
+    assert view.tiles["reviews"].value.text() == str(
+        shipped_collection.stats(clock()).reviews_today
+    )
+
+
+def test_empty_collection_says_so_and_follows_dark_theme(
+    qtbot: QtBot, collection: Collection, clock: Clock
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply_theme(app, "dark")
+    try:
+        view = StatsView(collection, clock)
+        qtbot.addWidget(view)
+        view.show()
+        qtbot.waitExposed(view)
+        assert view.empty_label.isVisible()
+        assert view.tiles["retention_7d"].value.text() == "–"
+        chart = view.charts["reviews"].chart()
+        assert chart.backgroundBrush().color().name() == theme.DARK.base
+    finally:
+        theme.apply_theme(app, "light")
+
+
+def test_qtcharts_waits_until_the_view_is_shown() -> None:
+    code = (
+        "import sys, rapport.ui.stats_view, rapport.ui.main_window; "
+        "print('PySide6.QtCharts' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
