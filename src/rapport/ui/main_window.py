@@ -26,6 +26,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from rapport.content.loader import DeckError
+from rapport.content.model import CardKey
 from rapport.ui import dialogs
 from rapport.ui.home import HomeView
 from rapport.ui.settings import PREF_FONT_SIZE, PREF_THEME
@@ -93,6 +94,43 @@ class MainWindow(QMainWindow):
 
     def _register_views(self) -> None:
         """The views beyond Home and the reviewer (Browse, Statistics, Practice test)."""
+        self.add_view("browse", "&Browse", self._make_browse, shortcut="Ctrl+B")
+        self.add_view("stats", "&Statistics", self._make_stats, shortcut="Ctrl+Shift+S")
+        self.add_view("practice", "&Practice test", self._make_practice, shortcut="Ctrl+T")
+
+    def _make_browse(self) -> QWidget:
+        from rapport.ui.browse import BrowseView
+
+        return BrowseView(self.collection, self.clock)
+
+    def _make_stats(self) -> QWidget:
+        from rapport.ui.stats_view import StatsView
+
+        return StatsView(self.collection, self.clock)
+
+    def _make_practice(self) -> QWidget:
+        from rapport.ui.practice import PracticeView
+
+        view = PracticeView(self.collection.decks)
+        view.study_missed.connect(self.study_cards)
+        view.closed.connect(self.go_home)
+        return view
+
+    def study_cards(self, keys: list[CardKey]) -> None:
+        """Review exactly these cards now (the practice test's "study missed now").
+
+        Needs ``Collection.session_for(keys, now)`` from the study engine; until it is
+        there, the decks of those cards are studied as usual.
+        """
+        session_for = getattr(self.collection, "session_for", None)
+        start_session = getattr(self.review, "start_session", None)
+        count = len(keys)
+        title = f"{count} missed card{'s' * (count != 1)}"
+        if callable(session_for) and callable(start_session):
+            self.stack.setCurrentWidget(self.review)
+            start_session(session_for(keys, self.clock()), title)
+        else:
+            self.start_review(list(dict.fromkeys(key.deck_id for key in keys)))
 
     def add_view(
         self, name: str, title: str, view: QWidget | ViewFactory, *, shortcut: str | None = None
