@@ -81,6 +81,10 @@ class Collection:
         # know when their per-deck queue figures must be recomputed.
         self._settings_version = 0
         self._deck_versions: dict[str, int] = {}
+        # New cards introduced and reviews answered per deck on the current study day,
+        # shared by all sessions (the daily limits are per deck, not per session).
+        self._day: datetime | None = None
+        self._done: dict[str, list[int]] = {}
 
     @classmethod
     def open(
@@ -171,6 +175,30 @@ class Collection:
     def today_bounds(self, now: datetime) -> tuple[datetime, datetime]:
         """UTC start of the current study day and of the next one."""
         return today_bounds(require_aware(now), self._settings.day_start_hour, self.tz)
+
+    def study_day(self, now: datetime) -> tuple[datetime, datetime]:
+        """Like :meth:`today_bounds`, and starts the day's counts when a new day begins."""
+        start, end = self.today_bounds(now)
+        if start != self._day:
+            done = self.store.studied_since(start)
+            self._done = {deck.id: list(done.get(deck.id, (0, 0))) for deck in self.decks}
+            self._day = start
+        return start, end
+
+    def done_today(self, deck_id: str) -> tuple[int, int]:
+        """New cards introduced and reviews answered in a deck on the study day last
+        started by :meth:`study_day`."""
+        new, reviews = self._done.get(deck_id, (0, 0))
+        return new, reviews
+
+    def count_done(self, deck_id: str, phase_before: Phase, day: datetime, sign: int) -> None:
+        """Count an answer (``sign`` 1) or an undone one (-1) given on study day ``day``."""
+        if day != self._day or deck_id not in self._done:
+            return
+        if phase_before == Phase.NEW:
+            self._done[deck_id][0] += sign
+        elif phase_before == Phase.REVIEW:
+            self._done[deck_id][1] += sign
 
     def check_writable(self) -> None:
         if self._closed:

@@ -67,7 +67,6 @@ class ReviewSession:
         self._undo: list[_Answered] = []
         self._pending: Card | None = None  # an undone card, shown again first
         self._day: datetime | None = None
-        self._done: dict[str, list[int]] = {}  # deck -> [new introduced, reviews] today
         # Per deck, the queue figures that only change when a card of that deck changes
         # (first review and new card, their bounded counts), with the deck's version.
         self._cache: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
@@ -79,13 +78,19 @@ class ReviewSession:
     # -- the queue -----------------------------------------------------------------------
 
     def _today(self, now: datetime) -> tuple[datetime, datetime]:
-        start, end = self._collection.today_bounds(now)
+        start, end = self._collection.study_day(now)
         if start != self._day:
-            done = self._collection.store.studied_since(start)
-            self._done = {d: list(done.get(d, (0, 0))) for d in self.deck_ids}
             self._day = start
             self._cache.clear()
         return start, end
+
+    def _new_left(self, deck_id: str) -> int:
+        done = self._collection.done_today(deck_id)[0]
+        return max(0, self._collection.settings.new_per_day - done)
+
+    def _reviews_left(self, deck_id: str) -> int:
+        done = self._collection.done_today(deck_id)[1]
+        return max(0, self._collection.settings.reviews_per_day - done)
 
     def _cached(self, deck_id: str, kind: str, compute: Callable[[], T]) -> T:
         """``compute()`` for this deck, reused until a card of the deck or the settings
@@ -100,12 +105,6 @@ class ReviewSession:
             values[kind] = compute()
         result: T = values[kind]
         return result
-
-    def _new_left(self, deck_id: str) -> int:
-        return max(0, self._collection.settings.new_per_day - self._done[deck_id][0])
-
-    def _reviews_left(self, deck_id: str) -> int:
-        return max(0, self._collection.settings.reviews_per_day - self._done[deck_id][1])
 
     def next_card(self, now: datetime) -> Card | None:
         """The card to show now, or ``None`` when nothing is left for today."""
@@ -199,11 +198,7 @@ class ReviewSession:
         collection.after_write(now, card.deck_id)
 
     def _count(self, answered: _Answered, sign: int) -> None:
-        if answered.day == self._day and answered.deck_id in self._done:
-            if answered.phase_before == Phase.NEW:
-                self._done[answered.deck_id][0] += sign
-            elif answered.phase_before == Phase.REVIEW:
-                self._done[answered.deck_id][1] += sign
+        self._collection.count_done(answered.deck_id, answered.phase_before, answered.day, sign)
         self._studied += sign
         self._seconds += sign * answered.duration.total_seconds()
         if answered.rating == Rating.AGAIN:

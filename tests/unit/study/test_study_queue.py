@@ -165,3 +165,16 @@ def test_naive_times_are_refused(open_col: OpenCollection) -> None:
     col = open_col([basic_deck("a", 1)])
     with pytest.raises(ValueError, match="timezone-aware"):
         col.session(None, datetime(2026, 3, 2, 12, 0))
+
+
+def test_sessions_see_each_others_answers_and_suspensions(open_col: OpenCollection) -> None:
+    col = open_col([basic_deck("a", 5)], settings=with_settings(new_per_day=3))
+    first, second = col.session(None, T0), col.session(["a"], T0)
+    assert first.remaining(T0) == second.remaining(T0) == (3, 0, 0)
+    assert answer_next(first, Rating.EASY, T0) == "n0"
+    assert second.remaining(T0) == (2, 0, 0)
+    assert second.next_card(T0).note.id == "n1"  # type: ignore[union-attr]
+    col.set_suspended(col.decks[0].cards()[1].key, True)
+    assert first.next_card(T0).note.id == "n2"  # type: ignore[union-attr]
+    col.save_settings(with_settings(new_per_day=1))
+    assert first.remaining(T0) == (0, 0, 0) and second.next_card(T0) is None
