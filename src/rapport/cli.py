@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from rapport.content import Deck
 
 
-def _common() -> argparse.ArgumentParser:
+def _common(default: object) -> argparse.ArgumentParser:
+    # Subcommands get default=SUPPRESS so that `rapport --data-dir X stats` keeps the X
+    # given before the subcommand instead of resetting it to the subcommand's default.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",
         type=Path,
-        default=None,
+        default=default,
         metavar="DIR",
         help=f"where Rapport keeps progress and backups (default: {default_data_dir()})",
     )
@@ -33,13 +35,13 @@ def _common() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``rapport`` and its subcommands."""
-    common = _common()
     parser = argparse.ArgumentParser(
         prog="rapport",
         description="Rapport: a flashcard trainer for counselling trainees. "
         "Without a subcommand, opens the app.",
-        parents=[common],
+        parents=[_common(None)],
     )
+    common = _common(argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"rapport {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -60,3 +60,13 @@ def test_essay_is_shipped_byte_for_byte() -> None:
         pytest.skip("no shared/ folder beside this checkout")
     ours = (resources_dir() / ESSAY).read_bytes()
     assert hashlib.sha256(ours).digest() == hashlib.sha256(shared.read_bytes()).digest()
+
+
+def test_data_dir_before_or_after_the_subcommand() -> None:
+    from rapport.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["--data-dir", "A", "stats"]).data_dir == Path("A")
+    assert parser.parse_args(["stats", "--data-dir", "B"]).data_dir == Path("B")
+    assert parser.parse_args(["stats"]).data_dir is None
+    assert parser.parse_args([]).data_dir is None
