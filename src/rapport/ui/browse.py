@@ -272,8 +272,8 @@ class BrowseView(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QUESTION, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((DECK, 150), (CONCEPT, 170), (KIND, 80), (DUE, 100),
-                              (INTERVAL, 75), (REVIEWS, 70), (LAPSES, 65)):  # fmt: skip
+        for column, width in ((DECK, 130), (CONCEPT, 160), (KIND, 72), (DUE, 96),
+                              (INTERVAL, 72), (REVIEWS, 70), (LAPSES, 62)):  # fmt: skip
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
@@ -295,31 +295,35 @@ class BrowseView(QWidget):
         filters.addWidget(self.state_box)
 
         preview = QWidget()
-        side = QVBoxLayout(preview)
-        side.setContentsMargins(0, 0, 0, 0)
+        sides = QHBoxLayout(preview)
+        sides.setContentsMargins(0, 0, 0, 0)
+        sides.setSpacing(12)
         for title, view in (("Question", self.question_view), ("Answer", self.answer_view)):
+            pane = QVBoxLayout()
             label = QLabel(title)
             label.setProperty("role", "muted")
-            side.addWidget(label)
-            side.addWidget(view, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.suspend_button)
-        side.addLayout(buttons)
+            pane.addWidget(label)
+            pane.addWidget(view, 1)
+            sides.addLayout(pane, 1)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # The preview sits below the table, so the question column gets the full width.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(preview)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([660, 340])
+        self.splitter.setSizes([400, 220])
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.suspend_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 14)
         layout.setSpacing(10)
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
-        layout.addWidget(self.count_label)
+        layout.addLayout(bottom)
 
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -120,7 +120,7 @@ class PracticeView(QWidget):
         super().__init__(parent)
         self.setObjectName("practice")
         self._decks = tuple(decks)
-        self._rng = rng
+        self.rng = rng
         self.questions: tuple[Question, ...] = ()
         self.results: list[Result] = []
         self.picked: int | None = None
@@ -336,7 +336,7 @@ class PracticeView(QWidget):
         self.questions = build_test(
             self._decks,
             self.count_box.value(),
-            self._rng(),
+            self.rng(),
             deck_ids=set(_checked(self.deck_list)),
             concepts=set(_checked(self.concept_list)),
         )
@@ -367,7 +367,7 @@ class PracticeView(QWidget):
         self.answer_edit.clear()
         if is_choice:
             n = len(question.options)
-            self.hint_label.setText(f"1-{n} pick an option · Enter submits (no pick skips)")
+            self.hint_label.setText(f"1-{n} pick · Enter submits · no pick skips")
             self.question_page.setFocus()
         else:
             what = "the missing text" if question.kind == Kind.CLOZE else "your answer"
@@ -392,13 +392,11 @@ class PracticeView(QWidget):
             for n, option in enumerate(question.options, start=1):
                 chosen = self.picked == n - 1
                 style = f"background:{c.highlight_bg};" if chosen else ""
-                mark = "&#9679;" if chosen else "&nbsp;"
                 rows.append(
                     f'<tr><td style="padding:8px 10px; {style}">'
                     f'<a href="pick:{n}" style="text-decoration:none; color:{c.text}">'
                     f'<b><span style="color:{c.accent}">{n}.</span></b>&nbsp; '
-                    f"{field(option.text, is_html=card.note.html)}</a></td>"
-                    f'<td width="24" style="{style}; color:{c.accent}">{mark}</td></tr>'
+                    f"{field(option.text, is_html=card.note.html)}</a></td></tr>"
                 )
             parts.append(f'<table width="100%" cellspacing="2">{"".join(rows)}</table>')
         self.card_view.setHtml(f'<div align="center">{"".join(parts)}</div>')

@@ -194,7 +194,7 @@ class StatsView(QWidget):
             ),
             "forecast": self._bar_chart(
                 "Due forecast (next 30 days)",
-                [str((d - f.forecast[0][0]).days) if f.forecast else "" for d, _ in f.forecast],
+                [str((d - f.forecast[0][0]).days) for d, _ in f.forecast],
                 [n for _, n in f.forecast],
                 "days from today",
                 theme.colours().due,
@@ -257,9 +257,14 @@ class StatsView(QWidget):
         series.setBarWidth(0.75)
         series.append(bars)
         chart.addSeries(series)
-        x = qc.QBarCategoryAxis()
-        # Label every fifth day only; the others stay blank (categories must be unique).
-        x.append([s if i % 5 == 0 else " " * (i + 1) for i, s in enumerate(labels)])
+        # A category axis would label (and elide) all thirty days; this labels every fifth.
+        x = qc.QCategoryAxis()
+        x.setRange(-0.5, len(labels) - 0.5)
+        x.setStartValue(-0.5)
+        x.setLabelsPosition(qc.QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        for i, label in enumerate(labels):
+            if int(label) % 5 == 0:
+                x.append(label, float(i))
         x.setTitleText(axis_title)
         x.setGridLineVisible(False)
         y = qc.QValueAxis()
@@ -290,7 +295,8 @@ class StatsView(QWidget):
         series.setPointsVisible(True)
         chart.addSeries(series)
         x = qc.QValueAxis()
-        x.setRange(-(max(weeks, 2) - 1), 0)
+        oldest = max((weeks_ago for weeks_ago, _ in points), default=0)
+        x.setRange(-min(max(weeks, 2) - 1, max(oldest + 1, 8)), 0)
         x.setLabelFormat("%d")
         x.setTitleText("weeks ago (0 = this week)")
         x.setGridLineVisible(False)
@@ -308,7 +314,7 @@ class StatsView(QWidget):
     def _mastery_chart(self, mastery: Sequence[tuple[str, float, int, int]]) -> Any:
         qc = self._charts_module
         c = theme.colours()
-        chart = self._chart("Mastery per concept (share of its cards you would recall now)")
+        chart = self._chart("Mastery per concept (recalled now)")
         bars = qc.QBarSet("mastery")
         # Bottom-up in a horizontal chart: reverse so the list reads top to bottom.
         rows = list(reversed(mastery))

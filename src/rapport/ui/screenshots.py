@@ -1,0 +1,179 @@
+"""Render the app's main views to PNG files: ``python -m rapport.ui.screenshots DIR``.
+
+Builds a demo data folder in a temporary directory with the shipped decks and a plausible
+study history (a few hundred answers over the past simulated weeks, given through the
+real :class:`~rapport.study.ReviewSession` at fixed times, so the charts have data), then
+grabs Home, a review card (question and answer), a practice test, Browse and Statistics
+offscreen, at a fixed window size in the light theme. Everything is seeded: the same code
+gives the same pictures.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+WINDOW_SIZE = (1100, 720)
+# The demo's "now": a weekday afternoon; the history runs up to it.
+DEMO_NOW = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
+HISTORY_DAYS = 75
+NAMES = ("home", "review-question", "review-answer", "practice", "browse", "stats")
+
+
+class DemoClock:
+    """A hand-moved clock: the app and the simulation read it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def simulate_history(
+    collection: object, clock: DemoClock, end: datetime, rng: random.Random
+) -> int:
+    """Study most days from ``clock()`` up to ``end``; the number of answers given."""
+    from rapport.study import Collection, Rating
+
+    assert isinstance(collection, Collection)
+    ratings = (Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY)
+    weights = (0.11, 0.09, 0.66, 0.14)
+    answered = 0
+    day = clock.now
+    # The last two days are skipped, so cards are waiting in the review screenshots.
+    while day < end - timedelta(days=2):
+        if rng.random() < 0.85:
+            clock.now = day + timedelta(minutes=rng.randrange(0, 90))
+            session = collection.session(None, clock.now)
+            for _ in range(rng.randrange(8, 28)):
+                card = session.next_card(clock.now)
+                if card is None:
+                    break
+                seconds = rng.uniform(4, 22)
+                clock.now += timedelta(seconds=seconds)
+                rating = rng.choices(ratings, weights)[0]
+                session.answer(card, rating, clock.now, timedelta(seconds=seconds))
+                answered += 1
+                clock.now += timedelta(seconds=rng.uniform(1, 4))
+        day += timedelta(days=1)
+    # Today: a short session so the headline figures are not all zero.
+    clock.now = end - timedelta(minutes=40)
+    session = collection.session(None, clock.now)
+    for _ in range(6):
+        card = session.next_card(clock.now)
+        if card is None:
+            break
+        clock.now += timedelta(seconds=12)
+        session.answer(card, rng.choices(ratings, weights)[0], clock.now, timedelta(seconds=12))
+        answered += 1
+    clock.now = end
+    return answered
+
+
+def render(out_dir: Path, data_dir: Path) -> list[Path]:
+    """Build the demo collection in ``data_dir`` and write the screenshots to ``out_dir``."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from rapport.content import load_decks
+    from rapport.paths import decks_dir
+    from rapport.study import Collection
+    from rapport.ui.main_window import MainWindow
+    from rapport.ui.practice import PracticeView
+    from rapport.ui.settings import PREF_THEME
+    from rapport.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(["rapport-screenshots"])
+    assert isinstance(app, QApplication)
+    random.seed(1)  # FSRS's interval fuzz draws from the global generator
+    decks = load_decks([decks_dir()])
+    clock = DemoClock(DEMO_NOW - timedelta(days=HISTORY_DAYS))
+    collection = Collection.open(data_dir, decks.decks, clock())
+    try:
+        simulate_history(collection, clock, DEMO_NOW, random.Random(7))
+        collection.set_pref(PREF_THEME, "light")
+        apply_theme(app, "light")
+        window = MainWindow(collection, decks.errors, clock, deck_dirs=[])
+        window.resize(*WINDOW_SIZE)
+        window.show()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+
+        def settle() -> None:
+            for _ in range(5):
+                app.processEvents()
+
+        def shoot(name: str, widget: QWidget | None = None) -> None:
+            settle()
+            path = out_dir / f"{name}.png"
+            if not (widget or window).grab().save(str(path)):
+                raise OSError(f"could not write {path}")
+            written.append(path)
+
+        window.show_view("home")
+        shoot("home")
+
+        window.start_review([])
+        review = window.review
+        shoot("review-question")
+        review.reveal()
+        shoot("review-answer")
+
+        practice = window.show_view("practice")
+        assert isinstance(practice, PracticeView)
+        practice.rng = lambda: random.Random(11)
+        practice.start()
+        _to_choice_question(practice)
+        practice.pick(1)
+        shoot("practice")
+
+        browse = window.show_view("browse")
+        table = getattr(browse, "table", None)
+        if table is not None:
+            table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+            table.selectRow(3)
+        shoot("browse")
+
+        window.show_view("stats")
+        shoot("stats")
+        window.close()
+        return written
+    finally:
+        collection.close(clock())
+
+
+def _to_choice_question(practice: object) -> None:
+    """Answer the practice test's first questions until a choice question is on show."""
+    from rapport.ui.practice import PracticeView
+
+    assert isinstance(practice, PracticeView)
+    for _ in range(len(practice.questions)):
+        question = practice.current
+        if question is None or question.options:
+            return
+        practice.answer_edit.setText(question.expected)
+        practice.submit()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the six screenshots to the folder named on the command line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m rapport.ui.screenshots OUTPUT_DIR", file=sys.stderr)
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="rapport-demo-") as folder:
+        written = render(Path(args[0]), Path(folder))
+    for path in written:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
