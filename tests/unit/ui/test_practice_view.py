@@ -168,3 +168,41 @@ def test_card_text_shows_as_text(qtbot: QtBot) -> None:
     assert "<b>yes</b>" in joined
     assert "Type <i>" in joined
     assert "x<y" in view.missed_view.toPlainText()
+
+
+def test_in_the_main_window_by_keys(
+    qtbot: QtBot, shipped_collection: object, clock: object
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from rapport.study import Collection
+    from rapport.ui.main_window import MainWindow
+
+    assert isinstance(shipped_collection, Collection)
+    window = MainWindow(shipped_collection, (), clock, deck_dirs=[])  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+    def key(k: Qt.Key, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        qtbot.keyClick(QApplication.focusWidget() or window, k, mod)
+
+    key(Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_view_name() == "practice"
+    view = window.view("practice")
+    assert isinstance(view, PracticeView)
+    view.rng = lambda: random.Random(5)
+    key(Qt.Key.Key_Return)
+    assert view.stack.currentWidget() is view.question_page
+    _answer_wrong(view, qtbot)
+    # Esc ends the test (it does not leave it for Home).
+    key(Qt.Key.Key_Escape)
+    assert window.current_view_name() == "practice"
+    assert view.stack.currentWidget() is view.result_page
+    missed = view.missed_keys()
+    assert len(missed) == 1
+    key(Qt.Key.Key_S)
+    assert window.current_view_name() == "review"
+    assert window.review.card is not None
