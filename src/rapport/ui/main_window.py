@@ -95,8 +95,8 @@ class MainWindow(QMainWindow):
     def _register_views(self) -> None:
         """The views beyond Home and the reviewer (Browse, Statistics, Practice test)."""
         self.add_view("browse", "&Browse", self._make_browse, shortcut="Ctrl+B")
-        self.add_view("stats", "&Statistics", self._make_stats, shortcut="Ctrl+Shift+S")
-        self.add_view("practice", "&Practice test", self._make_practice, shortcut="Ctrl+T")
+        self.add_view("stats", "&Statistics", self._make_stats, shortcut="Ctrl+T")
+        self.add_view("practice", "&Practice test", self._make_practice, shortcut="Ctrl+P")
 
     def _make_browse(self) -> QWidget:
         from rapport.ui.browse import BrowseView

@@ -147,6 +147,7 @@ class PracticeView(QWidget):
         self.concept_list = QListWidget()
         for widget in (self.deck_list, self.concept_list):
             widget.itemChanged.connect(self._setup_changed)
+            widget.setStyleSheet("QListWidget::item { padding: 5px 4px; }")
         self.count_box = QSpinBox()
         self.count_box.setRange(1, 1)
         self.count_box.setMinimumWidth(90)
@@ -300,6 +301,7 @@ class PracticeView(QWidget):
         self.answer_edit.setObjectName("typedAnswer")
         # Enter is not handled here: QLineEdit passes it on to the page, which submits.
         self.hint_label = _muted("")
+        self.hint_label.setWordWrap(False)
         self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.submit_button = QPushButton("Submit  (Enter)")
         self.submit_button.setProperty("role", "primary")
@@ -595,4 +597,8 @@ def missed_html(result: Score) -> str:
         blocks.append("".join(lines))
     if not blocks:
         return f'<p align="center" style="color:{c.muted}">No missed questions.</p>'
-    return "<hr>".join(blocks)
+    rule = (
+        f'<table width="100%" cellspacing="0">'
+        f'<tr><td style="background:{c.border}"></td></tr></table>'
+    )
+    return rule.join(blocks)

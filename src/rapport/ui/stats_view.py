@@ -129,6 +129,9 @@ class StatsView(QWidget):
 
         self.grid = QGridLayout()
         self.grid.setSpacing(12)
+        for column in (0, 1):
+            self.grid.setColumnStretch(column, 1)
+            self.grid.setColumnMinimumWidth(column, 320)
         self.empty_label = QLabel()
         self.empty_label.setProperty("role", "muted")
         self.empty_label.setWordWrap(True)
@@ -282,7 +285,7 @@ class StatsView(QWidget):
         c = theme.colours()
         title = "True retention per week (mature cards)"
         if not points:
-            title += ": no mature reviews yet"
+            title = "Retention per week: no mature reviews yet"
         chart = self._chart(title)
         series = qc.QLineSeries()
         for weeks_ago, share in sorted(points, reverse=True):

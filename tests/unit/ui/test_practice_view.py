@@ -189,7 +189,7 @@ def test_in_the_main_window_by_keys(
     def key(k: Qt.Key, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
         qtbot.keyClick(QApplication.focusWidget() or window, k, mod)
 
-    key(Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    key(Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert window.current_view_name() == "practice"
     view = window.view("practice")
     assert isinstance(view, PracticeView)
