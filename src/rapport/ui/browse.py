@@ -82,13 +82,15 @@ class _Row:
     def of(cls, row: CardRow) -> _Row:
         card = row.card
         question = _SPACE.sub(" ", card.question_text()).strip()
-        due = "" if row.due is None else row.due.astimezone().strftime("%Y-%m-%d")
+        due = "new" if row.due is None else row.due.astimezone().strftime("%Y-%m-%d")
+        if _is_suspended(row):
+            due = f"({due})"  # as Anki shows the due date of a suspended card
         texts = (
             question,
             row.deck_name,
             card.note.concept,
             card.kind.value,
-            due if row.state != "new" else "new",
+            due,
             interval_text(row.interval_days),
             str(row.reviews),
             str(row.lapses),

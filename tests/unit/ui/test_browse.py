@@ -101,6 +101,7 @@ def test_ctrl_j_suspends_and_unsuspends(
     assert row.suspended
     assert view.selected_keys() == [key]
     assert view.suspend_button.text().startswith("Unsuspend")
+    assert view.proxy.index(2, DUE).data() == "(new)"
     _choose(view.state_box, "suspended")
     assert view.proxy.rowCount() == 1 and view.selected_keys() == [key]
     qtbot.keyClick(view.table, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
