@@ -17,7 +17,7 @@ from rapport.store import (
 )
 from rapport.study.collection import CardRow, Collection
 from rapport.study.scheduling import Rating, Scheduler
-from rapport.study.session import ReviewSession, SessionSummary
+from rapport.study.session import FocusedSession, ReviewSession, SessionSummary
 from rapport.study.settings import InvalidSettings, Settings
 from rapport.study.stats import (
     ConceptRecall,
@@ -29,6 +29,7 @@ from rapport.study.stats import (
 )
 
 __all__ = [
+    "FocusedSession",
     "AlreadyRunning",
     "Backup",
     "BackupError",

@@ -30,7 +30,7 @@ from rapport.store import (
 from rapport.store.backups import BACKUP_INTERVAL
 from rapport.study.days import require_aware, today_bounds
 from rapport.study.scheduling import Scheduler
-from rapport.study.session import LEARN_AHEAD, ReviewSession
+from rapport.study.session import LEARN_AHEAD, FocusedSession, ReviewSession
 from rapport.study.settings import Settings
 from rapport.study.stats import DeckCounts, Stats, build_stats
 
@@ -277,6 +277,13 @@ class Collection:
         if unknown:
             raise ValueError(f"unknown deck ids: {', '.join(unknown)}")
         return ReviewSession(self, list(dict.fromkeys(deck_ids)))
+
+    def session_for(self, keys: Sequence[CardKey], now: datetime) -> FocusedSession:
+        """A session over exactly these cards, now, outside the daily limits (for
+        "study the missed cards"); keys of cards no deck has any more are skipped."""
+        require_aware(now)
+        cards = [card for key in keys if (card := self.card(key)) is not None]
+        return FocusedSession(self, cards)
 
     def deck_counts(self, now: datetime) -> list[DeckCounts]:
         """Per deck: new, learning and due cards to study today, within the limits."""

@@ -227,3 +227,75 @@ class ReviewSession:
 
     def summary(self) -> SessionSummary:
         return SessionSummary(self._studied, self._seconds, self._right, self._again)
+
+
+class FocusedSession(ReviewSession):
+    """Studying a chosen list of cards now, like Anki's filtered decks ("study missed").
+
+    Every listed card is shown once, in the order given, whether new, due or not yet due;
+    the daily limits do not apply. Answers are ordinary answers: they are logged, move
+    the cards' schedules and can be undone. A card answered Again goes into (re)learning
+    and comes back within the session when its step falls due, as in any session.
+    """
+
+    def __init__(self, collection: Collection, cards: Sequence[Card]) -> None:
+        super().__init__(collection, list(dict.fromkeys(c.deck_id for c in cards)))
+        self._waiting: list[Card] = list({c.key: c for c in cards}.values())
+        self._relearning: set[Card] = set()
+
+    def next_card(self, now: datetime) -> Card | None:
+        now = require_aware(now)
+        if self._pending is not None:
+            return self._pending
+        store = self._collection.store
+        due_learning = self._learning_due_by(now)
+        if due_learning is not None:
+            return due_learning
+        for card in self._waiting:
+            card_id = self._collection.card_id(card.key)
+            if card_id is not None and not store.is_suspended(card_id):
+                return card
+        return self._learning_due_by(now + LEARN_AHEAD)
+
+    def _learning_due_by(self, moment: datetime) -> Card | None:
+        store = self._collection.store
+        found: list[tuple[datetime, str, Card]] = []
+        for card in self._relearning:
+            state = store.card_state(self._collection.require_id(card))
+            if state.phase in (Phase.LEARNING, Phase.RELEARNING) and state.due is not None:
+                if state.due <= moment:
+                    found.append((state.due, str(card.key), card))
+        return min(found)[2] if found else None
+
+    def remaining(self, now: datetime) -> tuple[int, int, int]:
+        now = require_aware(now)
+        store = self._collection.store
+        new = review = 0
+        for card in self._waiting:
+            phase = store.card_state(self._collection.require_id(card)).phase
+            if phase == Phase.NEW:
+                new += 1
+            else:
+                review += 1
+        learning = 0
+        for card in self._relearning:
+            state = store.card_state(self._collection.require_id(card))
+            learning += state.phase in (Phase.LEARNING, Phase.RELEARNING)
+        return new, learning, review
+
+    def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
+        super().answer(card, rating, now, duration)
+        if card in self._waiting:
+            self._waiting.remove(card)
+        self._relearning.add(card)
+
+    def undo(self) -> Card | None:
+        if not self._undo:
+            return None
+        card = self._undo[-1].card
+        first_answer = sum(a.card == card for a in self._undo) == 1
+        undone = super().undo()
+        if undone is not None and first_answer:
+            self._relearning.discard(card)
+            self._waiting.insert(0, card)
+        return undone
