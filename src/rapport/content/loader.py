@@ -91,6 +91,9 @@ class DeckError(RapportError):
         lines = "\n".join(str(p) for p in self.problems)
         super().__init__(f"{path}: {count} problem{'s' * (count != 1)} in this deck\n{lines}")
 
+    def __reduce__(self) -> tuple[type[DeckError], tuple[Path, tuple[Problem, ...]]]:
+        return (DeckError, (self.path, self.problems))
+
 
 @dataclass(frozen=True, slots=True)
 class DeckSet:

@@ -1,0 +1,103 @@
+"""The deck cache answers only while nothing the decks were built from has changed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rapport.content import load_decks
+from rapport.content import cache as cache_module
+from rapport.content.cache import CACHE_NAME, load_decks_cached
+from tests.unit.content.conftest import GOOD_NOTES
+
+WriteDeck = Callable[..., Path]
+
+
+def bump(path: Path) -> None:
+    """Give ``path`` a new modification time, as an editor saving it would."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+@pytest.fixture
+def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+
+    def counting(files: list[Path]):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return load_decks(files)
+
+    monkeypatch.setattr(cache_module, "load_decks", counting)
+    return calls
+
+
+def test_second_load_comes_from_the_cache_and_equals_a_fresh_load(
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[int]
+) -> None:
+    deck = write_deck(GOOD_NOTES)
+    cache_dir = tmp_path / "cache"
+    first = load_decks_cached([deck.parent], cache_dir)
+    second = load_decks_cached([deck.parent], cache_dir)
+    assert count_loads == [1]
+    assert (cache_dir / CACHE_NAME).is_file()
+    assert second == first == load_decks([deck.parent])
+    with pytest.raises(TypeError):
+        second.decks[0].summaries[4] = "changed"  # type: ignore[index]
+
+
+def test_edited_deck_file_is_loaded_again(
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[int]
+) -> None:
+    deck = write_deck(GOOD_NOTES)
+    load_decks_cached([deck], tmp_path / "cache")
+    deck.write_text(deck.read_text().replace("Goals, tasks and a bond.", "Goals, tasks, bond."))
+    bump(deck)
+    again = load_decks_cached([deck], tmp_path / "cache")
+    assert count_loads == [1, 1]
+    assert again.decks[0].notes[0].back == "Goals, tasks, bond."  # type: ignore[union-attr]
+
+
+def test_new_file_beside_the_decks_or_changed_essay_invalidates(
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[int]
+) -> None:
+    deck = write_deck(GOOD_NOTES)
+    load_decks_cached([deck.parent], tmp_path / "cache")
+    essay = deck.parent / "the-relationship-in-therapy.txt"
+    bump(essay)
+    load_decks_cached([deck.parent], tmp_path / "cache")
+    (deck.parent / "notes.txt").write_text("a new file beside the decks")
+    load_decks_cached([deck.parent], tmp_path / "cache")
+    assert count_loads == [1, 1, 1]
+
+
+def test_deck_errors_survive_the_cache(write_deck: WriteDeck, tmp_path: Path) -> None:
+    bad = write_deck("[[notes]]\nid = 'x'\n")
+    first = load_decks_cached([bad], tmp_path / "cache")
+    second = load_decks_cached([bad], tmp_path / "cache")
+    assert second.problems == first.problems and second.errors[0].path == bad
+    assert str(second.errors[0]) == str(first.errors[0])
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", b"\x80\x05K\x01."])
+def test_damaged_cache_is_rebuilt(
+    write_deck: WriteDeck, tmp_path: Path, content: bytes, count_loads: list[int]
+) -> None:
+    deck = write_deck(GOOD_NOTES)
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    (cache_dir / CACHE_NAME).write_bytes(content)
+    result = load_decks_cached([deck], cache_dir)
+    assert result.decks and count_loads == [1]
+    load_decks_cached([deck], cache_dir)
+    assert count_loads == [1]
+
+
+def test_unwritable_cache_folder_still_loads(write_deck: WriteDeck, tmp_path: Path) -> None:
+    deck = write_deck(GOOD_NOTES)
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("")
+    assert load_decks_cached([deck], blocker / "cache").decks
+    assert not list(tmp_path.glob("file-not-folder*/.decks-*"))
