@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from rapport.content import load_decks
-from rapport.content import cache as cache_module
-from rapport.content.cache import CACHE_NAME, load_decks_cached
 from tests.unit.content.conftest import GOOD_NOTES
+
+from rapport.content import cache as cache_module
+from rapport.content import load_decks
+from rapport.content.cache import CACHE_NAME, load_decks_cached
 
 WriteDeck = Callable[..., Path]
 
