@@ -371,6 +371,12 @@ class Collection:
         self.store.set_suspended(card_id, suspended)
         self.mark_changed(key.deck_id)
 
+    def studied_today(self, now: datetime) -> tuple[int, timedelta]:
+        """Answers given and time spent since the study day began (cheap: for Home)."""
+        start, _ = self.today_bounds(require_aware(now))
+        times = self.store.review_times(start)
+        return len(times), sum((taken for _, taken in times), timedelta(0))
+
     def stats(self, now: datetime) -> Stats:
         """Every statistic at ``now`` (see :mod:`rapport.study.stats`)."""
         now = require_aware(now)

@@ -63,3 +63,16 @@ def test_undo_puts_the_card_back_at_the_front(open_col: OpenCollection) -> None:
     assert col.store.review_count() == 0
     assert focused.next_card(T0) == card
     assert focused.remaining(T0) == (2, 0, 0)
+
+
+def test_studied_today_counts_answers_since_the_day_began(open_col: OpenCollection) -> None:
+    col = open_col([basic_deck("a", 5)])
+    session = col.session(None, T0)
+    for i in range(3):
+        now = T0 + i * SECOND
+        session.answer(session.next_card(now), Rating.GOOD, now, timedelta(seconds=4))  # type: ignore[arg-type]
+    assert col.studied_today(T0 + timedelta(hours=1)) == (3, timedelta(seconds=12))
+    stats = col.stats(T0 + timedelta(hours=1))
+    assert (stats.reviews_today, stats.time_today_seconds) == (3, 12)
+    # The next study day starts at 4am: nothing studied yet.
+    assert col.studied_today(T0 + timedelta(hours=17)) == (0, timedelta(0))
