@@ -263,10 +263,8 @@ class Store:
         rows = self._conn.execute(
             "SELECT deck_id, note_id, ordinal, id, position, present FROM cards"
         )
-        return {
-            (deck, note, ordinal): CardIndexEntry(card_id, position, bool(present))
-            for deck, note, ordinal, card_id, position, present in rows
-        }
+        make = CardIndexEntry._make
+        return {(row[0], row[1], row[2]): make(row[3:]) for row in rows}
 
     def sync_cards(
         self,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
+from typing import NamedTuple
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -49,13 +50,16 @@ class ReviewRecord:
     after: CardState
 
 
-@dataclass(frozen=True, slots=True)
-class CardIndexEntry:
-    """Where a card identity lives in the database."""
+class CardIndexEntry(NamedTuple):
+    """Where a card identity lives in the database.
+
+    A named tuple rather than a dataclass: opening a collection builds one per card, and
+    tuples are built several times faster, which start-up notices at 10,000 cards.
+    """
 
     id: int
     position: int
-    present: bool
+    present: int  # 1 if a loaded deck has the card, 0 if it is hidden
 
 
 @dataclass(frozen=True, slots=True)
