@@ -10,8 +10,8 @@ For 1,000, 10,000 and 50,000 synthetic notes (every kind in turn) it times
   ``Package.write_to_file``,
 
 and reports their ratio (target: at most 1.3) and the cost per note (which should stay
-roughly constant from 1,000 to 50,000 notes). Each figure is the best of several runs,
-the two alternating.
+roughly constant from 1,000 to 50,000 notes). Each figure is the median of several runs
+(with min and max), the two alternating.
 
 Run it as a script to print a table; :func:`measure` returns the figures for
 ``tests/benchmarks/run.py`` to aggregate.
@@ -24,14 +24,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 
 import genanki
 
-from rapport.content.model import (
+sys.path.insert(0, str(Path(__file__).parent))
+
+from common import Figure, Row, table  # noqa: E402
+
+from rapport.content.model import (  # noqa: E402
     BasicNote,
     ChoiceNote,
     ClozeNote,
@@ -43,10 +47,10 @@ from rapport.content.model import (
     Source,
     TypedNote,
 )
-from rapport.export import export_decks
-from rapport.export.fields import note_fields
-from rapport.export.identity import anki_deck_id, anki_deck_name, note_tags
-from rapport.export.models import load_stylesheet, note_types
+from rapport.export import export_decks  # noqa: E402
+from rapport.export.fields import note_fields  # noqa: E402
+from rapport.export.identity import anki_deck_id, anki_deck_name, note_tags  # noqa: E402
+from rapport.export.models import load_stylesheet, note_types  # noqa: E402
 
 SIZES = (1_000, 10_000, 50_000)
 TARGET_RATIO = 1.3
@@ -56,26 +60,19 @@ ESSAY = Essay.from_text(Path("synthetic.txt"), "Title\n\nThe alliance & the bond
 
 @dataclass(frozen=True, slots=True)
 class ExportFigures:
-    """One row of the benchmark: timings for one note count."""
+    """One row of the benchmark: timings (median, min, max of the runs) for one note count."""
 
     notes: int
-    export_seconds: float
-    genanki_seconds: float
+    export: Figure
+    genanki: Figure
 
     @property
     def ratio(self) -> float:
-        return self.export_seconds / self.genanki_seconds
+        return self.export.median / self.genanki.median
 
     @property
     def microseconds_per_note(self) -> float:
-        return self.export_seconds / self.notes * 1e6
-
-    def as_dict(self) -> dict[str, float]:
-        return {
-            **asdict(self),
-            "ratio": self.ratio,
-            "microseconds_per_note": self.microseconds_per_note,
-        }
+        return self.export.median / self.notes * 1e6
 
 
 def _note(i: int) -> Note:
@@ -121,18 +118,18 @@ def synthetic_deck(count: int) -> Deck:
     )
 
 
-def _best_of_interleaved(
+def _interleaved(
     first: Callable[[], None], second: Callable[[], None], repeat: int
-) -> tuple[float, float]:
-    """Best time of each of two runs, alternating them so drift in load hits both alike."""
-    best = [float("inf"), float("inf")]
+) -> tuple[Figure, Figure]:
+    """Times of two runs, alternated so that drift in load hits both alike."""
+    samples: list[list[float]] = [[], []]
     for _ in range(repeat):
         for index, run in enumerate((first, second)):
             gc.collect()
             start = time.perf_counter()
             run()
-            best[index] = min(best[index], time.perf_counter() - start)
-    return best[0], best[1]
+            samples[index].append(time.perf_counter() - start)
+    return Figure.of(samples[0]), Figure.of(samples[1])
 
 
 def measure(sizes: Sequence[int] = SIZES, repeat: int = 5) -> list[ExportFigures]:
@@ -163,30 +160,32 @@ def measure(sizes: Sequence[int] = SIZES, repeat: int = 5) -> list[ExportFigures
                     str(folder / "genanki.apkg"), timestamp=NOW.timestamp()
                 )
 
-            times = repeat if size <= 10_000 else max(1, repeat // 2)
-            baseline, ours = _best_of_interleaved(bare_genanki, rapport_export, times)
+            times = repeat if size <= 10_000 else max(3, repeat // 2)
+            baseline, ours = _interleaved(bare_genanki, rapport_export, times)
             figures.append(ExportFigures(size, ours, baseline))
     return figures
 
 
-def run() -> list[dict[str, float]]:
-    """The figures as plain rows (for ``tests/benchmarks/run.py``)."""
-    return [f.as_dict() for f in measure()]
+def run() -> list[Row]:
+    """The figures as rows of the shared benchmark table."""
+    return [
+        Row(
+            f"export {f.notes:,} notes",
+            f.export,
+            f.genanki,
+            "s",
+            TARGET_RATIO,
+            f"vs bare genanki; {f.microseconds_per_note:.1f} us/note",
+        )
+        for f in measure()
+    ]
 
 
 def main() -> int:
-    print("Anki export: rapport.export_decks vs bare genanki (best of runs)")
-    print(f"{'notes':>8} {'export s':>9} {'genanki s':>10} {'ratio':>6} {'us/note':>8}")
-    figures = measure()
-    for f in figures:
-        print(
-            f"{f.notes:>8,} {f.export_seconds:>9.3f} {f.genanki_seconds:>10.3f} "
-            f"{f.ratio:>6.2f} {f.microseconds_per_note:>8.1f}"
-        )
-    worst = max(f.ratio for f in figures)
-    verdict = "within" if worst <= TARGET_RATIO else "ABOVE"
-    print(f"worst ratio {worst:.2f}: {verdict} the target of {TARGET_RATIO}")
-    return 0 if worst <= TARGET_RATIO else 1
+    rows = run()
+    print("Anki export: rapport.export_decks vs bare genanki (median of runs, min-max)")
+    print(table(rows))
+    return 0 if all(r.ok for r in rows) else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,55 @@
+"""``make bench``: every benchmark, one table of figures against same-run baselines.
+
+Each figure is the median of repeated runs (several process starts for start-up) with its
+min and max, beside a baseline measured in the same run, their ratio and the target.
+Collections of 1,000, 10,000 and 50,000 cards are generated on the fly (generate.py).
+The table is printed and written to ``tests/benchmarks/out/latest.txt`` (not tracked);
+``tests/benchmarks/README.md`` records the figures of the latest run by hand.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+import bench_answer  # noqa: E402
+import bench_export  # noqa: E402
+import bench_load  # noqa: E402
+import bench_startup  # noqa: E402
+from common import Row, table  # noqa: E402
+
+
+def main() -> int:
+    started = time.perf_counter()
+    rows: list[Row] = []
+    for name, bench in (
+        ("start-up and memory", bench_startup.run),
+        ("answer to next card", bench_answer.run),
+        ("deck loading", bench_load.run),
+        ("Anki export", bench_export.run),
+    ):
+        print(f"running: {name} ...", file=sys.stderr, flush=True)
+        rows.extend(bench())
+    elapsed = time.perf_counter() - started
+    head = (
+        f"Rapport benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, Python "
+        f"{platform.python_version()}, {platform.machine()}, took {elapsed:.0f} s"
+    )
+    text = f"{head}\n\n{table(rows)}\n"
+    print(text)
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    (out / "latest.txt").write_text(text)
+    missed = [r.name for r in rows if not r.ok]
+    if missed:
+        print("missed targets (see tests/benchmarks/README.md): " + "; ".join(missed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
