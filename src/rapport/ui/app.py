@@ -83,14 +83,20 @@ def run_app(data_dir: Path) -> int:
     app.setApplicationDisplayName("Rapport")
     app.setDesktopFileName("rapport")
 
-    from rapport.content import discover, load_decks
+    from rapport.content.cache import load_decks_cached
     from rapport.paths import decks_dir
     from rapport.ui import dialogs
     from rapport.ui.theme import apply_theme
 
     apply_theme(app)
     deck_dirs = [decks_dir()]
-    decks = load_decks(discover(deck_dirs))
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        dialogs.show_error(None, "Rapport cannot start", f"Cannot create {data_dir}: {error}")
+        return 1
+    # Validated decks come from a cache in the data folder while the files are unchanged.
+    decks = load_decks_cached(deck_dirs, data_dir)
     collection = open_collection(data_dir, decks)
     if collection is None:
         return 1

@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
     def start_review(self, deck_ids: list[str]) -> None:
         """Study ``deck_ids`` (empty: all decks)."""
         names = {d.id: d.name for d in self.collection.decks}
-        title = names.get(deck_ids[0], deck_ids[0]) if len(deck_ids) == 1 else "all decks"
+        title = names.get(deck_ids[0], deck_ids[0]) if len(deck_ids) == 1 else "All decks"
         review = self.review
         self.stack.setCurrentWidget(review)
         review.start(deck_ids or None, title)

@@ -31,6 +31,7 @@ class Colours:
     text: str
     muted: str
     accent: str
+    primary: str  # filled buttons and selection, under white text
     border: str
     new: str
     learning: str
@@ -49,6 +50,7 @@ LIGHT = Colours(
     text="#1f2328",
     muted="#6a737d",
     accent="#2f6fde",
+    primary="#2f6fde",
     border="#d4d2cc",
     new="#1c64d8",
     learning="#c2410c",
@@ -67,6 +69,7 @@ DARK = Colours(
     text="#e6e6e6",
     muted="#9aa0a6",
     accent="#6ea8fe",
+    primary="#2f62c0",
     border="#3c3f44",
     new="#6ea8fe",
     learning="#ff9e64",
@@ -112,7 +115,7 @@ def _palette(c: Colours) -> QPalette:
     p.setColor(role.ToolTipBase, QColor(c.base))
     p.setColor(role.ToolTipText, QColor(c.text))
     p.setColor(role.PlaceholderText, QColor(c.muted))
-    p.setColor(role.Highlight, QColor(c.accent))
+    p.setColor(role.Highlight, QColor(c.primary))
     p.setColor(role.HighlightedText, QColor("#ffffff"))
     p.setColor(role.Link, QColor(c.accent))
     p.setColor(role.BrightText, QColor(c.bad))
@@ -136,7 +139,9 @@ QPushButton {{
 QPushButton:hover {{ border-color: {c.accent}; }}
 QPushButton:focus {{ border: 2px solid {c.accent}; padding: 5px 13px; }}
 QPushButton:disabled {{ color: {c.muted}; }}
-QPushButton[role="primary"] {{ background: {c.accent}; color: #ffffff; border-color: {c.accent}; }}
+QPushButton[role="primary"] {{
+    background: {c.primary}; color: #ffffff; border-color: {c.primary};
+}}
 QPushButton[role="again"] {{ color: {c.bad}; }}
 QPushButton[role="hard"] {{ color: {c.muted}; }}
 QPushButton[role="good"] {{ color: {c.good}; }}
@@ -165,7 +170,7 @@ QLineEdit#typedAnswer {{ font-size: {font_size}pt; }}
 QProgressBar {{
     border: none; background: {c.border}; border-radius: 3px; max-height: 6px;
 }}
-QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
+QProgressBar::chunk {{ background: {c.primary}; border-radius: 3px; }}
 """
 
 
