@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -75,9 +76,16 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(520)
         settings = collection.settings
         layout = QVBoxLayout(self)
-        form = QFormLayout()
-        form.setSpacing(10)
-        layout.addLayout(form)
+        layout.setSpacing(12)
+        scheduling = QGroupBox("Scheduling")
+        display = QGroupBox("Display")
+        forms = {}
+        for box in (scheduling, display):
+            form = QFormLayout(box)
+            form.setSpacing(10)
+            forms[box.title()] = form
+            layout.addWidget(box)
+        form = forms["Scheduling"]
 
         def add(label: str, widget: QWidget, tip: str) -> None:
             widget.setAccessibleName(label)
@@ -117,6 +125,7 @@ class SettingsDialog(QDialog):
         self.day_start.setValue(settings.day_start_hour)
         add("Next day starts at", self.day_start, "The hour (local time) a new study day begins")
 
+        form = forms["Display"]
         self.font_size = QSpinBox()
         self.font_size.setRange(MIN_FONT_SIZE, MAX_FONT_SIZE)
         self.font_size.setSuffix(" pt")

@@ -159,13 +159,17 @@ QLabel[role="banner"] {{
     background: {c.highlight_bg}; border: 1px solid {c.border}; border-radius: 6px;
     padding: 8px 12px;
 }}
-QTreeWidget, QTextBrowser, QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
+QTreeWidget, QTextBrowser, QLineEdit {{
     background: {c.base}; border: 1px solid {c.border}; border-radius: 6px;
 }}
 QTreeWidget::item {{ padding: 6px 4px; }}
 QTextBrowser#card {{ border: none; background: {c.base}; }}
 QFrame#cardFrame {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 10px; }}
 QLineEdit {{ padding: 6px 8px; }}
+QSpinBox, QDoubleSpinBox, QComboBox {{ padding: 4px 6px; }}
+QGroupBox {{ font-weight: 600; border: 1px solid {c.border}; border-radius: 8px;
+    margin-top: 1.2em; padding: 12px 10px 8px 10px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
 QLineEdit#typedAnswer {{ font-size: {font_size}pt; }}
 QProgressBar {{
     border: none; background: {c.border}; border-radius: 3px; max-height: 6px;
