@@ -66,6 +66,7 @@ class ExportDialog(QDialog):
         row.addWidget(self.path_edit, 1)
         browse = QPushButton("Choose...")
         browse.setAccessibleName("Choose file")
+        browse.setAutoDefault(False)  # Enter exports, wherever the focus is
         browse.clicked.connect(self._choose)
         row.addWidget(browse)
         layout.addLayout(row)
@@ -73,6 +74,7 @@ class ExportDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Export progress")
         self.progress.setValue(0)
+        self.progress.setTextVisible(False)  # the status line below says it in words
         layout.addWidget(self.progress)
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -85,10 +87,12 @@ class ExportDialog(QDialog):
         )
         self.export_button.setAccessibleName("Export")
         self.export_button.setDefault(True)
+        self.export_button.setProperty("role", "primary")
         self.buttons.accepted.connect(self.export)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._update_enabled()
+        self.export_button.setFocus()
 
     def chosen_decks(self) -> list[Deck]:
         """The ticked decks, in list order."""
