@@ -117,20 +117,12 @@ class MainWindow(QMainWindow):
         return view
 
     def study_cards(self, keys: list[CardKey]) -> None:
-        """Review exactly these cards now (the practice test's "study missed now").
-
-        Needs ``Collection.session_for(keys, now)`` from the study engine; until it is
-        there, the decks of those cards are studied as usual.
-        """
-        session_for = getattr(self.collection, "session_for", None)
-        start_session = getattr(self.review, "start_session", None)
+        """Review exactly these cards now (the practice test's "study missed now")."""
         count = len(keys)
         title = f"{count} missed card{'s' * (count != 1)}"
-        if callable(session_for) and callable(start_session):
-            self.stack.setCurrentWidget(self.review)
-            start_session(session_for(keys, self.clock()), title)
-        else:
-            self.start_review(list(dict.fromkeys(key.deck_id for key in keys)))
+        review = self.review
+        self.stack.setCurrentWidget(review)
+        review.start_session(self.collection.session_for(keys, self.clock()), title)
 
     def add_view(
         self, name: str, title: str, view: QWidget | ViewFactory, *, shortcut: str | None = None

@@ -240,7 +240,13 @@ class ReviewView(QWidget):
     def start(self, deck_ids: Sequence[str] | None, title: str) -> None:
         """Begin a session over ``deck_ids`` (None: all decks) and show its first card."""
         now = self.clock()
-        self.session = self.collection.session(list(deck_ids) if deck_ids else None, now)
+        self.start_session(
+            self.collection.session(list(deck_ids) if deck_ids else None, now), title
+        )
+
+    def start_session(self, session: ReviewSession, title: str) -> None:
+        """Study ``session`` (for example the practice test's missed cards) from its start."""
+        self.session = session
         self.where_label.setText(title)
         self.title_changed.emit(f"Reviewing {title}")
         self.pages.setCurrentIndex(0)

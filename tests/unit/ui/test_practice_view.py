@@ -206,3 +206,8 @@ def test_in_the_main_window_by_keys(
     key(Qt.Key.Key_S)
     assert window.current_view_name() == "review"
     assert window.review.card is not None
+    # Exactly the missed card is studied, then the session ends.
+    assert window.review.card.key == missed[0]
+    key(Qt.Key.Key_Space)
+    key(Qt.Key.Key_4)
+    assert window.review.finished
