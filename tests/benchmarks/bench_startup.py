@@ -73,12 +73,12 @@ class FirstPaint(QObject):
 
 # What run_app does, with the benchmark's deck folder instead of the shipped decks.
 app = QApplication(sys.argv)
-from rapport.content import discover, load_decks
+from rapport.content.cache import load_decks_cached
 from rapport.ui.app import build_window, close_collection, open_collection
 from rapport.ui.theme import apply_theme
 
 apply_theme(app)
-decks = load_decks(discover([deck_dir]))
+decks = load_decks_cached([deck_dir], data_dir)
 collection = open_collection(data_dir, decks)
 window = build_window(collection, decks, deck_dirs=[deck_dir])
 window.show()

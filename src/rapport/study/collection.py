@@ -127,32 +127,29 @@ class Collection:
         index = self.store.card_index()
         added: list[tuple[str, str, int, int]] = []
         changed: list[tuple[int, bool, int]] = []
-        seen: set[tuple[str, str, int]] = set()
-        cards = [
-            (card, (deck.id, card.note.id, card.ordinal))
-            for deck in self.decks
-            for card in deck.cards()
-        ]
-        positions: dict[str, int] = {}
-        for card, identity in cards:
-            position = positions.get(card.deck_id, 0)
-            positions[card.deck_id] = position + 1
-            seen.add(identity)
-            entry = index.get(identity)
-            if entry is None:
-                added.append((*identity, position))
-            elif entry.position != position or not entry.present:
-                changed.append((position, True, entry.id))
-        for identity, entry in index.items():
-            if entry.present and identity not in seen:
-                changed.append((entry.position, False, entry.id))
+        unknown: list[Card] = []  # cards first seen now: their ids come after the insert
+        for deck in self.decks:
+            for position, card in enumerate(deck.cards()):
+                identity = (deck.id, card.note.id, card.ordinal)
+                # Popping leaves in ``index`` only the cards no loaded deck has.
+                entry = index.pop(identity, None)
+                if entry is None:
+                    added.append((*identity, position))
+                    unknown.append(card)
+                    continue
+                if entry.position != position or not entry.present:
+                    changed.append((position, True, entry.id))
+                self._ids[card.key] = entry.id
+                self._cards[entry.id] = card
+        changed.extend((e.position, False, e.id) for e in index.values() if e.present)
+        del index
         self.store.sync_cards(added, changed)
-        if added:
-            index = self.store.card_index()
-        for card, identity in cards:
-            card_id = index[identity].id
-            self._ids[card.key] = card_id
-            self._cards[card_id] = card
+        if unknown:
+            fresh = self.store.card_index()
+            for card in unknown:
+                card_id = fresh[(card.deck_id, card.note.id, card.ordinal)].id
+                self._ids[card.key] = card_id
+                self._cards[card_id] = card
 
     # -- lookups used by sessions and the UI ---------------------------------------------
 
