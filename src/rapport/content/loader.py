@@ -9,6 +9,7 @@ errors of the bad ones.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -298,10 +299,12 @@ def _note(
             kinds = ", ".join(k.value for k in Kind)
             check.add(label, "kind", f"unknown kind '{raw_kind}' (expected one of {kinds})")
 
-    concept = check.text(table, "concept", label, required=True)
+    # Concepts, tags and anchors repeat across notes: one shared string each keeps big
+    # collections (and the deck cache, which pickles shared objects once) smaller.
+    concept = sys.intern(check.text(table, "concept", label, required=True))
     if concept and not SLUG.match(concept):
         check.add(label, "concept", "must be a slug of a-z, 0-9 and '-'")
-    tags = check.strings(table, "tags", label)
+    tags = tuple(map(sys.intern, check.strings(table, "tags", label)))
     for tag in tags:
         if not TAG.match(tag):
             check.add(
@@ -391,7 +394,7 @@ def _source(
         )
     if not anchor:
         return None
-    return Source(paragraph, anchor)
+    return Source(paragraph, sys.intern(anchor))
 
 
 def _options(table: Mapping[str, Any], label: str, check: _Checker) -> tuple[Option, ...]:
