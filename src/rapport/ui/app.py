@@ -80,7 +80,6 @@ def run_app(data_dir: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Rapport")
-    app.setApplicationDisplayName("Rapport")
     app.setDesktopFileName("rapport")
 
     from rapport.content.cache import load_decks_cached
