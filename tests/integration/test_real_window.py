@@ -1,0 +1,104 @@
+"""The real app in a real X server: Home shows, and a session is studied by keyboard alone.
+
+Starts Xvfb, runs ``rapport --data-dir D`` as a trainee would, types with xdotool
+(Enter to study, Space to show the answer, 3 for Good), and reads the progress back with
+``rapport stats --json`` (which works while the app runs). Skipped where Xvfb or xdotool
+is missing; ``make test`` installs both on Debian.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("Xvfb") and shutil.which("xdotool")), reason="needs Xvfb and xdotool"
+)
+RAPPORT = [sys.executable, "-m", "rapport"]
+
+
+@pytest.fixture
+def display() -> Iterator[dict[str, str]]:
+    # -displayfd: Xvfb picks a free display number and writes it to the pipe when ready.
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    try:
+        with os.fdopen(read) as pipe:
+            number = pipe.readline().strip()
+        assert number, "Xvfb did not start"
+        yield dict(os.environ, DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb")
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
+
+
+def reviews(data_dir: Path) -> int:
+    done = subprocess.run(
+        [*RAPPORT, "stats", "--json", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(json.loads(done.stdout)["reviews_total"])
+
+
+def wait_for(condition, timeout: float = 15) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_home_shows_and_a_session_is_studied_by_keyboard(
+    display: dict[str, str], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    app = subprocess.Popen(
+        [*RAPPORT, "--data-dir", str(data_dir)],
+        env=display,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        found = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Rapport"],
+            env=display,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert found.returncode == 0 and found.stdout.strip(), "no Rapport window"
+        time.sleep(0.5)  # let Home take the keyboard focus
+
+        def key(name: str) -> None:
+            subprocess.run(["xdotool", "key", name], env=display, check=True)
+            time.sleep(0.3)
+
+        key("Return")  # study the first deck
+        for answered in range(1, 4):
+            key("space")  # show the answer
+            key("3")  # Good
+            wait_for(lambda n=answered: reviews(data_dir) == n)  # type: ignore[misc]
+        assert app.poll() is None, app.stdout.read() if app.stdout else ""
+    finally:
+        app.send_signal(signal.SIGKILL)
+        app.wait(timeout=10)
+    # Killed mid-session: every answer given is still there.
+    assert reviews(data_dir) == 3
