@@ -57,8 +57,8 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
-class BasicNote:
-    """A question and its answer."""
+class NoteFields:
+    """What every kind of note has: identity, concept, tags, provenance and flags."""
 
     __reduce__ = _reduce
 
@@ -69,6 +69,12 @@ class BasicNote:
     extension: bool
     html: bool
     extra: str
+
+
+@dataclass(frozen=True, slots=True)
+class BasicNote(NoteFields):
+    """A question and its answer."""
+
     front: str
     back: str
     kind: Kind = Kind.BASIC
@@ -79,18 +85,9 @@ class BasicNote:
 
 
 @dataclass(frozen=True, slots=True)
-class ReversedNote:
+class ReversedNote(NoteFields):
     """A term and its definition, drilled both ways."""
 
-    __reduce__ = _reduce
-
-    id: str
-    concept: str
-    tags: tuple[str, ...]
-    source: Source
-    extension: bool
-    html: bool
-    extra: str
     front: str
     back: str
     kind: Kind = Kind.REVERSED
@@ -101,18 +98,9 @@ class ReversedNote:
 
 
 @dataclass(frozen=True, slots=True)
-class ClozeNote:
+class ClozeNote(NoteFields):
     """A passage with numbered deletions; one card per number (ordinal = number - 1)."""
 
-    __reduce__ = _reduce
-
-    id: str
-    concept: str
-    tags: tuple[str, ...]
-    source: Source
-    extension: bool
-    html: bool
-    extra: str
     text: str
     kind: Kind = Kind.CLOZE
 
@@ -122,18 +110,9 @@ class ClozeNote:
 
 
 @dataclass(frozen=True, slots=True)
-class ChoiceNote:
+class ChoiceNote(NoteFields):
     """A question with one correct option and three or more distractors."""
 
-    __reduce__ = _reduce
-
-    id: str
-    concept: str
-    tags: tuple[str, ...]
-    source: Source
-    extension: bool
-    html: bool
-    extra: str
     question: str
     options: tuple[Option, ...]  # the correct option first, then the distractors
     scenario: bool
@@ -149,18 +128,9 @@ class ChoiceNote:
 
 
 @dataclass(frozen=True, slots=True)
-class TypedNote:
+class TypedNote(NoteFields):
     """A prompt whose short answer the trainee types."""
 
-    __reduce__ = _reduce
-
-    id: str
-    concept: str
-    tags: tuple[str, ...]
-    source: Source
-    extension: bool
-    html: bool
-    extra: str
     prompt: str
     answer: str
     accept: tuple[str, ...]
