@@ -258,13 +258,24 @@ class Store:
 
     # -- cards and deck synchronisation --------------------------------------------------
 
-    def card_index(self) -> dict[tuple[str, str, int], CardIndexEntry]:
-        """Every card identity in the database, present or hidden."""
+    def card_index(self, deck_id: str) -> dict[tuple[str, int], CardIndexEntry]:
+        """The card identities of one deck in the database, present or hidden, keyed by
+        (note id, ordinal). One deck at a time keeps opening a big collection small."""
         rows = self._conn.execute(
-            "SELECT deck_id, note_id, ordinal, id, position, present FROM cards"
+            "SELECT note_id, ordinal, id, position, present FROM cards WHERE deck_id = ?",
+            (deck_id,),
         )
         make = CardIndexEntry._make
-        return {(row[0], row[1], row[2]): make(row[3:]) for row in rows}
+        return {(row[0], row[1]): make(row[2:]) for row in rows}
+
+    def present_outside(self, deck_ids: Sequence[str]) -> list[CardIndexEntry]:
+        """Cards still shown as present whose deck is none of ``deck_ids``."""
+        rows = self._conn.execute(
+            "SELECT id, position, present FROM cards WHERE present = 1 "
+            f"AND deck_id NOT IN ({_marks(deck_ids)})",
+            tuple(deck_ids),
+        )
+        return [CardIndexEntry._make(row) for row in rows]
 
     def sync_cards(
         self,

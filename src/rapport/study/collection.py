@@ -124,32 +124,34 @@ class Collection:
         return collection
 
     def _sync(self) -> None:
-        index = self.store.card_index()
         added: list[tuple[str, str, int, int]] = []
         changed: list[tuple[int, bool, int]] = []
         unknown: list[Card] = []  # cards first seen now: their ids come after the insert
         for deck in self.decks:
+            index = self.store.card_index(deck.id)
             for position, card in enumerate(deck.cards()):
-                identity = (deck.id, card.note.id, card.ordinal)
-                # Popping leaves in ``index`` only the cards no loaded deck has.
-                entry = index.pop(identity, None)
+                # Popping leaves in ``index`` only the cards the deck no longer has.
+                entry = index.pop((card.note.id, card.ordinal), None)
                 if entry is None:
-                    added.append((*identity, position))
+                    added.append((deck.id, card.note.id, card.ordinal, position))
                     unknown.append(card)
                     continue
                 if entry.position != position or not entry.present:
                     changed.append((position, True, entry.id))
                 self._ids[card.key] = entry.id
                 self._cards[entry.id] = card
-        changed.extend((e.position, False, e.id) for e in index.values() if e.present)
-        del index
+            changed.extend((e.position, False, e.id) for e in index.values() if e.present)
+        gone = self.store.present_outside([deck.id for deck in self.decks])
+        changed.extend((e.position, False, e.id) for e in gone)
         self.store.sync_cards(added, changed)
-        if unknown:
-            fresh = self.store.card_index()
-            for card in unknown:
-                card_id = fresh[(card.deck_id, card.note.id, card.ordinal)].id
-                self._ids[card.key] = card_id
-                self._cards[card_id] = card
+        fresh: dict[str, dict[tuple[str, int], int]] = {}
+        for card in unknown:
+            if card.deck_id not in fresh:
+                entries = self.store.card_index(card.deck_id)
+                fresh[card.deck_id] = {k: e.id for k, e in entries.items()}
+            card_id = fresh[card.deck_id][(card.note.id, card.ordinal)]
+            self._ids[card.key] = card_id
+            self._cards[card_id] = card
 
     # -- lookups used by sessions and the UI ---------------------------------------------
 
