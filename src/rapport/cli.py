@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapport import __version__
-from rapport.paths import decks_dir, default_data_dir
+from rapport.paths import deck_folders, default_data_dir, user_decks_dir
 
 if TYPE_CHECKING:
     from rapport.content import Deck
@@ -53,9 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="deck files or folders (default: the shipped decks)",
+        help="deck files or folders (default: the shipped decks and the ones you added)",
     )
     check.set_defaults(func=cmd_check)
+
+    add = sub.add_parser(
+        "add",
+        parents=[common],
+        help="add a deck file (for example from your course leader) to your decks",
+    )
+    add.add_argument("deck", type=Path, metavar="DECK.toml", help="the deck file to add")
+    add.set_defaults(func=cmd_add)
 
     export = sub.add_parser(
         "export", parents=[common], help="write decks to an Anki package (.apkg)"
@@ -65,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="deck files or folders (default: the shipped decks)",
+        help="deck files or folders (default: the shipped decks and the ones you added)",
     )
     export.add_argument(
         "-o",
@@ -106,7 +114,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate decks; print one line per problem and a summary; 1 if anything is wrong."""
     from rapport.content import discover, load_decks
 
-    paths = args.paths or [decks_dir()]
+    paths = args.paths or deck_folders(_data_dir(args))
     files = discover(paths)
     result = load_decks(files)
     for problem in result.problems:
@@ -130,7 +138,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from rapport.content import discover, load_decks
     from rapport.export import ExportError, export_decks
 
-    paths = args.paths or [decks_dir()]
+    paths = args.paths or deck_folders(_data_dir(args))
     files = discover(paths)
     if not files:
         print("no deck files found in: " + ", ".join(map(str, paths)), file=sys.stderr)
@@ -158,10 +166,42 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _shipped_decks() -> list[Deck]:
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir or default_data_dir())
+
+
+def _known_decks(data_dir: Path) -> list[Deck]:
+    """The shipped decks and the trainee's own, as the app loads them."""
     from rapport.content import discover, load_decks
 
-    return list(load_decks(discover([decks_dir()])).decks)
+    return list(load_decks(discover(deck_folders(data_dir))).decks)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Validate a deck file and copy it to the trainee's decks; 1 if it has problems."""
+    from rapport.content import DeckError
+    from rapport.content.install import AddDeckError, add_deck
+
+    data_dir = _data_dir(args)
+    try:
+        deck, replaced = add_deck(
+            args.deck, user_decks_dir(data_dir), existing=_known_decks(data_dir)
+        )
+    except DeckError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"not added: {args.deck} has problems (see above)", file=sys.stderr)
+        return 1
+    except AddDeckError as exc:
+        print(f"not added: {exc}", file=sys.stderr)
+        return 1
+    notes, cards = len(deck.notes), len(deck.cards())
+    size = f"'{deck.name}' ({notes} note{'s' * (notes != 1)}, {cards} card{'s' * (cards != 1)})"
+    if replaced:
+        print(f"updated {size} in {deck.path}; the cards you studied keep their progress")
+    else:
+        print(f"added {size} to your decks as {deck.path}")
+    return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -173,7 +213,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     try:
         collection = Collection.open(
-            args.data_dir or default_data_dir(), _shipped_decks(), now, lock=False
+            _data_dir(args), _known_decks(_data_dir(args)), now, lock=False
         )
     except RapportError as exc:
         print(exc, file=sys.stderr)

@@ -6,6 +6,7 @@ installed wheel they are carried inside the package as ``rapport/_data``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
@@ -33,3 +34,16 @@ def resources_dir() -> Path:
 def default_data_dir() -> Path:
     """The platform's user data folder for Rapport (not created here)."""
     return Path(platformdirs.user_data_dir("rapport", appauthor=False))
+
+
+def user_decks_dir(data_dir: Path) -> Path:
+    """The folder of decks the trainee added (``rapport add``, File > Add deck file)."""
+    return data_dir / "decks"
+
+
+def deck_folders(data_dir: Path, shipped: Sequence[Path] | None = None) -> list[Path]:
+    """Where Rapport finds decks: the shipped ones (or ``shipped``), then the trainee's own
+    folder if it exists."""
+    folders = list(shipped) if shipped is not None else [decks_dir()]
+    own = user_decks_dir(data_dir)
+    return [*folders, own] if own.is_dir() else folders

@@ -123,6 +123,19 @@ class Collection:
             raise
         return collection
 
+    def replace_decks(self, decks: Sequence[Deck]) -> None:
+        """Use ``decks`` from now on (a deck added or updated while the app runs): their
+        cards are synced by identity exactly as at opening, so history is kept."""
+        self.check_writable()
+        unique: dict[str, Deck] = {}
+        for deck in decks:
+            unique.setdefault(deck.id, deck)
+        self.decks = tuple(unique.values())
+        self._ids.clear()
+        self._cards.clear()
+        self._sync()
+        self.mark_changed()
+
     def _sync(self) -> None:
         added: list[tuple[str, str, int, int]] = []
         changed: list[tuple[int, bool, int]] = []

@@ -83,7 +83,7 @@ def run_app(data_dir: Path) -> int:
     app.setDesktopFileName("rapport")
 
     from rapport.content.cache import load_decks_cached
-    from rapport.paths import decks_dir
+    from rapport.paths import deck_folders, decks_dir
     from rapport.ui import dialogs
     from rapport.ui.theme import apply_theme
 
@@ -95,7 +95,7 @@ def run_app(data_dir: Path) -> int:
         dialogs.show_error(None, "Rapport cannot start", f"Cannot create {data_dir}: {error}")
         return 1
     # Validated decks come from a cache in the data folder while the files are unchanged.
-    decks = load_decks_cached(deck_dirs, data_dir)
+    decks = load_decks_cached(deck_folders(data_dir, deck_dirs), data_dir)
     collection = open_collection(data_dir, decks)
     if collection is None:
         return 1

@@ -41,7 +41,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Practice test", "After the score: S studies the missed cards · N starts a new test"),
     ("Anywhere", "Escape: back to Home"),
     ("Anywhere", "Ctrl+H Home · Ctrl+B Browse · Ctrl+T Statistics · Ctrl+P Practice test"),
-    ("Anywhere", "Ctrl+, Settings · Ctrl+E Export to Anki · Ctrl+Q Quit · F1 this list"),
+    ("Anywhere", "Ctrl+O Add deck file · Ctrl+E Export to Anki · Ctrl+, Settings"),
+    ("Anywhere", "Ctrl+Q Quit · F1 this list"),
 )
 
 
@@ -49,6 +50,15 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     """A plain error dialog with a user-fit message."""
     box = QMessageBox(
         QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setAccessibleName(title)
+    box.exec()
+
+
+def show_info(parent: QWidget | None, title: str, message: str) -> None:
+    """A plain message that something went as asked."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent
     )
     box.setAccessibleName(title)
     box.exec()

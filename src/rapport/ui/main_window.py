@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         """The widget of view ``name``, created now if it was registered as a factory."""
         widget = self._views[name]
         if widget is None:
-            widget = self._factories.pop(name)()
+            widget = self._factories[name]()
             self._views[name] = widget
             self.stack.addWidget(widget)
         return widget
@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
         }
         self.view_menu = self._menus["view"]
         self._action("file", "&Export to Anki...", self.export_to_anki, "Ctrl+E")
+        self._action("file", "&Add deck file...", self.choose_deck_file, "Ctrl+O")
         self._action("file", "&Check decks", self.check_decks)
         self._menus["file"].addSeparator()
         self._action("file", "&Settings...", self.open_settings, "Ctrl+,")
@@ -240,15 +241,80 @@ class MainWindow(QMainWindow):
 
         ExportDialog(self.collection.decks, self.export_dir, self).exec()
 
+    def deck_folders(self) -> list[Path]:
+        """The folders decks come from: the shipped ones, then the trainee's own."""
+        from rapport.paths import deck_folders
+
+        return deck_folders(self.collection.data_dir, self.deck_dirs)
+
     def check_decks(self) -> list[str]:
         """File > Check decks: re-read the deck files and list their problems."""
         from rapport.content import discover, load_decks
-        from rapport.paths import decks_dir
 
-        result = load_decks(discover(self.deck_dirs or [decks_dir()]))
+        result = load_decks(discover(self.deck_folders()))
         problems = [str(p) for p in result.problems]
         dialogs.deck_problems_dialog(self, problems, "Check decks").exec()
         return problems
+
+    def choose_deck_file(self) -> None:
+        """File > Add deck file...: pick a deck a course leader handed out."""
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Add a deck file", str(self.export_dir), "Rapport decks (*.toml)"
+        )
+        if name:
+            self.add_deck_file(Path(name))
+
+    def add_deck_file(self, path: Path) -> bool:
+        """Validate ``path``, copy it to the trainee's decks and start using it.
+
+        A deck with problems is not added: its problems are listed instead.
+        """
+        from rapport.content.install import add_deck
+        from rapport.errors import RapportError
+        from rapport.paths import user_decks_dir
+
+        try:
+            deck, replaced = add_deck(
+                path, user_decks_dir(self.collection.data_dir), existing=self.collection.decks
+            )
+        except DeckError as error:
+            problems = [str(p) for p in error.problems]
+            dialogs.deck_problems_dialog(self, problems, f"{path.name} was not added").exec()
+            return False
+        except RapportError as error:
+            dialogs.show_error(self, "The deck was not added", str(error))
+            return False
+        self.reload_decks()
+        verb = "updated; the cards you studied keep their progress" if replaced else "added"
+        dialogs.show_info(
+            self,
+            "Deck added",
+            f"'{deck.name}' ({len(deck.cards())} cards) was {verb}.",
+        )
+        return True
+
+    def reload_decks(self) -> None:
+        """Read the deck folders again and use what they hold now (cards keep history)."""
+        from rapport.content import discover, load_decks
+
+        result = load_decks(discover(self.deck_folders()))
+        self.collection.replace_decks(result.decks)
+        self.deck_errors = result.errors
+        self.home.deck_errors = result.errors
+        for name in ("browse", "stats", "practice"):
+            self._forget_view(name)
+        self.show_view("home")
+        self.home.refresh()
+
+    def _forget_view(self, name: str) -> None:
+        """Drop a view built from the old decks; it is built afresh when next shown."""
+        widget = self._views.get(name)
+        if widget is not None and name in self._factories:
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+            self._views[name] = None
 
     def show_shortcuts(self) -> None:
         """Help > Keyboard shortcuts."""

@@ -76,3 +76,20 @@ def test_studied_today_counts_answers_since_the_day_began(open_col: OpenCollecti
     assert (stats.reviews_today, stats.time_today_seconds) == (3, 12)
     # The next study day starts at 4am: nothing studied yet.
     assert col.studied_today(T0 + timedelta(hours=17)) == (0, timedelta(0))
+
+
+def test_replace_decks_adds_new_cards_and_keeps_history(open_col: OpenCollection) -> None:
+    col = open_col([basic_deck("a", 3)])
+    session = col.session(None, T0)
+    card = session.next_card(T0)
+    assert card is not None
+    session.answer(card, Rating.GOOD, T0, SECOND)
+    col.replace_decks([basic_deck("a", 3), basic_deck("b", 2)])
+    assert [c.deck_id for c in col.deck_counts(T0)] == ["a", "b"]
+    assert col.card(CardKey("b", "n1", 0)) is not None
+    assert len(col.store.reviews_of(col.require_id(card))) == 1
+    # A deck that is gone is hidden, and back with its history when it returns.
+    col.replace_decks([basic_deck("b", 2)])
+    assert col.card(card.key) is None
+    col.replace_decks([basic_deck("a", 3), basic_deck("b", 2)])
+    assert len(col.store.reviews_of(col.require_id(card))) == 1

@@ -1,0 +1,96 @@
+"""Adding a handed-out deck file to the trainee's decks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tests.unit.content.conftest import ESSAY, GOOD_NOTES
+
+from rapport.content import DeckError, load_deck, load_decks
+from rapport.content.install import AddDeckError, add_deck
+from rapport.paths import decks_dir
+
+WriteDeck = Callable[..., Path]
+
+
+def test_a_valid_deck_is_copied_with_its_essay(write_deck: WriteDeck, tmp_path: Path) -> None:
+    source = write_deck(GOOD_NOTES)
+    folder = tmp_path / "data" / "decks"
+    deck, replaced = add_deck(source, folder)
+    assert not replaced
+    assert deck.path == folder / "mini.toml"
+    assert (folder / "mini.toml").read_bytes() == source.read_bytes()
+    assert (folder / ESSAY).read_bytes() == (source.parent / ESSAY).read_bytes()
+    assert deck.essay.path == folder / ESSAY
+    assert [d.id for d in load_decks([folder]).decks] == ["mini"]
+    assert not list(folder.glob(".*part"))
+
+
+def test_a_deck_with_problems_is_not_added(write_deck: WriteDeck, tmp_path: Path) -> None:
+    source = write_deck("[[notes]]\nid = 'x'\nkind = 'basic'\n")
+    folder = tmp_path / "data" / "decks"
+    with pytest.raises(DeckError) as info:
+        add_deck(source, folder)
+    assert info.value.path == source and info.value.problems
+    assert not folder.exists()
+
+
+def test_adding_again_updates_the_copy(write_deck: WriteDeck, tmp_path: Path) -> None:
+    folder = tmp_path / "data" / "decks"
+    first, _ = add_deck(write_deck(GOOD_NOTES), folder)
+    newer = write_deck(GOOD_NOTES.replace("Goals, tasks and a bond.", "Goals, tasks, a bond."))
+    deck, replaced = add_deck(newer, folder, existing=[first])
+    assert replaced
+    assert deck.notes[0].back == "Goals, tasks, a bond."  # type: ignore[union-attr]
+    assert sorted(p.name for p in folder.glob("*.toml")) == ["mini.toml"]
+
+
+def test_the_id_of_a_shipped_deck_is_refused(write_deck: WriteDeck, tmp_path: Path) -> None:
+    shipped = load_decks([decks_dir()]).decks
+    source = write_deck(GOOD_NOTES)
+    source.write_text(source.read_text().replace('id = "mini"', f'id = "{shipped[0].id}"'))
+    folder = tmp_path / "data" / "decks"
+    with pytest.raises(AddDeckError) as info:
+        add_deck(source, folder, existing=shipped)
+    assert str(source) in str(info.value) and shipped[0].name in str(info.value)
+    assert not folder.exists()
+
+
+def test_a_different_essay_of_the_same_name_is_refused(
+    write_deck: WriteDeck, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data" / "decks"
+    folder.mkdir(parents=True)
+    (folder / ESSAY).write_text("Another essay\n\nwith other paragraphs")
+    with pytest.raises(AddDeckError) as info:
+        add_deck(write_deck(GOOD_NOTES), folder)
+    assert ESSAY in str(info.value)
+    assert not (folder / "mini.toml").exists()
+
+
+def test_an_unwritable_folder_gives_a_clear_message(write_deck: WriteDeck, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(AddDeckError) as info:
+        add_deck(write_deck(GOOD_NOTES), blocker / "decks")
+    assert "Cannot write" in str(info.value) and str(blocker) in str(info.value)
+
+
+def test_a_deck_using_the_shipped_essay_brings_no_copy(tmp_path: Path) -> None:
+    source_dir = tmp_path / "handout"
+    source_dir.mkdir()
+    source = source_dir / "course.toml"
+    source.write_text(
+        'id = "course"\nname = "Course"\nessay = "the-relationship-in-therapy.txt"\n'
+        '[paragraphs]\n5 = "Norcross defined the alliance."\n'
+        + GOOD_NOTES.split("[[notes]]")[0]
+        + "[[notes]]"
+        + GOOD_NOTES.split("[[notes]]")[1]
+    )
+    folder = tmp_path / "data" / "decks"
+    deck, _ = add_deck(source, folder)
+    assert [p.name for p in folder.iterdir()] == ["course.toml"]
+    assert load_deck(folder / "course.toml").essay.path.parent != folder
+    assert deck.id == "course"

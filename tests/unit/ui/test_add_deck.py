@@ -1,0 +1,89 @@
+"""File > Add deck file: a handed-out deck joins Home at once; a broken one is refused."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from rapport.content import DeckSet
+from rapport.paths import resources_dir
+from rapport.study import Collection
+from rapport.ui.main_window import MainWindow
+
+from .conftest import Clock, ModalCatcher
+
+ESSAY = "the-relationship-in-therapy.txt"
+HANDOUT = f'''id = "course-week-1"
+name = "Course week 1"
+essay = "{ESSAY}"
+[paragraphs]
+5 = "Norcross defined the alliance."
+[[notes]]
+id = "components"
+kind = "basic"
+concept = "alliance-definition"
+source = {{ paragraph = 5, anchor = "Dr. John Norcross, whom headed up" }}
+front = "Which three components is the alliance measured by?"
+back = "Goals, tasks and a bond."
+'''
+
+
+@pytest.fixture
+def handout(tmp_path: Path) -> Path:
+    folder = tmp_path / "handout"
+    folder.mkdir()
+    shutil.copy(resources_dir() / ESSAY, folder / ESSAY)
+    path = folder / "week1.toml"
+    path.write_text(HANDOUT)
+    return path
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, collection: Collection, kinds_decks: DeckSet, kinds_dir: Path, clock: Clock
+) -> MainWindow:
+    window = MainWindow(collection, kinds_decks.errors, clock, deck_dirs=[kinds_dir])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def home_decks(window: MainWindow) -> list[str]:
+    tree = window.home.tree
+    return [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+
+
+def test_an_added_deck_is_listed_and_studied(
+    window: MainWindow, handout: Path, modals: ModalCatcher, qtbot: QtBot
+) -> None:
+    before = home_decks(window)
+    window.view("browse")  # built from the old decks; must be rebuilt after the change
+    assert window.add_deck_file(handout)
+    assert modals.titles()[-1] == "Deck added"
+    assert home_decks(window) == [*before, "Course week 1"]
+    assert window._views["browse"] is None
+    window.home.tree.setCurrentItem(window.home.tree.topLevelItem(len(before)))
+    window.home.setFocus()
+    qtbot.keyClick(window.home, Qt.Key.Key_Return)
+    assert window.current_view_name() == "review"
+    assert window.review.card is not None
+    assert window.review.card.deck_id == "course-week-1"
+    assert (window.collection.data_dir / "decks" / "course-week-1.toml").is_file()
+
+
+def test_a_deck_with_problems_is_listed_not_added(
+    window: MainWindow, handout: Path, modals: ModalCatcher
+) -> None:
+    handout.write_text(HANDOUT.replace('back = "Goals, tasks and a bond."\n', ""))
+    before = home_decks(window)
+    assert not window.add_deck_file(handout)
+    title, text = modals.seen[-1]
+    assert title == "week1.toml was not added"
+    assert "components: back: missing field" in text
+    assert home_decks(window) == before
+    assert not (window.collection.data_dir / "decks").exists()
