@@ -288,10 +288,11 @@ class MainWindow(QMainWindow):
             return False
         self.reload_decks()
         verb = "updated; the cards you studied keep their progress" if replaced else "added"
+        cards = len(deck.cards())
         dialogs.show_info(
             self,
             "Deck added",
-            f"'{deck.name}' ({len(deck.cards())} cards) was {verb}.",
+            f"'{deck.name}' ({cards} card{'s' * (cards != 1)}) was {verb}.",
         )
         return True
 

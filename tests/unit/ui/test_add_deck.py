@@ -64,7 +64,8 @@ def test_an_added_deck_is_listed_and_studied(
     before = home_decks(window)
     window.view("browse")  # built from the old decks; must be rebuilt after the change
     assert window.add_deck_file(handout)
-    assert modals.titles()[-1] == "Deck added"
+    title, text = modals.seen[-1]
+    assert (title, text.strip()) == ("Deck added", "'Course week 1' (1 card) was added.")
     assert home_decks(window) == [*before, "Course week 1"]
     assert window._views["browse"] is None
     window.home.tree.setCurrentItem(window.home.tree.topLevelItem(len(before)))
