@@ -35,6 +35,14 @@ from rapport.study.settings import Settings
 from rapport.study.stats import DeckCounts, Stats, build_stats
 
 
+def _first_of_each_id(decks: Sequence[Deck]) -> tuple[Deck, ...]:
+    """The decks in order, a later deck with an id already seen left out."""
+    unique: dict[str, Deck] = {}
+    for deck in decks:
+        unique.setdefault(deck.id, deck)
+    return tuple(unique.values())
+
+
 @dataclass(frozen=True, slots=True)
 class CardRow:
     """A card as the Browse table shows it."""
@@ -64,10 +72,7 @@ class Collection:
         self.data_dir = data_dir
         self.tz = tz
         self._lock = lock
-        unique: dict[str, Deck] = {}
-        for deck in decks:
-            unique.setdefault(deck.id, deck)
-        self.decks: tuple[Deck, ...] = tuple(unique.values())
+        self.decks: tuple[Deck, ...] = _first_of_each_id(decks)
         self._settings = Settings.from_strings(store.settings())
         self.scheduler = Scheduler(self._settings)
         self._ids: dict[CardKey, int] = {}
@@ -127,10 +132,7 @@ class Collection:
         """Use ``decks`` from now on (a deck added or updated while the app runs): their
         cards are synced by identity exactly as at opening, so history is kept."""
         self.check_writable()
-        unique: dict[str, Deck] = {}
-        for deck in decks:
-            unique.setdefault(deck.id, deck)
-        self.decks = tuple(unique.values())
+        self.decks = _first_of_each_id(decks)
         self._ids.clear()
         self._cards.clear()
         self._sync()
