@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from tests.unit.handout import HANDOUT, write_handout
 
 from rapport.cli import main
-from rapport.paths import resources_dir
-
-ESSAY = "the-relationship-in-therapy.txt"
-DECK = f'''id = "course-week-1"
-name = "Course week 1"
-essay = "{ESSAY}"
-[paragraphs]
-5 = "Norcross defined the alliance."
-[[notes]]
-id = "components"
-kind = "basic"
-concept = "alliance-definition"
-source = {{ paragraph = 5, anchor = "Dr. John Norcross, whom headed up" }}
-front = "Which three components is the alliance measured by?"
-back = "Goals, tasks and a bond."
-'''
 
 
 @pytest.fixture
 def handout(tmp_path: Path) -> Path:
-    folder = tmp_path / "handout"
-    folder.mkdir()
-    shutil.copy(resources_dir() / ESSAY, folder / ESSAY)
-    path = folder / "week1.toml"
-    path.write_text(DECK)
-    return path
+    return write_handout(tmp_path / "handout")
 
 
 def test_add_then_check_stats_and_export_see_it(
@@ -57,7 +36,7 @@ def test_add_then_check_stats_and_export_see_it(
 def test_a_deck_with_problems_is_refused(
     handout: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    handout.write_text(DECK.replace('back = "Goals, tasks and a bond."\n', ""))
+    handout.write_text(HANDOUT.replace('back = "Goals, tasks and a bond."\n', ""))
     assert main(["add", str(handout), "--data-dir", str(tmp_path / "data")]) == 1
     err = capsys.readouterr().err
     assert f"{handout}: components: back: missing field" in err

@@ -2,44 +2,23 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from tests.unit.handout import HANDOUT, write_handout
 
 from rapport.content import DeckSet
-from rapport.paths import resources_dir
 from rapport.study import Collection
 from rapport.ui.main_window import MainWindow
 
 from .conftest import Clock, ModalCatcher
 
-ESSAY = "the-relationship-in-therapy.txt"
-HANDOUT = f'''id = "course-week-1"
-name = "Course week 1"
-essay = "{ESSAY}"
-[paragraphs]
-5 = "Norcross defined the alliance."
-[[notes]]
-id = "components"
-kind = "basic"
-concept = "alliance-definition"
-source = {{ paragraph = 5, anchor = "Dr. John Norcross, whom headed up" }}
-front = "Which three components is the alliance measured by?"
-back = "Goals, tasks and a bond."
-'''
-
 
 @pytest.fixture
 def handout(tmp_path: Path) -> Path:
-    folder = tmp_path / "handout"
-    folder.mkdir()
-    shutil.copy(resources_dir() / ESSAY, folder / ESSAY)
-    path = folder / "week1.toml"
-    path.write_text(HANDOUT)
-    return path
+    return write_handout(tmp_path / "handout")
 
 
 @pytest.fixture
