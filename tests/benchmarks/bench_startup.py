@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import Figure, Row, table  # noqa: E402
 from generate import write_collection  # noqa: E402
 
-BARE = """
+# Both children print, at their first paint: wall time, peak RSS and anonymous RSS (KiB).
+FIRST_PAINT = """
 import resource, sys, time
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
@@ -43,6 +43,10 @@ class FirstPaint(QObject):
             print(time.time(), kib, anon, flush=True)
             app.quit()
         return False
+"""
+
+BARE = FIRST_PAINT + """
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 app = QApplication(sys.argv)
 window = QMainWindow()
@@ -56,22 +60,11 @@ window.show()
 app.exec()
 """
 
-RAPPORT = """
-import resource, sys, time
+RAPPORT = FIRST_PAINT + """
 from pathlib import Path
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
 data_dir, deck_dir = Path(sys.argv[1]), Path(sys.argv[2])
-
-class FirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            anon = next(l.split()[1] for l in open("/proc/self/status") if l.startswith("RssAnon"))
-            print(time.time(), kib, anon, flush=True)
-            app.quit()
-        return False
 
 # What run_app does, with the benchmark's deck folder instead of the shipped decks.
 app = QApplication(sys.argv)
