@@ -45,7 +45,9 @@ class FirstPaint(QObject):
         return False
 """
 
-BARE = FIRST_PAINT + """
+BARE = (
+    FIRST_PAINT
+    + """
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 app = QApplication(sys.argv)
@@ -59,32 +61,30 @@ label.installEventFilter(watch)
 window.show()
 app.exec()
 """
+)
 
-RAPPORT = FIRST_PAINT + """
+RAPPORT = (
+    FIRST_PAINT
+    + """
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 data_dir, deck_dir = Path(sys.argv[1]), Path(sys.argv[2])
 
-# What run_app does, with the benchmark's deck folder instead of the shipped decks.
+# What run_app does (the same function), with the benchmark's deck folder.
 app = QApplication(sys.argv)
-from rapport.content.cache import load_decks_cached
-from rapport.ui.app import build_window, close_collection, open_collection
-from rapport.ui.theme import apply_theme
+from rapport.ui.app import close_collection, open_main_window
 
-apply_theme(app)
-decks = load_decks_cached([deck_dir], data_dir)
-collection = open_collection(data_dir, decks)
-window = build_window(collection, decks, deck_dirs=[deck_dir])
-window.show()
+window = open_main_window(app, data_dir, [deck_dir])
 # The trainee presses Enter on Home: the first deck's session starts.
 review = window.review
 watch = FirstPaint()
 review.card_view.viewport().installEventFilter(watch)
-window.start_review([collection.decks[0].id])
+window.start_review([window.collection.decks[0].id])
 app.exec()
-close_collection(collection)
+close_collection(window.collection)
 """
+)
 
 
 def prepare(folder: Path, cards: int, history: int = 500) -> tuple[Path, Path]:

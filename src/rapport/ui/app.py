@@ -37,28 +37,38 @@ def open_collection(
     aside by the store) and then tries again.
     """
     from rapport.errors import RapportError
-    from rapport.store import AlreadyRunning, DatabaseError, restore_backup
     from rapport.study import Collection
-    from rapport.ui import dialogs
 
     for _attempt in range(2):
         try:
             return Collection.open(data_dir, decks.decks, clock())
-        except AlreadyRunning as error:
-            dialogs.show_error(None, "Rapport is already running", str(error))
-            return None
-        except DatabaseError as error:
-            if not dialogs.ask_restore(None, str(error), error.newest_backup is not None):
-                return None
-            try:
-                restore_backup(data_dir, error.newest_backup, clock())
-            except RapportError as restore_error:
-                dialogs.show_error(None, "The backup could not be restored", str(restore_error))
-                return None
         except RapportError as error:
-            dialogs.show_error(None, "Rapport cannot start", str(error))
-            return None
+            if not _restored_after(error, data_dir, clock):
+                return None
     return None
+
+
+def _restored_after(error: Exception, data_dir: Path, clock: Callable[[], datetime]) -> bool:
+    """Show why the collection would not open. True if the trainee chose to restore the
+    newest backup and it was restored, so that opening may be tried again."""
+    from rapport.errors import RapportError
+    from rapport.store import AlreadyRunning, DatabaseError, restore_backup
+    from rapport.ui import dialogs  # only now: start-up without an error never needs it
+
+    if isinstance(error, AlreadyRunning):
+        dialogs.show_error(None, "Rapport is already running", str(error))
+        return False
+    if isinstance(error, DatabaseError):
+        if not dialogs.ask_restore(None, str(error), error.newest_backup is not None):
+            return False
+        try:
+            restore_backup(data_dir, error.newest_backup, clock())
+        except RapportError as restore_error:
+            dialogs.show_error(None, "The backup could not be restored", str(restore_error))
+            return False
+        return True
+    dialogs.show_error(None, "Rapport cannot start", str(error))
+    return False
 
 
 def build_window(
@@ -67,11 +77,52 @@ def build_window(
     clock: Callable[[], datetime] = utc_now,
     deck_dirs: Sequence[Path] | None = None,
 ) -> MainWindow:
-    """The main window over an open collection, themed from its preferences."""
-    from rapport.ui.main_window import MainWindow
+    """The main window over an open collection, themed from its preferences.
 
-    window = MainWindow(collection, decks.errors, clock, deck_dirs=deck_dirs)
-    window.apply_preferences()
+    The trainee's theme and font size are put in force before any widget exists, so the
+    widgets are polished once, in their final look.
+    """
+    from rapport.ui.main_window import MainWindow, preferred_look
+    from rapport.ui.theme import apply_theme
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, *preferred_look(collection))
+    return MainWindow(collection, decks.errors, clock, deck_dirs=deck_dirs)
+
+
+def open_main_window(
+    app: QApplication, data_dir: Path, deck_dirs: Sequence[Path]
+) -> MainWindow | None:
+    """Everything start-up does before the event loop, and the window shown.
+
+    Reads the decks (from the cache while their files are unchanged), opens the
+    collection and shows Home. ``None`` when Rapport cannot go on; the reason has then
+    been shown in a dialog. The window's collection is open: close it with
+    :func:`close_collection` when the loop ends.
+    """
+    from rapport.content.cache import load_decks_cached
+    from rapport.paths import deck_folders
+
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        from rapport.ui import dialogs
+
+        dialogs.show_error(None, "Rapport cannot start", f"Cannot create {data_dir}: {error}")
+        return None
+    decks = load_decks_cached(deck_folders(data_dir, deck_dirs), data_dir)
+    collection = open_collection(data_dir, decks)
+    if collection is None:
+        return None
+    try:
+        window = build_window(collection, decks, deck_dirs=deck_dirs)
+        window.show()
+    except BaseException:
+        close_collection(collection)
+        raise
+    if decks.errors and not decks.decks:
+        window.check_decks()
     return window
 
 
@@ -82,33 +133,18 @@ def run_app(data_dir: Path) -> int:
     app.setApplicationName("Rapport")
     app.setDesktopFileName("rapport")
 
-    from rapport.content.cache import load_decks_cached
-    from rapport.paths import deck_folders, decks_dir
-    from rapport.ui import dialogs
-    from rapport.ui.theme import apply_theme
+    from rapport.paths import decks_dir
+    from rapport.ui import crash
 
-    apply_theme(app)
-    deck_dirs = [decks_dir()]
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        dialogs.show_error(None, "Rapport cannot start", f"Cannot create {data_dir}: {error}")
+    window = open_main_window(app, data_dir, [decks_dir()])
+    if window is None:
         return 1
-    # Validated decks come from a cache in the data folder while the files are unchanged.
-    decks = load_decks_cached(deck_folders(data_dir, deck_dirs), data_dir)
-    collection = open_collection(data_dir, decks)
-    if collection is None:
-        return 1
+    crash.install_excepthook(lambda: window)
     try:
-        window = build_window(collection, decks, deck_dirs=deck_dirs)
-        dialogs.install_excepthook(lambda: window)
-        window.show()
-        if decks.errors and not decks.decks:
-            window.check_decks()
         return app.exec()
     finally:
-        dialogs.uninstall_excepthook()
-        close_collection(collection)
+        crash.uninstall_excepthook()
+        close_collection(window.collection)
 
 
 def close_collection(collection: Collection) -> None:

@@ -1,21 +1,19 @@
 """The app's small dialogs: errors, the crash report, deck problems, shortcuts, About.
 
 The core raises :class:`~rapport.errors.RapportError` with text fit to show; these
-dialogs show it. An unexpected exception reaches :func:`install_excepthook`, which shows
-the traceback in a dialog the trainee can copy from; answers are already committed by the
-core, so a crash loses nothing.
+dialogs show it. An unexpected exception reaches :mod:`rapport.ui.crash`, which shows the
+traceback in a :class:`CrashDialog` the trainee can copy from; answers are already
+committed by the core, so a crash loses nothing.
 """
 
 from __future__ import annotations
 
-import sys
-import traceback
-from collections.abc import Callable, Sequence
-from types import TracebackType
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -27,6 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from rapport.ui.theme import ensure_theme
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Home", "Enter or S: study the selected deck · A: study all decks"),
@@ -46,8 +46,18 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _styled(parent: QWidget | None) -> QWidget | None:
+    """``parent``; with no window yet (an error met at start-up), the default look first."""
+    if parent is None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            ensure_theme(app)
+    return parent
+
+
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
     """A plain error dialog with a user-fit message."""
+    parent = _styled(parent)
     box = QMessageBox(
         QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
     )
@@ -57,6 +67,7 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
 
 def show_info(parent: QWidget | None, title: str, message: str) -> None:
     """A plain message that something went as asked."""
+    parent = _styled(parent)
     box = QMessageBox(
         QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent
     )
@@ -66,6 +77,7 @@ def show_info(parent: QWidget | None, title: str, message: str) -> None:
 
 def ask_restore(parent: QWidget | None, message: str, has_backup: bool) -> bool:
     """Tell the trainee the database is damaged; True if they choose to restore the backup."""
+    parent = _styled(parent)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("Rapport cannot open your progress")
@@ -127,48 +139,6 @@ class CrashDialog(DetailsDialog):
             details,
             parent,
         )
-
-
-_shown_crash: list[CrashDialog] = []
-_previous_hook: Callable[..., object] | None = None
-
-
-def format_exception(
-    kind: type[BaseException], value: BaseException, tb: TracebackType | None
-) -> str:
-    """The traceback text a crash dialog shows."""
-    return "".join(traceback.format_exception(kind, value, tb))
-
-
-def install_excepthook(parent: Callable[[], QWidget | None] = lambda: None) -> None:
-    """Show unexpected exceptions in a :class:`CrashDialog` instead of dying silently."""
-    global _previous_hook
-    if _previous_hook is None:
-        _previous_hook = sys.excepthook
-
-    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        details = format_exception(kind, value, tb)
-        sys.stderr.write(details)
-        if issubclass(kind, KeyboardInterrupt):
-            return
-        if _shown_crash:  # one dialog at a time; an error inside it must not cascade
-            return
-        dialog = CrashDialog(details, parent())
-        _shown_crash.append(dialog)
-        try:
-            dialog.exec()
-        finally:
-            _shown_crash.clear()
-
-    sys.excepthook = hook
-
-
-def uninstall_excepthook() -> None:
-    """Put back the hook :func:`install_excepthook` replaced."""
-    global _previous_hook
-    if _previous_hook is not None:
-        sys.excepthook = _previous_hook
-        _previous_hook = None
 
 
 def deck_problems_dialog(

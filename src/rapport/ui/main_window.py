@@ -27,10 +27,8 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from rapport.content.loader import DeckError
 from rapport.content.model import CardKey
-from rapport.ui import dialogs
 from rapport.ui.home import HomeView
-from rapport.ui.settings import PREF_FONT_SIZE, PREF_THEME
-from rapport.ui.theme import apply_theme, clamp_font_size
+from rapport.ui.theme import PREF_FONT_SIZE, PREF_THEME, apply_theme, clamp_font_size
 
 if TYPE_CHECKING:
     from rapport.study import Collection
@@ -39,6 +37,12 @@ if TYPE_CHECKING:
 PREF_GEOMETRY = "window_geometry"
 APP_NAME = "Rapport"
 ViewFactory = Callable[[], QWidget]
+
+
+def preferred_look(collection: Collection) -> tuple[str, int]:
+    """The theme and card font size the trainee chose (stored in the collection)."""
+    theme = collection.get_pref(PREF_THEME, "system") or "system"
+    return theme, clamp_font_size(collection.get_pref(PREF_FONT_SIZE))
 
 
 class MainWindow(QMainWindow):
@@ -200,6 +204,8 @@ class MainWindow(QMainWindow):
         review.start(deck_ids or None, title)
 
     def _show_deck_error(self, error: DeckError) -> None:
+        from rapport.ui import dialogs
+
         dialogs.deck_problems_dialog(
             self, [str(p) for p in error.problems], f"Problems in {error.path.name}"
         ).exec()
@@ -233,7 +239,7 @@ class MainWindow(QMainWindow):
         quit_action = self._action("file", "&Quit", self.close, "Ctrl+Q")
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self._action("help", "&Keyboard shortcuts", self.show_shortcuts, "F1")
-        self._action("help", "&About Rapport", lambda: dialogs.show_about(self))
+        self._action("help", "&About Rapport", self.show_about)
 
     def export_to_anki(self) -> None:
         """File > Export to Anki..."""
@@ -250,6 +256,7 @@ class MainWindow(QMainWindow):
     def check_decks(self) -> list[str]:
         """File > Check decks: re-read the deck files and list their problems."""
         from rapport.content import discover, load_decks
+        from rapport.ui import dialogs
 
         result = load_decks(discover(self.deck_folders()))
         problems = [str(p) for p in result.problems]
@@ -274,6 +281,7 @@ class MainWindow(QMainWindow):
         from rapport.content.install import add_deck
         from rapport.errors import RapportError
         from rapport.paths import user_decks_dir
+        from rapport.ui import dialogs
 
         try:
             deck, replaced = add_deck(
@@ -319,7 +327,15 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """Help > Keyboard shortcuts."""
+        from rapport.ui import dialogs
+
         dialogs.ShortcutsDialog(self).exec()
+
+    def show_about(self) -> None:
+        """Help > About."""
+        from rapport.ui import dialogs
+
+        dialogs.show_about(self)
 
     def open_settings(self) -> None:
         """File > Settings: edit, save, and apply theme and font size at once."""
@@ -331,15 +347,13 @@ class MainWindow(QMainWindow):
 
     def font_size(self) -> int:
         """The card font size preference."""
-        return clamp_font_size(self.collection.get_pref(PREF_FONT_SIZE))
+        return preferred_look(self.collection)[1]
 
     def apply_preferences(self) -> None:
         """Apply theme and font size from the preferences; the card reflows at once."""
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(
-                app, self.collection.get_pref(PREF_THEME, "system") or "system", self.font_size()
-            )
+            apply_theme(app, *preferred_look(self.collection))
         if self._review is not None:
             self._review.set_font_size(self.font_size())
         if self.current_view_name() == "home":

@@ -86,8 +86,7 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
     from rapport.study import Collection
     from rapport.ui.main_window import MainWindow
     from rapport.ui.practice import PracticeView
-    from rapport.ui.settings import PREF_THEME
-    from rapport.ui.theme import apply_theme
+    from rapport.ui.theme import PREF_THEME, apply_theme
 
     app = QApplication.instance() or QApplication(["rapport-screenshots"])
     assert isinstance(app, QApplication)

@@ -26,13 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.ui.theme import DEFAULT_FONT_SIZE, MAX_FONT_SIZE, MIN_FONT_SIZE, THEMES
+from rapport.ui.theme import (
+    DEFAULT_FONT_SIZE,
+    MAX_FONT_SIZE,
+    MIN_FONT_SIZE,
+    PREF_FONT_SIZE,
+    PREF_THEME,
+    THEMES,
+)
 
 if TYPE_CHECKING:
     from rapport.study import Collection, Settings
 
-PREF_FONT_SIZE = "font_size"
-PREF_THEME = "theme"
 _STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h|d)$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

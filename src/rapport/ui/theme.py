@@ -14,6 +14,9 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 THEMES = ("system", "light", "dark")
+# The preferences (stored in the collection) that choose the look.
+PREF_THEME = "theme"
+PREF_FONT_SIZE = "font_size"
 DEFAULT_FONT_SIZE = 18  # the card text, in points; the chrome scales with it
 MIN_FONT_SIZE = 10
 MAX_FONT_SIZE = 40
@@ -81,6 +84,8 @@ DARK = Colours(
 )
 
 _current: Colours = LIGHT
+# What apply_theme last put in force: the app, its colours and the font size.
+_applied: tuple[QApplication, Colours, int] | None = None
 
 
 def colours() -> Colours:
@@ -189,13 +194,29 @@ def card_font(font_size: int) -> QFont:
 def apply_theme(
     app: QApplication, theme: str = "system", font_size: int = DEFAULT_FONT_SIZE
 ) -> Colours:
-    """Style the whole app: Fusion, the palette of ``theme``, the stylesheet."""
-    global _current
-    _current = resolve(theme, app)
-    app.setStyle("Fusion")
+    """Style the whole app: Fusion, the palette of ``theme``, the stylesheet.
+
+    Applying the look already in force does nothing: a new app style sheet makes Qt
+    re-polish every widget, which start-up cannot afford twice.
+    """
+    global _current, _applied
+    colours_ = resolve(theme, app)
+    if _applied == (app, colours_, font_size):
+        return colours_
+    _current = colours_
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
     app.setPalette(_palette(_current))
     app.setStyleSheet(stylesheet(_current, font_size))
+    _applied = (app, colours_, font_size)
     return _current
+
+
+def ensure_theme(app: QApplication) -> None:
+    """Apply the default look if none is in force yet (for a dialog shown before the
+    trainee's preferences can be read, such as a damaged-database question)."""
+    if _applied is None or _applied[0] is not app:
+        apply_theme(app)
 
 
 def clamp_font_size(value: int | str | None) -> int:

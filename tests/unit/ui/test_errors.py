@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from rapport.content import DeckSet, load_decks
 from rapport.store import DB_NAME
 from rapport.study import Collection
-from rapport.ui import app, dialogs
+from rapport.ui import app, crash, dialogs
 from rapport.ui.export_dialog import ExportDialog
 from rapport.ui.main_window import MainWindow
 
@@ -92,14 +92,14 @@ def test_bad_deck_on_home_opens_its_problems(
 
 
 def test_crash_dialog_shows_copyable_details(qtbot: QtBot, modals: ModalCatcher) -> None:
-    dialogs.install_excepthook()
+    crash.install_excepthook()
     try:
         try:
             raise RuntimeError("boom in a slot")
         except RuntimeError:
             sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
     finally:
-        dialogs.uninstall_excepthook()
+        crash.uninstall_excepthook()
     title, text = modals.seen[-1]
     assert title == "Rapport hit an unexpected error"
     assert "Your answers so far are saved" in text
@@ -114,7 +114,7 @@ def test_crash_dialog_copy_button(qtbot: QtBot) -> None:
 
 
 def test_exception_in_a_slot_reaches_the_crash_dialog(qtbot: QtBot, modals: ModalCatcher) -> None:
-    dialogs.install_excepthook()
+    crash.install_excepthook()
 
     def explode() -> None:
         raise ValueError("from a timer")
@@ -123,7 +123,7 @@ def test_exception_in_a_slot_reaches_the_crash_dialog(qtbot: QtBot, modals: Moda
         QTimer.singleShot(0, explode)
         qtbot.waitUntil(lambda: bool(modals.seen), timeout=2000)
     finally:
-        dialogs.uninstall_excepthook()
+        crash.uninstall_excepthook()
     assert "ValueError: from a timer" in modals.seen[-1][1]
 
 

@@ -1,0 +1,92 @@
+"""Start-up as ``run_app`` does it: decks, collection, theme, Home; and the theme applied
+once, in its final look, before any widget exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from rapport.content import DeckSet
+from rapport.study import Collection
+from rapport.ui import app as app_module
+from rapport.ui import theme
+
+from .conftest import Clock, ModalCatcher
+
+
+def qapplication() -> QApplication:
+    instance = QApplication.instance()
+    assert isinstance(instance, QApplication)
+    return instance
+
+
+def test_applying_the_same_look_again_leaves_the_style_sheet_alone(qapp: object) -> None:
+    app = qapplication()
+    theme.apply_theme(app, "light", 18)
+    sheet = app.styleSheet()
+    app.setStyleSheet(sheet + "\n/* marker */")
+    theme.apply_theme(app, "light", 18)
+    assert app.styleSheet().endswith("/* marker */")  # not set again
+    theme.apply_theme(app, "light", 20)
+    assert "marker" not in app.styleSheet() and "font-size: 20pt" in app.styleSheet()
+    theme.apply_theme(app, "dark", 20)
+    assert theme.colours() is theme.DARK
+    theme.apply_theme(app, "light", 18)
+
+
+def test_ensure_theme_applies_the_default_only_when_none_is_in_force(qapp: object) -> None:
+    app = qapplication()
+    theme.apply_theme(app, "dark", 24)
+    theme.ensure_theme(app)
+    assert theme.colours() is theme.DARK  # the look in force is kept
+    theme._applied = None  # as at start-up, before any look is applied
+    app.setStyleSheet("")
+    theme.ensure_theme(app)
+    assert "QPushButton" in app.styleSheet()
+    theme.apply_theme(app, "light", 18)
+
+
+def test_open_main_window_shows_home_in_the_stored_look(
+    qtbot: QtBot, data_dir: Path, kinds_dir: Path, kinds_decks: DeckSet, clock: Clock
+) -> None:
+    app = qapplication()
+    theme.apply_theme(app, "light", 18)
+    first = Collection.open(data_dir, kinds_decks.decks, clock())
+    first.set_pref("theme", "dark")
+    first.set_pref("font_size", "26")
+    first.close(clock())
+    window = app_module.open_main_window(app, data_dir, [kinds_dir])
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        assert window.isVisible() and window.current_view_name() == "home"
+        assert window.windowTitle() == "Rapport"
+        assert theme.colours() is theme.DARK
+        assert f"font-size: {round(26 * 0.62)}pt" in app.styleSheet()
+        assert window.home.selected_deck_id() == "kinds"
+        # The day's progress comes just after the first paint.
+        qtbot.waitUntil(lambda: window.home.today_label.text().startswith("Today"))
+        window.start_review(["kinds"])
+        assert window.review.card_view.document().defaultFont().pointSize() == 26
+    finally:
+        app_module.close_collection(window.collection)
+        theme.apply_theme(app, "light", 18)
+
+
+def test_open_main_window_refuses_a_second_instance_with_a_dialog(
+    collection: Collection, data_dir: Path, kinds_dir: Path, modals: ModalCatcher
+) -> None:
+    assert app_module.open_main_window(qapplication(), data_dir, [kinds_dir]) is None
+    assert modals.titles() == ["Rapport is already running"]
+
+
+def test_open_main_window_names_a_data_folder_it_cannot_create(
+    tmp_path: Path, kinds_dir: Path, modals: ModalCatcher
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert app_module.open_main_window(qapplication(), blocker / "data", [kinds_dir]) is None
+    title, text = modals.seen[-1]
+    assert title == "Rapport cannot start" and str(blocker / "data") in text
