@@ -8,7 +8,6 @@ Qt's rich text supports only a subset of CSS, so styling is inline and simple.
 
 from __future__ import annotations
 
-import difflib
 import html
 import random
 import re
@@ -104,11 +103,13 @@ def typed_is_right(given: str, note: TypedNote) -> bool:
 
 def _closest(given: str, note: TypedNote) -> str:
     """The expected text the trainee was most likely aiming at (for the comparison)."""
+    from difflib import SequenceMatcher  # only typed answers need it; start-up does not
+
     candidates = (note.answer, *note.accept)
     g = normalise(given)
     return max(
         candidates,
-        key=lambda a: (normalise(a) == g, difflib.SequenceMatcher(None, g, normalise(a)).ratio()),
+        key=lambda a: (normalise(a) == g, SequenceMatcher(None, g, normalise(a)).ratio()),
     )
 
 
@@ -147,10 +148,12 @@ def compare_typed(given: str, note: TypedNote, c: Colours | None = None) -> Type
     if not given_clean:
         body = _muted("(nothing typed)", c) + "<br>&darr;<br>" + span(missed, note.answer)
         return TypedComparison(f'<p style="{mono}">{body}</p>', False)
+    from difflib import SequenceMatcher
+
     expected = _closest(given, note)
     typed_line: list[str] = []
     expected_line: list[str] = []
-    matcher = difflib.SequenceMatcher(None, given_clean.casefold(), expected.casefold())
+    matcher = SequenceMatcher(None, given_clean.casefold(), expected.casefold())
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             typed_line.append(span(good, given_clean[i1:i2]))

@@ -35,7 +35,6 @@ from rapport.content.model import Card, ChoiceNote, Deck, TypedNote
 from rapport.errors import RapportError
 from rapport.study import Rating
 from rapport.ui import render
-from rapport.ui.dialogs import show_error
 from rapport.ui.theme import DEFAULT_FONT_SIZE, card_font, colours
 
 if TYPE_CHECKING:
@@ -355,6 +354,8 @@ class ReviewView(QWidget):
         except RapportError as error:
             self.message.setText(f"<b>Your answer was not saved.</b> {error}")
             self.message.show()
+            from rapport.ui.dialogs import show_error
+
             show_error(self, "Answer not saved", str(error))
             self.rating_buttons[rating].setFocus()
             return
