@@ -15,7 +15,11 @@ This module is Qt-free; the UI may reuse :func:`field_html` to show the same HTM
 
 from __future__ import annotations
 
-import nh3
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import nh3
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {"b", "i", "em", "strong", "u", "sub", "sup", "br", "p", "ul", "ol", "li", "code"}
@@ -35,20 +39,25 @@ def escape_text(text: str) -> str:
     return escaped
 
 
-# Built once: building a cleaner costs several times more than one clean() with it.
-_CLEANER = nh3.Cleaner(
-    tags=set(ALLOWED_TAGS),
-    clean_content_tags=set(DROPPED_WITH_CONTENT),
-    attributes={},
-    url_schemes=set(),
-    strip_comments=True,
-    link_rel=None,
-)
+@cache
+def _cleaner() -> nh3.Cleaner:
+    """The allow-list cleaner, built on first use: building one costs several times more
+    than a clean() with it, and plain-text cards (and start-up) never need it."""
+    import nh3
+
+    return nh3.Cleaner(
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={},
+        url_schemes=set(),
+        strip_comments=True,
+        link_rel=None,
+    )
 
 
 def sanitise(markup: str) -> str:
     """Author-written HTML reduced to :data:`ALLOWED_TAGS`, with no attributes."""
-    return str(_CLEANER.clean(markup))
+    return str(_cleaner().clean(markup))
 
 
 def field_html(text: str, *, html: bool) -> str:
