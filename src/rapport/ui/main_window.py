@@ -186,10 +186,9 @@ class MainWindow(QMainWindow):
         if self._review is None:
             from rapport.ui.review import ReviewView
 
-            self._review = ReviewView(self.collection, self.clock)
+            self._review = ReviewView(self.collection, self.clock, font_size=self.font_size())
             self._review.home_requested.connect(self.go_home)
             self._review.title_changed.connect(self.set_title)
-            self._review.set_font_size(self.font_size())
             self._views["review"] = self._review
             self._titles["review"] = "Review"
             self.stack.addWidget(self._review)

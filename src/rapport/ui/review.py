@@ -64,6 +64,7 @@ class ReviewView(QWidget):
         parent: QWidget | None = None,
         *,
         rng: random.Random | None = None,
+        font_size: int = DEFAULT_FONT_SIZE,
     ) -> None:
         super().__init__(parent)
         self.collection = collection
@@ -92,7 +93,7 @@ class ReviewView(QWidget):
         undo = QShortcut(QKeySequence.StandardKey.Undo, self)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(self.undo)
-        self.set_font_size(DEFAULT_FONT_SIZE)
+        self.set_font_size(font_size)
 
     # -- layout -------------------------------------------------------------------------
 
