@@ -6,11 +6,11 @@ Anki note GUID and everything else that must survive a reworded card hangs on it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapport.content.cloze import cloze_numbers, render_cloze
 
@@ -218,11 +218,23 @@ class Essay:
         return self.paragraphs[number - 1]
 
 
+def identity_digest(notes: Iterable[Note]) -> str:
+    """A digest of the card identities of ``notes`` in order: the (note id, ordinal) of
+    each card, which is all that syncing a deck into the progress database depends on."""
+    import hashlib  # only when a deck is built, never on a deck-cache hit
+
+    text = "\n".join(f"{note.id!r} {o}" for note in notes for o in note.ordinals)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class Deck:
-    """A validated deck: its notes and the essay they draw on."""
+    """A validated deck: its notes and the essay they draw on.
 
-    __reduce__ = _reduce
+    The deck cache (:mod:`rapport.content.cache`) makes decks whose notes are read on
+    first use (:meth:`with_deferred_notes`), so that starting the app reads only the decks
+    it shows; from the outside such a deck is the same immutable value as any other.
+    """
 
     id: str
     name: str
@@ -231,10 +243,88 @@ class Deck:
     essay: Essay
     summaries: Mapping[int, str]
     notes: tuple[Note, ...]
+    # Private, filled on demand: where deferred notes come from, the cards and the digest.
+    _load_notes: Callable[[], tuple[Note, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _cards: tuple[Card, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _digest: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    @classmethod
+    def with_deferred_notes(
+        cls,
+        id: str,
+        name: str,
+        description: str,
+        path: Path,
+        essay: Essay,
+        summaries: Mapping[int, str],
+        load_notes: Callable[[], tuple[Note, ...]],
+        digest: str,
+    ) -> Deck:
+        """A deck whose notes ``load_notes()`` gives when they are first used (once; what
+        it raises reaches whoever asked for the notes). ``digest`` must be the
+        :func:`identity_digest` of those notes."""
+        deck = cls.__new__(cls)
+        put = object.__setattr__
+        for name_, value in (
+            ("id", id),
+            ("name", name),
+            ("description", description),
+            ("path", path),
+            ("essay", essay),
+            ("summaries", summaries),
+            ("_load_notes", load_notes),
+            ("_cards", None),
+            ("_digest", digest),
+        ):
+            put(deck, name_, value)
+        return deck  # the ``notes`` slot stays empty until __getattr__ fills it
+
+    if not TYPE_CHECKING:  # (hidden from mypy, which would then allow any attribute)
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for an empty slot: the notes of a deferred deck, on first use.
+            if name == "notes":
+                load = object.__getattribute__(self, "_load_notes")
+                if load is not None:
+                    notes = load()
+                    object.__setattr__(self, "notes", notes)
+                    object.__setattr__(self, "_load_notes", None)
+                    return notes
+            raise AttributeError(f"'Deck' object has no attribute {name!r}")
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        """Pickled as a call to the constructor (see :func:`_reduce`), notes included."""
+        return (
+            Deck,
+            (
+                self.id,
+                self.name,
+                self.description,
+                self.path,
+                self.essay,
+                self.summaries,
+                self.notes,
+            ),
+        )
+
+    @property
+    def digest(self) -> str:
+        """The :func:`identity_digest` of the deck's cards (kept by the deck cache)."""
+        digest = self._digest
+        if digest is None:
+            digest = identity_digest(self.notes)
+            object.__setattr__(self, "_digest", digest)
+        return digest
 
     def cards(self) -> tuple[Card, ...]:
-        """Every card of every note, in deck order."""
-        return tuple(Card(self.id, note, o) for note in self.notes for o in note.ordinals)
+        """Every card of every note, in deck order (built once per deck)."""
+        cards = self._cards
+        if cards is None:
+            cards = tuple(Card(self.id, note, o) for note in self.notes for o in note.ordinals)
+            object.__setattr__(self, "_cards", cards)
+        return cards
 
     def note(self, note_id: str) -> Note | None:
         """The note with this id, if the deck has it."""
