@@ -31,7 +31,7 @@ from rapport.store.records import (
     opt_us,
     to_us,
 )
-from rapport.store.schema import EXPECTED_TABLES, SCHEMA_VERSION, migrate, user_version
+from rapport.store.schema import SCHEMA_VERSION, expected_tables, migrate, user_version
 
 DB_NAME = "collection.sqlite3"
 MATURE_INTERVAL = timedelta(days=21)
@@ -91,7 +91,7 @@ def probe(conn: sqlite3.Connection) -> int:
         )
     if version == 0 and tables:
         raise UnusableDatabase("it is not a Rapport progress file")
-    if version >= 1 and not EXPECTED_TABLES <= tables:
+    if version >= 1 and not expected_tables(version) <= tables:
         raise UnusableDatabase("the file is damaged (tables are missing)")
     return version
 
@@ -268,6 +268,14 @@ class Store:
         make = CardIndexEntry._make
         return {(row[0], row[1]): make(row[2:]) for row in rows}
 
+    def present_cards(self, deck_id: str) -> list[tuple[int, int, str, int]]:
+        """The (position, id, note id, ordinal) of the present cards of a deck, in order."""
+        return self._conn.execute(
+            "SELECT position, id, note_id, ordinal FROM cards WHERE deck_id = ? AND present = 1 "
+            "ORDER BY position",
+            (deck_id,),
+        ).fetchall()
+
     def present_outside(self, deck_ids: Sequence[str]) -> list[CardIndexEntry]:
         """Cards still shown as present whose deck is none of ``deck_ids``."""
         rows = self._conn.execute(
@@ -281,11 +289,11 @@ class Store:
         self,
         added: Sequence[tuple[str, str, int, int]],
         changed: Sequence[tuple[int, bool, int]],
+        digests: Mapping[str, str],
     ) -> None:
-        """Insert ``added`` (deck, note, ordinal, position) as new cards and apply
-        ``changed`` (position, present, id), in one transaction."""
-        if not added and not changed:
-            return
+        """Insert ``added`` (deck, note, ordinal, position) as new cards, apply ``changed``
+        (position, present, id) and record ``digests`` (deck id -> digest of the card
+        identities now synced, see :meth:`synced_digests`), in one transaction."""
         with self._write() as conn:
             conn.executemany(
                 "INSERT INTO cards (deck_id, note_id, ordinal, position, present) "
@@ -296,6 +304,22 @@ class Store:
                 "UPDATE cards SET position = ?, present = ? WHERE id = ?",
                 [(position, int(present), card_id) for position, present, card_id in changed],
             )
+            conn.execute("DELETE FROM synced_decks")
+            conn.executemany(
+                "INSERT INTO synced_decks (deck_id, digest) VALUES (?, ?)", digests.items()
+            )
+
+    def synced_digests(self) -> dict[str, str]:
+        """The decks whose cards the last :meth:`sync_cards` left present, with the digest
+        of their card identities then. Only a sync changes which cards are present and
+        their positions, so while the loaded decks have these digests the cards are in
+        sync with them."""
+        return dict(self._conn.execute("SELECT deck_id, digest FROM synced_decks"))
+
+    def deck_of(self, card_id: int) -> str | None:
+        """The deck id of a card, present or hidden; ``None`` if there is no such card."""
+        row = self._conn.execute("SELECT deck_id FROM cards WHERE id = ?", (card_id,)).fetchone()
+        return None if row is None else str(row[0])
 
     def card_state(self, card_id: int) -> CardState:
         """The scheduling state of one card."""

@@ -13,6 +13,11 @@ Version history:
 2. UI preferences move to their own ``prefs`` table, so that resetting the scheduling
    settings never touches them; partial indexes serve the study queue (due learning and
    review cards, new cards in deck order) and ``revlog(time_us)`` serves the statistics.
+3. ``synced_decks``: for each deck whose cards were last synced into ``cards``, the
+   digest of its card identities then, so that opening an unchanged collection skips the
+   sync (see :meth:`rapport.study.Collection.open`). Kept in the database it describes,
+   it follows the cards through backups and restores; an older Rapport, which would sync
+   without updating it, refuses this version.
 """
 
 from __future__ import annotations
@@ -92,9 +97,27 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX revlog_time ON revlog (time_us)")
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2)
+def _v3(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE TABLE synced_decks (deck_id TEXT PRIMARY KEY, digest TEXT NOT NULL) WITHOUT ROWID"
+    )
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
+# The tables a database of each version must have beyond those (a file without one is
+# damaged).
+_ADDED_TABLES = {2: frozenset({"prefs"}), 3: frozenset({"synced_decks"})}
+
+
+def expected_tables(version: int) -> frozenset[str]:
+    """The tables a database of schema ``version`` (1 or later) must have."""
+    tables = EXPECTED_TABLES
+    for since, added in _ADDED_TABLES.items():
+        if version >= since:
+            tables |= added
+    return tables
 
 
 def user_version(conn: sqlite3.Connection) -> int:

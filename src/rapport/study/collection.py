@@ -6,6 +6,12 @@ brings new cards; a note that left its deck file keeps its history, hidden, and 
 back with it if the note returns. A cloze whose numbers change keeps the history of the
 numbers still there (ordinal = number - 1).
 
+Each sync records, in the same transaction, the digest of every loaded deck's card
+identities (:attr:`Deck.digest <rapport.content.Deck.digest>`). Opening with decks whose
+digests are the recorded ones skips the sync, which is what start-up usually finds; only
+the decks whose digest differs are synced otherwise. The cards of a deck are matched to
+their database ids when first needed (a session, a lookup), one deck at a time.
+
 Opening takes the data folder's single-writer lock. ``lock=False`` instead opens a private
 read-only snapshot (for ``rapport stats`` while the app runs); writing through it raises
 :class:`WriteError`.
@@ -75,7 +81,10 @@ class Collection:
         self.decks: tuple[Deck, ...] = _first_of_each_id(decks)
         self._settings = Settings.from_strings(store.settings())
         self.scheduler = Scheduler(self._settings)
-        self._ids: dict[CardKey, int] = {}
+        self._by_id: dict[str, Deck] = {deck.id: deck for deck in self.decks}
+        # Card ids, matched to cards a deck at a time when first needed (see _map): per
+        # deck, (note id, ordinal) -> id, and the cards of those decks by id.
+        self._ids: dict[str, dict[tuple[str, int], int]] = {}
         self._cards: dict[int, Card] = {}
         backups = list_backups(data_dir)
         self._last_backup: datetime | None = backups[0].time if backups else None
@@ -133,40 +142,87 @@ class Collection:
         cards are synced by identity exactly as at opening, so history is kept."""
         self.check_writable()
         self.decks = _first_of_each_id(decks)
-        self._ids.clear()
-        self._cards.clear()
-        self._sync()
+        self._forget_ids()
+        self._sync(every_deck=True)
         self.mark_changed()
 
-    def _sync(self) -> None:
+    def _forget_ids(self) -> None:
+        self._ids.clear()
+        self._cards.clear()
+        self._by_id = {deck.id: deck for deck in self.decks}
+
+    def _sync(self, *, every_deck: bool = False) -> None:
+        """Bring the cards table in line with the loaded decks and record their digests.
+
+        Nothing is done when the recorded digests are those of the loaded decks; otherwise
+        the decks whose digest differs (``every_deck``: all of them) are synced.
+        """
+        digests = {deck.id: deck.digest for deck in self.decks}
+        synced = self.store.synced_digests()
+        if synced == digests and not every_deck:
+            return
         added: list[tuple[str, str, int, int]] = []
         changed: list[tuple[int, bool, int]] = []
-        unknown: list[Card] = []  # cards first seen now: their ids come after the insert
         for deck in self.decks:
+            if not every_deck and synced.get(deck.id) == digests[deck.id]:
+                continue  # its cards are as the last sync left them
             index = self.store.card_index(deck.id)
             for position, card in enumerate(deck.cards()):
                 # Popping leaves in ``index`` only the cards the deck no longer has.
                 entry = index.pop((card.note.id, card.ordinal), None)
                 if entry is None:
                     added.append((deck.id, card.note.id, card.ordinal, position))
-                    unknown.append(card)
-                    continue
-                if entry.position != position or not entry.present:
+                elif entry.position != position or not entry.present:
                     changed.append((position, True, entry.id))
-                self._ids[card.key] = entry.id
-                self._cards[entry.id] = card
             changed.extend((e.position, False, e.id) for e in index.values() if e.present)
-        gone = self.store.present_outside([deck.id for deck in self.decks])
+        gone = self.store.present_outside(list(digests))
         changed.extend((e.position, False, e.id) for e in gone)
-        self.store.sync_cards(added, changed)
-        fresh: dict[str, dict[tuple[str, int], int]] = {}
-        for card in unknown:
-            if card.deck_id not in fresh:
-                entries = self.store.card_index(card.deck_id)
-                fresh[card.deck_id] = {k: e.id for k, e in entries.items()}
-            card_id = fresh[card.deck_id][(card.note.id, card.ordinal)]
-            self._ids[card.key] = card_id
-            self._cards[card_id] = card
+        self.store.sync_cards(added, changed, digests)
+
+    def _map(self, deck_id: str) -> dict[tuple[str, int], int] | None:
+        """The ids of the cards of deck ``deck_id`` by (note id, ordinal), matched on first
+        use; ``None`` if no loaded deck has that id."""
+        ids = self._ids.get(deck_id)
+        if ids is not None:
+            return ids
+        deck = self._by_id.get(deck_id)
+        if deck is None:
+            return None
+        ids = self._match(deck)
+        if ids is None:
+            # The table is not what its recorded digests promise (it was changed behind
+            # Rapport's back): sync every deck, after which the cards match.
+            self._forget_ids()
+            self._sync(every_deck=True)
+            self.mark_changed()
+            ids = self._match(deck)
+            if ids is None:
+                raise RuntimeError(f"the cards of deck '{deck_id}' could not be synced")
+        self._ids[deck_id] = ids
+        return ids
+
+    def _match(self, deck: Deck) -> dict[tuple[str, int], int] | None:
+        """Match the cards of ``deck`` to its present rows, in deck order, adding them to
+        ``_cards``; ``None`` (and nothing added) if they are not exactly the same."""
+        cards = deck.cards()
+        rows = self.store.present_cards(deck.id)
+        if len(rows) != len(cards):
+            return None
+        ids: dict[tuple[str, int], int] = {}
+        by_id: dict[int, Card] = {}
+        for position, (card, (row_position, card_id, note_id, ordinal)) in enumerate(
+            zip(cards, rows, strict=True)
+        ):
+            if row_position != position or card.ordinal != ordinal or card.note.id != note_id:
+                return None
+            ids[note_id, ordinal] = card_id
+            by_id[card_id] = card
+        self._cards.update(by_id)
+        return ids
+
+    def _map_all(self) -> None:
+        for deck in self.decks:
+            self._map(deck.id)
 
     # -- lookups used by sessions and the UI ---------------------------------------------
 
@@ -176,20 +232,29 @@ class Collection:
 
     def card(self, key: CardKey) -> Card | None:
         """The card with this identity, if a loaded deck has it."""
-        card_id = self._ids.get(key)
+        card_id = self.card_id(key)
         return None if card_id is None else self._cards[card_id]
 
     def card_id(self, key: CardKey) -> int | None:
-        return self._ids.get(key)
+        ids = self._map(key.deck_id)
+        return None if ids is None else ids.get((key.note_id, key.ordinal))
 
     def require_id(self, card: Card) -> int:
-        card_id = self._ids.get(card.key)
+        card_id = self.card_id(card.key)
         if card_id is None:
             raise ValueError(f"card {card.key} is not in this collection")
         return card_id
 
     def card_by_id(self, card_id: int) -> Card:
-        return self._cards[card_id]
+        """The card with this database id; ``KeyError`` if no loaded deck has it."""
+        card = self._cards.get(card_id)
+        if card is None:
+            deck_id = self.store.deck_of(card_id)
+            if deck_id is not None and self._map(deck_id):
+                card = self._cards.get(card_id)
+            if card is None:
+                raise KeyError(card_id)
+        return card
 
     def today_bounds(self, now: datetime) -> tuple[datetime, datetime]:
         """UTC start of the current study day and of the next one."""
@@ -358,6 +423,7 @@ class Collection:
     def card_rows(self, now: datetime) -> list[CardRow]:
         """Every card of the loaded decks with its progress, in deck order."""
         names = {deck.id: deck.name for deck in self.decks}
+        self._map_all()
         rows = []
         for row in self.store.card_table():
             card = self._cards.get(row.id)
@@ -384,7 +450,7 @@ class Collection:
     def set_suspended(self, key: CardKey, suspended: bool) -> None:
         """Suspend a card (never shown until unsuspended) or unsuspend it."""
         self.check_writable()
-        card_id = self._ids.get(key)
+        card_id = self.card_id(key)
         if card_id is None:
             raise ValueError(f"card {key} is not in this collection")
         self.store.set_suspended(card_id, suspended)
@@ -399,6 +465,7 @@ class Collection:
     def stats(self, now: datetime) -> Stats:
         """Every statistic at ``now`` (see :mod:`rapport.study.stats`)."""
         now = require_aware(now)
+        self._map_all()
         return build_stats(
             self.store,
             self.deck_counts(now),

@@ -98,3 +98,27 @@ def test_a_newer_schema_is_refused_and_left_alone(open_col: OpenCollection, data
         open_col([basic_deck("a", 1)])
     assert "newer version of Rapport" in str(info.value) and str(path) in str(info.value)
     assert path.read_bytes() == content
+
+
+def test_a_v2_database_gains_the_sync_record(open_col: OpenCollection, data_dir: Path) -> None:
+    write_v1(data_dir / DB_NAME)
+    conn = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    schema_module.migrate(conn, 2)
+    conn.close()
+    deck = basic_deck("a", 2)
+    col = open_col([deck], settings=None)
+    assert schema_module.user_version(col.store._conn) == SCHEMA_VERSION == 3
+    assert col.store.synced_digests() == {"a": deck.digest}
+    assert col.card(CardKey("a", "n1", 0)) is not None
+
+
+def test_a_file_without_its_sync_record_is_damaged(
+    open_col: OpenCollection, data_dir: Path
+) -> None:
+    open_col([basic_deck("a", 1)]).close(T0)
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    conn.execute("DROP TABLE synced_decks")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="tables are missing"):
+        open_col([basic_deck("a", 1)])
