@@ -7,13 +7,18 @@ modification time of every deck file, of the other files in each deck folder (th
 beside them) and of the shipped resources. Any change there, or a cache that cannot be
 read, means the decks are loaded from their files again; the cache is never the source of
 truth. It is written to a temporary name and renamed, so a crash leaves no half file.
+
+The notes of each deck are pickled on their own, with a checksum, inside the cache, and
+unpickled only when the deck's notes are first used (start-up shows one deck). A deck
+whose notes then fail their checksum or cannot be unpickled is read from its file again
+(the cache file is deleted, to be rebuilt at the next start); if the file no longer gives
+the same cards, :class:`DeckCacheError` says so rather than show other cards.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -21,21 +26,127 @@ from typing import Any
 
 from rapport import __version__
 from rapport.content.loader import DeckSet, discover, load_decks
+from rapport.content.model import Deck, Essay, Note
+from rapport.errors import RapportError
 from rapport.paths import resources_dir
 
 CACHE_NAME = "decks.pickle"
-_FORMAT = 1
+_FORMAT = 2
+
+
+class DeckCacheError(RapportError):
+    """The cached notes of a deck were damaged and its file no longer has those cards."""
 
 
 def _frozen(mapping: dict[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(mapping)
 
 
+class _Notes:
+    """The pickled notes of one cached deck, unpickled when the deck first needs them."""
+
+    __slots__ = ("blob", "checksum", "cache", "deck_id", "path", "digest")
+
+    def __init__(
+        self, blob: bytes, checksum: int, cache: Path, deck_id: str, path: Path, digest: str
+    ) -> None:
+        self.blob = blob
+        self.checksum = checksum
+        self.cache = cache
+        self.deck_id = deck_id
+        self.path = path
+        self.digest = digest
+
+    def __call__(self) -> tuple[Note, ...]:
+        from zlib import crc32
+
+        try:
+            if crc32(self.blob) == self.checksum:
+                notes = pickle.loads(self.blob)
+                if isinstance(notes, tuple):
+                    return notes
+        except Exception:  # noqa: BLE001 - damaged notes are read from the file instead
+            pass
+        return self._reload()
+
+    def _reload(self) -> tuple[Note, ...]:
+        from rapport.content.loader import load_deck
+
+        self.cache.unlink(missing_ok=True)  # rebuilt at the next start
+        deck = load_deck(self.path)  # raises DeckError if the file went bad since
+        if deck.id != self.deck_id or deck.digest != self.digest:
+            raise DeckCacheError(
+                f"The saved copy of deck '{self.deck_id}' was damaged, and {self.path} "
+                "has changed since Rapport started. Restart Rapport to use the deck as "
+                "the file has it now."
+            )
+        return deck.notes
+
+
+def _deferred_deck(
+    cache: Path,
+    deck_id: str,
+    name: str,
+    description: str,
+    path: Path,
+    essay: Essay,
+    summaries: Mapping[int, str],
+    blob: bytes,
+    checksum: int,
+    digest: str,
+) -> Deck:
+    notes = _Notes(blob, checksum, cache, deck_id, path, digest)
+    return Deck.with_deferred_notes(
+        deck_id, name, description, path, essay, summaries, notes, digest
+    )
+
+
+# Stands for the cache file's own path, which is given when it is read (it may have moved).
+_THIS_FILE = "this-file"
+
+
 class _Pickler(pickle.Pickler):
+    def __init__(self, file: Any) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._here = Path(_THIS_FILE)
+
+    def persistent_id(self, obj: Any) -> Any:
+        return _THIS_FILE if obj is self._here else None
+
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, MappingProxyType):
             return (_frozen, (dict(obj),))
+        if isinstance(obj, Deck):
+            from zlib import crc32
+
+            blob = pickle.dumps(obj.notes, protocol=pickle.HIGHEST_PROTOCOL)
+            return (
+                _deferred_deck,
+                (
+                    self._here,
+                    obj.id,
+                    obj.name,
+                    obj.description,
+                    obj.path,
+                    obj.essay,
+                    obj.summaries,
+                    blob,
+                    crc32(blob),
+                    obj.digest,
+                ),
+            )
         return NotImplemented
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: Any, cache: Path) -> None:
+        super().__init__(file)
+        self._cache = cache
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid == _THIS_FILE:
+            return self._cache
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
 def _fingerprint(files: list[Path]) -> tuple[object, ...]:
@@ -64,7 +175,7 @@ def load_decks_cached(paths: Iterable[Path], cache_dir: Path) -> DeckSet:
     cache = cache_dir / CACHE_NAME
     try:
         with cache.open("rb") as f:
-            stored_key, result = pickle.load(f)
+            stored_key, result = _Unpickler(f, cache).load()
         if stored_key == key and isinstance(result, DeckSet):
             return result
     except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
@@ -75,6 +186,8 @@ def load_decks_cached(paths: Iterable[Path], cache_dir: Path) -> DeckSet:
 
 
 def _write(cache: Path, key: tuple[object, ...], result: DeckSet) -> None:
+    import tempfile
+
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".decks-", dir=cache.parent)
@@ -82,7 +195,7 @@ def _write(cache: Path, key: tuple[object, ...], result: DeckSet) -> None:
         return  # no cache this time; the decks are loaded all the same
     try:
         with os.fdopen(fd, "wb") as f:
-            _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump((key, result))
+            _Pickler(f).dump((key, result))
         os.replace(tmp, cache)
     except Exception:  # noqa: BLE001 - a cache that cannot be written is skipped
         Path(tmp).unlink(missing_ok=True)

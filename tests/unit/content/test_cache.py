@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.unit.content.conftest import GOOD_NOTES
+from tests.unit.content.conftest import GOOD_NOTES, HEADER
 
+from rapport.content import Note, load_decks
 from rapport.content import cache as cache_module
-from rapport.content import load_decks
-from rapport.content.cache import CACHE_NAME, load_decks_cached
+from rapport.content.cache import CACHE_NAME, DeckCacheError, load_decks_cached
 
 WriteDeck = Callable[..., Path]
 
@@ -101,3 +101,76 @@ def test_unwritable_cache_folder_still_loads(write_deck: WriteDeck, tmp_path: Pa
     blocker.write_text("")
     assert load_decks_cached([deck], blocker / "cache").decks
     assert not list(tmp_path.glob("file-not-folder*/.decks-*"))
+
+
+@pytest.fixture
+def count_unpickled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the cached decks whose notes were unpickled, in order."""
+    done: list[str] = []
+    original = cache_module._Notes.__call__
+
+    def counting(self: cache_module._Notes) -> tuple[Note, ...]:
+        done.append(self.deck_id)
+        return original(self)
+
+    monkeypatch.setattr(cache_module._Notes, "__call__", counting)
+    return done
+
+
+def two_decks(write_deck: WriteDeck) -> tuple[Path, Path]:
+    """Decks "mini" and "other" (the same notes) in one folder."""
+    first = write_deck(GOOD_NOTES)
+    second = write_deck(HEADER.replace('id = "mini"', 'id = "other"') + GOOD_NOTES, header=False)
+    return first, second
+
+
+def test_cached_notes_are_unpickled_per_deck_on_first_use(
+    write_deck: WriteDeck, tmp_path: Path, count_unpickled: list[str]
+) -> None:
+    folder = two_decks(write_deck)[0].parent
+    fresh = load_decks([folder])
+    load_decks_cached([folder], tmp_path / "cache")
+    cached = load_decks_cached([folder], tmp_path / "cache")
+    assert [d.id for d in cached.decks] == ["mini", "other"]
+    assert [d.digest for d in cached.decks] == [d.digest for d in fresh.decks]
+    assert cached.decks[1].name == "Mini deck" and count_unpickled == []
+    assert cached.decks[1].cards() == fresh.decks[1].cards()
+    assert count_unpickled == ["other"]
+    assert cached == fresh and count_unpickled == ["other", "mini"]
+
+
+def damage(cache: Path, old: bytes, new: bytes) -> None:
+    """Change text inside the pickled notes of the cache without unsettling the pickle."""
+    content = cache.read_bytes()
+    assert len(old) == len(new) and content.count(old) == 2  # once per deck
+    cache.write_bytes(content.replace(old, new, 1))
+
+
+def test_damaged_notes_are_read_from_the_file_again(
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[int]
+) -> None:
+    first, _ = two_decks(write_deck)
+    cache = tmp_path / "cache" / CACHE_NAME
+    load_decks_cached([first.parent], cache.parent)
+    damage(cache, b"Goals, tasks and a bond.", b"Goals, tasks and a BOND.")
+    decks = load_decks_cached([first.parent], cache.parent).decks
+    assert count_loads == [1] and cache.is_file()  # the damage is inside one deck's notes
+    assert decks[0].notes[0].back == "Goals, tasks and a bond."  # type: ignore[union-attr]
+    assert decks == load_decks([first.parent]).decks
+    assert not cache.exists()  # deleted, to be rebuilt at the next start
+    load_decks_cached([first.parent], cache.parent)
+    assert count_loads == [1, 1] and cache.is_file()
+
+
+def test_damaged_notes_of_a_file_changed_since_are_an_error(
+    write_deck: WriteDeck, tmp_path: Path
+) -> None:
+    first, _ = two_decks(write_deck)
+    cache = tmp_path / "cache" / CACHE_NAME
+    load_decks_cached([first.parent], cache.parent)
+    damage(cache, b"Goals, tasks and a bond.", b"Goals, tasks and a BOND.")
+    decks = load_decks_cached([first.parent], cache.parent).decks
+    first.write_text(first.read_text().replace('id = "alliance-term"', 'id = "alliance-word"'))
+    with pytest.raises(DeckCacheError, match="'mini' was damaged"):
+        decks[0].notes  # noqa: B018
+    assert decks[1].notes == load_decks([first.parent]).decks[1].notes
