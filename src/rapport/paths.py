@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import platformdirs
-
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -33,6 +31,8 @@ def resources_dir() -> Path:
 
 def default_data_dir() -> Path:
     """The platform's user data folder for Rapport (not created here)."""
+    import platformdirs  # only here: the app and most commands need nothing else from it
+
     return Path(platformdirs.user_data_dir("rapport", appauthor=False))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +188,8 @@ def _read_essay(path: Path, cache: dict[Path, Essay]) -> Essay:
 
 def load_deck(path: Path, *, essays: dict[Path, Essay] | None = None) -> Deck:
     """Load and validate one deck file; raise :class:`DeckError` listing every problem."""
+    import tomllib  # not at start-up, which reads the deck cache (rapport.content.cache)
+
     path = Path(path)
     check = _Checker(str(path))
     try:

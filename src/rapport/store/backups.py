@@ -59,8 +59,11 @@ def list_backups(data_dir: Path) -> list[Backup]:
     for path in folder.iterdir():
         match = _NAME.match(path.name)
         if match and path.is_file():
-            time = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC)
-            found.append(Backup(path, time))
+            try:  # (fromisoformat reads 20260302T120000; strptime would load _strptime)
+                time = datetime.fromisoformat(match.group(1).replace("-", "T"))
+            except ValueError:
+                continue  # named like a backup, but no real time: not one of ours
+            found.append(Backup(path, time.replace(tzinfo=UTC)))
     return sorted(found, key=lambda b: b.time, reverse=True)
 
 

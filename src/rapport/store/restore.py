@@ -10,7 +10,6 @@ data folder holds either the old file or the complete restored one.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +36,8 @@ def restore_backup(data_dir: Path, backup: Path | None, now: datetime) -> Restor
     Refuses (:class:`AlreadyRunning`) while Rapport has the data folder open, and
     (:class:`BackupError`) when there is no such backup or it is itself unusable.
     """
+    import shutil  # here, not at start-up
+
     with DataLock(data_dir):
         if backup is None:
             backups = list_backups(data_dir)

@@ -2,7 +2,12 @@
 
 Imports no Qt. The UI asks a :class:`ReviewSession` for the next card and hands back a
 :class:`Rating`; it never touches SQL or fsrs directly.
+
+The statistics (:mod:`rapport.study.stats`) are not needed to start: their names are
+imported from here on first use.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from rapport.store import (
     AlreadyRunning,
@@ -16,17 +21,23 @@ from rapport.store import (
     restore_backup,
 )
 from rapport.study.collection import CardRow, Collection
+from rapport.study.counts import DeckCounts
 from rapport.study.scheduling import Rating, Scheduler
 from rapport.study.session import FocusedSession, ReviewSession, SessionSummary
 from rapport.study.settings import InvalidSettings, Settings
-from rapport.study.stats import (
-    ConceptRecall,
-    DayDue,
-    DayReviews,
-    DeckCounts,
-    Stats,
-    WeekRetention,
-)
+
+if TYPE_CHECKING:
+    from rapport.study.stats import ConceptRecall, DayDue, DayReviews, Stats, WeekRetention
+else:  # (a module __getattr__ seen by mypy would let it accept any name from here)
+    _STATS = frozenset({"ConceptRecall", "DayDue", "DayReviews", "Stats", "WeekRetention"})
+
+    def __getattr__(name: str) -> Any:
+        if name in _STATS:
+            from rapport.study import stats
+
+            return getattr(stats, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FocusedSession",

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapport.content import Card, CardKey, Deck
 from rapport.store import (
@@ -38,7 +39,10 @@ from rapport.study.days import require_aware, today_bounds
 from rapport.study.scheduling import Scheduler
 from rapport.study.session import LEARN_AHEAD, FocusedSession, ReviewSession
 from rapport.study.settings import Settings
-from rapport.study.stats import DeckCounts, Stats, build_stats
+
+if TYPE_CHECKING:
+    from rapport.study.stats import Stats
+from rapport.study.counts import DeckCounts
 
 
 def _first_of_each_id(decks: Sequence[Deck]) -> tuple[Deck, ...]:
@@ -464,6 +468,8 @@ class Collection:
 
     def stats(self, now: datetime) -> Stats:
         """Every statistic at ``now`` (see :mod:`rapport.study.stats`)."""
+        from rapport.study.stats import build_stats
+
         now = require_aware(now)
         self._map_all()
         return build_stats(

@@ -2,19 +2,22 @@
 
 The store keeps a card's state as a :class:`~rapport.store.CardState`; this module is the
 only one that converts it to and from ``fsrs.Card``. A new card is what py-fsrs calls a
-learning card at step 0 with no memory state yet.
+learning card at step 0 with no memory state yet. py-fsrs is imported when a scheduler
+first schedules, not at start-up (showing the first card needs no scheduling).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import IntEnum
-
-import fsrs
+from typing import TYPE_CHECKING
 
 from rapport.store import CardState, Phase
 from rapport.study.days import require_aware
 from rapport.study.settings import Settings
+
+if TYPE_CHECKING:
+    import fsrs
 
 
 class Rating(IntEnum):
@@ -31,12 +34,30 @@ class Scheduler:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._fsrs = self._build(settings, fuzz=settings.fuzz)
-        # Button labels show the unfuzzed interval, as Anki's do, so they never flicker.
-        self._exact = self._fsrs if not settings.fuzz else self._build(settings, fuzz=False)
+        self._fuzzed: fsrs.Scheduler | None = None
+        self._unfuzzed: fsrs.Scheduler | None = None
+
+    @property
+    def _fsrs(self) -> fsrs.Scheduler:
+        """The scheduler answers go through (fuzzed if the settings say so)."""
+        if self._fuzzed is None:
+            self._fuzzed = self._build(self.settings, fuzz=self.settings.fuzz)
+        return self._fuzzed
+
+    @property
+    def _exact(self) -> fsrs.Scheduler:
+        """The unfuzzed scheduler: button labels show the unfuzzed interval, as Anki's do,
+        so they never flicker."""
+        if not self.settings.fuzz:
+            return self._fsrs
+        if self._unfuzzed is None:
+            self._unfuzzed = self._build(self.settings, fuzz=False)
+        return self._unfuzzed
 
     @staticmethod
     def _build(settings: Settings, *, fuzz: bool) -> fsrs.Scheduler:
+        import fsrs
+
         return fsrs.Scheduler(
             desired_retention=settings.desired_retention,
             learning_steps=settings.learning_steps,
@@ -47,6 +68,8 @@ class Scheduler:
 
     def review(self, card_id: int, state: CardState, rating: Rating, now: datetime) -> CardState:
         """The card's state after answering ``rating`` at ``now``."""
+        import fsrs
+
         now = require_aware(now)
         reviewed, _ = self._fsrs.review_card(
             _to_fsrs(card_id, state, now), fsrs.Rating(rating), now
@@ -55,6 +78,8 @@ class Scheduler:
 
     def intervals(self, card_id: int, state: CardState, now: datetime) -> dict[Rating, timedelta]:
         """For each rating, how long until the card would be due again (without fuzz)."""
+        import fsrs
+
         now = require_aware(now)
         card = _to_fsrs(card_id, state, now)
         out = {}
@@ -72,6 +97,8 @@ class Scheduler:
 
 
 def _to_fsrs(card_id: int, state: CardState, now: datetime) -> fsrs.Card:
+    import fsrs
+
     if state.phase == Phase.NEW:
         return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0, due=now)
     return fsrs.Card(

@@ -24,24 +24,13 @@ from typing import Any
 
 from rapport.content import Card
 from rapport.store import CardState, Store
+from rapport.study.counts import DeckCounts
 from rapport.study.days import day_start, study_date
 
 RECALL_THRESHOLD = 0.9
 FORECAST_DAYS = 30
 HISTORY_DAYS = 30
 RETENTION_WEEKS = 26
-
-
-@dataclass(frozen=True, slots=True)
-class DeckCounts:
-    """A deck's cards to study today (within the daily limits) and its size."""
-
-    deck_id: str
-    name: str
-    new: int
-    learning: int
-    due: int
-    total: int
 
 
 @dataclass(frozen=True, slots=True)

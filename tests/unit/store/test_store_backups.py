@@ -103,6 +103,17 @@ def test_thinning_deletes_files_the_policy_drops(tmp_path: Path) -> None:
     assert (folder / "notes.txt").exists()
 
 
+def test_backup_names_are_read_as_utc_times_and_impossible_ones_ignored(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for stamp in ("20260302-120000", "20251231-235959", "20261301-000000", "20260230-120000"):
+        (folder / f"collection-{stamp}.sqlite3").write_bytes(b"x")
+    assert [b.time for b in list_backups(tmp_path)] == [
+        datetime(2026, 3, 2, 12, tzinfo=UTC),
+        datetime(2025, 12, 31, 23, 59, 59, tzinfo=UTC),
+    ]
+
+
 def make_history(open_col: OpenCollection, data_dir: Path, answers: int) -> Path:
     """A collection with ``answers`` answers and a backup holding all of them."""
     col = open_col([basic_deck("a", 20)])

@@ -1,0 +1,68 @@
+"""Starting to study (a deck-cache hit, opening the collection, the first card) loads no
+module that only other paths need: they are imported where they are used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rapport.content.cache import load_decks_cached
+from rapport.paths import decks_dir
+from rapport.study import Collection
+
+START = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rapport.content.cache import load_decks_cached
+from rapport.content.loader import DeckError
+from rapport.paths import deck_folders
+from rapport.store import AlreadyRunning, DatabaseError, restore_backup
+from rapport.study import Collection, Rating
+
+data_dir, deck_dir = Path(sys.argv[1]), Path(sys.argv[2])
+now = datetime.now(UTC)
+decks = load_decks_cached(deck_folders(data_dir, [deck_dir]), data_dir)
+collection = Collection.open(data_dir, decks.decks, now)
+deck = collection.decks[0]
+assert deck.cards() and deck.notes
+collection.deck_counts(now)
+collection.next_due(now)
+collection.studied_today(now)
+session = collection.session([deck.id], now)
+assert session.next_card(now) is not None
+session.remaining(now)
+collection.close(now)
+print(" ".join(sorted(sys.modules)))
+"""
+
+OFF_THE_START_PATH = {
+    "tomllib",  # deck files are parsed only when the cache misses
+    "platformdirs",  # only for the default data folder
+    "fsrs",  # only once a card is answered or its intervals shown
+    "rapport.study.stats",  # only for the statistics
+    "_strptime",  # backup times are read with fromisoformat
+    "shutil",  # only to restore a backup
+    "hashlib",  # deck digests come from the cache
+}
+
+
+def test_the_start_path_leaves_other_modules_unloaded(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    decks = load_decks_cached([decks_dir()], data_dir)  # the cache, as the last run left it
+    assert decks.decks
+    Collection.open(data_dir, decks.decks, datetime.now(UTC)).close(datetime.now(UTC))
+    done = subprocess.run(
+        [sys.executable, "-c", START, str(data_dir), str(decks_dir())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "rapport.study.collection" in loaded
+    unexpected = loaded & OFF_THE_START_PATH
+    assert not unexpected
