@@ -7,7 +7,6 @@ being stored.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import timedelta
@@ -50,6 +49,8 @@ class Settings:
 
     def to_strings(self) -> dict[str, str]:
         """The settings as the key/value strings the database keeps (JSON values)."""
+        import json
+
         out: dict[str, str] = {}
         for field in fields(self):
             value = getattr(self, field.name)
@@ -62,6 +63,10 @@ class Settings:
     def from_strings(cls, values: Mapping[str, str]) -> Settings:
         """Settings from stored strings; missing or unreadable values take the default."""
         default = cls()
+        if not values:
+            return default  # none saved (without loading json, at start-up)
+        import json
+
         kwargs: dict[str, object] = {}
         for field in fields(cls):
             raw = values.get(field.name)

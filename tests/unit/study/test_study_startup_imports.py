@@ -47,6 +47,7 @@ OFF_THE_START_PATH = {
     "_strptime",  # backup times are read with fromisoformat
     "shutil",  # only to restore a backup
     "hashlib",  # deck digests come from the cache
+    "json",  # only to read saved settings (none here) and write them
 }
 
 
