@@ -35,14 +35,14 @@ from rapport.store import (
     list_backups,
 )
 from rapport.store.backups import BACKUP_INTERVAL
+from rapport.study.counts import DeckCounts
 from rapport.study.days import require_aware, today_bounds
 from rapport.study.scheduling import Scheduler
 from rapport.study.session import LEARN_AHEAD, FocusedSession, ReviewSession
 from rapport.study.settings import Settings
 
 if TYPE_CHECKING:
-    from rapport.study.stats import Stats
-from rapport.study.counts import DeckCounts
+    from rapport.study.stats import Stats  # (imported by stats() when first used)
 
 
 def _first_of_each_id(decks: Sequence[Deck]) -> tuple[Deck, ...]:
@@ -254,7 +254,7 @@ class Collection:
         card = self._cards.get(card_id)
         if card is None:
             deck_id = self.store.deck_of(card_id)
-            if deck_id is not None and self._map(deck_id):
+            if deck_id is not None and self._map(deck_id) is not None:
                 card = self._cards.get(card_id)
             if card is None:
                 raise KeyError(card_id)
