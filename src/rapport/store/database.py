@@ -316,10 +316,14 @@ class Store:
         sync with them."""
         return dict(self._conn.execute("SELECT deck_id, digest FROM synced_decks"))
 
-    def deck_of(self, card_id: int) -> str | None:
-        """The deck id of a card, present or hidden; ``None`` if there is no such card."""
-        row = self._conn.execute("SELECT deck_id FROM cards WHERE id = ?", (card_id,)).fetchone()
-        return None if row is None else str(row[0])
+    def card_identity(self, card_id: int) -> tuple[str, str, int, int, bool] | None:
+        """The (deck id, note id, ordinal, position, present) of a card; ``None`` if there
+        is no such card."""
+        row = self._conn.execute(
+            "SELECT deck_id, note_id, ordinal, position, present FROM cards WHERE id = ?",
+            (card_id,),
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2], row[3], bool(row[4]))
 
     def card_state(self, card_id: int) -> CardState:
         """The scheduling state of one card."""

@@ -252,12 +252,27 @@ class Collection:
     def card_by_id(self, card_id: int) -> Card:
         """The card with this database id; ``KeyError`` if no loaded deck has it."""
         card = self._cards.get(card_id)
+        if card is not None:
+            return card
+        found = self.store.card_identity(card_id)
+        if found is None:
+            raise KeyError(card_id)
+        deck_id, note_id, ordinal, position, present = found
+        deck = self._by_id.get(deck_id)
+        if deck is None or not present:
+            raise KeyError(card_id)
+        if deck_id not in self._ids:
+            # The first card of a session: taken from its position in the deck, without
+            # matching the whole deck yet (answering it will).
+            cards = deck.cards()
+            if position < len(cards):
+                card = cards[position]
+                if card.note.id == note_id and card.ordinal == ordinal:
+                    return card
+        self._map(deck_id)
+        card = self._cards.get(card_id)
         if card is None:
-            deck_id = self.store.deck_of(card_id)
-            if deck_id is not None and self._map(deck_id) is not None:
-                card = self._cards.get(card_id)
-            if card is None:
-                raise KeyError(card_id)
+            raise KeyError(card_id)
         return card
 
     def today_bounds(self, now: datetime) -> tuple[datetime, datetime]:

@@ -226,3 +226,33 @@ def test_a_read_only_snapshot_skips_the_sync_too(
     for col in (snapshot, changed, app):
         col.close(T0)
     assert len(present(data_dir)) == 2  # the snapshot's sync stayed in memory
+
+
+def test_the_first_card_of_a_session_needs_no_matching_of_its_deck(
+    open_col: OpenCollection, calls: Calls
+) -> None:
+    deck = basic_deck("a", 3)
+    open_col([deck]).close(T0)
+    col = open_col([deck])
+    reset(calls)
+    session = col.session(["a"], T0)
+    assert session.next_card(T0) == deck.cards()[0]
+    assert calls["present_cards"] == []
+    session.answer(deck.cards()[0], Rating.GOOD, T0, timedelta(seconds=4))
+    assert calls["present_cards"] == ["a"]
+
+
+def test_a_card_is_taken_by_position_only_where_the_identity_agrees(
+    open_col: OpenCollection, data_dir: Path
+) -> None:
+    deck = basic_deck("a", 3)
+    open_col([deck]).close(T0)
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    conn.execute("UPDATE cards SET position = 2 - position")  # behind Rapport's back
+    conn.commit()
+    ids = dict(conn.execute("SELECT note_id, id FROM cards"))
+    conn.close()
+    col = open_col([deck])  # the record still says the cards are in sync
+    assert col.card_by_id(ids["n0"]) == deck.cards()[0]  # not n2, at position 2 in the file
+    assert [present(data_dir)[c.key][1] for c in deck.cards()] == [0, 1, 2]
+    assert col.card_by_id(ids["n2"]) == deck.cards()[2]
