@@ -1,7 +1,10 @@
 """Durable state in SQLite: schema and migrations, backups, the single-writer lock.
 
-Nothing outside this package writes SQL; :class:`Store` is its one way in.
+Nothing outside this package writes SQL; :class:`Store` is its one way in. Restoring a
+backup (:mod:`rapport.store.restore`) loads when first asked for: opening never needs it.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from rapport.store.backups import (
     Backup,
@@ -15,7 +18,6 @@ from rapport.store.database import DB_NAME, MATURE_INTERVAL, Store, probe_file
 from rapport.store.errors import AlreadyRunning, BackupError, DatabaseError, WriteError
 from rapport.store.lock import DataLock
 from rapport.store.records import CardState, CardTableRow, Phase, ReviewRecord
-from rapport.store.restore import Restored, restore_backup
 from rapport.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
@@ -43,3 +45,15 @@ __all__ = [
     "restore_backup",
     "thin_backups",
 ]
+
+
+if TYPE_CHECKING:
+    from rapport.store.restore import Restored, restore_backup
+else:  # (a module __getattr__ seen by mypy would let it accept any name from here)
+
+    def __getattr__(name: str) -> Any:
+        if name in ("Restored", "restore_backup"):
+            from rapport.store import restore
+
+            return getattr(restore, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

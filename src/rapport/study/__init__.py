@@ -14,11 +14,9 @@ from rapport.store import (
     Backup,
     BackupError,
     DatabaseError,
-    Restored,
     WriteError,
     list_backups,
     newest_backup,
-    restore_backup,
 )
 from rapport.study.collection import CardRow, Collection
 from rapport.study.counts import DeckCounts
@@ -27,6 +25,7 @@ from rapport.study.session import FocusedSession, ReviewSession, SessionSummary
 from rapport.study.settings import InvalidSettings, Settings
 
 if TYPE_CHECKING:
+    from rapport.store import Restored, restore_backup
     from rapport.study.stats import ConceptRecall, DayDue, DayReviews, Stats, WeekRetention
 else:  # (a module __getattr__ seen by mypy would let it accept any name from here)
     _STATS = frozenset({"ConceptRecall", "DayDue", "DayReviews", "Stats", "WeekRetention"})
@@ -36,6 +35,10 @@ else:  # (a module __getattr__ seen by mypy would let it accept any name from he
             from rapport.study import stats
 
             return getattr(stats, name)
+        if name in ("Restored", "restore_backup"):  # only to restore a backup
+            from rapport.store import restore
+
+            return getattr(restore, name)
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -150,9 +150,10 @@ def run_app(data_dir: Path) -> int:
 def close_collection(collection: Collection) -> None:
     """Close the collection; a failed closing backup is shown, not raised."""
     from rapport.errors import RapportError
-    from rapport.ui import dialogs
 
     try:
         collection.close(utc_now())
     except RapportError as error:
+        from rapport.ui import dialogs
+
         dialogs.show_error(None, "The closing backup failed", str(error))

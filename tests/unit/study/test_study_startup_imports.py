@@ -20,7 +20,7 @@ from pathlib import Path
 from rapport.content.cache import load_decks_cached
 from rapport.content.loader import DeckError
 from rapport.paths import deck_folders
-from rapport.store import AlreadyRunning, DatabaseError, restore_backup
+from rapport.store import AlreadyRunning, DatabaseError
 from rapport.study import Collection, Rating
 
 data_dir, deck_dir = Path(sys.argv[1]), Path(sys.argv[2])
@@ -48,6 +48,7 @@ OFF_THE_START_PATH = {
     "shutil",  # only to restore a backup
     "hashlib",  # deck digests come from the cache
     "json",  # only to read saved settings (none here) and write them
+    "rapport.store.restore",  # only when a damaged database is restored
 }
 
 

@@ -3,6 +3,9 @@ once, in its final look, before any widget exists."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -90,3 +93,45 @@ def test_open_main_window_names_a_data_folder_it_cannot_create(
     assert app_module.open_main_window(qapplication(), blocker / "data", [kinds_dir]) is None
     title, text = modals.seen[-1]
     assert title == "Rapport cannot start" and str(blocker / "data") in text
+
+
+START = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv)
+from rapport.ui.app import close_collection, open_main_window
+
+window = open_main_window(app, Path(sys.argv[1]), [Path(sys.argv[2])])
+window.start_review([window.collection.decks[0].id])
+assert window.review.card is not None
+loaded = " ".join(sorted(sys.modules))
+close_collection(window.collection)
+print(loaded)
+"""
+
+# Loaded where they are used, so that the first card never waits for them.
+OFF_THE_START_PATH = {
+    "rapport.ui.dialogs",  # only when a dialog is shown
+    "rapport.ui.browse",
+    "rapport.ui.stats_view",
+    "rapport.ui.practice",
+    "rapport.ui.settings",
+    "rapport.ui.export_dialog",
+    "PySide6.QtCharts",  # with the statistics view
+    "genanki",  # with the first export
+    "nh3",  # with the first card written in HTML
+    "difflib",  # with the first typed answer
+}
+
+
+def test_the_first_card_loads_no_other_view(data_dir: Path, kinds_dir: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    args = [sys.executable, "-c", START, str(data_dir), str(kinds_dir)]
+    for _ in range(2):  # the first start writes the deck cache; the second reads it
+        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "rapport.ui.review" in loaded
+    assert not loaded & OFF_THE_START_PATH
