@@ -63,15 +63,19 @@ app.exec()
 """
 )
 
+# What run_app does (the same functions, in the same order), with the benchmark's decks.
 RAPPORT = (
-    FIRST_PAINT
+    """
+from rapport.ui.app import load_start_path
+
+load_start_path()
+"""
+    + FIRST_PAINT
     + """
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 data_dir, deck_dir = Path(sys.argv[1]), Path(sys.argv[2])
-
-# What run_app does (the same function), with the benchmark's deck folder.
 app = QApplication(sys.argv)
 from rapport.ui.app import close_collection, open_main_window
 

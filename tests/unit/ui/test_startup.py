@@ -135,3 +135,16 @@ def test_the_first_card_loads_no_other_view(data_dir: Path, kinds_dir: Path) -> 
     loaded = set(done.stdout.split())
     assert "rapport.ui.review" in loaded
     assert not loaded & OFF_THE_START_PATH
+
+
+def test_the_core_of_start_up_loads_before_qt() -> None:
+    """run_app imports the Qt-free start-up modules before PySide6, which would otherwise
+    read the source of each as it is imported."""
+    probe = (
+        "import sys; from rapport.ui.app import load_start_path; load_start_path(); "
+        "print('PySide6' in sys.modules, 'rapport.study.collection' in sys.modules, "
+        "'rapport.content.cache' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True"]
