@@ -31,7 +31,7 @@ from rapport.errors import RapportError
 from rapport.paths import resources_dir
 
 CACHE_NAME = "decks.pickle"
-_FORMAT = 2
+_FORMAT = 3
 
 
 class DeckCacheError(RapportError):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
 from rapport.content.cloze import cloze_problems
 from rapport.content.model import (
@@ -68,8 +68,7 @@ class _Common(TypedDict):
     extra: str
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a deck file."""
 
     file: str
