@@ -20,9 +20,9 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from rapport.store.errors import BackupError
 
@@ -37,8 +37,7 @@ _NAME = re.compile(r"^collection-(\d{8}-\d{6})\.sqlite3$")
 _STAMP = "%Y%m%d-%H%M%S"
 
 
-@dataclass(frozen=True, slots=True)
-class Backup:
+class Backup(NamedTuple):
     """One backup file and the UTC time it was made."""
 
     path: Path
