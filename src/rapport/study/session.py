@@ -13,9 +13,8 @@ saving fails, nothing changed and the same card can be answered again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from rapport.content import Card
 from rapport.store import Phase, ReviewRecord
@@ -31,8 +30,9 @@ UNDO_LEVELS = 30
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class SessionSummary:
+# Named tuples rather than dataclasses: Python creates a named tuple class several times
+# faster, and every start creates these classes.
+class SessionSummary(NamedTuple):
     """What was studied in a session (undone answers are not counted)."""
 
     studied: int
@@ -46,8 +46,7 @@ class SessionSummary:
         return self.right / self.studied if self.studied else None
 
 
-@dataclass(frozen=True, slots=True)
-class _Answered:
+class _Answered(NamedTuple):
     review_id: int
     card: Card
     card_id: int
