@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypedDict
@@ -106,12 +106,14 @@ class DeckSet:
         return tuple(p for e in self.errors for p in e.problems)
 
 
-@dataclass
 class _Checker:
     """Collects problems while reading one deck file."""
 
-    file: str
-    problems: list[Problem] = field(default_factory=list)
+    __slots__ = ("file", "problems")
+
+    def __init__(self, file: str, problems: list[Problem] | None = None) -> None:
+        self.file = file
+        self.problems: list[Problem] = [] if problems is None else problems
 
     def add(self, note: str, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.file, note, field_name, message))
