@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypedDict
@@ -94,8 +93,7 @@ class DeckError(RapportError):
         return (DeckError, (self.path, self.problems))
 
 
-@dataclass(frozen=True, slots=True)
-class DeckSet:
+class DeckSet(NamedTuple):
     """The result of loading several deck files: the good decks and the bad files."""
 
     decks: tuple[Deck, ...]

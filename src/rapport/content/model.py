@@ -197,11 +197,8 @@ class Card:
         return note.answer
 
 
-@dataclass(frozen=True, slots=True)
-class Essay:
+class Essay(NamedTuple):
     """A source text split into paragraphs (blank-line separated blocks, from 1)."""
-
-    __reduce__ = _reduce
 
     path: Path
     paragraphs: tuple[str, ...]
