@@ -148,3 +148,49 @@ def test_the_core_of_start_up_loads_before_qt() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True", "True"]
+
+
+COLLECTOR = """
+import gc, sys
+from pathlib import Path
+from rapport.ui.app import close_collection, load_start_path, open_main_window
+
+load_start_path()
+paused = not gc.isenabled()
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv)
+window = open_main_window(app, Path(sys.argv[1]), [Path(sys.argv[2])])
+during = not gc.isenabled()
+app.processEvents()
+print(paused, during, gc.isenabled())
+close_collection(window.collection)
+"""
+
+
+def test_the_garbage_collector_pauses_for_start_up_only(data_dir: Path, kinds_dir: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", COLLECTOR, str(data_dir), str(kinds_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "True"]
+
+
+def test_a_failed_start_resumes_the_garbage_collector(
+    collection: Collection, data_dir: Path, kinds_dir: Path, modals: ModalCatcher
+) -> None:
+    import gc
+
+    app_module.load_start_path()
+    try:
+        assert not gc.isenabled()
+        assert app_module.open_main_window(qapplication(), data_dir, [kinds_dir]) is None
+        assert gc.isenabled()
+    finally:
+        app_module.resume_collector()
+        gc.enable()
