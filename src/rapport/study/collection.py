@@ -224,6 +224,13 @@ class Collection:
         self._cards.update(by_id)
         return ids
 
+    def prepare(self, deck_id: str) -> None:
+        """Do now what the first answer in deck ``deck_id`` would otherwise wait for: its
+        cards matched to their ids, the scheduler built. The reviewer calls this while the
+        trainee reads a question, so no answer or reveal pays for it; cheap once done."""
+        self._map(deck_id)
+        self.scheduler.prepare()
+
     def _map_all(self) -> None:
         for deck in self.decks:
             self._map(deck.id)
@@ -233,6 +240,11 @@ class Collection:
     @property
     def read_only(self) -> bool:
         return self.store.snapshot
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has run."""
+        return self._closed
 
     def card(self, key: CardKey) -> Card | None:
         """The card with this identity, if a loaded deck has it."""

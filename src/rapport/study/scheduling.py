@@ -54,6 +54,10 @@ class Scheduler:
             self._unfuzzed = self._build(self.settings, fuzz=False)
         return self._unfuzzed
 
+    def prepare(self) -> None:
+        """Build the FSRS schedulers now (importing py-fsrs), not at the first answer."""
+        _ = self._fsrs, self._exact
+
     @staticmethod
     def _build(settings: Settings, *, fuzz: bool) -> fsrs.Scheduler:
         import fsrs

@@ -256,3 +256,24 @@ def test_a_card_is_taken_by_position_only_where_the_identity_agrees(
     assert col.card_by_id(ids["n0"]) == deck.cards()[0]  # not n2, at position 2 in the file
     assert [present(data_dir)[c.key][1] for c in deck.cards()] == [0, 1, 2]
     assert col.card_by_id(ids["n2"]) == deck.cards()[2]
+
+
+def test_prepare_readies_a_deck_so_the_first_answer_matches_nothing(
+    open_col: OpenCollection, data_dir: Path, calls: Calls
+) -> None:
+    decks = [basic_deck("a", 4), basic_deck("b", 4)]
+    open_col(decks).close(T0)
+    collection = open_col(decks)
+    session = collection.session(["a"], T0)
+    card = session.next_card(T0)
+    assert card is not None and card.deck_id == "a"
+    reset(calls)
+    assert collection.scheduler._fuzzed is None  # py-fsrs not needed yet
+    collection.prepare("a")
+    assert calls["present_cards"] == ["a"]
+    assert collection.scheduler._fuzzed is not None
+    collection.prepare("a")  # cheap once done
+    session.answer(card, Rating.GOOD, T0, timedelta(seconds=3))
+    session.next_card(T0)
+    assert calls["present_cards"] == ["a"] and calls["card_index"] == []
+    collection.prepare("gone")  # a deck no longer loaded is no error
