@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -49,6 +49,11 @@ RATINGS: tuple[tuple[Rating, str, str], ...] = (
 # Anki stops the clock at a minute: a card left open over lunch is not a slow answer.
 MAX_ANSWER_TIME = timedelta(seconds=60)
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+
+
+# How long a question is on screen before the reviewer readies the reveal and the answer
+# (see ReviewView._prepare): after the first paint, well before anyone can press a key.
+PREPARE_AFTER_MS = 100
 
 
 class ReviewView(QWidget):
@@ -298,6 +303,13 @@ class ReviewView(QWidget):
             self.typed_edit.setFocus()
         else:
             self.setFocus()
+        # While the trainee reads (once the card is on screen), ready what the reveal and
+        # the answer will need.
+        QTimer.singleShot(PREPARE_AFTER_MS, self, lambda: self._prepare(card))
+
+    def _prepare(self, card: Card) -> None:
+        if self.card is card and not self.collection.closed:
+            self.collection.prepare(card.deck_id)
 
     def reveal(self) -> None:
         """Show the answer side (for a typed card, compare what was typed)."""

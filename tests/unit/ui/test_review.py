@@ -206,3 +206,29 @@ def test_empty_session_says_nothing_to_study(view: ReviewView) -> None:
     assert view.finished
     assert view.summary_title.text() == "Nothing to study right now"
     assert "Next card due" in view.summary_label.text()
+
+
+def test_a_question_on_screen_readies_its_deck_for_the_answer(
+    qtbot: QtBot, collection: Collection, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared: list[str] = []
+    original = Collection.prepare
+
+    def spy(self: Collection, deck_id: str) -> None:
+        prepared.append(deck_id)
+        original(self, deck_id)
+
+    monkeypatch.setattr(Collection, "prepare", spy)
+    widget = ReviewView(collection, clock, rng=random.Random(3))
+    qtbot.addWidget(widget)
+    widget.start(["kinds"], "Every kind")
+    assert prepared == []  # not before the card is on screen
+    qtbot.waitUntil(lambda: prepared == ["kinds"], timeout=2000)
+    # A card answered before its timer fires, and a closed collection, are left alone.
+    widget.reveal()
+    widget.rate(Rating.GOOD)
+    widget.reveal()
+    widget.rate(Rating.GOOD)
+    collection.close(clock())
+    qtbot.wait(250)
+    assert prepared == ["kinds"]
