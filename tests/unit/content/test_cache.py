@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.unit.content.conftest import GOOD_NOTES, HEADER
 
-from rapport.content import Note, load_decks
+from rapport.content import Deck, Note, load_decks
 from rapport.content import cache as cache_module
 from rapport.content.cache import CACHE_NAME, DeckCacheError, load_decks_cached
 
@@ -146,14 +146,22 @@ def damage(cache: Path, old: bytes, new: bytes) -> None:
     cache.write_bytes(content.replace(old, new, 1))
 
 
-def test_damaged_notes_are_read_from_the_file_again(
-    write_deck: WriteDeck, tmp_path: Path, count_loads: list[int]
-) -> None:
+def cached_with_damaged_notes(
+    write_deck: WriteDeck, tmp_path: Path
+) -> tuple[Path, Path, tuple[Deck, ...]]:
+    """Two decks cached, the notes of the first damaged in the cache, and loaded again:
+    the first deck file, the cache file and the decks (their notes not yet read)."""
     first, _ = two_decks(write_deck)
     cache = tmp_path / "cache" / CACHE_NAME
     load_decks_cached([first.parent], cache.parent)
     damage(cache, b"Goals, tasks and a bond.", b"Goals, tasks and a BOND.")
-    decks = load_decks_cached([first.parent], cache.parent).decks
+    return first, cache, load_decks_cached([first.parent], cache.parent).decks
+
+
+def test_damaged_notes_are_read_from_the_file_again(
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[int]
+) -> None:
+    first, cache, decks = cached_with_damaged_notes(write_deck, tmp_path)
     assert count_loads == [1] and cache.is_file()  # the damage is inside one deck's notes
     assert decks[0].notes[0].back == "Goals, tasks and a bond."  # type: ignore[union-attr]
     assert decks == load_decks([first.parent]).decks
@@ -165,11 +173,7 @@ def test_damaged_notes_are_read_from_the_file_again(
 def test_damaged_notes_of_a_file_changed_since_are_an_error(
     write_deck: WriteDeck, tmp_path: Path
 ) -> None:
-    first, _ = two_decks(write_deck)
-    cache = tmp_path / "cache" / CACHE_NAME
-    load_decks_cached([first.parent], cache.parent)
-    damage(cache, b"Goals, tasks and a bond.", b"Goals, tasks and a BOND.")
-    decks = load_decks_cached([first.parent], cache.parent).decks
+    first, _, decks = cached_with_damaged_notes(write_deck, tmp_path)
     first.write_text(first.read_text().replace('id = "alliance-term"', 'id = "alliance-word"'))
     with pytest.raises(DeckCacheError, match="'mini' was damaged"):
         decks[0].notes  # noqa: B018

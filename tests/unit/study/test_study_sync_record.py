@@ -144,15 +144,22 @@ def test_a_restored_backup_brings_its_own_record(open_col: OpenCollection, data_
     assert col.card(CardKey("a", "n1", 0)) is not None
 
 
+def behind_rapports_back(data_dir: Path, sql: str) -> dict[str, int]:
+    """Run ``sql`` on the database as another program would; the card ids by note id."""
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    conn.execute(sql)
+    conn.commit()
+    ids = dict(conn.execute("SELECT note_id, id FROM cards"))
+    conn.close()
+    return ids
+
+
 def test_a_table_changed_behind_rapports_back_is_synced_when_found(
     open_col: OpenCollection, data_dir: Path
 ) -> None:
     deck = basic_deck("a", 3)
     open_col([deck]).close(T0)
-    conn = sqlite3.connect(data_dir / DB_NAME)
-    conn.execute("UPDATE cards SET present = 0 WHERE note_id = 'n1'")
-    conn.commit()
-    conn.close()
+    behind_rapports_back(data_dir, "UPDATE cards SET present = 0 WHERE note_id = 'n1'")
     col = open_col([deck])  # the record still says the cards are in sync
     assert [r.card for r in col.card_rows(T0)] == list(deck.cards())
     assert CardKey("a", "n1", 0) in present(data_dir)
@@ -247,11 +254,7 @@ def test_a_card_is_taken_by_position_only_where_the_identity_agrees(
 ) -> None:
     deck = basic_deck("a", 3)
     open_col([deck]).close(T0)
-    conn = sqlite3.connect(data_dir / DB_NAME)
-    conn.execute("UPDATE cards SET position = 2 - position")  # behind Rapport's back
-    conn.commit()
-    ids = dict(conn.execute("SELECT note_id, id FROM cards"))
-    conn.close()
+    ids = behind_rapports_back(data_dir, "UPDATE cards SET position = 2 - position")
     col = open_col([deck])  # the record still says the cards are in sync
     assert col.card_by_id(ids["n0"]) == deck.cards()[0]  # not n2, at position 2 in the file
     assert [present(data_dir)[c.key][1] for c in deck.cards()] == [0, 1, 2]
