@@ -33,6 +33,17 @@ def _common(default: object) -> argparse.ArgumentParser:
     return common
 
 
+def _deck_paths_argument(parser: argparse.ArgumentParser) -> None:
+    """The deck files or folders a subcommand reads (``check``, ``export``)."""
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="deck files or folders (default: the shipped decks and the ones you added)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``rapport`` and its subcommands."""
     parser = argparse.ArgumentParser(
@@ -48,13 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check", parents=[common], help="validate deck files and report every problem"
     )
-    check.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="deck files or folders (default: the shipped decks and the ones you added)",
-    )
+    _deck_paths_argument(check)
     check.set_defaults(func=cmd_check)
 
     add = sub.add_parser(
@@ -68,13 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export", parents=[common], help="write decks to an Anki package (.apkg)"
     )
-    export.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="deck files or folders (default: the shipped decks and the ones you added)",
-    )
+    _deck_paths_argument(export)
     export.add_argument(
         "-o",
         "--output",
