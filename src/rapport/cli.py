@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="validate deck files and report every problem"
     )
     _deck_paths_argument(check)
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat item-writing warnings (cues that give answers away) as errors",
+    )
     check.set_defaults(func=cmd_check)
 
     add = sub.add_parser(
@@ -110,26 +115,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate decks; print one line per problem and a summary; 1 if anything is wrong."""
+    """Validate decks; print one line per problem, the item-writing warnings of the valid
+    decks and a summary; 1 if anything is wrong (or, with --strict, anything warned)."""
     from rapport.content import discover, load_decks
+    from rapport.content.itemcheck import check_deck
 
     paths = args.paths or deck_folders(_data_dir(args))
     files = discover(paths)
     result = load_decks(files)
     for problem in result.problems:
         print(problem)
+    warnings = 0
+    for deck in result.decks:
+        report = check_deck(deck)
+        for warning in report.warnings:
+            print(warning)
+        warnings += len(report.warnings)
+        if report.longest.choices:
+            print(f"{deck.path}: {report.longest}")
     notes = sum(len(d.notes) for d in result.decks)
     cards = sum(len(d.cards()) for d in result.decks)
     problems = len(result.problems)
     print(
         f"{len(files)} deck file{'s' * (len(files) != 1)} checked: "
         f"{len(result.decks)} valid ({notes} notes, {cards} cards), "
-        f"{len(result.errors)} with problems ({problems} problem{'s' * (problems != 1)})"
+        f"{len(result.errors)} with problems ({problems} problem{'s' * (problems != 1)}), "
+        f"{warnings} item-writing warning{'s' * (warnings != 1)}"
+        + (" (errors under --strict)" if args.strict and warnings else "")
     )
     if not files:
         print("no deck files found in: " + ", ".join(map(str, paths)), file=sys.stderr)
         return 1
-    return 1 if result.errors else 0
+    return 1 if result.errors or (args.strict and warnings) else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:

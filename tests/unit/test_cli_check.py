@@ -36,7 +36,7 @@ def test_bad_deck_fails_with_one_line_per_problem(
         f"{bad}: one: source.anchor: 'nowhere' is not in paragraph 5 of the essay",
         f"{bad}: one: back: missing field",
     ]
-    assert lines[-1].endswith("1 with problems (2 problems)")
+    assert lines[-1].endswith("1 with problems (2 problems), 0 item-writing warnings")
 
 
 def test_no_deck_files_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

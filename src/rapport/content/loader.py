@@ -36,7 +36,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG = re.compile(r"^[A-Za-z0-9_-]+(?:::[A-Za-z0-9_-]+)*$")
 
 DECK_KEYS = {"id", "name", "description", "essay", "paragraphs", "notes"}
-COMMON_KEYS = {"id", "kind", "concept", "tags", "source", "extension", "html", "extra"}
+COMMON_KEYS = {"id", "kind", "concept", "tags", "source", "extension", "html", "extra", "allow"}
 KIND_KEYS: dict[Kind, set[str]] = {
     Kind.BASIC: {"front", "back"},
     Kind.REVERSED: {"front", "back"},
@@ -314,6 +314,12 @@ def _note(
     extension = check.flag(table, "extension", label)
     html = check.flag(table, "html", label)
     extra = check.text(table, "extra", label, required=False)
+    if "allow" in table:
+        # Only `rapport check` reads it (rapport.content.itemcheck); the note keeps nothing.
+        from rapport.content.itemcheck import allow_problems
+
+        for message in allow_problems(table["allow"]):
+            check.add(label, "allow", message)
 
     if kind is None:
         check.unknown_keys(table, COMMON_KEYS.union(*KIND_KEYS.values()), label)

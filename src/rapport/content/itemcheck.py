@@ -1,0 +1,414 @@
+"""Item-writing checks: the cues a test-wise trainee exploits to pass a card without
+knowing its content.
+
+``rapport check`` reports these as warnings (``--strict`` makes them errors). Each names
+the file, the note and the field, and says in one line why it matters. A note may suppress
+one of its warnings with a reason, in the deck file::
+
+    allow = ["longest-answer: the scale's full name is the point of the item"]
+
+The checks are heuristics over the validated :class:`~rapport.content.model.Deck`; they
+never stop a deck from loading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from rapport.content.cloze import DELETION
+from rapport.content.model import (
+    BasicNote,
+    ChoiceNote,
+    ClozeNote,
+    Deck,
+    Note,
+    ReversedNote,
+    TypedNote,
+)
+
+# Each check's name (as written in ``allow``) and why it matters, in one line.
+CHECKS: Mapping[str, str] = {
+    "longest-answer": "test-wise trainees pick the longest option",
+    "absolute": 'absolutes ("only", "never", "always", "at all") mark an option as wrong',
+    "answer-echo": "a word shared only by the question and the answer gives the answer away",
+    "reversed-term": "the definition side gives away the term it asks for",
+    "cloze-hint": "the hint gives the deleted text away",
+    "cloze-list": "items of one list can be guessed from each other; make the list one deletion",
+    "near-duplicate": "two notes teaching the same fact the same way add reviews, not learning",
+    "unused-allow": "an allow entry that suppresses nothing would hide a later cue unseen",
+}
+# How much longer than every distractor the answer may be before it stands out.
+LONGEST_MARGIN = 1.25
+# Jaccard similarity of word trigrams from which two notes count as near-duplicates.
+DUPLICATE_SIMILARITY = 0.5
+# How unlikely (under chance) the deck's count of longest answers must be to warn.
+LONGEST_SHARE_P = 0.05
+MIN_CHOICES_FOR_SHARE = 4
+
+ABSOLUTES = re.compile(r"\b(?:only|never|always|at all)\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+# Words that carry no content: an answer sharing them with the question is no cue.
+_STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on
+    once one only or other our ours ourselves out over own same she should so some such
+    than that the their theirs them themselves then there these they this those through
+    to too under until up very was we were what when where which while who whom why will
+    with would you your yours yourself yourselves according essay say says said see two
+    three four make made get way like well much many
+    """.split()
+)
+
+
+class ItemWarning(NamedTuple):
+    """One item-writing cue found in a deck file."""
+
+    file: str
+    note: str
+    field: str
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.note}: {self.field}: warning ({self.check}): "
+            f"{self.message}; {CHECKS.get(self.check, 'see decks/README.md')}"
+        )
+
+
+class LongestShare(NamedTuple):
+    """How often a deck's correct option is its longest, against what chance would give."""
+
+    longest: int
+    choices: int
+    chance: float  # the share expected if the answer's position by length were random
+    p_value: float  # the chance of this many longest answers or more, if it were random
+
+    @property
+    def share(self) -> float:
+        return self.longest / self.choices if self.choices else 0.0
+
+    @property
+    def well_above_chance(self) -> bool:
+        return self.choices >= MIN_CHOICES_FOR_SHARE and self.p_value < LONGEST_SHARE_P
+
+    def __str__(self) -> str:
+        return (
+            f"the answer is the longest option in {self.longest} of {self.choices} choice "
+            f"notes ({self.share:.0%}; chance {self.chance:.0%})"
+        )
+
+
+class ItemReport(NamedTuple):
+    """The item-writing warnings of one deck and its longest-answer share."""
+
+    warnings: tuple[ItemWarning, ...]
+    longest: LongestShare
+
+
+# --- the `allow` key ---------------------------------------------------------------------
+
+
+def allow_problems(value: object) -> list[str]:
+    """Why a note's ``allow`` value is malformed, one message each (empty if it is fine).
+
+    Each entry is ``"check-name: reason"``: the reason is required, so that a suppressed
+    warning always says why the cue is acceptable in this item.
+    """
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return ['must be a list of "check-name: reason" texts']
+    problems: list[str] = []
+    for entry in value:
+        name, _, reason = entry.partition(":")
+        name = name.strip()
+        if name not in CHECKS:
+            known = ", ".join(CHECKS)
+            problems.append(f"'{name}' is not an item-writing check (one of {known})")
+        elif not reason.strip():
+            problems.append(f"'{entry}' gives no reason after the check name")
+    return problems
+
+
+def allowed_checks(value: object) -> frozenset[str]:
+    """The check names a well-formed ``allow`` value suppresses."""
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(v.partition(":")[0].strip() for v in value if isinstance(v, str))
+
+
+def read_allowances(text: str) -> dict[str, frozenset[str]]:
+    """The ``allow`` entries of each note of a deck file's TOML text, by note id."""
+    import tomllib
+
+    data: dict[str, Any] = tomllib.loads(text)
+    found: dict[str, frozenset[str]] = {}
+    for table in data.get("notes", []):
+        if isinstance(table, dict) and isinstance(table.get("id"), str) and "allow" in table:
+            found[table["id"]] = allowed_checks(table["allow"])
+    return found
+
+
+# --- words -------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold().replace("’", "'"))
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to match 'bonds' with 'bond' and 'feelings' with 'feeling'."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        return word[:-1]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """The stems of the words in ``text`` that carry meaning."""
+    return {_stem(w) for w in _words(text) if w not in _STOPWORDS and len(w) > 2}
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether two content-word stems are the same word or one contains the other
+    ('genuine' and 'genuineness', 'tune' and 'attuned')."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 4 and short in long
+
+
+# --- the checks --------------------------------------------------------------------------
+
+
+def _choice_warnings(file: str, note: ChoiceNote) -> list[ItemWarning]:
+    out: list[ItemWarning] = []
+    answer = note.answer
+    distractors = [o for o in note.options if not o.correct]
+    if not distractors:
+        return out
+    longest_other = max(len(d.text) for d in distractors)
+    if len(answer.text) > longest_other * LONGEST_MARGIN:
+        extra = len(answer.text) / longest_other - 1
+        out.append(
+            ItemWarning(
+                file,
+                note.id,
+                "answer.text",
+                "longest-answer",
+                f"the answer is {extra:.0%} longer than the longest distractor",
+            )
+        )
+    if not ABSOLUTES.search(answer.text):
+        for i, d in enumerate(distractors, start=1):
+            if m := ABSOLUTES.search(d.text):
+                out.append(
+                    ItemWarning(
+                        file,
+                        note.id,
+                        f"distractors[{i}].text",
+                        "absolute",
+                        f"'{m.group(0)}' appears in a distractor but not in the answer",
+                    )
+                )
+    question = content_words(note.question)
+    in_distractors = set().union(*(content_words(d.text) for d in distractors))
+    echoed = sorted(
+        w
+        for w in content_words(answer.text) & question
+        if not any(_related(w, d) for d in in_distractors)
+    )
+    if echoed:
+        words = ", ".join(f"'{w}'" for w in echoed)
+        out.append(
+            ItemWarning(
+                file,
+                note.id,
+                "answer.text",
+                "answer-echo",
+                f"{words} appear{'s' * (len(echoed) == 1)} in the question and the answer "
+                "but in no distractor",
+            )
+        )
+    return out
+
+
+def _term_words(term: str) -> set[str]:
+    return content_words(re.sub(r"\([^)]*\)", " ", term))
+
+
+def _reversed_warnings(file: str, note: ReversedNote) -> list[ItemWarning]:
+    definition = content_words(note.back)
+    given = sorted(w for w in _term_words(note.front) if any(_related(w, d) for d in definition))
+    if not given:
+        return []
+    words = ", ".join(f"'{w}'" for w in given)
+    return [
+        ItemWarning(
+            file,
+            note.id,
+            "back",
+            "reversed-term",
+            f"the definition contains {words} from the term it defines",
+        )
+    ]
+
+
+# Text between two deletions that makes them items of one list: a comma or a coordinating
+# word, within a few words (", consensus on treatment ", " and ").
+_LIST_JOIN = re.compile(r"(?:,|\b(?:and|or|nor)\b)", re.IGNORECASE)
+_LIST_GAP_WORDS = 5
+
+
+def _cloze_warnings(file: str, note: ClozeNote) -> list[ItemWarning]:
+    out: list[ItemWarning] = []
+    matches = list(DELETION.finditer(note.text))
+    for m in matches:
+        number, body, hint = m.group(1), m.group(2), m.group(3)
+        if not hint:
+            continue
+        answer = content_words(body)
+        given = sorted(
+            {h for h in content_words(hint) if any(_related(h, a) for a in answer)}
+            | ({body.casefold()} if body.casefold() in hint.casefold() else set())
+        )
+        if given:
+            words = ", ".join(f"'{w}'" for w in given)
+            out.append(
+                ItemWarning(
+                    file,
+                    note.id,
+                    "text",
+                    "cloze-hint",
+                    f"the hint of c{number} ({hint!r}) contains {words} from its answer",
+                )
+            )
+    for left, right in zip(matches, matches[1:], strict=False):
+        if left.group(1) == right.group(1):
+            continue
+        gap = note.text[left.end() : right.start()]
+        if (
+            _LIST_JOIN.search(gap)
+            and len(gap.split()) <= _LIST_GAP_WORDS
+            and not re.search(r"[.;:!?]", gap)
+        ):
+            out.append(
+                ItemWarning(
+                    file,
+                    note.id,
+                    "text",
+                    "cloze-list",
+                    f"c{left.group(1)} ({left.group(2)!r}) and c{right.group(1)} "
+                    f"({right.group(2)!r}) are items of one list",
+                )
+            )
+    return out
+
+
+def note_text(note: Note) -> str:
+    """The text a note teaches, as a trainee reads it: question and answer sides."""
+    if isinstance(note, ClozeNote):
+        return DELETION.sub(r"\2", note.text)
+    if isinstance(note, ChoiceNote):
+        return " ".join([note.question, *(o.text for o in note.options)])
+    if isinstance(note, TypedNote):
+        return f"{note.prompt} {note.answer}"
+    assert isinstance(note, BasicNote | ReversedNote)
+    return f"{note.front} {note.back}"
+
+
+def _trigrams(text: str) -> frozenset[tuple[str, ...]]:
+    words = _words(text)
+    return frozenset(zip(words, words[1:], words[2:], strict=False))
+
+
+def _duplicate_warnings(file: str, notes: Sequence[Note]) -> list[tuple[ItemWarning, str]]:
+    """Near-duplicate pairs, each named on the later note, with the earlier note's id."""
+    out: list[tuple[ItemWarning, str]] = []
+    grams = [(n, _trigrams(note_text(n))) for n in notes]
+    for i, (first, a) in enumerate(grams):
+        for second, b in grams[i + 1 :]:
+            if not a or not b:
+                continue
+            similarity = len(a & b) / len(a | b)
+            if similarity >= DUPLICATE_SIMILARITY:
+                message = f"its text is {similarity:.0%} the same as note {first.id}'s"
+                out.append((ItemWarning(file, second.id, "-", "near-duplicate", message), first.id))
+    return out
+
+
+def longest_share(notes: Iterable[Note]) -> LongestShare:
+    """How many choice notes have the answer as their (strictly) longest option."""
+    choices = [n for n in notes if isinstance(n, ChoiceNote) and len(n.options) > 1]
+    longest = sum(
+        1
+        for n in choices
+        if len(n.answer.text) > max(len(o.text) for o in n.options if not o.correct)
+    )
+    chances = [1 / len(n.options) for n in choices]
+    # The chance of at least `longest` successes among independent trials with these
+    # probabilities (a Poisson binomial tail), by dynamic programming over the notes.
+    dist = [1.0]
+    for p in chances:
+        nxt = [0.0] * (len(dist) + 1)
+        for k, q in enumerate(dist):
+            nxt[k] += q * (1 - p)
+            nxt[k + 1] += q * p
+        dist = nxt
+    p_value = sum(dist[longest:])
+    chance = sum(chances) / len(chances) if chances else 0.0
+    return LongestShare(longest, len(choices), chance, p_value)
+
+
+def check_deck(deck: Deck, allowances: Mapping[str, frozenset[str]] | None = None) -> ItemReport:
+    """Every item-writing warning of ``deck``, less those its notes ``allow``."""
+    file = str(deck.path)
+    if allowances is None:
+        try:
+            allowances = read_allowances(deck.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            allowances = {}
+    # Each warning with the notes whose `allow` may excuse it (both notes of a pair).
+    found: list[tuple[ItemWarning, tuple[str, ...]]] = []
+    for note in deck.notes:
+        if isinstance(note, ChoiceNote):
+            notes_warnings = _choice_warnings(file, note)
+        elif isinstance(note, ReversedNote):
+            notes_warnings = _reversed_warnings(file, note)
+        elif isinstance(note, ClozeNote):
+            notes_warnings = _cloze_warnings(file, note)
+        else:
+            notes_warnings = []
+        found += [(w, (w.note,)) for w in notes_warnings]
+    found += [(w, (w.note, other)) for w, other in _duplicate_warnings(file, deck.notes)]
+    kept: list[ItemWarning] = []
+    used: set[tuple[str, str]] = set()
+    for warning, excusers in found:
+        excused = [n for n in excusers if warning.check in allowances.get(n, frozenset())]
+        used.update((n, warning.check) for n in excused)
+        if not excused:
+            kept.append(warning)
+    for note_id, checks in allowances.items():
+        for check in sorted(checks - {c for n, c in used if n == note_id}):
+            if check in CHECKS:
+                message = f"allows '{check}', but the note has no such warning"
+                kept.append(ItemWarning(file, note_id, "allow", "unused-allow", message))
+    share = longest_share(deck.notes)
+    if share.well_above_chance:
+        kept.append(
+            ItemWarning(
+                file,
+                "deck",
+                "-",
+                "longest-answer",
+                f"{share}, well above chance",
+            )
+        )
+    return ItemReport(tuple(kept), share)

@@ -1,0 +1,298 @@
+"""Item-writing checks: small decks made to trip each one, the ``allow`` escape, and
+``rapport check --strict``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rapport.cli import main
+from rapport.content import DeckError, load_deck
+from rapport.content.itemcheck import CHECKS, ItemReport, check_deck, longest_share
+
+WriteDeck = Callable[[str], Path]
+SOURCE = 'source = { paragraph = 5, anchor = "outlined this new therapeutic alliance" }'
+
+
+def choice(
+    note_id: str,
+    question: str,
+    answer: str,
+    distractors: list[str],
+    *,
+    allow: list[str] | None = None,
+) -> str:
+    options = ",\n".join(
+        f'  {{ text = "{d}", why = "Wrong for a stated reason." }}' for d in distractors
+    )
+    allowed = f"allow = {json.dumps(allow)}\n" if allow else ""
+    return (
+        f'\n[[notes]]\nid = "{note_id}"\nkind = "choice"\nconcept = "c"\n{SOURCE}\n{allowed}'
+        f'question = "{question}"\nanswer = {{ text = "{answer}", why = "Right." }}\n'
+        f"distractors = [\n{options},\n]\n"
+    )
+
+
+def cloze(note_id: str, text: str) -> str:
+    return (
+        f'\n[[notes]]\nid = "{note_id}"\nkind = "cloze"\nconcept = "c"\n{SOURCE}\ntext = "{text}"\n'
+    )
+
+
+def reversed_note(note_id: str, term: str, definition: str) -> str:
+    return (
+        f'\n[[notes]]\nid = "{note_id}"\nkind = "reversed"\nconcept = "c"\n{SOURCE}\n'
+        f'front = "{term}"\nback = "{definition}"\n'
+    )
+
+
+def basic(note_id: str, front: str, back: str) -> str:
+    return (
+        f'\n[[notes]]\nid = "{note_id}"\nkind = "basic"\nconcept = "c"\n{SOURCE}\n'
+        f'front = "{front}"\nback = "{back}"\n'
+    )
+
+
+def report(write_deck: WriteDeck, body: str) -> ItemReport:
+    return check_deck(load_deck(write_deck(body)))
+
+
+def found(rep: ItemReport) -> set[tuple[str, str, str]]:
+    return {(w.note, w.field, w.check) for w in rep.warnings}
+
+
+# Six unrelated items, each with a slightly longest answer (-> the deck-level warning)
+# or a shortest one.
+TOPICS = [
+    ("Who headed the task force?", "Dr John Norcross", ["Carl Rogers", "Daniel Siegel", "Bordin"]),
+    ("Which quality sits beside empathy?", "Genuineness", ["Warmth", "Neutral", "Insight"]),
+    ("Whose book is on the inner voice?", "Robert Firestone", ["Mary Main", "Bowlby", "Wampold"]),
+    ("Which term did Siegel use?", "Coherent narrative", ["Secure base", "Core belief", "Schema"]),
+    ("What must a therapist be to the client?", "Attuned to them", ["Neutral", "Distant", "Stern"]),
+    ("Where does much healing happen?", "In relationships", ["In books", "Alone", "Online"]),
+]
+
+
+QUOTE = (
+    "the quality and strength of the collaborative relationship between client and "
+    "therapist, typically measured as agreement on the therapeutic goals"
+)
+
+# A balanced item: options of similar length and grammar, no cue.
+FAIR = choice(
+    "fair",
+    "Which component of the alliance concerns trust?",
+    "The relationship bond",
+    ["The therapeutic goals", "The treatment tasks", "The shared method"],
+)
+
+
+def test_a_fair_item_has_no_warning(write_deck: WriteDeck) -> None:
+    assert found(report(write_deck, FAIR)) == set()
+
+
+def test_longest_answer_by_a_wide_margin(write_deck: WriteDeck) -> None:
+    body = choice(
+        "long",
+        "Which component of the alliance concerns trust?",
+        "The relationship bond between client and therapist, built on trust",
+        ["The goals", "The tasks", "The method"],
+    )
+    rep = report(write_deck, body)
+    assert ("long", "answer.text", "longest-answer") in found(rep)
+    [line] = [str(w) for w in rep.warnings if w.check == "longest-answer"]
+    assert line.startswith(f"{rep.warnings[0].file}: long: answer.text: warning (longest-answer): ")
+    assert "test-wise trainees pick the longest option" in line
+
+
+def test_a_deck_whose_answers_are_usually_longest_is_warned(write_deck: WriteDeck) -> None:
+    # Each answer is longest by a little (no per-note warning), but always.
+    body = "".join(
+        choice(f"q{i}", question, answer, [d.ljust(len(answer) - 1, ".") for d in distractors])
+        for i, (question, answer, distractors) in enumerate(TOPICS)
+    )
+    rep = report(write_deck, body)
+    assert {(w.note, w.check) for w in rep.warnings} == {("deck", "longest-answer")}
+    assert (rep.longest.longest, rep.longest.choices) == (6, 6)
+    assert rep.longest.chance == pytest.approx(0.25)
+    assert "6 of 6 choice notes (100%; chance 25%)" in str(rep.longest)
+
+
+def test_longest_share_near_chance_is_not_warned(write_deck: WriteDeck) -> None:
+    body = FAIR + "".join(
+        choice(f"q{i}", question, answer[:4], distractors)
+        for i, (question, answer, distractors) in enumerate(TOPICS[:5])
+    )
+    rep = report(write_deck, body)
+    assert rep.longest.longest == 0 and not rep.longest.well_above_chance
+    assert found(rep) == set()
+    deck = load_deck(write_deck(body))
+    assert longest_share(deck.notes).choices == 6
+
+
+def test_absolutes_only_in_distractors(write_deck: WriteDeck) -> None:
+    body = choice(
+        "abs",
+        "What role does the alliance play in change?",
+        "A critically important role",
+        ["A role only in long therapy", "A role that is never measured", "A minor, secondary role"],
+    )
+    assert {f for n, f, c in found(report(write_deck, body)) if c == "absolute"} == {
+        "distractors[1].text",
+        "distractors[2].text",
+    }
+    # The same absolute in the answer too is no cue.
+    body = choice(
+        "abs2",
+        "What role does the alliance play in change?",
+        "A role not only in long therapy",
+        [
+            "A role only in short therapy",
+            "A role that is rarely measured",
+            "A minor, secondary role",
+        ],
+    )
+    assert not any(c == "absolute" for _, _, c in found(report(write_deck, body)))
+
+
+def test_a_word_only_in_question_and_answer(write_deck: WriteDeck) -> None:
+    body = choice(
+        "echo",
+        "Which part of the alliance is under strain when the client doubts the exercises?",
+        "Consensus on the exercises",
+        ["Agreement on goals", "The relationship bond", "Empathy for the client"],
+    )
+    rep = report(write_deck, body)
+    assert ("echo", "answer.text", "answer-echo") in found(rep)
+    assert "'exercise'" in next(w.message for w in rep.warnings if w.check == "answer-echo")
+
+
+def test_reversed_definition_containing_its_term(write_deck: WriteDeck) -> None:
+    body = reversed_note(
+        "strategy", "Attachment strategy", "The strategy we form in our earliest years."
+    ) + reversed_note(
+        "genuine", "Genuineness (Rogers)", "The therapist being genuine and real with the client."
+    )
+    rep = report(write_deck, body)
+    assert found(rep) == {
+        ("strategy", "back", "reversed-term"),
+        ("genuine", "back", "reversed-term"),
+    }
+    clean = reversed_note("clean", "Attachment strategy", "What we form in our earliest years.")
+    assert found(report(write_deck, clean)) == set()
+
+
+def test_cloze_hint_giving_the_answer_away(write_deck: WriteDeck) -> None:
+    body = cloze("hint", "The therapist must be {{c1::attuned::in tune}} to the client.")
+    assert found(report(write_deck, body)) == {("hint", "text", "cloze-hint")}
+    fair = cloze("fair-hint", "The therapist must be {{c1::attuned::one word}} to the client.")
+    assert found(report(write_deck, fair)) == set()
+
+
+def test_cloze_deleting_items_of_one_list(write_deck: WriteDeck) -> None:
+    body = cloze(
+        "list",
+        "Agreement on the {{c1::goals}}, consensus on treatment {{c2::tasks}}, "
+        "and a relationship {{c3::bond}}.",
+    )
+    rep = report(write_deck, body)
+    assert [w.message for w in rep.warnings if w.check == "cloze-list"] == [
+        "c1 ('goals') and c2 ('tasks') are items of one list",
+        "c2 ('tasks') and c3 ('bond') are items of one list",
+    ]
+    one = cloze("one", "Agreement on the {{c1::goals, consensus on tasks and a bond}}.")
+    far = cloze(
+        "far",
+        "The relationship makes {{c1::substantial}} contributions to outcome, whatever the "
+        "method, and accounts for improvement as much as the {{c2::treatment method}}.",
+    )
+    assert found(report(write_deck, one + far)) == set()
+
+
+def test_near_duplicate_notes(write_deck: WriteDeck) -> None:
+    body = cloze("dup-cloze", f"Norcross defined the alliance as {{{{c1::{QUOTE}}}}}.") + basic(
+        "dup-basic", "How did Norcross define the alliance?", QUOTE
+    )
+    rep = report(write_deck, body)
+    assert found(rep) == {("dup-basic", "-", "near-duplicate")}
+    assert "the same as note dup-cloze's" in rep.warnings[0].message
+
+
+def test_allow_suppresses_one_check_with_a_reason(write_deck: WriteDeck) -> None:
+    body = choice(
+        "long",
+        "Which is Norcross's definition?",
+        "The quality and strength of the collaborative relationship",
+        ["A warm feeling", "A shared method", "Only homework"],
+        allow=["longest-answer: the definition's full wording is the point"],
+    )
+    rep = report(write_deck, body)
+    # The longest-answer warning is gone; the absolute in a distractor is still reported.
+    assert {c for _, _, c in found(rep)} == {"absolute"}
+
+
+def test_allow_on_either_note_excuses_a_near_duplicate(write_deck: WriteDeck) -> None:
+    body = cloze("dup-cloze", f"Norcross defined the alliance as {{{{c1::{QUOTE}}}}}.").replace(
+        "text =", 'allow = ["near-duplicate: recall and cloze of one quote, on purpose"]\ntext ='
+    ) + basic("dup-basic", "How did Norcross define the alliance?", QUOTE)
+    assert found(report(write_deck, body)) == set()
+
+
+def test_an_allow_that_suppresses_nothing_is_warned(write_deck: WriteDeck) -> None:
+    body = FAIR.replace("question =", 'allow = ["absolute: no absolute here"]\nquestion =')
+    assert found(report(write_deck, body)) == {("fair", "allow", "unused-allow")}
+
+
+@pytest.mark.parametrize(
+    ("allow", "message"),
+    [
+        ('["longest-answer"]', "gives no reason"),
+        ('["longest-answer:  "]', "gives no reason"),
+        ('["longest: typo"]', "'longest' is not an item-writing check"),
+        ('"longest-answer: not a list"', 'must be a list of "check-name: reason" texts'),
+    ],
+)
+def test_a_malformed_allow_is_a_deck_problem(
+    write_deck: WriteDeck, allow: str, message: str
+) -> None:
+    path = write_deck(FAIR.replace("question =", f"allow = {allow}\nquestion ="))
+    with pytest.raises(DeckError) as caught:
+        load_deck(path)
+    [problem] = caught.value.problems
+    assert (problem.note, problem.field) == ("fair", "allow")
+    assert message in problem.message
+
+
+def test_every_check_says_why_it_matters() -> None:
+    assert all(why and "\n" not in why for why in CHECKS.values())
+
+
+def test_check_reports_warnings_and_strict_makes_them_errors(
+    write_deck: WriteDeck, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_deck(
+        choice(
+            "abs",
+            "What role does the alliance play in change?",
+            "A critically important role",
+            ["A role only in long therapy", "A minor, secondary role", "A role in no therapy"],
+        )
+    )
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        f"{path}: abs: distractors[1].text: warning (absolute): 'only' appears in a "
+        f"distractor but not in the answer; {CHECKS['absolute']}"
+    )
+    assert (
+        out[1]
+        == f"{path}: the answer is the longest option in 0 of 1 choice notes (0%; chance 25%)"
+    )
+    assert out[-1].endswith("0 with problems (0 problems), 1 item-writing warning")
+    assert main(["check", "--strict", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1].endswith("(errors under --strict)")
+    fair = write_deck(FAIR)
+    assert main(["check", "--strict", str(fair)]) == 0
