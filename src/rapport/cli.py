@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -17,6 +18,10 @@ from rapport.paths import deck_folders, default_data_dir, user_decks_dir
 
 if TYPE_CHECKING:
     from rapport.content import Deck
+
+# The exit status when whoever reads our output stops early (128 + SIGPIPE, as a shell
+# reports a tool that a closed pipe stopped).
+PIPE_CLOSED = 141
 
 
 def _common(default: object) -> argparse.ArgumentParser:
@@ -287,7 +292,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rapport`` command."""
     args = build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_app)
-    return int(func(args))
+    try:
+        return int(func(args))
+    except BrokenPipeError:
+        # The reader went away (``rapport stats --json | head``): stop quietly, as a
+        # shell tool does, and keep Python's exit-time flush from raising again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return PIPE_CLOSED
 
 
 if __name__ == "__main__":

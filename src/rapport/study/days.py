@@ -26,8 +26,30 @@ def study_date(now: datetime, day_start_hour: int, tz: tzinfo | None) -> date:
 
 
 def day_start(day: date, day_start_hour: int, tz: tzinfo | None) -> datetime:
-    """The UTC moment the study day ``day`` begins."""
+    """The UTC moment the study day ``day`` begins: the first moment :func:`study_date`
+    puts in ``day``, so every moment lies inside its own study day.
+
+    A start hour that the clocks skip (a daylight-saving gap) begins the day when the
+    clocks jump past it; one they repeat begins it at its first occurrence.
+    """
     naive = datetime.combine(day, time(day_start_hour))
+    candidates = sorted(_to_utc(naive.replace(fold=fold), tz) for fold in (0, 1))
+    early, late = candidates
+    if study_date(early, day_start_hour, tz) >= day:
+        return early
+    # In a gap: the day begins somewhere between the two readings of the skipped hour.
+    # Find the first second of it (study days only move forward with time).
+    low, high = 0, int((late - early).total_seconds())
+    while low < high:
+        middle = (low + high) // 2
+        if study_date(early + timedelta(seconds=middle), day_start_hour, tz) >= day:
+            high = middle
+        else:
+            low = middle + 1
+    return early + timedelta(seconds=low)
+
+
+def _to_utc(naive: datetime, tz: tzinfo | None) -> datetime:
     if tz is None:
         return naive.astimezone(UTC)  # a naive datetime is read as system local time
     return naive.replace(tzinfo=tz).astimezone(UTC)
