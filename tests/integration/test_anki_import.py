@@ -342,3 +342,33 @@ def test_shipped_decks_import_and_render(collection: Collection, tmp_path: Path)
         assert re.search(r'<span class="source">(The|Beyond the) essay.*?paragraph \d+', answer)
         if card.note_type()["id"] == MODEL_IDS[Kind.CLOZE]:
             assert re.search(r'<span class="cloze"[^>]*>\[[^]]*\]</span>', question)
+
+
+MARKUP_NAME = 'Care <b>bold</b> <img src="file:///etc/passwd"> & co'
+MARKUP_DESCRIPTION = '<script>alert(1)</script><img src="file:///etc/passwd" onerror=x> & <a href="https://example.org">link</a>'
+
+
+def test_deck_name_and_description_reach_anki_as_text(
+    collection: Collection, tmp_path: Path
+) -> None:
+    path = tmp_path / "anki-check.toml"
+    header = HEADER.replace('name = "Anki Check"', f"name = '{MARKUP_NAME}'").replace(
+        'description = "A deck for the Anki import tests"',
+        f"description = '{MARKUP_DESCRIPTION}'",
+    )
+    path.write_text(header + BASIC.replace("FRONT_TEXT", "Front"), encoding="utf-8")
+    deck = load_deck(path)
+    package = tmp_path / "markup.apkg"
+    export_decks([deck], package, now=T1)
+    assert_no_warnings(import_package(collection, package))
+
+    # Anki keeps a deck's name as plain text and escapes it where it shows it (its
+    # overview and deck list): the name arrives exactly as written.
+    anki_deck = collection.decks.by_name(f"Rapport::{MARKUP_NAME}")
+    assert anki_deck is not None and anki_deck["name"] == f"Rapport::{MARKUP_NAME}"
+    # Anki shows the description as HTML (unless its markdown flag is set): it must hold
+    # no markup at all, and read as written once Anki renders it.
+    description = anki_deck["desc"]
+    assert not anki_deck.get("md", False)
+    assert "<" not in description and ">" not in description
+    assert unescape(description) == MARKUP_DESCRIPTION

@@ -30,6 +30,7 @@ import genanki
 from rapport.content.model import Deck
 from rapport.errors import RapportError
 from rapport.export.fields import note_fields
+from rapport.export.html import escape_text
 from rapport.export.identity import anki_deck_id, anki_deck_name, note_guid, note_tags
 from rapport.export.models import StylesheetError, load_stylesheet, note_types
 
@@ -119,7 +120,11 @@ def write_collection(
     models = note_types(css)
     anki_decks = []
     for deck in decks:
-        anki_deck = genanki.Deck(anki_deck_id(deck.id), anki_deck_name(deck.name), deck.description)
+        # Anki keeps a deck's name as plain text (and escapes it itself), but shows its
+        # description as HTML: a deck's description is plain text, so it is escaped.
+        anki_deck = genanki.Deck(
+            anki_deck_id(deck.id), anki_deck_name(deck.name), escape_text(deck.description)
+        )
         for kind in sorted({note.kind for note in deck.notes}):
             anki_deck.add_model(models[kind])
         anki_decks.append(anki_deck)

@@ -61,6 +61,7 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     box = QMessageBox(
         QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
     )
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote deck names and file paths
     box.setAccessibleName(title)
     box.exec()
 
@@ -71,6 +72,7 @@ def show_info(parent: QWidget | None, title: str, message: str) -> None:
     box = QMessageBox(
         QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent
     )
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote deck names and file paths
     box.setAccessibleName(title)
     box.exec()
 
@@ -81,6 +83,7 @@ def ask_restore(parent: QWidget | None, message: str, has_backup: bool) -> bool:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("Rapport cannot open your progress")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes file paths
     box.setText(message)
     box.setAccessibleName("Damaged progress file")
     restore = None

@@ -99,6 +99,7 @@ class HomeView(QWidget):
         outer.addWidget(self.tree)
 
         self.description = QLabel()
+        self.description.setTextFormat(Qt.TextFormat.PlainText)  # deck text is never markup
         self.description.setWordWrap(True)
         self.description.setProperty("role", "muted")
         self.description.setAccessibleName("About the selected deck")

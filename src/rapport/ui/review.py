@@ -115,6 +115,7 @@ class ReviewView(QWidget):
         top.addWidget(self.counts_label)
         top.addStretch(1)
         self.where_label = QLabel()
+        self.where_label.setTextFormat(Qt.TextFormat.PlainText)  # a deck name, never markup
         self.where_label.setProperty("role", "muted")
         self.where_label.setAccessibleName("Deck")
         top.addWidget(self.where_label)
