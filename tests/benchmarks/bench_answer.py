@@ -18,20 +18,16 @@ from __future__ import annotations
 import random
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import fsrs
+from common import Figure, Row, table
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from common import Figure, Row, table  # noqa: E402
-
-from rapport.content import BasicNote, Deck, Essay, Source  # noqa: E402
-from rapport.study import Collection, Rating, Settings  # noqa: E402
+from rapport.content import BasicNote, Deck, Essay, Source
+from rapport.study import Collection, Rating, Settings
 
 CARDS = 50_000
 DECKS = 10

@@ -28,14 +28,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import genanki
+from common import Figure, Row, table
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from common import Figure, Row, table  # noqa: E402
-
-from rapport.content.model import (  # noqa: E402
+from rapport.content.model import (
     BasicNote,
     ChoiceNote,
     ClozeNote,
@@ -47,10 +45,10 @@ from rapport.content.model import (  # noqa: E402
     Source,
     TypedNote,
 )
-from rapport.export import export_decks  # noqa: E402
-from rapport.export.fields import note_fields  # noqa: E402
-from rapport.export.identity import anki_deck_id, anki_deck_name, note_tags  # noqa: E402
-from rapport.export.models import load_stylesheet, note_types  # noqa: E402
+from rapport.export import export_decks
+from rapport.export.fields import note_fields
+from rapport.export.identity import anki_deck_id, anki_deck_name, note_tags
+from rapport.export.models import load_stylesheet, note_types
 
 SIZES = (1_000, 10_000, 50_000)
 TARGET_RATIO = 1.3
@@ -76,7 +74,7 @@ class ExportFigures:
 
 
 def _note(i: int) -> Note:
-    common = dict(
+    common: dict[str, Any] = dict(
         id=f"note-{i}",
         concept=f"concept-{i % 40}",
         tags=("research::alliance",) if i % 3 else (),
@@ -148,7 +146,9 @@ def measure(sizes: Sequence[int] = SIZES, repeat: int = 5) -> list[ExportFigures
             def rapport_export(deck: Deck = deck) -> None:
                 export_decks([deck], folder / "rapport.apkg", now=NOW, stylesheet=css)
 
-            def bare_genanki(prepared: list[tuple[object, ...]] = prepared) -> None:
+            def bare_genanki(
+                prepared: Sequence[tuple[Any, list[str], list[str], str]] = prepared,
+            ) -> None:
                 anki_deck = genanki.Deck(anki_deck_id("synthetic"), anki_deck_name("Synthetic"))
                 for model, fields, tags, note_id in prepared:
                     # Every genanki user pays for a GUID (by default a hash of the fields).

@@ -5,17 +5,14 @@ Target: at most 2x. Run as a script to print the figures.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import tomllib
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+from common import Row, repeat, table
+from generate import write_collection
 
-from common import Row, repeat, table  # noqa: E402
-from generate import write_collection  # noqa: E402
-
-from rapport.content import load_decks  # noqa: E402
+from rapport.content import load_decks
 
 NOTES = 10_000
 

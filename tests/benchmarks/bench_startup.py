@@ -25,10 +25,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from common import Figure, Row, table  # noqa: E402
-from generate import write_collection  # noqa: E402
+from common import Figure, Row, table
+from generate import write_collection
 
 # Both children print, at their first paint: wall time, peak RSS and anonymous RSS (KiB).
 FIRST_PAINT = """

@@ -14,14 +14,13 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
+import bench_answer
+import bench_export
+import bench_load
+import bench_startup
+from common import Row, table
 
-import bench_answer  # noqa: E402
-import bench_export  # noqa: E402
-import bench_load  # noqa: E402
-import bench_startup  # noqa: E402
-from common import Row, table  # noqa: E402
+HERE = Path(__file__).parent
 
 
 def main() -> int:

@@ -14,95 +14,37 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection
+from anki.dbproxy import DBProxy
 from anki.import_export_pb2 import (
     ImportAnkiPackageOptions,
     ImportAnkiPackageRequest,
     ImportAnkiPackageUpdateCondition,
     ImportResponse,
 )
-from anki.scheduler.v3 import CardAnswer
+from anki.notes import NoteId
+from anki.scheduler.v3 import CardAnswer, Scheduler
 
 from rapport.content import Deck, Kind, load_deck, load_decks
 from rapport.export import export_decks
 from rapport.export.identity import note_guid
 from rapport.export.models import FIELDS, MODEL_IDS, MODEL_NAMES
 from rapport.paths import decks_dir
+from tests.support.decks import every_kind_notes, header
 
 pytestmark = pytest.mark.slow
 
 T1 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 T2 = T1 + timedelta(days=2)
 
-HEADER = """
-id = "anki-check"
-name = "Anki Check"
-description = "A deck for the Anki import tests"
-essay = "the-relationship-in-therapy.txt"
+HEADER = header("anki-check", "Anki Check", "A deck for the Anki import tests")
 
-[paragraphs]
-4 = "Research confirms the relationship matters."
-5 = "Norcross defined the alliance."
-"""
 
-BASIC = """
-[[notes]]
-id = "alliance-components"
-kind = "basic"
-concept = "alliance-definition"
-tags = ["norcross", "research::alliance"]
-source = { paragraph = 5, anchor = "Dr. John Norcross, whom headed up" }
-front = "FRONT_TEXT"
-back = "Goals, tasks\\nand a bond."
-extra = "Three parts & one alliance."
-"""
+def notes(basic_front: str) -> str:
+    """The every-kind notes, the basic note's front given."""
+    return every_kind_notes(
+        basic_front=basic_front, accept=("common factor",), extension=False, scenario=False
+    )
 
-OTHERS = """
-[[notes]]
-id = "alliance-term"
-kind = "reversed"
-concept = "alliance-definition"
-source = { paragraph = 5, anchor = "outlined this new therapeutic alliance" }
-front = "Therapeutic alliance"
-back = "The quality and strength of the collaborative relationship."
-
-[[notes]]
-id = "alliance-cloze"
-kind = "cloze"
-concept = "alliance-definition"
-source = { paragraph = 5, anchor = "Dr. John Norcross, whom headed up" }
-text = "Agreement on {{c1::goals}}, consensus on {{c2::tasks::what is done}}, and a {{c3::bond}}."
-
-[[notes]]
-id = "who-headed"
-kind = "choice"
-concept = "apa-task-force"
-source = { paragraph = 5, anchor = "Dr. John Norcross, whom headed up" }
-question = "Who headed the APA task force?"
-answer = { text = "John Norcross", why = "He headed it and defined the alliance." }
-distractors = [
-  { text = "Daniel Siegel", why = "Siegel wrote of the coherent narrative." },
-  { text = "Robert Firestone", why = "Firestone wrote the book on the inner voice." },
-  { text = "Carl Rogers", why = "Rogers is not named in the essay." },
-]
-
-[[notes]]
-id = "common-factor"
-kind = "typed"
-concept = "common-factor"
-source = { paragraph = 4, anchor = "the most important preferred basis" }
-prompt = "What do some studies call the relationship?"
-answer = "the most important common factor"
-accept = ["common factor"]
-
-[[notes]]
-id = "marked-up"
-kind = "basic"
-concept = "alliance-definition"
-html = true
-source = { paragraph = 5, anchor = "Dr. John Norcross, whom headed up" }
-front = "<b>Bold</b> <script>alert(1)</script><img src=x onerror=alert(2)>"
-back = '<a href="javascript:alert(3)">link</a> <i onclick="alert(4)">kept</i>'
-"""
 
 ADDED = """
 [[notes]]
@@ -154,11 +96,21 @@ def assert_no_warnings(log: ImportResponse.Log, *, unchanged: int = 0) -> None:
     assert list(log.empty_first_field) == []
 
 
-def anki_note_id(col: Collection, deck: Deck, note_id: str) -> int:
+def db(col: Collection) -> DBProxy:
+    assert col.db is not None, "the collection is closed"
+    return col.db
+
+
+def scheduler(col: Collection) -> Scheduler:
+    assert isinstance(col.sched, Scheduler)
+    return col.sched
+
+
+def anki_note_id(col: Collection, deck: Deck, note_id: str) -> NoteId:
     """The id of the one note in Anki with the note's GUID (SQL: GUIDs hold search syntax)."""
-    ids = col.db.list("SELECT id FROM notes WHERE guid = ?", note_guid(deck.id, note_id))
+    ids = db(col).list("SELECT id FROM notes WHERE guid = ?", note_guid(deck.id, note_id))
     assert len(ids) == 1
-    return int(ids[0])
+    return NoteId(int(ids[0]))
 
 
 def rendered(col: Collection, deck: Deck, note_id: str) -> list[tuple[str, str]]:
@@ -178,7 +130,7 @@ def visible(html: str) -> str:
 
 @pytest.fixture
 def deck(tmp_path: Path) -> Deck:
-    return write_deck(tmp_path, BASIC.replace("FRONT_TEXT", ORIGINAL_FRONT) + OTHERS)
+    return write_deck(tmp_path, notes(ORIGINAL_FRONT))
 
 
 def test_package_imports_cleanly(collection: Collection, deck: Deck, tmp_path: Path) -> None:
@@ -269,19 +221,22 @@ def test_second_export_updates_in_place_and_keeps_history(
     [card] = collection.get_note(nid).cards()
     card.start_timer()
     states = collection._backend.get_scheduling_states(card.id)
-    answer = collection.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD)
-    collection.sched.answer_card(answer)
+    answer = scheduler(collection).build_answer(card=card, states=states, rating=CardAnswer.GOOD)
+    scheduler(collection).answer_card(answer)
     revlog = "SELECT count() FROM revlog WHERE cid = ?"
-    assert collection.db.scalar(revlog, card.id) == 1
+    assert db(collection).scalar(revlog, card.id) == 1
     due_before = collection.get_card(card.id).due
 
     # Reword one note, remove another, add a third; export again, later.
     removed = "alliance-term"
     others = re.sub(
-        r'\[\[notes\]\]\nid = "alliance-term".*?(?=\[\[notes\]\])', "", OTHERS, flags=re.S
+        r'\[\[notes\]\]\nid = "alliance-term".*?(?=\[\[notes\]\])',
+        "",
+        notes(REWORDED_FRONT),
+        flags=re.S,
     )
     assert removed not in others
-    second_deck = write_deck(tmp_path, BASIC.replace("FRONT_TEXT", REWORDED_FRONT) + others + ADDED)
+    second_deck = write_deck(tmp_path, others + ADDED)
     second = tmp_path / "second.apkg"
     export_decks([second_deck], second, now=T2)
     log = import_package(collection, second)
@@ -295,13 +250,13 @@ def test_second_export_updates_in_place_and_keeps_history(
     # Anki never deletes on import: the removed note stays, with nothing duplicated.
     assert collection.note_count() == 7
     assert collection.card_count() == 9 + 1
-    guids = collection.db.list("SELECT guid FROM notes")
+    guids = db(collection).list("SELECT guid FROM notes")
     assert len(guids) == len(set(guids))
 
     note = collection.get_note(nid)
     assert note["Front"] == REWORDED_FRONT
     reviewed = collection.get_card(card.id)
-    assert collection.db.scalar(revlog, card.id) == 1
+    assert db(collection).scalar(revlog, card.id) == 1
     assert reviewed.reps == 1 and reviewed.due == due_before
     assert anki_note_id(collection, deck, "alliance-components") == nid
 
@@ -352,11 +307,11 @@ def test_deck_name_and_description_reach_anki_as_text(
     collection: Collection, tmp_path: Path
 ) -> None:
     path = tmp_path / "anki-check.toml"
-    header = HEADER.replace('name = "Anki Check"', f"name = '{MARKUP_NAME}'").replace(
+    marked_up = HEADER.replace('name = "Anki Check"', f"name = '{MARKUP_NAME}'").replace(
         'description = "A deck for the Anki import tests"',
         f"description = '{MARKUP_DESCRIPTION}'",
     )
-    path.write_text(header + BASIC.replace("FRONT_TEXT", "Front"), encoding="utf-8")
+    path.write_text(marked_up + notes("Front"), encoding="utf-8")
     deck = load_deck(path)
     package = tmp_path / "markup.apkg"
     export_decks([deck], package, now=T1)

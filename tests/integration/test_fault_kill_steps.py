@@ -18,12 +18,8 @@ from pathlib import Path
 
 import pytest
 
-STUDY_SUPPORT = Path(__file__).resolve().parents[1] / "unit" / "study"
-sys.path.insert(0, str(STUDY_SUPPORT))
-
-from study_support import T0, basic_deck, open_collection  # noqa: E402
-
-from rapport.store import DB_NAME  # noqa: E402
+from rapport.store import DB_NAME
+from tests.support.collection import REPO_ROOT, T0, basic_deck, open_collection
 
 BEFORE = 6
 
@@ -31,8 +27,7 @@ CHILD = f"""
 import os, signal, sys
 from datetime import timedelta
 from pathlib import Path
-sys.path.insert(0, sys.argv[3])
-from study_support import T0, basic_deck, open_collection, with_settings
+from tests.support.collection import T0, basic_deck, open_collection, with_settings
 from rapport.study import Rating
 
 data_dir, step = Path(sys.argv[1]), sys.argv[2]
@@ -63,7 +58,8 @@ os.kill(os.getpid(), signal.SIGKILL)
 def test_sigkill_at_each_step_of_an_answer(tmp_path: Path, step: str) -> None:
     data_dir = tmp_path / "data"
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(data_dir), step, str(STUDY_SUPPORT)],
+        [sys.executable, "-c", CHILD, str(data_dir), step],
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=120,

@@ -8,19 +8,14 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-STUDY_SUPPORT = Path(__file__).resolve().parents[1] / "unit" / "study"
-sys.path.insert(0, str(STUDY_SUPPORT))
-
-from study_support import T0, basic_deck, open_collection  # noqa: E402
-
-from rapport.store import DB_NAME  # noqa: E402
-from rapport.study import Rating  # noqa: E402
+from rapport.store import DB_NAME
+from rapport.study import Rating
+from tests.support.collection import REPO_ROOT, T0, basic_deck, open_collection
 
 SECOND_INSTANCE = """
 import sys
 from pathlib import Path
-sys.path.insert(0, sys.argv[2])
-from study_support import T0, basic_deck, open_collection
+from tests.support.collection import T0, basic_deck, open_collection
 from rapport.errors import RapportError
 try:
     open_collection(Path(sys.argv[1]), [basic_deck("a", 10)])
@@ -40,7 +35,8 @@ def test_second_process_is_refused_and_the_first_keeps_every_answer(tmp_path: Pa
         session.answer(session.next_card(now), Rating.GOOD, now, timedelta(seconds=2))  # type: ignore[arg-type]
 
     second = subprocess.run(
-        [sys.executable, "-c", SECOND_INSTANCE, str(data_dir), str(STUDY_SUPPORT)],
+        [sys.executable, "-c", SECOND_INSTANCE, str(data_dir)],
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=60,

@@ -95,7 +95,7 @@ def test_home_shows_and_a_session_is_studied_by_keyboard(
         for answered in range(1, 4):
             key("space")  # show the answer
             key("3")  # Good
-            wait_for(lambda n=answered: reviews(data_dir) == n)  # type: ignore[misc]
+            wait_for(lambda n=answered: reviews(data_dir) == n)
         assert app.poll() is None, app.stdout.read() if app.stdout else ""
     finally:
         app.send_signal(signal.SIGKILL)

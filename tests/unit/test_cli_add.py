@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.unit.handout import HANDOUT, write_handout
 
 from rapport.cli import main
+from tests.support.handout import HANDOUT, write_handout
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.unit.content.conftest import GOOD_NOTES, HEADER
 
 from rapport.content import Deck, Note, load_decks
 from rapport.content import cache as cache_module
 from rapport.content.cache import CACHE_NAME, DeckCacheError, load_decks_cached
+from tests.unit.content.conftest import GOOD_NOTES, HEADER
 
 WriteDeck = Callable[..., Path]
 
@@ -53,11 +53,11 @@ def test_edited_deck_file_is_loaded_again(
 ) -> None:
     deck = write_deck(GOOD_NOTES)
     load_decks_cached([deck], tmp_path / "cache")
-    deck.write_text(deck.read_text().replace("Goals, tasks and a bond.", "Goals, tasks, bond."))
+    deck.write_text(deck.read_text().replace("and a bond.", "and the bond."))
     bump(deck)
     again = load_decks_cached([deck], tmp_path / "cache")
     assert count_loads == [1, 1]
-    assert again.decks[0].notes[0].back == "Goals, tasks, bond."  # type: ignore[union-attr]
+    assert again.decks[0].notes[0].back == "Goals, tasks\nand the bond."  # type: ignore[union-attr]
 
 
 def test_new_file_beside_the_decks_or_changed_essay_invalidates(
@@ -154,7 +154,7 @@ def cached_with_damaged_notes(
     first, _ = two_decks(write_deck)
     cache = tmp_path / "cache" / CACHE_NAME
     load_decks_cached([first.parent], cache.parent)
-    damage(cache, b"Goals, tasks and a bond.", b"Goals, tasks and a BOND.")
+    damage(cache, b"and a bond.", b"and a BOND.")
     return first, cache, load_decks_cached([first.parent], cache.parent).decks
 
 
@@ -163,7 +163,7 @@ def test_damaged_notes_are_read_from_the_file_again(
 ) -> None:
     first, cache, decks = cached_with_damaged_notes(write_deck, tmp_path)
     assert count_loads == [1] and cache.is_file()  # the damage is inside one deck's notes
-    assert decks[0].notes[0].back == "Goals, tasks and a bond."  # type: ignore[union-attr]
+    assert decks[0].notes[0].back == "Goals, tasks\nand a bond."  # type: ignore[union-attr]
     assert decks == load_decks([first.parent]).decks
     assert not cache.exists()  # deleted, to be rebuilt at the next start
     load_decks_cached([first.parent], cache.parent)

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.unit.content.conftest import ESSAY, GOOD_NOTES
 
 from rapport.content import DeckError, load_deck, load_decks
 from rapport.content.install import AddDeckError, add_deck
 from rapport.paths import decks_dir
+from tests.unit.content.conftest import ESSAY, GOOD_NOTES
 
 WriteDeck = Callable[..., Path]
 
@@ -40,10 +40,10 @@ def test_a_deck_with_problems_is_not_added(write_deck: WriteDeck, tmp_path: Path
 def test_adding_again_updates_the_copy(write_deck: WriteDeck, tmp_path: Path) -> None:
     folder = tmp_path / "data" / "decks"
     first, _ = add_deck(write_deck(GOOD_NOTES), folder)
-    newer = write_deck(GOOD_NOTES.replace("Goals, tasks and a bond.", "Goals, tasks, a bond."))
+    newer = write_deck(GOOD_NOTES.replace("and a bond.", "and the bond."))
     deck, replaced = add_deck(newer, folder, existing=[first])
     assert replaced
-    assert deck.notes[0].back == "Goals, tasks, a bond."  # type: ignore[union-attr]
+    assert deck.notes[0].back == "Goals, tasks\nand the bond."  # type: ignore[union-attr]
     assert sorted(p.name for p in folder.glob("*.toml")) == ["mini.toml"]
 
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.unit.content.conftest import GOOD_NOTES
 
 from rapport.content import (
     BasicNote,
@@ -19,6 +18,7 @@ from rapport.content import (
     load_deck,
     load_decks,
 )
+from tests.unit.content.conftest import GOOD_NOTES
 
 WriteDeck = Callable[..., Path]
 
@@ -56,7 +56,7 @@ def test_cards_per_kind_and_identity(write_deck: WriteDeck) -> None:
         "mini/alliance-cloze/1",
         "mini/alliance-cloze/2",
         "mini/who-headed/0",
-        "mini/siegel-term/0",
+        "mini/common-factor/0",
     ]
     term, reverse = deck.cards()[1:3]
     assert term.question_text() == "Therapeutic alliance"

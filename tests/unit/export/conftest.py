@@ -9,9 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from export_support import HEADER, NOTES, WriteDeck
 
 from rapport.content import Deck, load_deck
+from tests.support.decks import every_kind_notes, header
+from tests.support.packages import WriteDeck
+
+HEADER = header("mini-export", "Mini Export", "A small deck for export tests")
+NOTES = every_kind_notes()
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from export_support import WriteDeck
 
 from rapport.cli import main
+from tests.support.packages import WriteDeck
 
 
 def test_export_succeeds(

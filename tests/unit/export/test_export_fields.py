@@ -77,7 +77,7 @@ def test_plain_fields_are_escaped(mini_deck: Deck) -> None:
     assert fields["Back"] == "Goals, tasks<br>and a bond."
     assert fields["Source"] == "The essay, paragraph 5"
     assert fields["Concept"] == "alliance-definition"
-    assert fields["Extra"] == "Three parts."
+    assert fields["Extra"] == "Three parts &amp; one alliance."
 
 
 def test_html_fields_are_sanitised(mini_deck: Deck) -> None:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import genanki
-from export_support import NOTES, WriteDeck, guids_and_fields, read_collection
 
 from rapport.content import Deck, load_deck
 from rapport.export import export_decks
@@ -18,6 +17,8 @@ from rapport.export.identity import (
     note_guid,
     note_tags,
 )
+from tests.support.decks import every_kind_notes
+from tests.support.packages import WriteDeck, guids_and_fields, read_collection
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -64,13 +65,14 @@ def test_tags_are_hierarchical(mini_deck: Deck) -> None:
 
 
 def test_rewording_keeps_every_guid_and_the_deck_id(write_deck: WriteDeck, tmp_path: Path) -> None:
+    notes = every_kind_notes()
     reworded = (
-        NOTES.replace("Is a<b and c>d & so on?", "Which three parts make up the alliance?")
+        notes.replace("Is a<b and c>d & so on?", "Which three parts make up the alliance?")
         .replace("Therapeutic alliance", "The alliance")
         .replace("{{c1::goals}}", "{{c1::therapy goals}}")
         .replace('text = "John Norcross"', 'text = "Dr John Norcross"')
     )
-    assert reworded != NOTES
+    assert reworded != notes
     first, second = tmp_path / "first.apkg", tmp_path / "second.apkg"
     export_decks([load_deck(write_deck())], first, now=NOW)
     export_decks([load_deck(write_deck(reworded))], second, now=NOW)

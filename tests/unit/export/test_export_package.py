@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from export_support import read_collection
 
 from rapport.content import Deck
 from rapport.errors import RapportError
 from rapport.export import ExportError, ExportResult, export_decks
 from rapport.export import package as package_module
 from rapport.export.models import StylesheetError, load_stylesheet
+from tests.support.packages import read_collection
 
 NOW = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -125,7 +125,7 @@ def test_unwritable_folder_gives_a_clear_message(
     def refuse(path: object, flags: int, mode: int = 0o777) -> int:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
-    monkeypatch.setattr(package_module.os, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     out = tmp_path / "locked" / "mini.apkg"
     out.parent.mkdir()
     with pytest.raises(ExportError) as caught:

@@ -1,10 +1,5 @@
-"""Fixtures for the store tests: the study tests' helpers, decks built in code."""
+"""Fixtures for the store tests: the shared collection helpers."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "study"))
-
-from study_support import data_dir, open_col  # noqa: E402
+from tests.support.collection import data_dir, open_col
 
 __all__ = ["data_dir", "open_col"]

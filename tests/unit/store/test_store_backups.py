@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from study_support import SECOND, T0, OpenCollection, basic_deck
 
 from rapport.store import (
     DB_NAME,
@@ -20,6 +20,7 @@ from rapport.store import (
     thin_backups,
 )
 from rapport.study import Collection, Rating
+from tests.support.collection import SECOND, T0, OpenCollection, basic_deck
 
 
 def answer_one(col: Collection, now: datetime) -> None:
@@ -125,7 +126,7 @@ def make_history(open_col: OpenCollection, data_dir: Path, answers: int) -> Path
     return data_dir / DB_NAME
 
 
-DAMAGES = {
+DAMAGES: dict[str, Callable[[bytes], bytes]] = {
     "garbage": lambda data: b"this is not a database at all" * 100,
     "truncated": lambda data: data[: len(data) // 2],
     "header only": lambda data: data[:100],

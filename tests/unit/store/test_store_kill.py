@@ -13,16 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from study_support import T0, basic_deck, open_collection
 
 from rapport.store import DB_NAME
+from tests.support.collection import REPO_ROOT, T0, basic_deck, open_collection
 
 CHILD = """
 import sys
 from datetime import timedelta
-sys.path.insert(0, sys.argv[2])
 from pathlib import Path
-from study_support import T0, basic_deck, open_collection, with_settings
+from tests.support.collection import T0, basic_deck, open_collection, with_settings
 from rapport.study import Rating
 
 col = open_collection(Path(sys.argv[1]), [basic_deck("a", 400)],
@@ -43,9 +42,9 @@ while True:
 def test_sigkill_after_n_answers_keeps_every_committed_answer(
     data_dir: Path, kill_after: int
 ) -> None:
-    support = Path(__file__).resolve().parent.parent / "study"
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(data_dir), str(support)],
+        [sys.executable, "-c", CHILD, str(data_dir)],
+        cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from study_support import SECOND, T0, OpenCollection, basic_deck
 
 from rapport.store import AlreadyRunning, DataLock, WriteError
 from rapport.study import Collection, Rating
+from tests.support.collection import SECOND, T0, OpenCollection, basic_deck
 
 
 def test_a_second_writer_is_refused_with_the_holders_pid(

@@ -6,12 +6,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from study_support import T0, OpenCollection, basic_deck
 
 from rapport.content import CardKey
 from rapport.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, DatabaseError, list_backups
 from rapport.store import schema as schema_module
 from rapport.store.records import to_us
+from tests.support.collection import T0, OpenCollection, basic_deck
 
 DAY_US = 86_400 * 1_000_000
 

@@ -10,10 +10,10 @@ import sqlite3
 from typing import Any
 
 import pytest
-from study_support import SECOND, T0, OpenCollection, basic_deck
 
 from rapport.store import WriteError
 from rapport.study import Rating
+from tests.support.collection import SECOND, T0, OpenCollection, basic_deck
 
 
 class FailingConnection:

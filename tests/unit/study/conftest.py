@@ -1,5 +1,5 @@
-"""Fixtures for the study tests (defined in study_support, shared with the store tests)."""
+"""Fixtures for the study tests: the shared collection helpers."""
 
-from study_support import data_dir, open_col
+from tests.support.collection import data_dir, open_col
 
 __all__ = ["data_dir", "open_col"]

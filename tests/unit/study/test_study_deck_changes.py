@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from study_support import SECOND, T0, OpenCollection, basic, cloze, make_deck
-
-from rapport.content import CardKey
-from rapport.study import Collection, Rating
+from rapport.content import Card, CardKey
+from rapport.study import Collection, Rating, ReviewSession
+from tests.support.collection import SECOND, T0, OpenCollection, basic, cloze, make_deck
 
 
 def study_all(col: Collection) -> None:
@@ -67,10 +66,7 @@ def test_removed_notes_are_hidden_with_their_history_and_come_back(
     assert rows(col)[back.key] == (1, "learning")
 
 
-def _take(session: object) -> object:
-    from rapport.study import ReviewSession
-
-    assert isinstance(session, ReviewSession)
+def _take(session: ReviewSession) -> Card | None:
     card = session.next_card(T0)
     if card is not None:
         session.answer(card, Rating.EASY, T0, SECOND)

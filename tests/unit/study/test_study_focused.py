@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from study_support import SECOND, T0, OpenCollection, basic_deck, with_settings
-
 from rapport.content import CardKey
 from rapport.study import Rating
+from tests.support.collection import SECOND, T0, OpenCollection, basic_deck, with_settings
 
 
 def test_exactly_the_listed_cards_in_order_beyond_the_daily_limit(

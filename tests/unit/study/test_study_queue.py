@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from study_support import SECOND, T0, OpenCollection, basic, basic_deck, make_deck, with_settings
 
 from rapport.study import Rating, ReviewSession
+from tests.support.collection import (
+    SECOND,
+    T0,
+    OpenCollection,
+    basic,
+    basic_deck,
+    make_deck,
+    with_settings,
+)
 
 
 def answer_next(session: ReviewSession, rating: Rating, now: datetime) -> str:

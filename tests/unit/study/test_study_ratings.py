@@ -6,10 +6,10 @@ from datetime import UTC, timedelta
 
 import fsrs
 import pytest
-from study_support import SECOND, T0, OpenCollection, basic_deck, with_settings
 
 from rapport.store import Phase
 from rapport.study import InvalidSettings, Rating, Settings
+from tests.support.collection import SECOND, T0, OpenCollection, basic_deck, with_settings
 
 
 def reference_scheduler(**kwargs: object) -> fsrs.Scheduler:

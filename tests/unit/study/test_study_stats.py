@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, timedelta
-
-from study_support import SECOND, T0, OpenCollection, basic, make_deck, with_settings
+from datetime import UTC, date, datetime, timedelta
 
 from rapport.content import Card
 from rapport.study import Collection, Rating
 from rapport.study.days import study_date
+from tests.support.collection import SECOND, T0, OpenCollection, basic, make_deck, with_settings
 
 
 def answer(col: Collection, card: Card, rating: Rating, when: object, seconds: int = 5) -> None:
     col.session(None, when).answer(card, rating, when, seconds * SECOND)  # type: ignore[arg-type]
 
 
-def make_mature(col: Collection, card: Card) -> object:
+def make_mature(col: Collection, card: Card) -> datetime:
     """Answer Easy at each due time until the card's interval reaches 21 days; return
     the due time of its next review."""
     now = T0
@@ -63,19 +62,19 @@ def test_true_retention_counts_only_mature_reviews(open_col: OpenCollection) -> 
     deck = make_deck("a", notes)
     col = open_col([deck], settings=with_settings(maximum_interval=36500))
     dues = [make_mature(col, card) for card in deck.cards()[:4]]
-    when = max(dues)  # type: ignore[type-var]
+    when = max(dues)
     young = deck.cards()[4]
     answer(col, young, Rating.AGAIN, when)  # a new card: not mature, not counted
     for card, rating in zip(
         deck.cards()[:4], [Rating.GOOD, Rating.AGAIN, Rating.HARD, Rating.EASY], strict=True
     ):
         answer(col, card, rating, when)
-    stats = col.stats(when)  # type: ignore[arg-type]
+    stats = col.stats(when)
     assert stats.retention_7d == 0.75 and stats.retention_30d == 0.75
     last_week = stats.retention_per_week[-1]
     assert (last_week.reviews, last_week.retention) == (4, 0.75)
     assert stats.retention_per_week[-1].start == last_week.start
-    later = col.stats(when + timedelta(days=10))  # type: ignore[operator]
+    later = col.stats(when + timedelta(days=10))
     assert later.retention_7d is None and later.retention_30d == 0.75
 
 

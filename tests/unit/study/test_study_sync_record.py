@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from study_support import T0, OpenCollection, basic, basic_deck, cloze, make_deck
 
 from rapport.content import CardKey
 from rapport.store import DB_NAME, Store, restore_backup
 from rapport.study import Collection, Rating
+from tests.support.collection import T0, OpenCollection, basic, basic_deck, cloze, make_deck
 
 Calls = dict[str, list[Any]]
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from study_support import SECOND, T0, OpenCollection, basic_deck, with_settings
-
 from rapport.store import Phase
 from rapport.study import Rating
+from tests.support.collection import SECOND, T0, OpenCollection, basic_deck, with_settings
 
 
 def test_nothing_to_undo_at_first(open_col: OpenCollection) -> None:

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from rapport.content import Deck, DeckSet, load_decks
-from rapport.paths import decks_dir, resources_dir
+from rapport.paths import decks_dir
 from rapport.study import Collection
+from tests.support.collection import open_collection as support_open_collection
+from tests.support.decks import ESSAY, write_deck
 
-ESSAY = "the-relationship-in-therapy.txt"
 ANCHOR = 'source = { paragraph = 5, anchor = "outlined this new therapeutic alliance" }'
 
 # One note of every kind, in a fixed order: new cards come in deck order.
@@ -99,9 +99,7 @@ def clock() -> Clock:
 def kinds_dir(tmp_path: Path) -> Path:
     """A folder with the small deck of every kind beside a copy of the essay."""
     folder = tmp_path / "decks"
-    folder.mkdir()
-    shutil.copy(resources_dir() / ESSAY, folder / ESSAY)
-    (folder / "kinds.toml").write_text(KINDS_DECK, encoding="utf-8")
+    write_deck(folder, KINDS_DECK, "kinds.toml")
     return folder
 
 
@@ -125,7 +123,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def open_collection(data_dir: Path, decks: tuple[Deck, ...], now: datetime) -> Collection:
-    return Collection.open(data_dir, decks, now)
+    """As the app opens it: the system's time zone and the stored settings."""
+    return support_open_collection(data_dir, decks, now, settings=None, tz=None)
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from tests.unit.handout import HANDOUT, write_handout
 
 from rapport.content import DeckSet
 from rapport.study import Collection
 from rapport.ui.main_window import MainWindow
+from tests.support.handout import HANDOUT, write_handout
 
 from .conftest import Clock, ModalCatcher
 
@@ -34,7 +34,8 @@ def window(
 
 def home_decks(window: MainWindow) -> list[str]:
     tree = window.home.tree
-    return [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    return [item.text(0) for item in items if item is not None]
 
 
 def test_an_added_deck_is_listed_and_studied(
@@ -47,7 +48,9 @@ def test_an_added_deck_is_listed_and_studied(
     assert (title, text.strip()) == ("Deck added", "'Course week 1' (1 card) was added.")
     assert home_decks(window) == [*before, "Course week 1"]
     assert window._views["browse"] is None
-    window.home.tree.setCurrentItem(window.home.tree.topLevelItem(len(before)))
+    added = window.home.tree.topLevelItem(len(before))
+    assert added is not None
+    window.home.tree.setCurrentItem(added)
     window.home.setFocus()
     qtbot.keyClick(window.home, Qt.Key.Key_Return)
     assert window.current_view_name() == "review"

@@ -14,12 +14,12 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
-from tests.unit.handout import HANDOUT, write_handout
 
 from rapport.content import load_decks
 from rapport.study import Collection
 from rapport.ui.home import HomeView
 from rapport.ui.main_window import MainWindow
+from tests.support.handout import HANDOUT, write_handout
 
 from .conftest import KINDS_DECK, Clock
 

@@ -85,7 +85,9 @@ def test_bad_deck_on_home_opens_its_problems(
     decks = load_decks([kinds_dir])
     window = MainWindow(collection, decks.errors, clock)
     qtbot.addWidget(window)
-    window.home.tree.setCurrentItem(window.home.tree.topLevelItem(1))
+    item = window.home.tree.topLevelItem(1)
+    assert item is not None
+    window.home.tree.setCurrentItem(item)
     window.home.study_selected()
     assert modals.titles() == ["Problems in broken.toml"]
     assert window.current_view_name() == "home"
@@ -97,7 +99,7 @@ def test_crash_dialog_shows_copyable_details(qtbot: QtBot, modals: ModalCatcher)
         try:
             raise RuntimeError("boom in a slot")
         except RuntimeError:
-            sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+            sys.excepthook(*sys.exc_info())
     finally:
         crash.uninstall_excepthook()
     title, text = modals.seen[-1]

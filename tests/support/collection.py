@@ -1,10 +1,15 @@
-"""Helpers for the study and store tests: decks built in code, fixed times, no fuzz."""
+"""Decks built in code, fixed times, and the one ``open_collection`` of the tests.
+
+``open_collection`` opens in UTC with fuzz off unless told otherwise (``settings=None``
+keeps the stored settings, ``tz=None`` uses the system's time zone, as the app does).
+The ``data_dir`` and ``open_col`` fixtures are re-exported by the conftest files that use them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +17,9 @@ import pytest
 
 from rapport.content import BasicNote, ClozeNote, Deck, Essay, Note, ReversedNote, Source
 from rapport.study import Collection, Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+"""The checkout: child processes run here so that ``import tests.support`` works."""
 
 # Noon UTC on a Monday; with tz=UTC the study day runs from 04:00 to 04:00 UTC.
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -86,10 +94,11 @@ def open_collection(
     now: datetime = T0,
     *,
     settings: Settings | None = TEST_SETTINGS,
-    **kwargs: object,
+    tz: tzinfo | None = UTC,
+    lock: bool = True,
 ) -> Collection:
-    """Open a collection in UTC with ``settings`` (no fuzz unless asked; ``None``: as stored)."""
-    collection = Collection.open(data_dir, decks, now, tz=UTC, **kwargs)  # type: ignore[arg-type]
+    """Open a collection in ``tz`` with ``settings`` (no fuzz unless asked; ``None``: as stored)."""
+    collection = Collection.open(data_dir, decks, now, tz=tz, lock=lock)
     if settings is not None and not collection.read_only and collection.settings != settings:
         collection.save_settings(settings)
     return collection

@@ -1,0 +1,170 @@
+"""The one builder of deck files for tests, and the every-kind test deck.
+
+:func:`every_kind_notes` is the small deck used across content, export and Anki tests: a
+note of every kind, special characters, an ``extension`` note, a ``scenario`` note and an
+``html`` note. Its anchors are copied verbatim from the shipped essay, so a deck written
+beside a copy of the essay (:func:`write_deck`) loads through the real loader.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from rapport.paths import resources_dir
+
+ESSAY = "the-relationship-in-therapy.txt"
+PARAGRAPHS: Mapping[int, str] = {
+    4: "Research confirms the relationship matters.",
+    5: "Norcross defined the alliance.",
+}
+ANCHOR_NORCROSS = "Dr. John Norcross, whom headed up"
+ANCHOR_ALLIANCE = "outlined this new therapeutic alliance"
+ANCHOR_COMMON_FACTOR = "the most important preferred basis"
+
+
+def header(
+    deck_id: str,
+    name: str,
+    description: str = "A small deck for tests",
+    *,
+    paragraphs: Mapping[int, str] = PARAGRAPHS,
+    essay: str = ESSAY,
+) -> str:
+    """A deck's header (id, name, description, essay, paragraph summaries) as TOML."""
+    lines = [
+        "",
+        f'id = "{deck_id}"',
+        f'name = "{name}"',
+        f'description = "{description}"',
+        f'essay = "{essay}"',
+        "",
+        "[paragraphs]",
+    ]
+    lines += [f'{number} = "{summary}"' for number, summary in paragraphs.items()]
+    return "\n".join(lines) + "\n"
+
+
+def note(note_id: str, kind: str, concept: str, anchor: str, paragraph: int, **fields: str) -> str:
+    """One ``[[notes]]`` table; ``fields`` are TOML values written as given (already quoted)."""
+    lines = [
+        "",
+        "[[notes]]",
+        f'id = "{note_id}"',
+        f'kind = "{kind}"',
+        f'concept = "{concept}"',
+    ]
+    if "tags" in fields:
+        lines.append(f"tags = {fields.pop('tags')}")
+    for flag in ("extension", "scenario", "html"):
+        if flag in fields:
+            lines.append(f"{flag} = {fields.pop(flag)}")
+    lines.append(f'source = {{ paragraph = {paragraph}, anchor = "{anchor}" }}')
+    lines += [f"{key} = {value}" for key, value in fields.items()]
+    return "\n".join(lines) + "\n"
+
+
+def every_kind_notes(
+    *,
+    basic_front: str = "Is a<b and c>d & so on?",
+    accept: Sequence[str] = ("most important common factor", "common factor"),
+    extension: bool = True,
+    scenario: bool = True,
+    html_note: bool = True,
+) -> str:
+    """The notes of the every-kind deck: six notes, nine cards (eight without the html note)."""
+    accepted = ", ".join(f'"{a}"' for a in accept)
+    notes = [
+        note(
+            "alliance-components",
+            "basic",
+            "alliance-definition",
+            ANCHOR_NORCROSS,
+            5,
+            tags='["norcross", "research::alliance"]',
+            front=f'"{basic_front}"',
+            back='"Goals, tasks\\nand a bond."',
+            extra='"Three parts & one alliance."',
+        ),
+        note(
+            "alliance-term",
+            "reversed",
+            "alliance-definition",
+            ANCHOR_ALLIANCE,
+            5,
+            front='"Therapeutic alliance"',
+            back='"The quality and strength of the collaborative relationship."',
+        ),
+        note(
+            "alliance-cloze",
+            "cloze",
+            "alliance-definition",
+            ANCHOR_NORCROSS,
+            5,
+            text='"Agreement on {{c1::goals}}, consensus on {{c2::tasks::what is done}}, '
+            'and a {{c3::bond}}."',
+        ),
+        note(
+            "who-headed",
+            "choice",
+            "apa-task-force",
+            ANCHOR_NORCROSS,
+            5,
+            **({"scenario": "true"} if scenario else {}),
+            question='"Who headed the APA task force?"',
+            answer='{ text = "John Norcross", why = "He headed it & defined the alliance." }',
+            distractors="""[
+  { text = "Daniel Siegel", why = "Siegel wrote of the coherent narrative." },
+  { text = "Robert Firestone", why = "Firestone wrote the book on the inner voice." },
+  { text = "Carl Rogers", why = "Rogers is not named in the essay." },
+]""",
+        ),
+        note(
+            "common-factor",
+            "typed",
+            "common-factor",
+            ANCHOR_COMMON_FACTOR,
+            4,
+            **({"extension": "true"} if extension else {}),
+            prompt='"What do some studies call the relationship?"',
+            answer='"the most important common factor"',
+            accept=f"[{accepted}]",
+        ),
+    ]
+    if html_note:
+        notes.append(
+            note(
+                "marked-up",
+                "basic",
+                "alliance-definition",
+                ANCHOR_NORCROSS,
+                5,
+                html="true",
+                front='"<b>Bold</b> <script>alert(1)</script><img src=x onerror=alert(2)>"',
+                back="""'<a href="javascript:alert(3)">link</a> <i onclick="alert(4)">kept</i>'""",
+            )
+        )
+    return "".join(notes)
+
+
+def every_kind_deck(deck_id: str = "every-kind", name: str = "Every kind") -> str:
+    """The whole every-kind deck file (header and notes) as TOML."""
+    return header(deck_id, name) + every_kind_notes()
+
+
+def copy_essay(folder: Path) -> Path:
+    """Copy the shipped essay into ``folder`` (created if missing); return the copy."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / ESSAY
+    shutil.copy(resources_dir() / ESSAY, target)
+    return target
+
+
+def write_deck(folder: Path, text: str, filename: str = "deck.toml") -> Path:
+    """Write deck TOML into ``folder`` beside a copy of the essay; return the deck's path."""
+    if not (folder / ESSAY).exists():
+        copy_essay(folder)
+    path = folder / filename
+    path.write_text(text, encoding="utf-8")
+    return path
