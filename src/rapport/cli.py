@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.apkg",
         help="the package to write (replaced if it exists)",
     )
+    export.add_argument(
+        "--since",
+        type=Path,
+        metavar="OLD.apkg",
+        help="the package imported into Anki before: list what the new one will do there "
+        "(default: compare with the exports recorded in the data folder)",
+    )
     export.set_defaults(func=cmd_export)
 
     stats = sub.add_parser(
@@ -158,7 +165,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export decks to an Anki package; 1 (and no file) if a deck has problems or writing fails."""
     from rapport.content import discover, load_decks
     from rapport.export import ExportError, export_decks
+    from rapport.export.record import RecordError, load_record, record_from_package, save_record
 
+    data_dir = _data_dir(args)
     paths = args.paths or deck_folders(_data_dir(args))
     files = discover(paths)
     if not files:
@@ -176,14 +185,25 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         return 1
     try:
-        written = export_decks(result.decks, args.output)
+        previous = load_record(data_dir) if args.since is None else record_from_package(args.since)
+    except RecordError as exc:
+        print(f"not exported: {exc}", file=sys.stderr)
+        return 1
+    try:
+        written = export_decks(result.decks, args.output, previous=previous)
     except ExportError as exc:
         print(exc, file=sys.stderr)
         return 1
+    if written.record is not None:
+        save_record(data_dir, written.record)
+    withdrawn = f", {written.withdrawn} withdrawn" if written.withdrawn else ""
     print(
         f"exported {written.decks} deck{'s' * (written.decks != 1)} "
-        f"({written.notes} notes, {written.cards} cards) to {written.path}"
+        f"({written.notes} notes, {written.cards} cards{withdrawn}) to {written.path}"
     )
+    if written.plan is not None and (args.since is not None or previous.notes):
+        for line in written.plan.describe():
+            print(line)
     return 0
 
 

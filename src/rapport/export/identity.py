@@ -17,11 +17,20 @@ Tags
     ``rapport::concept::<concept>`` for the note's concept, ``rapport::tag::<tag>`` for
     each of its own tags (their ``::`` nest further), plus ``rapport::scenario`` for
     session-moment choices and ``rapport::extension`` for facts from beyond the essay.
+    Each tag appears once: an own tag that repeats one of these flags (a scenario note
+    tagged ``scenario``) is not written a second time as ``rapport::tag::scenario``.
+    Withdrawn notes (see :mod:`rapport.export.plan`) also carry ``rapport::withdrawn``.
+Variant GUID
+    ``genanki.guid_for("rapport", deck slug, note slug, kind, card ordinals)``: the
+    identity a note takes when its plain GUID is already used in Anki by a version that
+    no longer fits (another kind, or a cloze deletion that was dropped); the old version
+    is then withdrawn.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import genanki
 
@@ -44,6 +53,12 @@ def note_guid(deck_slug: str, note_slug: str) -> str:
     return str(genanki.guid_for("rapport", deck_slug, note_slug))
 
 
+def variant_guid(deck_slug: str, note_slug: str, kind: str, ordinals: Sequence[int]) -> str:
+    """The GUID of a note whose plain GUID belongs to an incompatible earlier version."""
+    ords = ",".join(str(o) for o in ordinals)
+    return str(genanki.guid_for("rapport", deck_slug, note_slug, kind, ords))
+
+
 def anki_deck_name(deck_name: str) -> str:
     """The deck's name in Anki, nested under ``Rapport::``."""
     return f"{DECK_PARENT}::{deck_name.strip()}"
@@ -51,10 +66,12 @@ def anki_deck_name(deck_name: str) -> str:
 
 def note_tags(note: Note) -> list[str]:
     """The note's Anki tags (see the module docstring for the scheme)."""
-    tags = [f"{TAG_ROOT}::concept::{note.concept}"]
-    tags.extend(f"{TAG_ROOT}::tag::{tag}" for tag in note.tags)
+    flags = []
     if isinstance(note, ChoiceNote) and note.scenario:
-        tags.append(f"{TAG_ROOT}::scenario")
+        flags.append("scenario")
     if note.extension:
-        tags.append(f"{TAG_ROOT}::extension")
+        flags.append("extension")
+    tags = [f"{TAG_ROOT}::concept::{note.concept}"]
+    tags.extend(f"{TAG_ROOT}::tag::{tag}" for tag in note.tags if tag not in flags)
+    tags.extend(f"{TAG_ROOT}::{flag}" for flag in flags)
     return tags

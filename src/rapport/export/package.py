@@ -29,10 +29,11 @@ import genanki
 
 from rapport.content.model import Deck
 from rapport.errors import RapportError
-from rapport.export.fields import note_fields
 from rapport.export.html import escape_text
-from rapport.export.identity import anki_deck_id, anki_deck_name, note_guid, note_tags
+from rapport.export.identity import anki_deck_id, anki_deck_name
 from rapport.export.models import StylesheetError, load_stylesheet, note_types
+from rapport.export.plan import Change, ExportPlan, plan_export
+from rapport.export.record import ExportRecord
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with the number of notes written so far."""
@@ -60,6 +61,13 @@ class ExportResult:
     decks: int
     notes: int
     cards: int
+    plan: ExportPlan | None = None  # what each note will do in Anki
+    record: ExportRecord | None = None  # the earlier record with this export merged in
+
+    @property
+    def withdrawn(self) -> int:
+        """Withdrawn notes written besides :attr:`notes` (see :mod:`rapport.export.plan`)."""
+        return 0 if self.plan is None else len(self.plan.of(Change.WITHDRAWN))
 
 
 class _Ticker:
@@ -110,41 +118,47 @@ def write_collection(
     timestamp: float,
     ticker: _Ticker,
     path: Path,
+    plan: ExportPlan | None = None,
 ) -> int:
     """Write ``decks`` into an empty ``collection.anki2`` database; return the card count.
 
-    Notes are built and written one at a time rather than collected into a
-    ``genanki.Package`` first: memory stays flat and the garbage collector has little to
-    scan, which keeps the cost per note constant on large decks.
+    ``plan`` (default: everything new, modified at ``timestamp``) says what to write for
+    each note, withdrawn ones included. Notes are written one at a time rather than
+    collected into a ``genanki.Package`` first: memory stays flat and the garbage
+    collector has little to scan, which keeps the cost per note constant on large decks.
     """
+    if plan is None:
+        plan = plan_export(decks, ExportRecord(), datetime.fromtimestamp(timestamp, UTC))
     models = note_types(css)
-    anki_decks = []
+    anki_decks = {}
     for deck in decks:
         # Anki keeps a deck's name as plain text (and escapes it itself), but shows its
         # description as HTML: a deck's description is plain text, so it is escaped.
         anki_deck = genanki.Deck(
             anki_deck_id(deck.id), anki_deck_name(deck.name), escape_text(deck.description)
         )
-        for kind in sorted({note.kind for note in deck.notes}):
-            anki_deck.add_model(models[kind])
-        anki_decks.append(anki_deck)
+        anki_decks[deck.id] = anki_deck
+    for kind_of in sorted({(p.deck_slug, p.kind) for p in plan.notes}):
+        anki_decks[kind_of[0]].add_model(models[kind_of[1]])
     ids = _id_sequence(timestamp)
     # Writes the schema, the decks and the note types; the decks hold no notes yet.
-    genanki.Package(anki_decks).write_to_db(cursor, timestamp, ids)
+    genanki.Package(list(anki_decks.values())).write_to_db(cursor, timestamp, ids)
 
     cards = 0
-    for deck, anki_deck in zip(decks, anki_decks, strict=True):
-        for note in deck.notes:
-            try:
-                anki_note = genanki.Note(
-                    model=models[note.kind],
-                    fields=note_fields(deck.id, note),
-                    tags=note_tags(note),
-                    guid=note_guid(deck.id, note.id),
-                )
-                anki_note.write_to_db(cursor, timestamp, anki_deck.deck_id, ids)
-            except ValueError as exc:  # genanki validates fields and tags as it writes
-                raise ExportError(path, f"deck '{deck.id}', note '{note.id}': {exc}") from exc
+    for planned in plan.notes:
+        anki_deck = anki_decks[planned.deck_slug]
+        try:
+            anki_note = genanki.Note(
+                model=models[planned.kind],
+                fields=list(planned.fields),
+                tags=list(planned.tags),
+                guid=planned.guid,
+            )
+            anki_note.write_to_db(cursor, planned.mod, anki_deck.deck_id, ids)
+        except ValueError as exc:  # genanki validates fields and tags as it writes
+            what = f"note '{planned.note.id}'" if planned.note else f"withdrawn {planned.label}"
+            raise ExportError(path, f"deck '{planned.deck_slug}', {what}: {exc}") from exc
+        if planned.note is not None:  # withdrawn notes' cards are not counted as exported
             cards += len(anki_note.cards)
             ticker.step()
     return cards
@@ -222,6 +236,7 @@ def export_decks(
     *,
     now: datetime | None = None,
     stylesheet: str | None = None,
+    previous: ExportRecord | None = None,
 ) -> ExportResult:
     """Write ``decks`` to the Anki package ``path`` and return what was written.
 
@@ -229,6 +244,12 @@ def export_decks(
     to ``(total, total)``. ``now`` (default: the current time) becomes the notes'
     modification time: Anki updates a note it already has only if the incoming one is
     newer. ``stylesheet`` overrides the shipped ``resources/anki.css``.
+
+    ``previous`` is the record of earlier exports (:mod:`rapport.export.record`): with
+    it, unchanged notes keep their earlier modification time (so Anki skips them) and
+    notes Anki has that this export no longer holds are written as withdrawn. The
+    result's ``record`` is ``previous`` with this export merged in, for the caller to
+    save (:func:`rapport.export.record.save_record`).
 
     Raises :class:`ExportError` (nothing written, any earlier file of that name intact).
     """
@@ -244,16 +265,24 @@ def export_decks(
         raise ExportError(path, str(exc)) from exc
     total = sum(len(deck.notes) for deck in decks)
     ticker = _Ticker(total, progress)
-    timestamp = (now or datetime.now(UTC)).timestamp()
+    when = now or datetime.now(UTC)
+    timestamp = when.timestamp()
+    plan = plan_export(decks, previous or ExportRecord(), when)
     cards = 0
 
     def write(out: IO[bytes]) -> None:
         nonlocal cards
         ticker.start()
         collection, cards = _collection_bytes(
-            lambda cursor: write_collection(cursor, decks, css, timestamp, ticker, path)
+            lambda cursor: write_collection(cursor, decks, css, timestamp, ticker, path, plan)
         )
         _write_zip(out, collection)
 
     write_atomically(path, write)
-    return ExportResult(path=path, decks=len(decks), notes=total, cards=cards)
+    deck_ids = {deck.id: anki_deck_id(deck.id) for deck in decks}
+    record = (previous or ExportRecord()).merged(
+        planned.exported(deck_ids[planned.deck_slug]) for planned in plan.notes
+    )
+    return ExportResult(
+        path=path, decks=len(decks), notes=total, cards=cards, plan=plan, record=record
+    )

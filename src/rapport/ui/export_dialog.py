@@ -34,10 +34,18 @@ class ExportDialog(QDialog):
     """Choose decks and where to save; Export writes the ``.apkg`` with a progress bar."""
 
     def __init__(
-        self, decks: Sequence[Deck], default_dir: Path, parent: QWidget | None = None
+        self,
+        decks: Sequence[Deck],
+        default_dir: Path,
+        parent: QWidget | None = None,
+        *,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.decks = tuple(decks)
+        # Where the record of earlier exports lives (see rapport.export.record): with it,
+        # unchanged notes are skipped by Anki and removed ones are marked withdrawn.
+        self.data_dir = data_dir
         self.result_path: Path | None = None
         self.setWindowTitle("Export to Anki")
         self.setAccessibleName("Export to Anki")
@@ -124,6 +132,7 @@ class ExportDialog(QDialog):
     def export(self) -> bool:
         """Write the package; show the result or the error in the dialog."""
         from rapport.export import export_decks
+        from rapport.export.record import load_record, save_record
 
         decks = self.chosen_decks()
         path = Path(self.path_edit.text().strip()).expanduser()
@@ -131,15 +140,24 @@ class ExportDialog(QDialog):
             return False
         self.export_button.setEnabled(False)
         try:
-            result = export_decks(decks, path, progress=self._progress)
+            previous = load_record(self.data_dir) if self.data_dir is not None else None
+            result = export_decks(decks, path, progress=self._progress, previous=previous)
         except RapportError as error:
             self.status.setText(f"Export failed: {error}")
             self._update_enabled()
             return False
         self.result_path = result.path
+        if self.data_dir is not None and result.record is not None:
+            save_record(self.data_dir, result.record)
+        withdrawn = (
+            f" {result.withdrawn} note{'s' * (result.withdrawn != 1)} no longer in the deck "
+            "will show as withdrawn in Anki."
+            if result.withdrawn
+            else ""
+        )
         self.status.setText(
             f"Exported {result.notes} notes ({result.cards} cards) from {result.decks} "
-            f"deck{'s' * (result.decks != 1)} to {result.path}. In Anki: File > Import."
+            f"deck{'s' * (result.decks != 1)} to {result.path}. In Anki: File > Import." + withdrawn
         )
         self._update_enabled()
         return True

@@ -244,7 +244,9 @@ class MainWindow(QMainWindow):
         """File > Export to Anki..."""
         from rapport.ui.export_dialog import ExportDialog
 
-        ExportDialog(self.collection.decks, self.export_dir, self).exec()
+        ExportDialog(
+            self.collection.decks, self.export_dir, self, data_dir=self.collection.data_dir
+        ).exec()
 
     def deck_folders(self) -> list[Path]:
         """The folders decks come from: the shipped ones, then the trainee's own."""

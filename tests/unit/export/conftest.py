@@ -18,6 +18,13 @@ HEADER = header("mini-export", "Mini Export", "A small deck for export tests")
 NOTES = every_kind_notes()
 
 
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep ``rapport export``'s record of earlier exports out of the real data folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    return tmp_path / "xdg" / "rapport"
+
+
 @pytest.fixture
 def write_deck(tmp_path: Path) -> WriteDeck:
     """Write a deck file (the mini deck unless other notes are given); return its path."""

@@ -14,7 +14,7 @@ import pytest
 
 from rapport.content import Deck
 from rapport.errors import RapportError
-from rapport.export import ExportError, ExportResult, export_decks
+from rapport.export import ExportError, export_decks
 from rapport.export import package as package_module
 from rapport.export.models import StylesheetError, load_stylesheet
 from tests.support.packages import read_collection
@@ -29,7 +29,8 @@ def _leftovers(folder: Path) -> list[str]:
 def test_export_writes_a_complete_package(mini_deck: Deck, tmp_path: Path) -> None:
     out = tmp_path / "mini.apkg"
     result = export_decks([mini_deck], out, now=NOW)
-    assert result == ExportResult(path=out, decks=1, notes=6, cards=9)
+    assert (result.path, result.decks, result.notes, result.cards) == (out, 1, 6, 9)
+    assert result.withdrawn == 0
     with zipfile.ZipFile(out) as apkg:
         assert sorted(apkg.namelist()) == ["collection.anki2", "media"]
         assert apkg.read("media") == b"{}"
