@@ -9,20 +9,12 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from anki.collection import Collection
+from anki.notes import NoteId
 from anki.scheduler.v3 import CardAnswer
-from test_anki_import import (
-    BASIC,
-    ORIGINAL_FRONT,
-    OTHERS,
-    REWORDED_FRONT,
-    assert_no_warnings,
-    import_package,
-    visible,
-    write_deck,
-)
 
 from rapport.cli import main
 from rapport.export import export_decks
@@ -35,6 +27,20 @@ from rapport.export.record import (
     record_from_package,
     save_record,
 )
+from tests.integration.test_anki_import import (
+    ORIGINAL_FRONT,
+    REWORDED_FRONT,
+    assert_no_warnings,
+    db,
+    import_package,
+    notes,
+    scheduler,
+    visible,
+    write_deck,
+)
+
+if TYPE_CHECKING:  # (importing anki.cards before anki.collection is circular at run time)
+    from anki.cards import CardId
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +51,10 @@ T2 = T1 + timedelta(days=9)
 def changed_notes() -> str:
     """The second release: one reworded, one removed, a kind changed, a deletion dropped."""
     others = re.sub(
-        r'\[\[notes\]\]\nid = "alliance-term".*?(?=\[\[notes\]\])', "", OTHERS, flags=re.S
+        r'\[\[notes\]\]\nid = "alliance-term".*?(?=\[\[notes\]\])',
+        "",
+        notes(REWORDED_FRONT),
+        flags=re.S,
     )
     others = others.replace(", and a {{c3::bond}}.", ".")
     typed = re.search(r'\[\[notes\]\]\nid = "common-factor".*?accept = \[[^]]*\]\n', others, re.S)
@@ -56,7 +65,7 @@ def changed_notes() -> str:
         'front = "What do some studies call the relationship?"\n'
         'back = "The most important common factor."\n'
     )
-    return BASIC.replace("FRONT_TEXT", REWORDED_FRONT) + others.replace(typed.group(0), as_basic)
+    return others.replace(typed.group(0), as_basic)
 
 
 @pytest.fixture
@@ -69,22 +78,23 @@ def collection(tmp_path: Path) -> Iterator[Collection]:
         col.close()
 
 
-def review(col: Collection, card_id: int) -> None:
+def review(col: Collection, card_id: CardId) -> None:
     card = col.get_card(card_id)
     card.start_timer()
     states = col._backend.get_scheduling_states(card.id)
-    col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD))
+    sched = scheduler(col)
+    sched.answer_card(sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD))
 
 
-def note_id(col: Collection, guid: str) -> int:
-    ids = col.db.list("SELECT id FROM notes WHERE guid = ?", guid)
+def note_id(col: Collection, guid: str) -> NoteId:
+    ids = db(col).list("SELECT id FROM notes WHERE guid = ?", guid)
     assert len(ids) == 1, guid
-    return int(ids[0])
+    return NoteId(int(ids[0]))
 
 
 def test_changes_leave_nothing_stale(collection: Collection, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    first_deck = write_deck(tmp_path, BASIC.replace("FRONT_TEXT", ORIGINAL_FRONT) + OTHERS)
+    first_deck = write_deck(tmp_path, notes(ORIGINAL_FRONT))
     first = tmp_path / "first.apkg"
     result = export_decks([first_deck], first, now=T1, previous=load_record(data_dir))
     assert result.record is not None
@@ -111,12 +121,12 @@ def test_changes_leave_nothing_stale(collection: Collection, tmp_path: Path) -> 
 
     log = import_package(collection, second)
     assert_no_warnings(log, unchanged=2)  # the two unchanged notes are skipped
-    new_guids = {collection.get_note(n.id.nid).guid for n in log.new}
+    new_guids = {collection.get_note(NoteId(n.id.nid)).guid for n in log.new}
     assert new_guids == {
         variant_guid(second_deck.id, "alliance-cloze", "cloze", (0, 1)),
         variant_guid(second_deck.id, "common-factor", "basic", (0,)),
     }
-    updated = {collection.get_note(n.id.nid).guid for n in log.updated}
+    updated = {collection.get_note(NoteId(n.id.nid)).guid for n in log.updated}
     withdrawn = {
         note_guid(second_deck.id, n) for n in ("alliance-term", "alliance-cloze", "common-factor")
     }
@@ -145,7 +155,7 @@ def test_changes_leave_nothing_stale(collection: Collection, tmp_path: Path) -> 
     # The reworded note updated in place with its review.
     note = collection.get_note(note_id(collection, reworded_guid))
     assert note["Front"] == REWORDED_FRONT
-    assert collection.db.scalar("SELECT count() FROM revlog WHERE cid = ?", reworded_card) == 1
+    assert db(collection).scalar("SELECT count() FROM revlog WHERE cid = ?", reworded_card) == 1
 
     # Importing the same package again changes nothing; a third export with no deck
     # change writes the withdrawn notes unchanged, so Anki skips everything.
@@ -164,7 +174,7 @@ def test_changes_leave_nothing_stale(collection: Collection, tmp_path: Path) -> 
 def test_since_lists_what_the_package_will_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first_deck = write_deck(tmp_path, BASIC.replace("FRONT_TEXT", ORIGINAL_FRONT) + OTHERS)
+    first_deck = write_deck(tmp_path, notes(ORIGINAL_FRONT))
     first = tmp_path / "first.apkg"
     export_decks([first_deck], first, now=T1)
     from_package = record_from_package(first)

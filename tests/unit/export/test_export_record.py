@@ -6,8 +6,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from export_support import NOTES, WriteDeck
-
 from rapport.content import Deck, load_deck
 from rapport.export import export_decks
 from rapport.export.identity import note_tags
@@ -20,6 +18,8 @@ from rapport.export.record import (
     record_from_package,
     save_record,
 )
+from tests.support.packages import WriteDeck
+from tests.unit.export.conftest import NOTES
 
 T1 = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 T2 = T1 + timedelta(days=3)
