@@ -17,11 +17,12 @@ from rapport.store.backups import (
 from rapport.store.database import DB_NAME, MATURE_INTERVAL, Store, probe_file
 from rapport.store.errors import AlreadyRunning, BackupError, DatabaseError, WriteError
 from rapport.store.lock import DataLock
-from rapport.store.records import CardState, CardTableRow, Phase, ReviewRecord
+from rapport.store.records import CardState, CardTableRow, Hiding, Phase, ReviewRecord
 from rapport.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
     "DB_NAME",
+    "Hiding",
     "MATURE_INTERVAL",
     "MIGRATIONS",
     "SCHEMA_VERSION",

@@ -24,6 +24,7 @@ from rapport.store.records import (
     CardIndexEntry,
     CardState,
     CardTableRow,
+    Hiding,
     Phase,
     ReviewRecord,
     from_us,
@@ -140,6 +141,34 @@ def _state_params(state: CardState) -> tuple[object, ...]:
         opt_us(state.due),
         opt_us(state.last_review),
     )
+
+
+def _hidden(hiding: Hiding | None, phase: Phase) -> tuple[str, tuple[object, ...]]:
+    """SQL conditions (and their parameters) that leave out the cards ``hiding`` hides
+    from the queue of ``phase`` in the table ``cards``."""
+    if hiding is None:
+        return "", ()
+    siblings_since = (
+        hiding.new_siblings_since
+        if phase == Phase.NEW
+        else hiding.review_siblings_since
+        if phase == Phase.REVIEW
+        else None
+    )
+    sql = " AND (buried_until_us IS NULL OR buried_until_us <= ?)"
+    params: list[object] = [to_us(hiding.now)]
+    if hiding.avoid_note is not None:
+        sql += " AND (note_id != ? OR id = ?)"
+        params += [hiding.avoid_note, hiding.avoid_except]
+    if siblings_since is not None:
+        # A sibling answered since then (another card of the same note) hides this one.
+        sql += (
+            " AND NOT EXISTS (SELECT 1 FROM cards s JOIN revlog r ON r.card_id = s.id "
+            "WHERE s.deck_id = cards.deck_id AND s.note_id = cards.note_id "
+            "AND s.id != cards.id AND r.time_us >= ?)"
+        )
+        params.append(to_us(siblings_since))
+    return sql, tuple(params)
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -342,6 +371,104 @@ class Store:
         with self._write() as conn:
             conn.execute("UPDATE cards SET suspended = ? WHERE id = ?", (int(suspended), card_id))
 
+    def is_held(self, card_id: int, now: datetime) -> bool:
+        """Whether a card is kept out of study at ``now``: suspended, or buried by hand."""
+        row = self._conn.execute(
+            "SELECT suspended, buried_until_us FROM cards WHERE id = ?", (card_id,)
+        ).fetchone()
+        return bool(row and (row[0] or (row[1] is not None and row[1] > to_us(now))))
+
+    # -- reviewer actions: burying, suspending, flags, note tags ------------------------
+
+    def note_card_ids(self, deck_id: str, note_id: str) -> list[int]:
+        """The present cards of one note, in ordinal order."""
+        rows = self._conn.execute(
+            "SELECT id FROM cards WHERE deck_id = ? AND note_id = ? AND present = 1 "
+            "ORDER BY ordinal",
+            (deck_id, note_id),
+        )
+        return [int(row[0]) for row in rows]
+
+    def holds(self, card_ids: Sequence[int]) -> list[tuple[int, bool, int | None]]:
+        """The (id, suspended, buried until in microseconds) of these cards: what
+        :meth:`restore_holds` puts back."""
+        rows = self._conn.execute(
+            f"SELECT id, suspended, buried_until_us FROM cards WHERE id IN ({_marks(card_ids)})",
+            tuple(card_ids),
+        )
+        return [(int(r[0]), bool(r[1]), r[2]) for r in rows]
+
+    def bury(self, card_ids: Sequence[int], until: datetime) -> None:
+        """Hide these cards from study until ``until`` (the next study day)."""
+        with self._write() as conn:
+            conn.executemany(
+                "UPDATE cards SET buried_until_us = ? WHERE id = ?",
+                [(to_us(until), card_id) for card_id in card_ids],
+            )
+
+    def suspend(self, card_ids: Sequence[int]) -> None:
+        """Suspend these cards (in one transaction)."""
+        with self._write() as conn:
+            conn.executemany(
+                "UPDATE cards SET suspended = 1 WHERE id = ?", [(i,) for i in card_ids]
+            )
+
+    def restore_holds(self, holds: Sequence[tuple[int, bool, int | None]]) -> None:
+        """Put back suspension and burial as :meth:`holds` read them."""
+        with self._write() as conn:
+            conn.executemany(
+                "UPDATE cards SET suspended = ?, buried_until_us = ? WHERE id = ?",
+                [(int(suspended), until, card_id) for card_id, suspended, until in holds],
+            )
+
+    def flag(self, card_id: int) -> int:
+        """A card's flag: 0 none, 1 red, 2 orange, 3 green, 4 blue."""
+        row = self._conn.execute("SELECT flag FROM cards WHERE id = ?", (card_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def set_flag(self, card_id: int, flag: int) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE cards SET flag = ? WHERE id = ?", (flag, card_id))
+
+    def note_tags(self, deck_id: str, note_id: str) -> set[str]:
+        """The tags study gave a note (``marked``, ``leech``)."""
+        rows = self._conn.execute(
+            "SELECT tag FROM note_tags WHERE deck_id = ? AND note_id = ?", (deck_id, note_id)
+        )
+        return {str(row[0]) for row in rows}
+
+    def all_note_tags(self) -> dict[tuple[str, str], set[str]]:
+        """Every note's study tags, by (deck id, note id)."""
+        out: dict[tuple[str, str], set[str]] = {}
+        for deck_id, note_id, tag in self._conn.execute(
+            "SELECT deck_id, note_id, tag FROM note_tags"
+        ):
+            out.setdefault((deck_id, note_id), set()).add(tag)
+        return out
+
+    def set_note_tag(self, deck_id: str, note_id: str, tag: str, present: bool) -> None:
+        """Give a note the study tag ``tag``, or take it away."""
+        with self._write() as conn:
+            if present:
+                conn.execute(
+                    "INSERT OR IGNORE INTO note_tags (deck_id, note_id, tag) VALUES (?, ?, ?)",
+                    (deck_id, note_id, tag),
+                )
+            else:
+                conn.execute(
+                    "DELETE FROM note_tags WHERE deck_id = ? AND note_id = ? AND tag = ?",
+                    (deck_id, note_id, tag),
+                )
+
+    def lapses(self, card_id: int) -> int:
+        """How often a card in review was answered Again."""
+        row = self._conn.execute(
+            f"SELECT COUNT(*) FROM revlog WHERE card_id = ? AND rating = 1 "
+            f"AND state_before = {Phase.REVIEW}",
+            (card_id,),
+        ).fetchone()
+        return int(row[0])
+
     def card_table(self) -> list[CardTableRow]:
         """Every present card with its state, number of reviews and of lapses."""
         rows = self._conn.execute(
@@ -450,59 +577,71 @@ class Store:
 
     # -- the study queue -----------------------------------------------------------------
 
-    def first_learning(self, deck_id: str, due_by: datetime) -> tuple[int, datetime] | None:
+    def first_learning(
+        self, deck_id: str, due_by: datetime, hiding: Hiding | None = None
+    ) -> tuple[int, datetime] | None:
         """The (re)learning card of a deck due first, if it is due at or before ``due_by``."""
+        hide, params = _hidden(hiding, Phase.LEARNING)
         row = self._conn.execute(
             f"SELECT id, due_us FROM cards WHERE deck_id = ? AND state IN (1, 3) "
-            f"AND due_us <= ? AND {_ACTIVE} ORDER BY due_us, id LIMIT 1",
-            (deck_id, to_us(due_by)),
+            f"AND due_us <= ? AND {_ACTIVE}{hide} ORDER BY due_us, id LIMIT 1",
+            (deck_id, to_us(due_by), *params),
         ).fetchone()
         return None if row is None else (int(row[0]), from_us(row[1]))
 
-    def first_review(self, deck_id: str, due_before: datetime) -> tuple[int, datetime] | None:
+    def first_review(
+        self, deck_id: str, due_before: datetime, hiding: Hiding | None = None
+    ) -> tuple[int, datetime] | None:
         """The review card of a deck due first, if it is due before ``due_before``."""
+        hide, params = _hidden(hiding, Phase.REVIEW)
         row = self._conn.execute(
             f"SELECT id, due_us FROM cards WHERE deck_id = ? AND state = 2 "
-            f"AND due_us < ? AND {_ACTIVE} ORDER BY due_us, id LIMIT 1",
-            (deck_id, to_us(due_before)),
+            f"AND due_us < ? AND {_ACTIVE}{hide} ORDER BY due_us, id LIMIT 1",
+            (deck_id, to_us(due_before), *params),
         ).fetchone()
         return None if row is None else (int(row[0]), from_us(row[1]))
 
-    def first_new(self, deck_id: str) -> int | None:
+    def first_new(self, deck_id: str, hiding: Hiding | None = None) -> int | None:
         """The first new card of a deck in deck order."""
+        hide, params = _hidden(hiding, Phase.NEW)
         row = self._conn.execute(
-            f"SELECT id FROM cards WHERE deck_id = ? AND state = 0 AND {_ACTIVE} "
+            f"SELECT id FROM cards WHERE deck_id = ? AND state = 0 AND {_ACTIVE}{hide} "
             "ORDER BY position LIMIT 1",
-            (deck_id,),
+            (deck_id, *params),
         ).fetchone()
         return None if row is None else int(row[0])
 
-    def count_learning(self, deck_id: str, due_by: datetime) -> int:
+    def count_learning(self, deck_id: str, due_by: datetime, hiding: Hiding | None = None) -> int:
+        hide, params = _hidden(hiding, Phase.LEARNING)
         return int(
             self._conn.execute(
                 f"SELECT COUNT(*) FROM cards WHERE deck_id = ? AND state IN (1, 3) "
-                f"AND due_us <= ? AND {_ACTIVE}",
-                (deck_id, to_us(due_by)),
+                f"AND due_us <= ? AND {_ACTIVE}{hide}",
+                (deck_id, to_us(due_by), *params),
             ).fetchone()[0]
         )
 
-    def count_reviews(self, deck_id: str, due_before: datetime, limit: int) -> int:
+    def count_reviews(
+        self, deck_id: str, due_before: datetime, limit: int, hiding: Hiding | None = None
+    ) -> int:
         """Review cards of a deck due before ``due_before``, counting at most ``limit``."""
+        hide, params = _hidden(hiding, Phase.REVIEW)
         return int(
             self._conn.execute(
                 f"SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? AND state = 2 "
-                f"AND due_us < ? AND {_ACTIVE} LIMIT ?)",
-                (deck_id, to_us(due_before), max(limit, 0)),
+                f"AND due_us < ? AND {_ACTIVE}{hide} LIMIT ?)",
+                (deck_id, to_us(due_before), *params, max(limit, 0)),
             ).fetchone()[0]
         )
 
-    def count_new(self, deck_id: str, limit: int) -> int:
+    def count_new(self, deck_id: str, limit: int, hiding: Hiding | None = None) -> int:
         """New cards of a deck, counting at most ``limit``."""
+        hide, params = _hidden(hiding, Phase.NEW)
         return int(
             self._conn.execute(
                 f"SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? AND state = 0 "
-                f"AND {_ACTIVE} LIMIT ?)",
-                (deck_id, max(limit, 0)),
+                f"AND {_ACTIVE}{hide} LIMIT ?)",
+                (deck_id, *params, max(limit, 0)),
             ).fetchone()[0]
         )
 

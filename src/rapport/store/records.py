@@ -74,6 +74,17 @@ class CardTableRow(NamedTuple):
     lapses: int
 
 
+class Hiding(NamedTuple):
+    """Which otherwise-due cards a study queue leaves out (see
+    :mod:`rapport.study.siblings` for the rules that fill it in)."""
+
+    now: datetime  # a card buried by hand until after ``now`` is hidden
+    new_siblings_since: datetime | None = None  # new cards whose sibling was answered since
+    review_siblings_since: datetime | None = None  # likewise for review cards
+    avoid_note: str | None = None  # the cards of this note (of the deck asked about)...
+    avoid_except: int | None = None  # ...except this card (the one just answered)
+
+
 def to_us(moment: datetime) -> int:
     """Microseconds since the epoch of an aware datetime."""
     if moment.tzinfo is None:

@@ -18,6 +18,10 @@ Version history:
    sync (see :meth:`rapport.study.Collection.open`). Kept in the database it describes,
    it follows the cards through backups and restores; an older Rapport, which would sync
    without updating it, refuses this version.
+4. Reviewer actions: ``cards.buried_until_us`` (a card buried by hand is hidden until then,
+   the start of the next study day), ``cards.flag`` (0 none, 1-4 Anki's red, orange, green,
+   blue) and ``note_tags``: tags the trainee's study adds to a note (``marked``, ``leech``),
+   kept apart from the deck file's own tags, which the deck file owns.
 """
 
 from __future__ import annotations
@@ -103,12 +107,25 @@ def _v3(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3)
+def _v4(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE cards ADD COLUMN buried_until_us INTEGER")
+    conn.execute("ALTER TABLE cards ADD COLUMN flag INTEGER NOT NULL DEFAULT 0")
+    conn.execute(
+        "CREATE TABLE note_tags (deck_id TEXT NOT NULL, note_id TEXT NOT NULL, "
+        "tag TEXT NOT NULL, PRIMARY KEY (deck_id, note_id, tag)) WITHOUT ROWID"
+    )
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
 # The tables a database of each version must have beyond those (a file without one is
 # damaged).
-_ADDED_TABLES = {2: frozenset({"prefs"}), 3: frozenset({"synced_decks"})}
+_ADDED_TABLES = {
+    2: frozenset({"prefs"}),
+    3: frozenset({"synced_decks"}),
+    4: frozenset({"note_tags"}),
+}
 
 
 def expected_tables(version: int) -> frozenset[str]:

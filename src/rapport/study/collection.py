@@ -34,6 +34,7 @@ from rapport.store import (
     list_backups,
 )
 from rapport.store.backups import BACKUP_INTERVAL
+from rapport.study import siblings
 from rapport.study.counts import DeckCounts
 from rapport.study.days import require_aware, today_bounds
 from rapport.study.scheduling import Scheduler
@@ -408,16 +409,17 @@ class Collection:
         totals = self.store.present_counts()
         settings = self._settings
         counts = []
+        hide = siblings.hiding(settings, now, start)
         for deck in self.decks:
             new_done, reviews_done = done.get(deck.id, (0, 0))
             counts.append(
                 DeckCounts(
                     deck_id=deck.id,
                     name=deck.name,
-                    new=self.store.count_new(deck.id, settings.new_per_day - new_done),
-                    learning=self.store.count_learning(deck.id, now + LEARN_AHEAD),
+                    new=self.store.count_new(deck.id, settings.new_per_day - new_done, hide),
+                    learning=self.store.count_learning(deck.id, now + LEARN_AHEAD, hide),
                     due=self.store.count_reviews(
-                        deck.id, end, settings.reviews_per_day - reviews_done
+                        deck.id, end, settings.reviews_per_day - reviews_done, hide
                     ),
                     total=totals.get(deck.id, 0),
                 )
@@ -432,6 +434,7 @@ class Collection:
         start, end = self.today_bounds(now)
         done = self.store.studied_since(start)
         settings = self._settings
+        hide = siblings.hiding(settings, now, start)
         candidates: list[datetime] = []
         learning = self.store.earliest_due(ids, [Phase.LEARNING, Phase.RELEARNING])
         if learning is not None:
@@ -441,12 +444,16 @@ class Collection:
             candidates.append(later)
         for deck_id in ids:
             new_done, reviews_done = done.get(deck_id, (0, 0))
-            review = self.store.first_review(deck_id, end)
+            review = self.store.first_review(deck_id, end, hide)
             if review is not None:
                 left = settings.reviews_per_day - reviews_done > 0
                 candidates.append(review[1] if left else end)
-            if self.store.first_new(deck_id) is not None:
+            elif self.store.first_review(deck_id, end) is not None:
+                candidates.append(end)  # buried until the next study day
+            if self.store.first_new(deck_id, hide) is not None:
                 candidates.append(now if settings.new_per_day - new_done > 0 else end)
+            elif self.store.first_new(deck_id) is not None:
+                candidates.append(end)
         return min(candidates) if candidates else None
 
     # -- browsing and statistics ---------------------------------------------------------

@@ -17,7 +17,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from rapport.content import Card
-from rapport.store import Phase, ReviewRecord
+from rapport.store import Hiding, Phase, ReviewRecord
+from rapport.study import actions, siblings
+from rapport.study.actions import Action
 from rapport.study.days import require_aware
 from rapport.study.scheduling import Rating
 
@@ -55,6 +57,7 @@ class _Answered(NamedTuple):
     rating: Rating
     duration: timedelta
     day: datetime  # start of the study day it was given on
+    leech: Callable[[], None] | None = None  # undoes the leech tag and suspension it caused
 
 
 class ReviewSession:
@@ -63,16 +66,23 @@ class ReviewSession:
     def __init__(self, collection: Collection, deck_ids: Sequence[str]) -> None:
         self._collection = collection
         self.deck_ids = tuple(deck_ids)
-        self._undo: list[_Answered] = []
+        self._undo: list[_Answered | Action] = []
         self._pending: Card | None = None  # an undone card, shown again first
+        # (deck, note, card id) of the last answer: its siblings do not come next.
+        self._last_note: tuple[str, str, int] | None = None
         self._day: datetime | None = None
         # Per deck, the queue figures that only change when a card of that deck changes
         # (first review and new card, their bounded counts), with the deck's version.
         self._cache: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+        self.last_leech = False  # whether the last answer made its card a leech
         self._studied = 0
         self._seconds = 0.0
         self._right = 0
         self._again = 0
+
+    @property
+    def collection(self) -> Collection:
+        return self._collection
 
     # -- the queue -----------------------------------------------------------------------
 
@@ -106,20 +116,69 @@ class ReviewSession:
         return result
 
     def next_card(self, now: datetime) -> Card | None:
-        """The card to show now, or ``None`` when nothing is left for today."""
+        """The card to show now, or ``None`` when nothing is left for today.
+
+        Never a card of the note just answered while a card of another note is left
+        (see :mod:`rapport.study.siblings`)."""
         now = require_aware(now)
         store = self._collection.store
         if self._pending is not None:
             pending_id = self._collection.card_id(self._pending.key)
-            if pending_id is not None and not store.is_suspended(pending_id):
+            if pending_id is not None and not store.is_held(pending_id, now):
                 return self._pending
             self._pending = None
+        found = None
+        last = self._last_note
+        if last is not None:
+            # Cards due now other than the siblings of the card just answered; else
+            # learning cards due soon of another note; else anything, siblings included.
+            found = self._find(now, last, ahead=False)
+            if found is None:
+                found = self._find(now, (last[0], last[1], -1), due=False)
+        if found is None:
+            found = self._find(now, None)
+        return None if found is None else self._collection.card_by_id(found)
+
+    def _hiding(self, now: datetime, deck_id: str, avoid: tuple[str, str, int] | None) -> Hiding:
+        start, _ = self._today(now)
+        last = avoid[1:] if avoid is not None and avoid[0] == deck_id else None
+        return siblings.hiding(self._collection.settings, now, start, last)
+
+    def _find(
+        self,
+        now: datetime,
+        avoid: tuple[str, str, int] | None,
+        *,
+        due: bool = True,
+        ahead: bool = True,
+    ) -> int | None:
+        """The card to show: due now (if ``due``), else due within LEARN_AHEAD (if
+        ``ahead``), leaving out the siblings of ``avoid`` (deck, note, card id)."""
+        store = self._collection.store
         _, end = self._today(now)
-        learning = [store.first_learning(d, now) for d in self.deck_ids]
+        hide = {d: self._hiding(now, d, avoid) for d in self.deck_ids}
+        tag = "" if avoid is None else ":" + ":".join(map(str, avoid))
+        found = None
+        if due:
+            found = self._due_now(now, end, hide, tag)
+        if found is None and ahead:
+            soon = [store.first_learning(d, now + LEARN_AHEAD, hide[d]) for d in self.deck_ids]
+            found = self._earliest(soon)
+        return found
+
+    def _due_now(
+        self, now: datetime, end: datetime, hide: dict[str, Hiding], tag: str
+    ) -> int | None:
+        store = self._collection.store
+        learning = [store.first_learning(d, now, hide[d]) for d in self.deck_ids]
         found = self._earliest(learning)
         if found is None:
             reviews = [
-                self._cached(d, "first_review", lambda d=d: store.first_review(d, end))  # type: ignore[misc]
+                self._cached(
+                    d,
+                    "first_review" + tag,
+                    lambda d=d: store.first_review(d, end, hide[d]),  # type: ignore[misc]
+                )
                 for d in self.deck_ids
                 if self._reviews_left(d)
             ]
@@ -129,15 +188,12 @@ class ReviewSession:
                 if self._new_left(deck_id):
                     found = self._cached(
                         deck_id,
-                        "first_new",
-                        lambda d=deck_id: store.first_new(d),  # type: ignore[misc]
+                        "first_new" + tag,
+                        lambda d=deck_id: store.first_new(d, hide[d]),  # type: ignore[misc]
                     )
                     if found is not None:
                         break
-        if found is None:
-            ahead = [store.first_learning(d, now + LEARN_AHEAD) for d in self.deck_ids]
-            found = self._earliest(ahead)
-        return None if found is None else self._collection.card_by_id(found)
+        return found
 
     @staticmethod
     def _earliest(candidates: Sequence[tuple[int, datetime] | None]) -> int | None:
@@ -151,13 +207,18 @@ class ReviewSession:
         _, end = self._today(now)
         new = learning = review = 0
         for d in self.deck_ids:
-            new += self._cached(d, "count_new", lambda d=d: store.count_new(d, self._new_left(d)))  # type: ignore[misc]
+            hide = self._hiding(now, d, None)
+            new += self._cached(
+                d,
+                "count_new",
+                lambda d=d, h=hide: store.count_new(d, self._new_left(d), h),  # type: ignore[misc]
+            )
             review += self._cached(
                 d,
                 "count_reviews",
-                lambda d=d: store.count_reviews(d, end, self._reviews_left(d)),  # type: ignore[misc]
+                lambda d=d, h=hide: store.count_reviews(d, end, self._reviews_left(d), h),  # type: ignore[misc]
             )
-            learning += store.count_learning(d, now + LEARN_AHEAD)
+            learning += store.count_learning(d, now + LEARN_AHEAD, hide)
         return new, learning, review
 
     # -- answering -----------------------------------------------------------------------
@@ -186,13 +247,20 @@ class ReviewSession:
             ReviewRecord(card_id, now, int(rating), duration, before, after)
         )
         # Committed: only now does the session's own state move on.
+        leech = None
+        if rating == Rating.AGAIN and before.phase == Phase.REVIEW:
+            threshold = collection.settings.leech_threshold
+            if actions.is_leech_lapse(collection.store.lapses(card_id), threshold):
+                leech = actions.mark_leech(self, card)
+        self.last_leech = leech is not None
         answered = _Answered(
-            review_id, card, card_id, card.deck_id, before.phase, rating, duration, start
+            review_id, card, card_id, card.deck_id, before.phase, rating, duration, start, leech
         )
         self._undo.append(answered)
         del self._undo[:-UNDO_LEVELS]
         if self._pending is not None and self._pending.key == card.key:
             self._pending = None
+        self._last_note = (card.deck_id, card.note.id, card_id)
         self._count(answered, +1)
         collection.after_write(now, card.deck_id)
 
@@ -205,18 +273,49 @@ class ReviewSession:
         else:
             self._right += sign
 
+    def push_action(self, action: Action) -> None:
+        """Put a reviewer action (see :mod:`rapport.study.actions`) on the undo list,
+        once it is saved."""
+        self._undo.append(action)
+        del self._undo[:-UNDO_LEVELS]
+        self._collection.mark_changed(action.deck_id)
+
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
 
+    @property
+    def undo_name(self) -> str | None:
+        """What :meth:`undo` would take back: a grade ("Good") or an action ("Bury
+        card"); ``None`` if nothing."""
+        if not self._undo:
+            return None
+        last = self._undo[-1]
+        if isinstance(last, Action):
+            return last.name
+        return last.rating.name.capitalize()
+
     def undo(self) -> Card | None:
-        """Take back the last answer: the card's state is restored and the answer leaves
-        the log. Returns the card, which :meth:`next_card` shows again; ``None`` if there
-        is nothing to undo. Raises :class:`WriteError` if it cannot be saved."""
+        """Take back the last answer or action. For an answer the card's state is
+        restored and the answer leaves the log; the card is returned, and
+        :meth:`next_card` shows it again. An action that hid the card (bury, suspend)
+        is reverted and its card returned likewise; one that did not (flag, mark)
+        returns ``None``. Raises :class:`WriteError` if it cannot be saved."""
         if not self._undo:
             return None
         self._collection.check_writable()
-        answered = self._undo[-1]
+        last = self._undo[-1]
+        if isinstance(last, Action):
+            last.revert()
+            self._undo.pop()
+            self._collection.mark_changed(last.deck_id)
+            if not last.hid_card:
+                return None
+            self._pending = last.card
+            return last.card
+        answered = last
+        if answered.leech is not None:
+            answered.leech()
         self._collection.store.undo_review(answered.review_id)
         self._undo.pop()
         self._count(answered, -1)
@@ -252,7 +351,7 @@ class FocusedSession(ReviewSession):
             return due_learning
         for card in self._waiting:
             card_id = self._collection.card_id(card.key)
-            if card_id is not None and not store.is_suspended(card_id):
+            if card_id is not None and not store.is_held(card_id, now):
                 return card
         return self._learning_due_by(now + LEARN_AHEAD)
 
@@ -291,8 +390,10 @@ class FocusedSession(ReviewSession):
     def undo(self) -> Card | None:
         if not self._undo:
             return None
-        card = self._undo[-1].card
-        first_answer = sum(a.card == card for a in self._undo) == 1
+        last = self._undo[-1]
+        card = last.card
+        answers = [a for a in self._undo if isinstance(a, _Answered)]
+        first_answer = isinstance(last, _Answered) and sum(a.card == card for a in answers) == 1
         undone = super().undo()
         if undone is not None and first_answer:
             self._relearning.discard(card)

@@ -30,6 +30,11 @@ class Settings:
     reviews_per_day: int = 200
     day_start_hour: int = 4
     fuzz: bool = True
+    # Anki's deck options "Bury new siblings" and "Bury review siblings" (see siblings.py).
+    bury_new: bool = True
+    bury_reviews: bool = True
+    # Lapses after which a card is a leech: tagged ``leech`` and suspended (0: never).
+    leech_threshold: int = 8
 
     def __post_init__(self) -> None:
         if not 0.7 <= self.desired_retention <= 0.99:
@@ -44,6 +49,8 @@ class Settings:
             raise InvalidSettings("The maximum interval must be at least one day.")
         if self.new_per_day < 0 or self.reviews_per_day < 0:
             raise InvalidSettings("Daily limits cannot be negative.")
+        if self.leech_threshold < 0:
+            raise InvalidSettings("The leech threshold cannot be negative (0 turns it off).")
         if not 0 <= self.day_start_hour <= 23:
             raise InvalidSettings("The next day starts at an hour from 0 to 23.")
 

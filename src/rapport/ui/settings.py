@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -93,7 +94,7 @@ class SettingsDialog(QDialog):
         form = forms["Scheduling"]
 
         def add(label: str, widget: QWidget, tip: str) -> None:
-            widget.setAccessibleName(label)
+            widget.setAccessibleName(label or widget.property("text"))
             widget.setToolTip(tip)
             form.addRow(label, widget)
 
@@ -129,6 +130,30 @@ class SettingsDialog(QDialog):
         self.day_start.setSuffix(":00")
         self.day_start.setValue(settings.day_start_hour)
         add("Next day starts at", self.day_start, "The hour (local time) a new study day begins")
+        self.bury_new = QCheckBox("Bury new siblings")
+        self.bury_new.setChecked(settings.bury_new)
+        add(
+            "",
+            self.bury_new,
+            "Once a card of a note is answered, its other new cards wait until tomorrow",
+        )
+        self.bury_reviews = QCheckBox("Bury review siblings")
+        self.bury_reviews.setChecked(settings.bury_reviews)
+        add(
+            "",
+            self.bury_reviews,
+            "Once a card of a note is answered, its other review cards wait until tomorrow",
+        )
+        self.leech_threshold = QSpinBox()
+        self.leech_threshold.setRange(0, 99)
+        self.leech_threshold.setSpecialValueText("Never")
+        self.leech_threshold.setSuffix(" lapses")
+        self.leech_threshold.setValue(settings.leech_threshold)
+        add(
+            "Leech threshold",
+            self.leech_threshold,
+            "After this many lapses a card is tagged leech and suspended, to be rewritten",
+        )
 
         form = forms["Display"]
         self.font_size = QSpinBox()
@@ -175,6 +200,9 @@ class SettingsDialog(QDialog):
             new_per_day=self.new_per_day.value(),
             reviews_per_day=self.reviews_per_day.value(),
             day_start_hour=self.day_start.value(),
+            bury_new=self.bury_new.isChecked(),
+            bury_reviews=self.bury_reviews.isChecked(),
+            leech_threshold=self.leech_threshold.value(),
         )
 
     def accept(self) -> None:

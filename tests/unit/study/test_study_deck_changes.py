@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from rapport.content import Card, CardKey
 from rapport.study import Collection, Rating, ReviewSession
-from tests.support.collection import SECOND, T0, OpenCollection, basic, cloze, make_deck
+from tests.support.collection import (
+    SECOND,
+    T0,
+    OpenCollection,
+    basic,
+    cloze,
+    make_deck,
+    with_settings,
+)
 
 
 def study_all(col: Collection) -> None:
@@ -89,14 +97,15 @@ def test_cloze_renumbering_keeps_the_history_of_numbers_still_there(
     open_col: OpenCollection,
 ) -> None:
     three = cloze("c", "A {{c1::bond}}, {{c2::goals}} and {{c3::tasks}}.")
-    col = open_col([make_deck("a", [three])])
+    no_burying = with_settings(bury_new=False, bury_reviews=False)
+    col = open_col([make_deck("a", [three])], settings=no_burying)
     study_all(col)
     states = {c.ordinal: col.store.card_state(col.require_id(c)) for c in col.decks[0].cards()}
     col.close(T0)
 
     # c2 is removed; c1 and c3 remain (ordinals 0 and 2).
     two = cloze("c", "A {{c1::bond}}, goals and {{c3::tasks}}.")
-    col = open_col([make_deck("a", [two])])
+    col = open_col([make_deck("a", [two])], settings=no_burying)
     assert sorted(k.ordinal for k in rows(col)) == [0, 2]
     for card in col.decks[0].cards():
         assert col.store.card_state(col.require_id(card)) == states[card.ordinal]
@@ -104,7 +113,7 @@ def test_cloze_renumbering_keeps_the_history_of_numbers_still_there(
 
     # A new c4 arrives as a new card; c2 returns with its history.
     four = cloze("c", "A {{c1::bond}}, {{c2::goals}}, {{c3::tasks}} and {{c4::trust}}.")
-    col = open_col([make_deck("a", [four])])
+    col = open_col([make_deck("a", [four])], settings=no_burying)
     seen = rows(col)
     assert seen[CardKey("a", "c", 1)] == (1, "review")
     assert seen[CardKey("a", "c", 3)] == (0, "new")

@@ -35,6 +35,8 @@ def test_settings_saved_to_the_collection(qtbot: QtBot, collection: Collection) 
     dialog.new_per_day.setValue(7)
     dialog.reviews_per_day.setValue(70)
     dialog.day_start.setValue(3)
+    dialog.bury_new.setChecked(False)
+    dialog.leech_threshold.setValue(5)
     dialog.font_size.setValue(24)
     dialog.theme.setCurrentIndex(2)
     dialog.accept()
@@ -49,6 +51,7 @@ def test_settings_saved_to_the_collection(qtbot: QtBot, collection: Collection) 
         70,
         3,
     )
+    assert (s.bury_new, s.bury_reviews, s.leech_threshold) == (False, True, 5)
     assert collection.get_pref("font_size") == "24"
     assert collection.get_pref("theme") == "dark"
     again = SettingsDialog(collection)
