@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="add a deck file (for example from your course leader) to your decks",
     )
     add.add_argument("deck", type=Path, metavar="DECK.toml", help="the deck file to add")
+    add.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help="replace an earlier version without asking (it is shown what changes)",
+    )
     add.set_defaults(func=cmd_add)
 
     export = sub.add_parser(
@@ -219,15 +225,29 @@ def _known_decks(data_dir: Path) -> list[Deck]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    """Validate a deck file and copy it to the trainee's decks; 1 if it has problems."""
+    """Validate a deck file and copy it to the trainee's decks; 1 if it has problems.
+
+    A revision of a deck the trainee has is shown (what it adds, rewords and removes)
+    before it replaces the old copy; at a terminal, Rapport asks first unless ``--yes``.
+    """
     from rapport.content import DeckError
-    from rapport.content.install import AddDeckError, add_deck
+    from rapport.content.install import AddDeckError, plan_add
 
     data_dir = _data_dir(args)
     try:
-        deck, replaced = add_deck(
-            args.deck, user_decks_dir(data_dir), existing=_known_decks(data_dir)
-        )
+        plan = plan_add(args.deck, user_decks_dir(data_dir), existing=_known_decks(data_dir))
+        changes = plan.revision_lines()
+        if changes:
+            print(f"{args.deck} is a revision of your copy of '{plan.deck.name}':")
+            for line in changes:
+                print(f"  {line}")
+            if not args.yes and sys.stdin.isatty():
+                answer = input("Replace your copy with it? [y/N] ").strip().lower()
+                if answer not in {"y", "yes"}:
+                    print("not added: your copy is unchanged")
+                    return 1
+        replaced = plan.replaces
+        deck = plan.apply()
     except DeckError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -46,7 +46,7 @@ def synthetic_decks(cards: int = CARDS, decks: int = DECKS) -> list[Deck]:
             name=f"Benchmark deck {d}",
             description="",
             path=Path(f"bench-{d}.toml"),
-            essay=ESSAY,
+            sources=(ESSAY,),
             summaries={},
             notes=tuple(
                 BasicNote(

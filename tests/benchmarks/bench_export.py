@@ -110,8 +110,8 @@ def synthetic_deck(count: int) -> Deck:
         name="Synthetic",
         description="Benchmark deck",
         path=Path("synthetic.toml"),
-        essay=ESSAY,
-        summaries=MappingProxyType({2: "Summary."}),
+        sources=(ESSAY,),
+        summaries=MappingProxyType({("essay", 2): "Summary."}),
         notes=tuple(_note(i) for i in range(count)),
     )
 
@@ -140,7 +140,7 @@ def measure(sizes: Sequence[int] = SIZES, repeat: int = 5) -> list[ExportFigures
             deck = synthetic_deck(size)
             models = note_types(css)
             prepared = [
-                (models[n.kind], note_fields(deck.id, n), note_tags(n), n.id) for n in deck.notes
+                (models[n.kind], note_fields(deck, n), note_tags(n), n.id) for n in deck.notes
             ]
 
             def rapport_export(deck: Deck = deck) -> None:

@@ -75,7 +75,7 @@ def make_deck(deck_id: str, notes: Sequence[Note], name: str | None = None) -> D
         name=name or f"Deck {deck_id}",
         description="",
         path=Path(f"{deck_id}.toml"),
-        essay=ESSAY,
+        sources=(ESSAY,),
         summaries={},
         notes=tuple(notes),
     )

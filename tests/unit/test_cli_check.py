@@ -28,13 +28,14 @@ def test_bad_deck_fails_with_one_line_per_problem(
     bad.write_text(
         f'id = "bad"\nname = "Bad"\nessay = "{ESSAY}"\n[paragraphs]\n5 = "s"\n'
         '[[notes]]\nid = "one"\nkind = "basic"\nconcept = "c"\n'
-        'source = { paragraph = 5, anchor = "nowhere" }\nfront = "f"\n'
+        'source = { paragraph = 5, anchor = "no such words" }\nfront = "f"\n'
     )
     assert main(["check", str(tmp_path), "--data-dir", str(tmp_path / "data")]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[:-1] == [
-        f"{bad}: one: source.anchor: 'nowhere' is not in paragraph 5 of the essay",
-        f"{bad}: one: back: missing field",
+        f"{bad}:10: one: source.anchor: 'no such words' is not in paragraph 5 of the essay"
+        " (nor anywhere else in it)",
+        f"{bad}:6: one: back: missing field",
     ]
     assert lines[-1].endswith("1 with problems (2 problems), 0 item-writing warnings")
 

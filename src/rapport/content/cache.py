@@ -26,12 +26,12 @@ from typing import Any
 
 from rapport import __version__
 from rapport.content.loader import DeckSet, discover, load_decks
-from rapport.content.model import Deck, Essay, Note
+from rapport.content.model import Change, Deck, Essay, Note
 from rapport.errors import RapportError
 from rapport.paths import resources_dir
 
 CACHE_NAME = "decks.pickle"
-_FORMAT = 3
+_FORMAT = 4
 
 
 class DeckCacheError(RapportError):
@@ -89,15 +89,28 @@ def _deferred_deck(
     name: str,
     description: str,
     path: Path,
-    essay: Essay,
-    summaries: Mapping[int, str],
+    sources: tuple[Essay, ...],
+    summaries: Mapping[tuple[str, int], str],
     blob: bytes,
     checksum: int,
     digest: str,
+    source_label: str,
+    version: int,
+    changelog: tuple[Change, ...],
 ) -> Deck:
     notes = _Notes(blob, checksum, cache, deck_id, path, digest)
     return Deck.with_deferred_notes(
-        deck_id, name, description, path, essay, summaries, notes, digest
+        deck_id,
+        name,
+        description,
+        path,
+        sources,
+        summaries,
+        notes,
+        digest,
+        source_label,
+        version,
+        changelog,
     )
 
 
@@ -128,11 +141,14 @@ class _Pickler(pickle.Pickler):
                     obj.name,
                     obj.description,
                     obj.path,
-                    obj.essay,
+                    obj.sources,
                     obj.summaries,
                     blob,
                     crc32(blob),
                     obj.digest,
+                    obj.source_label,
+                    obj.version,
+                    obj.changelog,
                 ),
             )
         return NotImplemented

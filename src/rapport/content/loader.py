@@ -13,11 +13,13 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypedDict
+from typing import Any, Literal, NamedTuple, TypedDict
 
+from rapport.content import lookalikes, tomltext
 from rapport.content.cloze import cloze_problems
 from rapport.content.model import (
     BasicNote,
+    Change,
     ChoiceNote,
     ClozeNote,
     Deck,
@@ -28,6 +30,7 @@ from rapport.content.model import (
     ReversedNote,
     Source,
     TypedNote,
+    _lower_first,
 )
 from rapport.errors import RapportError
 from rapport.paths import resources_dir
@@ -35,7 +38,20 @@ from rapport.paths import resources_dir
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG = re.compile(r"^[A-Za-z0-9_-]+(?:::[A-Za-z0-9_-]+)*$")
 
-DECK_KEYS = {"id", "name", "description", "essay", "paragraphs", "notes"}
+DECK_KEYS = {
+    "format",
+    "id",
+    "name",
+    "description",
+    "version",
+    "changelog",
+    "source_label",
+    "essay",
+    "sources",
+    "paragraphs",
+    "summaries",
+    "notes",
+}
 COMMON_KEYS = {"id", "kind", "concept", "tags", "source", "extension", "html", "extra", "allow"}
 KIND_KEYS: dict[Kind, set[str]] = {
     Kind.BASIC: {"front", "back"},
@@ -61,22 +77,24 @@ class _Common(TypedDict):
     id: str
     concept: str
     tags: tuple[str, ...]
-    source: Source
+    source: Source | None
     extension: bool
     html: bool
     extra: str
 
 
 class Problem(NamedTuple):
-    """One thing wrong with a deck file."""
+    """One thing wrong with a deck file, at a line of it (0: the file as a whole)."""
 
     file: str
     note: str
     field: str
     message: str
+    line: int = 0
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.note}: {self.field}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.note}: {self.field}: {self.message}"
 
 
 class DeckError(RapportError):
@@ -107,14 +125,35 @@ class DeckSet(NamedTuple):
 class _Checker:
     """Collects problems while reading one deck file."""
 
-    __slots__ = ("file", "problems")
+    __slots__ = ("file", "problems", "layout", "table")
 
-    def __init__(self, file: str, problems: list[Problem] | None = None) -> None:
+    def __init__(
+        self,
+        file: str,
+        problems: list[Problem] | None = None,
+        layout: tomltext.Layout | None = None,
+    ) -> None:
         self.file = file
         self.problems: list[Problem] = [] if problems is None else problems
+        self.layout = layout
+        self.table: tomltext.Table = ("", 0)  # where the checking is, for line numbers
 
-    def add(self, note: str, field_name: str, message: str) -> None:
-        self.problems.append(Problem(self.file, note, field_name, message))
+    def add(self, note: str, field_name: str, message: str, line: int | None = None) -> None:
+        if line is None:
+            line = self.line(field_name)
+        self.problems.append(Problem(self.file, note, field_name, message, line))
+
+    def line(self, field_name: str) -> int:
+        """The line of ``field_name`` in the table being checked (0 if unknown)."""
+        if self.layout is None:
+            return 0
+        first = field_name.split(".")[0].split("[")[0]
+        if self.table == ("", 0) and (first, 0) in self.layout.tables:
+            rest = field_name.partition(".")[2]
+            return self.layout.line((first, 0), rest or None)
+        if self.table[0] in ("sources", "summaries", "changelog"):
+            first = field_name.rpartition(".")[2]
+        return self.layout.line(self.table, first)
 
     def text(self, table: Mapping[str, Any], key: str, note: str, *, required: bool) -> str:
         """A non-empty string field; '' (and a problem) when it is missing or wrong."""
@@ -172,68 +211,111 @@ def _closest(key: str, allowed: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+_GARBLED = (
+    "the essay file is garbled in places (a paraphraser reworded it); "
+    "the summary above says what it means"
+)
+SUPPORTED_FORMATS = (1, 2)
+
+
+def _foreign(path: Path, data: bytes) -> str | None:
+    """What a file that is not a deck file is, and the command that takes it (or None)."""
+    suffix = path.suffix.lower()
+    if data.startswith(b"PK\x03\x04") or suffix in {".apkg", ".colpkg"}:
+        return (
+            "this is an Anki package (a zip file), not a Rapport deck file: "
+            f"import it with `rapport import {path}`"
+        )
+    if suffix in {".csv", ".tsv"}:
+        return (
+            "this is a spreadsheet (CSV) file, not a Rapport deck file: "
+            f"import it with `rapport import {path}`"
+        )
+    return None
+
+
 def _find_essay(name: str, deck_path: Path) -> Path:
     beside = deck_path.parent / name
-    return beside if beside.is_file() else resources_dir() / name
+    if beside.is_file():
+        return beside
+    shipped = resources_dir() / name
+    return shipped if shipped.is_file() else beside
 
 
-def _read_essay(path: Path, cache: dict[Path, Essay]) -> Essay:
+def _read_essay(path: Path, cache: dict[Path, Essay], id: str, label: str, caveat: str) -> Essay:
     essay = cache.get(path)
     if essay is None:
         essay = Essay.from_text(path, path.read_text(encoding="utf-8"))
         cache[path] = essay
-    return essay
+    return essay._replace(id=id, label=label, caveat=caveat)
 
 
 def load_deck(path: Path, *, essays: dict[Path, Essay] | None = None) -> Deck:
     """Load and validate one deck file; raise :class:`DeckError` listing every problem."""
-    import tomllib  # not at start-up, which reads the deck cache (rapport.content.cache)
-
     path = Path(path)
-    check = _Checker(str(path))
     try:
-        raw = path.read_bytes().decode("utf-8")
-        data = tomllib.loads(raw)
+        data_bytes = path.read_bytes()
     except OSError as exc:
         raise DeckError(
             path, [Problem(str(path), "-", "-", f"cannot read: {exc.strerror or exc}")]
         ) from exc
+    foreign = _foreign(path, data_bytes)
+    if foreign:
+        raise DeckError(path, [Problem(str(path), "-", "-", foreign)])
+    try:
+        raw = data_bytes.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise DeckError(
             path,
             [Problem(str(path), "-", "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})")],
         ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DeckError(path, [Problem(str(path), "-", "-", f"TOML syntax error: {exc}")]) from exc
+    if "\n" not in raw and "\r" in raw:
+        raw = raw.replace("\r", "\n")
+    data, syntax = tomltext.parse(raw)
+    check = _Checker(str(path), layout=tomltext.layout(raw))
+    for error in syntax:
+        check.add("-", "-", f"TOML syntax error: {error.message}", line=error.line)
+    return _deck(path, data, check, essays if essays is not None else {}, bool(syntax))
 
-    deck_id = check.text(data, "id", "deck", required=True)
+
+def _deck(
+    path: Path, data: dict[str, Any], check: _Checker, essays: dict[Path, Essay], broken: bool
+) -> Deck:
+    deck_id = check.text(data, "id", "deck", required=not broken)
     if deck_id and not SLUG.match(deck_id):
-        check.add("deck", "id", "must be a slug of a-z, 0-9 and '-'")
-    name = check.text(data, "name", "deck", required=True)
+        check.add("deck", "id", "must be a slug of a-z, 0-9 and '-'" + lookalikes.hint(deck_id))
+    name = check.text(data, "name", "deck", required=not broken)
     description = check.text(data, "description", "deck", required=False)
+    source_label = check.text(data, "source_label", "deck", required=False)
     check.unknown_keys(data, DECK_KEYS, "deck")
+    form = data.get("format", 1)
+    if form not in SUPPORTED_FORMATS or isinstance(form, bool):
+        check.add(
+            "deck",
+            "format",
+            f"this Rapport reads deck formats 1 and 2, not {form!r}: update Rapport, "
+            "or ask for the deck in format 2",
+        )
+    version = _version(data, check)
+    changelog = _changelog(data, version, check)
 
-    essay: Essay | None = None
-    essay_name = check.text(data, "essay", "deck", required=True)
-    if essay_name:
-        essay_path = _find_essay(essay_name, path)
-        try:
-            essay = _read_essay(essay_path, essays if essays is not None else {})
-        except (OSError, UnicodeDecodeError) as exc:
-            check.add("deck", "essay", f"cannot read essay file {essay_path}: {exc}")
-
-    summaries = _summaries(data.get("paragraphs", {}), essay, check)
+    sources, sources_ok = _sources(data, path, essays, check, broken)
+    summaries = _summaries(data, sources, check) if sources_ok else {}
 
     raw_notes = data.get("notes", [])
     notes: list[Note] = []
     if not isinstance(raw_notes, list) or not all(isinstance(n, dict) for n in raw_notes):
         check.add("deck", "notes", "must be a list of [[notes]] tables")
         raw_notes = []
-    elif not raw_notes:
+    elif not raw_notes and not broken:
         check.add("deck", "notes", "the deck has no notes")
     seen: dict[str, int] = {}
+    context = _Context(sources, sources_ok, summaries, bool(summaries))
     for index, table in enumerate(raw_notes, start=1):
-        note = _note(table, index, essay, summaries, check)
+        check.table = ("notes", index - 1)
+        if table.get(tomltext.UNREADABLE):
+            continue
+        note = _note(table, index, context, check)
         if note is None:
             continue
         if note.id in seen:
@@ -241,25 +323,211 @@ def load_deck(path: Path, *, essays: dict[Path, Essay] | None = None) -> Deck:
             continue
         seen[note.id] = index
         notes.append(note)
+    check.table = ("", 0)
 
-    if check.problems or essay is None:
+    if check.problems or not sources_ok:
         raise DeckError(path, check.problems)
     return Deck(
         id=deck_id,
         name=name,
         description=description,
         path=path,
-        essay=essay,
+        sources=tuple(sources),
         summaries=MappingProxyType(summaries),
         notes=tuple(notes),
+        source_label=source_label,
+        version=version,
+        changelog=changelog,
     )
 
 
-def _summaries(raw: object, essay: Essay | None, check: _Checker) -> dict[int, str]:
+class _Context(NamedTuple):
+    """What notes are checked against: the deck's source texts and summaries."""
+
+    sources: list[Essay]
+    sources_ok: bool  # False: a source text could not be read (anchors are not checked)
+    summaries: Mapping[tuple[str, int], str]
+    summarised: bool  # the deck summarises paragraphs, so every cited one needs a summary
+
+
+def _version(data: Mapping[str, Any], check: _Checker) -> int:
+    version = data.get("version", 0)
+    if "version" in data and (
+        not isinstance(version, int) or isinstance(version, bool) or version < 1
+    ):
+        check.add("deck", "version", "must be a whole number from 1 (raise it at each revision)")
+        return 0
+    return int(version)
+
+
+def _changelog(data: Mapping[str, Any], version: int, check: _Checker) -> tuple[Change, ...]:
+    raw = data.get("changelog", [])
+    if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
+        check.add("deck", "changelog", "must be a list of [[changelog]] tables")
+        return ()
+    entries: list[Change] = []
+    for i, entry in enumerate(raw):
+        check.table = ("changelog", i)
+        where = f"changelog[{i + 1}]"
+        for key in sorted(set(entry) - {"version", "date", "changes"}):
+            check.add("deck", f"{where}.{key}", "unknown key (expected version, date, changes)")
+        number = entry.get("version")
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            check.add("deck", f"{where}.version", "must be the whole number of a version")
+            continue
+        if version and number > version:
+            check.add("deck", f"{where}.version", f"is above the deck's version = {version}")
+        if any(e.version == number for e in entries):
+            check.add("deck", f"{where}.version", f"version {number} has two entries")
+        date = entry.get("date", "")
+        if not isinstance(date, str):
+            date = str(date)  # a TOML date is fine
+        changes = entry.get("changes")
+        if isinstance(changes, str) and changes.strip():
+            text = changes.strip()
+        elif isinstance(changes, list) and changes and all(isinstance(c, str) for c in changes):
+            text = "\n".join(f"- {c.strip()}" for c in changes)
+        else:
+            check.add("deck", f"{where}.changes", "must be text, or a list of text")
+            continue
+        entries.append(Change(number, date, text))
+    check.table = ("", 0)
+    if entries and not version:
+        check.add("deck", "version", "a deck with a changelog states its version = N")
+    return tuple(sorted(entries, key=lambda e: -e.version))
+
+
+def _sources(
+    data: Mapping[str, Any],
+    path: Path,
+    essays: dict[Path, Essay],
+    check: _Checker,
+    broken: bool,
+) -> tuple[list[Essay], bool]:
+    """The deck's source texts (v1 ``essay``, or format 2 ``[[sources]]``), and whether
+    every one could be read."""
+    found: list[Essay] = []
+    ok = True
+    if "essay" in data and "sources" in data:
+        check.add("deck", "essay", "give either essay or [[sources]], not both")
+    if "essay" in data:
+        name = check.text(data, "essay", "deck", required=True)
+        if not name:
+            return [], False
+        essay_path = _find_essay(name, path)
+        caveat = _GARBLED if _resolved_parent(essay_path) == _resolved(resources_dir()) else ""
+        try:
+            found.append(_read_essay(essay_path, essays, "essay", "The essay", caveat))
+        except (OSError, UnicodeDecodeError) as exc:
+            check.add("deck", "essay", _unreadable_source(essay_path, path, exc))
+            ok = False
+        return found, ok
+    raw = data.get("sources", [])
+    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+        check.add("deck", "sources", 'must be a list of [[sources]] tables (file = "...")')
+        return [], False
+    for i, table in enumerate(raw):
+        check.table = ("sources", i)
+        where = f"sources[{i + 1}]"
+        for key in sorted(set(table) - {"id", "file", "label", "caveat"}):
+            hint = _closest(key, {"id", "file", "label", "caveat"})
+            check.add(
+                "deck",
+                f"{where}.{key}",
+                "unknown key" + (f" (did you mean '{hint}'?)" if hint else ""),
+            )
+        name = check.text(table, "file", "deck", required=True)
+        if not name:
+            ok = False
+            continue
+        text_id = check.text(table, "id", "deck", required=False) or Path(name).stem
+        if not SLUG.match(text_id):
+            check.add("deck", f"{where}.id", "must be a slug of a-z, 0-9 and '-'")
+        if any(s.id == text_id for s in found):
+            check.add("deck", f"{where}.id", f"two sources have the id '{text_id}'")
+        default = "The source text" if len(raw) == 1 else Path(name).stem
+        label = check.text(table, "label", "deck", required=False) or default
+        caveat = check.text(table, "caveat", "deck", required=False)
+        source_path = _find_essay(name, path)
+        try:
+            found.append(_read_essay(source_path, essays, text_id, label, caveat))
+        except (OSError, UnicodeDecodeError) as exc:
+            check.add("deck", f"{where}.file", _unreadable_source(source_path, path, exc))
+            ok = False
+    check.table = ("", 0)
+    return found, ok
+
+
+def _unreadable_source(source: Path, deck: Path, exc: Exception) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return (
+            f"the source text {source.name} is not in the deck's folder {deck.parent} "
+            "(put it beside the deck file)"
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return f"cannot read source text {source}: not UTF-8 text"
+    return f"cannot read source text {source}: {getattr(exc, 'strerror', None) or exc}"
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _resolved_parent(path: Path) -> Path:
+    return _resolved(path.parent)
+
+
+def _summaries(
+    data: Mapping[str, Any], sources: list[Essay], check: _Checker
+) -> dict[tuple[str, int], str]:
+    summaries: dict[tuple[str, int], str] = {}
+    if "paragraphs" in data:
+        _numbered_summaries(data["paragraphs"], sources, check, summaries)
+    raw = data.get("summaries", [])
+    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+        check.add("deck", "summaries", "must be a list of [[summaries]] tables (anchor, text)")
+        return summaries
+    if raw and not sources:
+        check.add("deck", "summaries", "the deck cites no source text to summarise")
+        return summaries
+    for i, table in enumerate(raw):
+        check.table = ("summaries", i)
+        where = f"summaries[{i + 1}]"
+        for key in sorted(set(table) - {"anchor", "text", "from", "paragraph"}):
+            check.add("deck", f"{where}.{key}", "unknown key (expected anchor, text, from)")
+        text = check.text(table, "text", "deck", required=True)
+        place = _place(table, "deck", where, sources, check)
+        if place is None or not text:
+            continue
+        if place in summaries:
+            check.add(
+                "deck", where, f"paragraph {place[1]} already has a summary (one per paragraph)"
+            )
+            continue
+        summaries[place] = text
+    check.table = ("", 0)
+    return summaries
+
+
+def _numbered_summaries(
+    raw: object,
+    sources: list[Essay],
+    check: _Checker,
+    summaries: dict[tuple[str, int], str],
+) -> None:
+    """Format 1's ``[paragraphs]`` table: paragraph number = summary, of the one source."""
     if not isinstance(raw, dict):
         check.add("deck", "paragraphs", "must be a table of paragraph number = summary")
-        return {}
-    summaries: dict[int, str] = {}
+        return
+    if len(sources) > 1:
+        check.add(
+            "deck", "paragraphs", "with several sources, use [[summaries]] with an anchor each"
+        )
+        return
+    essay = sources[0] if sources else None
     for key, value in raw.items():
         label = f"paragraphs.{key}"
         if not key.isdigit() or int(key) < 1:
@@ -271,24 +539,114 @@ def _summaries(raw: object, essay: Essay | None, check: _Checker) -> dict[int, s
         if not isinstance(value, str) or not value.strip():
             check.add("deck", label, "the summary must be non-empty text")
             continue
-        summaries[int(key)] = value
-    return summaries
+        summaries[(essay.id if essay else "essay", int(key))] = value
 
 
-def _note(
-    table: dict[str, Any],
-    index: int,
-    essay: Essay | None,
-    summaries: Mapping[int, str],
-    check: _Checker,
-) -> Note | None:
+def _place(
+    raw: Mapping[str, Any], label: str, where: str, sources: list[Essay], check: _Checker
+) -> tuple[str, int] | None:
+    """The (source id, paragraph) a verbatim ``anchor`` points at, the paragraph found in
+    the text (a stated ``paragraph`` is checked); None, with a problem, if it cannot be."""
+    anchor = check.text(raw, "anchor", label, required=False)
+    if "anchor" not in raw:
+        check.add(label, f"{where}.anchor", "missing field")
+    paragraph = raw.get("paragraph")
+    if paragraph is not None and (
+        not isinstance(paragraph, int) or isinstance(paragraph, bool) or paragraph < 1
+    ):
+        check.add(label, f"{where}.paragraph", "must be a paragraph number from 1")
+        return None
+    wanted = raw.get("from")
+    texts = sources
+    if wanted is not None:
+        texts = [s for s in sources if s.id == wanted]
+        if not texts:
+            ids = ", ".join(s.id for s in sources) or "none"
+            check.add(label, f"{where}.from", f"no source has the id {wanted!r} (the ids: {ids})")
+            return None
+    if not anchor or not texts:
+        return None
+    name = _lower_first(texts[0].label) if len(texts) == 1 else "the deck's sources"
+    if paragraph is not None:
+        inside = [s for s in texts if paragraph <= len(s.paragraphs)]
+        if not inside:
+            check.add(
+                label,
+                f"{where}.paragraph",
+                f"{name} has only {max(len(s.paragraphs) for s in texts)} paragraphs",
+            )
+            return None
+        for text in inside:
+            if anchor in text.paragraph(paragraph):
+                return (text.id, paragraph)
+    found = [(s.id, n) for s in texts for n, p in enumerate(s.paragraphs, 1) if anchor in p]
+    if paragraph is not None:
+        check.add(
+            label,
+            f"{where}.anchor",
+            f"{anchor!r} is not in paragraph {paragraph} of {name}"
+            + _elsewhere(anchor, found, texts, stated=True),
+        )
+        return None
+    if len(found) == 1:
+        return found[0]
+    if found:
+        numbers = _numbers([n for _, n in found])
+        check.add(
+            label,
+            f"{where}.anchor",
+            f"{anchor!r} is in paragraphs {numbers} of {name}: "
+            "make the anchor longer, or add paragraph = N",
+        )
+        return None
+    check.add(
+        label,
+        f"{where}.anchor",
+        f"{anchor!r} is not in {name}" + _elsewhere(anchor, [], texts, stated=False),
+    )
+    return None
+
+
+def _numbers(numbers: list[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _elsewhere(
+    anchor: str, found: list[tuple[str, int]], texts: list[Essay], *, stated: bool
+) -> str:
+    """Where an anchor that is not where it was looked for is, in words."""
+    if found:
+        numbers = [n for _, n in found]
+        plural = "s" * (len(numbers) != 1)
+        return f" (it is in paragraph{plural} {_numbers(numbers)})"
+    loose = _loose(anchor)
+    near = [n for s in texts for n, p in enumerate(s.paragraphs, 1) if loose in _loose(p)]
+    odd = lookalikes.found_in(anchor)
+    if near:
+        plural = "s" * (len(near) != 1)
+        has = "; the anchor has " + "; ".join(odd) if odd else ""
+        return (
+            f" (paragraph{plural} {_numbers(near)} has it with other quotes, dashes or "
+            f"spaces{has}: copy it from the text file as it is)"
+        )
+    if odd:
+        return " (the anchor has " + "; ".join(odd) + ")"
+    return " (nor anywhere else in it)" if stated and len(texts) == 1 else ""
+
+
+def _loose(text: str) -> str:
+    return " ".join(lookalikes.plain(text).split())
+
+
+def _note(table: dict[str, Any], index: int, context: _Context, check: _Checker) -> Note | None:
     label = f"#{index}"
     raw_id = table.get("id")
     if isinstance(raw_id, str) and raw_id.strip():
         label = raw_id
     note_id = check.text(table, "id", label, required=True)
     if note_id and not SLUG.match(note_id):
-        check.add(label, "id", "must be a slug of a-z, 0-9 and '-'")
+        check.add(label, "id", "must be a slug of a-z, 0-9 and '-'" + lookalikes.hint(note_id))
 
     kind: Kind | None = None
     raw_kind = check.text(table, "kind", label, required=True)
@@ -297,21 +655,25 @@ def _note(
             kind = Kind(raw_kind)
         except ValueError:
             kinds = ", ".join(k.value for k in Kind)
-            check.add(label, "kind", f"unknown kind '{raw_kind}' (expected one of {kinds})")
+            check.add(
+                label,
+                "kind",
+                f"unknown kind '{raw_kind}' (expected one of {kinds})" + lookalikes.hint(raw_kind),
+            )
 
     # Concepts, tags and anchors repeat across notes: one shared string each keeps big
     # collections (and the deck cache, which pickles shared objects once) smaller.
     concept = sys.intern(check.text(table, "concept", label, required=True))
     if concept and not SLUG.match(concept):
-        check.add(label, "concept", "must be a slug of a-z, 0-9 and '-'")
+        check.add(label, "concept", "must be a slug of a-z, 0-9 and '-'" + lookalikes.hint(concept))
     tags = tuple(map(sys.intern, check.strings(table, "tags", label)))
     for tag in tags:
         if not TAG.match(tag):
             check.add(
                 label, "tags", f"tag '{tag}' may hold only letters, digits, '-', '_' and '::'"
             )
-    source = _source(table, label, essay, summaries, check)
     extension = check.flag(table, "extension", label)
+    source = _source(table, label, context, check, extension=extension)
     html = check.flag(table, "html", label)
     extra = check.text(table, "extra", label, required=False)
     if "allow" in table:
@@ -331,7 +693,7 @@ def _note(
         id=note_id,
         concept=concept,
         tags=tags,
-        source=source or Source(0, ""),
+        source=source or None,
         extension=extension,
         html=html,
         extra=extra,
@@ -356,51 +718,58 @@ def _note(
             options=_options(table, label, check),
             scenario=check.flag(table, "scenario", label),
         )
-    if source is None or len(check.problems) > before:
+    if source is False or len(check.problems) > before:
         return None
     return note
 
 
 def _source(
-    table: Mapping[str, Any],
-    label: str,
-    essay: Essay | None,
-    summaries: Mapping[int, str],
-    check: _Checker,
-) -> Source | None:
+    table: Mapping[str, Any], label: str, context: _Context, check: _Checker, *, extension: bool
+) -> Source | None | Literal[False]:
+    """The note's provenance; None for a note citing no source (its deck's own words, or an
+    extension beyond the deck's sources); False, with a problem, when it is wrong."""
     raw = table.get("source")
     if raw is None:
-        check.add(label, "source", "missing field")
+        if context.sources and not extension and context.sources_ok:
+            check.add(
+                label,
+                "source",
+                "missing field (a note of a deck with source texts cites one; "
+                "extension = true marks a note from beyond them)",
+            )
+            return False
         return None
     if not isinstance(raw, dict):
-        check.add(label, "source", 'must be a table { paragraph = N, anchor = "..." }')
-        return None
-    check.unknown_keys(raw, {"paragraph", "anchor"}, label)
-    paragraph = raw.get("paragraph")
-    anchor = check.text(raw, "anchor", label, required=True)
-    if not isinstance(paragraph, int) or isinstance(paragraph, bool) or paragraph < 1:
-        check.add(label, "source.paragraph", "must be a paragraph number from 1")
-        return None
-    if essay is not None:
-        if paragraph > len(essay.paragraphs):
+        check.add(label, "source", 'must be a table { anchor = "..." } (paragraph = N optional)')
+        return False
+    allowed = {"paragraph", "anchor", "from"}
+    for key in sorted(set(raw) - allowed):
+        hint = _closest(key, allowed)
+        suggestion = f" (did you mean '{hint}'?)" if hint else ""
+        check.add(label, f"source.{key}", "unknown key" + suggestion)
+    if not context.sources:
+        if context.sources_ok:
             check.add(
-                label, "source.paragraph", f"the essay has only {len(essay.paragraphs)} paragraphs"
+                label,
+                "source",
+                "the deck cites no source text: name it in [[sources]], or remove this source",
             )
-            return None
-        if anchor and anchor not in essay.paragraph(paragraph):
-            check.add(
-                label, "source.anchor", f"{anchor!r} is not in paragraph {paragraph} of the essay"
-            )
-            return None
-    if paragraph not in summaries:
+        return False
+    if not context.sources_ok:
+        return False
+    place = _place(raw, label, "source", context.sources, check)
+    if place is None:
+        return False
+    text_id, paragraph = place
+    if context.summarised and place not in context.summaries:
+        table_name = "[paragraphs] table" if len(context.sources) == 1 else "[[summaries]]"
         check.add(
             label,
             "source.paragraph",
-            f"the deck has no summary of paragraph {paragraph} ([paragraphs] table)",
+            f"the deck has no summary of paragraph {paragraph} ({table_name})",
         )
-    if not anchor:
-        return None
-    return Source(paragraph, sys.intern(anchor))
+    anchor = raw.get("anchor", "")
+    return Source(paragraph, sys.intern(anchor), text_id)
 
 
 def _options(table: Mapping[str, Any], label: str, check: _Checker) -> tuple[Option, ...]:

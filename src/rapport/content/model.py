@@ -38,10 +38,12 @@ class Kind(StrEnum):
 # The plainest values are named tuples: Python creates a named tuple class several times
 # faster than a dataclass, and every start creates these classes.
 class Source(NamedTuple):
-    """Where a note comes from: a paragraph of the essay and a verbatim anchor in it."""
+    """Where a note comes from: a verbatim anchor, the paragraph it was found in, and the
+    id of the deck's source text holding it (see :class:`Essay`)."""
 
     paragraph: int
     anchor: str
+    text_id: str = "essay"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,7 @@ class NoteFields:
     id: str
     concept: str
     tags: tuple[str, ...]
-    source: Source
+    source: Source | None  # None: the deck's own words, labelled by its ``source_label``
     extension: bool
     html: bool
     extra: str
@@ -198,19 +200,35 @@ class Card:
 
 
 class Essay(NamedTuple):
-    """A source text split into paragraphs (blank-line separated blocks, from 1)."""
+    """A source text a deck cites, split into paragraphs (blank-line separated blocks,
+    from 1), with the id notes refer to it by, how cards name it (``label``), and what a
+    trainee should know about the text as received (``caveat``, e.g. that it is garbled).
+    """
 
     path: Path
     paragraphs: tuple[str, ...]
+    id: str = "essay"
+    label: str = "The essay"
+    caveat: str = ""
 
     @classmethod
-    def from_text(cls, path: Path, text: str) -> Essay:
+    def from_text(
+        cls, path: Path, text: str, id: str = "essay", label: str = "The essay", caveat: str = ""
+    ) -> Essay:
         blocks = text.replace("\r\n", "\n").strip("\n").split("\n\n")
-        return cls(path, tuple(block.strip("\n") for block in blocks))
+        return cls(path, tuple(block.strip("\n") for block in blocks), id, label, caveat)
 
     def paragraph(self, number: int) -> str:
         """Paragraph ``number`` (1-based) as received."""
         return self.paragraphs[number - 1]
+
+
+class Change(NamedTuple):
+    """One entry of a deck's changelog: what its ``version`` changed, in the author's words."""
+
+    version: int
+    date: str
+    text: str
 
 
 def identity_digest(notes: Iterable[Note]) -> str:
@@ -224,7 +242,11 @@ def identity_digest(notes: Iterable[Note]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Deck:
-    """A validated deck: its notes and the essay they draw on.
+    """A validated deck: its notes and the source texts they draw on (none for a deck of
+    the author's own notes, whose cards are labelled with ``source_label``).
+
+    ``summaries`` maps (source id, paragraph) to the deck's plain-English summary of that
+    paragraph. ``version`` is 0 when the file states none.
 
     The deck cache (:mod:`rapport.content.cache`) makes decks whose notes are read on
     first use (:meth:`with_deferred_notes`), so that starting the app reads only the decks
@@ -235,9 +257,12 @@ class Deck:
     name: str
     description: str
     path: Path
-    essay: Essay
-    summaries: Mapping[int, str]
+    sources: tuple[Essay, ...]
+    summaries: Mapping[tuple[str, int], str]
     notes: tuple[Note, ...]
+    source_label: str = ""
+    version: int = 0
+    changelog: tuple[Change, ...] = ()
     # Private, filled on demand: where deferred notes come from, the cards and the digest.
     _load_notes: Callable[[], tuple[Note, ...]] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -252,10 +277,13 @@ class Deck:
         name: str,
         description: str,
         path: Path,
-        essay: Essay,
-        summaries: Mapping[int, str],
+        sources: tuple[Essay, ...],
+        summaries: Mapping[tuple[str, int], str],
         load_notes: Callable[[], tuple[Note, ...]],
         digest: str,
+        source_label: str = "",
+        version: int = 0,
+        changelog: tuple[Change, ...] = (),
     ) -> Deck:
         """A deck whose notes ``load_notes()`` gives when they are first used (once; what
         it raises reaches whoever asked for the notes). ``digest`` must be the
@@ -267,8 +295,11 @@ class Deck:
             ("name", name),
             ("description", description),
             ("path", path),
-            ("essay", essay),
+            ("sources", sources),
             ("summaries", summaries),
+            ("source_label", source_label),
+            ("version", version),
+            ("changelog", changelog),
             ("_load_notes", load_notes),
             ("_cards", None),
             ("_digest", digest),
@@ -298,9 +329,12 @@ class Deck:
                 self.name,
                 self.description,
                 self.path,
-                self.essay,
+                self.sources,
                 self.summaries,
                 self.notes,
+                self.source_label,
+                self.version,
+                self.changelog,
             ),
         )
 
@@ -325,6 +359,44 @@ class Deck:
         """The note with this id, if the deck has it."""
         return next((n for n in self.notes if n.id == note_id), None)
 
-    def summary(self, paragraph: int) -> str:
-        """Our plain-English summary of an essay paragraph ('' if the deck has none)."""
-        return self.summaries.get(paragraph, "")
+    def source_text(self, text_id: str) -> Essay | None:
+        """The deck's source text with this id, if it has one."""
+        return next((s for s in self.sources if s.id == text_id), None)
+
+    def summary(self, source: Source) -> str:
+        """Our plain-English summary of the paragraph ``source`` points at ('' if none)."""
+        return self.summaries.get((source.text_id, source.paragraph), "")
+
+    def passage(self, source: Source) -> str:
+        """The paragraph ``source`` points at, as received ('' if the text has no such)."""
+        text = self.source_text(source.text_id)
+        if text is None or not 1 <= source.paragraph <= len(text.paragraphs):
+            return ""
+        return text.paragraph(source.paragraph)
+
+    def own_label(self) -> str:
+        """How cards of notes citing no source name where they come from."""
+        return self.source_label or self.name
+
+    def source_label_of(self, note: Note) -> str:
+        """Where ``note`` comes from, in words, for the app and the Anki export alike:
+        ``The essay, paragraph 4``; ``Beyond the essay (related to paragraph 4)`` for an
+        extension; the deck's own label (``Course notes, week 3``) for a note citing no
+        source."""
+        source = note.source
+        if source is None:
+            if note.extension and self.sources:
+                return f"Beyond {_lower_first(self.sources[0].label)}"
+            return self.own_label()
+        text = self.source_text(source.text_id)
+        label = text.label if text is not None else source.text_id
+        if note.extension:
+            return f"Beyond {_lower_first(label)} (related to paragraph {source.paragraph})"
+        return f"{label}, paragraph {source.paragraph}"
+
+
+def _lower_first(label: str) -> str:
+    """``The essay`` -> ``the essay`` (a label is written to start a sentence)."""
+    if label[:1].isupper() and label[1:2].islower():
+        return label[0].lower() + label[1:]
+    return label

@@ -17,6 +17,7 @@ from rapport.content.model import (
     BasicNote,
     ChoiceNote,
     ClozeNote,
+    Deck,
     Note,
     Option,
     ReversedNote,
@@ -25,14 +26,6 @@ from rapport.content.model import (
 from rapport.export.html import escape_text, field_html
 
 LETTERS = string.ascii_uppercase
-
-
-def source_text(note: Note) -> str:
-    """Where the note comes from, in words: "The essay, paragraph N"."""
-    paragraph = note.source.paragraph
-    if note.extension:
-        return f"Beyond the essay (related to paragraph {paragraph})"
-    return f"The essay, paragraph {paragraph}"
 
 
 def option_order(deck_slug: str, note: ChoiceNote) -> tuple[Option, ...]:
@@ -72,8 +65,9 @@ def _choice_fields(deck_slug: str, note: ChoiceNote) -> list[str]:
     return [field_html(note.question, html=note.html), options, answer, rationales]
 
 
-def note_fields(deck_slug: str, note: Note) -> list[str]:
+def note_fields(deck: Deck, note: Note) -> list[str]:
     """The note's Anki field values, matching ``models.FIELDS[note.kind]``."""
+    deck_slug = deck.id
     html = note.html
     own: list[str]
     if isinstance(note, BasicNote | ReversedNote):
@@ -88,4 +82,5 @@ def note_fields(deck_slug: str, note: Note) -> list[str]:
     else:  # pragma: no cover - the Note union is exhaustive
         raise TypeError(f"unknown note type {type(note).__name__}")
     extra = field_html(note.extra, html=html) if note.extra else ""
-    return [*own, escape_text(source_text(note)), escape_text(note.concept), extra]
+    source = escape_text(deck.source_label_of(note))
+    return [*own, source, escape_text(note.concept), extra]

@@ -186,7 +186,7 @@ def plan_export(
             if entry is not None and not _compatible(entry, model_id, ordinals):
                 guid = variant_guid(deck.id, note.id, note.kind.value, ordinals)
                 entry = record.get(guid)
-            fields = tuple(note_fields(deck.id, note))
+            fields = tuple(note_fields(deck, note))
             tags = tuple(note_tags(note))
             mod, change = _mod(entry, content_digest(model_id, fields, tags), stamp)
             planned.append(

@@ -145,14 +145,25 @@ class CrashDialog(DetailsDialog):
 
 
 def deck_problems_dialog(
-    parent: QWidget | None, problems: Sequence[str], title: str = "Deck problems"
+    parent: QWidget | None,
+    problems: Sequence[str],
+    title: str = "Deck problems",
+    *,
+    refused: bool = False,
 ) -> DetailsDialog:
-    """A dialog listing deck-file problems, one per line, or saying all decks are valid."""
+    """A dialog listing deck-file problems, one per line, or saying all decks are valid.
+
+    ``refused``: the problems are why a file given to File > Add deck file was not added.
+    """
     if problems:
         count = len(problems)
+        found = f"{count} problem{'s' * (count != 1)} found (file:line: note: field: problem)."
         message = (
-            f"{count} problem{'s' * (count != 1)} found. A deck with problems is left out; "
-            "the other decks work as usual. Fix the file and restart Rapport."
+            f"{found} The deck was not added. Fix the file, then add it again with "
+            "File > Add deck file."
+            if refused
+            else f"{found} A deck with problems is left out; the other decks work as usual. "
+            "Fix the file and restart Rapport."
         )
     else:
         message = "All decks valid."

@@ -279,18 +279,25 @@ class MainWindow(QMainWindow):
 
         A deck with problems is not added: its problems are listed instead.
         """
-        from rapport.content.install import add_deck
+        from rapport.content.install import plan_add
         from rapport.errors import RapportError
         from rapport.paths import user_decks_dir
         from rapport.ui import dialogs
 
         try:
-            deck, replaced = add_deck(
+            plan = plan_add(
                 path, user_decks_dir(self.collection.data_dir), existing=self.collection.decks
             )
+            changes = plan.revision_lines()
+            if changes and not self.confirm_revision(plan.deck.name, changes):
+                return False
+            replaced = plan.replaces
+            deck = plan.apply()
         except DeckError as error:
             problems = [str(p) for p in error.problems]
-            dialogs.deck_problems_dialog(self, problems, f"{path.name} was not added").exec()
+            dialogs.deck_problems_dialog(
+                self, problems, f"{path.name} was not added", refused=True
+            ).exec()
             return False
         except RapportError as error:
             dialogs.show_error(self, "The deck was not added", str(error))
@@ -304,6 +311,29 @@ class MainWindow(QMainWindow):
             f"'{deck.name}' ({cards} card{'s' * (cards != 1)}) was {verb}.",
         )
         return True
+
+    def confirm_revision(self, name: str, changes: list[str]) -> bool:
+        """Ask before a revision replaces the trainee's copy, showing what it changes."""
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        from rapport.ui import dialogs
+
+        dialog = dialogs.DetailsDialog(
+            f"Update '{name}'?",
+            f"This file is a new version of '{name}'. Here is what it changes; the cards you "
+            "studied keep their progress.",
+            "\n".join(changes),
+            self,
+        )
+        dialog.setAccessibleName("Deck revision")
+        buttons = dialog.findChild(QDialogButtonBox)
+        if buttons is not None:
+            buttons.setStandardButtons(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+            )
+            ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+            ok.setText("Update the deck")
+        return bool(dialog.exec())
 
     def reload_decks(self) -> None:
         """Read the deck folders again and use what they hold now (cards keep history)."""

@@ -24,6 +24,7 @@ from rapport.content.model import (
     Deck,
     Option,
     ReversedNote,
+    Source,
     TypedNote,
 )
 from rapport.ui.theme import Colours, colours
@@ -251,11 +252,6 @@ def question_html(
     return _page(body)
 
 
-def source_label(card: Card) -> str:
-    """Where a card comes from, in words: ``The essay, paragraph N``."""
-    return f"The essay, paragraph {card.note.source.paragraph}"
-
-
 def answer_html(
     card: Card,
     *,
@@ -266,7 +262,8 @@ def answer_html(
 ) -> str:
     """The whole answer side: the question again, a rule, the answer and the extra.
 
-    Where the card comes from (:func:`source_label`) shows beside the passage control.
+    Where the card comes from (:meth:`Deck.source_label_of`) shows beside the passage
+    control.
     """
     c = c or colours()
     note = card.note
@@ -302,22 +299,29 @@ def answer_html(
     return _page("".join(parts))
 
 
-def passage_html(deck: Deck, paragraph: int, c: Colours | None = None) -> str:
-    """The deck's plain-English summary of a paragraph, then the paragraph as received."""
+def passage_html(deck: Deck, source: Source, c: Colours | None = None) -> str:
+    """The deck's plain-English summary of a paragraph, if it has one, then the paragraph
+    as received (with what the deck says about that text, e.g. that it is garbled)."""
     c = c or colours()
-    summary = deck.summary(paragraph) or "(This deck has no summary of this paragraph.)"
-    try:
-        source = deck.essay.paragraph(paragraph)
-    except IndexError:
-        source = "(The essay file has no such paragraph.)"
-    return (
-        f"<p><b>The essay, paragraph {paragraph}, in plain English</b></p>"
-        f"<p>{html.escape(summary, quote=False)}</p>"
-        f'<p><span style="color:{c.muted}"><b>The source paragraph as received</b> '
-        "(the essay file is garbled in places; the summary above says what it means)"
-        "</span></p>"
-        f'<p><span style="color:{c.muted}"><i>{html.escape(source, quote=False)}</i></span></p>'
+    text = deck.source_text(source.text_id)
+    label = text.label if text is not None else source.text_id
+    passage = deck.passage(source) or "(The source file has no such paragraph.)"
+    parts = []
+    summary = deck.summary(source)
+    if summary:
+        parts.append(
+            f"<p><b>{html.escape(label)}, paragraph {source.paragraph}, in plain English</b></p>"
+            f"<p>{html.escape(summary, quote=False)}</p>"
+        )
+        heading = "The source paragraph as received"
+    else:
+        heading = f"{html.escape(label)}, paragraph {source.paragraph}"
+    caveat = f" ({html.escape(text.caveat)})" if text is not None and text.caveat else ""
+    parts.append(
+        f'<p><span style="color:{c.muted}"><b>{heading}</b>{caveat}</span></p>'
+        f'<p><span style="color:{c.muted}"><i>{html.escape(passage, quote=False)}</i></span></p>'
     )
+    return "".join(parts)
 
 
 # --- times -------------------------------------------------------------------------------

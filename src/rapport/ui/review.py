@@ -164,7 +164,7 @@ class ReviewView(QWidget):
         source_row.addWidget(self.source_label)
         self.passage_button = QPushButton("Show passage  (P)")
         self.passage_button.setAccessibleName("Show passage")
-        self.passage_button.setToolTip("The essay paragraph this card comes from (P)")
+        self.passage_button.setToolTip("The source paragraph this card comes from (P)")
         self.passage_button.clicked.connect(self.toggle_passage)
         source_row.addWidget(self.passage_button)
         frame_layout.addLayout(source_row)
@@ -339,8 +339,10 @@ class ReviewView(QWidget):
             button.setText(f"{label}\n{name}  ({int(rating)})")
             button.setAccessibleName(f"{name}, next in {label}")
             button.setToolTip(f"Key {int(rating)}")
-        self.source_label.setText(render.source_label(card))
-        self.passage_button.show()
+        deck = self._deck(card.deck_id)
+        self.source_label.setText(deck.source_label_of(card.note) if deck else "")
+        # a note in its deck's own words has no passage to show
+        self.passage_button.setVisible(card.note.source is not None)
         self._set_answer_side(True)
         self.rating_buttons[self.suggested or Rating.GOOD].setFocus()
 
@@ -385,7 +387,7 @@ class ReviewView(QWidget):
 
     def toggle_passage(self) -> None:
         """Show or hide the essay passage the card comes from (answer side only)."""
-        if self.card is None or not self.revealed:
+        if self.card is None or not self.revealed or self.card.note.source is None:
             return
         if self.passage_view.isVisible():
             self.passage_view.hide()
@@ -394,7 +396,7 @@ class ReviewView(QWidget):
         deck = self._deck(self.card.deck_id)
         if deck is None:
             return
-        self.passage_view.setHtml(render.passage_html(deck, self.card.note.source.paragraph))
+        self.passage_view.setHtml(render.passage_html(deck, self.card.note.source))
         self.passage_view.show()
         self.passage_button.setText("Hide passage  (P)")
 

@@ -26,7 +26,9 @@ def cloze(note_id: str, text: str) -> ClozeNote:
 
 
 def deck_of(*notes: Note, deck_id: str = "d") -> Deck:
-    return Deck(deck_id, "Deck", "", Path("d.toml"), ESSAY, {1: "Summary."}, tuple(notes))
+    return Deck(
+        deck_id, "Deck", "", Path("d.toml"), (ESSAY,), {("essay", 1): "Summary."}, tuple(notes)
+    )
 
 
 def deferred(deck: Deck, calls: list[int]) -> Deck:
@@ -39,7 +41,7 @@ def deferred(deck: Deck, calls: list[int]) -> Deck:
         deck.name,
         deck.description,
         deck.path,
-        deck.essay,
+        deck.sources,
         deck.summaries,
         load,
         deck.digest,
@@ -71,7 +73,7 @@ def test_deferred_notes_are_loaded_once_on_first_use() -> None:
     deck = deck_of(basic("a"), basic("b"))
     calls: list[int] = []
     late = deferred(deck, calls)
-    assert (late.id, late.name, late.summary(1), late.digest) == (
+    assert (late.id, late.name, late.summary(Source(1, "")), late.digest) == (
         "d",
         "Deck",
         "Summary.",

@@ -23,7 +23,7 @@ def test_a_valid_deck_is_copied_with_its_essay(write_deck: WriteDeck, tmp_path: 
     assert deck.path == folder / "mini.toml"
     assert (folder / "mini.toml").read_bytes() == source.read_bytes()
     assert (folder / ESSAY).read_bytes() == (source.parent / ESSAY).read_bytes()
-    assert deck.essay.path == folder / ESSAY
+    assert deck.sources[0].path == folder / ESSAY
     assert [d.id for d in load_decks([folder]).decks] == ["mini"]
     assert not list(folder.glob(".*part"))
 
@@ -58,16 +58,41 @@ def test_the_id_of_a_shipped_deck_is_refused(write_deck: WriteDeck, tmp_path: Pa
     assert not folder.exists()
 
 
-def test_a_different_essay_of_the_same_name_is_refused(
+def test_a_different_essay_another_deck_uses_is_refused(
     write_deck: WriteDeck, tmp_path: Path
 ) -> None:
     folder = tmp_path / "data" / "decks"
     folder.mkdir(parents=True)
     (folder / ESSAY).write_text("Another essay\n\nwith other paragraphs")
+    (folder / "other.toml").write_text(f'id = "other"\nessay = "{ESSAY}"\n')
     with pytest.raises(AddDeckError) as info:
         add_deck(write_deck(GOOD_NOTES), folder)
-    assert ESSAY in str(info.value)
+    assert ESSAY in str(info.value) and "other.toml" in str(info.value)
     assert not (folder / "mini.toml").exists()
+
+
+def test_a_revision_may_bring_a_changed_source_text(tmp_path: Path) -> None:
+    handout = tmp_path / "handout"
+    handout.mkdir()
+    (handout / "notes.txt").write_text("Week 3\n\nThe alliance has three parts.\n")
+    deck_file = handout / "week3.toml"
+    deck_file.write_text(
+        'id = "week3"\nname = "Week 3"\nversion = 1\n'
+        '[[sources]]\nfile = "notes.txt"\nlabel = "Week 3 notes"\n'
+        '[[notes]]\nid = "parts"\nkind = "basic"\nconcept = "alliance"\n'
+        'source = { anchor = "three parts" }\nfront = "How many parts?"\nback = "Three."\n'
+    )
+    folder = tmp_path / "data" / "decks"
+    first, _ = add_deck(deck_file, folder)
+    assert first.notes[0].source is not None and first.notes[0].source.paragraph == 2
+    (handout / "notes.txt").write_text(
+        "Week 3\n\nA new first paragraph.\n\nThe alliance has three parts.\n"
+    )
+    deck_file.write_text(deck_file.read_text().replace("version = 1", "version = 2"))
+    second, replaced = add_deck(deck_file, folder, existing=[first])
+    assert replaced and second.version == 2
+    assert second.notes[0].source is not None and second.notes[0].source.paragraph == 3
+    assert (folder / "notes.txt").read_text().count("\n\n") == 2
 
 
 def test_an_unwritable_folder_gives_a_clear_message(write_deck: WriteDeck, tmp_path: Path) -> None:
@@ -92,5 +117,5 @@ def test_a_deck_using_the_shipped_essay_brings_no_copy(tmp_path: Path) -> None:
     folder = tmp_path / "data" / "decks"
     deck, _ = add_deck(source, folder)
     assert [p.name for p in folder.iterdir()] == ["course.toml"]
-    assert load_deck(folder / "course.toml").essay.path.parent != folder
+    assert load_deck(folder / "course.toml").sources[0].path.parent != folder
     assert deck.id == "course"

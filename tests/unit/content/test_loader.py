@@ -41,8 +41,9 @@ def test_good_deck_loads_into_typed_values(write_deck: WriteDeck) -> None:
     choice = deck.notes[3]
     assert isinstance(choice, ChoiceNote)
     assert choice.answer.text == "John Norcross" and len(choice.options) == 4
-    assert deck.summary(5) == "Norcross defined the alliance."
-    assert deck.essay.paragraph(5).startswith("Dr. John Norcross")
+    assert basic.source is not None
+    assert deck.summary(basic.source) == "Norcross defined the alliance."
+    assert deck.passage(basic.source).startswith("Dr. John Norcross")
 
 
 def test_cards_per_kind_and_identity(write_deck: WriteDeck) -> None:
@@ -237,9 +238,12 @@ def test_deck_level_problems(write_deck: WriteDeck) -> None:
 
 
 def test_toml_syntax_error_names_the_line(write_deck: WriteDeck) -> None:
-    found = problems(write_deck("[[notes]]\nid = \n"))
-    assert len(found) == 1
-    assert "TOML syntax error" in found[0][2] and "line" in found[0][2]
+    path = write_deck("[[notes]]\nid = \n")
+    with pytest.raises(DeckError) as info:
+        load_deck(path)
+    (problem,) = info.value.problems
+    assert "TOML syntax error" in problem.message and problem.line == 11
+    assert str(problem).startswith(f"{path}:11: ")
 
 
 def test_unreadable_files(tmp_path: Path) -> None:
@@ -257,7 +261,7 @@ def test_problem_line_format(write_deck: WriteDeck) -> None:
     )
     with pytest.raises(DeckError) as info:
         load_deck(path)
-    assert str(info.value.problems[0]) == f"{path}: x: back: missing field"
+    assert str(info.value.problems[0]) == f"{path}:10: x: back: missing field"
 
 
 def test_broken_deck_does_not_stop_the_others(write_deck: WriteDeck) -> None:

@@ -36,14 +36,15 @@ def test_deck_with_problems_is_reported_and_nothing_written(
     good = write_deck()
     bad = write_deck(
         '[[notes]]\nid = "one"\nkind = "basic"\nconcept = "c"\n'
-        'source = { paragraph = 5, anchor = "nowhere" }\nfront = "f"\n'
+        'source = { paragraph = 5, anchor = "no such words" }\nfront = "f"\n'
     )
     out = tmp_path / "mini.apkg"
     assert main(["export", str(good), str(bad), "-o", str(out)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        f"{bad}: one: source.anchor: 'nowhere' is not in paragraph 5 of the essay",
-        f"{bad}: one: back: missing field",
+        f"{bad}:14: one: source.anchor: 'no such words' is not in paragraph 5 of the essay"
+        " (nor anywhere else in it)",
+        f"{bad}:10: one: back: missing field",
         "not exported: 1 deck file with problems (fix them, then export again)",
     ]
     assert not out.exists()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rapport.content import ChoiceNote, Deck, Kind
-from rapport.export.fields import note_fields, option_order, source_text
+from rapport.export.fields import note_fields, option_order
 from rapport.export.models import FIELDS, MODEL_IDS, MODEL_NAMES, note_types
 
 
 def _fields(deck: Deck, note_id: str) -> dict[str, str]:
     note = deck.note(note_id)
     assert note is not None
-    return dict(zip(FIELDS[note.kind], note_fields(deck.id, note), strict=True))
+    return dict(zip(FIELDS[note.kind], note_fields(deck, note), strict=True))
 
 
 def test_note_types_are_fixed() -> None:
@@ -68,7 +68,7 @@ def test_models_have_the_right_shape() -> None:
 
 def test_every_note_fills_every_field(mini_deck: Deck) -> None:
     for note in mini_deck.notes:
-        assert len(note_fields(mini_deck.id, note)) == len(FIELDS[note.kind])
+        assert len(note_fields(mini_deck, note)) == len(FIELDS[note.kind])
 
 
 def test_plain_fields_are_escaped(mini_deck: Deck) -> None:
@@ -141,4 +141,5 @@ def test_rewording_an_option_does_not_move_it(mini_deck: Deck) -> None:
 def test_source_text_names_the_paragraph(mini_deck: Deck) -> None:
     note = mini_deck.note("alliance-term")
     assert note is not None
-    assert source_text(note) == "The essay, paragraph 5"
+    assert mini_deck.source_label_of(note) == "The essay, paragraph 5"
+    assert _fields(mini_deck, "alliance-term")["Source"] == "The essay, paragraph 5"

@@ -70,3 +70,30 @@ def test_a_deck_with_problems_is_listed_not_added(
     assert "components: back: missing field" in text
     assert home_decks(window) == before
     assert not (window.collection.data_dir / "decks").exists()
+
+
+def test_the_refusal_says_to_add_the_file_again_not_to_restart(
+    window: MainWindow, handout: Path, modals: ModalCatcher
+) -> None:
+    handout.write_text(HANDOUT.replace('back = "Goals, tasks and a bond."\n', ""))
+    assert not window.add_deck_file(handout)
+    _title, text = modals.seen[-1]
+    assert "add it again with File > Add deck file" in text
+    assert "restart" not in text
+
+
+def test_a_revision_shows_its_changes_and_can_be_declined(
+    window: MainWindow, handout: Path, modals: ModalCatcher
+) -> None:
+    assert window.add_deck_file(handout)
+    handout.write_text(HANDOUT.replace("Goals, tasks and a bond.", "Goals, tasks, bond."))
+    modals.respond = "Cancel"
+    assert not window.add_deck_file(handout)
+    title, text = modals.seen[-1]
+    assert title == "Update 'Course week 1'?"
+    assert "reworded: components (back)" in text
+    copy = window.collection.data_dir / "decks" / "course-week-1.toml"
+    assert "Goals, tasks and a bond." in copy.read_text()
+    modals.respond = "Update the deck"
+    assert window.add_deck_file(handout)
+    assert "Goals, tasks, bond." in copy.read_text()

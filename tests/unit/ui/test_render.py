@@ -170,16 +170,20 @@ def test_choice_answer_marks_right_and_picked_with_rationales() -> None:
     assert "Right." in render.answer_html(card, order=order, picked=2, c=LIGHT)
 
 
-def test_source_label_names_the_paragraph() -> None:
-    assert render.source_label(basic()) == "The essay, paragraph 5"
-
-
 def test_passage_shows_summary_then_source_as_received() -> None:
-    essay = Essay.from_text(Path("e.txt"), "Title\n\nGarbled <source> text")
-    deck = Deck("d", "D", "", Path("d.toml"), essay, {2: "Plain summary."}, ())
-    out = render.passage_html(deck, 2, LIGHT)
+    essay = Essay.from_text(Path("e.txt"), "Title\n\nGarbled <source> text", caveat="garbled")
+    deck = Deck("d", "D", "", Path("d.toml"), (essay,), {("essay", 2): "Plain summary."}, ())
+    out = render.passage_html(deck, Source(2, "Garbled"), LIGHT)
     assert out.index("Plain summary.") < out.index("Garbled &lt;source&gt; text")
-    assert "as received" in out
+    assert "as received" in out and "(garbled)" in out
+
+
+def test_passage_of_a_clean_text_without_summary_says_no_garbling() -> None:
+    essay = Essay.from_text(Path("w.txt"), "Week 3\n\nClean notes.", "w", "Week 3 reading")
+    deck = Deck("d", "D", "", Path("d.toml"), (essay,), {}, ())
+    out = render.passage_html(deck, Source(2, "Clean", "w"), LIGHT)
+    assert "Week 3 reading, paragraph 2" in out and "Clean notes." in out
+    assert "garbled" not in out and "plain English" not in out
 
 
 @pytest.mark.parametrize(
