@@ -105,7 +105,9 @@ def test_failed_loading_reaches_the_caller_and_is_tried_again() -> None:
             raise OSError("unreadable")
         return deck.notes
 
-    late = Deck.with_deferred_notes("d", "Deck", "", Path("d.toml"), ESSAY, {}, load, deck.digest)
+    late = Deck.with_deferred_notes(
+        "d", "Deck", "", Path("d.toml"), (ESSAY,), {}, load, deck.digest
+    )
     with pytest.raises(OSError):
         late.notes  # noqa: B018
     assert late.notes == deck.notes and attempts == [1, 1]

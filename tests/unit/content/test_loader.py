@@ -37,11 +37,10 @@ def test_good_deck_loads_into_typed_values(write_deck: WriteDeck) -> None:
     assert kinds == [BasicNote, ReversedNote, ClozeNote, ChoiceNote, TypedNote]
     basic = deck.notes[0]
     assert basic.tags == ("norcross", "research::alliance")
-    assert basic.source.paragraph == 5
+    assert basic.source is not None and basic.source.paragraph == 5
     choice = deck.notes[3]
     assert isinstance(choice, ChoiceNote)
     assert choice.answer.text == "John Norcross" and len(choice.options) == 4
-    assert basic.source is not None
     assert deck.summary(basic.source) == "Norcross defined the alliance."
     assert deck.passage(basic.source).startswith("Dr. John Norcross")
 

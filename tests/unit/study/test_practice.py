@@ -37,7 +37,9 @@ SRC = Source(1, "x")
 
 
 def _deck(deck_id: str = "d", notes: tuple = ()) -> Deck:  # type: ignore[type-arg]
-    return Deck(deck_id, deck_id.title(), "", Path("x.toml"), Essay(Path("e"), ("x",)), {}, notes)
+    return Deck(
+        deck_id, deck_id.title(), "", Path("x.toml"), (Essay(Path("e"), ("x",)),), {}, notes
+    )
 
 
 def choice(note_id: str = "c", concept: str = "k") -> ChoiceNote:

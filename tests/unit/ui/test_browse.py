@@ -153,7 +153,7 @@ def test_ten_thousand_cards_stay_quick(qtbot: QtBot, tmp_path: Path, clock: Cloc
                   f"Question number {i} about the alliance", f"Answer {i}")
         for i in range(10_000)
     )  # fmt: skip
-    deck = Deck("big", "Big deck", "", Path("big.toml"), Essay(Path("e"), ("x",)), {}, notes)
+    deck = Deck("big", "Big deck", "", Path("big.toml"), (Essay(Path("e"), ("x",)),), {}, notes)
     collection = Collection.open(tmp_path / "data", [deck], clock())
     try:
         view = BrowseView(collection, clock)

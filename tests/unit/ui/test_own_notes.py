@@ -16,7 +16,7 @@ from rapport.ui.review import ReviewView
 
 from .conftest import Clock
 
-OWN = '''id = "week-3"
+OWN = """id = "week-3"
 name = "Counselling skills, week 3"
 source_label = "Course notes, week 3"
 
@@ -32,7 +32,7 @@ id = "summary"
 kind = "cloze"
 concept = "summarising"
 text = "A summary draws {{c1::several}} of the client's statements together."
-'''
+"""
 
 
 def test_a_deck_of_own_notes_is_checked_studied_and_labelled(

@@ -151,7 +151,7 @@ def test_card_text_shows_as_text(qtbot: QtBot) -> None:
         False,
     )  # fmt: skip
     typed = TypedNote("t", "k", (), src, False, False, "", "Type <i>", "x<y", ())
-    deck = Deck("d", "D", "", Path("d.toml"), Essay(Path("e"), ("x",)), {}, (nasty, typed))
+    deck = Deck("d", "D", "", Path("d.toml"), (Essay(Path("e"), ("x",)),), {}, (nasty, typed))
     view = PracticeView([deck], rng=lambda: random.Random(0))
     qtbot.addWidget(view)
     view.show()
