@@ -300,26 +300,33 @@ def answer_html(
 
 
 def passage_html(deck: Deck, source: Source, c: Colours | None = None) -> str:
-    """The deck's plain-English summary of a paragraph, if it has one, then the paragraph
-    as received (with what the deck says about that text, e.g. that it is garbled)."""
+    """Our plain-English summary of the paragraph first (if the deck has one), then the
+    paragraph as received, set apart and labelled: it is the card's provenance, and where
+    the deck says the text is unreliable (its ``caveat``, e.g. garbled), not for quoting."""
     c = c or colours()
     text = deck.source_text(source.text_id)
     label = text.label if text is not None else source.text_id
     passage = deck.passage(source) or "(The source file has no such paragraph.)"
-    parts = []
+    caveat = text.caveat if text is not None else ""
+    where = f"{html.escape(label)}, paragraph {source.paragraph}"
+    received = (
+        f'<p><span style="color:{c.muted}"><i>{html.escape(passage, quote=False)}</i></span></p>'
+    )
     summary = deck.summary(source)
+    if not summary and not caveat:  # a clean text the deck does not summarise
+        return f"<p><b>{where}</b></p>{received}"
+    parts = []
     if summary:
         parts.append(
-            f"<p><b>{html.escape(label)}, paragraph {source.paragraph}, in plain English</b></p>"
-            f"<p>{html.escape(summary, quote=False)}</p>"
+            f"<p><b>Our summary: {where}</b></p><p>{html.escape(summary, quote=False)}</p>"
         )
-        heading = "The source paragraph as received"
-    else:
-        heading = f"{html.escape(label)}, paragraph {source.paragraph}"
-    caveat = f" ({html.escape(text.caveat)})" if text is not None and text.caveat else ""
+    heading = "Received text (not for quoting)" if caveat else f"Received text: {where}"
+    why = f" ({html.escape(caveat)})" if caveat else ""
     parts.append(
-        f'<p><span style="color:{c.muted}"><b>{heading}</b>{caveat}</span></p>'
-        f'<p><span style="color:{c.muted}"><i>{html.escape(passage, quote=False)}</i></span></p>'
+        f'<table width="100%" cellpadding="8" style="background-color:{c.alt_base};'
+        f' border: 1px solid {c.border}"><tr><td>'
+        f'<p><b>{heading}</b><br><span style="color:{c.muted}">The paragraph as received, '
+        f"kept to show where the card comes from{why}.</span></p>{received}</td></tr></table>"
     )
     return "".join(parts)
 

@@ -164,7 +164,10 @@ class ReviewView(QWidget):
         source_row.addWidget(self.source_label)
         self.passage_button = QPushButton("Show passage  (P)")
         self.passage_button.setAccessibleName("Show passage")
-        self.passage_button.setToolTip("The source paragraph this card comes from (P)")
+        self.passage_button.setToolTip(
+            "Our summary of the source paragraph this card comes from, then the paragraph"
+            " as received (P)"
+        )
         self.passage_button.clicked.connect(self.toggle_passage)
         source_row.addWidget(self.passage_button)
         frame_layout.addLayout(source_row)

@@ -176,6 +176,8 @@ def test_passage_shows_summary_then_source_as_received() -> None:
     out = render.passage_html(deck, Source(2, "Garbled"), LIGHT)
     assert out.index("Plain summary.") < out.index("Garbled &lt;source&gt; text")
     assert "as received" in out and "(garbled)" in out
+    assert "Received text (not for quoting)" in out
+    assert out.index("Our summary: The essay, paragraph 2") < out.index("Received text")
 
 
 def test_passage_of_a_clean_text_without_summary_says_no_garbling() -> None:

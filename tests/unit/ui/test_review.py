@@ -65,8 +65,8 @@ def test_passage_on_p_shows_summary_then_source(view: ReviewView, qtbot: QtBot) 
     qtbot.keyClick(view.rating_buttons[Rating.GOOD], Qt.Key.Key_P)
     assert view.passage_view.isVisible()
     text = view.passage_view.toPlainText()
-    assert text.index("Norcross defined the alliance") < text.index("as received")
-    assert "Dr. John Norcross" in text  # the paragraph as received
+    assert text.index("Norcross defined the alliance") < text.index("Received text")
+    assert "Dr. John Norcross" in text  # the paragraph as received, below our summary
     qtbot.keyClick(view.rating_buttons[Rating.GOOD], Qt.Key.Key_P)
     assert not view.passage_view.isVisible()
 
