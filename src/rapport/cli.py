@@ -96,7 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         required=True,
         metavar="FILE.apkg",
-        help="the package to write (replaced if it exists)",
+        help="the package (or with --csv the spreadsheet) to write; replaced if it exists",
+    )
+    export.add_argument(
+        "--csv",
+        action="store_true",
+        help="write a spreadsheet in Anki's text format instead (tab-separated if FILE "
+        "ends in .tsv or .txt), which `rapport import` reads back with the same note ids",
     )
     export.add_argument(
         "--since",
@@ -106,6 +112,50 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: compare with the exports recorded in the data folder)",
     )
     export.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import a spreadsheet (.csv, .tsv in Anki's text format) as a deck",
+        description="Import a spreadsheet as a deck. Anki's header lines are followed "
+        "(#separator, #html, #tags, #columns, #notetype, #deck, and #notetype/#deck/#tags/"
+        "#guid column:N); other columns are the note's fields in order. Every bad row is "
+        "listed by its line and nothing is written until all rows are good.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE", help="the .csv or .tsv file")
+    imp.add_argument(
+        "--kind",
+        choices=[k for k in ("basic", "reversed", "cloze", "choice", "typed")],
+        help="the kind of the rows when the file has no note type column (default: basic, "
+        "or cloze for text with {{c1::...}})",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        metavar="ROLE=COLUMN",
+        help="give a column a role: id, kind, deck, concept, source, extension, extra, tags "
+        "or a field (front, back, text, question, prompt, answer...); COLUMN is its number "
+        "from 1 or its #columns name. Repeat for several.",
+    )
+    imp.add_argument("--deck-name", metavar="NAME", help="the deck's name (default: from the file)")
+    imp.add_argument("--deck-id", metavar="ID", help="the deck's id (default: from its name)")
+    imp.add_argument(
+        "--label",
+        metavar="TEXT",
+        help="how cards name where they come from (default: the deck name), "
+        'e.g. "Course notes, week 3"',
+    )
+    imp.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DECK.toml",
+        help="write the deck file here (to hand out) instead of into your decks",
+    )
+    imp.add_argument(
+        "--preview", action="store_true", help="show how the columns are read; write nothing"
+    )
+    imp.set_defaults(func=cmd_import)
 
     stats = sub.add_parser(
         "stats", parents=[common], help="show study statistics (works while the app runs)"
@@ -190,6 +240,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if args.csv:
+        return _export_csv(result.decks, args.output)
     try:
         previous = load_record(data_dir) if args.since is None else record_from_package(args.since)
     except RecordError as exc:
@@ -210,6 +262,118 @@ def cmd_export(args: argparse.Namespace) -> int:
     if written.plan is not None and (args.since is not None or previous.notes):
         for line in written.plan.describe():
             print(line)
+    return 0
+
+
+def _export_csv(decks: Sequence[Deck], output: Path) -> int:
+    from rapport.content.deckfile import DeckWriteError, write_text
+    from rapport.content.spreadsheet import sheet_text
+
+    separator = "\t" if output.suffix.lower() in (".tsv", ".txt", ".tab") else ","
+    try:
+        write_text(output, sheet_text(decks, separator=separator))
+    except DeckWriteError as exc:
+        print(f"not exported: {exc}", file=sys.stderr)
+        return 1
+    notes = sum(len(d.notes) for d in decks)
+    print(f"exported {len(decks)} deck{'s' * (len(decks) != 1)} ({notes} notes) to {output}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a spreadsheet (CSV/TSV in Anki's text format) as a deck file; 1 if a row is
+    bad (every bad row is listed by line, nothing is written)."""
+    from rapport.content import DeckError, Kind
+    from rapport.content.deckfile import DeckWriteError
+    from rapport.content.spreadsheet import SheetError, read_sheet, write_sheet_deck
+
+    path: Path = args.file
+    if path.suffix.lower() in (".apkg", ".colpkg"):
+        return _import_anki(args)
+    mapping: dict[str, str] = {}
+    for item in args.map or []:
+        role, sep, column = item.partition("=")
+        if not sep:
+            print(f"--map {item}: write ROLE=COLUMN, e.g. front=1 or back=Answer", file=sys.stderr)
+            return 2
+        mapping[role.strip()] = column.strip()
+    data_dir = _data_dir(args)
+    folder = args.output.parent if args.output else user_decks_dir(data_dir)
+    try:
+        existing = [] if args.output else _known_decks(data_dir)
+        sheet = read_sheet(
+            path,
+            kind=Kind(args.kind) if args.kind else None,
+            mapping=mapping,
+            deck_name=args.deck_name,
+            deck_id=args.deck_id,
+            existing=existing,
+        )
+    except SheetError as exc:
+        print(f"not imported: {exc}", file=sys.stderr)
+        return 1
+    if args.preview or sheet.problems:
+        for line in sheet.preview():
+            print(line)
+    if sheet.problems:
+        for problem in sheet.problems:
+            print(problem, file=sys.stderr)
+        bad = len(sheet.problems)
+        print(
+            f"not imported: {bad} problem{'s' * (bad != 1)} in {path} "
+            f"({sheet.rows} rows read); fix the rows named above and import again",
+            file=sys.stderr,
+        )
+        return 1
+    if not sheet.decks:
+        print(f"not imported: {path} has no rows of notes", file=sys.stderr)
+        return 1
+    if args.output and len(sheet.decks) > 1:
+        print(
+            "not imported: the file holds several decks; give no -o to import each into your decks",
+            file=sys.stderr,
+        )
+        return 1
+    for sheet_deck in sheet.decks:
+        target = args.output or folder / f"{sheet_deck.id}.toml"
+        try:
+            written = write_sheet_deck(
+                sheet_deck, target, label=args.label or "", dry_run=args.preview
+            )
+        except DeckError as exc:
+            for deck_problem in exc.problems:
+                print(deck_problem, file=sys.stderr)
+            print(f"not imported: the deck made from {path} has problems", file=sys.stderr)
+            return 1
+        except DeckWriteError as exc:
+            print(f"not imported: {exc}", file=sys.stderr)
+            return 1
+        deck = written.deck
+        size = f"'{deck.name}' ({len(deck.notes)} notes, {len(deck.cards())} cards)"
+        if args.preview:
+            print(f"preview only: would write {size} to {target}")
+            continue
+        for change in written.changes:
+            print(f"  {change}")
+        verb = "updated" if written.replaced is not None else "imported"
+        print(f"{verb} {size} from {path} into {target}")
+    return 0
+
+
+def _import_anki(args: argparse.Namespace) -> int:
+    import importlib
+
+    try:  # Anki packages are issue 15's; until that lands, say so plainly
+        module = importlib.import_module("rapport.anki_import")
+    except ImportError:
+        print(
+            f"not imported: {args.file} is an Anki package; importing Anki packages is not "
+            "available in this version of Rapport yet",
+            file=sys.stderr,
+        )
+        return 1
+    report = module.import_anki_package(args.file, _data_dir(args))
+    print(report)
     return 0
 
 

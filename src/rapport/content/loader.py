@@ -341,6 +341,20 @@ def _deck(
     )
 
 
+def check_note_table(
+    table: dict[str, Any], deck: Deck, *, replacing: str | None = None
+) -> tuple[Note | None, list[Problem]]:
+    """Check one ``[[notes]]`` table as if it were in ``deck`` (the note editor and the
+    spreadsheet import use this): the note, or None and every problem found."""
+    check = _Checker(str(deck.path))
+    context = _Context(list(deck.sources), True, deck.summaries, bool(deck.summaries))
+    note = _note(table, len(deck.notes) + 1, context, check)
+    if note is not None and note.id != replacing and deck.note(note.id) is not None:
+        check.add(note.id, "id", "another note of this deck has this id")
+        note = None
+    return (note if not check.problems else None), check.problems
+
+
 class _Context(NamedTuple):
     """What notes are checked against: the deck's source texts and summaries."""
 

@@ -1,0 +1,483 @@
+"""Spreadsheets (CSV and TSV) in and out, following Anki's text-import conventions.
+
+A file may start with Anki's header lines: ``#separator:comma`` (or tab, semicolon,
+pipe, colon, space, or the character itself), ``#html:true``, ``#tags:a b`` (tags for
+every note), ``#columns:`` (the column names), ``#notetype:`` / ``#deck:`` (for every
+row) and ``#notetype column:N``, ``#deck column:N``, ``#tags column:N``,
+``#guid column:N`` (columns numbered from 1). Columns not given a role are the note's
+fields in order, as in Anki: ``front, back`` for basic and reversed notes, ``text`` for
+cloze, ``prompt, answer, accept`` for typed (accept separated by ``;``), and
+``question, answer, answer why`` then pairs of ``distractor, why`` for choice notes.
+Columns named ``id``, ``kind``, ``deck``, ``concept``, ``source``, ``extension``,
+``extra``, ``tags`` or a field name take that role; ``--map ROLE=COLUMN`` sets one.
+
+:func:`read_sheet` turns a file into deck tables, checking every row with the loader's
+own rules and naming each bad row by its line; :func:`sheet_text` writes decks back in
+the layout :func:`read_sheet` reads, with a note id column, so that a deck kept in a
+spreadsheet round-trips with stable ids (the rows come back byte for byte).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from rapport.content.deckfile import slugify, unique_id
+from rapport.content.loader import SLUG, check_note_table
+from rapport.content.model import (
+    BasicNote,
+    ChoiceNote,
+    ClozeNote,
+    Deck,
+    Essay,
+    Kind,
+    Note,
+    ReversedNote,
+    TypedNote,
+)
+from rapport.errors import RapportError
+
+MAX_DISTRACTORS = 5
+FIELDS: Mapping[Kind, tuple[str, ...]] = MappingProxyType(
+    {
+        Kind.BASIC: ("front", "back"),
+        Kind.REVERSED: ("front", "back"),
+        Kind.CLOZE: ("text",),
+        Kind.TYPED: ("prompt", "answer", "accept"),
+        Kind.CHOICE: (
+            "question",
+            "answer",
+            "answer why",
+            *(f"{w} {i}" for i in range(1, MAX_DISTRACTORS + 1) for w in ("distractor", "why")),
+        ),
+    }
+)
+ROLES = ("id", "kind", "deck", "concept", "source", "extension", "extra", "tags")
+_ROLE_NAMES = {"guid": "id", "notetype": "kind", "note type": "kind", "type": "kind"}
+SEPARATORS = {
+    "comma": ",",
+    "semicolon": ";",
+    "tab": "\t",
+    "space": " ",
+    "pipe": "|",
+    "colon": ":",
+}
+# Note type names, lower case, as Anki or Rapport's own export call them.
+NOTETYPES: Mapping[str, Kind] = MappingProxyType(
+    {
+        **{k.value: k for k in Kind},
+        **{f"rapport {k.value}": k for k in Kind},
+        "basic (and reversed card)": Kind.REVERSED,
+        "basic (type in the answer)": Kind.TYPED,
+    }
+)
+_MARKUP = re.compile(r"</?[A-Za-z][^>]*>")
+_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
+
+
+class SheetError(RapportError):
+    """A spreadsheet that cannot be read at all (not a file of rows)."""
+
+
+@dataclass
+class SheetDeck:
+    """The notes of one deck read from a spreadsheet, with each note's line."""
+
+    name: str
+    id: str
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Sheet:
+    """What a spreadsheet holds: its decks, its problems (one line each, by row) and how
+    its columns were read."""
+
+    path: Path
+    separator: str
+    html: bool
+    columns: list[str]  # the role of each column, in order
+    decks: list[SheetDeck]
+    problems: list[str]
+    rows: int
+
+    def preview(self, count: int = 5) -> list[str]:
+        """The columns' roles and the first ``count`` notes as they will be written."""
+        sep = {v: k for k, v in SEPARATORS.items()}.get(self.separator, repr(self.separator))
+        lines = [
+            f"separator: {sep}; columns: "
+            + ", ".join(f"{i + 1}={role}" for i, role in enumerate(self.columns))
+        ]
+        shown = 0
+        for deck in self.decks:
+            lines.append(f"deck '{deck.name}' (id {deck.id}): {len(deck.notes)} notes")
+            for note, line in zip(deck.notes, deck.lines, strict=True):
+                if shown >= count:
+                    break
+                values = "; ".join(
+                    f"{k} = {v!r}" for k, v in note.items() if k not in ("id", "kind")
+                )
+                lines.append(f"  line {line}: {note['kind']} '{note['id']}': {values}")
+                shown += 1
+        return lines
+
+
+def _separator(value: str) -> str:
+    value = value.strip()
+    return SEPARATORS.get(value.lower(), value[:1] or ",")
+
+
+def _column(value: str, names: list[str], where: str, problems: list[str]) -> int | None:
+    """A column given by its number (from 1) or its name; None (and a problem) if neither."""
+    value = value.strip()
+    if value.isdigit() and int(value) >= 1:
+        return int(value) - 1
+    lowered = [n.lower() for n in names]
+    if value.lower() in lowered:
+        return lowered.index(value.lower())
+    problems.append(f"{where}: no column {value!r} (give its number from 1, or its name)")
+    return None
+
+
+def read_sheet(
+    path: Path,
+    *,
+    kind: Kind | None = None,
+    mapping: Mapping[str, str] | None = None,
+    deck_name: str | None = None,
+    deck_id: str | None = None,
+    existing: Iterable[Deck] = (),
+    sources: Sequence[Essay] = (),
+) -> Sheet:
+    """Read a CSV/TSV file into deck tables, checking every row (see the module doc).
+
+    ``mapping`` maps a role or field name to a column (its number from 1, or its name);
+    ``existing`` decks are matched by name so that a re-import keeps a deck's id.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SheetError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise SheetError(
+            f"{path} is not UTF-8 text (at byte {exc.start}): save the spreadsheet as "
+            "'CSV UTF-8' and import it again."
+        ) from exc
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    header: dict[str, str] = {}
+    skip = 0
+    while skip < len(lines) and lines[skip].startswith("#"):
+        key, _, value = lines[skip][1:].partition(":")
+        header[key.strip().lower()] = value.strip()
+        skip += 1
+    problems: list[str] = []
+    where = str(path)
+    if "separator" in header:
+        sep = _separator(header["separator"])
+    elif path.suffix.lower() in (".tsv", ".tab"):
+        sep = "\t"
+    else:
+        sample = next((line for line in lines[skip:] if line.strip()), "")
+        sep = max(("\t", ",", ";", "|"), key=sample.count) if sample else ","
+    html = header.get("html", "false").lower() in ("true", "yes", "1")
+    rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO("\n".join(lines[skip:])), delimiter=sep, strict=True)
+    previous = 0
+    try:
+        for row in reader:
+            start = skip + previous + 1
+            previous = reader.line_num
+            if any(cell.strip() for cell in row):
+                rows.append((start, row))
+    except csv.Error as exc:
+        problems.append(f"{where}:{skip + reader.line_num}: cannot read this row ({exc})")
+
+    names = header["columns"].split(sep) if "columns" in header else []
+    names = [n.strip() for n in names]
+    width = max([len(names), *(len(r) for _, r in rows)], default=0)
+    roles: list[str] = [""] * width
+    for i, name in enumerate(names):
+        lowered = _ROLE_NAMES.get(name.lower(), name.lower())
+        roles[i] = lowered if lowered in ROLES or _is_field(lowered) else ""
+    for key, role in (
+        ("guid column", "id"),
+        ("notetype column", "kind"),
+        ("deck column", "deck"),
+        ("tags column", "tags"),
+    ):
+        if key in header:
+            col = _column(header[key], names, f"{where}: #{key}", problems)
+            if col is not None and col < width:
+                roles[col] = role
+    for role, value in (mapping or {}).items():
+        col = _column(value, names, f"--map {role}={value}", problems)
+        role = _ROLE_NAMES.get(role.lower(), role.lower())
+        if not (role in ROLES or _is_field(role)):
+            problems.append(
+                f"--map {role}={value}: unknown role (use one of {', '.join(ROLES)}, "
+                "or a field name such as front, back, text, question)"
+            )
+        elif col is not None:
+            while col >= len(roles):
+                roles.append("")
+            roles[col] = role
+    positional = [i for i, r in enumerate(roles) if not r]
+    free = iter(range(1, len(positional) + 1))
+    for i in positional:
+        roles[i] = f"field {next(free)}"
+
+    default_kind = kind
+    if "notetype" in header:
+        default_kind = NOTETYPES.get(header["notetype"].lower(), default_kind)
+        if header["notetype"].lower() not in NOTETYPES:
+            problems.append(
+                f"{where}: #notetype:{header['notetype']} is not a kind Rapport has "
+                f"({', '.join(k.value for k in Kind)})"
+            )
+    extra_tags = header.get("tags", "").split()
+    fallback_name = deck_name or header.get("deck") or path.stem.replace("_", " ").strip()
+    by_name = {d.name: d.id for d in existing}
+    decks: dict[str, SheetDeck] = {}
+    seen_ids: dict[tuple[str, str], int] = {}
+    for line, row in rows:
+        values = {role: row[i] if i < len(row) else "" for i, role in enumerate(roles)}
+        if len(row) > len(roles):
+            problems.append(f"{where}:{line}: has {len(row)} columns; the others have {len(roles)}")
+            continue
+        name = (values.get("deck") or "").strip() or fallback_name
+        if name not in decks:
+            new_id = deck_id or by_name.get(name) or slugify(name)
+            decks[name] = SheetDeck(name, new_id)
+        deck = decks[name]
+        table, row_problems = _note_table(values, default_kind, extra_tags, html, deck.id)
+        problems.extend(f"{where}:{line}: {p}" for p in row_problems)
+        if table is None:
+            continue
+        if not values.get("id", "").strip():  # an id made from the text: made unique
+            taken = {i for d, i in seen_ids if d == deck.id}
+            table["id"] = unique_id(table["id"], taken)
+        note_key = (deck.id, table["id"])
+        if note_key in seen_ids:
+            problems.append(
+                f"{where}:{line}: id: '{table['id']}' is the id of the note on line "
+                f"{seen_ids[note_key]} too"
+            )
+            continue
+        seen_ids[note_key] = line
+        skeleton = Deck(deck.id, deck.name, "", path, tuple(sources), {}, ())
+        _checked, found = check_note_table(table, skeleton)
+        if found:
+            problems.extend(f"{where}:{line}: {p.field}: {p.message}" for p in found)
+            continue
+        deck.notes.append(table)
+        deck.lines.append(line)
+    return Sheet(path, sep, html, roles, list(decks.values()), problems, len(rows))
+
+
+def _is_field(role: str) -> bool:
+    return role.startswith("field ") or any(role in names for names in FIELDS.values())
+
+
+def _kind_of(value: str, default: Kind | None, first: str) -> Kind | None:
+    if value.strip():
+        return NOTETYPES.get(value.strip().lower())
+    if default is not None:
+        return default
+    return Kind.CLOZE if "{{c" in first else Kind.BASIC
+
+
+def _note_table(
+    values: Mapping[str, str],
+    default_kind: Kind | None,
+    extra_tags: list[str],
+    html: bool,
+    deck_id: str,
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """One row's values as a ``[[notes]]`` table, or None and why not."""
+    problems: list[str] = []
+    columns = [(role, value) for role, value in values.items() if _is_field(role)]
+    kind = _kind_of(values.get("kind", ""), default_kind, columns[0][1] if columns else "")
+    if kind is None:
+        kinds = ", ".join(k.value for k in Kind)
+        problems.append(f"kind: unknown note type {values.get('kind')!r} (expected {kinds})")
+        return None, problems
+    names = FIELDS[kind]
+    fields: dict[str, str] = {}
+    for position, (role, value) in enumerate(columns, start=1):
+        if role in names:
+            fields[role] = value
+        else:  # "field N", or another kind's field name: by position, as in Anki
+            n = int(role.split()[1]) if role.startswith("field ") else position
+            if n > len(names):
+                if value.strip():
+                    problems.append(
+                        f"{role}: a {kind.value} note has {len(names)} field"
+                        f"{'s' * (len(names) != 1)} ({', '.join(names)}); this row has more"
+                    )
+                continue
+            fields[names[n - 1]] = value
+    first = fields.get(names[0], "")
+    table: dict[str, Any] = {}
+    raw_id = values.get("id", "").strip()
+    if raw_id and SLUG.match(raw_id):
+        table["id"] = raw_id
+    elif raw_id:  # an Anki guid: a stable slug made from it
+        import hashlib
+
+        table["id"] = "n-" + hashlib.blake2b(raw_id.encode(), digest_size=6).hexdigest()
+    else:
+        words = _CLOZE.sub(r"\1", _MARKUP.sub(" ", first)).split()
+        table["id"] = slugify(" ".join(words[:8]), "note")
+    table["kind"] = kind.value
+    tags = [*values.get("tags", "").split(), *extra_tags]
+    concept = values.get("concept", "").strip() or (
+        slugify(tags[0].replace("::", "-")) if tags else deck_id
+    )
+    table["concept"] = concept
+    if tags:
+        table["tags"] = tags
+    anchor = values.get("source", "")
+    if anchor.strip():
+        table["source"] = {"anchor": anchor}
+    if values.get("extension", "").strip().lower() in ("true", "yes", "1", "x"):
+        table["extension"] = True
+    if html and any(_MARKUP.search(t) for t in fields.values()):
+        table["html"] = True
+    if kind in (Kind.BASIC, Kind.REVERSED):
+        table["front"], table["back"] = fields.get("front", ""), fields.get("back", "")
+    elif kind is Kind.CLOZE:
+        table["text"] = fields.get("text", "")
+    elif kind is Kind.TYPED:
+        table["prompt"], table["answer"] = fields.get("prompt", ""), fields.get("answer", "")
+        accept = [a.strip() for a in fields.get("accept", "").split(";") if a.strip()]
+        if accept:
+            table["accept"] = accept
+    else:
+        table["question"] = fields.get("question", "")
+        table["answer"] = {"text": fields.get("answer", ""), "why": fields.get("answer why", "")}
+        distractors = []
+        for i in range(1, MAX_DISTRACTORS + 1):
+            text, why = fields.get(f"distractor {i}", ""), fields.get(f"why {i}", "")
+            if text or why:
+                distractors.append({"text": text, "why": why})
+        table["distractors"] = distractors
+    extra = values.get("extra", "")
+    if extra.strip():
+        table["extra"] = extra
+    return table, problems
+
+
+def _fields_of(note: Note) -> list[str]:
+    if isinstance(note, BasicNote | ReversedNote):
+        return [note.front, note.back]
+    if isinstance(note, ClozeNote):
+        return [note.text]
+    if isinstance(note, TypedNote):
+        return [note.prompt, note.answer, "; ".join(note.accept)]
+    assert isinstance(note, ChoiceNote)
+    out = [note.question, note.answer.text, note.answer.why]
+    for option in note.options[1:]:
+        out += [option.text, option.why]
+    return out
+
+
+def sheet_text(decks: Sequence[Deck], *, separator: str = ",") -> str:
+    """Decks as a spreadsheet in Anki's text format, in the layout :func:`read_sheet`
+    reads: id, kind, deck, the fields, concept, source, extension, extra, tags."""
+    notes = [(deck, note) for deck in decks for note in deck.notes]
+    width = max([2, *(len(_fields_of(n)) for _, n in notes)])
+    names = ["id", "kind", "deck", *(f"field {i}" for i in range(1, width + 1))]
+    names += ["concept", "source", "extension", "extra", "tags"]
+    out = io.StringIO()
+    label = {v: k for k, v in SEPARATORS.items()}.get(separator, separator)
+    html = any(n.html for _, n in notes)
+    out.write(f"#separator:{label}\n#html:{'true' if html else 'false'}\n")
+    out.write(f"#columns:{separator.join(names)}\n")
+    out.write(f"#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:{len(names)}\n")
+    writer = csv.writer(out, delimiter=separator, lineterminator="\n")
+    for deck, note in notes:
+        fields = _fields_of(note)
+        fields += [""] * (width - len(fields))
+        source = note.source.anchor if note.source is not None else ""
+        writer.writerow(
+            [
+                note.id,
+                note.kind.value,
+                deck.name,
+                *fields,
+                note.concept,
+                source,
+                "true" if note.extension else "",
+                note.extra,
+                " ".join(note.tags),
+            ]
+        )
+    return out.getvalue()
+
+
+@dataclass
+class Written:
+    """A deck file written from a spreadsheet, and what it changed in an earlier one."""
+
+    deck: Deck
+    replaced: Deck | None
+    changes: list[str]
+
+
+def write_sheet_deck(
+    sheet_deck: SheetDeck, target: Path, *, label: str = "", dry_run: bool = False
+) -> Written:
+    """Write one deck read from a spreadsheet to ``target``. An existing file there (an
+    earlier import, perhaps edited by hand) keeps its deck-level keys and comments; its
+    notes become the spreadsheet's. ``dry_run``: check and report only."""
+    import tomlkit
+
+    from rapport.content.deckfile import DeckFile, _fill, deck_text, write_text
+    from rapport.content.loader import DeckError, load_deck
+    from rapport.content.revision import deck_changes
+
+    previous: Deck | None = None
+    if target.exists():
+        try:
+            previous = load_deck(target)
+        except DeckError:
+            previous = None
+        file = DeckFile(target)
+        notes = tomlkit.aot()
+        for values in sheet_deck.notes:
+            table = tomlkit.table()
+            _fill(table, values)
+            notes.append(table)
+        if "notes" in file.doc:
+            file.doc["notes"] = notes
+        else:
+            file.doc.append("notes", notes)
+        text = tomlkit.dumps(file.doc)
+    else:
+        header = {"id": sheet_deck.id, "name": sheet_deck.name}
+        if label:
+            header["source_label"] = label
+        text = deck_text(header, sheet_deck.notes)
+    if dry_run:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            trial = Path(folder) / target.name
+            trial.write_text(text, encoding="utf-8")
+            deck = load_deck(trial)
+    else:
+        write_text(target, text, check=True)
+        deck = load_deck(target)
+    changes = deck_changes(previous, deck).lines() if previous is not None else []
+    return Written(deck, previous, changes)
