@@ -321,7 +321,7 @@ def passage_html(deck: Deck, source: Source, c: Colours | None = None) -> str:
             f"<p><b>Our summary: {where}</b></p><p>{html.escape(summary, quote=False)}</p>"
         )
     heading = "Received text (not for quoting)" if caveat else f"Received text: {where}"
-    why = f" ({html.escape(caveat)})" if caveat else ""
+    why = f". {html.escape(caveat[:1].upper() + caveat[1:])}" if caveat else ""
     parts.append(
         f'<table width="100%" cellpadding="8" style="background-color:{c.alt_base};'
         f' border: 1px solid {c.border}"><tr><td>'

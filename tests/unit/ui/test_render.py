@@ -175,7 +175,7 @@ def test_passage_shows_summary_then_source_as_received() -> None:
     deck = Deck("d", "D", "", Path("d.toml"), (essay,), {("essay", 2): "Plain summary."}, ())
     out = render.passage_html(deck, Source(2, "Garbled"), LIGHT)
     assert out.index("Plain summary.") < out.index("Garbled &lt;source&gt; text")
-    assert "as received" in out and "(garbled)" in out
+    assert "as received" in out and "Garbled." in out
     assert "Received text (not for quoting)" in out
     assert out.index("Our summary: The essay, paragraph 2") < out.index("Received text")
 
