@@ -20,7 +20,13 @@ from rapport.store import (
 )
 from rapport.study.collection import CardRow, Collection
 from rapport.study.counts import DeckCounts
-from rapport.study.scheduling import Rating, Scheduler
+from rapport.study.scheduling import (
+    MAX_ANSWER_TIME,
+    Rating,
+    Scheduler,
+    capped_duration,
+    suggested_rating,
+)
 from rapport.study.session import FocusedSession, ReviewSession, SessionSummary
 from rapport.study.settings import InvalidSettings, Settings
 
@@ -43,6 +49,9 @@ else:  # (a module __getattr__ seen by mypy would let it accept any name from he
 
 
 __all__ = [
+    "MAX_ANSWER_TIME",
+    "capped_duration",
+    "suggested_rating",
     "FocusedSession",
     "AlreadyRunning",
     "Backup",

@@ -7,12 +7,12 @@ and repeatable:
 * **typed** - the typed text is compared with the answer and every ``accept`` spelling.
 * **cloze** - the trainee types the deleted text of the active deletion.
 
-Typed and cloze answers are compared after :func:`normalise` (case, accents, punctuation,
-spacing and a leading "a"/"an"/"the" do not matter). A single slip of the keyboard in a
-longer answer (one letter added, dropped, changed or two swapped; one for five letters or
-more, two for twelve or more) still counts as right, and the result says so, because a
-practice test checks knowledge, not typing. Basic and reversed cards have no answer a
-machine can check, so tests leave them out.
+Typed and cloze answers go through the one answer checker of the core
+(:func:`rapport.content.answers.check_typed`, the same as the review screen's): case,
+accents, punctuation, spacing and a leading "a"/"an"/"the" do not matter, and a small slip
+of the keyboard is "close", which a test counts as right and says so, because a practice
+test checks knowledge, not typing. Basic and reversed cards have no answer a machine can
+check, so tests leave them out.
 
 A test never records a review: studying the missed cards afterwards is a separate,
 ordinary review session.
@@ -21,18 +21,15 @@ ordinary review session.
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from rapport.content.answers import AnswerCheck, Verdict, check_typed
+from rapport.content.answers import normalise as normalise  # re-exported
 from rapport.content.cloze import DELETION
 from rapport.content.model import Card, ChoiceNote, ClozeNote, Deck, Kind, Option, TypedNote
 
 PRACTICE_KINDS: tuple[Kind, ...] = (Kind.CHOICE, Kind.TYPED, Kind.CLOZE)
-
-_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
-_NOT_WORD = re.compile(r"[^\w]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +57,21 @@ class Result:
 
     ``response`` is the picked option's index (choice) or the typed text; ``None`` means
     the question was skipped. ``close`` is true when a typed answer was accepted despite a
-    small typing slip.
+    small typing slip (:attr:`Verdict.CLOSE`).
     """
 
     question: Question
     response: int | str | None
     correct: bool
     close: bool = False
+    check: AnswerCheck | None = None  # the core's check of a typed answer
+
+    @property
+    def verdict(self) -> Verdict:
+        """Right, close or wrong, as the review screen would say for the same answer."""
+        if self.check is not None:
+            return self.check.verdict
+        return Verdict.RIGHT if self.correct else Verdict.WRONG
 
     @property
     def picked(self) -> Option | None:
@@ -178,33 +183,6 @@ def cloze_answer(text: str, number: int) -> str:
     return ", ".join(m.group(2) for m in DELETION.finditer(text) if int(m.group(1)) == number)
 
 
-def normalise(text: str) -> str:
-    """Fold an answer for comparison: case, accents, punctuation, spacing, a leading article."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    folded = _NOT_WORD.sub(" ", folded.replace("_", " ")).strip()
-    return _ARTICLE.sub("", folded)
-
-
-def _edits(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, changes, adjacent swaps."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        prev2, prev = prev, row
-    return prev[len(b)]
-
-
-def _slips_allowed(answer: str) -> int:
-    return 2 if len(answer) >= 12 else 1 if len(answer) >= 5 else 0
-
-
 def grade(question: Question, response: int | str | None) -> Result:
     """Score one answer: an option index for a choice question, typed text otherwise."""
     if response is None or response == "":
@@ -214,14 +192,14 @@ def grade(question: Question, response: int | str | None) -> Result:
             raise TypeError("a choice question is answered with an option index")
         picked = question.options[response]
         return Result(question, response, picked.correct)
-    typed = normalise(str(response))
-    if not typed:
-        return Result(question, str(response), False)
-    accepted = [normalise(a) for a in question.accepted]
-    if typed in accepted:
-        return Result(question, str(response), True)
-    close = any(_edits(typed, a) <= _slips_allowed(a) for a in accepted if a)
-    return Result(question, str(response), close, close=close)
+    check = check_typed(str(response), question.accepted)
+    return Result(
+        question,
+        str(response),
+        check.counts_as_known,
+        close=check.verdict is Verdict.CLOSE,
+        check=check,
+    )
 
 
 def score(results: Sequence[Result]) -> Score:

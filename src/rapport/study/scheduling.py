@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
+from rapport.content.answers import Verdict
 from rapport.store import CardState, Phase
 from rapport.study.days import require_aware
 from rapport.study.settings import Settings
@@ -27,6 +28,26 @@ class Rating(IntEnum):
     HARD = 2
     GOOD = 3
     EASY = 4
+
+
+# An answer's recorded time is capped, as Anki caps it (``Card.time_taken(capped=True)``):
+# a trainee who left the card on screen for ten minutes did not think for ten minutes.
+MAX_ANSWER_TIME = timedelta(seconds=60)
+
+
+def capped_duration(duration: timedelta) -> timedelta:
+    """The time an answer took as recorded: never negative, at most :data:`MAX_ANSWER_TIME`."""
+    return min(max(duration, timedelta(0)), MAX_ANSWER_TIME)
+
+
+def suggested_rating(verdict: Verdict | None) -> Rating:
+    """The rating to offer first after a checked answer: right Good, close (a small slip)
+    Hard, wrong Again; Good when nothing was checked (basic, reversed and cloze cards)."""
+    if verdict is None or verdict is Verdict.RIGHT:
+        return Rating.GOOD
+    if verdict is Verdict.CLOSE:
+        return Rating.HARD
+    return Rating.AGAIN
 
 
 class Scheduler:

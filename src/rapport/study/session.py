@@ -21,7 +21,7 @@ from rapport.store import Hiding, Phase, ReviewRecord
 from rapport.study import actions, siblings
 from rapport.study.actions import Action
 from rapport.study.days import require_aware
-from rapport.study.scheduling import Rating
+from rapport.study.scheduling import Rating, capped_duration
 
 if TYPE_CHECKING:
     from rapport.study.collection import Collection
@@ -242,7 +242,7 @@ class ReviewSession:
         start, _ = self._today(now)
         before = collection.store.card_state(card_id)
         after = collection.scheduler.review(card_id, before, rating, now)
-        duration = max(duration, timedelta(0))
+        duration = capped_duration(duration)
         review_id = collection.store.record_review(
             ReviewRecord(card_id, now, int(rating), duration, before, after)
         )

@@ -335,13 +335,19 @@ class PracticeView(QWidget):
         """Draw a test from the ticked decks and concepts and show its first question."""
         if not self._pool_size():
             return
-        self.questions = build_test(
-            self._decks,
-            self.count_box.value(),
-            self.rng(),
-            deck_ids=set(_checked(self.deck_list)),
-            concepts=set(_checked(self.concept_list)),
+        self.take(
+            build_test(
+                self._decks,
+                self.count_box.value(),
+                self.rng(),
+                deck_ids=set(_checked(self.deck_list)),
+                concepts=set(_checked(self.concept_list)),
+            )
         )
+
+    def take(self, questions: Sequence[Question]) -> None:
+        """Start a test of these questions and show the first."""
+        self.questions = tuple(questions)
         self.results = []
         self.stack.setCurrentWidget(self.question_page)
         self._show_question()

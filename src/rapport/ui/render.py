@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import html
 import random
-import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import NamedTuple
 
+from rapport.content.answers import AnswerCheck, Verdict, check_choice, check_typed
 from rapport.content.cloze import render_cloze
 from rapport.content.model import (
     BasicNote,
@@ -87,50 +87,40 @@ def cloze_answer_html(card: Card, c: Colours | None = None) -> str:
 
 # --- typed -------------------------------------------------------------------------------
 
-_TRAILING_PUNCT = re.compile(r"[\s.,;:!?'\"]+$")
-
-
-def normalise(text: str) -> str:
-    """What counts when comparing typed answers: case, spacing and end punctuation do not."""
-    text = " ".join(text.split()).casefold()
-    return _TRAILING_PUNCT.sub("", text)
-
-
-def typed_is_right(given: str, note: TypedNote) -> bool:
-    """Whether ``given`` matches the answer or one of the accepted alternatives."""
-    wanted = normalise(given)
-    return any(wanted == normalise(a) for a in (note.answer, *note.accept))
-
-
-def _closest(given: str, note: TypedNote) -> str:
-    """The expected text the trainee was most likely aiming at (for the comparison)."""
-    from difflib import SequenceMatcher  # only typed answers need it; start-up does not
-
-    candidates = (note.answer, *note.accept)
-    g = normalise(given)
-    return max(
-        candidates,
-        key=lambda a: (normalise(a) == g, SequenceMatcher(None, g, normalise(a)).ratio()),
-    )
-
 
 # A named tuple rather than a dataclass: Python creates a named tuple class several times
 # faster, and every start creates this class.
 class TypedComparison(NamedTuple):
-    """The result of comparing a typed answer: Anki-style HTML and whether it is right."""
+    """A checked typed answer (:func:`rapport.content.answers.check_typed`) and its HTML."""
 
     html: str
-    right: bool
+    check: AnswerCheck
+
+    @property
+    def right(self) -> bool:
+        """Right or close (a small slip): the trainee knew it."""
+        return self.check.counts_as_known
+
+
+def typed_check(given: str, note: TypedNote) -> AnswerCheck:
+    """The core's verdict on what was typed for a typed note."""
+    return check_typed(given, (note.answer, *note.accept))
 
 
 def compare_typed(given: str, note: TypedNote, c: Colours | None = None) -> TypedComparison:
-    """Compare what was typed with the answer, as Anki's type-in comparison does.
+    """Draw the core's comparison of what was typed, as Anki's type-in comparison does.
 
-    The typed line shows correct characters green and wrong ones red; beneath an arrow the
-    expected answer shows the characters that were missing in grey. A right answer (also an
-    ``accept`` alternative, ignoring case, extra spaces and end punctuation) shows the
-    expected answer in green alone.
+    A right answer shows the expected spelling in green alone. Otherwise the typed line
+    shows matching characters green and wrong ones red; beneath an arrow the expected
+    answer shows the characters that were missing underlined.
     """
+    c = c or colours()
+    check = typed_check(given, note)
+    return TypedComparison(comparison_html(check, c), check)
+
+
+def comparison_html(check: AnswerCheck, c: Colours | None = None) -> str:
+    """The difference of a checked typed answer as rich text."""
     c = c or colours()
     good = f"color:{c.good}"
     bad = f"color:{c.bad}; text-decoration: line-through"
@@ -140,31 +130,30 @@ def compare_typed(given: str, note: TypedNote, c: Colours | None = None) -> Type
         return f'<span style="{style}">{html.escape(text, quote=False)}</span>' if text else ""
 
     mono = "font-family: 'DejaVu Sans Mono', monospace"
-    if typed_is_right(given, note):
-        target = _closest(given, note)
-        body = f"<b>{span(good, given.strip() or target)}</b>"
-        if normalise(target) != normalise(note.answer):
-            body += "<br>" + _muted(f"(accepted for: {html.escape(note.answer)})", c)
-        return TypedComparison(f'<p style="{mono}">{body}</p>', True)
-    given_clean = " ".join(given.split())
-    if not given_clean:
-        body = _muted("(nothing typed)", c) + "<br>&darr;<br>" + span(missed, note.answer)
-        return TypedComparison(f'<p style="{mono}">{body}</p>', False)
-    from difflib import SequenceMatcher
+    if check.verdict is Verdict.RIGHT:
+        body = f"<b>{span(good, check.response or check.expected)}</b>"
+        if check.accepted_alternative:
+            body += "<br>" + _muted(f"(accepted for: {html.escape(check.answer)})", c)
+        return f'<p style="{mono}">{body}</p>'
+    if not check.response:
+        body = _muted("(nothing typed)", c) + "<br>&darr;<br>" + span(missed, check.expected)
+        return f'<p style="{mono}">{body}</p>'
+    typed_line = "".join(span(good if s.ok else bad, s.text) for s in check.typed)
+    wanted_line = "".join(span(good if s.ok else missed, s.text) for s in check.wanted)
+    return f'<p style="{mono}">{typed_line}<br>&darr;<br>{wanted_line}</p>'
 
-    expected = _closest(given, note)
-    typed_line: list[str] = []
-    expected_line: list[str] = []
-    matcher = SequenceMatcher(None, given_clean.casefold(), expected.casefold())
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            typed_line.append(span(good, given_clean[i1:i2]))
-            expected_line.append(span(good, expected[j1:j2]))
-        else:
-            typed_line.append(span(bad, given_clean[i1:i2]))
-            expected_line.append(span(missed, expected[j1:j2]))
-    body = "".join(typed_line) + "<br>&darr;<br>" + "".join(expected_line)
-    return TypedComparison(f'<p style="{mono}">{body}</p>', False)
+
+def verdict_html(verdict: Verdict, c: Colours | None = None) -> str:
+    """The verdict line above an answer: Right, Close (a small slip) or Not quite."""
+    c = c or colours()
+    if verdict is Verdict.RIGHT:
+        return f'<b><span style="color:{c.good}">Right.</span></b>'
+    if verdict is Verdict.CLOSE:
+        return (
+            f'<b><span style="color:{c.good}">Close</span></b>'
+            f'<span style="color:{c.muted}"> (right but for a small slip, shown below).</span>'
+        )
+    return f'<b><span style="color:{c.bad}">Not quite.</span></b>'
 
 
 # --- choice ------------------------------------------------------------------------------
@@ -221,9 +210,9 @@ def choice_html(
     return f'<table width="100%" cellspacing="4">{"".join(rows)}</table>'
 
 
-def choice_is_right(note: ChoiceNote, order: Sequence[int], picked: int) -> bool:
-    """Whether the option at 1-based ``picked`` position in ``order`` is the right one."""
-    return note.options[order[picked - 1]].correct
+def choice_verdict(note: ChoiceNote, order: Sequence[int], picked: int) -> Verdict:
+    """The core's verdict on the option at 1-based ``picked`` position in ``order``."""
+    return check_choice(note.options[order[picked - 1]].correct)
 
 
 # --- whole sides -------------------------------------------------------------------------
@@ -273,22 +262,12 @@ def answer_html(
     elif isinstance(note, ChoiceNote):
         parts.append(f"<p>{question_body(card, c)}</p>")
         if picked is not None and order is not None:
-            verdict = (
-                f'<b><span style="color:{c.good}">Right.</span></b>'
-                if choice_is_right(note, order, picked)
-                else f'<b><span style="color:{c.bad}">Not quite.</span></b>'
-            )
-            parts.append(f"<p>{verdict}</p>")
+            parts.append(f"<p>{verdict_html(choice_verdict(note, order, picked), c)}</p>")
         parts.append(choice_html(card, order or range(len(note.options)), picked=picked or 0, c=c))
     elif isinstance(note, TypedNote):
         parts.append(f"<p>{question_body(card, c)}</p><hr>")
         result = compare_typed(typed or "", note, c)
-        verdict = (
-            f'<b><span style="color:{c.good}">Right.</span></b>'
-            if result.right
-            else f'<b><span style="color:{c.bad}">Not quite.</span></b>'
-        )
-        parts.append(f"<p>{verdict}</p>{result.html}")
+        parts.append(f"<p>{verdict_html(result.check.verdict, c)}</p>{result.html}")
     else:
         assert isinstance(note, BasicNote | ReversedNote)
         parts.append(f"<p>{question_body(card, c)}</p><hr>")

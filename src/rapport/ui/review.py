@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rapport.content.answers import Verdict
 from rapport.content.model import Card, ChoiceNote, Deck, TypedNote
 from rapport.errors import RapportError
-from rapport.study import Rating
+from rapport.study import Rating, suggested_rating
 from rapport.ui import render
 from rapport.ui.theme import DEFAULT_FONT_SIZE, card_font, colours
 
@@ -46,8 +47,6 @@ RATINGS: tuple[tuple[Rating, str, str], ...] = (
     (Rating.GOOD, "Good", "good"),
     (Rating.EASY, "Easy", "easy"),
 )
-# Anki stops the clock at a minute: a card left open over lunch is not a slow answer.
-MAX_ANSWER_TIME = timedelta(seconds=60)
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
 
@@ -82,6 +81,7 @@ class ReviewView(QWidget):
         self.picked: int | None = None
         self.typed: str | None = None
         self.suggested: Rating | None = None
+        self.verdict: Verdict | None = None  # the core's verdict on a typed or picked answer
         self.intervals: dict[Rating, timedelta] = {}
         self._shown_at = clock()
         self._font_size = DEFAULT_FONT_SIZE
@@ -282,6 +282,7 @@ class ReviewView(QWidget):
         self.picked = None
         self.typed = None
         self.suggested = None
+        self.verdict = None
         self.message.hide()
         self.passage_view.hide()
         self.passage_button.setText("Show passage  (P)")
@@ -322,15 +323,16 @@ class ReviewView(QWidget):
         assert self.session is not None
         card = self.card
         note = card.note
+        verdict: Verdict | None = None
         if isinstance(note, TypedNote):
             self.typed = self.typed_edit.text()
             self.typed_edit.setReadOnly(True)
             self.typed_edit.hide()
-            right = render.typed_is_right(self.typed, note)
-            self.suggested = Rating.GOOD if right else Rating.AGAIN
+            verdict = render.typed_check(self.typed, note).verdict
         elif isinstance(note, ChoiceNote) and self.picked is not None:
-            right = render.choice_is_right(note, self.order, self.picked)
-            self.suggested = Rating.GOOD if right else Rating.AGAIN
+            verdict = render.choice_verdict(note, self.order, self.picked)
+        self.verdict = verdict
+        self.suggested = suggested_rating(verdict) if verdict is not None else None
         self.revealed = True
         self.card_view.setHtml(
             render.answer_html(card, typed=self.typed, order=self.order or None, picked=self.picked)
@@ -367,9 +369,9 @@ class ReviewView(QWidget):
         if self.card is None or not self.revealed or self.session is None:
             return
         now = self.clock()
-        duration = min(max(now - self._shown_at, timedelta(0)), MAX_ANSWER_TIME)
         try:
-            self.session.answer(self.card, rating, now, duration)
+            # The session records the time capped (rapport.study.capped_duration).
+            self.session.answer(self.card, rating, now, now - self._shown_at)
         except RapportError as error:
             self.message.setText(f"<b>Your answer was not saved.</b> {error}")
             self.message.show()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rapport.content.answers import Verdict
 from rapport.content.model import (
     BasicNote,
     Card,
@@ -107,13 +108,13 @@ def test_cloze_text_is_escaped() -> None:
     ["common factor", "Common Factor", "  common   factor. ", "a common factor", "COMMON FACTOR!"],
 )
 def test_typed_accepts_answer_and_alternatives_loosely(given: str) -> None:
-    assert render.typed_is_right(given, typed())
+    assert render.typed_check(given, typed()).verdict is Verdict.RIGHT
     assert render.compare_typed(given, typed(), LIGHT).right
 
 
-def test_typed_wrong_answer_is_compared_char_by_char() -> None:
+def test_typed_slip_is_close_and_compared_char_by_char() -> None:
     result = render.compare_typed("comon factr", typed(), LIGHT)
-    assert not result.right
+    assert result.check.verdict is Verdict.CLOSE and result.right
     assert f"color:{LIGHT.good}" in result.html  # the characters that match
     assert f"color:{LIGHT.missed}" in result.html  # the missing 'm' and 'o'
     assert "&darr;" in result.html
@@ -125,21 +126,29 @@ def test_typed_wrong_characters_are_red() -> None:
     assert f'color:{LIGHT.bad}; text-decoration: line-through">u<' in result.html
 
 
+def test_typed_wrong_answer_is_compared_char_by_char() -> None:
+    result = render.compare_typed("alliance", typed(), LIGHT)
+    assert result.check.verdict is Verdict.WRONG and not result.right
+    assert "&darr;" in result.html and text_of(result.html).endswith("common factor")
+
+
 def test_typed_empty_answer_shows_expected() -> None:
     result = render.compare_typed("  ", typed(), LIGHT)
     assert not result.right and "nothing typed" in result.html and "common factor" in result.html
 
 
 def test_typed_comparison_escapes() -> None:
-    result = render.compare_typed("<b>", typed("a<b"), LIGHT)
+    result = render.compare_typed("<b>", typed("x<y"), LIGHT)
     assert "<b>" not in result.html.replace("<b><span", "").replace("</span></b>", "")
-    assert text_of(result.html).endswith("a&lt;b")
+    assert text_of(result.html).endswith("x&lt;y")
 
 
 def test_typed_answer_side_shows_comparison_and_answer() -> None:
     card = Card("deck", typed(), 0)
     a = render.answer_html(card, typed="comon factor", c=LIGHT)
-    assert "&darr;" in a and "Not quite." in a and text_of(a).endswith("common factor")
+    assert "&darr;" in a and "Close" in a and text_of(a).endswith("common factor")
+    wrong = render.answer_html(card, typed="bond", c=LIGHT)
+    assert "Not quite." in wrong
 
 
 def test_choice_question_lists_options_in_the_given_order() -> None:
@@ -166,7 +175,8 @@ def test_choice_answer_marks_right_and_picked_with_rationales() -> None:
     assert "&#10003;" in a and "&#10007;" in a
     for why in ("Because the essay says so.", "Not in the essay.", "Too narrow."):
         assert why in a
-    assert render.choice_is_right(card.note, order, 2)  # type: ignore[arg-type]
+    assert isinstance(card.note, ChoiceNote)
+    assert render.choice_verdict(card.note, order, 2) is Verdict.RIGHT
     assert "Right." in render.answer_html(card, order=order, picked=2, c=LIGHT)
 
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from rapport.content import Kind
+from rapport.content.answers import Verdict
 from rapport.content.model import ChoiceNote
 from rapport.store import WriteError
 from rapport.study import Collection, Rating
@@ -94,14 +95,27 @@ def test_typed_right_answer_suggests_good(view: ReviewView, qtbot: QtBot) -> Non
 
 def test_typed_wrong_answer_is_compared_and_suggests_again(view: ReviewView, qtbot: QtBot) -> None:
     skip_to(view, qtbot, Kind.TYPED)
-    qtbot.keyClicks(view.typed_edit, "John Norcros")
+    qtbot.keyClicks(view.typed_edit, "Carl Rogers")
     qtbot.keyClick(view.typed_edit, Qt.Key.Key_Return)
     assert view.revealed and view.suggested == Rating.AGAIN
     assert not view.typed_edit.isVisible()
-    assert "↓" in plain(view) and "John Norcross" in plain(view)
+    assert "Not quite." in plain(view)
+    assert "↓" in plain(view) and "Norcross" in plain(view)
     assert view.rating_buttons[Rating.AGAIN].hasFocus()
     qtbot.keyClick(view.rating_buttons[Rating.AGAIN], Qt.Key.Key_Space)
     assert view.session is not None and view.session.summary().again == 1
+
+
+def test_typed_small_slip_is_close_shows_the_difference_and_suggests_hard(
+    view: ReviewView, qtbot: QtBot
+) -> None:
+    skip_to(view, qtbot, Kind.TYPED)
+    qtbot.keyClicks(view.typed_edit, "John Norcros")
+    qtbot.keyClick(view.typed_edit, Qt.Key.Key_Return)
+    assert view.revealed and view.verdict is Verdict.CLOSE and view.suggested == Rating.HARD
+    assert "Close" in plain(view)
+    assert "↓" in plain(view) and "John Norcross" in plain(view)
+    assert view.rating_buttons[Rating.HARD].hasFocus()
 
 
 def test_choice_number_key_picks_then_numbers_rate(view: ReviewView, qtbot: QtBot) -> None:
