@@ -18,6 +18,7 @@ from rapport.paths import deck_folders, default_data_dir, user_decks_dir
 
 if TYPE_CHECKING:
     from rapport.content import Deck
+    from rapport.export.progress import StudyProgress
 
 # The exit status when whoever reads our output stops early (128 + SIGPIPE, as a shell
 # reports a tool that a closed pipe stopped).
@@ -110,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OLD.apkg",
         help="the package imported into Anki before: list what the new one will do there "
         "(default: compare with the exports recorded in the data folder)",
+    )
+    export.add_argument(
+        "--with-progress",
+        action="store_true",
+        help="include your study progress (card states, FSRS memory, review log) for Anki's "
+        '"Import any learning progress"; leave it off for a deck you hand out',
     )
     export.set_defaults(func=cmd_export)
 
@@ -247,8 +254,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     except RecordError as exc:
         print(f"not exported: {exc}", file=sys.stderr)
         return 1
+    study = None
+    if args.with_progress:
+        study = _study_progress(data_dir)
+        if study is None:
+            return 1
     try:
-        written = export_decks(result.decks, args.output, previous=previous)
+        written = export_decks(result.decks, args.output, previous=previous, study=study)
     except ExportError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -259,6 +271,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         f"exported {written.decks} deck{'s' * (written.decks != 1)} "
         f"({written.notes} notes, {written.cards} cards{withdrawn}) to {written.path}"
     )
+    if study is not None:
+        studied = sum(1 for card in study.cards.values() if card.reviews)
+        print(f"with the progress of {studied} studied card{'s' * (studied != 1)}")
     if written.plan is not None and (args.since is not None or previous.notes):
         for line in written.plan.describe():
             print(line)
@@ -375,6 +390,32 @@ def _import_anki(args: argparse.Namespace) -> int:
     report = module.import_anki_package(args.file, _data_dir(args))
     print(report)
     return 0
+
+
+def _study_progress(data_dir: Path) -> StudyProgress | None:
+    """The trainee's progress, read from a snapshot (None, with a message, if unreadable)."""
+    from rapport.errors import RapportError
+    from rapport.export.progress import study_progress
+    from rapport.store import DB_NAME
+    from rapport.study import Collection
+
+    if not (data_dir / DB_NAME).is_file():
+        print(
+            f"not exported: there is no study progress in {data_dir} "
+            "(study in Rapport first, or name the folder with --data-dir)",
+            file=sys.stderr,
+        )
+        return None
+    now = datetime.now(UTC)
+    try:
+        collection = Collection.open(data_dir, _known_decks(data_dir), now, lock=False)
+    except RapportError as exc:
+        print(f"not exported: {exc}", file=sys.stderr)
+        return None
+    try:
+        return study_progress(collection)
+    finally:
+        collection.close(now)
 
 
 def _data_dir(args: argparse.Namespace) -> Path:

@@ -27,13 +27,15 @@ from typing import IO
 
 import genanki
 
-from rapport.content.model import Deck
+from rapport.content.model import CardKey, Deck
 from rapport.errors import RapportError
 from rapport.export.html import escape_text
 from rapport.export.identity import anki_deck_id, anki_deck_name
 from rapport.export.models import StylesheetError, load_stylesheet, note_types
-from rapport.export.plan import Change, ExportPlan, plan_export
+from rapport.export.plan import Change, ExportPlan, PlannedNote, plan_export
+from rapport.export.progress import CardProgress, StudyProgress, write_progress
 from rapport.export.record import ExportRecord
+from rapport.store import CardState
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with the number of notes written so far."""
@@ -119,6 +121,7 @@ def write_collection(
     ticker: _Ticker,
     path: Path,
     plan: ExportPlan | None = None,
+    study: StudyProgress | None = None,
 ) -> int:
     """Write ``decks`` into an empty ``collection.anki2`` database; return the card count.
 
@@ -145,6 +148,7 @@ def write_collection(
     genanki.Package(list(anki_decks.values())).write_to_db(cursor, timestamp, ids)
 
     cards = 0
+    studied: list[tuple[int, CardProgress]] = []
     for planned in plan.notes:
         anki_deck = anki_decks[planned.deck_slug]
         try:
@@ -161,7 +165,26 @@ def write_collection(
         if planned.note is not None:  # withdrawn notes' cards are not counted as exported
             cards += len(anki_note.cards)
             ticker.step()
+            if study is not None:
+                studied.extend(_card_progress(cursor, planned, study))
+    if study is not None:
+        write_progress(cursor, studied, study, datetime.fromtimestamp(timestamp, UTC))
     return cards
+
+
+def _card_progress(
+    cursor: sqlite3.Cursor, planned: PlannedNote, study: StudyProgress
+) -> list[tuple[int, CardProgress]]:
+    """The Anki card ids of the note just written, with each card's Rapport progress."""
+    assert planned.note is not None
+    rows = cursor.execute(
+        "SELECT id, ord FROM cards WHERE nid = (SELECT max(id) FROM notes) ORDER BY ord"
+    ).fetchall()
+    out = []
+    for card_id, ordinal in rows:
+        found = study.cards.get(CardKey(planned.deck_slug, planned.note.id, ordinal))
+        out.append((int(card_id), found or CardProgress(CardState(), False, ())))
+    return out
 
 
 def _id_sequence(timestamp: float) -> Iterator[int]:
@@ -237,6 +260,7 @@ def export_decks(
     now: datetime | None = None,
     stylesheet: str | None = None,
     previous: ExportRecord | None = None,
+    study: StudyProgress | None = None,
 ) -> ExportResult:
     """Write ``decks`` to the Anki package ``path`` and return what was written.
 
@@ -250,6 +274,9 @@ def export_decks(
     notes Anki has that this export no longer holds are written as withdrawn. The
     result's ``record`` is ``previous`` with this export merged in, for the caller to
     save (:func:`rapport.export.record.save_record`).
+
+    ``study`` (:func:`rapport.export.progress.study_progress`) adds the trainee's progress:
+    card states, FSRS memory states and the review log (see :mod:`rapport.export.progress`).
 
     Raises :class:`ExportError` (nothing written, any earlier file of that name intact).
     """
@@ -274,7 +301,9 @@ def export_decks(
         nonlocal cards
         ticker.start()
         collection, cards = _collection_bytes(
-            lambda cursor: write_collection(cursor, decks, css, timestamp, ticker, path, plan)
+            lambda cursor: write_collection(
+                cursor, decks, css, timestamp, ticker, path, plan, study
+            )
         )
         _write_zip(out, collection)
 

@@ -102,14 +102,18 @@ class ExportPlan:
         new, updated = self.of(Change.NEW), self.of(Change.UPDATED)
         unchanged, withdrawn = self.of(Change.UNCHANGED), self.of(Change.WITHDRAWN)
         fresh = [n for n in withdrawn if n.newly_withdrawn]
-        lines = [
-            "In Anki (File > Import, updating notes when newer) this package will:",
-            f"  add {_notes(len(new))}" + _names(new),
-            f"  update {_notes(len(updated))} whose content changed" + _names(updated),
-            f"  skip {_notes(len(unchanged))} that did not change",
-            f"  mark {_notes(len(fresh))} withdrawn (removed from the deck, or replaced by a "
-            "new version after a change of kind or a dropped cloze deletion)" + _names(fresh),
-        ]
+        lines = ["In Anki (File > Import, updating notes when newer) this package will:"]
+        if new:
+            lines.append(f"  add {_notes(len(new))}" + _names(new))
+        if updated:
+            lines.append(f"  update {_notes(len(updated))} whose content changed" + _names(updated))
+        if unchanged:
+            lines.append(f"  skip {_notes(len(unchanged))} that did not change")
+        if fresh:
+            lines.append(
+                f"  mark {_notes(len(fresh))} withdrawn (removed from the deck, or replaced by "
+                "a new version after a change of kind or a dropped cloze deletion)" + _names(fresh)
+            )
         kept = len(withdrawn) - len(fresh)
         if kept:
             lines.append(f"  keep {_notes(kept)} marked withdrawn by an earlier export")

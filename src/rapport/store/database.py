@@ -553,6 +553,28 @@ class Store:
             conn.execute("DELETE FROM revlog WHERE id = ?", (review_id,))
         return card_id, before
 
+    def review_log(self) -> list[ReviewRecord]:
+        """The whole log of present cards, oldest first (for an export with progress)."""
+        rows = self._conn.execute(
+            "SELECT r.card_id, r.time_us, r.rating, r.duration_ms, "
+            "r.state_before, r.step_before, r.stability_before, r.difficulty_before, "
+            "r.due_before_us, r.last_review_before_us, "
+            "r.state_after, r.step_after, r.stability_after, r.difficulty_after, "
+            "r.due_after_us, r.last_review_after_us "
+            "FROM revlog r JOIN cards c ON c.id = r.card_id WHERE c.present = 1 ORDER BY r.id"
+        )
+        return [
+            ReviewRecord(
+                card_id=row[0],
+                time=from_us(row[1]),
+                rating=row[2],
+                duration=timedelta(milliseconds=row[3]),
+                before=_state(row[4:10]),
+                after=_state(row[10:16]),
+            )
+            for row in rows
+        ]
+
     def reviews_of(self, card_id: int) -> list[ReviewRecord]:
         """The log of one card, oldest first."""
         rows = self._conn.execute(

@@ -6,12 +6,14 @@ the shipped deck takes well under a second, and this keeps the dialog free of th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -29,6 +31,9 @@ from PySide6.QtWidgets import (
 from rapport.content.model import Deck
 from rapport.errors import RapportError
 
+if TYPE_CHECKING:
+    from rapport.export.progress import StudyProgress
+
 
 class ExportDialog(QDialog):
     """Choose decks and where to save; Export writes the ``.apkg`` with a progress bar."""
@@ -40,12 +45,15 @@ class ExportDialog(QDialog):
         parent: QWidget | None = None,
         *,
         data_dir: Path | None = None,
+        study: Callable[[], StudyProgress] | None = None,
     ) -> None:
         super().__init__(parent)
         self.decks = tuple(decks)
         # Where the record of earlier exports lives (see rapport.export.record): with it,
         # unchanged notes are skipped by Anki and removed ones are marked withdrawn.
         self.data_dir = data_dir
+        # Reads the trainee's progress when an export with progress is asked for.
+        self.study = study
         self.result_path: Path | None = None
         self.setWindowTitle("Export to Anki")
         self.setAccessibleName("Export to Anki")
@@ -78,6 +86,18 @@ class ExportDialog(QDialog):
         browse.clicked.connect(self._choose)
         row.addWidget(browse)
         layout.addLayout(row)
+
+        self.with_progress = QCheckBox(
+            "Include my study progress (due dates, review history, FSRS memory)"
+        )
+        self.with_progress.setAccessibleName("Include my study progress")
+        self.with_progress.setToolTip(
+            'For moving to Anki: tick "Import any learning progress" when importing. '
+            "Leave it off for a deck you hand out, so it carries no one's schedule."
+        )
+        self.with_progress.setChecked(False)
+        self.with_progress.setVisible(study is not None)
+        layout.addWidget(self.with_progress)
 
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Export progress")
@@ -141,7 +161,12 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         try:
             previous = load_record(self.data_dir) if self.data_dir is not None else None
-            result = export_decks(decks, path, progress=self._progress, previous=previous)
+            study = (
+                self.study() if self.study is not None and self.with_progress.isChecked() else None
+            )
+            result = export_decks(
+                decks, path, progress=self._progress, previous=previous, study=study
+            )
         except RapportError as error:
             self.status.setText(f"Export failed: {error}")
             self._update_enabled()
@@ -157,7 +182,9 @@ class ExportDialog(QDialog):
         )
         self.status.setText(
             f"Exported {result.notes} notes ({result.cards} cards) from {result.decks} "
-            f"deck{'s' * (result.decks != 1)} to {result.path}. In Anki: File > Import." + withdrawn
+            f"deck{'s' * (result.decks != 1)} to {result.path}. In Anki: File > Import"
+            + (', ticking "Import any learning progress".' if study is not None else ".")
+            + withdrawn
         )
         self._update_enabled()
         return True

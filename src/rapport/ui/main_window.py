@@ -242,10 +242,16 @@ class MainWindow(QMainWindow):
 
     def export_to_anki(self) -> None:
         """File > Export to Anki..."""
+        from rapport.export.progress import study_progress
         from rapport.ui.export_dialog import ExportDialog
 
+        collection = self.collection
         ExportDialog(
-            self.collection.decks, self.export_dir, self, data_dir=self.collection.data_dir
+            collection.decks,
+            self.export_dir,
+            self,
+            data_dir=collection.data_dir,
+            study=lambda: study_progress(collection),
         ).exec()
 
     def deck_folders(self) -> list[Path]:

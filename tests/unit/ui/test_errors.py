@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from rapport.content import DeckSet, load_decks
+from rapport.export.progress import StudyProgress
 from rapport.store import DB_NAME
 from rapport.study import Collection
 from rapport.ui import app, crash, dialogs
@@ -140,6 +141,38 @@ def test_export_dialog_writes_and_reports(
     assert target.is_file()
     assert dialog.progress.value() == dialog.progress.maximum() == 5
     assert "Exported 5 notes" in dialog.status.text()
+
+
+def test_export_dialog_with_progress_is_a_checkbox_off_by_default(
+    qtbot: QtBot, collection: Collection, kinds_decks: DeckSet, tmp_path: Path
+) -> None:
+    from rapport.export.progress import study_progress
+    from tests.support.packages import read_collection
+
+    asked: list[bool] = []
+
+    def study() -> StudyProgress:
+        asked.append(True)
+        return study_progress(collection)
+
+    dialog = ExportDialog(kinds_decks.decks, tmp_path, data_dir=tmp_path / "d", study=study)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.with_progress.isVisible() and not dialog.with_progress.isChecked()
+    dialog.path_edit.setText(str(tmp_path / "plain.apkg"))
+    assert dialog.export() and asked == []
+    dialog.with_progress.setFocus()
+    qtbot.keyClick(dialog.with_progress, Qt.Key.Key_Space)
+    assert dialog.with_progress.isChecked()
+    dialog.path_edit.setText(str(tmp_path / "studied.apkg"))
+    assert dialog.export() and asked == [True]
+    assert "Import any learning progress" in dialog.status.text()
+    conn = read_collection(tmp_path / "studied.apkg")
+    try:
+        (conf,) = conn.execute("SELECT conf FROM col").fetchone()
+        assert '"schedVer": 2' in conf
+    finally:
+        conn.close()
 
 
 def test_export_dialog_shows_failure(qtbot: QtBot, kinds_decks: DeckSet, tmp_path: Path) -> None:
