@@ -13,23 +13,16 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple, TypedDict
+from typing import Any, Literal, NamedTuple
 
 from rapport.content import lookalikes, tomltext
-from rapport.content.cloze import cloze_problems
+from rapport.content.kinds import CommonFields, KindRules, registered
 from rapport.content.model import (
-    BasicNote,
     Change,
-    ChoiceNote,
-    ClozeNote,
     Deck,
     Essay,
-    Kind,
     Note,
-    Option,
-    ReversedNote,
     Source,
-    TypedNote,
     _lower_first,
 )
 from rapport.errors import RapportError
@@ -53,34 +46,6 @@ DECK_KEYS = {
     "notes",
 }
 COMMON_KEYS = {"id", "kind", "concept", "tags", "source", "extension", "html", "extra", "allow"}
-KIND_KEYS: dict[Kind, set[str]] = {
-    Kind.BASIC: {"front", "back"},
-    Kind.REVERSED: {"front", "back"},
-    Kind.CLOZE: {"text"},
-    Kind.CHOICE: {"question", "answer", "distractors", "scenario"},
-    Kind.TYPED: {"prompt", "answer", "accept"},
-}
-# The required text fields of each kind (a choice's options are checked on their own).
-TEXT_FIELDS: dict[Kind, tuple[str, ...]] = {
-    Kind.BASIC: ("front", "back"),
-    Kind.REVERSED: ("front", "back"),
-    Kind.CLOZE: ("text",),
-    Kind.CHOICE: ("question",),
-    Kind.TYPED: ("prompt", "answer"),
-}
-MIN_DISTRACTORS = 3
-
-
-class _Common(TypedDict):
-    """The fields every kind of note has."""
-
-    id: str
-    concept: str
-    tags: tuple[str, ...]
-    source: Source | None
-    extension: bool
-    html: bool
-    extra: str
 
 
 class Problem(NamedTuple):
@@ -662,13 +627,13 @@ def _note(table: dict[str, Any], index: int, context: _Context, check: _Checker)
     if note_id and not SLUG.match(note_id):
         check.add(label, "id", "must be a slug of a-z, 0-9 and '-'" + lookalikes.hint(note_id))
 
-    kind: Kind | None = None
+    rules: KindRules[Any] | None = None
     raw_kind = check.text(table, "kind", label, required=True)
     if raw_kind:
-        try:
-            kind = Kind(raw_kind)
-        except ValueError:
-            kinds = ", ".join(k.value for k in Kind)
+        known = registered()
+        rules = known.get(raw_kind)
+        if rules is None:
+            kinds = ", ".join(known)
             check.add(
                 label,
                 "kind",
@@ -697,13 +662,13 @@ def _note(table: dict[str, Any], index: int, context: _Context, check: _Checker)
         for message in allow_problems(table["allow"]):
             check.add(label, "allow", message)
 
-    if kind is None:
-        check.unknown_keys(table, COMMON_KEYS.union(*KIND_KEYS.values()), label)
+    if rules is None:
+        every_key = COMMON_KEYS.union(*(r.keys for r in registered().values()))
+        check.unknown_keys(table, every_key, label)
         return None
-    check.unknown_keys(table, COMMON_KEYS | KIND_KEYS[kind], label)
+    check.unknown_keys(table, COMMON_KEYS | rules.keys, label)
     before = len(check.problems)
-    texts = {k: check.text(table, k, label, required=True) for k in TEXT_FIELDS[kind]}
-    common = _Common(
+    common = CommonFields(
         id=note_id,
         concept=concept,
         tags=tags,
@@ -712,26 +677,7 @@ def _note(table: dict[str, Any], index: int, context: _Context, check: _Checker)
         html=html,
         extra=extra,
     )
-    note: Note
-    if kind is Kind.BASIC:
-        note = BasicNote(**common, front=texts["front"], back=texts["back"])
-    elif kind is Kind.REVERSED:
-        note = ReversedNote(**common, front=texts["front"], back=texts["back"])
-    elif kind is Kind.CLOZE:
-        if texts["text"]:
-            for message in cloze_problems(texts["text"]):
-                check.add(label, "text", message)
-        note = ClozeNote(**common, text=texts["text"])
-    elif kind is Kind.TYPED:
-        accept = check.strings(table, "accept", label)
-        note = TypedNote(**common, prompt=texts["prompt"], answer=texts["answer"], accept=accept)
-    else:
-        note = ChoiceNote(
-            **common,
-            question=texts["question"],
-            options=_options(table, label, check),
-            scenario=check.flag(table, "scenario", label),
-        )
+    note: Note = rules.read(table, common, label, check)
     if source is False or len(check.problems) > before:
         return None
     return note
@@ -784,49 +730,6 @@ def _source(
         )
     anchor = raw.get("anchor", "")
     return Source(paragraph, sys.intern(anchor), text_id)
-
-
-def _options(table: Mapping[str, Any], label: str, check: _Checker) -> tuple[Option, ...]:
-    options: list[Option] = []
-    answer = table.get("answer")
-    if answer is None:
-        check.add(label, "answer", "missing field")
-    elif not isinstance(answer, dict):
-        check.add(label, "answer", 'must be a table { text = "...", why = "..." }')
-    else:
-        options.append(_option(answer, "answer", label, check, correct=True))
-    distractors = table.get("distractors")
-    if distractors is None:
-        check.add(label, "distractors", "missing field")
-    elif not isinstance(distractors, list) or not all(isinstance(d, dict) for d in distractors):
-        check.add(label, "distractors", 'must be a list of { text = "...", why = "..." } tables')
-    else:
-        if len(distractors) < MIN_DISTRACTORS:
-            check.add(
-                label,
-                "distractors",
-                f"has {len(distractors)}; a choice needs at least {MIN_DISTRACTORS}",
-            )
-        for i, d in enumerate(distractors, start=1):
-            options.append(_option(d, f"distractors[{i}]", label, check, correct=False))
-    texts = [o.text.strip().casefold() for o in options if o.text]
-    if len(set(texts)) != len(texts):
-        check.add(label, "distractors", "two options have the same text")
-    return tuple(options)
-
-
-def _option(
-    raw: Mapping[str, Any], where: str, label: str, check: _Checker, *, correct: bool
-) -> Option:
-    for key in sorted(set(raw) - {"text", "why"}):
-        check.add(label, f"{where}.{key}", "unknown key (expected text and why)")
-    text = check.text(raw, "text", label, required=False)
-    why = check.text(raw, "why", label, required=False)
-    if "text" not in raw:
-        check.add(label, f"{where}.text", "missing field")
-    if "why" not in raw:
-        check.add(label, f"{where}.why", "missing rationale")
-    return Option(text=text, why=why, correct=correct)
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:

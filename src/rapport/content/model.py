@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from rapport.content.cloze import cloze_numbers, render_cloze
+from rapport.content.cloze import cloze_numbers
 
 
 def _reduce(value: Any) -> tuple[type, tuple[Any, ...]]:
@@ -174,29 +174,15 @@ class Card:
 
     def question_text(self) -> str:
         """The question side as plain text (for lists, search and previews)."""
-        note = self.note
-        if isinstance(note, BasicNote):
-            return note.front
-        if isinstance(note, ReversedNote):
-            return note.front if self.ordinal == 0 else note.back
-        if isinstance(note, ClozeNote):
-            return render_cloze(note.text, self.ordinal + 1, revealed=False)
-        if isinstance(note, ChoiceNote):
-            return note.question
-        return note.prompt
+        from rapport.content.kinds import rules_for
+
+        return str(rules_for(self.note.kind).question_text(self.note, self.ordinal))
 
     def answer_text(self) -> str:
         """The answer side as plain text."""
-        note = self.note
-        if isinstance(note, BasicNote):
-            return note.back
-        if isinstance(note, ReversedNote):
-            return note.back if self.ordinal == 0 else note.front
-        if isinstance(note, ClozeNote):
-            return render_cloze(note.text, self.ordinal + 1, revealed=True)
-        if isinstance(note, ChoiceNote):
-            return note.answer.text
-        return note.answer
+        from rapport.content.kinds import rules_for
+
+        return str(rules_for(self.note.kind).answer_text(self.note, self.ordinal))
 
 
 class Essay(NamedTuple):

@@ -26,39 +26,19 @@ from pathlib import Path
 
 import genanki
 
+from rapport.content.kinds import rules_for
 from rapport.content.model import Kind
 from rapport.errors import RapportError
 from rapport.paths import resources_dir
 
-# Fixed for ever (drawn once at random from genanki's recommended range [2**30, 2**31)).
-BASIC_MODEL_ID = 1580929433
-REVERSED_MODEL_ID = 1682238691
-CLOZE_MODEL_ID = 1526314407
-CHOICE_MODEL_ID = 1123759629
-TYPED_MODEL_ID = 1251914550
-
+# Each kind's note type (fixed id, name and own fields) lives in its kind module
+# (rapport.content.kinds); these tables are read from there, the common fields appended.
 COMMON_FIELDS: tuple[str, ...] = ("Source", "Concept", "Extra")
 FIELDS: dict[Kind, tuple[str, ...]] = {
-    Kind.BASIC: ("Front", "Back", *COMMON_FIELDS),
-    Kind.REVERSED: ("Front", "Back", *COMMON_FIELDS),
-    Kind.CLOZE: ("Text", *COMMON_FIELDS),
-    Kind.CHOICE: ("Question", "Options", "Answer", "Rationales", *COMMON_FIELDS),
-    Kind.TYPED: ("Prompt", "Answer", "Accept", *COMMON_FIELDS),
+    kind: (*rules_for(kind).anki.fields, *COMMON_FIELDS) for kind in Kind
 }
-MODEL_IDS: dict[Kind, int] = {
-    Kind.BASIC: BASIC_MODEL_ID,
-    Kind.REVERSED: REVERSED_MODEL_ID,
-    Kind.CLOZE: CLOZE_MODEL_ID,
-    Kind.CHOICE: CHOICE_MODEL_ID,
-    Kind.TYPED: TYPED_MODEL_ID,
-}
-MODEL_NAMES: dict[Kind, str] = {
-    Kind.BASIC: "Rapport Basic",
-    Kind.REVERSED: "Rapport Reversed",
-    Kind.CLOZE: "Rapport Cloze",
-    Kind.CHOICE: "Rapport Choice",
-    Kind.TYPED: "Rapport Typed",
-}
+MODEL_IDS: dict[Kind, int] = {kind: rules_for(kind).anki.model_id for kind in Kind}
+MODEL_NAMES: dict[Kind, str] = {kind: rules_for(kind).anki.name for kind in Kind}
 
 STYLESHEET_NAME = "anki.css"
 
@@ -172,6 +152,8 @@ def note_types(css: str) -> NoteTypes:
             # Copies: genanki writes bookkeeping keys into the template dicts it is given.
             templates=[dict(t) for t in _TEMPLATES[kind]],
             css=css,
-            model_type=genanki.Model.CLOZE if kind is Kind.CLOZE else genanki.Model.FRONT_BACK,
+            model_type=genanki.Model.CLOZE
+            if rules_for(kind).anki.cloze
+            else genanki.Model.FRONT_BACK,
         )
     return NoteTypes(models)

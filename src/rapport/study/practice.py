@@ -26,29 +26,10 @@ from dataclasses import dataclass
 
 from rapport.content.answers import AnswerCheck, Verdict, check_typed
 from rapport.content.answers import normalise as normalise  # re-exported
-from rapport.content.cloze import DELETION
-from rapport.content.model import Card, ChoiceNote, ClozeNote, Deck, Kind, Option, TypedNote
-
-PRACTICE_KINDS: tuple[Kind, ...] = (Kind.CHOICE, Kind.TYPED, Kind.CLOZE)
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """One question of a practice test.
-
-    ``options`` holds a choice card's options in the order shown (shuffled); it is empty
-    for typed and cloze questions. ``expected`` is the answer as it should be shown;
-    ``accepted`` every answer that counts as right (``expected`` first).
-    """
-
-    card: Card
-    options: tuple[Option, ...]
-    expected: str
-    accepted: tuple[str, ...]
-
-    @property
-    def kind(self) -> Kind:
-        return self.card.kind
+from rapport.content.kinds import Question as Question  # re-exported
+from rapport.content.kinds import practice_kinds, rules_for
+from rapport.content.kinds.cloze import cloze_answer as cloze_answer  # re-exported
+from rapport.content.model import Card, Deck, Option
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +93,13 @@ def practice_cards(
     concepts: Collection[str] | None = None,
 ) -> list[Card]:
     """Every card a test may ask, from the given decks and concepts (``None`` = all)."""
+    kinds = practice_kinds()
     return [
         card
         for deck in decks
         if deck_ids is None or deck.id in deck_ids
         for card in deck.cards()
-        if card.kind in PRACTICE_KINDS and (concepts is None or card.note.concept in concepts)
+        if card.kind in kinds and (concepts is None or card.note.concept in concepts)
     ]
 
 
@@ -140,7 +122,8 @@ def build_test(
     cloze would give each other away). The same ``rng`` state gives the same test.
     """
     pool = practice_cards(decks, deck_ids=deck_ids, concepts=concepts)
-    by_kind: dict[Kind, list[Card]] = {kind: [] for kind in PRACTICE_KINDS}
+    kinds = practice_kinds()
+    by_kind: dict[str, list[Card]] = {kind: [] for kind in kinds}
     for card in pool:
         by_kind[card.kind].append(card)
     for cards in by_kind.values():
@@ -156,7 +139,7 @@ def build_test(
         cards[:] = firsts + rest
     chosen: list[Card] = []
     while len(chosen) < count and any(by_kind.values()):
-        for kind in PRACTICE_KINDS:
+        for kind in kinds:
             if by_kind[kind] and len(chosen) < count:
                 chosen.append(by_kind[kind].pop(0))
     rng.shuffle(chosen)
@@ -165,22 +148,10 @@ def build_test(
 
 def question_for(card: Card, rng: random.Random) -> Question:
     """The practice question for one card (choice options shuffled with ``rng``)."""
-    note = card.note
-    if isinstance(note, ChoiceNote):
-        options = list(note.options)
-        rng.shuffle(options)
-        return Question(card, tuple(options), note.answer.text, (note.answer.text,))
-    if isinstance(note, TypedNote):
-        return Question(card, (), note.answer, (note.answer, *note.accept))
-    if isinstance(note, ClozeNote):
-        deleted = cloze_answer(note.text, card.ordinal + 1)
-        return Question(card, (), deleted, (deleted,))
-    raise ValueError(f"a {card.kind} card cannot be a practice question")
-
-
-def cloze_answer(text: str, number: int) -> str:
-    """The text deleted by cloze ``number`` (several deletions joined by ", ")."""
-    return ", ".join(m.group(2) for m in DELETION.finditer(text) if int(m.group(1)) == number)
+    question = rules_for(card.kind).practice_question(card, rng)
+    if not isinstance(question, Question):
+        raise ValueError(f"a {card.kind} card cannot be a practice question")
+    return question
 
 
 def grade(question: Question, response: int | str | None) -> Result:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rapport.content.kinds import rules_for
 from rapport.content.model import CardKey, Deck, Kind
 from rapport.study.practice import (
     Question,
@@ -50,8 +51,6 @@ from rapport.ui import theme
 from rapport.ui.render import cloze_question_html, field, question_body
 
 DEFAULT_COUNT = 10
-KIND_LABELS = {Kind.CHOICE: "Multiple choice", Kind.TYPED: "Type the answer",
-               Kind.CLOZE: "Fill the gap"}  # fmt: skip
 
 
 def _title(text: str) -> QLabel:
@@ -365,7 +364,7 @@ class PracticeView(QWidget):
         self.picked = None
         position = len(self.results) + 1
         self.progress_label.setText(f"Question {position} of {len(self.questions)}")
-        self.kind_label.setText(KIND_LABELS[question.kind])
+        self.kind_label.setText(rules_for(question.kind).practice_label)
         self.progress.setRange(0, len(self.questions))
         self.progress.setValue(position - 1)
         self.card_view.setFont(theme.card_font(self._card_font_size()))

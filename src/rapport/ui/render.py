@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import NamedTuple
 
-from rapport.content.answers import AnswerCheck, Verdict, check_choice, check_typed
+from rapport.content.answers import AnswerCheck, Verdict, check_typed
 from rapport.content.cloze import render_cloze
+from rapport.content.kinds import choice as choice_rules
+from rapport.content.kinds import rules_of
 from rapport.content.model import (
     BasicNote,
     Card,
@@ -102,9 +104,9 @@ class TypedComparison(NamedTuple):
         return self.check.counts_as_known
 
 
-def typed_check(given: str, note: TypedNote) -> AnswerCheck:
-    """The core's verdict on what was typed for a typed note."""
-    return check_typed(given, (note.answer, *note.accept))
+def typed_check(given: str, note: TypedNote, ordinal: int = 0) -> AnswerCheck:
+    """The core's verdict on what was typed for a card of the note."""
+    return check_typed(given, rules_of(note).accepted(note, ordinal))
 
 
 def compare_typed(given: str, note: TypedNote, c: Colours | None = None) -> TypedComparison:
@@ -212,7 +214,7 @@ def choice_html(
 
 def choice_verdict(note: ChoiceNote, order: Sequence[int], picked: int) -> Verdict:
     """The core's verdict on the option at 1-based ``picked`` position in ``order``."""
-    return check_choice(note.options[order[picked - 1]].correct)
+    return choice_rules.verdict(note, order[picked - 1])
 
 
 # --- whole sides -------------------------------------------------------------------------

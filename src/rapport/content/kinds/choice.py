@@ -1,0 +1,149 @@
+"""Choice notes: a question with one correct option and three or more distractors, each
+option with its one-line rationale.
+
+The app shuffles the options afresh each time; the Anki export and the practice test use
+:func:`option_order` (export) or the test's own random draw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import string
+from collections.abc import Mapping
+from typing import Any
+
+from rapport.content.answers import Verdict, check_choice
+from rapport.content.kinds.base import (
+    AnkiNoteType,
+    CommonFields,
+    FieldReader,
+    KindRules,
+    Question,
+    field_html,
+)
+from rapport.content.model import Card, ChoiceNote, Kind, Option
+
+MIN_DISTRACTORS = 3
+LETTERS = string.ascii_uppercase
+
+
+def verdict(note: ChoiceNote, index: int) -> Verdict:
+    """The verdict on picking ``note.options[index]``."""
+    return check_choice(note.options[index].correct)
+
+
+def option_order(deck_slug: str, note: ChoiceNote) -> tuple[Option, ...]:
+    """The note's options in their fixed, deterministic, shuffled order (for Anki).
+
+    Each option's position in the deck file (correct answer first, then the distractors)
+    gets a sort key from a BLAKE2b hash of the deck and note ids: stable across runs,
+    platforms and Python versions, and independent of the options' wording.
+    """
+    seed = f"rapport-choice:{deck_slug}:{note.id}:".encode()
+    keyed = sorted(
+        (hashlib.blake2b(seed + str(i).encode(), digest_size=8).digest(), i)
+        for i in range(len(note.options))
+    )
+    return tuple(note.options[i] for _, i in keyed)
+
+
+def _letter(index: int) -> str:
+    return f'<span class="letter">{LETTERS[index]}.</span>'
+
+
+class ChoiceRules(KindRules[ChoiceNote]):
+    name = Kind.CHOICE
+    label = "Multiple choice"
+    keys = frozenset({"question", "answer", "distractors", "scenario"})
+    anki = AnkiNoteType(
+        1123759629, "Rapport Choice", ("Question", "Options", "Answer", "Rationales")
+    )
+    practice = True
+    practice_label = "Multiple choice"
+
+    def read(
+        self, table: Mapping[str, Any], common: CommonFields, label: str, check: FieldReader
+    ) -> ChoiceNote:
+        question = check.text(table, "question", label, required=True)
+        return ChoiceNote(
+            **common,
+            question=question,
+            options=_options(table, label, check),
+            scenario=check.flag(table, "scenario", label),
+        )
+
+    def question_text(self, note: ChoiceNote, ordinal: int) -> str:
+        return note.question
+
+    def answer_text(self, note: ChoiceNote, ordinal: int) -> str:
+        return note.answer.text
+
+    def practice_question(self, card: Card, rng: random.Random) -> Question | None:
+        note = self.note_of(card)
+        options = list(note.options)
+        rng.shuffle(options)
+        return Question(card, tuple(options), note.answer.text, (note.answer.text,))
+
+    def anki_fields(self, deck_slug: str, note: ChoiceNote) -> list[str]:
+        order = option_order(deck_slug, note)
+        texts = [field_html(o.text, html=note.html) for o in order]
+        options = "".join(
+            f'<div class="option">{_letter(i)} {text}</div>' for i, text in enumerate(texts)
+        )
+        right = next(i for i, o in enumerate(order) if o.correct)
+        answer = f"{_letter(right)} {texts[right]}"
+        rationales = "".join(
+            f'<div class="rationale {"right" if o.correct else "wrong"}">'
+            f'{_letter(i)} <span class="option-text">{texts[i]}</span>'
+            f'<span class="verdict">{"Right" if o.correct else "Wrong"}:</span> '
+            f'<span class="why">{field_html(o.why, html=note.html)}</span></div>'
+            for i, o in enumerate(order)
+        )
+        return [field_html(note.question, html=note.html), options, answer, rationales]
+
+
+def _options(table: Mapping[str, Any], label: str, check: FieldReader) -> tuple[Option, ...]:
+    options: list[Option] = []
+    answer = table.get("answer")
+    if answer is None:
+        check.add(label, "answer", "missing field")
+    elif not isinstance(answer, dict):
+        check.add(label, "answer", 'must be a table { text = "...", why = "..." }')
+    else:
+        options.append(_option(answer, "answer", label, check, correct=True))
+    distractors = table.get("distractors")
+    if distractors is None:
+        check.add(label, "distractors", "missing field")
+    elif not isinstance(distractors, list) or not all(isinstance(d, dict) for d in distractors):
+        check.add(label, "distractors", 'must be a list of { text = "...", why = "..." } tables')
+    else:
+        if len(distractors) < MIN_DISTRACTORS:
+            check.add(
+                label,
+                "distractors",
+                f"has {len(distractors)}; a choice needs at least {MIN_DISTRACTORS}",
+            )
+        for i, d in enumerate(distractors, start=1):
+            options.append(_option(d, f"distractors[{i}]", label, check, correct=False))
+    texts = [o.text.strip().casefold() for o in options if o.text]
+    if len(set(texts)) != len(texts):
+        check.add(label, "distractors", "two options have the same text")
+    return tuple(options)
+
+
+def _option(
+    raw: Mapping[str, Any], where: str, label: str, check: FieldReader, *, correct: bool
+) -> Option:
+    for key in sorted(set(raw) - {"text", "why"}):
+        check.add(label, f"{where}.{key}", "unknown key (expected text and why)")
+    text = check.text(raw, "text", label, required=False)
+    why = check.text(raw, "why", label, required=False)
+    if "text" not in raw:
+        check.add(label, f"{where}.text", "missing field")
+    if "why" not in raw:
+        check.add(label, f"{where}.why", "missing rationale")
+    return Option(text=text, why=why, correct=correct)
+
+
+RULES = ChoiceRules()

@@ -1,0 +1,63 @@
+"""Typed notes: a prompt whose short answer the trainee types, with accepted alternatives.
+
+The typed response is checked by the one answer checker of the core
+(:func:`rapport.content.answers.check_typed`) against :meth:`TypedRules.accepted`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from rapport.content.kinds.base import (
+    AnkiNoteType,
+    CommonFields,
+    FieldReader,
+    KindRules,
+    Question,
+    escape_text,
+    field_html,
+)
+from rapport.content.model import Card, Kind, TypedNote
+
+
+class TypedRules(KindRules[TypedNote]):
+    name = Kind.TYPED
+    label = "Typed answer"
+    keys = frozenset({"prompt", "answer", "accept"})
+    anki = AnkiNoteType(1251914550, "Rapport Typed", ("Prompt", "Answer", "Accept"))
+    practice = True
+    practice_label = "Type the answer"
+
+    def read(
+        self, table: Mapping[str, Any], common: CommonFields, label: str, check: FieldReader
+    ) -> TypedNote:
+        prompt = check.text(table, "prompt", label, required=True)
+        answer = check.text(table, "answer", label, required=True)
+        accept = check.strings(table, "accept", label)
+        return TypedNote(**common, prompt=prompt, answer=answer, accept=accept)
+
+    def question_text(self, note: TypedNote, ordinal: int) -> str:
+        return note.prompt
+
+    def answer_text(self, note: TypedNote, ordinal: int) -> str:
+        return note.answer
+
+    def accepted(self, note: TypedNote, ordinal: int) -> tuple[str, ...]:
+        return (note.answer, *note.accept)
+
+    def practice_question(self, card: Card, rng: random.Random) -> Question | None:
+        accepted = self.accepted(self.note_of(card), card.ordinal)
+        return Question(card, (), accepted[0], accepted)
+
+    def anki_fields(self, deck_slug: str, note: TypedNote) -> list[str]:
+        accept = ", ".join(note.accept)
+        return [
+            field_html(note.prompt, html=note.html),
+            escape_text(note.answer),
+            escape_text(accept),
+        ]
+
+
+RULES = TypedRules()
