@@ -156,8 +156,20 @@ def read_allowances(text: str) -> dict[str, frozenset[str]]:
 # --- words -------------------------------------------------------------------------------
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _visible(text: str) -> str:
+    """``text`` as a trainee sees it: markup (of ``html = true`` notes) left out."""
+    if "<" in text or "&" in text:
+        from html import unescape
+
+        text = " ".join(unescape(_TAG.sub(" ", text)).split())
+    return text
+
+
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold().replace("’", "'"))
+    return _WORD.findall(_visible(text).casefold().replace("’", "'"))
 
 
 def _stem(word: str) -> str:
@@ -194,9 +206,9 @@ def _choice_warnings(file: str, note: ChoiceNote) -> list[ItemWarning]:
     distractors = [o for o in note.options if not o.correct]
     if not distractors:
         return out
-    longest_other = max(len(d.text) for d in distractors)
-    if len(answer.text) > longest_other * LONGEST_MARGIN:
-        extra = len(answer.text) / longest_other - 1
+    longest_other = max(len(_visible(d.text)) for d in distractors)
+    if len(_visible(answer.text)) > longest_other * LONGEST_MARGIN:
+        extra = len(_visible(answer.text)) / longest_other - 1
         out.append(
             ItemWarning(
                 file,
@@ -330,17 +342,32 @@ def _trigrams(text: str) -> frozenset[tuple[str, ...]]:
 
 
 def _duplicate_warnings(file: str, notes: Sequence[Note]) -> list[tuple[ItemWarning, str]]:
-    """Near-duplicate pairs, each named on the later note, with the earlier note's id."""
+    """Each note that near-duplicates earlier notes, named once with the earlier note it is
+    most like (and that note's id); an index of word trigrams keeps big decks fast."""
     out: list[tuple[ItemWarning, str]] = []
-    grams = [(n, _trigrams(note_text(n))) for n in notes]
-    for i, (first, a) in enumerate(grams):
-        for second, b in grams[i + 1 :]:
-            if not a or not b:
-                continue
-            similarity = len(a & b) / len(a | b)
-            if similarity >= DUPLICATE_SIMILARITY:
-                message = f"its text is {similarity:.0%} the same as note {first.id}'s"
-                out.append((ItemWarning(file, second.id, "-", "near-duplicate", message), first.id))
+    index: dict[tuple[str, ...], list[int]] = {}
+    grams = [_trigrams(note_text(n)) for n in notes]
+    for i, (note, mine) in enumerate(zip(notes, grams, strict=True)):
+        shared: dict[int, int] = {}
+        for gram in mine:
+            for j in index.get(gram, ()):
+                shared[j] = shared.get(j, 0) + 1
+            index.setdefault(gram, []).append(i)
+        alike = sorted(
+            (
+                (count / (len(mine) + len(grams[j]) - count), j)
+                for j, count in shared.items()
+                if count / (len(mine) + len(grams[j]) - count) >= DUPLICATE_SIMILARITY
+            ),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        if not alike:
+            continue
+        similarity, j = alike[0]
+        others = len(alike) - 1
+        more = f" (and {others} other note{'s' * (others != 1)})" if others else ""
+        message = f"its text is {similarity:.0%} the same as note {notes[j].id}'s{more}"
+        out.append((ItemWarning(file, note.id, "-", "near-duplicate", message), notes[j].id))
     return out
 
 
@@ -350,7 +377,8 @@ def longest_share(notes: Iterable[Note]) -> LongestShare:
     longest = sum(
         1
         for n in choices
-        if len(n.answer.text) > max(len(o.text) for o in n.options if not o.correct)
+        if len(_visible(n.answer.text))
+        > max(len(_visible(o.text)) for o in n.options if not o.correct)
     )
     chances = [1 / len(n.options) for n in choices]
     # The chance of at least `longest` successes among independent trials with these

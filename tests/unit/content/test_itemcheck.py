@@ -221,6 +221,28 @@ def test_near_duplicate_notes(write_deck: WriteDeck) -> None:
     assert "the same as note dup-cloze's" in rep.warnings[0].message
 
 
+def test_each_near_duplicate_is_named_once_with_its_closest_note(write_deck: WriteDeck) -> None:
+    body = "".join(
+        basic(f"dup-{i}", f"How did Norcross define the alliance ({i})?", QUOTE) for i in range(3)
+    )
+    rep = report(write_deck, body)
+    assert [(w.note, w.check) for w in rep.warnings] == [
+        ("dup-1", "near-duplicate"),
+        ("dup-2", "near-duplicate"),
+    ]
+    assert rep.warnings[1].message.endswith("the same as note dup-0's (and 1 other note)")
+
+
+def test_markup_is_not_read_as_words(write_deck: WriteDeck) -> None:
+    body = choice(
+        "marked",
+        "Which component of the alliance concerns <b>trust</b>?",
+        "The relationship <b>bond</b>",
+        ["The therapeutic goals", "The treatment tasks", "The shared method"],
+    ).replace('kind = "choice"', 'kind = "choice"\nhtml = true')
+    assert found(report(write_deck, body)) == set()
+
+
 def test_allow_suppresses_one_check_with_a_reason(write_deck: WriteDeck) -> None:
     body = choice(
         "long",
