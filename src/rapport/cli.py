@@ -106,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
         "ends in .tsv or .txt), which `rapport import` reads back with the same note ids",
     )
     export.add_argument(
+        "--format",
+        choices=("apkg", "gift", "qti"),
+        default="apkg",
+        help="apkg: an Anki package (default); gift: a Moodle quiz (FILE.gift or .txt); "
+        "qti: a QTI 1.2 quiz package for Canvas (FILE.zip). Quizzes hold the choice notes "
+        "(each option's rationale as its feedback) and the typed notes (every accepted answer)",
+    )
+    export.add_argument(
         "--since",
         type=Path,
         metavar="OLD.apkg",
@@ -249,6 +257,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     if args.csv:
         return _export_csv(result.decks, args.output)
+    if args.format != "apkg":
+        return _export_quiz(result.decks, args.output, args.format)
     try:
         previous = load_record(data_dir) if args.since is None else record_from_package(args.since)
     except RecordError as exc:
@@ -389,6 +399,29 @@ def _import_anki(args: argparse.Namespace) -> int:
         return 1
     report = module.import_anki_package(args.file, _data_dir(args))
     print(report)
+    return 0
+
+
+def _export_quiz(decks: Sequence[Deck], output: Path, format: str) -> int:
+    from rapport.export import ExportError
+    from rapport.export.quiz import export_quiz
+
+    try:
+        written = export_quiz(decks, output, format)
+    except ExportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    left_out = (
+        f"; {written.left_out} note{'s' * (written.left_out != 1)} of other kinds left out"
+        if written.left_out
+        else ""
+    )
+    print(
+        f"exported {written.questions} question{'s' * (written.questions != 1)} "
+        f"({written.choice} multiple choice, {written.short_answer} short answer) "
+        f"from {written.decks} deck{'s' * (written.decks != 1)} to {written.path} "
+        f"as {format.upper()}{left_out}"
+    )
     return 0
 
 
