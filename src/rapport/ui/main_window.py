@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
             self._review = ReviewView(self.collection, self.clock, font_size=self.font_size())
             self._review.home_requested.connect(self.go_home)
             self._review.title_changed.connect(self.set_title)
+            self._review.undo_shortcut.setEnabled(False)  # Edit > Undo has Ctrl+Z
             self._views["review"] = self._review
             self._titles["review"] = "Review"
             self.stack.addWidget(self._review)
@@ -225,6 +226,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self._menus = {
             "file": bar.addMenu("&File"),
+            "edit": bar.addMenu("&Edit"),
             "view": bar.addMenu("&View"),
             "help": bar.addMenu("&Help"),
         }
@@ -237,8 +239,33 @@ class MainWindow(QMainWindow):
         self._menus["file"].addSeparator()
         quit_action = self._action("file", "&Quit", self.close, "Ctrl+Q")
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.undo_action = self._action("edit", "&Undo", self.undo, "Ctrl+Z")
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self._menus["edit"].aboutToShow.connect(self._name_undo)
         self._action("help", "&Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action("help", "&About Rapport", self.show_about)
+
+    def undo_name(self) -> str | None:
+        """What Edit > Undo would take back ("Good", "Suspend card"), or ``None``."""
+        review = self._review
+        if review is None or review.session is None:
+            return None
+        return review.session.undo_name
+
+    def _name_undo(self) -> None:
+        name = self.undo_name()
+        # (Not disabled when empty: the shortcut would stay off after the menu closed.)
+        self.undo_action.setText(f"&Undo {name}" if name else "&Undo (nothing to undo)")
+
+    def undo(self) -> str | None:
+        """Edit > Undo (Ctrl+Z) from any view: take back the last answer or reviewer
+        action; the reviewer shows the card it brings back. Returns what was undone."""
+        if self.undo_name() is None:
+            return None
+        review = self.review
+        if self.current_view_name() != "review":
+            self.stack.setCurrentWidget(review)
+        return review.undo()
 
     def export_to_anki(self) -> None:
         """File > Export to Anki..."""

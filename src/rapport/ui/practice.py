@@ -47,7 +47,7 @@ from rapport.study.practice import (
     practice_cards,
     score,
 )
-from rapport.ui import theme
+from rapport.ui import scrolling, theme
 from rapport.ui.render import cloze_question_html, field, question_body
 
 DEFAULT_COUNT = 10
@@ -444,7 +444,7 @@ class PracticeView(QWidget):
         if Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9:
             self.pick(event.key() - Qt.Key.Key_1)
             return True
-        return False
+        return scrolling.scroll_by_key(self.card_view, event.key())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Esc from the typed-answer box reaches here through the page.
@@ -531,7 +531,7 @@ class PracticeView(QWidget):
         elif key == Qt.Key.Key_Escape:
             self.closed.emit()
         else:
-            return False
+            return scrolling.scroll_by_key(self.missed_view, key)
         return True
 
     def showEvent(self, event: Any) -> None:

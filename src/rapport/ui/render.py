@@ -195,7 +195,7 @@ def choice_html(
         else:
             was_picked = position == picked
             if option.correct:
-                mark, colour = "&#10003;", c.good
+                mark, colour = '<a name="right"></a>&#10003;', c.good
             elif was_picked:
                 mark, colour = "&#10007;", c.bad
             else:
@@ -253,6 +253,9 @@ def answer_html(
 ) -> str:
     """The whole answer side: the question again, a rule, the answer and the extra.
 
+    Anchors name what the reviewer scrolls into view: ``answer`` (the verdict, or the
+    answer itself) and ``right`` (the right option, the typed comparison).
+
     Where the card comes from (:meth:`Deck.source_label_of`) shows beside the passage
     control.
     """
@@ -260,20 +263,25 @@ def answer_html(
     note = card.note
     parts: list[str] = []
     if isinstance(note, ClozeNote):
-        parts.append(f"<p>{cloze_answer_html(card, c)}</p>")
+        parts.append(f'<p><a name="answer"></a>{cloze_answer_html(card, c)}</p>')
     elif isinstance(note, ChoiceNote):
         parts.append(f"<p>{question_body(card, c)}</p>")
         if picked is not None and order is not None:
-            parts.append(f"<p>{verdict_html(choice_verdict(note, order, picked), c)}</p>")
+            parts.append(
+                f'<p><a name="answer"></a>{verdict_html(choice_verdict(note, order, picked), c)}</p>'
+            )
         parts.append(choice_html(card, order or range(len(note.options)), picked=picked or 0, c=c))
     elif isinstance(note, TypedNote):
         parts.append(f"<p>{question_body(card, c)}</p><hr>")
         result = compare_typed(typed or "", note, c)
-        parts.append(f"<p>{verdict_html(result.check.verdict, c)}</p>{result.html}")
+        parts.append(
+            f'<p><a name="answer"></a>{verdict_html(result.check.verdict, c)}</p>'
+            f'<a name="right"></a>{result.html}'
+        )
     else:
         assert isinstance(note, BasicNote | ReversedNote)
         parts.append(f"<p>{question_body(card, c)}</p><hr>")
-        parts.append(f"<p><b>{_f(card, card.answer_text())}</b></p>")
+        parts.append(f'<p><a name="answer"></a><b>{_f(card, card.answer_text())}</b></p>')
     if note.extra:
         extra = _f(card, note.extra)
         parts.append(f'<p><small><span style="color:{c.muted}">{extra}</span></small></p>')

@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.content.answers import Verdict
-from rapport.content.model import Card, ChoiceNote, Deck, TypedNote
+from rapport.content.model import Card, CardKey, ChoiceNote, Deck, TypedNote
 from rapport.errors import RapportError
-from rapport.study import Rating, suggested_rating
-from rapport.ui import render
+from rapport.study import Rating, actions, suggested_rating
+from rapport.ui import render, scrolling
 from rapport.ui.theme import DEFAULT_FONT_SIZE, card_font, colours
 
 if TYPE_CHECKING:
@@ -48,11 +48,21 @@ RATINGS: tuple[tuple[Rating, str, str], ...] = (
     (Rating.EASY, "Easy", "easy"),
 )
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+# Anki's reviewer keys (Ctrl+1..4 flag the card; see ReviewView.keyPressEvent).
+_ACTION_KEYS: dict[int, tuple[str]] = {
+    Qt.Key.Key_Minus: ("bury",),
+    Qt.Key.Key_Equal: ("bury_note",),
+    Qt.Key.Key_At: ("suspend",),
+    Qt.Key.Key_Exclam: ("suspend_note",),
+    Qt.Key.Key_Asterisk: ("mark",),
+}
 
 
 # How long a question is on screen before the reviewer readies the reveal and the answer
 # (see ReviewView._prepare): after the first paint, well before anyone can press a key.
 PREPARE_AFTER_MS = 100
+# How long a reviewer action's confirmation stays.
+NOTICE_MS = 3000
 
 
 class ReviewView(QWidget):
@@ -83,6 +93,8 @@ class ReviewView(QWidget):
         self.suggested: Rating | None = None
         self.verdict: Verdict | None = None  # the core's verdict on a typed or picked answer
         self.intervals: dict[Rating, timedelta] = {}
+        # The option order each choice card was shown in, so that undo shows it alike.
+        self.orders: dict[CardKey, tuple[int, ...]] = {}
         self._shown_at = clock()
         self._font_size = DEFAULT_FONT_SIZE
         self.setAccessibleName("Review")
@@ -95,9 +107,10 @@ class ReviewView(QWidget):
         self.pages.addWidget(self._build_review_page())
         self.pages.addWidget(self._build_summary_page())
 
-        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
-        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        undo.activated.connect(self.undo)
+        # Ctrl+Z here when the view stands alone; the main window's Edit > Undo instead.
+        self.undo_shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)
+        self.undo_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_shortcut.activated.connect(self.undo)
         self.set_font_size(font_size)
 
     # -- layout -------------------------------------------------------------------------
@@ -114,6 +127,10 @@ class ReviewView(QWidget):
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
         top.addWidget(self.counts_label)
         top.addStretch(1)
+        self.marks_label = QLabel()
+        self.marks_label.setProperty("role", "muted")
+        self.marks_label.setAccessibleName("Flag and mark")
+        top.addWidget(self.marks_label)
         self.where_label = QLabel()
         self.where_label.setTextFormat(Qt.TextFormat.PlainText)  # a deck name, never markup
         self.where_label.setProperty("role", "muted")
@@ -168,6 +185,7 @@ class ReviewView(QWidget):
             "Our summary of the source paragraph this card comes from, then the paragraph"
             " as received (P)"
         )
+        self.passage_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.passage_button.clicked.connect(self.toggle_passage)
         source_row.addWidget(self.passage_button)
         frame_layout.addLayout(source_row)
@@ -179,6 +197,16 @@ class ReviewView(QWidget):
         self.message.setAccessibleName("Message")
         self.message.hide()
         layout.addWidget(self.message)
+        self.notice = QLabel()
+        self.notice.setProperty("role", "muted")
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.setAccessibleName("Confirmation")
+        self.notice.hide()
+        layout.addWidget(self.notice)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(NOTICE_MS)
+        self._notice_timer.timeout.connect(self.notice.hide)
 
         bottom = QHBoxLayout()
         bottom.setSpacing(10)
@@ -202,17 +230,16 @@ class ReviewView(QWidget):
             button.setProperty("role", role)
             button.setProperty("rating", "true")
             button.setAccessibleName(name)
-            button.setAutoDefault(True)
+            # Never focused: Space and Enter give the default grade whatever the arrow
+            # keys or Tab did; another grade takes its key (1-4) or a click.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setAutoDefault(False)
             button.clicked.connect(lambda _=False, r=rating: self.rate(r))
             bar.addWidget(button)
             self.rating_buttons[rating] = button
         bottom.addWidget(self.answer_bar)
         bottom.addStretch(1)
         layout.addLayout(bottom)
-        QWidget.setTabOrder(self.typed_edit, self.rating_buttons[Rating.AGAIN])
-        for a, b in zip(RATINGS, RATINGS[1:], strict=False):
-            QWidget.setTabOrder(self.rating_buttons[a[0]], self.rating_buttons[b[0]])
-        QWidget.setTabOrder(self.rating_buttons[Rating.EASY], self.passage_button)
         return page
 
     def _build_summary_page(self) -> QWidget:
@@ -274,8 +301,8 @@ class ReviewView(QWidget):
         else:
             self.show_question(card)
 
-    def show_question(self, card: Card) -> None:
-        """Show ``card``'s question side."""
+    def show_question(self, card: Card, order: tuple[int, ...] | None = None) -> None:
+        """Show ``card``'s question side (a choice card's options in ``order``, if given)."""
         self.pages.setCurrentIndex(0)
         self.card = card
         self.revealed = False
@@ -289,7 +316,13 @@ class ReviewView(QWidget):
         self.passage_button.hide()
         self.source_label.clear()
         note = card.note
-        self.order = render.choice_order(note, self.rng) if isinstance(note, ChoiceNote) else ()
+        if not isinstance(note, ChoiceNote):
+            self.order = ()
+        elif order and sorted(order) == list(range(len(note.options))):
+            self.order = order
+        else:
+            self.order = render.choice_order(note, self.rng)
+        self._show_card_marks()
         self.card_view.setHtml(render.question_html(card, order=self.order or None))
         self._set_answer_side(False)
         is_typed = isinstance(note, TypedNote)
@@ -349,7 +382,18 @@ class ReviewView(QWidget):
         # a note in its deck's own words has no passage to show
         self.passage_button.setVisible(card.note.source is not None)
         self._set_answer_side(True)
-        self.rating_buttons[self.suggested or Rating.GOOD].setFocus()
+        default = self.default_rating
+        for rating, button in self.rating_buttons.items():
+            button.setProperty("default", "true" if rating == default else "false")
+            button.style().unpolish(button)
+            button.style().polish(button)
+        self.setFocus()
+        scrolling.show_anchors(self.card_view, "answer", "right")
+
+    @property
+    def default_rating(self) -> Rating:
+        """What Space and Enter give on the answer side: the card's suggestion, or Good."""
+        return self.suggested or Rating.GOOD
 
     def _set_answer_side(self, answer: bool) -> None:
         self.show_button.setVisible(not answer)
@@ -369,6 +413,7 @@ class ReviewView(QWidget):
         if self.card is None or not self.revealed or self.session is None:
             return
         now = self.clock()
+        self.orders[self.card.key] = self.order
         try:
             # The session records the time capped (rapport.study.capped_duration).
             self.session.answer(self.card, rating, now, now - self._shown_at)
@@ -378,17 +423,37 @@ class ReviewView(QWidget):
             from rapport.ui.dialogs import show_error
 
             show_error(self, "Answer not saved", str(error))
-            self.rating_buttons[rating].setFocus()
+            self.setFocus()
             return
+        if self.session.last_leech:
+            self.confirm(
+                "This card is a leech: you have forgotten it "
+                f"{self.collection.settings.leech_threshold} times or more. It is tagged "
+                "'leech' and suspended; rewrite it or split it (Browse, tag:leech), then "
+                "unsuspend it."
+            )
         self._next()
 
-    def undo(self) -> None:
-        """Take back the last answer and show that card again."""
+    def undo(self) -> str | None:
+        """Take back the last answer or action (named in the confirmation); a card it
+        brings back shows again, a choice card with its options as they were. Returns
+        what was undone, or ``None``."""
         if self.session is None or not self.session.can_undo:
-            return
-        card = self.session.undo()
+            return None
+        name = self.session.undo_name
+        try:
+            card = self.session.undo()
+        except RapportError as error:
+            from rapport.ui.dialogs import show_error
+
+            show_error(self, "Not undone", str(error))
+            return None
         if card is not None:
-            self.show_question(card)
+            self.show_question(card, self.orders.get(card.key))
+        else:
+            self._show_card_marks()
+        self.confirm(f"Undone: {name}.")
+        return name
 
     def toggle_passage(self) -> None:
         """Show or hide the essay passage the card comes from (answer side only)."""
@@ -473,10 +538,33 @@ class ReviewView(QWidget):
             return True
         return super().eventFilter(watched, event)
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt's names)
+        # Tab never moves focus onto a button of the card (Space would then press it).
+        if not self.finished:
+            return False
+        return super().focusNextPrevChild(next)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if mods not in (Qt.KeyboardModifier.NoModifier,):
+        if mods == Qt.KeyboardModifier.ControlModifier and key in _DIGITS:
+            if 1 <= _DIGITS[key] <= 4:
+                self.act("flag", _DIGITS[key])
+            return
+        if mods not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            super().keyPressEvent(event)
+            return
+        if not self.finished:
+            action = _ACTION_KEYS.get(key)
+            if action is not None:
+                self.act(*action)
+                return
+            area = self.passage_view if self.passage_view.isVisible() else self.card_view
+            if scrolling.scroll_by_key(area, key):
+                return
+            if key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                return  # taken, so that they never reach (and focus) a button
+        if mods != Qt.KeyboardModifier.NoModifier:
             super().keyPressEvent(event)
             return
         enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -496,12 +584,66 @@ class ReviewView(QWidget):
                 self.rate(Rating(_DIGITS[key]))
                 return
             if enter or key == Qt.Key.Key_Space:
-                self.rate(self.suggested or Rating.GOOD)
+                self.rate(self.default_rating)
                 return
             if key == Qt.Key.Key_P:
                 self.toggle_passage()
                 return
         super().keyPressEvent(event)
+
+    # -- reviewer actions ---------------------------------------------------------------
+
+    def act(self, name: str, flag: int = 0) -> None:
+        """Do reviewer action ``name`` (see :data:`_ACTION_KEYS`) to the card on show,
+        and confirm it briefly; a card that leaves the queue gives way to the next."""
+        if self.card is None or self.session is None or self.finished:
+            return
+        card, session = self.card, self.session
+        try:
+            if name == "bury":
+                text = actions.bury(session, card, self.clock())
+            elif name == "bury_note":
+                text = actions.bury(session, card, self.clock(), whole_note=True)
+            elif name == "suspend":
+                text = actions.suspend(session, card)
+            elif name == "suspend_note":
+                text = actions.suspend(session, card, whole_note=True)
+            elif name == "flag":
+                text = actions.toggle_flag(session, card, flag)
+            elif name == "mark":
+                text = actions.toggle_mark(session, card)
+            else:
+                raise ValueError(f"no reviewer action {name!r}")
+        except RapportError as error:
+            from rapport.ui.dialogs import show_error
+
+            show_error(self, "Not saved", str(error))
+            return
+        self.orders[card.key] = self.order
+        if name in ("bury", "bury_note", "suspend", "suspend_note"):
+            self._next()
+        else:
+            self._show_card_marks()
+        self.confirm(f"{text}  Ctrl+Z undoes.")
+
+    def confirm(self, text: str) -> None:
+        """Show a short confirmation under the card for a few seconds."""
+        self.notice.setText(text)
+        self.notice.show()
+        self._notice_timer.start()
+
+    def _show_card_marks(self) -> None:
+        """The flag and mark of the card on show, beside the deck name."""
+        if self.card is None or self.session is None:
+            self.marks_label.clear()
+            return
+        flag = actions.flag_of(self.session, self.card)
+        parts = []
+        if flag:
+            parts.append(f"{actions.FLAGS[flag].capitalize()} flag")
+        if actions.is_marked(self.session, self.card):
+            parts.append("Marked")
+        self.marks_label.setText("  ·  ".join(parts))
 
     def set_font_size(self, size: int) -> None:
         """Use ``size`` points for card text; the card reflows at once."""

@@ -156,6 +156,7 @@ QPushButton[role="row"] {{ padding: 2px 14px; min-height: 1.2em; }}
 QPushButton[role="row"]:focus {{ padding: 1px 13px; }}
 QPushButton[rating="true"] {{ min-width: 7em; padding: 8px 16px; }}
 QPushButton[rating="true"]:focus {{ padding: 7px 15px; }}
+QPushButton[rating="true"][default="true"] {{ border: 2px solid {c.accent}; padding: 7px 15px; }}
 QLabel[role="title"] {{ font-size: {big}pt; font-weight: 600; }}
 QLabel[role="muted"] {{ color: {c.muted}; }}
 QLabel[role="new"] {{ color: {c.new}; font-weight: 600; }}

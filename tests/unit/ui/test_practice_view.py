@@ -212,3 +212,25 @@ def test_in_the_main_window_by_keys(
     key(Qt.Key.Key_Return)
     key(Qt.Key.Key_4)
     assert window.review.finished
+
+
+def test_results_and_questions_scroll_by_keyboard(view: PracticeView, qtbot: QtBot) -> None:
+    view.resize(800, 600)
+    view.count_box.setFocus()
+    view.count_box.selectAll()
+    qtbot.keyClicks(view.count_box, "8")
+    qtbot.keyClick(view.count_box, Qt.Key.Key_Return)
+    question_bar = view.card_view.verticalScrollBar()
+    qtbot.keyClick(view.question_page, Qt.Key.Key_End)  # no effect but no harm on short text
+    assert question_bar.value() == question_bar.maximum()
+    for _ in range(8):
+        _answer_wrong(view, qtbot)
+    assert view.stack.currentWidget() is view.result_page
+    bar = view.missed_view.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    qtbot.keyClick(view.result_page, Qt.Key.Key_PageDown)
+    assert bar.value() > 0
+    qtbot.keyClick(view.result_page, Qt.Key.Key_End)
+    assert bar.value() == bar.maximum()
+    qtbot.keyClick(view.result_page, Qt.Key.Key_Home)
+    assert bar.value() == 0

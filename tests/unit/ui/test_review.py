@@ -56,19 +56,19 @@ def test_basic_card_escapes_text_and_shows_source(view: ReviewView, qtbot: QtBot
     assert "<script>alert(1)</script>" in plain(view)  # shown as text, never run
     assert "From Norcross." in plain(view)
     assert view.source_label.text() == "The essay, paragraph 5"
-    assert view.rating_buttons[Rating.GOOD].hasFocus()
+    assert view.default_rating == Rating.GOOD and view.hasFocus()
 
 
 def test_passage_on_p_shows_summary_then_source(view: ReviewView, qtbot: QtBot) -> None:
     qtbot.keyClick(view, Qt.Key.Key_P)  # nothing before the answer shows
     assert not view.passage_view.isVisible()
     qtbot.keyClick(view, Qt.Key.Key_Space)
-    qtbot.keyClick(view.rating_buttons[Rating.GOOD], Qt.Key.Key_P)
+    qtbot.keyClick(view, Qt.Key.Key_P)
     assert view.passage_view.isVisible()
     text = view.passage_view.toPlainText()
     assert text.index("Norcross defined the alliance") < text.index("Received text")
     assert "Dr. John Norcross" in text  # the paragraph as received, below our summary
-    qtbot.keyClick(view.rating_buttons[Rating.GOOD], Qt.Key.Key_P)
+    qtbot.keyClick(view, Qt.Key.Key_P)
     assert not view.passage_view.isVisible()
 
 
@@ -86,10 +86,10 @@ def test_typed_right_answer_suggests_good(view: ReviewView, qtbot: QtBot) -> Non
     qtbot.keyClicks(view.typed_edit, "norcross.")  # an accepted alternative, loosely
     qtbot.keyClick(view.typed_edit, Qt.Key.Key_Return)
     assert view.revealed and view.suggested == Rating.GOOD
-    assert view.rating_buttons[Rating.GOOD].hasFocus()
+    assert view.default_rating == Rating.GOOD and view.hasFocus()
     assert view.card is not None
     card = view.card
-    qtbot.keyClick(view.rating_buttons[Rating.GOOD], Qt.Key.Key_Return)  # takes Good
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # takes Good
     assert view.card != card
 
 
@@ -101,8 +101,8 @@ def test_typed_wrong_answer_is_compared_and_suggests_again(view: ReviewView, qtb
     assert not view.typed_edit.isVisible()
     assert "Not quite." in plain(view)
     assert "↓" in plain(view) and "Norcross" in plain(view)
-    assert view.rating_buttons[Rating.AGAIN].hasFocus()
-    qtbot.keyClick(view.rating_buttons[Rating.AGAIN], Qt.Key.Key_Space)
+    assert view.default_rating == Rating.AGAIN and view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Space)
     assert view.session is not None and view.session.summary().again == 1
 
 
@@ -115,7 +115,7 @@ def test_typed_small_slip_is_close_shows_the_difference_and_suggests_hard(
     assert view.revealed and view.verdict is Verdict.CLOSE and view.suggested == Rating.HARD
     assert "Close" in plain(view)
     assert "↓" in plain(view) and "John Norcross" in plain(view)
-    assert view.rating_buttons[Rating.HARD].hasFocus()
+    assert view.default_rating == Rating.HARD and view.hasFocus()
 
 
 def test_choice_number_key_picks_then_numbers_rate(view: ReviewView, qtbot: QtBot) -> None:
@@ -136,7 +136,7 @@ def test_choice_number_key_picks_then_numbers_rate(view: ReviewView, qtbot: QtBo
         assert option.why in text
     # Now the same keys rate: 3 is Good, whatever option 3 was.
     card = view.card
-    qtbot.keyClick(view.rating_buttons[Rating.AGAIN], Qt.Key.Key_3)
+    qtbot.keyClick(view, Qt.Key.Key_3)
     assert view.card != card
     assert view.session is not None and view.session.summary().right == 4  # 3 Easy + Good
 
@@ -194,12 +194,12 @@ def test_write_error_keeps_the_card(
 
     monkeypatch.setattr(view.session, "answer", failing)
     view.reveal()
-    qtbot.keyClick(view.rating_buttons[Rating.GOOD], Qt.Key.Key_3)
+    qtbot.keyClick(view, Qt.Key.Key_3)
     assert view.card == card and view.revealed
     assert "the disk is full" in view.message.text() and view.message.isVisible()
     assert "Answer not saved" in modals.titles()
     monkeypatch.undo()
-    qtbot.keyClick(view.rating_buttons[Rating.GOOD], Qt.Key.Key_3)  # answered again
+    qtbot.keyClick(view, Qt.Key.Key_3)  # answered again
     assert view.card != card
 
 
