@@ -267,9 +267,8 @@ def answer_html(
     elif isinstance(note, ChoiceNote):
         parts.append(f"<p>{question_body(card, c)}</p>")
         if picked is not None and order is not None:
-            parts.append(
-                f'<p><a name="answer"></a>{verdict_html(choice_verdict(note, order, picked), c)}</p>'
-            )
+            verdict = verdict_html(choice_verdict(note, order, picked), c)
+            parts.append(f'<p><a name="answer"></a>{verdict}</p>')
         parts.append(choice_html(card, order or range(len(note.options)), picked=picked or 0, c=c))
     elif isinstance(note, TypedNote):
         parts.append(f"<p>{question_body(card, c)}</p><hr>")
