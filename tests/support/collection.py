@@ -7,6 +7,7 @@ The ``data_dir`` and ``open_col`` fixtures are re-exported by the conftest files
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -132,3 +133,18 @@ def open_col(data_dir: Path) -> Iterator[OpenCollection]:
             collection.close(T0)
         except Exception:
             pass
+
+
+def expanded(backup: Path) -> Path:
+    """The database a backup holds, expanded into a temporary file (deleted at exit)."""
+    import atexit
+    import tempfile
+
+    from rapport.store.backups import expand_backup
+
+    fd, name = tempfile.mkstemp(suffix=".sqlite3")
+    os.close(fd)
+    target = Path(name)
+    atexit.register(target.unlink, missing_ok=True)
+    expand_backup(backup, target)
+    return target

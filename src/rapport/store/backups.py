@@ -1,30 +1,50 @@
-"""Backups of the progress database, and how many of them are kept.
+"""Backups of the progress database: made off the answer path, checked, compressed, and
+thinned by an order no wrong clock can upset.
 
-A backup is a complete copy made with SQLite's online backup API, so it is consistent
-even while the app keeps writing. Backups live in ``data_dir/backups`` and are named by
-their UTC time, ``collection-YYYYMMDD-HHMMSS.sqlite3``.
+A backup is made through its own read-only connection (SQLite's online backup API, so it
+is consistent while the app keeps writing), checked in full (``integrity_check`` and
+:func:`~rapport.store.checks.content_problems`: a damaged copy is never kept), then
+compressed with zstandard. It is written under a ``.partial`` name and renamed into
+place, so a backup file that exists is always complete. Backups live in
+``data_dir/backups``, named ``collection-YYYYMMDD-HHMMSS-N.sqlite3.zst``: the UTC time by
+the computer's clock, and ``N``, one more than the highest number in the folder. The
+number, not the time, orders backups: a clock set a year ahead for one session dates
+those backups wrongly but cannot make them look newer than later ones. (Backups of older
+Rapports, ``collection-YYYYMMDD-HHMMSS.sqlite3``, uncompressed, count as number 0.)
 
-Retention follows Anki's idea of thinning older backups (see :func:`backups_to_keep`):
+:class:`BackupSchedule` decides when: in a background thread, after the first change of
+a session when no backup exists, then after a change when 30 minutes of the session's
+clock have passed since the last (a clock that jumps back counts as time passed), and on
+close when anything changed.
 
-* the :data:`KEEP_RECENT` (10) newest backups, whatever their age;
-* the newest backup of each day for the last :data:`KEEP_DAYS` (7) days;
-* the newest backup of each ISO week for the last :data:`KEEP_WEEKS` (4) weeks;
-* the newest backup of each month for the last :data:`KEEP_MONTHS` (12) months.
+Retention follows Anki's idea of thinning older backups (see :func:`backups_to_keep`),
+counted in distinct periods among the backups themselves rather than back from today's
+date, so that a wrong clock can displace at most one period of each kind:
+
+* the :data:`KEEP_RECENT` (10) newest backups;
+* the newest backup of each of the :data:`KEEP_DAYS` (7) most recent days with backups;
+* the newest of each of the :data:`KEEP_WEEKS` (4) most recent ISO weeks with backups;
+* the newest of each of the :data:`KEEP_MONTHS` (12) most recent months with backups.
 
 Everything else is deleted after each new backup.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from rapport.store.errors import BackupError
+from rapport.store.checks import full_check, is_folder_problem, probe
+from rapport.store.errors import BackupError, FolderError
+
+log = logging.getLogger(__name__)
 
 BACKUP_DIR = "backups"
 BACKUP_INTERVAL = timedelta(minutes=30)
@@ -32,16 +52,20 @@ KEEP_RECENT = 10
 KEEP_DAYS = 7
 KEEP_WEEKS = 4
 KEEP_MONTHS = 12
+COMPRESSION_LEVEL = 6
 
-_NAME = re.compile(r"^collection-(\d{8}-\d{6})\.sqlite3$")
+_NAME = re.compile(r"^collection-(\d{8}-\d{6})(?:-(\d{1,9}))?\.sqlite3(\.zst)?$")
 _STAMP = "%Y%m%d-%H%M%S"
+# Files a killed backup or restore probe leaves in the backups folder.
+_LITTER = re.compile(r"^collection-.*\.(partial|sqlite3-wal|sqlite3-shm|sqlite3-journal)$")
 
 
 class Backup(NamedTuple):
-    """One backup file and the UTC time it was made."""
+    """One backup file, the UTC time it was made (by the clock then) and its number."""
 
     path: Path
     time: datetime
+    number: int = 0
 
 
 def backup_dir(data_dir: Path) -> Path:
@@ -50,86 +74,267 @@ def backup_dir(data_dir: Path) -> Path:
 
 
 def list_backups(data_dir: Path) -> list[Backup]:
-    """The backups of ``data_dir``, newest first (files not named like a backup are ignored)."""
+    """The backups of ``data_dir``, newest (highest number) first; files not named like a
+    backup are ignored."""
     folder = backup_dir(data_dir)
-    if not folder.is_dir():
+    try:
+        paths = list(folder.iterdir())
+    except OSError:
         return []
     found = []
-    for path in folder.iterdir():
+    for path in paths:
         match = _NAME.match(path.name)
-        if match and path.is_file():
-            try:  # (fromisoformat reads 20260302T120000; strptime would load _strptime)
-                time = datetime.fromisoformat(match.group(1).replace("-", "T"))
-            except ValueError:
-                continue  # named like a backup, but no real time: not one of ours
-            found.append(Backup(path, time.replace(tzinfo=UTC)))
-    return sorted(found, key=lambda b: b.time, reverse=True)
+        if match is None or (match.group(3) and not match.group(2)):
+            continue
+        try:  # (fromisoformat reads 20260302T120000; strptime would load _strptime)
+            time = datetime.fromisoformat(match.group(1).replace("-", "T"))
+        except ValueError:
+            continue  # named like a backup, but no real time: not one of ours
+        if path.is_file():
+            found.append(Backup(path, time.replace(tzinfo=UTC), int(match.group(2) or 0)))
+    return sorted(found, key=lambda b: (b.number, b.time), reverse=True)
 
 
 def newest_backup(data_dir: Path) -> Path | None:
-    """The most recent backup, if there is one."""
+    """The most recently made backup, if there is one."""
     backups = list_backups(data_dir)
     return backups[0].path if backups else None
 
 
-def make_backup(conn: sqlite3.Connection, data_dir: Path, now: datetime) -> Path:
-    """Copy the open database into a new backup and thin the old ones; return its path.
+def remove_litter(data_dir: Path) -> list[Path]:
+    """Delete what killed backups left in the backups folder; return the deleted paths."""
+    removed: list[Path] = []
+    try:
+        paths = list(backup_dir(data_dir).iterdir())
+    except OSError:
+        return removed
+    for path in paths:
+        if _LITTER.match(path.name):
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
+    if removed:
+        log.info("removed %d unfinished backup file(s) from %s", len(removed), backup_dir(data_dir))
+    return removed
 
-    The copy is written to a temporary name and renamed into place, so a backup file that
-    exists is always complete.
+
+def make_backup(database: Path, data_dir: Path, now: datetime) -> Path:
+    """Back up the database file ``database`` (which may be open and written meanwhile)
+    into a new compressed backup, thin the old ones, and return its path.
+
+    Raises :class:`FolderError` when the backups folder cannot be written,
+    :class:`DatabaseError` when the database itself is found damaged (then no backup is
+    kept), and :class:`BackupError` for anything else.
     """
+    import zstandard
+
     folder = backup_dir(data_dir)
-    target = folder / f"collection-{now.astimezone(UTC).strftime(_STAMP)}.sqlite3"
-    partial = target.with_name(target.name + ".partial")
+    backups = list_backups(data_dir)
+    number = backups[0].number + 1 if backups else 1
+    name = f"collection-{now.astimezone(UTC).strftime(_STAMP)}-{number}.sqlite3"
+    target = folder / f"{name}.zst"
+    raw = folder / f"{name}.partial"
+    partial = folder / f"{name}.zst.partial"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
-        dest = sqlite3.connect(partial)
-        try:
-            conn.backup(dest)
-        finally:
-            dest.close()
-        with open(partial, "rb") as handle:
-            os.fsync(handle.fileno())
+        problems = _copy_checked(database, raw)
+        if problems:
+            raw.unlink(missing_ok=True)
+            _raise_damage(database, data_dir, problems)
+        compressor = zstandard.ZstdCompressor(level=COMPRESSION_LEVEL)
+        with open(raw, "rb") as source, open(partial, "wb") as out:
+            compressor.copy_stream(source, out, size=os.fstat(source.fileno()).st_size)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(partial, target)
+        raw.unlink()
     except (OSError, sqlite3.Error) as exc:
+        raw.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)
+        log.warning("backup to %s failed: %s", folder, exc)
+        if is_folder_problem(exc):
+            raise FolderError.from_error(folder, exc) from exc
         raise BackupError(f"Rapport could not write a backup to {folder}: {exc}") from exc
-    thin_backups(data_dir, now)
+    thin_backups(data_dir)
+    log.info("backup %s written", target.name)
     return target
 
 
-def backups_to_keep(times: Iterable[datetime], now: datetime) -> set[datetime]:
-    """Which backup times the retention policy keeps (see the module docstring)."""
-    newest_first = sorted(times, reverse=True)
-    keep = set(newest_first[:KEEP_RECENT])
-    seen: set[tuple[str, object]] = set()
-    for time in newest_first:
-        age = now - time
-        periods: list[tuple[str, object]] = []
-        if age < timedelta(days=KEEP_DAYS):
-            periods.append(("day", time.date()))
-        if age < timedelta(weeks=KEEP_WEEKS):
-            periods.append(("week", time.isocalendar()[:2]))
-        if age < timedelta(days=31 * KEEP_MONTHS):
-            periods.append(("month", (time.year, time.month)))
-        for period in periods:
-            if period not in seen:
-                seen.add(period)
-                keep.add(time)
+def _copy_checked(database: Path, raw: Path) -> list[str]:
+    """Copy ``database`` to ``raw`` (a plain rollback-journal file) and check the copy in
+    full; the problems found (empty: sound)."""
+    raw.unlink(missing_ok=True)
+    source = sqlite3.connect(
+        f"{database.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=10
+    )
+    try:
+        dest = sqlite3.connect(raw, isolation_level=None)
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+            try:
+                probe(dest)
+            except Exception as exc:  # UnusableDatabase: a copy that is not ours  # noqa: BLE001
+                return [str(exc)]
+            return full_check(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+
+
+def _raise_damage(database: Path, data_dir: Path, problems: list[str]) -> None:
+    from rapport.store.errors import DatabaseError
+
+    log.error("no backup made: %s is damaged: %s", database, "; ".join(problems[:5]))
+    raise DatabaseError(
+        database,
+        f"the file is damaged ({problems[0]}); no backup was made from it, and Rapport "
+        "will check it in full when it next starts",
+        newest_backup(data_dir),
+    )
+
+
+def expand_backup(backup: Path, target: Path) -> None:
+    """Write the database a backup holds to ``target`` (decompressed), flushed to disk."""
+    import zstandard
+
+    with open(backup, "rb") as source, open(target, "wb") as out:
+        if backup.name.endswith(".zst"):
+            try:
+                zstandard.ZstdDecompressor().copy_stream(source, out)
+            except zstandard.ZstdError as exc:
+                raise sqlite3.DatabaseError(f"the backup file is damaged ({exc})") from exc
+        else:
+            import shutil
+
+            shutil.copyfileobj(source, out, 1 << 20)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def backups_to_keep(backups: Sequence[Backup]) -> set[Path]:
+    """Which backups the retention policy keeps (see the module docstring); ``backups``
+    newest first, as :func:`list_backups` gives them."""
+    keep = {b.path for b in backups[:KEEP_RECENT]}
+    periods: tuple[tuple[int, Callable[[datetime], Hashable]], ...] = (
+        (KEEP_DAYS, lambda t: t.date()),
+        (KEEP_WEEKS, lambda t: t.isocalendar()[:2]),
+        (KEEP_MONTHS, lambda t: (t.year, t.month)),
+    )
+    for limit, period_of in periods:
+        seen: set[Hashable] = set()
+        for backup in backups:
+            period = period_of(backup.time)
+            if period in seen:
+                continue
+            if len(seen) == limit:
+                break
+            seen.add(period)
+            keep.add(backup.path)
     return keep
 
 
-def thin_backups(data_dir: Path, now: datetime) -> list[Path]:
+def thin_backups(data_dir: Path) -> list[Path]:
     """Delete the backups the retention policy does not keep; return the deleted paths."""
     backups = list_backups(data_dir)
-    keep = backups_to_keep((b.time for b in backups), now)
+    keep = backups_to_keep(backups)
     removed = []
     for backup in backups:
-        if backup.time not in keep:
+        if backup.path not in keep:
             try:
                 backup.path.unlink()
             except OSError:
                 continue  # an undeletable old backup costs space, not safety
             removed.append(backup.path)
     return removed
+
+
+class BackupSchedule:
+    """When the backups of one open database are made (see the module docstring).
+
+    :meth:`changed` is all the answer path calls: it notes the change and, when a backup
+    is due, starts it in a background thread and returns at once.
+    """
+
+    def __init__(self, database: Path, data_dir: Path) -> None:
+        self.database = database
+        self.data_dir = data_dir
+        self._last: datetime | None = None  # when this session's last backup was started
+        self._decided = False
+        self._changed = False
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.problem: BackupError | FolderError | Exception | None = None
+        self.damage_found = False
+
+    def note_change(self) -> None:
+        """Note a change for the closing backup, without starting one."""
+        self._changed = True
+
+    def changed(self, now: datetime) -> None:
+        """Note a change; start a backup in the background if one is due."""
+        self._changed = True
+        if not self._decided:
+            self._decided = True
+            if list_backups(self.data_dir):
+                self._last = now
+        if self._running():
+            return
+        last = self._last
+        if last is None or not timedelta(0) <= now - last < BACKUP_INTERVAL:
+            self._start(now)
+
+    def _running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _start(self, now: datetime) -> None:
+        self._last = now
+        self._changed = False
+        thread = threading.Thread(target=self._run, args=(now,), name="rapport-backup")
+        self._thread = thread
+        thread.start()
+
+    def _run(self, now: datetime) -> None:
+        try:
+            self._make(now)
+        except Exception:  # noqa: BLE001 - kept in self.problem for the UI to mention
+            pass
+
+    def _make(self, now: datetime) -> Path:
+        from rapport.store.errors import DatabaseError
+
+        with self._lock:
+            try:
+                path = make_backup(self.database, self.data_dir, now)
+            except DatabaseError as exc:
+                self.damage_found = True
+                self.problem = exc
+                raise
+            except (BackupError, FolderError) as exc:
+                self.problem = exc
+                raise
+            self.problem = None
+            return path
+
+    def wait(self) -> None:
+        """Wait for a backup running in the background to finish."""
+        thread = self._thread
+        if thread is not None:
+            thread.join()
+
+    def backup_now(self, now: datetime) -> Path:
+        """Make a backup now, in this thread (after any running one)."""
+        self.wait()
+        self._last = now
+        self._changed = False
+        return self._make(now)
+
+    def close(self, now: datetime) -> None:
+        """Wait for a running backup, then back up if anything changed since the last one
+        started (or no backup exists at all). Raises the backup's error if it fails."""
+        self.wait()
+        if self._changed or not list_backups(self.data_dir):
+            self.backup_now(now)

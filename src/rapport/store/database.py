@@ -11,15 +11,31 @@ so the file never holds half an answer.
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from rapport.store.backups import make_backup, newest_backup
-from rapport.store.errors import DatabaseError, WriteError
+from rapport.store.backups import BACKUP_DIR, BackupSchedule, make_backup, newest_backup
+from rapport.store.backups import remove_litter as remove_backup_litter
+from rapport.store.checks import (
+    UnusableDatabase,
+    closed_cleanly,
+    describe,
+    forget_clean_close,
+    full_check,
+    index_only,
+    is_damage,
+    is_folder_problem,
+    probe,
+    record_clean_close,
+    repair_indexes,
+)
+from rapport.store.errors import DatabaseError, FolderError, WriteError
 from rapport.store.records import (
     CardIndexEntry,
     CardState,
@@ -32,7 +48,7 @@ from rapport.store.records import (
     opt_us,
     to_us,
 )
-from rapport.store.schema import SCHEMA_VERSION, expected_tables, migrate, user_version
+from rapport.store.schema import SCHEMA_VERSION, migrate
 
 DB_NAME = "collection.sqlite3"
 MATURE_INTERVAL = timedelta(days=21)
@@ -40,84 +56,192 @@ _MATURE_US = int(MATURE_INTERVAL.total_seconds() * 1_000_000)
 _STATE_COLUMNS = "state, step, stability, difficulty, due_us, last_review_us"
 # Literal conditions that let SQLite use the partial queue indexes.
 _ACTIVE = "present = 1 AND suspended = 0"
+_RESTORE_JOURNAL = "restore.journal"  # (see rapport.store.restore)
+
+log = logging.getLogger(__name__)
 
 
-class UnusableDatabase(Exception):
-    """Internal: why a database file cannot be used (becomes a :class:`DatabaseError`)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def describe(exc: sqlite3.Error) -> str:
-    """A trainee-fit phrase for an SQLite error."""
-    text = str(exc)
-    lowered = text.lower()
-    if "not a database" in lowered:
-        return "it is not a Rapport progress file (or it is badly damaged)"
-    if "malformed" in lowered or "corrupt" in lowered:
-        return "the file is damaged"
-    if "disk is full" in lowered or "full" in lowered:
-        return "the disk is full"
-    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
-        return "the file or its folder is read-only"
-    if "disk i/o" in lowered:
-        return "the disk reported an input/output error"
-    if "locked" in lowered or "busy" in lowered:
-        return "the file is in use by another program"
-    return text
+def _remove_litter(data_dir: Path) -> None:
+    """What killed backups and restores left behind (a restore's staged copy without its
+    journal was never used: the journal is written only once the copy is complete)."""
+    if (data_dir / BACKUP_DIR).is_dir():
+        remove_backup_litter(data_dir)
+    litter = (f"{DB_NAME}.restoring", f"{_RESTORE_JOURNAL}.partial", f"{DB_NAME}.closed.partial")
+    for name in litter:
+        (data_dir / name).unlink(missing_ok=True)
 
 
-def probe(conn: sqlite3.Connection) -> int:
-    """Check that ``conn`` is a sound Rapport database we can read; return its version.
-
-    Raises :class:`UnusableDatabase` for a file that is not a database, is damaged (fails
-    SQLite's ``quick_check``), belongs to something else, or comes from a newer Rapport.
-    """
-    try:
-        version = user_version(conn)
-        tables = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        check = [row[0] for row in conn.execute("PRAGMA quick_check")]
-    except sqlite3.DatabaseError as exc:
-        raise UnusableDatabase(describe(exc)) from exc
-    if check != ["ok"]:
-        raise UnusableDatabase(f"the file is damaged ({check[0]})")
-    if version > SCHEMA_VERSION:
-        raise UnusableDatabase(
-            f"it was written by a newer version of Rapport (format {version}; this version "
-            f"reads formats up to {SCHEMA_VERSION}); update Rapport to open it"
-        )
-    if version == 0 and tables:
-        raise UnusableDatabase("it is not a Rapport progress file")
-    if version >= 1 and not expected_tables(version) <= tables:
-        raise UnusableDatabase("the file is damaged (tables are missing)")
-    return version
+def _refuse_a_lost_database(data_dir: Path, path: Path) -> None:
+    """A missing (or empty) database is a first start only when nothing shows there was
+    one: no write-ahead log beside it, no backups, no file moved aside by a restore."""
+    signs = []
+    if path.with_name(path.name + "-wal").exists():
+        signs.append(f"its write-ahead log {path.name}-wal, which holds recent answers, is there")
+    aside = sorted(p.name for p in data_dir.glob(f"{DB_NAME}.*-*") if p.is_file())
+    if aside:
+        signs.append(f"{aside[0]} was kept aside by a restore")
+    newest = newest_backup(data_dir)
+    if newest is not None:
+        signs.append("there are backups of it")
+    if signs:
+        what = "empty" if path.exists() else "missing"
+        raise DatabaseError(path, f"the file is {what}, but {'; '.join(signs)}", newest)
 
 
-def probe_file(path: Path) -> str | None:
-    """Why the database file at ``path`` cannot be used, or ``None`` if it can."""
-    if not path.is_file():
-        return "the file does not exist"
-    if path.stat().st_size == 0:
-        return "the file is empty"
+def _inspect(data_dir: Path, path: Path, *, full: bool) -> str | None:
+    """Look at the file read-only before anything changes it: refuse what is not a usable
+    Rapport database; with ``full``, check it in full, repairing index-only damage. Return
+    what was repaired, in words for the trainee, or ``None``."""
     try:
         conn = _connect_read_only(path)
+    except sqlite3.Error as exc:
+        raise _open_error(data_dir, path, exc) from exc
+    try:
+        probe(conn)
+        problems = full_check(conn) if full else []
+        repairable = bool(problems) and index_only(conn, problems)
+    except UnusableDatabase as exc:
+        raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
+    except sqlite3.Error as exc:
+        raise _open_error(data_dir, path, exc) from exc
+    finally:
+        conn.close()
+    if not problems:
+        return None
+    if repairable:
+        writer = sqlite3.connect(path, isolation_level=None)
+        try:
+            repaired = repair_indexes(writer)
+        finally:
+            writer.close()
+        if repaired:
+            log.warning("repaired the indexes of %s: %s", path, "; ".join(problems[:5]))
+            return (
+                f"Rapport found damage in the indexes of your progress file {path} "
+                f"({problems[0]}) and rebuilt them from your data; nothing was lost."
+            )
+    log.error("refused damaged %s: %s", path, "; ".join(problems[:5]))
+    raise DatabaseError(path, f"the file is damaged ({problems[0]})", newest_backup(data_dir))
+
+
+def _open_error(data_dir: Path, path: Path, exc: BaseException) -> Exception:
+    """The error for an SQLite or file error met opening: the folder's fault (full,
+    read-only) or the file's."""
+    if not is_damage(exc) and is_folder_problem(exc):
+        return FolderError.from_error(data_dir, exc)
+    return DatabaseError(path, describe(exc), newest_backup(data_dir))
+
+
+__all__ = ["DB_NAME", "MATURE_INTERVAL", "Store", "UnusableDatabase", "describe", "probe_file"]
+
+
+def probe_file(path: Path, *, full: bool = True, immutable: bool = False) -> str | None:
+    """Why the database file at ``path`` cannot be used, or ``None`` if it can.
+
+    Reads it through a read-only connection (``immutable``: also without locks or a
+    write-ahead log, for a file nothing writes, such as a backup, so that no companion
+    file is created beside it); ``full`` adds the full check (see
+    :mod:`rapport.store.checks`).
+    """
+    try:
+        if not path.is_file():
+            return "the file does not exist"
+        if path.stat().st_size == 0:
+            return "the file is empty"
+    except OSError as exc:
+        return describe(exc)
+    try:
+        conn = _connect_read_only(path, immutable=immutable)
     except sqlite3.Error as exc:
         return describe(exc)
     try:
         probe(conn)
+        if full:
+            problems = full_check(conn)
+            if problems:
+                return f"the file is damaged ({problems[0]})"
     except UnusableDatabase as exc:
         return exc.reason
+    except sqlite3.Error as exc:
+        return describe(exc)
     finally:
         conn.close()
     return None
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+def _connect_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    flags = "?mode=ro&immutable=1" if immutable else "?mode=ro"
+    return sqlite3.connect(f"{path.resolve().as_uri()}{flags}", uri=True, isolation_level=None)
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose SQLite errors that mean a damaged file become :class:`DatabaseError`
+    (see :class:`_Connection`)."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        try:
+            super().execute(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            _damaged(self.connection, exc)
+        return self
+
+    def executemany(self, sql: str, parameters: Any, /) -> _Cursor:
+        try:
+            super().executemany(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            _damaged(self.connection, exc)
+        return self
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.DatabaseError as exc:
+            _damaged(self.connection, exc)
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.DatabaseError as exc:
+            _damaged(self.connection, exc)
+
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
+        return self._rows()
+
+    def _rows(self) -> Iterator[Any]:
+        fetch = super().fetchmany
+        try:
+            while rows := fetch(256):
+                yield from rows
+        except sqlite3.DatabaseError as exc:
+            _damaged(self.connection, exc)
+
+
+class _Connection(sqlite3.Connection):
+    """The store's connection: damage met while reading or writing (which a full check
+    would have found, had one been due) reaches the trainee as a :class:`DatabaseError`
+    naming the file and the newest backup, never as a raw ``sqlite3`` error; the file is
+    then checked in full at the next start."""
+
+    data_dir: Path
+    damaged = False
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        return self.cursor(_Cursor).execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> _Cursor:
+        return self.cursor(_Cursor).executemany(sql, parameters)
+
+
+def _damaged(conn: sqlite3.Connection, exc: sqlite3.DatabaseError) -> NoReturn:
+    if not is_damage(exc) or not isinstance(conn, _Connection):
+        raise exc
+    conn.damaged = True
+    path = conn.data_dir / DB_NAME
+    raise DatabaseError(
+        path,
+        f"the file is damaged ({exc}); restart Rapport to check it",
+        newest_backup(conn.data_dir),
+    ) from exc
 
 
 def _state(row: Sequence[Any]) -> CardState:
@@ -178,7 +302,7 @@ def _marks(values: Sequence[object]) -> str:
 class Store:
     """An open progress database.
 
-    Open it with :meth:`open` (read-write, the app) or :meth:`snapshot` (a private
+    Open it with :meth:`open` (read-write, the app) or :meth:`snapshot_of` (a private
     in-memory copy of the file, for read-only commands while the app runs).
     """
 
@@ -186,6 +310,9 @@ class Store:
         self._conn = conn
         self.path = path
         self.snapshot = snapshot
+        # What opening repaired, in words for the trainee (None: nothing).
+        self.notice: str | None = None
+        self.backups: BackupSchedule | None = None
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -193,71 +320,114 @@ class Store:
     def open(cls, data_dir: Path, now: datetime) -> Store:
         """Open (creating or migrating as needed) ``data_dir/collection.sqlite3``.
 
-        Raises :class:`DatabaseError` when the file cannot be used; the file is then left
-        exactly as it was. Before a migration a backup of the old version is made.
+        The caller holds the data folder's lock. An interrupted restore is finished first.
+        Raises :class:`DatabaseError` when the file cannot be used (damaged beyond what
+        ``REINDEX`` repairs, foreign, newer, or missing while backups or moved-aside files
+        show there was one); the file is then left exactly as it was. Raises
+        :class:`FolderError` when the folder cannot be written. Before a migration a
+        backup of the old version is made. See :mod:`rapport.store.checks` for when the
+        file is checked in full.
         """
-        data_dir.mkdir(parents=True, exist_ok=True)
         path = data_dir / DB_NAME
-        if path.is_file() and path.stat().st_size == 0 and newest_backup(data_dir):
-            # An empty file where backups exist is a lost database, not a first start.
-            raise DatabaseError(path, "the file is empty", newest_backup(data_dir))
         try:
-            conn = sqlite3.connect(path, isolation_level=None)
+            data_dir.mkdir(parents=True, exist_ok=True)
+            if (data_dir / _RESTORE_JOURNAL).exists():
+                from rapport.store.restore import finish_interrupted_restore
+
+                finish_interrupted_restore(data_dir)
+            _remove_litter(data_dir)
+            exists = path.is_file() and path.stat().st_size > 0
+        except OSError as exc:
+            raise FolderError.from_error(data_dir, exc) from exc
+        if not exists:
+            _refuse_a_lost_database(data_dir, path)
+        clean = exists and closed_cleanly(path)
+        forget_clean_close(path)
+        notice = None
+        if exists:
+            notice = _inspect(data_dir, path, full=not clean)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, factory=_Connection)
         except sqlite3.Error as exc:
-            raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+            raise _open_error(data_dir, path, exc) from exc
+        assert isinstance(conn, _Connection)
+        conn.data_dir = data_dir
         try:
             version = probe(conn)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 5000")
+            if 0 < version < SCHEMA_VERSION:
+                make_backup(path, data_dir, now)
+            migrate(conn)
         except UnusableDatabase as exc:
             conn.close()
             raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
-        try:
-            if 0 < version < SCHEMA_VERSION:
-                make_backup(conn, data_dir, now)
-            migrate(conn)
         except sqlite3.Error as exc:
             conn.close()
+            if is_folder_problem(exc):
+                raise FolderError.from_error(data_dir, exc) from exc
             raise WriteError(path, describe(exc)) from exc
-        return cls(conn, path, snapshot=False)
+        except BaseException:
+            conn.close()
+            raise
+        store = cls(conn, path, snapshot=False)
+        store.notice = notice
+        store.backups = BackupSchedule(path, data_dir)
+        return store
 
     @classmethod
     def snapshot_of(cls, data_dir: Path) -> Store:
         """A private in-memory copy of the database, read through a read-only connection.
 
         Nothing is ever written to ``data_dir``; changes made to the copy are discarded.
+        A folder that cannot be written can still be read when the database in it was
+        closed cleanly; otherwise :class:`FolderError` says so (never blaming the file).
         """
         path = data_dir / DB_NAME
         memory = sqlite3.connect(":memory:", isolation_level=None)
-        if path.is_file() and path.stat().st_size > 0:
+        try:
+            exists = path.is_file() and path.stat().st_size > 0
+        except OSError as exc:
+            raise FolderError.from_error(data_dir, exc) from exc
+        if exists:
+            immutable = not os.access(data_dir, os.W_OK)
+            if immutable and path.with_name(path.name + "-wal").exists():
+                raise FolderError(data_dir, "the folder is read-only and Rapport was not closed")
             try:
-                source = _connect_read_only(path)
+                source = _connect_read_only(path, immutable=immutable)
             except sqlite3.Error as exc:
-                raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+                raise _open_error(data_dir, path, exc) from exc
             try:
                 probe(source)
                 source.backup(memory)
             except UnusableDatabase as exc:
                 raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
             except sqlite3.DatabaseError as exc:
-                raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+                raise _open_error(data_dir, path, exc) from exc
             finally:
                 source.close()
         migrate(memory)
         return cls(memory, path, snapshot=True)
 
     def close(self) -> None:
-        """Close the connection (a WAL checkpoint folds the log back into the file)."""
-        self._conn.close()
+        """Close the connection (a WAL checkpoint folds the log back into the file) and,
+        when the file is sound as far as anyone found, record the clean close."""
+        conn = self._conn
+        damaged = isinstance(conn, _Connection) and conn.damaged
+        if self.backups is not None:
+            self.backups.wait()
+            damaged = damaged or self.backups.damage_found
+        conn.close()
+        if not self.snapshot and not damaged:
+            record_clean_close(self.path)
 
     def backup(self, data_dir: Path, now: datetime) -> Path:
         """Write a backup of the database now; see :mod:`rapport.store.backups`."""
-        return make_backup(self._conn, data_dir, now)
+        if self.backups is None:
+            return make_backup(self.path, data_dir, now)
+        return self.backups.backup_now(now)
 
     def integrity_check(self) -> list[str]:
         """SQLite's full integrity check: ``["ok"]`` for a sound database."""

@@ -55,3 +55,25 @@ class AlreadyRunning(RapportError):
 
 class BackupError(RapportError):
     """A backup could not be listed, made or restored."""
+
+
+class FolderError(RapportError):
+    """The data folder cannot be written (full disk, read-only folder or permissions)."""
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        self.folder = folder
+        self.reason = reason
+        if "full" in reason:
+            advice = "Free some space on that disk, then try again."
+        else:
+            advice = (
+                "Make the folder writable for your user (or choose another with "
+                "--data-dir), then try again."
+            )
+        super().__init__(f"Rapport cannot write to its data folder {folder}: {reason}. {advice}")
+
+    @classmethod
+    def from_error(cls, folder: Path, exc: BaseException) -> FolderError:
+        from rapport.store.checks import describe
+
+        return cls(folder, describe(exc))

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from rapport.store.errors import AlreadyRunning
+from rapport.store.errors import AlreadyRunning, FolderError
 
 LOCK_NAME = "rapport.lock"
 
@@ -29,18 +29,27 @@ class DataLock:
         return self._fd is not None
 
     def acquire(self) -> None:
-        """Take the lock or raise :class:`AlreadyRunning` naming the holder."""
+        """Take the lock or raise :class:`AlreadyRunning` naming the holder (or
+        :class:`FolderError` when the folder cannot be written: full disk, read-only)."""
         if self._fd is not None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise FolderError.from_error(folder, exc) from exc
         try:
             _lock_fd(fd)
         except OSError:
             os.close(fd)
             raise AlreadyRunning(self.path, self._holder()) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError as exc:
+            os.close(fd)
+            raise FolderError.from_error(folder, exc) from exc
         self._fd = fd
 
     def release(self) -> None:

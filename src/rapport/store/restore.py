@@ -1,24 +1,42 @@
-"""Bring a backup back as the progress database, keeping the current file aside.
+"""Bring a backup back as the progress database, all or nothing, keeping the current file
+aside.
 
-The current file (with its ``-wal`` and ``-shm`` companions, which hold committed changes
-not yet folded into it) is renamed, never deleted: ``collection.sqlite3.damaged-<time>``
-when it cannot be opened, ``collection.sqlite3.before-restore-<time>`` when it can. The
-backup is copied under a temporary name and renamed into place, so at every moment the
-data folder holds either the old file or the complete restored one.
+A restore goes in steps, each of which a crash may interrupt:
+
+1. the backup is expanded to ``collection.sqlite3.restoring``, flushed to disk and checked
+   in full (a damaged or foreign backup is refused here, before anything is moved);
+2. a journal, ``restore.journal``, records what is being done and where the current file
+   goes, and is flushed to disk;
+3. the current file's ``-wal`` and ``-shm`` companions (which hold committed changes not
+   yet folded into it) and then the file itself are renamed, never deleted:
+   ``collection.sqlite3.damaged-<time>`` when it cannot be used,
+   ``collection.sqlite3.before-restore-<time>`` when it can, ``...orphan-<time>`` for a
+   log whose database is gone;
+4. the expanded backup is renamed into place, and the journal deleted.
+
+Opening the data folder (and any later restore) first finishes a restore whose journal it
+finds: as the expanded backup was complete before the journal was written, an interrupted
+restore is always finished, never left half done; a restore interrupted before its
+journal leaves only the ``.restoring`` file, which is deleted as litter.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rapport.store.backups import list_backups
+from rapport.store.backups import expand_backup, list_backups
+from rapport.store.checks import describe, is_folder_problem
 from rapport.store.database import DB_NAME, probe_file
-from rapport.store.errors import BackupError
+from rapport.store.errors import BackupError, FolderError
 from rapport.store.lock import DataLock
 
+JOURNAL = "restore.journal"
+STAGED_SUFFIX = ".restoring"
 _COMPANIONS = ("-wal", "-shm")
 
 
@@ -33,46 +51,122 @@ class Restored:
 def restore_backup(data_dir: Path, backup: Path | None, now: datetime) -> Restored:
     """Restore ``backup`` (default: the newest) as ``data_dir``'s progress database.
 
-    Refuses (:class:`AlreadyRunning`) while Rapport has the data folder open, and
-    (:class:`BackupError`) when there is no such backup or it is itself unusable.
+    Refuses (:class:`AlreadyRunning`) while Rapport has the data folder open,
+    (:class:`BackupError`) when there is no such backup or it is itself unusable, and
+    (:class:`FolderError`) when the folder cannot be written; the data folder is then as
+    it was.
     """
-    import shutil  # here, not at start-up
-
     with DataLock(data_dir):
+        finish_interrupted_restore(data_dir)
         if backup is None:
             backups = list_backups(data_dir)
             if not backups:
                 raise BackupError(f"There are no backups in {data_dir / 'backups'} to restore.")
             backup = backups[0].path
-        problem = probe_file(backup)
-        if problem is not None:
-            raise BackupError(f"The backup {backup} cannot be restored: {problem}.")
         target = data_dir / DB_NAME
-        kept_aside = _keep_aside(target, now)
-        partial = target.with_name(target.name + ".restoring")
+        staged = target.with_name(target.name + STAGED_SUFFIX)
         try:
-            shutil.copyfile(backup, partial)
-            with open(partial, "rb") as handle:
-                os.fsync(handle.fileno())
-            os.replace(partial, target)
+            expand_backup(backup, staged)
+            problem = _prepare(staged)
+        except (OSError, sqlite3.Error) as exc:
+            staged.unlink(missing_ok=True)
+            if is_folder_problem(exc) and backup.is_file():
+                raise FolderError.from_error(data_dir, exc) from exc
+            raise BackupError(f"The backup {backup} cannot be restored: {describe(exc)}.") from exc
+        if problem is not None:
+            staged.unlink(missing_ok=True)
+            raise BackupError(f"The backup {backup} cannot be restored: {problem}.")
+        aside = _aside_name(target, now)
+        try:
+            _write_journal(data_dir, aside)
         except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise BackupError(f"Rapport could not restore {backup} to {target}: {exc}") from exc
-        return Restored(backup, kept_aside)
+            staged.unlink(missing_ok=True)
+            raise FolderError.from_error(data_dir, exc) from exc
+        moved = finish_interrupted_restore(data_dir)
+        return Restored(backup, moved)
 
 
-def _keep_aside(target: Path, now: datetime) -> Path | None:
-    if not target.exists():
-        return None
-    label = "damaged" if probe_file(target) is not None else "before-restore"
-    stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
-    aside = target.with_name(f"{target.name}.{label}-{stamp}")
+def _prepare(staged: Path) -> str | None:
+    """Make the expanded copy a plain (rollback-journal) file and check it in full; why it
+    cannot be used, or ``None``."""
+    conn = sqlite3.connect(staged, isolation_level=None)
     try:
-        for suffix in _COMPANIONS:
-            companion = target.with_name(target.name + suffix)
-            if companion.exists():
-                os.replace(companion, aside.with_name(aside.name + suffix))
-        os.replace(target, aside)
-    except OSError as exc:
-        raise BackupError(f"Rapport could not move {target} aside to restore: {exc}") from exc
+        conn.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        conn.close()
+    with open(staged, "rb") as handle:
+        os.fsync(handle.fileno())
+    return probe_file(staged, full=True, immutable=True)
+
+
+def _aside_name(target: Path, now: datetime) -> Path:
+    stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    if target.exists():
+        label = "damaged" if probe_file(target, full=True) is not None else "before-restore"
+    else:
+        label = "orphan"
+    aside = target.with_name(f"{target.name}.{label}-{stamp}")
+    number = 1
+    while any(aside.with_name(aside.name + suffix).exists() for suffix in ("", *_COMPANIONS)):
+        number += 1
+        aside = target.with_name(f"{target.name}.{label}-{stamp}-{number}")
     return aside
+
+
+def _write_journal(data_dir: Path, aside: Path) -> None:
+    journal = data_dir / JOURNAL
+    partial = journal.with_name(journal.name + ".partial")
+    with open(partial, "w", encoding="utf-8") as handle:
+        json.dump({"aside": aside.name}, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, journal)
+    _sync_folder(data_dir)
+
+
+def finish_interrupted_restore(data_dir: Path) -> Path | None:
+    """Finish the restore whose journal is in ``data_dir``, if any (see the module
+    docstring); return where the previous database went (``None``: nothing moved).
+
+    The caller holds the data folder's lock.
+    """
+    journal = data_dir / JOURNAL
+    try:
+        aside_name = str(json.loads(journal.read_text(encoding="utf-8"))["aside"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        aside_name = ""
+    target = data_dir / DB_NAME
+    staged = target.with_name(target.name + STAGED_SUFFIX)
+    moved: Path | None = None
+    try:
+        if staged.exists() and "/" not in aside_name and aside_name.startswith(DB_NAME + "."):
+            aside = data_dir / aside_name
+            for suffix in (*_COMPANIONS, ""):
+                current = target.with_name(target.name + suffix)
+                if current.exists():
+                    os.replace(current, aside.with_name(aside.name + suffix))
+                    if moved is None or suffix == "":
+                        moved = aside.with_name(aside.name + suffix)
+            os.replace(staged, target)
+            _sync_folder(data_dir)
+        journal.unlink()
+        _sync_folder(data_dir)
+    except OSError as exc:
+        raise FolderError.from_error(data_dir, exc) from exc
+    return moved
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (renames) to disk where the system allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some systems cannot sync a folder; the renames are then as durable as they get
+    finally:
+        os.close(fd)

@@ -25,15 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from rapport.content import Card, CardKey, Deck
+from rapport.errors import RapportError
 from rapport.store import (
-    BackupError,
     DataLock,
     Phase,
     Store,
     WriteError,
-    list_backups,
 )
-from rapport.store.backups import BACKUP_INTERVAL
 from rapport.study import siblings
 from rapport.study.counts import DeckCounts
 from rapport.study.days import require_aware, today_bounds
@@ -91,10 +89,7 @@ class Collection:
         # deck, (note id, ordinal) -> id, and the cards of those decks by id.
         self._ids: dict[str, dict[tuple[str, int], int]] = {}
         self._cards: dict[int, Card] = {}
-        backups = list_backups(data_dir)
-        self._last_backup: datetime | None = backups[0].time if backups else None
         self._changed = False
-        self.backup_problem: BackupError | None = None
         self._closed = False
         # Bumped when cards of a deck (or, globally, the settings) change, so sessions
         # know when their per-deck queue figures must be recomputed.
@@ -332,30 +327,45 @@ class Collection:
     def mark_changed(self, deck_id: str | None = None) -> None:
         """Note a change (to a card of ``deck_id``, or to everything if ``None``)."""
         self._changed = True
+        if self.store.backups is not None:
+            self.store.backups.note_change()
         if deck_id is None:
             self._settings_version += 1
         else:
             self._deck_versions[deck_id] = self._deck_versions.get(deck_id, 0) + 1
 
     def after_write(self, now: datetime, deck_id: str | None = None) -> None:
-        """Note a change; back up if the last backup is at least 30 minutes old.
+        """Note a change; start a backup in the background when one is due (see
+        :class:`~rapport.store.backups.BackupSchedule`), never delaying the answer.
 
-        A failed periodic backup never undoes the committed answer: it is kept in
+        A failed backup never undoes the committed answer: it is kept in
         :attr:`backup_problem` for the UI to mention, and tried again after the next.
         """
         self.mark_changed(deck_id)
-        if self._last_backup is None or now - self._last_backup >= BACKUP_INTERVAL:
-            try:
-                self.backup(now)
-            except BackupError as exc:
-                self.backup_problem = exc
+        if self.store.backups is not None:
+            self.store.backups.changed(now)
+
+    @property
+    def backup_problem(self) -> RapportError | None:
+        """Why the last backup failed (``None``: it did not)."""
+        backups = self.store.backups
+        problem = backups.problem if backups is not None else None
+        return problem if isinstance(problem, RapportError) else None
+
+    @property
+    def notice(self) -> str | None:
+        """What opening repaired, in words for the trainee (``None``: nothing)."""
+        return self.store.notice
+
+    def wait_for_backup(self) -> None:
+        """Wait for a backup running in the background."""
+        if self.store.backups is not None:
+            self.store.backups.wait()
 
     def backup(self, now: datetime) -> Path:
         """Make a backup now (see :mod:`rapport.store.backups`)."""
         path = self.store.backup(self.data_dir, require_aware(now))
-        self._last_backup = now
         self._changed = False
-        self.backup_problem = None
         return path
 
     # -- settings and preferences --------------------------------------------------------
@@ -520,16 +530,16 @@ class Collection:
         """Back up if anything changed since the last backup, close, release the lock.
 
         The database is closed and the lock released even if the backup fails; the
-        :class:`BackupError` is then raised for the UI to show.
+        backup's error (a :class:`RapportError`) is then raised for the UI to show.
         """
         if self._closed:
             return
-        problem: BackupError | None = None
+        problem: RapportError | None = None
         try:
-            if not self.read_only and (self._changed or self._last_backup is None):
+            if not self.read_only and self.store.backups is not None:
                 try:
-                    self.backup(now)
-                except BackupError as exc:
+                    self.store.backups.close(require_aware(now))
+                except RapportError as exc:
                     problem = exc
         finally:
             self._closed = True

@@ -12,6 +12,7 @@ import pytest
 from rapport.store import (
     DB_NAME,
     AlreadyRunning,
+    Backup,
     BackupError,
     DatabaseError,
     backups_to_keep,
@@ -20,7 +21,7 @@ from rapport.store import (
     thin_backups,
 )
 from rapport.study import Collection, Rating
-from tests.support.collection import SECOND, T0, OpenCollection, basic_deck
+from tests.support.collection import SECOND, T0, OpenCollection, basic_deck, expanded
 
 
 def answer_one(col: Collection, now: datetime) -> None:
@@ -31,7 +32,7 @@ def answer_one(col: Collection, now: datetime) -> None:
 
 
 def review_count(path: Path) -> int:
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(expanded(path) if path.name.endswith(".zst") else path)
     try:
         return int(conn.execute("SELECT COUNT(*) FROM revlog").fetchone()[0])
     finally:
@@ -42,11 +43,14 @@ def test_backups_at_most_every_30_minutes_of_use_and_on_close(
     open_col: OpenCollection, data_dir: Path
 ) -> None:
     col = open_col([basic_deck("a", 10)])
-    answer_one(col, T0)  # no backup yet: the first answer makes one
+    answer_one(col, T0)  # no backup yet: the first answer makes one (in the background)
+    col.wait_for_backup()
     assert [b.time for b in list_backups(data_dir)] == [T0]
     answer_one(col, T0 + timedelta(minutes=29))
+    col.wait_for_backup()
     assert len(list_backups(data_dir)) == 1
     answer_one(col, T0 + timedelta(minutes=30))
+    col.wait_for_backup()
     assert len(list_backups(data_dir)) == 2
     close_time = T0 + timedelta(minutes=31)
     answer_one(col, close_time)
@@ -65,13 +69,20 @@ def test_backups_at_most_every_30_minutes_of_use_and_on_close(
     assert len(list_backups(data_dir)) == 3
 
 
+def numbered(times: list[datetime]) -> list[Backup]:
+    """Backups made at ``times`` (oldest first), newest first as list_backups gives them."""
+    made = [Backup(Path(f"b{n}"), t, n) for n, t in enumerate(times, 1)]
+    return made[::-1]
+
+
 def test_retention_keeps_recent_daily_weekly_monthly() -> None:
     now = datetime(2026, 6, 30, 12, tzinfo=UTC)
     # One backup every 6 hours for 400 days.
-    times = [now - timedelta(hours=6 * i) for i in range(400 * 4)]
-    keep = backups_to_keep(times, now)
-    newest_first = sorted(keep, reverse=True)
-    assert newest_first[:10] == times[:10]  # the ten most recent
+    times = [now - timedelta(hours=6 * i) for i in range(400 * 4)][::-1]
+    backups = numbered(times)
+    kept_paths = backups_to_keep(backups)
+    keep = sorted((b.time for b in backups if b.path in kept_paths), reverse=True)
+    assert keep[:10] == [b.time for b in backups[:10]]  # the ten most recent
     days = {t.date() for t in keep if now - t < timedelta(days=7)}
     assert len(days) == 7 or len(days) == 8  # one per day (the ten recent span two days)
     weeks = {t.isocalendar()[:2] for t in keep if now - t < timedelta(weeks=4)}
@@ -94,12 +105,12 @@ def test_thinning_deletes_files_the_policy_drops(tmp_path: Path) -> None:
     now = datetime(2026, 6, 30, 12, tzinfo=UTC)
     for i in range(30):
         stamp = (now - timedelta(minutes=30 * i)).strftime("%Y%m%d-%H%M%S")
-        (folder / f"collection-{stamp}.sqlite3").write_bytes(b"x")
+        (folder / f"collection-{stamp}-{30 - i}.sqlite3.zst").write_bytes(b"x")
     (folder / "notes.txt").write_text("not a backup")
-    removed = thin_backups(tmp_path, now)
+    removed = thin_backups(tmp_path)
     left = list_backups(tmp_path)
     assert len(left) + len(removed) == 30
-    assert {b.time for b in left} == backups_to_keep([b.time for b in left], now)
+    assert {b.path for b in left} == backups_to_keep(left)
     assert len(left) == 11  # ten recent, plus yesterday's newest
     assert (folder / "notes.txt").exists()
 

@@ -11,7 +11,7 @@ from rapport.content import CardKey
 from rapport.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, DatabaseError, list_backups
 from rapport.store import schema as schema_module
 from rapport.store.records import to_us
-from tests.support.collection import T0, OpenCollection, basic_deck
+from tests.support.collection import T0, OpenCollection, basic_deck, expanded
 
 DAY_US = 86_400 * 1_000_000
 
@@ -60,7 +60,7 @@ def test_v1_data_migrates_to_the_current_schema(open_col: OpenCollection, data_d
     assert {"cards_queue", "cards_new", "revlog_time"} <= indexes and "cards_due" not in indexes
     # A backup of the old version was taken before migrating.
     (backup,) = list_backups(data_dir)
-    old = sqlite3.connect(backup.path)
+    old = sqlite3.connect(expanded(backup.path))
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     old.close()
     assert col.store.integrity_check() == ["ok"]

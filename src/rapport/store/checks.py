@@ -1,0 +1,290 @@
+"""When the database is checked, how, and what is repaired.
+
+Opening never changes a file before it is known to be ours: :func:`probe` reads it through
+a read-only connection and compares its schema, object by object, with the schema the
+migrations build for its version (a database with Rapport's table names but other columns
+is foreign, and refused untouched).
+
+SQLite's full ``integrity_check`` reads every page, which at a heavy user's scale takes
+seconds. It runs where it protects the trainee, not on every start:
+
+* at opening, unless the file is exactly as Rapport's last clean close left it: that close
+  records the file's size, modification time and inode in ``collection.sqlite3.closed``,
+  and opening deletes the record before anything is written. After a crash, a restore, a
+  copy or anything else that wrote the file, the record is missing or does not match, and
+  the file is checked in full;
+* on every backup, before it is kept (:mod:`rapport.store.backups`): a damaged copy is
+  never kept, and the record is not written at close, so the next start checks the file;
+* on the backup to restore, before anything is moved (:mod:`rapport.store.restore`).
+
+Damage confined to indexes (a bit flip in an index page: ``quick_check`` passes, the full
+check finds rows missing from the index) is repaired with ``REINDEX``, which rebuilds
+indexes from the tables, and the trainee is told. Values no Rapport could have written (a
+card in phase 9, an answer rated 0, an answer of a card that does not exist) are damage
+too, found by :func:`content_problems` with the full check.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from functools import cache
+from pathlib import Path
+
+from rapport.store.schema import SCHEMA_VERSION, migrate, user_version
+
+CLOSED_SUFFIX = ".closed"
+
+
+class UnusableDatabase(Exception):
+    """Internal: why a database file cannot be used (becomes a :class:`DatabaseError`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def describe(exc: BaseException) -> str:
+    """A trainee-fit phrase for an SQLite (or file system) error."""
+    text = str(exc)
+    lowered = text.lower()
+    if "not a database" in lowered:
+        return "it is not a Rapport progress file (or it is badly damaged)"
+    if "malformed" in lowered or "corrupt" in lowered:
+        return "the file is damaged"
+    if "disk is full" in lowered or "no space" in lowered or "full" in lowered:
+        return "the disk is full"
+    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        return "the file or its folder is read-only"
+    if "disk i/o" in lowered or "input/output" in lowered:
+        return "the disk reported an input/output error"
+    if "locked" in lowered or "busy" in lowered:
+        return "the file is in use by another program"
+    return text
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an SQLite error means the file itself is damaged."""
+    lowered = str(exc).lower()
+    return any(word in lowered for word in ("malformed", "corrupt", "not a database"))
+
+
+def is_folder_problem(exc: BaseException) -> bool:
+    """Whether an error means the folder cannot be written (full disk, read-only)."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        import errno
+
+        return exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT)
+    lowered = str(exc).lower()
+    return any(
+        word in lowered
+        for word in ("full", "readonly", "read-only", "permission", "unable to open")
+    )
+
+
+@cache
+def expected_schema(version: int) -> dict[str, tuple[str, str | None]]:
+    """Name -> (type, SQL) of every table and index a database of ``version`` has, as the
+    migrations create them (built once in memory)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn, version)
+        return _schema(conn)
+    finally:
+        conn.close()
+
+
+def _schema(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None]]:
+    rows = conn.execute(
+        "SELECT name, type, sql FROM sqlite_master "
+        "WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'"
+    )
+    return {name: (kind, sql) for name, kind, sql in rows}
+
+
+def probe(conn: sqlite3.Connection) -> int:
+    """Check, reading only the schema, that ``conn`` is a Rapport database this version
+    can use; return its schema version (0: new and empty).
+
+    Raises :class:`UnusableDatabase` for a file that is not a database, belongs to
+    something else, or comes from a newer Rapport.
+    """
+    try:
+        version = user_version(conn)
+        found = _schema(conn)
+    except sqlite3.DatabaseError as exc:
+        raise UnusableDatabase(describe(exc)) from exc
+    if version > SCHEMA_VERSION:
+        raise UnusableDatabase(
+            f"it was written by a newer version of Rapport (format {version}; this version "
+            f"reads formats up to {SCHEMA_VERSION}); update Rapport to open it"
+        )
+    if version == 0:
+        if found:
+            raise UnusableDatabase("it is not a Rapport progress file")
+        return 0
+    expected = expected_schema(version)
+    missing = [name for name in expected if name not in found]
+    different = [name for name in expected if name in found and found[name] != expected[name]]
+    if different:
+        raise UnusableDatabase(
+            f"it is not a Rapport progress file (its {different[0]} differs from Rapport's)"
+        )
+    if missing:
+        raise UnusableDatabase(f"the file is damaged (tables are missing: {', '.join(missing)})")
+    return version
+
+
+def full_check(conn: sqlite3.Connection) -> list[str]:
+    """Every problem SQLite's ``integrity_check`` and :func:`content_problems` find; an
+    empty list for a sound database."""
+    try:
+        found = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        return [describe(exc)]
+    if found != ["ok"]:
+        return found
+    try:
+        return content_problems(conn)
+    except sqlite3.DatabaseError as exc:
+        return [describe(exc)]
+
+
+# Values no Rapport writes: each query counts the rows that hold one.
+_CONTENT_RULES = (
+    (
+        "cards",
+        "a card in an unknown phase or with flags other than 0 and 1",
+        "SELECT COUNT(*) FROM cards WHERE state NOT IN (0, 1, 2, 3) "
+        "OR present NOT IN (0, 1) OR suspended NOT IN (0, 1) OR ordinal < 0 "
+        "OR typeof(deck_id) != 'text' OR typeof(note_id) != 'text'",
+    ),
+    (
+        "cards",
+        "a studied card without its due time or memory state",
+        "SELECT COUNT(*) FROM cards WHERE state != 0 AND (typeof(due_us) != 'integer' "
+        "OR typeof(last_review_us) != 'integer' OR typeof(stability) NOT IN ('real', 'integer') "
+        "OR typeof(difficulty) NOT IN ('real', 'integer'))",
+    ),
+    (
+        "revlog",
+        "an answer with an unknown rating or phase",
+        "SELECT COUNT(*) FROM revlog WHERE rating NOT IN (1, 2, 3, 4) "
+        "OR state_before NOT IN (0, 1, 2, 3) OR state_after NOT IN (0, 1, 2, 3) "
+        "OR typeof(time_us) != 'integer' OR typeof(duration_ms) != 'integer'",
+    ),
+    (
+        "revlog",
+        "an answer of a card that does not exist",
+        "SELECT COUNT(*) FROM revlog WHERE card_id NOT IN (SELECT id FROM cards)",
+    ),
+)
+
+
+def content_problems(conn: sqlite3.Connection) -> list[str]:
+    """Rows holding values Rapport never writes (see the module docstring)."""
+    if user_version(conn) < 1:
+        return []
+    problems = []
+    for table, what, query in _CONTENT_RULES:
+        count = int(conn.execute(query).fetchone()[0])
+        if count:
+            problems.append(f"{count} row(s) of {table} hold {what}")
+    return problems
+
+
+_INDEX_MESSAGE = re.compile(
+    r"(missing from index|wrong # of entries in index|non-unique entry in index) (\S+)"
+)
+_TREE_MESSAGE = re.compile(r"^Tree (\d+) page")
+
+
+def index_only(conn: sqlite3.Connection, problems: list[str]) -> bool:
+    """Whether every problem lies in an index (which ``REINDEX`` rebuilds from the tables)."""
+    try:
+        index_roots = {
+            int(root)
+            for (root,) in conn.execute(
+                "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND rootpage > 0"
+            )
+        }
+    except sqlite3.DatabaseError:
+        return False
+    for problem in problems:
+        if _INDEX_MESSAGE.search(problem):
+            continue
+        tree = _TREE_MESSAGE.match(problem)
+        if tree and int(tree.group(1)) in index_roots:
+            continue
+        return False
+    return bool(problems)
+
+
+def repair_indexes(conn: sqlite3.Connection) -> bool:
+    """Rebuild every index in one transaction; keep it only if the database is then sound."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("REINDEX")
+        sound = full_check(conn) == []
+        conn.execute("COMMIT" if sound else "ROLLBACK")
+    except sqlite3.DatabaseError:
+        try:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        return False
+    return sound
+
+
+# -- the record of a clean close --------------------------------------------------------
+
+
+def _closed_path(path: Path) -> Path:
+    return path.with_name(path.name + CLOSED_SUFFIX)
+
+
+def _fingerprint(path: Path) -> str | None:
+    """The file's size, modification time and inode, as one line of text."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"size={st.st_size} mtime_ns={st.st_mtime_ns} ino={st.st_ino}"
+
+
+def closed_cleanly(path: Path) -> bool:
+    """Whether the database at ``path`` is exactly as Rapport's last clean close left it:
+    the record matches and no write-ahead log is beside it."""
+    try:
+        recorded = _closed_path(path).read_text(encoding="ascii").strip()
+    except (OSError, ValueError):
+        return False
+    if path.with_name(path.name + "-wal").exists():
+        return False
+    return recorded == _fingerprint(path)
+
+
+def forget_clean_close(path: Path) -> None:
+    """Delete the record (opening does this before the first write)."""
+    try:
+        _closed_path(path).unlink(missing_ok=True)
+    except OSError:
+        pass  # a record that stays is still checked against the file's size and time
+
+
+def record_clean_close(path: Path) -> None:
+    """Record that the database at ``path`` was closed cleanly, as it now is."""
+    if path.with_name(path.name + "-wal").exists():
+        return  # the close could not fold the log back: not clean
+    fingerprint = _fingerprint(path)
+    if fingerprint is None:
+        return
+    record = _closed_path(path)
+    partial = record.with_name(record.name + ".partial")
+    try:
+        partial.write_text(fingerprint + "\n", encoding="ascii")
+        os.replace(partial, record)
+    except OSError:
+        pass  # without the record the next start checks the file in full: slower, safe
