@@ -13,7 +13,6 @@ failure leaves nothing half-written.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,10 +143,33 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
+_PARTIAL_SUFFIX = ".part"
+
+
+def remove_partial_files(folder: Path) -> list[Path]:
+    """Delete what an add killed while writing left in ``folder`` (hidden ``.part`` files);
+    start-up calls this. Returns the deleted paths."""
+    removed = []
+    try:
+        candidates = list(folder.glob(f".*{_PARTIAL_SUFFIX}"))
+    except OSError:
+        return []
+    for path in candidates:
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
+    # Not mkstemp, which makes a private (0600) file: a deck file gets the mode the
+    # trainee's umask gives any file they save (0644 under the usual one).
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}{_PARTIAL_SUFFIX}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise AddDeckError(f"Cannot write into {path.parent}: {exc.strerror or exc}.") from exc
     try:

@@ -315,6 +315,7 @@ class BackupSchedule:
                 raise
             except (BackupError, FolderError) as exc:
                 self.problem = exc
+                self._changed = True  # tried again after the next change, and on close
                 raise
             self.problem = None
             return path

@@ -47,6 +47,16 @@ class UnusableDatabase(Exception):
 
 def describe(exc: BaseException) -> str:
     """A trainee-fit phrase for an SQLite (or file system) error."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        import errno
+
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return "the disk is full"
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return "the folder is read-only (or not yours to write)"
+        if exc.errno == errno.EIO:
+            return "the disk reported an input/output error"
+        return exc.strerror or str(exc)
     text = str(exc)
     lowered = text.lower()
     if "not a database" in lowered:

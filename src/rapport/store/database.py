@@ -116,12 +116,16 @@ def _inspect(data_dir: Path, path: Path, *, full: bool) -> str | None:
             writer.close()
         if repaired:
             log.warning("repaired the indexes of %s: %s", path, "; ".join(problems[:5]))
-            return (
-                f"Rapport found damage in the indexes of your progress file {path} "
-                f"({problems[0]}) and rebuilt them from your data; nothing was lost."
-            )
+            return _repaired(path, problems)
     log.error("refused damaged %s: %s", path, "; ".join(problems[:5]))
     raise DatabaseError(path, f"the file is damaged ({problems[0]})", newest_backup(data_dir))
+
+
+def _repaired(path: Path, problems: list[str]) -> str:
+    return (
+        f"Rapport found damage in the indexes of your progress file {path} "
+        f"({problems[0]}) and rebuilt them from your data; nothing was lost."
+    )
 
 
 def _open_error(data_dir: Path, path: Path, exc: BaseException) -> Exception:
@@ -429,6 +433,27 @@ class Store:
             return make_backup(self.path, data_dir, now)
         return self.backups.backup_now(now)
 
+    def repair(self) -> None:
+        """Check the open database in full, now: index-only damage is rebuilt with
+        ``REINDEX`` (and :attr:`notice` says so); other damage raises
+        :class:`DatabaseError`, and the file is checked again at the next start."""
+        conn = self._conn
+        problems = full_check(conn)
+        if not problems:
+            return
+        if index_only(conn, problems) and repair_indexes(conn):
+            log.warning("repaired the indexes of %s: %s", self.path, "; ".join(problems[:5]))
+            self.notice = _repaired(self.path, problems)
+            return
+        if isinstance(conn, _Connection):
+            conn.damaged = True
+        log.error("damage found in %s: %s", self.path, "; ".join(problems[:5]))
+        raise DatabaseError(
+            self.path,
+            f"the file is damaged ({problems[0]})",
+            newest_backup(self.path.parent),
+        )
+
     def integrity_check(self) -> list[str]:
         """SQLite's full integrity check: ``["ok"]`` for a sound database."""
         return [row[0] for row in self._conn.execute("PRAGMA integrity_check")]
@@ -440,13 +465,38 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
             yield conn
-            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
             raise WriteError(self.path, describe(exc)) from exc
         except BaseException:
             self._rollback()
             raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            self._overwrite_refused()
+            raise WriteError(self.path, describe(exc)) from exc
+
+    def _overwrite_refused(self) -> None:
+        """Make sure a transaction whose COMMIT failed stays refused after a crash.
+
+        When flushing the write-ahead log fails (an I/O error, a full disk), the refused
+        transaction's pages, commit mark included, may already sit in the log: the next
+        open, recovering the log after a crash, would bring the refused change back. The
+        log's frames are chained by checksums, and the next transaction writes its frames
+        where the refused ones start, so writing one (rewriting the unchanged schema
+        version) breaks the chain: recovery then stops before the refused frames, whether
+        or not this write itself can be flushed.
+        """
+        conn = self._conn
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            self._rollback()
 
     def _rollback(self) -> None:
         try:

@@ -190,8 +190,10 @@ class Collection:
             return None
         ids = self._match(deck)
         if ids is None:
-            # The table is not what its recorded digests promise (it was changed behind
-            # Rapport's back): sync every deck, after which the cards match.
+            # The table is not what its recorded digests promise: damage (an index missing
+            # rows) is repaired first, or raised, before a sync could write through it;
+            # else it was changed behind Rapport's back: sync every deck, then they match.
+            self.store.repair()
             self._forget_ids()
             self._sync(every_deck=True)
             self.mark_changed()

@@ -167,6 +167,10 @@ def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow |
 
         dialogs.show_error(None, "Rapport cannot start", f"Cannot create {data_dir}: {error}")
         return None
+    from rapport.content.install import remove_partial_files
+    from rapport.paths import user_decks_dir
+
+    remove_partial_files(user_decks_dir(data_dir))  # what an add killed mid-write left
     decks = load_decks_cached(deck_folders(data_dir, deck_dirs), data_dir)
     collection = open_collection(data_dir, decks)
     if collection is None:
@@ -177,6 +181,10 @@ def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow |
     except BaseException:
         close_collection(collection)
         raise
+    if collection.notice is not None:  # damage opening repaired: say so
+        from rapport.ui import dialogs
+
+        dialogs.show_info(window, "Your progress file was repaired", collection.notice)
     if decks.errors and not decks.decks:
         window.check_decks()
     return window

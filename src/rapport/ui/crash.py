@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from rapport.ui.dialogs import CrashDialog
 
-_shown: list[CrashDialog] = []
+_shown: list[CrashDialog | None] = []
 _previous_hook: Callable[..., object] | None = None
 
 
@@ -42,6 +42,17 @@ def install_excepthook(parent: Callable[[], QWidget | None] = lambda: None) -> N
         if issubclass(kind, KeyboardInterrupt):
             return
         if _shown:  # one dialog at a time; an error inside it must not cascade
+            return
+        from rapport.errors import RapportError
+
+        if issubclass(kind, RapportError):  # written for the trainee: no traceback
+            from rapport.ui import dialogs
+
+            _shown.append(None)
+            try:
+                dialogs.show_error(parent(), "Rapport cannot go on", str(value))
+            finally:
+                _shown.clear()
             return
         from rapport.ui.dialogs import CrashDialog
 
