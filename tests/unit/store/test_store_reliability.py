@@ -15,15 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from study_support import (
-    SECOND,
-    T0,
-    OpenCollection,
-    basic_deck,
-    expanded,
-    open_collection,
-    with_settings,
-)
 
 from rapport.errors import RapportError
 from rapport.store import (
@@ -34,8 +25,16 @@ from rapport.store import (
     newest_backup,
     restore_backup,
 )
-from rapport.store import restore as restore_module
 from rapport.study import Collection, Rating
+from tests.support.collection import (
+    SECOND,
+    T0,
+    OpenCollection,
+    basic_deck,
+    expanded,
+    open_collection,
+    with_settings,
+)
 
 DECKS = [basic_deck("a", 100)]
 MANY = with_settings(new_per_day=100)
@@ -110,11 +109,9 @@ def restore_steps(data_dir: Path, tmp: Path) -> int:
         calls += 1
         real(*args)
 
-    restore_module.os.replace = counting  # type: ignore[attr-defined]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "replace", counting)
         restore_backup(copy, None, T0 + timedelta(hours=3))
-    finally:
-        restore_module.os.replace = real  # type: ignore[attr-defined]
     return calls
 
 
@@ -138,10 +135,10 @@ def test_a_restore_killed_at_any_rename_is_finished_or_undone_never_half_done(
                 raise Killed
             real(*args)
 
-        monkeypatch.setattr(restore_module.os, "replace", dying)
+        monkeypatch.setattr(os, "replace", dying)
         with pytest.raises(Killed):
             restore_backup(data_dir, None, T0 + timedelta(hours=3))
-        monkeypatch.setattr(restore_module.os, "replace", real)
+        monkeypatch.setattr(os, "replace", real)
         count = count_after_open(data_dir)
         if count == 65:  # undone: everything as before the restore
             continue
@@ -345,10 +342,8 @@ def failing(error: int, name: str) -> Callable[..., Any]:
 def test_start_up_on_a_full_disk_or_read_only_folder_names_the_folder(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, call: str, error: int, reason: str
 ) -> None:
-    from rapport.store import lock
-
     data_dir.mkdir(parents=True)
-    monkeypatch.setattr(lock.os, call, failing(error, str(data_dir / "rapport.lock")))
+    monkeypatch.setattr(f"rapport.store.lock.os.{call}", failing(error, "rapport.lock"))
     with pytest.raises(RapportError) as info:
         Collection.open(data_dir, DECKS, T0)
     text = str(info.value)
@@ -356,7 +351,7 @@ def test_start_up_on_a_full_disk_or_read_only_folder_names_the_folder(
     assert "restore" not in text  # the file is not to blame
     monkeypatch.undo()
     with pytest.raises(RapportError, match="disk is full"):
-        monkeypatch.setattr(lock.os, "write", failing(errno.ENOSPC, "rapport.lock"))
+        monkeypatch.setattr("rapport.store.lock.os.write", failing(errno.ENOSPC, "rapport.lock"))
         restore_backup(data_dir, None, T0)
 
 

@@ -82,12 +82,11 @@ def test_start_up_in_a_folder_that_cannot_be_written_names_it_in_a_dialog(
     error: int,
     reason: str,
 ) -> None:
-    from rapport.store import lock
-
     def fail(*args: Any, **kwargs: Any) -> Any:
         raise OSError(error, os.strerror(error))
 
-    monkeypatch.setattr(lock.os, "open" if error == errno.EROFS else "write", fail)
+    call = "open" if error == errno.EROFS else "write"
+    monkeypatch.setattr(f"rapport.store.lock.os.{call}", fail)
     assert app_module.open_main_window(qapplication(), data_dir, [kinds_dir]) is None
     title, text = modals.seen[-1]
     assert title == "Rapport cannot start"
@@ -103,7 +102,7 @@ def test_damage_met_mid_session_is_a_message_not_a_traceback(
         try:
             raise DatabaseError(Path("/data/collection.sqlite3"), "the file is damaged", None)
         except DatabaseError:
-            sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+            sys.excepthook(*sys.exc_info())
     finally:
         crash.uninstall_excepthook()
     title, text = modals.seen[-1]
