@@ -178,7 +178,9 @@ def test_restore_a_chosen_backup_keeps_the_current_file_aside(
 ) -> None:
     col = open_col([basic_deck("a", 20)])
     answer_one(col, T0)  # backup 1 (1 answer)
+    col.wait_for_backup()
     answer_one(col, T0 + timedelta(minutes=40))  # backup 2 (2 answers)
+    col.wait_for_backup()
     answer_one(col, T0 + timedelta(minutes=41))
     with pytest.raises(AlreadyRunning):
         restore_backup(data_dir, None, T0)  # not while the app has the folder
