@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
-from rapport.content import lookalikes, tomltext
+from rapport.content import files, lookalikes, tomltext
 from rapport.content.kinds import CommonFields, KindRules, registered
 from rapport.content.model import (
     Change,
@@ -200,17 +200,15 @@ def _foreign(path: Path, data: bytes) -> str | None:
 
 
 def _find_essay(name: str, deck_path: Path) -> Path:
-    beside = deck_path.parent / name
-    if beside.is_file():
-        return beside
-    shipped = resources_dir() / name
-    return shipped if shipped.is_file() else beside
+    """Beside the deck, else shipped; never elsewhere (raises files.FileRefused)."""
+    return files.source_path(name, deck_path)
 
 
 def _read_essay(path: Path, cache: dict[Path, Essay], id: str, label: str, caveat: str) -> Essay:
     essay = cache.get(path)
     if essay is None:
-        essay = Essay.from_text(path, path.read_text(encoding="utf-8"))
+        data = files.read_limited(path, files.MAX_SOURCE_BYTES, "source text")
+        essay = Essay.from_text(path, data.decode("utf-8"))
         cache[path] = essay
     return essay._replace(id=id, label=label, caveat=caveat)
 
@@ -219,7 +217,7 @@ def load_deck(path: Path, *, essays: dict[Path, Essay] | None = None) -> Deck:
     """Load and validate one deck file; raise :class:`DeckError` listing every problem."""
     path = Path(path)
     try:
-        data_bytes = path.read_bytes()
+        data_bytes = files.read_limited(path, files.MAX_DECK_BYTES, "deck file")
     except OSError as exc:
         raise DeckError(
             path, [Problem(str(path), "-", "-", f"cannot read: {exc.strerror or exc}")]
@@ -236,8 +234,14 @@ def load_deck(path: Path, *, essays: dict[Path, Essay] | None = None) -> Deck:
         ) from exc
     if "\n" not in raw and "\r" in raw:
         raw = raw.replace("\r", "\n")
-    data, syntax = tomltext.parse(raw)
+    try:
+        data, syntax = tomltext.parse(raw)
+    except RecursionError as exc:
+        message = "arrays or tables nested too deeply to read"
+        raise DeckError(path, [Problem(str(path), "-", "-", message)]) from exc
     check = _Checker(str(path), layout=tomltext.layout(raw))
+    for note_label, field_name, message in files.structure_problems(data, data_bytes):
+        check.add(note_label, field_name, message)
     for error in syntax:
         check.add("-", "-", f"TOML syntax error: {error.message}", line=error.line)
     return _deck(path, data, check, essays if essays is not None else {}, bool(syntax))
@@ -272,6 +276,8 @@ def _deck(
     if not isinstance(raw_notes, list) or not all(isinstance(n, dict) for n in raw_notes):
         check.add("deck", "notes", "must be a list of [[notes]] tables")
         raw_notes = []
+    elif len(raw_notes) > files.MAX_NOTES:
+        raw_notes = []  # too many to check (files.structure_problems says so)
     elif not raw_notes and not broken:
         check.add("deck", "notes", "the deck has no notes")
     seen: dict[str, int] = {}
@@ -393,9 +399,11 @@ def _sources(
         name = check.text(data, "essay", "deck", required=True)
         if not name:
             return [], False
-        essay_path = _find_essay(name, path)
-        caveat = _GARBLED if _resolved_parent(essay_path) == _resolved(resources_dir()) else ""
+        essay_path = Path(name)
         try:
+            essay_path = _find_essay(name, path)
+            shipped = _resolved_parent(essay_path) == _resolved(resources_dir())
+            caveat = _GARBLED if shipped else ""
             found.append(_read_essay(essay_path, essays, "essay", "The essay", caveat))
         except (OSError, UnicodeDecodeError) as exc:
             check.add("deck", "essay", _unreadable_source(essay_path, path, exc))
@@ -427,8 +435,9 @@ def _sources(
         default = "The source text" if len(raw) == 1 else Path(name).stem
         label = check.text(table, "label", "deck", required=False) or default
         caveat = check.text(table, "caveat", "deck", required=False)
-        source_path = _find_essay(name, path)
+        source_path = Path(name)
         try:
+            source_path = _find_essay(name, path)
             found.append(_read_essay(source_path, essays, text_id, label, caveat))
         except (OSError, UnicodeDecodeError) as exc:
             check.add("deck", f"{where}.file", _unreadable_source(source_path, path, exc))
@@ -438,6 +447,8 @@ def _sources(
 
 
 def _unreadable_source(source: Path, deck: Path, exc: Exception) -> str:
+    if isinstance(exc, files.FileRefused):
+        return f"refused: {exc}"
     if isinstance(exc, FileNotFoundError):
         return (
             f"the source text {source.name} is not in the deck's folder {deck.parent} "
