@@ -9,12 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from tests.unit.content.conftest import ESSAY, GOOD_NOTES, HEADER
 
 from rapport.cli import main
 from rapport.content import DeckError, load_deck, load_decks
 from rapport.content import files as deck_files
 from rapport.content.install import add_deck
+from tests.unit.content.conftest import ESSAY, GOOD_NOTES, HEADER
 
 WriteDeck = Callable[..., Path]
 
@@ -116,9 +116,9 @@ def test_source_text_in_a_subfolder_or_shipped_is_found(write_deck: WriteDeck) -
     texts.mkdir()
     (deck.parent / ESSAY).rename(texts / ESSAY)
     in_subfolder = load_deck(write_deck(with_essay(f"texts/{ESSAY}"), header=False))
-    assert in_subfolder.essay.path == deck.parent / "texts" / ESSAY
+    assert in_subfolder.sources[0].path == deck.parent / "texts" / ESSAY
     shipped = load_deck(write_deck(GOOD_NOTES))  # none beside it now: the shipped copy
-    assert shipped.essay.path.name == ESSAY and shipped.essay.path.parent != deck.parent
+    assert shipped.sources[0].path.name == ESSAY and shipped.sources[0].path.parent != deck.parent
 
 
 # -- the deck file itself ---------------------------------------------------------------
@@ -173,7 +173,7 @@ def test_a_deck_past_the_note_limit_is_refused(
 @pytest.mark.parametrize(
     ("old", "new", "where"),
     [
-        ("Goals, tasks and a bond.", "Goals\\u001ftasks", "alliance-components: back"),
+        ("Goals, tasks\\nand a bond.", "Goals\\u001ftasks", "alliance-components: back"),
         ('name = "Mini deck"', 'name = "Mini\\u0000deck"', "deck: name"),
         ('"A small deck for tests"', '"A small\\u0007deck"', "deck: description"),
         ('"norcross"', '"nor\\u001bcross"', "alliance-components: tags[1]"),
@@ -194,7 +194,7 @@ def test_control_characters_are_refused_with_their_place(
 
 
 def test_field_separator_message_names_anki(write_deck: WriteDeck) -> None:
-    deck = write_deck(GOOD_NOTES.replace("Goals, tasks and a bond.", "Goals\\u001ftasks"))
+    deck = write_deck(GOOD_NOTES.replace("Goals, tasks\\nand a bond.", "Goals\\u001ftasks"))
     assert messages(deck) == [
         "alliance-components: back: holds the control character U+001F (Anki's field "
         "separator) at character 6; deck text may hold only printable characters, tabs "
@@ -204,6 +204,6 @@ def test_field_separator_message_names_anki(write_deck: WriteDeck) -> None:
 
 def test_tabs_and_line_breaks_are_fine(write_deck: WriteDeck) -> None:
     deck = load_deck(
-        write_deck(GOOD_NOTES.replace("Goals, tasks and a bond.", "Goals\\ttasks\\r\\n"))
+        write_deck(GOOD_NOTES.replace("Goals, tasks\\nand a bond.", "Goals\\ttasks\\r\\n"))
     )
     assert deck.notes[0].back == "Goals\ttasks\r\n"  # type: ignore[union-attr]
