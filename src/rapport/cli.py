@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapport import __version__
+from rapport.logs import log, log_file, start_logging
 from rapport.paths import deck_folders, default_data_dir, user_decks_dir
 
 if TYPE_CHECKING:
@@ -50,6 +51,14 @@ def _deck_paths_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Version(argparse.Action):
+    """``--version``: the version and where the log file is, printed as is."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        print(f"rapport {__version__}\nlog file: {log_file()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``rapport`` and its subcommands."""
     parser = argparse.ArgumentParser(
@@ -59,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common(None)],
     )
     common = _common(argparse.SUPPRESS)
-    parser.add_argument("--version", action="version", version=f"rapport {__version__}")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="show the version and the log file's place"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser(
@@ -570,6 +581,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rapport`` command."""
     args = build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_app)
+    # The app opens the file once its window is up (start-up pays nothing for it).
+    start_logging(deferred=func is cmd_app)
     try:
         return int(func(args))
     except BrokenPipeError:
@@ -579,6 +592,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
         return PIPE_CLOSED
+    except Exception:
+        log.exception("unexpected error in rapport %s", getattr(args, "command", None) or "")
+        raise
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--version"])
     assert done.value.code == 0
-    assert capsys.readouterr().out.strip() == f"rapport {__version__}"
+    assert capsys.readouterr().out.splitlines()[0] == f"rapport {__version__}"
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "check" in capsys.readouterr().out

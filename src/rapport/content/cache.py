@@ -17,6 +17,7 @@ the same cards, :class:`DeckCacheError` says so rather than show other cards.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,8 @@ from rapport.content.loader import DeckSet, discover, load_decks
 from rapport.content.model import Change, Deck, Essay, Note
 from rapport.errors import RapportError
 from rapport.paths import resources_dir
+
+log = logging.getLogger(__name__)
 
 CACHE_NAME = "decks.pickle"
 _FORMAT = 4
@@ -65,8 +68,8 @@ class _Notes:
                 notes = pickle.loads(self.blob)
                 if isinstance(notes, tuple):
                     return notes
-        except Exception:  # noqa: BLE001 - damaged notes are read from the file instead
-            pass
+        except Exception:  # damaged notes are read from the deck file instead
+            log.warning("deck cache: damaged notes of one deck, read from its file", exc_info=True)
         return self._reload()
 
     def _reload(self) -> tuple[Note, ...]:
@@ -194,9 +197,13 @@ def load_decks_cached(paths: Iterable[Path], cache_dir: Path) -> DeckSet:
             stored_key, result = _Unpickler(f, cache).load()
         if stored_key == key and isinstance(result, DeckSet):
             return result
-    except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
-        pass
+    except FileNotFoundError:
+        pass  # the first start, or the cache was removed: built below
+    except Exception:  # any unreadable cache is simply rebuilt
+        log.warning("deck cache %s unreadable; rebuilt from the deck files", cache, exc_info=True)
     result = load_decks(files)
+    for error in result.errors:
+        log.warning("deck problems: %s", error)
     _write(cache, key, result)
     return result
 
@@ -207,11 +214,13 @@ def _write(cache: Path, key: tuple[object, ...], result: DeckSet) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".decks-", dir=cache.parent)
-    except OSError:
+    except OSError as error:
+        log.warning("deck cache not written: %s", error)
         return  # no cache this time; the decks are loaded all the same
     try:
         with os.fdopen(fd, "wb") as f:
             _Pickler(f).dump((key, result))
         os.replace(tmp, cache)
-    except Exception:  # noqa: BLE001 - a cache that cannot be written is skipped
+    except Exception:  # a cache that cannot be written is skipped
+        log.warning("deck cache %s not written", cache, exc_info=True)
         Path(tmp).unlink(missing_ok=True)

@@ -176,7 +176,7 @@ def _copy_checked(database: Path, raw: Path) -> list[str]:
             dest.execute("PRAGMA journal_mode = DELETE")
             try:
                 probe(dest)
-            except Exception as exc:  # UnusableDatabase: a copy that is not ours  # noqa: BLE001
+            except Exception as exc:  # UnusableDatabase: a copy that is not ours
                 return [str(exc)]
             return full_check(dest)
         finally:
@@ -300,8 +300,8 @@ class BackupSchedule:
     def _run(self, now: datetime) -> None:
         try:
             self._make(now)
-        except Exception:  # noqa: BLE001 - kept in self.problem for the UI to mention
-            pass
+        except Exception:  # kept in self.problem for the UI to mention
+            log.error("periodic backup failed", exc_info=True)
 
     def _make(self, now: datetime) -> Path:
         from rapport.store.errors import DatabaseError
@@ -318,6 +318,7 @@ class BackupSchedule:
                 self._changed = True  # tried again after the next change, and on close
                 raise
             self.problem = None
+            log.info("backup made: %s", path)
             return path
 
     def wait(self) -> None:

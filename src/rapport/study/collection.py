@@ -19,6 +19,7 @@ read-only snapshot (for ``rapport stats`` while the app runs); writing through i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -38,6 +39,8 @@ from rapport.study.days import require_aware, today_bounds
 from rapport.study.scheduling import Scheduler
 from rapport.study.session import LEARN_AHEAD, FocusedSession, ReviewSession
 from rapport.study.settings import Settings
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from rapport.study.stats import Stats  # (imported by stats() when first used)

@@ -12,16 +12,19 @@ saving fails, nothing changed and the same card can be answered again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from rapport.content import Card
-from rapport.store import Hiding, Phase, ReviewRecord
+from rapport.store import Hiding, Phase, ReviewRecord, WriteError
 from rapport.study import actions, siblings
 from rapport.study.actions import Action
 from rapport.study.days import require_aware
 from rapport.study.scheduling import Rating, capped_duration
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from rapport.study.collection import Collection
@@ -243,9 +246,13 @@ class ReviewSession:
         before = collection.store.card_state(card_id)
         after = collection.scheduler.review(card_id, before, rating, now)
         duration = capped_duration(duration)
-        review_id = collection.store.record_review(
-            ReviewRecord(card_id, now, int(rating), duration, before, after)
-        )
+        try:
+            review_id = collection.store.record_review(
+                ReviewRecord(card_id, now, int(rating), duration, before, after)
+            )
+        except WriteError as error:
+            log.warning("answer to %s not saved: %s", card.key, error)
+            raise
         # Committed: only now does the session's own state move on.
         leech = None
         if rating == Rating.AGAIN and before.phase == Phase.REVIEW:

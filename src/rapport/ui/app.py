@@ -13,11 +13,16 @@ modules start-up needs before PySide6 is loaded (see there why).
 from __future__ import annotations
 
 import gc
+import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from rapport import __version__
+from rapport.logs import open_log_file
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
     from rapport.ui.main_window import MainWindow
 
 
+log = logging.getLogger(__name__)
 _collector_paused = False
 
 
@@ -49,9 +55,9 @@ def load_start_path() -> None:
     import html  # noqa: F401
     import random  # noqa: F401
 
-    import rapport.content.cache  # noqa: F401
-    import rapport.export.html  # noqa: F401
-    import rapport.paths  # noqa: F401
+    import rapport.content.cache
+    import rapport.export.html
+    import rapport.paths
     import rapport.study  # noqa: F401
 
 
@@ -83,6 +89,7 @@ def open_collection(
         try:
             return Collection.open(data_dir, decks.decks, clock())
         except RapportError as error:
+            log.error("the collection in %s did not open: %s", data_dir, error)
             if not _restored_after(error, data_dir, clock):
                 return None
     return None
@@ -151,9 +158,15 @@ def open_main_window(
     finally:
         if window is None:
             resume_collector()
+            open_log_file()
         else:  # at the first pass of the event loop, with the window painted
-            QTimer.singleShot(0, resume_collector)
+            QTimer.singleShot(0, _after_first_paint)
     return window
+
+
+def _after_first_paint() -> None:
+    resume_collector()
+    open_log_file()
 
 
 def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow | None:
@@ -171,10 +184,22 @@ def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow |
     from rapport.paths import user_decks_dir
 
     remove_partial_files(user_decks_dir(data_dir))  # what an add killed mid-write left
+    started = time.perf_counter()
+    log.info("start-up: Rapport %s, data folder %s", __version__, data_dir)
     decks = load_decks_cached(deck_folders(data_dir, deck_dirs), data_dir)
+    log.info(
+        "start-up: %d decks read (%d files with problems) after %.0f ms",
+        len(decks.decks),
+        len(decks.errors),
+        (time.perf_counter() - started) * 1000,
+    )
+    for problem in decks.errors:
+        log.warning("deck problems: %s", problem)
     collection = open_collection(data_dir, decks)
     if collection is None:
+        log.warning("start-up: the collection did not open; Rapport stops")
         return None
+    log.info("start-up: collection open after %.0f ms", (time.perf_counter() - started) * 1000)
     try:
         window = build_window(collection, decks, deck_dirs=deck_dirs)
         window.show()
@@ -185,6 +210,7 @@ def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow |
         from rapport.ui import dialogs
 
         dialogs.show_info(window, "Your progress file was repaired", collection.notice)
+    log.info("start-up: window shown after %.0f ms", (time.perf_counter() - started) * 1000)
     if decks.errors and not decks.decks:
         window.check_decks()
     return window
@@ -223,4 +249,5 @@ def close_collection(collection: Collection) -> None:
     except RapportError as error:
         from rapport.ui import dialogs
 
+        log.error("closing backup failed: %s", error)
         dialogs.show_error(None, "The closing backup failed", str(error))

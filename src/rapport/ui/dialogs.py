@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rapport.logs import log_file
 from rapport.ui.theme import ensure_theme
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -138,7 +139,8 @@ class CrashDialog(DetailsDialog):
             "Rapport hit an unexpected error",
             "Something went wrong inside Rapport. Your answers so far are saved. "
             "You can keep working; if this happens again, copy the details below and send "
-            "them to whoever looks after Rapport.",
+            "them to whoever looks after Rapport. They are also in Rapport's log file, "
+            f"{log_file()}.",
             details,
             parent,
         )
@@ -201,6 +203,8 @@ class ShortcutsDialog(QDialog):
 
 def about_text() -> str:
     """The About box text."""
+    import html
+
     from rapport import __version__
 
     return (
@@ -209,6 +213,7 @@ def about_text() -> str:
         "therapeutic relationship.</p>"
         "<p>Reviews are scheduled with FSRS, the algorithm Anki offers; every answer is "
         "saved as you give it, and decks export to Anki.</p>"
+        f"<p>Log file: {html.escape(str(log_file()))}</p>"
     )
 
 

@@ -284,7 +284,7 @@ class HomeView(QWidget):
             return True
         return False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             watched is self.tree
             and event.type() == QEvent.Type.KeyPress
@@ -294,7 +294,7 @@ class HomeView(QWidget):
             return True
         return super().eventFilter(watched, event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._handle_key(event):
             super().keyPressEvent(event)
 

@@ -16,6 +16,7 @@ Register views in :meth:`MainWindow._register_views`.
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 PREF_GEOMETRY = "window_geometry"
 APP_NAME = "Rapport"
 ViewFactory = Callable[[], QWidget]
+
+log = logging.getLogger(__name__)
 
 
 def preferred_look(collection: Collection) -> tuple[str, int]:
@@ -431,17 +434,17 @@ class MainWindow(QMainWindow):
         if saved:
             try:
                 self.restoreGeometry(QByteArray(base64.b64decode(saved)))
-            except ValueError:
-                pass  # a damaged preference only costs the position
+            except ValueError:  # a damaged preference only costs the position
+                log.warning("damaged window position preference ignored")
 
     def save_geometry(self) -> None:
         """Remember size and position for next time."""
         data = bytes(self.saveGeometry().data())
         try:
             self.collection.set_pref(PREF_GEOMETRY, base64.b64encode(data).decode("ascii"))
-        except Exception:  # noqa: BLE001 - losing the window position must not block quitting
-            pass
+        except Exception:  # losing the window position must not block quitting
+            log.warning("window position not saved", exc_info=True)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_geometry()
         super().closeEvent(event)

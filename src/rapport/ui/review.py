@@ -11,6 +11,7 @@ session commits every answer before :meth:`ReviewSession.answer` returns.
 
 from __future__ import annotations
 
+import html
 import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -433,6 +434,17 @@ class ReviewView(QWidget):
                 "unsuspend it."
             )
         self._next()
+        self._show_backup_problem()
+
+    def _show_backup_problem(self) -> None:
+        """Say so when the periodic backup failed (the answers themselves are saved)."""
+        problem = self.collection.backup_problem
+        if problem is not None:
+            self.message.setText(
+                f"<b>The automatic backup failed.</b> {html.escape(str(problem))} "
+                "Your answers are saved; Rapport tries the backup again after your next answer."
+            )
+            self.message.show()
 
     def undo(self) -> str | None:
         """Take back the last answer or action (named in the confirmation); a card it
@@ -527,7 +539,7 @@ class ReviewView(QWidget):
         if text.startswith("pick:"):
             self.pick(int(text.split(":", 1)[1]))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             watched is self.typed_edit
             and event.type() == QEvent.Type.KeyPress
@@ -538,13 +550,13 @@ class ReviewView(QWidget):
             return True
         return super().eventFilter(watched, event)
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt's names)
+    def focusNextPrevChild(self, next: bool) -> bool:
         # Tab never moves focus onto a button of the card (Space would then press it).
         if not self.finished:
             return False
         return super().focusNextPrevChild(next)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if mods == Qt.KeyboardModifier.ControlModifier and key in _DIGITS:

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from rapport.content import Kind
 from rapport.content.answers import Verdict
 from rapport.content.model import ChoiceNote
-from rapport.store import WriteError
+from rapport.store import BackupError, WriteError, backups
 from rapport.study import Collection, Rating
 from rapport.ui.review import ReviewView
 
@@ -246,3 +246,27 @@ def test_a_question_on_screen_readies_its_deck_for_the_answer(
     collection.close(clock())
     qtbot.wait(250)
     assert prepared == ["kinds"]
+
+
+def test_a_failed_periodic_backup_is_shown_and_logged(
+    view: ReviewView,
+    qtbot: QtBot,
+    collection: Collection,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def refuse(*args: object) -> Path:
+        raise BackupError("Cannot write the backup: the disk is full.")
+
+    monkeypatch.setattr(backups, "make_backup", refuse)
+    assert not view.message.isVisible()
+    for _ in range(2):  # the first answer starts the backup (in the background)
+        qtbot.keyClick(view, Qt.Key.Key_Space)
+        qtbot.keyClick(view.rating_buttons[Rating.GOOD], Qt.Key.Key_Space)
+        collection.wait_for_backup()
+    assert collection.backup_problem is not None  # the answers themselves were saved
+    assert view.message.isVisible()
+    assert "automatic backup failed" in view.message.text()
+    assert "the disk is full" in view.message.text()
+    assert "periodic backup failed" in caplog.text
+    monkeypatch.undo()  # the closing backup at teardown may work again

@@ -1,0 +1,21 @@
+"""Every test writes Rapport's log into a folder of its own, never the user's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rapport.logs import stop_logging
+
+
+@pytest.fixture(autouse=True)
+def _own_log_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """platformdirs puts the user log folder under ``$XDG_STATE_HOME`` on Linux."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    yield state
+    stop_logging()
