@@ -33,7 +33,7 @@ def within(seconds: float, call: Callable[[], object]) -> object:
     def run() -> None:
         try:
             result.append(call())
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
+        except BaseException as exc:
             errors.append(exc)
 
     thread = threading.Thread(target=run, daemon=True)
