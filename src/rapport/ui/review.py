@@ -235,6 +235,10 @@ class ReviewView(QWidget):
             # keys or Tab did; another grade takes its key (1-4) or a click.
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setAutoDefault(False)
+            # Hidden from the start: laid out beside the show button they would make the
+            # window at least 1180 px wide (too wide for a small screen), and a main
+            # window never shrinks back once grown.
+            button.hide()
             button.clicked.connect(lambda _=False, r=rating: self.rate(r))
             bar.addWidget(button)
             self.rating_buttons[rating] = button
@@ -397,6 +401,13 @@ class ReviewView(QWidget):
         return self.suggested or Rating.GOOD
 
     def _set_answer_side(self, answer: bool) -> None:
+        # Hide before showing: for a moment both sides in the row would ask for 1180 px,
+        # and the main window would grow to that and stay (see _build_review_page).
+        if answer:
+            self.show_button.hide()
+        else:
+            for button in self.rating_buttons.values():
+                button.hide()
         self.show_button.setVisible(not answer)
         for button in self.rating_buttons.values():
             button.setVisible(answer)
