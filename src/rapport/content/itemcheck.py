@@ -234,8 +234,8 @@ def _choice_warnings(file: str, note: ChoiceNote) -> list[ItemWarning]:
     in_distractors = set().union(*(content_words(d.text) for d in distractors))
     echoed = sorted(
         w
-        for w in content_words(answer.text) & question
-        if not any(_related(w, d) for d in in_distractors)
+        for w in content_words(answer.text)
+        if any(_related(w, q) for q in question) and not any(_related(w, d) for d in in_distractors)
     )
     if echoed:
         words = ", ".join(f"'{w}'" for w in echoed)

@@ -168,6 +168,14 @@ def test_a_word_only_in_question_and_answer(write_deck: WriteDeck) -> None:
     rep = report(write_deck, body)
     assert ("echo", "answer.text", "answer-echo") in found(rep)
     assert "'exercise'" in next(w.message for w in rep.warnings if w.check == "answer-echo")
+    # Another form of the word is the same cue ('planning' in the question, 'plan' here).
+    body = choice(
+        "form",
+        "A trainee has stopped planning interventions. What should they do?",
+        "Plan the work with the client",
+        ["Rely on the relationship", "Follow the manual rigidly", "Refer the client on"],
+    )
+    assert ("form", "answer.text", "answer-echo") in found(report(write_deck, body))
 
 
 def test_reversed_definition_containing_its_term(write_deck: WriteDeck) -> None:
