@@ -1,12 +1,17 @@
 """A cache of validated decks, so that starting the app does not parse every deck file.
 
-Parsing and validating TOML is the largest part of start-up with a big collection. The
-result of :func:`~rapport.content.loader.load_decks` is pickled into the user's data
-folder, keyed by everything it was derived from: Rapport's version, the size and
-modification time of every deck file, of the other files in each deck folder (the essays
-beside them) and of the shipped resources. Any change there, or a cache that cannot be
-read, means the decks are loaded from their files again; the cache is never the source of
-truth. It is written to a temporary name and renamed, so a crash leaves no half file.
+Parsing and validating TOML is the largest part of start-up with a big collection. Each
+deck file's result (its :class:`Deck`, or the :class:`DeckError` listing its problems) is
+pickled into the user's data folder on its own, with what it was derived from: the deck
+file and the source texts it read (and, for a deck using a shipped text, the absence of a
+file of that name beside it; for a deck with problems, the files in its folder). A file is
+the same when its size, modification time, change time and inode are; when any of them
+differ (a copy, a checkout, an edit with its time restored as ``cp -p`` or ``rsync`` do)
+its content is hashed and compared, so the cache is keyed on content, not on times. Only
+the decks whose files changed are parsed again: editing one deck re-reads that deck alone.
+Rapport's version and a change of cache format discard every entry; a cache that cannot
+be read is rebuilt. The cache is never the source of truth. It is written to a temporary
+name and renamed, so a crash leaves no half file.
 
 The notes of each deck are pickled on their own, with a checksum, inside the cache, and
 unpickled only when the deck's notes are first used (start-up shows one deck). A deck
@@ -20,13 +25,15 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from rapport import __version__
-from rapport.content.loader import DeckSet, discover, load_decks
+from rapport.content.files import MAX_DECK_BYTES, read_limited
+from rapport.content.loader import DeckError, DeckSet, assemble, discover, load_one
 from rapport.content.model import Change, Deck, Essay, Note
 from rapport.errors import RapportError
 from rapport.paths import resources_dir
@@ -34,7 +41,7 @@ from rapport.paths import resources_dir
 log = logging.getLogger(__name__)
 
 CACHE_NAME = "decks.pickle"
-_FORMAT = 4
+_FORMAT = 5
 
 
 class DeckCacheError(RapportError):
@@ -168,47 +175,171 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
-def _fingerprint(files: list[Path]) -> tuple[object, ...]:
-    """What the loaded decks depend on, as cheap file metadata."""
-    watched: set[Path] = set(files)
-    for folder in {f.parent for f in files} | {resources_dir()}:
+# What a file was when a deck was read from it: its path and (size, mtime, ctime, inode)
+# with a digest of its content, or None for both if it was not there.
+_Signature = tuple[int, int, int, int]
+_FileDep = tuple[str, _Signature | None, str | None]
+# A folder's regular files, for a deck with problems (which may be about a missing file).
+_FolderDep = tuple[str, tuple[tuple[str, _Signature], ...]]
+_Entry = tuple[tuple[_FileDep, ...], tuple[_FolderDep, ...], bytes]
+
+
+def _signature(path: Path) -> _Signature | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return (-1, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)  # never a match for content
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _digest(path: Path) -> str | None:
+    """A digest of a regular file's content (None if it cannot be read as one)."""
+    import hashlib
+
+    try:
+        data = read_limited(path, MAX_DECK_BYTES, "deck file")
+    except OSError:
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _file_dep(path: Path) -> _FileDep:
+    signature = _signature(path)
+    if signature is None or signature[0] < 0:
+        return (str(path), signature, None)
+    return (str(path), signature, _digest(path))
+
+
+def _folder_dep(folder: Path) -> _FolderDep:
+    found: list[tuple[str, _Signature]] = []
+    try:
+        names = sorted(p.name for p in folder.iterdir())
+    except OSError:
+        names = []
+    for name in names:
+        signature = _signature(folder / name)
+        if signature is not None and signature[0] >= 0:  # regular files only
+            found.append((name, signature))
+    return (str(folder), tuple(found))
+
+
+def _dependencies(path: Path, deck: Deck | DeckError) -> tuple[list[Path], list[Path]]:
+    """The files (besides the deck file) and folders that ``deck`` was derived from."""
+    if isinstance(deck, DeckError):
+        return [], [path.parent, resources_dir()]
+    shipped = resources_dir()
+    others: list[Path] = []
+    for source in deck.sources:
+        others.append(source.path)
         try:
-            watched.update(p for p in folder.iterdir() if p.is_file())
-        except OSError:
+            name = source.path.relative_to(shipped)
+        except ValueError:
             continue
-    stats: list[tuple[str, int, int]] = []
-    for path in sorted(watched):
-        try:
-            st = path.stat()
-        except OSError:
-            stats.append((str(path), -1, -1))
+        others.append(path.parent / name)  # one put beside the deck would be used instead
+    return others, []
+
+
+def _fresh(files: tuple[_FileDep, ...], folders: tuple[_FolderDep, ...]) -> bool | None:
+    """True if nothing changed, None if only times did (same content), False if changed."""
+    same: bool | None = True
+    for name, signature, digest in files:
+        path = Path(name)
+        now = _signature(path)
+        if now == signature:
             continue
-        stats.append((str(path), st.st_size, st.st_mtime_ns))
-    return (_FORMAT, __version__, tuple(stats))
+        if now is None or signature is None or now[0] != signature[0] or now[0] < 0:
+            return False
+        if _digest(path) != digest:
+            return False
+        same = None  # the same content under new times: keep, and record the new times
+    for folder, listing in folders:
+        if _folder_dep(Path(folder))[1] != listing:
+            return False
+    return same
+
+
+def _read_entries(cache: Path) -> dict[str, _Entry]:
+    try:
+        with cache.open("rb") as f:
+            stored = pickle.load(f)
+    except FileNotFoundError:
+        return {}  # the first start, or the cache was removed
+    except Exception:  # any unreadable cache is simply rebuilt
+        log.warning("deck cache %s unreadable; rebuilt from the deck files", cache, exc_info=True)
+        return {}
+    if (
+        isinstance(stored, tuple)
+        and len(stored) == 3
+        and stored[:2] == (_FORMAT, __version__)
+        and isinstance(stored[2], dict)
+    ):
+        return stored[2]
+    return {}
+
+
+def _unpickle(blob: bytes, cache: Path) -> Deck | DeckError | None:
+    import io
+
+    try:
+        value = _Unpickler(io.BytesIO(blob), cache).load()
+    except Exception:  # a damaged entry: that deck is read from its file
+        log.warning("deck cache %s: one entry unreadable", cache, exc_info=True)
+        return None
+    return value if isinstance(value, Deck | DeckError) else None
+
+
+def _pickled(value: Deck | DeckError) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    _Pickler(buffer).dump(value)
+    return buffer.getvalue()
 
 
 def load_decks_cached(paths: Iterable[Path], cache_dir: Path) -> DeckSet:
-    """The same as :func:`load_decks`, answered from ``cache_dir`` when nothing changed."""
+    """The same as :func:`load_decks`, answered from ``cache_dir`` for every deck whose
+    files have not changed; only changed decks are parsed again."""
     files = discover(paths)
-    key = _fingerprint(files)
     cache = cache_dir / CACHE_NAME
-    try:
-        with cache.open("rb") as f:
-            stored_key, result = _Unpickler(f, cache).load()
-        if stored_key == key and isinstance(result, DeckSet):
-            return result
-    except FileNotFoundError:
-        pass  # the first start, or the cache was removed: built below
-    except Exception:  # any unreadable cache is simply rebuilt
-        log.warning("deck cache %s unreadable; rebuilt from the deck files", cache, exc_info=True)
-    result = load_decks(files)
-    for error in result.errors:
-        log.warning("deck problems: %s", error)
-    _write(cache, key, result)
-    return result
+    stored = _read_entries(cache)
+    entries: dict[str, _Entry] = {}
+    loaded: list[tuple[Path, Deck | DeckError]] = []
+    essays: dict[Path, Essay] = {}
+    changed = set(stored) != {str(p) for p in files}
+    for path in files:
+        entry = stored.get(str(path))
+        value: Deck | DeckError | None = None
+        if entry is not None:
+            deck_files, folders, blob = entry
+            fresh = _fresh(deck_files, folders)
+            if fresh is not False:
+                value = _unpickle(blob, cache)
+            if value is not None and fresh is None:
+                deck_files = tuple(_file_dep(Path(name)) for name, _, _ in deck_files)
+                entry = (deck_files, folders, blob)
+                changed = True
+        if value is None or entry is None:
+            deck_dep = _file_dep(path)  # before reading: an edit meanwhile shows next time
+            value = load_one(path, essays)
+            if isinstance(value, DeckError):
+                log.warning("deck problems: %s", value)
+            others, folders_read = _dependencies(path, value)
+            entry = (
+                (deck_dep, *map(_file_dep, others)),
+                tuple(map(_folder_dep, folders_read)),
+                _pickled(value),
+            )
+            changed = True
+        entries[str(path)] = entry
+        loaded.append((path, value))
+    if changed:
+        _write(cache, entries)
+    return assemble(loaded)
 
 
-def _write(cache: Path, key: tuple[object, ...], result: DeckSet) -> None:
+def _write(cache: Path, entries: dict[str, _Entry]) -> None:
     import tempfile
 
     try:
@@ -219,7 +350,7 @@ def _write(cache: Path, key: tuple[object, ...], result: DeckSet) -> None:
         return  # no cache this time; the decks are loaded all the same
     try:
         with os.fdopen(fd, "wb") as f:
-            _Pickler(f).dump((key, result))
+            pickle.dump((_FORMAT, __version__, entries), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
     except Exception:  # a cache that cannot be written is skipped
         log.warning("deck cache %s not written", cache, exc_info=True)

@@ -756,15 +756,27 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 def load_decks(paths: Iterable[Path]) -> DeckSet:
     """Load every deck named by ``paths`` (files or folders); bad files never stop good ones."""
+    essays: dict[Path, Essay] = {}
+    return assemble((path, load_one(path, essays)) for path in discover(paths))
+
+
+def load_one(path: Path, essays: dict[Path, Essay] | None = None) -> Deck | DeckError:
+    """One deck file loaded on its own: the deck, or the error listing its problems."""
+    try:
+        return load_deck(path, essays=essays)
+    except DeckError as exc:
+        return exc
+
+
+def assemble(loaded: Iterable[tuple[Path, Deck | DeckError]]) -> DeckSet:
+    """Deck files loaded one by one (:func:`load_one`), as one set: a deck whose id an
+    earlier file already has is an error."""
     decks: list[Deck] = []
     errors: list[DeckError] = []
-    essays: dict[Path, Essay] = {}
     ids: dict[str, Path] = {}
-    for path in discover(paths):
-        try:
-            deck = load_deck(path, essays=essays)
-        except DeckError as exc:
-            errors.append(exc)
+    for path, deck in loaded:
+        if isinstance(deck, DeckError):
+            errors.append(deck)
             continue
         if deck.id in ids:
             problem = Problem(

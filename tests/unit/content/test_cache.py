@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rapport.content import Deck, Note, load_decks
+from rapport.content import Deck, Essay, Note, load_decks, loader
 from rapport.content import cache as cache_module
 from rapport.content.cache import CACHE_NAME, DeckCacheError, load_decks_cached
 from tests.unit.content.conftest import GOOD_NOTES, HEADER
@@ -23,25 +23,27 @@ def bump(path: Path) -> None:
 
 
 @pytest.fixture
-def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
+def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the deck files parsed (cache misses), in order."""
+    calls: list[str] = []
+    original = loader.load_deck
 
-    def counting(files: list[Path]):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return load_decks(files)
+    def counting(path: Path, *, essays: dict[Path, Essay] | None = None) -> Deck:
+        calls.append(path.name)
+        return original(path, essays=essays)
 
-    monkeypatch.setattr(cache_module, "load_decks", counting)
+    monkeypatch.setattr(loader, "load_deck", counting)
     return calls
 
 
 def test_second_load_comes_from_the_cache_and_equals_a_fresh_load(
-    write_deck: WriteDeck, tmp_path: Path, count_loads: list[int]
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[str]
 ) -> None:
     deck = write_deck(GOOD_NOTES)
     cache_dir = tmp_path / "cache"
     first = load_decks_cached([deck.parent], cache_dir)
     second = load_decks_cached([deck.parent], cache_dir)
-    assert count_loads == [1]
+    assert count_loads == [deck.name]
     assert (cache_dir / CACHE_NAME).is_file()
     assert second == first == load_decks([deck.parent])
     with pytest.raises(TypeError):
@@ -49,28 +51,103 @@ def test_second_load_comes_from_the_cache_and_equals_a_fresh_load(
 
 
 def test_edited_deck_file_is_loaded_again(
-    write_deck: WriteDeck, tmp_path: Path, count_loads: list[int]
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[str]
 ) -> None:
     deck = write_deck(GOOD_NOTES)
     load_decks_cached([deck], tmp_path / "cache")
     deck.write_text(deck.read_text().replace("and a bond.", "and the bond."))
     bump(deck)
     again = load_decks_cached([deck], tmp_path / "cache")
-    assert count_loads == [1, 1]
+    assert count_loads == [deck.name, deck.name]
     assert again.decks[0].notes[0].back == "Goals, tasks\nand the bond."  # type: ignore[union-attr]
 
 
-def test_new_file_beside_the_decks_or_changed_essay_invalidates(
-    write_deck: WriteDeck, tmp_path: Path, count_loads: list[int]
+def test_same_size_edit_with_its_time_restored_is_loaded_again(
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[str]
+) -> None:
+    # As `cp -p`, rsync and unzip leave a file: new content, same size, the old times.
+    deck = write_deck(GOOD_NOTES)
+    load_decks_cached([deck], tmp_path / "cache")
+    before = deck.stat()
+    text = deck.read_text()
+    deck.write_text(text.replace("and a bond.", "and a BOND."))
+    os.utime(deck, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert deck.stat().st_size == before.st_size
+    assert deck.stat().st_mtime_ns == before.st_mtime_ns
+    again = load_decks_cached([deck], tmp_path / "cache")
+    assert count_loads == [deck.name, deck.name]
+    assert again.decks[0].notes[0].back == "Goals, tasks\nand a BOND."  # type: ignore[union-attr]
+
+
+def test_a_changed_essay_reloads_its_deck_but_new_times_alone_do_not(
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[str]
 ) -> None:
     deck = write_deck(GOOD_NOTES)
-    load_decks_cached([deck.parent], tmp_path / "cache")
     essay = deck.parent / "the-relationship-in-therapy.txt"
-    bump(essay)
     load_decks_cached([deck.parent], tmp_path / "cache")
-    (deck.parent / "notes.txt").write_text("a new file beside the decks")
+    bump(essay)  # touched, the same content: keyed on content, nothing to parse
+    (deck.parent / "notes.txt").write_text("a new file beside the decks")  # not a deck's
     load_decks_cached([deck.parent], tmp_path / "cache")
-    assert count_loads == [1, 1, 1]
+    assert count_loads == [deck.name]
+    essay.write_text(essay.read_text().replace("Norcross", "NORCROSS"))
+    result = load_decks_cached([deck.parent], tmp_path / "cache")
+    assert count_loads == [deck.name, deck.name]
+    assert result.problems  # its anchors are no longer in the essay
+
+
+def test_a_file_put_beside_in_place_of_the_shipped_one_is_used(
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[str]
+) -> None:
+    deck = write_deck(GOOD_NOTES)
+    essay = deck.parent / "the-relationship-in-therapy.txt"
+    text = essay.read_text()
+    essay.unlink()  # the deck uses the essay Rapport ships
+    first = load_decks_cached([deck], tmp_path / "cache")
+    assert first.decks[0].sources[0].path.parent != deck.parent
+    essay.write_text(text)
+    second = load_decks_cached([deck], tmp_path / "cache")
+    assert count_loads == [deck.name, deck.name]
+    assert second.decks[0].sources[0].path == essay
+
+
+def test_editing_one_deck_parses_that_deck_alone(
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[str]
+) -> None:
+    first, second = two_decks(write_deck)
+    load_decks_cached([first.parent], tmp_path / "cache")
+    assert count_loads == [first.name, second.name]
+    second.write_text(second.read_text().replace("and a bond.", "and the bond."))
+    result = load_decks_cached([first.parent], tmp_path / "cache")
+    assert count_loads == [first.name, second.name, second.name]
+    assert load_decks_cached([first.parent], tmp_path / "cache") == result
+    assert count_loads == [first.name, second.name, second.name]
+    assert result == load_decks([first.parent])
+
+
+def test_a_deck_with_problems_is_read_again_when_its_folder_changes(
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[str]
+) -> None:
+    deck = write_deck(GOOD_NOTES)
+    deck.write_text(deck.read_text().replace('"the-relationship-in-therapy.txt"', '"later.txt"'))
+    assert load_decks_cached([deck], tmp_path / "cache").errors
+    assert load_decks_cached([deck], tmp_path / "cache").errors
+    assert count_loads == [deck.name]
+    essay = deck.parent / "the-relationship-in-therapy.txt"
+    (deck.parent / "later.txt").write_text(essay.read_text())
+    assert not load_decks_cached([deck], tmp_path / "cache").errors
+    assert count_loads == [deck.name, deck.name]
+
+
+def test_a_duplicate_deck_id_is_found_among_cached_decks(
+    write_deck: WriteDeck, tmp_path: Path
+) -> None:
+    first = write_deck(GOOD_NOTES)
+    load_decks_cached([first.parent], tmp_path / "cache")
+    second = write_deck(GOOD_NOTES)  # the same id, "mini"
+    result = load_decks_cached([first.parent], tmp_path / "cache")
+    assert [d.path for d in result.decks] == [first]
+    assert [e.path for e in result.errors] == [second]
+    assert "deck id 'mini' is used by" in str(result.errors[0])
 
 
 def test_deck_errors_survive_the_cache(write_deck: WriteDeck, tmp_path: Path) -> None:
@@ -83,16 +160,16 @@ def test_deck_errors_survive_the_cache(write_deck: WriteDeck, tmp_path: Path) ->
 
 @pytest.mark.parametrize("content", [b"", b"not a pickle", b"\x80\x05K\x01."])
 def test_damaged_cache_is_rebuilt(
-    write_deck: WriteDeck, tmp_path: Path, content: bytes, count_loads: list[int]
+    write_deck: WriteDeck, tmp_path: Path, content: bytes, count_loads: list[str]
 ) -> None:
     deck = write_deck(GOOD_NOTES)
     cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
     (cache_dir / CACHE_NAME).write_bytes(content)
     result = load_decks_cached([deck], cache_dir)
-    assert result.decks and count_loads == [1]
+    assert result.decks and count_loads == [deck.name]
     load_decks_cached([deck], cache_dir)
-    assert count_loads == [1]
+    assert count_loads == [deck.name]
 
 
 def test_unwritable_cache_folder_still_loads(write_deck: WriteDeck, tmp_path: Path) -> None:
@@ -159,15 +236,17 @@ def cached_with_damaged_notes(
 
 
 def test_damaged_notes_are_read_from_the_file_again(
-    write_deck: WriteDeck, tmp_path: Path, count_loads: list[int]
+    write_deck: WriteDeck, tmp_path: Path, count_loads: list[str]
 ) -> None:
     first, cache, decks = cached_with_damaged_notes(write_deck, tmp_path)
-    assert count_loads == [1] and cache.is_file()  # the damage is inside one deck's notes
+    both = ["deck0.toml", "deck1.toml"]
+    assert count_loads == both and cache.is_file()  # the damage is inside one deck's notes
     assert decks[0].notes[0].back == "Goals, tasks\nand a bond."  # type: ignore[union-attr]
-    assert decks == load_decks([first.parent]).decks
+    assert count_loads == [*both, "deck0.toml"]  # that deck alone, from its file
     assert not cache.exists()  # deleted, to be rebuilt at the next start
     load_decks_cached([first.parent], cache.parent)
-    assert count_loads == [1, 1] and cache.is_file()
+    assert count_loads == [*both, "deck0.toml", *both] and cache.is_file()
+    assert decks == load_decks([first.parent]).decks
 
 
 def test_damaged_notes_of_a_file_changed_since_are_an_error(
