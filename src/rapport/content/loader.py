@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from rapport.content import files, lookalikes, tomltext
-from rapport.content.kinds import CommonFields, KindRules, registered
+from rapport.content.kinds import CommonFields, KindRules, find_rules, registered
 from rapport.content.model import (
     Change,
     Deck,
@@ -641,10 +641,9 @@ def _note(table: dict[str, Any], index: int, context: _Context, check: _Checker)
     rules: KindRules[Any] | None = None
     raw_kind = check.text(table, "kind", label, required=True)
     if raw_kind:
-        known = registered()
-        rules = known.get(raw_kind)
+        rules = find_rules(raw_kind)
         if rules is None:
-            kinds = ", ".join(known)
+            kinds = ", ".join(registered())
             check.add(
                 label,
                 "kind",

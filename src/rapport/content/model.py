@@ -35,8 +35,7 @@ class Kind(StrEnum):
     TYPED = "typed"
 
 
-# The plainest values are named tuples: Python creates a named tuple class several times
-# faster than a dataclass, and every start creates these classes.
+# A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
 class Source(NamedTuple):
     """Where a note comes from: a verbatim anchor, the paragraph it was found in, and the
     id of the deck's source text holding it (see :class:`Essay`)."""

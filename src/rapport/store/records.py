@@ -22,8 +22,7 @@ class Phase(IntEnum):
     RELEARNING = 3
 
 
-# Named tuples rather than dataclasses: Python creates a named tuple class several times
-# faster, and every start creates these classes.
+# A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
 class CardState(NamedTuple):
     """A card's scheduling state: FSRS's memory model plus where it is in the queue."""
 

@@ -34,8 +34,10 @@ from rapport.store import (
     WriteError,
 )
 from rapport.study import siblings
+from rapport.study.cardmap import CardMap
 from rapport.study.counts import DeckCounts
-from rapport.study.days import require_aware, today_bounds
+from rapport.study.days import require_aware
+from rapport.study.ledger import DayLedger, DeckVersion, DoneToday
 from rapport.study.scheduling import Scheduler
 from rapport.study.session import LEARN_AHEAD, FocusedSession, ReviewSession
 from rapport.study.settings import Settings
@@ -46,16 +48,7 @@ if TYPE_CHECKING:
     from rapport.study.stats import Stats  # (imported by stats() when first used)
 
 
-def _first_of_each_id(decks: Sequence[Deck]) -> tuple[Deck, ...]:
-    """The decks in order, a later deck with an id already seen left out."""
-    unique: dict[str, Deck] = {}
-    for deck in decks:
-        unique.setdefault(deck.id, deck)
-    return tuple(unique.values())
-
-
-# A named tuple rather than a dataclass: Python creates a named tuple class several times
-# faster, and every start creates this class.
+# A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
 class CardRow(NamedTuple):
     """A card as the Browse table shows it."""
 
@@ -82,26 +75,20 @@ class Collection:
     ) -> None:
         self.store = store
         self.data_dir = data_dir
-        self.tz = tz
         self._lock = lock
-        self.decks: tuple[Deck, ...] = _first_of_each_id(decks)
         self._settings = Settings.from_strings(store.settings())
         self.scheduler = Scheduler(self._settings)
-        self._by_id: dict[str, Deck] = {deck.id: deck for deck in self.decks}
-        # Card ids, matched to cards a deck at a time when first needed (see _map): per
-        # deck, (note id, ordinal) -> id, and the cards of those decks by id.
-        self._ids: dict[str, dict[tuple[str, int], int]] = {}
-        self._cards: dict[int, Card] = {}
+        # The decks joined to their rows (sync, card ids), and the per-day ledger (the
+        # study day, each deck's counts on it, change versions), each in its own object.
+        self.cards = CardMap(store, decks, on_resync=self.mark_changed)
+        self.ledger = DayLedger(
+            store,
+            lambda: self._settings.day_start_hour,
+            tz,
+            lambda: (deck.id for deck in self.cards.decks),
+        )
         self._changed = False
         self._closed = False
-        # Bumped when cards of a deck (or, globally, the settings) change, so sessions
-        # know when their per-deck queue figures must be recomputed.
-        self._settings_version = 0
-        self._deck_versions: dict[str, int] = {}
-        # New cards introduced and reviews answered per deck on the current study day,
-        # shared by all sessions (the daily limits are per deck, not per session).
-        self._day: datetime | None = None
-        self._done: dict[str, list[int]] = {}
 
     @classmethod
     def open(
@@ -132,7 +119,7 @@ class Collection:
             raise
         collection = cls(store, decks, data_dir, data_lock, tz)
         try:
-            collection._sync()
+            collection.cards.sync()
         except BaseException:
             store.close()
             if data_lock is not None:
@@ -144,97 +131,25 @@ class Collection:
         """Use ``decks`` from now on (a deck added or updated while the app runs): their
         cards are synced by identity exactly as at opening, so history is kept."""
         self.check_writable()
-        self.decks = _first_of_each_id(decks)
-        self._forget_ids()
-        self._sync(every_deck=True)
+        self.cards.replace(decks)
         self.mark_changed()
 
-    def _forget_ids(self) -> None:
-        self._ids.clear()
-        self._cards.clear()
-        self._by_id = {deck.id: deck for deck in self.decks}
+    @property
+    def decks(self) -> tuple[Deck, ...]:
+        """The loaded decks (the first of several with one id)."""
+        return self.cards.decks
 
-    def _sync(self, *, every_deck: bool = False) -> None:
-        """Bring the cards table in line with the loaded decks and record their digests.
-
-        Nothing is done when the recorded digests are those of the loaded decks; otherwise
-        the decks whose digest differs (``every_deck``: all of them) are synced.
-        """
-        digests = {deck.id: deck.digest for deck in self.decks}
-        synced = self.store.synced_digests()
-        if synced == digests and not every_deck:
-            return
-        added: list[tuple[str, str, int, int]] = []
-        changed: list[tuple[int, bool, int]] = []
-        for deck in self.decks:
-            if not every_deck and synced.get(deck.id) == digests[deck.id]:
-                continue  # its cards are as the last sync left them
-            index = self.store.card_index(deck.id)
-            for position, card in enumerate(deck.cards()):
-                # Popping leaves in ``index`` only the cards the deck no longer has.
-                entry = index.pop((card.note.id, card.ordinal), None)
-                if entry is None:
-                    added.append((deck.id, card.note.id, card.ordinal, position))
-                elif entry.position != position or not entry.present:
-                    changed.append((position, True, entry.id))
-            changed.extend((e.position, False, e.id) for e in index.values() if e.present)
-        gone = self.store.present_outside(list(digests))
-        changed.extend((e.position, False, e.id) for e in gone)
-        self.store.sync_cards(added, changed, digests)
-
-    def _map(self, deck_id: str) -> dict[tuple[str, int], int] | None:
-        """The ids of the cards of deck ``deck_id`` by (note id, ordinal), matched on first
-        use; ``None`` if no loaded deck has that id."""
-        ids = self._ids.get(deck_id)
-        if ids is not None:
-            return ids
-        deck = self._by_id.get(deck_id)
-        if deck is None:
-            return None
-        ids = self._match(deck)
-        if ids is None:
-            # The table is not what its recorded digests promise: damage (an index missing
-            # rows) is repaired first, or raised, before a sync could write through it;
-            # else it was changed behind Rapport's back: sync every deck, then they match.
-            self.store.repair()
-            self._forget_ids()
-            self._sync(every_deck=True)
-            self.mark_changed()
-            ids = self._match(deck)
-            if ids is None:
-                raise RuntimeError(f"the cards of deck '{deck_id}' could not be synced")
-        self._ids[deck_id] = ids
-        return ids
-
-    def _match(self, deck: Deck) -> dict[tuple[str, int], int] | None:
-        """Match the cards of ``deck`` to its present rows, in deck order, adding them to
-        ``_cards``; ``None`` (and nothing added) if they are not exactly the same."""
-        cards = deck.cards()
-        rows = self.store.present_cards(deck.id)
-        if len(rows) != len(cards):
-            return None
-        ids: dict[tuple[str, int], int] = {}
-        by_id: dict[int, Card] = {}
-        for position, (card, (row_position, card_id, note_id, ordinal)) in enumerate(
-            zip(cards, rows, strict=True)
-        ):
-            if row_position != position or card.ordinal != ordinal or card.note.id != note_id:
-                return None
-            ids[note_id, ordinal] = card_id
-            by_id[card_id] = card
-        self._cards.update(by_id)
-        return ids
+    @property
+    def tz(self) -> tzinfo | None:
+        """The local time zone of the study day's start (None: the system's)."""
+        return self.ledger.tz
 
     def prepare(self, deck_id: str) -> None:
         """Do now what the first answer in deck ``deck_id`` would otherwise wait for: its
         cards matched to their ids, the scheduler built. The reviewer calls this while the
         trainee reads a question, so no answer or reveal pays for it; cheap once done."""
-        self._map(deck_id)
+        self.cards.ids_of(deck_id)
         self.scheduler.prepare()
-
-    def _map_all(self) -> None:
-        for deck in self.decks:
-            self._map(deck.id)
 
     # -- lookups used by sessions and the UI ---------------------------------------------
 
@@ -249,72 +164,33 @@ class Collection:
 
     def card(self, key: CardKey) -> Card | None:
         """The card with this identity, if a loaded deck has it."""
-        card_id = self.card_id(key)
-        return None if card_id is None else self._cards[card_id]
+        return self.cards.card(key)
 
     def card_id(self, key: CardKey) -> int | None:
-        ids = self._map(key.deck_id)
-        return None if ids is None else ids.get((key.note_id, key.ordinal))
+        return self.cards.card_id(key)
 
     def require_id(self, card: Card) -> int:
-        card_id = self.card_id(card.key)
-        if card_id is None:
-            raise ValueError(f"card {card.key} is not in this collection")
-        return card_id
+        return self.cards.require_id(card)
 
     def card_by_id(self, card_id: int) -> Card:
         """The card with this database id; ``KeyError`` if no loaded deck has it."""
-        card = self._cards.get(card_id)
-        if card is not None:
-            return card
-        found = self.store.card_identity(card_id)
-        if found is None:
-            raise KeyError(card_id)
-        deck_id, note_id, ordinal, position, present = found
-        deck = self._by_id.get(deck_id)
-        if deck is None or not present:
-            raise KeyError(card_id)
-        if deck_id not in self._ids:
-            # The first card of a session: taken from its position in the deck, without
-            # matching the whole deck yet (answering it will).
-            cards = deck.cards()
-            if position < len(cards):
-                card = cards[position]
-                if card.note.id == note_id and card.ordinal == ordinal:
-                    return card
-        self._map(deck_id)
-        card = self._cards.get(card_id)
-        if card is None:
-            raise KeyError(card_id)
-        return card
+        return self.cards.card_by_id(card_id)
 
     def today_bounds(self, now: datetime) -> tuple[datetime, datetime]:
         """UTC start of the current study day and of the next one."""
-        return today_bounds(require_aware(now), self._settings.day_start_hour, self.tz)
+        return self.ledger.today_bounds(now)
 
     def study_day(self, now: datetime) -> tuple[datetime, datetime]:
         """Like :meth:`today_bounds`, and starts the day's counts when a new day begins."""
-        start, end = self.today_bounds(now)
-        if start != self._day:
-            done = self.store.studied_since(start)
-            self._done = {deck.id: list(done.get(deck.id, (0, 0))) for deck in self.decks}
-            self._day = start
-        return start, end
+        return self.ledger.study_day(now)
 
-    def done_today(self, deck_id: str) -> tuple[int, int]:
-        """New cards introduced and reviews answered in a deck on the study day last
-        started by :meth:`study_day`."""
-        new, reviews = self._done.get(deck_id, (0, 0))
-        return new, reviews
+    def done_today(self, deck_id: str) -> DoneToday:
+        """New cards introduced and reviews answered in a deck on the study day."""
+        return self.ledger.done_today(deck_id)
 
     def count_done(self, deck_id: str, phase_before: Phase, day: datetime, sign: int) -> None:
         """Count an answer (``sign`` 1) or an undone one (-1) given on study day ``day``."""
-        if day != self._day or deck_id not in self._done:
-            return
-        if phase_before == Phase.NEW:
-            self._done[deck_id][0] += sign
-        elif phase_before == Phase.REVIEW:
-            self._done[deck_id][1] += sign
+        self.ledger.count_done(deck_id, phase_before, day, sign)
 
     def check_writable(self) -> None:
         if self._closed:
@@ -325,19 +201,16 @@ class Collection:
                 "it was opened read-only (another Rapport window may be using it)",
             )
 
-    def deck_version(self, deck_id: str) -> tuple[int, int]:
+    def deck_version(self, deck_id: str) -> DeckVersion:
         """Changes whenever the settings or a card of ``deck_id`` change."""
-        return self._settings_version, self._deck_versions.get(deck_id, 0)
+        return self.ledger.deck_version(deck_id)
 
     def mark_changed(self, deck_id: str | None = None) -> None:
         """Note a change (to a card of ``deck_id``, or to everything if ``None``)."""
         self._changed = True
         if self.store.backups is not None:
             self.store.backups.note_change()
-        if deck_id is None:
-            self._settings_version += 1
-        else:
-            self._deck_versions[deck_id] = self._deck_versions.get(deck_id, 0) + 1
+        self.ledger.changed(deck_id)
 
     def after_write(self, now: datetime, deck_id: str | None = None) -> None:
         """Note a change; start a backup in the background when one is due (see
@@ -476,10 +349,10 @@ class Collection:
     def card_rows(self, now: datetime) -> list[CardRow]:
         """Every card of the loaded decks with its progress, in deck order."""
         names = {deck.id: deck.name for deck in self.decks}
-        self._map_all()
+        cards = self.cards.map_all()
         rows = []
         for row in self.store.card_table():
-            card = self._cards.get(row.id)
+            card = cards.get(row.id)
             if card is None:
                 continue
             state = row.state
@@ -520,11 +393,11 @@ class Collection:
         from rapport.study.stats import build_stats
 
         now = require_aware(now)
-        self._map_all()
+        cards = self.cards.map_all()
         return build_stats(
             self.store,
             self.deck_counts(now),
-            self._cards,
+            cards,
             self.scheduler.retrievability,
             now,
             self._settings.day_start_hour,

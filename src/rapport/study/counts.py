@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 
-# A named tuple rather than a dataclass: Python creates a named tuple class several times
-# faster, and every start creates this class.
+# A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
 class DeckCounts(NamedTuple):
     """A deck's cards to study today (within the daily limits) and its size."""
 

@@ -35,8 +35,7 @@ UNDO_LEVELS = 30
 T = TypeVar("T")
 
 
-# Named tuples rather than dataclasses: Python creates a named tuple class several times
-# faster, and every start creates these classes.
+# A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
 class SessionSummary(NamedTuple):
     """What was studied in a session (undone answers are not counted)."""
 

@@ -10,12 +10,38 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import timedelta
+from types import MappingProxyType
+from typing import NamedTuple
 
 from rapport.errors import RapportError
 
 
 class InvalidSettings(RapportError):
     """A settings value out of range; the message names the setting."""
+
+
+class Limit(NamedTuple):
+    """The lowest and highest value a setting may take (both allowed)."""
+
+    low: float
+    high: float
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int | float) and self.low <= value <= self.high
+
+
+# Every numeric setting's range, defined once: Settings checks them and the Settings view
+# bounds its spin boxes by them.
+LIMITS: Mapping[str, Limit] = MappingProxyType(
+    {
+        "desired_retention": Limit(0.70, 0.99),
+        "maximum_interval": Limit(1, 36500),
+        "new_per_day": Limit(0, 9999),
+        "reviews_per_day": Limit(0, 99999),
+        "day_start_hour": Limit(0, 23),
+        "leech_threshold": Limit(0, 99),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,21 +63,26 @@ class Settings:
     leech_threshold: int = 8
 
     def __post_init__(self) -> None:
-        if not 0.7 <= self.desired_retention <= 0.99:
-            raise InvalidSettings("Desired retention must be between 0.70 and 0.99.")
+        if self.desired_retention not in LIMITS["desired_retention"]:
+            low, high = LIMITS["desired_retention"]
+            raise InvalidSettings(f"Desired retention must be between {low:.2f} and {high:.2f}.")
         for name, steps in (
             ("Learning steps", self.learning_steps),
             ("Relearning steps", self.relearning_steps),
         ):
             if any(step <= timedelta(0) for step in steps):
                 raise InvalidSettings(f"{name} must be longer than zero.")
-        if self.maximum_interval < 1:
-            raise InvalidSettings("The maximum interval must be at least one day.")
-        if self.new_per_day < 0 or self.reviews_per_day < 0:
-            raise InvalidSettings("Daily limits cannot be negative.")
-        if self.leech_threshold < 0:
-            raise InvalidSettings("The leech threshold cannot be negative (0 turns it off).")
-        if not 0 <= self.day_start_hour <= 23:
+        if self.maximum_interval not in LIMITS["maximum_interval"]:
+            high = LIMITS["maximum_interval"].high
+            raise InvalidSettings(f"The maximum interval is from one day to {high:.0f} days.")
+        for name, what in (("new_per_day", "new cards"), ("reviews_per_day", "reviews")):
+            if getattr(self, name) not in LIMITS[name]:
+                high = LIMITS[name].high
+                raise InvalidSettings(f"The daily limit of {what} is from 0 to {high:.0f}.")
+        if self.leech_threshold not in LIMITS["leech_threshold"]:
+            high = LIMITS["leech_threshold"].high
+            raise InvalidSettings(f"The leech threshold is from 0 (off) to {high:.0f} lapses.")
+        if self.day_start_hour not in LIMITS["day_start_hour"]:
             raise InvalidSettings("The next day starts at an hour from 0 to 23.")
 
     def to_strings(self) -> dict[str, str]:

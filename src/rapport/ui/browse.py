@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.content.model import Card, CardKey
+from rapport.study.timetext import format_interval
 from rapport.ui import theme
 from rapport.ui.render import answer_html, question_html
 
@@ -56,18 +57,8 @@ _SPACE = re.compile(r"\s+")
 
 
 def interval_text(days: float | None) -> str:
-    """A compact interval: minutes, hours, days, months or years."""
-    if days is None:
-        return ""
-    if days < 1 / 24:
-        return f"{max(1, round(days * 1440))}m"
-    if days < 1:
-        return f"{round(days * 24)}h"
-    if days < 31:
-        return f"{round(days)}d"
-    if days < 365:
-        return f"{days / 30.4:.1f}mo"
-    return f"{days / 365.25:.1f}y"
+    """A card's interval in the core's words (:func:`rapport.study.timetext.format_interval`)."""
+    return "" if days is None else format_interval(timedelta(days=days))
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.content.loader import DeckError
-from rapport.ui.render import format_due, format_duration
+from rapport.study.timetext import format_due, format_duration
 from rapport.ui.theme import colours
 
 if TYPE_CHECKING:

@@ -36,6 +36,7 @@ from rapport.content.answers import Verdict
 from rapport.content.model import Card, CardKey, ChoiceNote, Deck, TypedNote
 from rapport.errors import RapportError
 from rapport.study import Rating, actions, suggested_rating
+from rapport.study.timetext import format_due, format_duration, format_interval
 from rapport.ui import render, scrolling
 from rapport.ui.theme import DEFAULT_FONT_SIZE, card_font, colours
 
@@ -377,7 +378,7 @@ class ReviewView(QWidget):
         )
         self.intervals = self.session.intervals(card, self.clock())
         for rating, name, _role in RATINGS:
-            label = render.format_interval(self.intervals[rating])
+            label = format_interval(self.intervals[rating])
             button = self.rating_buttons[rating]
             button.setText(f"{label}\n{name}  ({int(rating)})")
             button.setAccessibleName(f"{name}, next in {label}")
@@ -521,7 +522,7 @@ class ReviewView(QWidget):
         now = self.clock()
         nxt = self.collection.next_due(now)
         due = (
-            f"Next card due {render.format_due(nxt, now, self.collection.tz)}."
+            f"Next card due {format_due(nxt, now, self.collection.tz)}."
             if nxt
             else "No cards are scheduled."
         )
@@ -530,7 +531,7 @@ class ReviewView(QWidget):
             share = round((summary.share_right or 0) * 100)
             body = (
                 f"<p>You studied <b>{summary.studied}</b> card"
-                f"{'s' * (summary.studied != 1)} in <b>{render.format_duration(summary.seconds)}"
+                f"{'s' * (summary.studied != 1)} in <b>{format_duration(summary.seconds)}"
                 f"</b>.</p><p><b>{share}%</b> right ({summary.right} of {summary.studied}).</p>"
                 f"<p>{due}</p>"
             )

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rapport.study.settings import LIMITS, Limit
 from rapport.ui.theme import (
     DEFAULT_FONT_SIZE,
     MAX_FONT_SIZE,
@@ -71,6 +72,11 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
     return tuple(steps)
 
 
+def _whole(limit: Limit) -> tuple[int, int]:
+    """A limit as a whole-number spin box range."""
+    return int(limit.low), int(limit.high)
+
+
 class SettingsDialog(QDialog):
     """Edit scheduling settings, font size and theme; OK saves them."""
 
@@ -99,7 +105,7 @@ class SettingsDialog(QDialog):
             form.addRow(label, widget)
 
         self.retention = QDoubleSpinBox()
-        self.retention.setRange(0.70, 0.99)
+        self.retention.setRange(*LIMITS["desired_retention"])
         self.retention.setSingleStep(0.01)
         self.retention.setDecimals(2)
         self.retention.setValue(settings.desired_retention)
@@ -113,20 +119,20 @@ class SettingsDialog(QDialog):
         self.relearning = QLineEdit(format_steps(settings.relearning_steps))
         add("Relearning steps", self.relearning, "Waits after a lapse, e.g. 10m")
         self.max_interval = QSpinBox()
-        self.max_interval.setRange(1, 36500)
+        self.max_interval.setRange(*_whole(LIMITS["maximum_interval"]))
         self.max_interval.setSuffix(" days")
         self.max_interval.setValue(settings.maximum_interval)
         add("Maximum interval", self.max_interval, "The longest wait between two reviews")
         self.new_per_day = QSpinBox()
-        self.new_per_day.setRange(0, 9999)
+        self.new_per_day.setRange(*_whole(LIMITS["new_per_day"]))
         self.new_per_day.setValue(settings.new_per_day)
         add("New cards per day", self.new_per_day, "How many new cards a day introduces")
         self.reviews_per_day = QSpinBox()
-        self.reviews_per_day.setRange(0, 99999)
+        self.reviews_per_day.setRange(*_whole(LIMITS["reviews_per_day"]))
         self.reviews_per_day.setValue(settings.reviews_per_day)
         add("Reviews per day", self.reviews_per_day, "The most reviews a day shows")
         self.day_start = QSpinBox()
-        self.day_start.setRange(0, 23)
+        self.day_start.setRange(*_whole(LIMITS["day_start_hour"]))
         self.day_start.setSuffix(":00")
         self.day_start.setValue(settings.day_start_hour)
         add("Next day starts at", self.day_start, "The hour (local time) a new study day begins")
@@ -145,7 +151,7 @@ class SettingsDialog(QDialog):
             "Once a card of a note is answered, its other review cards wait until tomorrow",
         )
         self.leech_threshold = QSpinBox()
-        self.leech_threshold.setRange(0, 99)
+        self.leech_threshold.setRange(*_whole(LIMITS["leech_threshold"]))
         self.leech_threshold.setSpecialValueText("Never")
         self.leech_threshold.setSuffix(" lapses")
         self.leech_threshold.setValue(settings.leech_threshold)

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rapport.study.timetext import format_duration
 from rapport.ui import theme
-from rapport.ui.render import format_duration
 
 if TYPE_CHECKING:
     from rapport.study import Collection, Stats

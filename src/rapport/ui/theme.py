@@ -23,8 +23,7 @@ MAX_FONT_SIZE = 40
 CARD_FONTS = ["Noto Serif", "Georgia", "DejaVu Serif", "Nimbus Roman", "serif"]
 
 
-# A named tuple rather than a dataclass: Python creates a named tuple class several times
-# faster, and every start creates this class.
+# A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
 class Colours(NamedTuple):
     """The colours of one theme."""
 

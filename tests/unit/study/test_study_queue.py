@@ -82,8 +82,8 @@ def test_new_card_limit_per_day_and_reset_at_day_start(open_col: OpenCollection)
 def test_day_start_follows_local_time(open_col: OpenCollection) -> None:
     from zoneinfo import ZoneInfo
 
-    col = open_col([basic_deck("a", 2)], settings=with_settings(new_per_day=1))
-    col.tz = ZoneInfo("Pacific/Auckland")  # UTC+13 in March: 04:00 local is 15:00 UTC
+    auckland = ZoneInfo("Pacific/Auckland")  # UTC+13 in March: 04:00 local is 15:00 UTC
+    col = open_col([basic_deck("a", 2)], settings=with_settings(new_per_day=1), tz=auckland)
     session = col.session(None, T0)
     answer_next(session, Rating.EASY, T0)
     assert session.next_card(datetime(2026, 3, 2, 14, 59, tzinfo=UTC)) is None

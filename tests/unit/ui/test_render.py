@@ -22,6 +22,7 @@ from rapport.content.model import (
     Source,
     TypedNote,
 )
+from rapport.study import timetext
 from rapport.ui import render
 from rapport.ui.theme import LIGHT
 
@@ -212,22 +213,22 @@ def test_passage_of_a_clean_text_without_summary_says_no_garbling() -> None:
     ],
 )
 def test_interval_labels_like_anki(delta: timedelta, label: str) -> None:
-    assert render.format_interval(delta) == label
+    assert timetext.format_interval(delta) == label
 
 
 def test_due_in_words_local_time() -> None:
     tz = timezone(timedelta(hours=1))
     now = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)  # 21:00 local
-    assert render.format_due(now + timedelta(minutes=8), now, tz) == "in 8 minutes"
-    assert render.format_due(now + timedelta(seconds=10), now, tz) == "now"
-    assert render.format_due(now + timedelta(hours=12, minutes=12), now, tz) == (
+    assert timetext.format_due(now + timedelta(minutes=8), now, tz) == "in 8 minutes"
+    assert timetext.format_due(now + timedelta(seconds=10), now, tz) == "now"
+    assert timetext.format_due(now + timedelta(hours=12, minutes=12), now, tz) == (
         "tomorrow at 09:12"
     )
-    assert render.format_due(now + timedelta(days=3), now, tz).startswith("on Thursday")
-    assert render.format_due(now + timedelta(days=30), now, tz) == "on 1 April 2026 at 21:00"
+    assert timetext.format_due(now + timedelta(days=3), now, tz).startswith("on Thursday")
+    assert timetext.format_due(now + timedelta(days=30), now, tz) == "on 1 April 2026 at 21:00"
 
 
 def test_durations() -> None:
-    assert render.format_duration(5) == "5 seconds"
-    assert render.format_duration(61) == "1 minute"
-    assert render.format_duration(3900) == "1 h 5 min"
+    assert timetext.format_duration(5) == "5 seconds"
+    assert timetext.format_duration(61) == "1 minute"
+    assert timetext.format_duration(3900) == "1 h 5 min"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from rapport.content import DeckSet
-from rapport.study import Collection
+from rapport.study import Collection, InvalidSettings, Settings
+from rapport.study.settings import LIMITS
 from rapport.ui.main_window import MainWindow
 from rapport.ui.settings import SettingsDialog, format_steps, parse_steps
 from rapport.ui.theme import DARK, colours
@@ -90,3 +93,22 @@ def test_window_applies_theme_and_font_at_once(
     assert colours() is DARK
     collection.set_pref("theme", "light")
     window.apply_preferences()
+
+
+def test_spin_boxes_take_their_ranges_from_the_core_limits(
+    qtbot: QtBot, collection: Collection
+) -> None:
+    dialog = SettingsDialog(collection)
+    qtbot.addWidget(dialog)
+    for box, name in (
+        (dialog.retention, "desired_retention"),
+        (dialog.max_interval, "maximum_interval"),
+        (dialog.new_per_day, "new_per_day"),
+        (dialog.reviews_per_day, "reviews_per_day"),
+        (dialog.day_start, "day_start_hour"),
+        (dialog.leech_threshold, "leech_threshold"),
+    ):
+        assert (box.minimum(), box.maximum()) == pytest.approx(tuple(LIMITS[name])), name
+        with pytest.raises(InvalidSettings):
+            too_high: dict[str, Any] = {name: LIMITS[name].high + 1}
+            replace(Settings(), **too_high)

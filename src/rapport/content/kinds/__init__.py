@@ -41,6 +41,7 @@ __all__ = [
     "KindRules",
     "Question",
     "register",
+    "find_rules",
     "practice_kinds",
     "registered",
     "rules_for",
@@ -99,6 +100,11 @@ def unregister(name: str) -> None:
 def registered() -> dict[str, KindRules[Any]]:
     """Every known kind by name, the shipped ones first in ``Kind`` order."""
     return dict(_load())
+
+
+def find_rules(kind: str) -> KindRules[Any] | None:
+    """The rules of ``kind``, or None for a kind nobody registered."""
+    return (_REGISTRY or _load()).get(kind)
 
 
 def rules_for(kind: str) -> KindRules[Any]:
