@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-test sysdeps check screenshots bench lint clean
+.PHONY: run test setup setup-test sysdeps sysdeps-test check screenshots bench lint clean
 
 run: setup
 	$(BIN)/rapport $(ARGS)
@@ -28,10 +28,13 @@ lint: setup-test
 	$(BIN)/ruff format --check src tests
 
 setup: sysdeps $(VENV)/.installed
-setup-test: sysdeps $(VENV)/.installed-test
+setup-test: sysdeps-test $(VENV)/.installed-test
 
 sysdeps:
 	@sh .ci/sysdeps
+
+sysdeps-test:
+	@RAPPORT_TEST_TOOLS=1 sh .ci/sysdeps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -15,8 +15,11 @@ Every note type ends with the same three fields, shown on the answer side:
 ``Extra``
     the deck's remark, if any.
 
-The templates contain no JavaScript. All styling comes from ``resources/anki.css``, one
-stylesheet shared by every note type.
+All styling comes from ``resources/anki.css``, one stylesheet shared by every note type.
+The Choice and Typed templates carry Rapport's fixed card script
+(``resources/anki-cards.js``): choice options shuffled on each review and tappable, the
+back marking the right and the picked option; a typed answer checked against every
+accepted alternative. Without JavaScript both are complete static cards.
 """
 
 from __future__ import annotations
@@ -41,12 +44,31 @@ MODEL_IDS: dict[Kind, int] = {kind: rules_for(kind).anki.model_id for kind in Ki
 MODEL_NAMES: dict[Kind, str] = {kind: rules_for(kind).anki.name for kind in Kind}
 
 STYLESHEET_NAME = "anki.css"
+SCRIPT_NAME = "anki-cards.js"
 
 # The answer-side footer every note type shares.
 _FOOTER = (
     '{{#Extra}}<div class="extra">{{Extra}}</div>{{/Extra}}\n'
     '<div class="provenance"><span class="source">{{Source}}</span>'
     '{{#Concept}}<span class="concept">{{Concept}}</span>{{/Concept}}</div>'
+)
+
+
+def _script() -> str:
+    """The shipped card script (resources/anki-cards.js), or '' if it cannot be read: the
+    cards are complete without it."""
+    try:
+        return (resources_dir() / SCRIPT_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+# Each interactive template ends with the whole script and one call; the script never
+# contains two braces in a row, so Anki's template language leaves it alone.
+_SCRIPT = (
+    "\n<script>\n"
+    + _script().replace("{", "{{").replace("}", "}}")
+    + ("\nif (typeof rapport !== 'undefined') {{ rapport.{call}(); }}\n</script>")
 )
 
 
@@ -91,25 +113,37 @@ _TEMPLATES: dict[Kind, list[dict[str, str]]] = {
             "name": "Choice",
             "qfmt": _card(
                 "choice",
-                '<div class="prompt">{{Question}}</div>\n<div class="options">{{Options}}</div>',
-            ),
-            "afmt": _back(
+                '<div class="prompt">{{Question}}</div>\n'
+                '<div class="options" id="rapport-options">{{Options}}</div>\n'
+                '<div class="pick-hint" id="rapport-hint" hidden>Tap your answer.</div>',
+            )
+            + _SCRIPT.format(call="choiceFront"),
+            # Not {{FrontSide}}: each option is shown once, with its rationale.
+            "afmt": _card(
                 "choice",
-                '<div class="answer">{{Answer}}</div>\n'
-                '<div class="rationales">{{Rationales}}</div>',
-            ),
+                '<div class="prompt">{{Question}}</div>\n<hr id="answer">\n'
+                '<div class="pick-verdict" id="rapport-verdict" hidden></div>\n'
+                '<div class="rationales" id="rapport-rationales">{{Rationales}}</div>\n' + _FOOTER,
+            )
+            + _SCRIPT.format(call="choiceBack"),
         }
     ],
     Kind.TYPED: [
         {
             "name": "Typed",
-            "qfmt": _card("typed", '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}'),
+            "qfmt": _card("typed", '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}')
+            + _SCRIPT.format(call="typedFront"),
             "afmt": _card(
                 "typed",
                 '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n{{type:Answer}}\n'
-                '{{#Accept}}<div class="accept">Also accepted: {{Accept}}</div>{{/Accept}}\n'
-                + _FOOTER,
-            ),
+                '<div class="typed-verdict" id="rapport-verdict" hidden></div>\n'
+                '<div class="accepted" id="rapport-accepted">Accepted answers: '
+                '<span class="alt">{{Answer}}</span>{{#Accept}}, {{Accept}}{{/Accept}}</div>\n'
+                '<div class="compare-note" id="rapport-compare-note">Anki\'s own check above '
+                "compares your answer with \u201c{{Answer}}\u201d only; any accepted answer "
+                "counts as right.</div>\n" + _FOOTER,
+            )
+            + _SCRIPT.format(call="typedBack"),
         }
     ],
 }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from rapport.content import ChoiceNote, Deck, Kind
 from rapport.export.fields import note_fields, option_order
-from rapport.export.models import FIELDS, MODEL_IDS, MODEL_NAMES, note_types
+from rapport.export.models import FIELDS, MODEL_IDS, MODEL_NAMES, SCRIPT_NAME, note_types
 
 
 def _fields(deck: Deck, note_id: str) -> dict[str, str]:
@@ -62,7 +63,14 @@ def test_models_have_the_right_shape() -> None:
         assert model.css == "/* css */"
         assert [f["name"] for f in model.fields] == list(FIELDS[kind])
         for template in model.templates:
-            assert "<script" not in template["qfmt"] + template["afmt"]
+            both = template["qfmt"] + template["afmt"]
+            # Only the interactive kinds carry a script, and only ours (never field text).
+            scripted = kind in (Kind.CHOICE, Kind.TYPED)
+            assert both.count("<script>") == (2 if scripted else 0)
+            if scripted:
+                assert SCRIPT_NAME and "var rapport = (function ()" in both
+                script = both[both.index("<script>") : both.index("</script>")]
+                assert re.findall(r"{{[^}]*}}", script) == []
             assert "{{Source}}" in template["afmt"] and "{{Extra}}" in template["afmt"]
 
 
@@ -95,7 +103,10 @@ def test_cloze_markers_survive_escaping(mini_deck: Deck) -> None:
 def test_typed_fields_and_extension_source(mini_deck: Deck) -> None:
     fields = _fields(mini_deck, "common-factor")
     assert fields["Answer"] == "the most important common factor"
-    assert fields["Accept"] == "most important common factor, common factor"
+    assert fields["Accept"] == (
+        '<span class="alt">most important common factor</span>, '
+        '<span class="alt">common factor</span>'
+    )
     assert fields["Source"] == "Beyond the essay (related to paragraph 4)"
 
 

@@ -88,13 +88,16 @@ class ChoiceRules(KindRules[ChoiceNote]):
     def anki_fields(self, deck_slug: str, note: ChoiceNote) -> list[str]:
         order = option_order(deck_slug, note)
         texts = [field_html(o.text, html=note.html) for o in order]
+        # data-option numbers each option for the card script (resources/anki-cards.js),
+        # which shuffles the options and matches each to its rationale on the back.
         options = "".join(
-            f'<div class="option">{_letter(i)} {text}</div>' for i, text in enumerate(texts)
+            f'<div class="option" data-option="{i}">{_letter(i)} {text}</div>'
+            for i, text in enumerate(texts)
         )
         right = next(i for i, o in enumerate(order) if o.correct)
         answer = f"{_letter(right)} {texts[right]}"
         rationales = "".join(
-            f'<div class="rationale {"right" if o.correct else "wrong"}">'
+            f'<div class="rationale {"right" if o.correct else "wrong"}" data-option="{i}">'
             f'{_letter(i)} <span class="option-text">{texts[i]}</span>'
             f'<span class="verdict">{"Right" if o.correct else "Wrong"}:</span> '
             f'<span class="why">{field_html(o.why, html=note.html)}</span></div>'

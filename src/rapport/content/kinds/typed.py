@@ -52,12 +52,10 @@ class TypedRules(KindRules[TypedNote]):
         return Question(card, (), accepted[0], accepted)
 
     def anki_fields(self, deck_slug: str, note: TypedNote) -> list[str]:
-        accept = ", ".join(note.accept)
-        return [
-            field_html(note.prompt, html=note.html),
-            escape_text(note.answer),
-            escape_text(accept),
-        ]
+        # Each alternative in its own span: the card script checks a typed answer
+        # against the answer and every one of them.
+        accept = ", ".join(f'<span class="alt">{escape_text(a)}</span>' for a in note.accept)
+        return [field_html(note.prompt, html=note.html), escape_text(note.answer), accept]
 
 
 RULES = TypedRules()
