@@ -116,24 +116,28 @@ def check_typed(response: str, accepted: Sequence[str]) -> AnswerCheck:
     if typed:
         exact = [a for a, f in zip(accepted, folded, strict=True) if f == typed]
         if exact:
-            verdict, expected = Verdict.RIGHT, exact[0]
+            verdict, expected = Verdict.RIGHT, _closest(given, exact)
         else:
             distances = [(edits(typed, f), i) for i, f in enumerate(folded) if f]
-            near = [(d, i) for d, i in distances if d <= slips_allowed(folded[i])]
-            if near:
-                verdict, expected = Verdict.CLOSE, accepted[min(near)[1]]
+            best = min((d for d, i in distances if d <= slips_allowed(folded[i])), default=None)
+            if best is not None:
+                nearest = [accepted[i] for d, i in distances if d == best]
+                verdict, expected = Verdict.CLOSE, _closest(given, nearest)
             else:
-                expected = _closest(typed, accepted, folded)
+                expected = _closest(given, accepted)
     typed_line, wanted_line = _difference(given, expected)
     return AnswerCheck(verdict, given, expected, accepted[0], typed_line, wanted_line)
 
 
-def _closest(typed: str, accepted: Sequence[str], folded: Sequence[str]) -> str:
-    """The accepted spelling the trainee was most likely aiming at."""
+def _closest(given: str, candidates: Sequence[str]) -> str:
+    """The spelling the trainee was most likely aiming at, as typed (the first on a tie):
+    the one the difference will show, so that it shows as little as it truly must."""
+    if len(candidates) == 1:
+        return candidates[0]
     from difflib import SequenceMatcher  # only typed answers need it; start-up does not
 
-    best = max(range(len(accepted)), key=lambda i: SequenceMatcher(None, typed, folded[i]).ratio())
-    return accepted[best]
+    typed = given.casefold()
+    return max(candidates, key=lambda c: SequenceMatcher(None, typed, c.casefold()).ratio())
 
 
 def _difference(given: str, expected: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:

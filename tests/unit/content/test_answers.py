@@ -62,3 +62,10 @@ def test_answer_time_is_capped_and_never_negative() -> None:
     assert capped_duration(timedelta(minutes=10)) == MAX_ANSWER_TIME
     assert capped_duration(timedelta(seconds=-3)) == timedelta(0)
     assert capped_duration(timedelta(seconds=7)) == timedelta(seconds=7)
+
+
+def test_the_difference_is_drawn_against_the_spelling_nearest_as_typed() -> None:
+    accepted = ("the most important common factor", "most important common factor")
+    check = check_typed("most importnt comon factor", accepted)
+    assert check.verdict is Verdict.CLOSE
+    assert check.expected == "most important common factor"  # no "the" shown as missing
