@@ -77,7 +77,9 @@ def describe(exc: BaseException) -> str:
 def is_damage(exc: BaseException) -> bool:
     """Whether an SQLite error means the file itself is damaged."""
     lowered = str(exc).lower()
-    return any(word in lowered for word in ("malformed", "corrupt", "not a database"))
+    return any(
+        word in lowered for word in ("malformed", "corrupt", "not a database", "could not decode")
+    )
 
 
 def is_folder_problem(exc: BaseException) -> bool:
@@ -125,6 +127,8 @@ def probe(conn: sqlite3.Connection) -> int:
         found = _schema(conn)
     except sqlite3.DatabaseError as exc:
         raise UnusableDatabase(describe(exc)) from exc
+    except ValueError as exc:  # text in the schema that is not UTF-8
+        raise UnusableDatabase(f"the file is damaged ({exc})") from exc
     if version > SCHEMA_VERSION:
         raise UnusableDatabase(
             f"it was written by a newer version of Rapport (format {version}; this version "
@@ -151,14 +155,21 @@ def full_check(conn: sqlite3.Connection) -> list[str]:
     empty list for a sound database."""
     try:
         found = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
-    except sqlite3.DatabaseError as exc:
-        return [describe(exc)]
-    if found != ["ok"]:
-        return found
-    try:
+        if found != ["ok"]:
+            return found
         return content_problems(conn)
     except sqlite3.DatabaseError as exc:
         return [describe(exc)]
+    except ValueError as exc:  # text that is not UTF-8
+        return [f"the file is damaged ({exc})"]
+
+
+# Microseconds since 1970 that Python's datetime can hold (years 1970 to 9998).
+_MAX_US = 253_370_764_800_000_000
+
+
+def _out_of_range(column: str) -> str:
+    return f"({column} IS NOT NULL AND ({column} < 0 OR {column} > {_MAX_US}))"
 
 
 # Values no Rapport writes: each query counts the rows that hold one.
@@ -183,6 +194,26 @@ _CONTENT_RULES = (
         "SELECT COUNT(*) FROM revlog WHERE rating NOT IN (1, 2, 3, 4) "
         "OR state_before NOT IN (0, 1, 2, 3) OR state_after NOT IN (0, 1, 2, 3) "
         "OR typeof(time_us) != 'integer' OR typeof(duration_ms) != 'integer'",
+    ),
+    (
+        "cards",
+        "a time out of range",
+        f"SELECT COUNT(*) FROM cards WHERE {_out_of_range('due_us')} "
+        f"OR {_out_of_range('last_review_us')}",
+    ),
+    (
+        "revlog",
+        "a time out of range",
+        f"SELECT COUNT(*) FROM revlog WHERE {_out_of_range('time_us')} "
+        + "".join(
+            f"OR {_out_of_range(column)} "
+            for column in (
+                "due_before_us",
+                "last_review_before_us",
+                "due_after_us",
+                "last_review_after_us",
+            )
+        ),
     ),
     (
         "revlog",

@@ -11,10 +11,12 @@ so the file never holds half an answer.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -303,6 +305,32 @@ def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
+def _values_checked(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a :class:`Store` method: a value it cannot convert (a time out of range, a
+    phase that does not exist) becomes a :class:`DatabaseError` when the file's full check
+    finds such values, rather than a raw ``ValueError`` mid-study."""
+
+    @functools.wraps(method)
+    def checked(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (ValueError, OverflowError, TypeError) as exc:
+            raise self._damaged_value(exc) from exc
+
+    return checked
+
+
+_UNCHECKED = frozenset({"open", "snapshot_of", "close", "backup", "repair", "integrity_check"})
+
+
+def _check_values(cls: type[Store]) -> type[Store]:
+    for name, value in list(vars(cls).items()):
+        if not name.startswith("_") and name not in _UNCHECKED and inspect.isfunction(value):
+            setattr(cls, name, _values_checked(value))
+    return cls
+
+
+@_check_values
 class Store:
     """An open progress database.
 
@@ -451,6 +479,24 @@ class Store:
         raise DatabaseError(
             self.path,
             f"the file is damaged ({problems[0]})",
+            newest_backup(self.path.parent),
+        )
+
+    def _damaged_value(self, exc: Exception) -> Exception:
+        """The error to raise for ``exc`` met converting a value: :class:`DatabaseError`
+        if the file holds values no Rapport writes, else ``exc`` itself (a bug)."""
+        try:
+            problems = full_check(self._conn)
+        except (sqlite3.Error, DatabaseError):
+            return exc
+        if not problems:
+            return exc
+        if isinstance(self._conn, _Connection):
+            self._conn.damaged = True
+        log.error("damage found in %s: %s", self.path, "; ".join(problems[:5]))
+        return DatabaseError(
+            self.path,
+            f"the file is damaged ({problems[0]}); restart Rapport to check it",
             newest_backup(self.path.parent),
         )
 
