@@ -417,12 +417,13 @@ def test_a_close_with_the_clock_two_years_ahead_keeps_the_weekly_and_monthly_bac
     col = open_col(DECKS, T0 + timedelta(hours=1))
     answer(col, 1, T0 + timedelta(hours=1))
     settle(col)
+    answer(col, 1, T0 + timedelta(hours=1, minutes=1))  # a change for the closing backup
     col.close(T0 + timedelta(days=730))  # one close with the clock two years ahead
     kept = list_backups(data_dir)
     months = {(b.time.year, b.time.month) for b in kept if b.time <= T0}
     weeks = {b.time.isocalendar()[:2] for b in kept if T0 - b.time <= timedelta(weeks=5)}
     assert len(months) >= 11 and len(weeks) >= 3
-    assert reviews(kept[0].path) == 2  # the newest data is in the newest backup
+    assert reviews(kept[0].path) == 3  # the newest data is in the newest backup
 
 
 # -- 11. a foreign database -----------------------------------------------------------------
