@@ -6,6 +6,7 @@ so that a state read back is exactly the state written (undo depends on it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from typing import NamedTuple
@@ -75,11 +76,11 @@ class CardTableRow(NamedTuple):
 
 class Hiding(NamedTuple):
     """Which otherwise-due cards a study queue leaves out (see
-    :mod:`rapport.study.siblings` for the rules that fill it in)."""
+    :mod:`rapport.study.siblings` for the rules that fill it in). Each is given per deck."""
 
-    now: datetime  # a card buried by hand until after ``now`` is hidden
-    new_siblings_since: datetime | None = None  # new cards whose sibling was answered since
-    review_siblings_since: datetime | None = None  # likewise for review cards
+    buried: Mapping[str, tuple[int, ...]] = {}  # ids of the cards buried by hand
+    new_hidden: Mapping[str, tuple[str, ...]] = {}  # notes whose new cards are hidden
+    review_hidden: Mapping[str, tuple[str, ...]] = {}  # notes whose review cards are hidden
     avoid_note: str | None = None  # the cards of this note (of the deck asked about)...
     avoid_except: int | None = None  # ...except this card (the one just answered)
 

@@ -297,7 +297,7 @@ class Collection:
         totals = self.store.present_counts()
         settings = self._settings
         counts = []
-        hide = siblings.hiding(settings, now, start)
+        hide = siblings.hiding_now(settings, self.store, now, start)
         for deck in self.decks:
             new_done, reviews_done = done.get(deck.id, (0, 0))
             counts.append(
@@ -322,7 +322,7 @@ class Collection:
         start, end = self.today_bounds(now)
         done = self.store.studied_since(start)
         settings = self._settings
-        hide = siblings.hiding(settings, now, start)
+        hide = siblings.hiding_now(settings, self.store, now, start)
         candidates: list[datetime] = []
         learning = self.store.earliest_due(ids, [Phase.LEARNING, Phase.RELEARNING])
         if learning is not None:

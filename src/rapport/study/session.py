@@ -72,6 +72,10 @@ class ReviewSession:
         self._pending: Card | None = None  # an undone card, shown again first
         # (deck, note, card id) of the last answer: its siblings do not come next.
         self._last_note: tuple[str, str, int] | None = None
+        # Per deck, the notes with siblings answered today and the cards buried by hand
+        # (read on first use, kept up to date by answers, actions and undo).
+        self._answered: dict[str, tuple[str, ...]] | None = None
+        self._buried: dict[str, tuple[int, ...]] | None = None
         self._day: datetime | None = None
         # Per deck, the queue figures that only change when a card of that deck changes
         # (first review and new card, their bounded counts), with the deck's version.
@@ -93,6 +97,8 @@ class ReviewSession:
         if start != self._day:
             self._day = start
             self._cache.clear()
+            self._answered = None
+            self._buried = None
         return start, end
 
     def _new_left(self, deck_id: str) -> int:
@@ -141,10 +147,16 @@ class ReviewSession:
             found = self._find(now, None)
         return None if found is None else self._collection.card_by_id(found)
 
-    def _hiding(self, now: datetime, deck_id: str, avoid: tuple[str, str, int] | None) -> Hiding:
-        start, _ = self._today(now)
+    def _hiding(
+        self, now: datetime, start: datetime, deck_id: str, avoid: tuple[str, str, int] | None
+    ) -> Hiding:
+        store = self._collection.store
+        if self._answered is None:
+            self._answered = store.notes_answered_since(start)
+        if self._buried is None:
+            self._buried = store.buried_cards(now)
         last = avoid[1:] if avoid is not None and avoid[0] == deck_id else None
-        return siblings.hiding(self._collection.settings, now, start, last)
+        return siblings.hiding(self._collection.settings, self._buried, self._answered, last)
 
     def _find(
         self,
@@ -157,19 +169,23 @@ class ReviewSession:
         """The card to show: due now (if ``due``), else due within LEARN_AHEAD (if
         ``ahead``), leaving out the siblings of ``avoid`` (deck, note, card id)."""
         store = self._collection.store
-        _, end = self._today(now)
-        hide = {d: self._hiding(now, d, avoid) for d in self.deck_ids}
-        tag = "" if avoid is None else ":" + ":".join(map(str, avoid))
+        start, end = self._today(now)
+        hide = {d: self._hiding(now, start, d, avoid) for d in self.deck_ids}
+        # Cached queue figures are kept per deck: only the deck of ``avoid`` has others.
+        tags = {
+            d: "" if avoid is None or avoid[0] != d else ":" + ":".join(map(str, avoid))
+            for d in self.deck_ids
+        }
         found = None
         if due:
-            found = self._due_now(now, end, hide, tag)
+            found = self._due_now(now, end, hide, tags)
         if found is None and ahead:
             soon = [store.first_learning(d, now + LEARN_AHEAD, hide[d]) for d in self.deck_ids]
             found = self._earliest(soon)
         return found
 
     def _due_now(
-        self, now: datetime, end: datetime, hide: dict[str, Hiding], tag: str
+        self, now: datetime, end: datetime, hide: dict[str, Hiding], tags: dict[str, str]
     ) -> int | None:
         store = self._collection.store
         learning = [store.first_learning(d, now, hide[d]) for d in self.deck_ids]
@@ -178,7 +194,7 @@ class ReviewSession:
             reviews = [
                 self._cached(
                     d,
-                    "first_review" + tag,
+                    "first_review" + tags[d],
                     lambda d=d: store.first_review(d, end, hide[d]),  # type: ignore[misc]
                 )
                 for d in self.deck_ids
@@ -190,7 +206,7 @@ class ReviewSession:
                 if self._new_left(deck_id):
                     found = self._cached(
                         deck_id,
-                        "first_new" + tag,
+                        "first_new" + tags[deck_id],
                         lambda d=deck_id: store.first_new(d, hide[d]),  # type: ignore[misc]
                     )
                     if found is not None:
@@ -206,10 +222,10 @@ class ReviewSession:
         """``(new, learning, review)`` cards left in this session today, within the limits."""
         now = require_aware(now)
         store = self._collection.store
-        _, end = self._today(now)
+        start, end = self._today(now)
         new = learning = review = 0
         for d in self.deck_ids:
-            hide = self._hiding(now, d, None)
+            hide = self._hiding(now, start, d, None)
             new += self._cached(
                 d,
                 "count_new",
@@ -267,8 +283,17 @@ class ReviewSession:
         if self._pending is not None and self._pending.key == card.key:
             self._pending = None
         self._last_note = (card.deck_id, card.note.id, card_id)
+        answered_notes = self._answered
+        if answered_notes is not None and answered.day == self._day:
+            notes = answered_notes.get(card.deck_id, ())
+            if card.note.id not in notes and self._has_siblings(card):
+                answered_notes[card.deck_id] = (*notes, card.note.id)
         self._count(answered, +1)
         collection.after_write(now, card.deck_id)
+
+    def _has_siblings(self, card: Card) -> bool:
+        store = self._collection.store
+        return len(store.note_card_ids(card.deck_id, card.note.id)) > 1
 
     def _count(self, answered: _Answered, sign: int) -> None:
         self._collection.count_done(answered.deck_id, answered.phase_before, answered.day, sign)
@@ -284,6 +309,7 @@ class ReviewSession:
         once it is saved."""
         self._undo.append(action)
         del self._undo[:-UNDO_LEVELS]
+        self._buried = None
         self._collection.mark_changed(action.deck_id)
 
     @property
@@ -314,6 +340,7 @@ class ReviewSession:
         if isinstance(last, Action):
             last.revert()
             self._undo.pop()
+            self._buried = None
             self._collection.mark_changed(last.deck_id)
             if not last.hid_card:
                 return None
@@ -324,6 +351,7 @@ class ReviewSession:
             answered.leech()
         self._collection.store.undo_review(answered.review_id)
         self._undo.pop()
+        self._answered = None  # read again: the note may have no answer today now
         self._count(answered, -1)
         self._pending = answered.card
         self._collection.mark_changed(answered.deck_id)
