@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from rapport import __version__
 from rapport.logs import log, log_file, start_logging
-from rapport.paths import deck_folders, default_data_dir, user_decks_dir
+from rapport.paths import deck_folders, default_data_dir, own_decks_dir, user_decks_dir
 
 if TYPE_CHECKING:
     from rapport.content import Deck
@@ -334,7 +334,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             return 2
         mapping[role.strip()] = column.strip()
     data_dir = _data_dir(args)
-    folder = args.output.parent if args.output else user_decks_dir(data_dir)
+    folder = args.output.parent if args.output else own_decks_dir(data_dir)
     try:
         existing = [] if args.output else _known_decks(data_dir)
         sheet = read_sheet(

@@ -41,9 +41,15 @@ def user_decks_dir(data_dir: Path) -> Path:
     return data_dir / "decks"
 
 
+def own_decks_dir(data_dir: Path) -> Path:
+    """The folder of decks the trainee made (File > New deck, ``rapport import``): theirs
+    to rewrite, unlike shipped and handed-out decks."""
+    return data_dir / "my-decks"
+
+
 def deck_folders(data_dir: Path, shipped: Sequence[Path] | None = None) -> list[Path]:
-    """Where Rapport finds decks: the shipped ones (or ``shipped``), then the trainee's own
-    folder if it exists."""
+    """Where Rapport finds decks: the shipped ones (or ``shipped``), then the trainee's
+    added and own folders where they exist."""
     folders = list(shipped) if shipped is not None else [decks_dir()]
-    own = user_decks_dir(data_dir)
-    return [*folders, own] if own.is_dir() else folders
+    added = [user_decks_dir(data_dir), own_decks_dir(data_dir)]
+    return [*folders, *(f for f in added if f.is_dir())]

@@ -238,6 +238,7 @@ def new_deck_text(deck_id: str, name: str, *, description: str = "", label: str 
         doc["description"] = description
     doc["source_label"] = label or name
     doc["version"] = 1
+    doc.add(tomlkit.nl())
     return tomlkit.dumps(doc)
 
 

@@ -278,8 +278,6 @@ def _deck(
         raw_notes = []
     elif len(raw_notes) > files.MAX_NOTES:
         raw_notes = []  # too many to check (files.structure_problems says so)
-    elif not raw_notes and not broken:
-        check.add("deck", "notes", "the deck has no notes")
     seen: dict[str, int] = {}
     context = _Context(sources, sources_ok, summaries, bool(summaries))
     for index, table in enumerate(raw_notes, start=1):

@@ -220,6 +220,7 @@ class BrowseView(QWidget):
     """Every card in a table, filtered by deck, concept, state and a search."""
 
     suspended_changed = Signal()
+    edit_requested = Signal(object)  # Enter on a row: edit that card's note (a CardKey)
 
     def __init__(
         self,
@@ -325,6 +326,13 @@ class BrowseView(QWidget):
         suspend.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         suspend.activated.connect(self.toggle_suspended)
         self.search.returnPressed.connect(self._search_done)
+        self.table.activated.connect(lambda _index: self.edit_selected())
+
+    def edit_selected(self) -> None:
+        """Enter (or a double click) on a row: ask to edit its card's note."""
+        keys = self.selected_keys()
+        if keys:
+            self.edit_requested.emit(keys[0])
 
     # -- loading and filtering -------------------------------------------------------
 

@@ -27,7 +27,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from rapport.content.loader import DeckError
-from rapport.content.model import CardKey
+from rapport.content.model import CardKey, Deck
 from rapport.ui.home import HomeView
 from rapport.ui.theme import PREF_FONT_SIZE, PREF_THEME, apply_theme, clamp_font_size
 
@@ -81,6 +81,12 @@ class MainWindow(QMainWindow):
         self._titles: dict[str, str] = {}
         self._review: ReviewView | None = None
 
+        from rapport.content.authoring import Authoring
+
+        self.authoring = Authoring(collection.data_dir)
+        decks, self.conflicts = self.authoring.apply(collection.decks)
+        if len(self.authoring.local):  # the trainee's changes to notes of decks not theirs
+            collection.replace_decks(decks)
         self._build_menus()
         self.home = HomeView(collection, self.deck_errors, self.clock)
         self.home.study_requested.connect(self.start_review)
@@ -96,6 +102,10 @@ class MainWindow(QMainWindow):
 
         self.restore_geometry()
         self.show_view("home")
+        if self.conflicts:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, self.resolve_conflicts)
 
     # -- views --------------------------------------------------------------------------
 
@@ -108,7 +118,9 @@ class MainWindow(QMainWindow):
     def _make_browse(self) -> QWidget:
         from rapport.ui.browse import BrowseView
 
-        return BrowseView(self.collection, self.clock)
+        view = BrowseView(self.collection, self.clock)
+        view.edit_requested.connect(lambda key: self.edit_note(key.deck_id, key.note_id))
+        return view
 
     def _make_stats(self) -> QWidget:
         from rapport.ui.stats_view import StatsView
@@ -191,6 +203,10 @@ class MainWindow(QMainWindow):
 
             self._review = ReviewView(self.collection, self.clock, font_size=self.font_size())
             self._review.home_requested.connect(self.go_home)
+            self._review.edit_requested.connect(self.edit_current_card)
+            self._review.is_local_change = lambda key: self.authoring.has_local_change(
+                key.deck_id, key.note_id
+            )
             self._review.title_changed.connect(self.set_title)
             self._review.undo_shortcut.setEnabled(False)  # Edit > Undo has Ctrl+Z
             self._views["review"] = self._review
@@ -231,11 +247,14 @@ class MainWindow(QMainWindow):
             "file": bar.addMenu("&File"),
             "edit": bar.addMenu("&Edit"),
             "view": bar.addMenu("&View"),
+            "notes": bar.addMenu("&Notes"),
             "help": bar.addMenu("&Help"),
         }
         self.view_menu = self._menus["view"]
         self._action("file", "&Export to Anki...", self.export_to_anki, "Ctrl+E")
         self._action("file", "&Add deck file...", self.choose_deck_file, "Ctrl+O")
+        self._action("file", "&Import spreadsheet...", self.choose_spreadsheet, "Ctrl+I")
+        self._action("file", "&New deck...", self.new_deck, "Ctrl+N")
         self._action("file", "&Check decks", self.check_decks)
         self._menus["file"].addSeparator()
         self._action("file", "&Settings...", self.open_settings, "Ctrl+,")
@@ -245,6 +264,9 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action("edit", "&Undo", self.undo, "Ctrl+Z")
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self._menus["edit"].aboutToShow.connect(self._name_undo)
+        self._action("notes", "&Add note...", self.add_note, "A")
+        self._action("notes", "&Rename deck...", self.rename_deck)
+        self._action("notes", "&Delete deck...", self.delete_deck)
         self._action("help", "&Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action("help", "&About Rapport", self.show_about)
 
@@ -373,16 +395,180 @@ class MainWindow(QMainWindow):
 
     def reload_decks(self) -> None:
         """Read the deck folders again and use what they hold now (cards keep history)."""
-        from rapport.content import discover, load_decks
-
-        result = load_decks(discover(self.deck_folders()))
-        self.collection.replace_decks(result.decks)
-        self.deck_errors = result.errors
-        self.home.deck_errors = result.errors
+        self._reread_decks()
         for name in ("browse", "stats", "practice"):
             self._forget_view(name)
         self.show_view("home")
         self.home.refresh()
+        if self.conflicts:
+            self.resolve_conflicts()
+
+    def _reread_decks(self) -> None:
+        from rapport.content import discover, load_decks
+
+        result = load_decks(discover(self.deck_folders()))
+        decks, self.conflicts = self.authoring.apply(result.decks)
+        self.collection.replace_decks(decks)
+        self.deck_errors = result.errors
+        self.home.deck_errors = result.errors
+
+    def refresh_decks(self) -> None:
+        """After a note or deck was written: use the decks as they are now and stay where
+        the trainee is (the card under review is shown again as edited)."""
+        self._reread_decks()
+        current = self.current_view_name()
+        for name in ("browse", "stats", "practice"):
+            if name != current:
+                self._forget_view(name)
+        self.home.refresh()
+        if current == "review":
+            self.review.refresh_card()
+        elif current == "browse":
+            reload = getattr(self.view("browse"), "reload", None)
+            if callable(reload):
+                reload()
+
+    # -- authoring ----------------------------------------------------------------------
+
+    def _deck(self, deck_id: str | None) -> Deck | None:
+        return next((d for d in self.collection.decks if d.id == deck_id), None)
+
+    def add_note(self) -> bool:
+        """Notes > Add note (A): a note of any kind into one of the trainee's decks."""
+        from rapport.ui.note_editor import NoteEditor
+
+        own = self.authoring.own_decks(self.collection.decks)
+        if not own:
+            path = self.authoring.new_deck("My notes", [d.id for d in self.collection.decks])
+            self.refresh_decks()
+            own = [d for d in self.collection.decks if d.path == path]
+        chosen = self._deck(self.home.selected_deck_id())
+        deck = chosen if chosen in own else own[0]
+        editor = NoteEditor(self.authoring, own, deck=deck, parent=self)
+        if not editor.exec():
+            return False
+        self.refresh_decks()
+        return True
+
+    def edit_note(self, deck_id: str, note_id: str) -> bool:
+        """Open the note editor on a note (E in review, Enter in Browse)."""
+        from rapport.ui.note_editor import NoteEditor
+
+        deck = self._deck(deck_id)
+        note = deck.note(note_id) if deck is not None else None
+        if deck is None or note is None:
+            return False
+        editor = NoteEditor(self.authoring, [deck], note=note, deck=deck, parent=self)
+        if not editor.exec():
+            return False
+        self.refresh_decks()
+        return True
+
+    def edit_current_card(self) -> None:
+        card = self.review.card
+        if card is not None:
+            self.edit_note(card.deck_id, card.note.id)
+
+    def new_deck(self) -> Path | None:
+        """File > New deck: an empty deck of the trainee's own notes."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from rapport.errors import RapportError
+        from rapport.ui import dialogs
+
+        name, ok = QInputDialog.getText(self, "New deck", "Name of the new deck:")
+        if not ok or not name.strip():
+            return None
+        try:
+            path = self.authoring.new_deck(name, [d.id for d in self.collection.decks])
+        except RapportError as error:
+            dialogs.show_error(self, "The deck was not made", str(error))
+            return None
+        self.refresh_decks()
+        return path
+
+    def _selected_added_deck(self, action: str) -> Deck | None:
+        from rapport.ui import dialogs
+
+        deck = self._deck(self.home.selected_deck_id())
+        if deck is None:
+            dialogs.show_error(self, f"{action} deck", "Select a deck on Home first.")
+            return None
+        if not self.authoring.is_added(deck):
+            dialogs.show_error(
+                self, f"{action} deck", f"'{deck.name}' comes with Rapport: it stays as it is."
+            )
+            return None
+        return deck
+
+    def rename_deck(self) -> bool:
+        """Notes > Rename deck: a new name for the deck selected on Home."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from rapport.errors import RapportError
+        from rapport.ui import dialogs
+
+        deck = self._selected_added_deck("Rename")
+        if deck is None:
+            return False
+        name, ok = QInputDialog.getText(self, "Rename deck", "New name:", text=deck.name)
+        if not ok:
+            return False
+        try:
+            self.authoring.rename_deck(deck, name)
+        except RapportError as error:
+            dialogs.show_error(self, "The deck was not renamed", str(error))
+            return False
+        self.refresh_decks()
+        return True
+
+    def delete_deck(self) -> bool:
+        """Notes > Delete deck: remove the deck selected on Home (its history is kept)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from rapport.errors import RapportError
+        from rapport.ui import dialogs
+
+        deck = self._selected_added_deck("Delete")
+        if deck is None:
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Delete deck",
+            f"Delete '{deck.name}'? Its file is kept in the removed-decks folder and its "
+            "review history stays in your progress.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.authoring.delete_deck(deck)
+        except RapportError as error:
+            dialogs.show_error(self, "The deck was not deleted", str(error))
+            return False
+        self.reload_decks()
+        return True
+
+    def resolve_conflicts(self) -> None:
+        """A revision changed fields the trainee had changed: show both, let them choose."""
+        from rapport.ui.conflicts import ConflictDialog
+
+        for conflict in list(self.conflicts):
+            ConflictDialog(conflict, self.authoring, self).exec()
+        self.conflicts = []
+        self._reread_decks()
+        self.home.refresh()
+
+    def choose_spreadsheet(self) -> None:
+        """File > Import spreadsheet...: a CSV/TSV file as a deck of the trainee's own."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from rapport.ui.import_dialog import ImportDialog
+
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import a spreadsheet", str(self.export_dir), "Spreadsheets (*.csv *.tsv *.txt)"
+        )
+        if name and ImportDialog(Path(name), self.authoring, self.collection.decks, self).exec():
+            self.refresh_decks()
 
     def _forget_view(self, name: str) -> None:
         """Drop a view built from the old decks; it is built afresh when next shown."""

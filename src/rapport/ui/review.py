@@ -72,6 +72,7 @@ class ReviewView(QWidget):
 
     home_requested = Signal()
     title_changed = Signal(str)
+    edit_requested = Signal()  # E: edit the shown card's note (the window opens the editor)
 
     def __init__(
         self,
@@ -83,6 +84,8 @@ class ReviewView(QWidget):
         font_size: int = DEFAULT_FONT_SIZE,
     ) -> None:
         super().__init__(parent)
+        # Whether a card's note carries the trainee's local change (the window sets it).
+        self.is_local_change: Callable[[CardKey], bool] = lambda _key: False
         self.collection = collection
         self.clock = clock
         self.rng = rng or random.Random()
@@ -351,6 +354,17 @@ class ReviewView(QWidget):
         # the answer will need.
         QTimer.singleShot(PREPARE_AFTER_MS, self, lambda: self._prepare(card))
 
+    def refresh_card(self) -> None:
+        """Show the current card again as its deck now has it (after its note was edited);
+        if its note is gone, study its deck afresh (the session's cards changed)."""
+        if self.card is None or self.finished:
+            return
+        card = self.collection.card(self.card.key)
+        if card is None:
+            self.start([self.card.deck_id], self.where_label.text())
+        else:
+            self.show_question(card)
+
     def _prepare(self, card: Card) -> None:
         if self.card is card and not self.collection.closed:
             self.collection.prepare(card.deck_id)
@@ -384,7 +398,10 @@ class ReviewView(QWidget):
             button.setAccessibleName(f"{name}, next in {label}")
             button.setToolTip(f"Key {int(rating)}")
         deck = self._deck(card.deck_id)
-        self.source_label.setText(deck.source_label_of(card.note) if deck else "")
+        label = deck.source_label_of(card.note) if deck else ""
+        if self.is_local_change(card.key):
+            label += "  \u270e your change"  # the trainee's own edit of a note not theirs
+        self.source_label.setText(label)
         # a note in its deck's own words has no passage to show
         self.passage_button.setVisible(card.note.source is not None)
         self._set_answer_side(True)
@@ -592,6 +609,9 @@ class ReviewView(QWidget):
             super().keyPressEvent(event)
             return
         enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if key == Qt.Key.Key_E and self.card is not None and not self.finished:
+            self.edit_requested.emit()
+            return
         if self.finished:
             if enter or key == Qt.Key.Key_Space:
                 self.home_requested.emit()

@@ -65,7 +65,7 @@ def test_300_notes_import_in_one_command_and_round_trip(
     data = tmp_path / "data"
     assert main(["import", str(source), "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
-    deck_file = data / "decks" / "counselling-skills.toml"
+    deck_file = data / "my-decks" / "counselling-skills.toml"
     assert f"imported 'Counselling skills' (300 notes, 420 cards) from {source}" in out
     deck = load_deck(deck_file)
     assert [n.id for n in deck.notes] == [f"note-{i}" for i in range(300)]
@@ -100,7 +100,7 @@ def test_every_bad_row_is_named_by_its_line(
         f"{source}:15: id: 'note-1' is the id of the note on line 9 too",
     ]
     assert err[-1].startswith("not imported: 4 problems")
-    assert not (data / "decks").exists()
+    assert not (data / "my-decks").exists()
 
 
 def test_columns_are_mapped_by_option_and_previewed(

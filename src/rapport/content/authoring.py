@@ -1,0 +1,185 @@
+"""Making and fixing decks in the app, without Qt: the note editor only edits values.
+
+Decks the trainee made (File > New deck, ``rapport import``) live as TOML files in the
+data folder's ``my-decks`` and are theirs to rewrite: a saved note goes into the file
+(:class:`~rapport.content.deckfile.DeckFile`, which keeps a hand-edited file's comments
+and layout). A shipped deck, or one a course leader handed out, is replaced whole by its
+next revision: an edit there is stored as the trainee's local change to that note
+(:mod:`rapport.content.local`), kept across revisions.
+
+Removing a note or a deck never removes review history: the progress database keeps the
+cards of notes and decks that are gone, as it does when a revision removes a note.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from rapport.content.deckfile import (
+    DeckFile,
+    DeckWriteError,
+    check_note,
+    new_deck_text,
+    note_table,
+    slugify,
+    unique_id,
+    write_text,
+)
+from rapport.content.loader import DeckError, Problem
+from rapport.content.local import Conflict, LocalChanges
+from rapport.content.model import Deck, Note
+from rapport.paths import own_decks_dir, user_decks_dir
+
+
+class Saved(NamedTuple):
+    """A note saved: into its deck's file, or as the trainee's local change."""
+
+    note: Note
+    local: bool
+
+
+class Authoring:
+    """Where notes and decks are written, for one data folder."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.own_dir = own_decks_dir(self.data_dir)
+        self.local = LocalChanges(self.data_dir)
+        self._files: dict[str, Deck] = {}  # each deck as its file has it, by id
+
+    # -- decks as loaded ---------------------------------------------------------------
+
+    def apply(self, decks: Sequence[Deck]) -> tuple[tuple[Deck, ...], list[Conflict]]:
+        """The decks the app shows: ``decks`` (as their files have them) with the trainee's
+        local changes laid over, and the conflicts a revision brought."""
+        self._files = {d.id: d for d in decks}
+        return self.local.apply(list(decks))
+
+    def is_own(self, deck: Deck) -> bool:
+        """Whether ``deck`` is the trainee's to rewrite (a file in ``my-decks``)."""
+        return _same(deck.path.parent, self.own_dir)
+
+    def is_added(self, deck: Deck) -> bool:
+        """Whether ``deck`` is a file in the data folder (made or added by the trainee),
+        which may be renamed or removed; shipped decks may not."""
+        return self.is_own(deck) or _same(deck.path.parent, user_decks_dir(self.data_dir))
+
+    def own_decks(self, decks: Sequence[Deck]) -> list[Deck]:
+        return [d for d in decks if self.is_own(d)]
+
+    def has_local_change(self, deck_id: str, note_id: str) -> bool:
+        return (deck_id, note_id) in self.local
+
+    # -- notes ------------------------------------------------------------------------
+
+    def check(
+        self, deck: Deck, values: Mapping[str, Any], *, replacing: str | None = None
+    ) -> tuple[Note | None, list[Problem]]:
+        """Check a note's values as they would be saved into ``deck`` (live validation)."""
+        return check_note(values, self._files.get(deck.id, deck), replacing=replacing)
+
+    def new_note_id(self, deck: Deck, values: Mapping[str, Any]) -> str:
+        """An id for a new note, made from its first words and unique in ``deck``."""
+        first = next((v for k, v in values.items() if k in _FIRST_FIELDS and v), "note")
+        base = slugify(" ".join(str(first).split()[:6]), "note")
+        return unique_id(base, {n.id for n in deck.notes})
+
+    def save_note(
+        self, deck: Deck, values: Mapping[str, Any], *, replacing: str | None = None
+    ) -> Saved:
+        """Save a note (new, or replacing the note ``replacing``) into ``deck``.
+
+        Raises :class:`DeckError` with the problems if the values do not make a valid note,
+        and :class:`DeckWriteError` if the file cannot be written.
+        """
+        note, problems = self.check(deck, values, replacing=replacing)
+        if note is None:
+            raise DeckError(deck.path, problems)
+        if self.is_own(deck):
+            file = DeckFile(deck.path)
+            if replacing is None:
+                file.add_note(values)
+            else:
+                file.replace_note(replacing, values)
+            file.save()
+            return Saved(note, local=False)
+        if replacing is None:
+            raise DeckWriteError(
+                f"'{deck.name}' is not your deck: add your own notes to a deck of yours "
+                "(File > New deck)."
+            )
+        original = self._files.get(deck.id, deck).note(replacing)
+        if original is None:
+            raise DeckWriteError(f"'{deck.name}' has no note '{replacing}'.")
+        self.local.set(deck.id, replacing, note_table(original), dict(values))
+        return Saved(note, local=True)
+
+    def drop_local_change(self, deck: Deck, note_id: str) -> None:
+        self.local.drop(deck.id, note_id)
+
+    def delete_note(self, deck: Deck, note_id: str) -> None:
+        """Remove a note from one of the trainee's decks (its history stays)."""
+        if not self.is_own(deck):
+            raise DeckWriteError(
+                f"'{deck.name}' is not your deck, so its notes cannot be deleted; suspend "
+                "the card instead (it stops coming up)."
+            )
+        file = DeckFile(deck.path)
+        file.remove_note(note_id)
+        file.save()
+
+    # -- decks ------------------------------------------------------------------------
+
+    def new_deck(self, name: str, taken: Sequence[str], *, label: str = "") -> Path:
+        """Create an empty deck of the trainee's own notes; its file's path."""
+        name = " ".join(name.split())
+        if not name:
+            raise DeckWriteError("A deck needs a name.")
+        deck_id = unique_id(slugify(name), set(taken) | _files_in(self.own_dir))
+        path = self.own_dir / f"{deck_id}.toml"
+        write_text(path, new_deck_text(deck_id, name, label=label))
+        return path
+
+    def rename_deck(self, deck: Deck, name: str) -> None:
+        """Give a deck in the data folder a new name (its id, and so its history, stay)."""
+        name = " ".join(name.split())
+        if not name:
+            raise DeckWriteError("A deck needs a name.")
+        if not self.is_added(deck):
+            raise DeckWriteError(f"'{deck.name}' comes with Rapport and cannot be renamed.")
+        file = DeckFile(deck.path)
+        file.set("name", name)
+        file.save()
+
+    def delete_deck(self, deck: Deck) -> Path:
+        """Remove a deck from the data folder; the file is kept in ``removed-decks`` and the
+        deck's review history in the database. Returns where the file went."""
+        if not self.is_added(deck):
+            raise DeckWriteError(f"'{deck.name}' comes with Rapport and cannot be deleted.")
+        folder = self.data_dir / "removed-decks"
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target = folder / f"{deck.path.stem}.{stamp}.toml"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            os.replace(deck.path, target)
+        except OSError as exc:
+            raise DeckWriteError(f"Cannot remove {deck.path}: {exc.strerror or exc}.") from exc
+        return target
+
+
+_FIRST_FIELDS = ("front", "text", "question", "prompt")
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def _files_in(folder: Path) -> set[str]:
+    return {p.stem for p in folder.glob("*.toml")} if folder.is_dir() else set()
