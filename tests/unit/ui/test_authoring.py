@@ -59,7 +59,7 @@ def when_modal(action: Callable[[QWidget], None]) -> None:
             return
         try:
             action(widget)
-        except BaseException as exc:  # noqa: BLE001 - reported when the test ends
+        except BaseException as exc:
             FAILURES.append(exc)
             widget.close()
 
