@@ -17,12 +17,16 @@ import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 WINDOW_SIZE = (1100, 720)
 # The demo's "now": a weekday afternoon; the history runs up to it.
 DEMO_NOW = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
 HISTORY_DAYS = 75
-NAMES = ("home", "review-question", "review-answer", "practice", "browse", "stats")
+NAMES = ("home", "review-question", "review-answer", "practice", "browse", "stats", "note-editor")
 
 
 class DemoClock:
@@ -79,7 +83,7 @@ def simulate_history(
 def render(out_dir: Path, data_dir: Path) -> list[Path]:
     """Build the demo collection in ``data_dir`` and write the screenshots to ``out_dir``."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication
 
     from rapport.content import load_decks
     from rapport.paths import decks_dir
@@ -141,10 +145,36 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
 
         window.show_view("stats")
         shoot("stats")
+
+        shoot("note-editor", _note_editor(window))
         window.close()
         return written
     finally:
         collection.close(clock())
+
+
+def _note_editor(window: object) -> QWidget:
+    """Add note (A) on a deck of the trainee's own, a cloze half written, with its preview."""
+    from rapport.content.model import Kind
+    from rapport.ui.main_window import MainWindow
+    from rapport.ui.note_editor import NoteEditor
+
+    assert isinstance(window, MainWindow)
+    window.authoring.new_deck("Skills practice", [d.id for d in window.collection.decks])
+    window.refresh_decks()
+    own = window.authoring.own_decks(window.collection.decks)
+    editor = NoteEditor(window.authoring, own, deck=own[0], parent=window)
+    editor.kind_box.setCurrentIndex(list(Kind).index(Kind.CLOZE))
+    editor.field("text").setPlainText(  # type: ignore[union-attr]
+        "Reflecting a feeling names the {{c1::emotion}} the client conveys, and "
+        "{{c2::checks::what does it do?}} that it was heard rightly."
+    )
+    editor.field("concept").setText("reflecting-feelings")  # type: ignore[union-attr]
+    editor.field("tags").setText("skills week-3")  # type: ignore[union-attr]
+    editor.resize(1040, 660)
+    editor.show()
+    editor.validate()
+    return editor
 
 
 def _to_choice_question(practice: object) -> None:
