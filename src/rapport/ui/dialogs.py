@@ -30,7 +30,9 @@ from rapport.logs import log_file
 from rapport.ui.theme import ensure_theme
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Home", "Enter or S: study the selected deck · A: study all decks"),
+    ("Home", "Enter or S: study the selected deck · Shift+A: study all decks"),
+    ("Main window", "A: add a note · Ctrl+N: new deck · Ctrl+I: import a spreadsheet"),
+    ("Review", "E: edit the card's note (Browse: Enter)"),
     ("Review", "Space or Enter: show the answer"),
     ("Review", "1 Again · 2 Hard · 3 Good · 4 Easy (after the answer shows)"),
     ("Review", "1…N: pick an option of a multiple-choice card (before the answer shows)"),

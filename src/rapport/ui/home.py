@@ -111,7 +111,7 @@ class HomeView(QWidget):
         self.today_label.setProperty("role", "muted")
         self.today_label.setAccessibleName("Today's progress")
         row.addWidget(self.today_label, 1)
-        self.study_all = QPushButton("Study all decks  (A)")
+        self.study_all = QPushButton("Study all decks  (Shift+A)")
         self.study_all.setProperty("role", "primary")
         self.study_all.setAccessibleName("Study all decks")
         self.study_all.setAutoDefault(True)
@@ -272,15 +272,17 @@ class HomeView(QWidget):
         self.tree.setFocus()
 
     def _handle_key(self, event: QKeyEvent) -> bool:
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            return False
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_S):
-            self.study_selected()
-            return True
-        if key == Qt.Key.Key_A:
+        if key == Qt.Key.Key_A and mods == Qt.KeyboardModifier.ShiftModifier:
+            # Shift+A: plain A is Anki's Add note, the window's shortcut
             if self.study_all.isEnabled():
                 self.study_requested.emit([])
+            return True
+        if mods:
+            return False
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_S):
+            self.study_selected()
             return True
         return False
 

@@ -114,6 +114,7 @@ class NoteEditor(QDialog):
         split = QSplitter(Qt.Orientation.Horizontal)
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # wide text boxes
         split.addWidget(self.form_host)
         right = QWidget()
         right_layout = QVBoxLayout(right)

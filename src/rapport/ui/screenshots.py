@@ -171,7 +171,7 @@ def _note_editor(window: object) -> QWidget:
     )
     editor.field("concept").setText("reflecting-feelings")  # type: ignore[union-attr]
     editor.field("tags").setText("skills week-3")  # type: ignore[union-attr]
-    editor.resize(1040, 660)
+    editor.resize(*WINDOW_SIZE)
     editor.show()
     editor.validate()
     return editor

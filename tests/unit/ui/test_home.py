@@ -61,7 +61,7 @@ def test_a_and_button_study_all(
 ) -> None:
     home = make_home(kinds_decks)
     with qtbot.waitSignal(home.study_requested) as blocker:
-        qtbot.keyClick(home.tree, Qt.Key.Key_A)
+        qtbot.keyClick(home.tree, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
     assert blocker.args == [[]]
     with qtbot.waitSignal(home.study_requested) as blocker:
         home.study_all.click()
