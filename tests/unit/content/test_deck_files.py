@@ -207,3 +207,14 @@ def test_tabs_and_line_breaks_are_fine(write_deck: WriteDeck) -> None:
         write_deck(GOOD_NOTES.replace("Goals, tasks\\nand a bond.", "Goals\\ttasks\\r\\n"))
     )
     assert deck.notes[0].back == "Goals\ttasks\r\n"  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_a_deck_one_note_past_the_real_limit_is_refused(write_deck: WriteDeck) -> None:
+    # 50,001 notes (about 1 MB): refused with the limit, each note unchecked; about 1.5 s.
+    many = "".join(f'[[notes]]\nid = "n{i}"\n' for i in range(deck_files.MAX_NOTES + 1))
+    found = messages(write_deck(many))
+    assert found == [
+        "deck: notes: the deck has 50,001 notes; a deck file may have at most 50,000 "
+        "(split it into several files)"
+    ]
