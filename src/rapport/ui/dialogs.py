@@ -112,6 +112,7 @@ class DetailsDialog(QDialog):
         self.resize(720, 460)
         layout = QVBoxLayout(self)
         self.message = QLabel(message)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # it may quote deck files
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Message")
         layout.addWidget(self.message)

@@ -107,3 +107,23 @@ def test_deck_added_box_shows_the_name_as_written(
     [(text, text_format)] = [entry for entry in catcher.labels if NAME in entry[0]]
     assert text == f"'{NAME}' (1 card) was added."
     assert text_format == Qt.TextFormat.PlainText  # so no link in it, nothing to open
+
+
+def test_revision_box_shows_the_name_as_written(
+    qtbot: QtBot, markup_collection: Collection, clock: Clock, tmp_path: Path
+) -> None:
+    handout = write_handout(tmp_path / "handout")
+    first = HANDOUT.replace('name = "Course week 1"', f"name = '{NAME}'")
+    handout.write_text(first, encoding="utf-8")
+    window = MainWindow(markup_collection, (), clock, deck_dirs=[])
+    qtbot.addWidget(window)
+    catcher = LabelCatcher()
+    try:
+        assert window.add_deck_file(handout)
+        handout.write_text(first.replace("a bond.", "a working bond."), encoding="utf-8")
+        window.add_deck_file(handout)  # the revision box is closed: not applied
+    finally:
+        catcher.timer.stop()
+    asked = [entry for entry in catcher.labels if entry[0].startswith("This file is a new")]
+    assert asked and NAME in asked[0][0]
+    assert asked[0][1] == Qt.TextFormat.PlainText
