@@ -1,0 +1,397 @@
+"""Import from Anki: an ``.apkg`` or ``.colpkg`` becomes Rapport decks, with progress.
+
+Packages are read with Anki's own library (the ``anki`` package, an optional extra:
+``pip install 'rapport[anki]'``; ``make run`` installs it), imported lazily here and
+nowhere else. Anki imports the package into a throwaway collection in a temporary folder,
+which reads every format Anki writes (legacy ``collection.anki2``/``collection.anki21``
+and the current zstd-compressed ``collection.anki21b``); Rapport then reads the notes,
+cards and review log from that collection.
+
+* Notes of the standard note types become Rapport notes: Basic -> basic, Basic (and
+  reversed card) -> reversed, Basic (optional reversed card) -> reversed when "Add
+  Reverse" is filled (else basic), Basic (type in the answer) -> typed, Cloze -> cloze
+  (its "Back Extra" as the remark). Notes of other note types are mapped by position
+  (first field the question, second the answer, the rest the remark) and the report
+  says which note types were mapped so.
+* Each Anki deck becomes a Rapport deck file in the trainee's decks folder, named with
+  its full path (``Psychology::Week 1``); the notes keep their tags (made valid).
+* Note ids come from the Anki GUID (as the spreadsheet import makes them), so importing
+  the same package again updates the same notes instead of adding duplicates.
+* With progress: each card's review log is replayed through Rapport's FSRS scheduler
+  (every answer at its time and rating), which gives Rapport's memory state and due date;
+  suspended cards stay suspended. Cards that already have reviews in Rapport keep them.
+* Media (images, sounds) cannot be shown by Rapport: the report lists each note that
+  had some, and the file names, rather than dropping them in silence.
+
+Licence: the ``anki`` package is AGPL-3.0-or-later; see the README's licence section.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from html import unescape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rapport.errors import RapportError
+
+if TYPE_CHECKING:
+    from rapport.content import Deck
+
+PACKAGE_SUFFIXES = (".apkg", ".colpkg")
+# Anki's stock note kinds (notetype "originalStockKind").
+STOCK_BASIC, STOCK_REVERSED, STOCK_OPTIONAL_REVERSED, STOCK_TYPED, STOCK_CLOZE = 1, 2, 3, 4, 5
+_STOCK_BY_NAME = {
+    "basic": STOCK_BASIC,
+    "basic (and reversed card)": STOCK_REVERSED,
+    "basic (optional reversed card)": STOCK_OPTIONAL_REVERSED,
+    "basic (type in the answer)": STOCK_TYPED,
+    "cloze": STOCK_CLOZE,
+}
+_MEDIA = re.compile(r"<img\b[^>]*>|\[sound:[^\]]*\]|<audio\b.*?</audio>|<video\b.*?</video>", re.S)
+_MEDIA_NAME = re.compile(r"""src\s*=\s*["']?([^"'\s>]+)|\[sound:([^\]]*)\]""")
+_MARKUP = re.compile(r"<[a-zA-Z/][^>]*>")
+_TAG_BAD = re.compile(r"[^A-Za-z0-9_:-]+")
+
+
+class AnkiImportError(RapportError):
+    """A package that could not be imported; the message names the file and why."""
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the trainee."""
+
+    package: Path
+    decks: list[tuple[str, Path, int]] = field(default_factory=list)  # name, file, notes
+    notes: int = 0
+    updated: int = 0
+    cards: int = 0
+    reviews: int = 0
+    cards_with_history_kept: int = 0
+    by_position: dict[str, int] = field(default_factory=dict)  # note type -> notes
+    media: list[tuple[str, str]] = field(default_factory=list)  # note, file names
+    skipped: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [
+            f"imported {self.notes} note{'s' * (self.notes != 1)} ({self.cards} cards, "
+            f"{self.updated} already there and updated) from {self.package} "
+            f"into {len(self.decks)} deck{'s' * (len(self.decks) != 1)}:"
+        ]
+        lines += [f"  {name}: {count} notes in {path}" for name, path, count in self.decks]
+        if self.reviews:
+            lines.append(f"with {self.reviews} reviews of study history (replayed with FSRS)")
+        if self.cards_with_history_kept:
+            lines.append(
+                f"{self.cards_with_history_kept} cards already studied in Rapport kept "
+                "their own history"
+            )
+        for name, count in sorted(self.by_position.items()):
+            lines.append(
+                f"note type '{name}' is not a standard one: {count} notes mapped by position "
+                "(first field the question, second the answer, the rest the remark)"
+            )
+        if self.media:
+            lines.append(
+                f"{len(self.media)} notes had images or sounds, which Rapport cannot show "
+                "(left out):"
+            )
+            lines += [f"  {note}: {files}" for note, files in self.media[:20]]
+            if len(self.media) > 20:
+                lines.append(f"  and {len(self.media) - 20} more")
+        lines += [f"skipped: {reason}" for reason in self.skipped]
+        return "\n".join(lines)
+
+
+@dataclass
+class _Imported:
+    deck_name: str
+    table: dict[str, Any]
+    cards: list[tuple[int, int]]  # (Anki card id, Rapport ordinal)
+
+
+def _load_anki() -> Any:
+    try:
+        import anki.collection
+    except ImportError as exc:
+        raise AnkiImportError(
+            "Importing Anki packages needs Anki's library: install it with "
+            "pip install 'rapport[anki]' (make run installs it)."
+        ) from exc
+    return anki.collection
+
+
+def _open_package(path: Path, folder: Path) -> Any:
+    """A throwaway Anki collection in ``folder`` holding the package's contents."""
+    collection = _load_anki()
+    from anki.import_export_pb2 import (
+        ImportAnkiPackageOptions,
+        ImportAnkiPackageRequest,
+        ImportAnkiPackageUpdateCondition,
+    )
+
+    col_path = folder / "collection.anki2"
+    try:
+        if path.suffix.lower() == ".colpkg":
+            from anki._backend import RustBackend
+
+            RustBackend().import_collection_package(
+                col_path=str(col_path),
+                backup_path=str(path),
+                media_folder=str(folder / "collection.media"),
+                media_db=str(folder / "collection.media.db2"),
+            )
+            return collection.Collection(str(col_path))
+        col = collection.Collection(str(col_path))
+        always = ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_ALWAYS
+        options = ImportAnkiPackageOptions(
+            update_notes=always, update_notetypes=always, with_scheduling=True
+        )
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=options))
+        return col
+    except Exception as exc:  # Anki's own errors: a damaged or foreign file
+        raise AnkiImportError(f"Cannot read the Anki package {path}: {exc}") from exc
+
+
+def _note_id(guid: str) -> str:
+    return "n-" + hashlib.blake2b(guid.encode(), digest_size=6).hexdigest()
+
+
+def _tags(tags: Sequence[str]) -> list[str]:
+    out = []
+    for tag in tags:
+        clean = "::".join(
+            p for p in (_TAG_BAD.sub("-", part).strip("-") for part in tag.split("::")) if p
+        )
+        if clean and clean.lower() not in ("leech", "marked") and clean not in out:
+            out.append(clean)
+    return out
+
+
+def _text(value: str, media: list[str]) -> str:
+    """A field without its media (whose names go to ``media``)."""
+    for match in _MEDIA.finditer(value):
+        found = _MEDIA_NAME.search(match.group(0))
+        if found:
+            media.append(found.group(1) or found.group(2))
+    return _MEDIA.sub("", value).strip()
+
+
+def _plain(value: str) -> str:
+    text = re.sub(r"<br\s*/?>", "\n", value, flags=re.I)
+    text = re.sub(r"</?div[^>]*>", "\n", text, flags=re.I)
+    return "\n".join(
+        line.strip() for line in unescape(text).replace("\xa0", " ").splitlines()
+    ).strip()
+
+
+# The shape of each stock note type: fields and card templates.
+_STOCK_SHAPE = {
+    STOCK_BASIC: (2, 1),
+    STOCK_REVERSED: (2, 2),
+    STOCK_OPTIONAL_REVERSED: (3, 2),
+    STOCK_TYPED: (2, 1),
+}
+
+
+def _stock_kind(notetype: dict[str, Any]) -> int | None:
+    """Which stock note type ``notetype`` is, if any. Anki marks note types made from a
+    stock one (even an empty new one) with its kind, so the shape must fit too."""
+    if notetype.get("type") == 1:
+        return STOCK_CLOZE
+    stock = notetype.get("originalStockKind") or _STOCK_BY_NAME.get(
+        str(notetype.get("name", "")).strip().lower()
+    )
+    shape = (len(notetype.get("flds", [])), len(notetype.get("tmpls", [])))
+    if stock in _STOCK_SHAPE and _STOCK_SHAPE[stock] == shape:
+        return int(stock)
+    return None
+
+
+def _read_note(col: Any, nid: int, report: ImportReport) -> _Imported | None:
+    note = col.get_note(nid)
+    notetype = note.note_type()
+    values = list(note.fields)
+    media: list[str] = []
+    fields = [_text(v, media) for v in values]
+    html = any(_MARKUP.search(f) for f in fields)
+    shown = fields if html else [_plain(f) for f in fields]
+    cards = sorted(note.cards(), key=lambda c: c.ord)
+    deck_name = col.decks.name(cards[0].did) if cards else "Default"
+    stock = _stock_kind(notetype)
+    table: dict[str, Any] = {"id": _note_id(note.guid)}
+    first, second = (shown + ["", ""])[:2]
+    if stock == STOCK_CLOZE:
+        table.update(kind="cloze", text=first)
+        if second:
+            table["extra"] = second
+        ordinals = {c.ord: c.ord for c in cards}
+    elif stock == STOCK_TYPED:
+        table.update(
+            kind="typed", prompt=first, answer=_plain(fields[1]) if len(fields) > 1 else ""
+        )
+        ordinals = {0: 0}
+    elif stock in (STOCK_REVERSED, STOCK_OPTIONAL_REVERSED):
+        two_way = stock == STOCK_REVERSED or (len(shown) > 2 and shown[2].strip())
+        table.update(kind="reversed" if two_way else "basic", front=first, back=second)
+        ordinals = {0: 0, 1: 1} if two_way else {0: 0}
+    else:
+        table.update(kind="basic", front=first, back=second)
+        if stock is None:
+            name = str(notetype.get("name", "?"))
+            report.by_position[name] = report.by_position.get(name, 0) + 1
+            rest = [f for f in shown[2:] if f.strip()]
+            if rest:
+                table["extra"] = "\n".join(rest)
+        ordinals = {0: 0}
+    if html:
+        table["html"] = True
+    tags = _tags(note.tags)
+    if tags:
+        table["tags"] = tags
+    if media:
+        report.media.append((f"{deck_name}: {_short(first)}", ", ".join(media)))
+    required = [
+        table.get(k, "") for k in ("front", "back", "text", "prompt", "answer") if k in table
+    ]
+    if not all(str(v).strip() for v in required):
+        report.skipped.append(f"a note with an empty field ({deck_name}: {_short(first)!r})")
+        return None
+    mapped = [(c.id, ordinals[c.ord]) for c in cards if c.ord in ordinals]
+    return _Imported(deck_name, table, mapped)
+
+
+def _short(text: str, limit: int = 50) -> str:
+    text = " ".join(re.sub(r"<[^>]*>", " ", text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def import_anki_package(
+    path: Path, data_dir: Path, *, now: datetime | None = None, with_progress: bool = True
+) -> ImportReport:
+    """Import the Anki package ``path`` into the trainee's decks in ``data_dir``.
+
+    Raises :class:`AnkiImportError` (nothing written) if the package cannot be read.
+    """
+    from rapport.content import discover, load_decks
+    from rapport.content.deckfile import DeckFile, deck_text, slugify, write_text
+    from rapport.paths import deck_folders, user_decks_dir
+
+    path = Path(path)
+    if path.suffix.lower() not in PACKAGE_SUFFIXES:
+        raise AnkiImportError(f"{path} is not an Anki package (.apkg or .colpkg).")
+    if not path.is_file():
+        raise AnkiImportError(f"{path} does not exist.")
+    now = now or datetime.now(UTC)
+    report = ImportReport(path)
+    with tempfile.TemporaryDirectory(prefix="rapport-anki-") as folder:
+        col = _open_package(path, Path(folder))
+        try:
+            imported = [
+                n for n in (_read_note(col, nid, report) for nid in col.find_notes("")) if n
+            ]
+            revlog: dict[int, list[tuple[int, int, int, int]]] = {}
+            for cid, rid, ease, taken, kind in col.db.all(
+                "SELECT cid, id, ease, time, type FROM revlog ORDER BY id"
+            ):
+                if 1 <= ease <= 4 and kind in (0, 1, 2, 3):
+                    revlog.setdefault(cid, []).append((rid, ease, taken, kind))
+            suspended = set(col.db.list("SELECT id FROM cards WHERE queue = -1"))
+        finally:
+            col.close()
+
+    by_deck: dict[str, list[_Imported]] = {}
+    for item in imported:
+        by_deck.setdefault(item.deck_name, []).append(item)
+    folder_path = user_decks_dir(data_dir)
+    deck_ids: dict[str, str] = {}
+    for deck_name, items in sorted(by_deck.items()):
+        name = path.stem if deck_name == "Default" else deck_name
+        deck_id = slugify(name.replace("::", " "), "anki")
+        deck_ids[deck_name] = deck_id
+        for item in items:
+            tags = item.table.get("tags") or []
+            item.table["concept"] = slugify(tags[0].replace("::", "-")) if tags else deck_id
+        target = folder_path / f"{deck_id}.toml"
+        tables = [i.table for i in items]
+        if target.exists():
+            file = DeckFile(target)
+            existing = {t.get("id") for t in file.doc.get("notes", [])}
+            for table in tables:
+                if table["id"] in existing:
+                    file.replace_note(table["id"], table)
+                    report.updated += 1
+                else:
+                    file.add_note(table)
+            file.save()
+        else:
+            header = {
+                "id": deck_id,
+                "name": name,
+                "description": f"Imported from the Anki package {path.name}.",
+                "source_label": "Anki",
+            }
+            write_text(target, deck_text(header, tables), check=True)
+        report.decks.append((name, target, len(tables)))
+        report.notes += len(tables)
+        report.cards += sum(len(i.cards) for i in items)
+
+    if with_progress and (revlog or suspended):
+        decks = list(load_decks(discover(deck_folders(data_dir))).decks)
+        _import_progress(data_dir, decks, by_deck, deck_ids, revlog, suspended, now, report)
+    return report
+
+
+def _import_progress(
+    data_dir: Path,
+    decks: Sequence[Deck],
+    by_deck: dict[str, list[_Imported]],
+    deck_ids: dict[str, str],
+    revlog: dict[int, list[tuple[int, int, int, int]]],
+    suspended: set[int],
+    now: datetime,
+    report: ImportReport,
+) -> None:
+    """Replay each imported card's Anki review log through Rapport's scheduler."""
+    from rapport.content.model import CardKey
+    from rapport.store import CardState, ReviewRecord
+    from rapport.study import Collection, Rating
+
+    collection = Collection.open(data_dir, decks, now)
+    try:
+        store = collection.store
+        for deck_name, items in by_deck.items():
+            for item in items:
+                for anki_id, ordinal in item.cards:
+                    key = CardKey(deck_ids[deck_name], item.table["id"], ordinal)
+                    card_id = collection.card_id(key)
+                    if card_id is None:
+                        continue
+                    if anki_id in suspended:
+                        collection.set_suspended(key, True)
+                    entries = revlog.get(anki_id, [])
+                    if not entries:
+                        continue
+                    if store.reviews_of(card_id):
+                        report.cards_with_history_kept += 1
+                        continue
+                    state = CardState()
+                    for rid, ease, taken, _kind in entries:
+                        when = datetime.fromtimestamp(rid / 1000, UTC)
+                        after = collection.scheduler.review(card_id, state, Rating(ease), when)
+                        store.record_review(
+                            ReviewRecord(
+                                card_id, when, ease, timedelta(milliseconds=taken), state, after
+                            )
+                        )
+                        state = after
+                        report.reviews += 1
+        collection.mark_changed()
+    finally:
+        collection.close(now)
