@@ -8,7 +8,10 @@ one of its warnings with a reason, in the deck file::
     allow = ["longest-answer: the scale's full name is the point of the item"]
 
 The checks are heuristics over the validated :class:`~rapport.content.model.Deck`; they
-never stop a deck from loading.
+never stop a deck from loading. Each kind looks for the cues its notes can carry
+(``KindRules.item_cues`` in :mod:`rapport.content.kinds`, with the word helpers below);
+this module names the checks, finds near-duplicate notes and the deck's share of longest
+answers, and applies the notes' ``allow``.
 """
 
 from __future__ import annotations
@@ -17,16 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from rapport.content.cloze import DELETION
-from rapport.content.model import (
-    BasicNote,
-    ChoiceNote,
-    ClozeNote,
-    Deck,
-    Note,
-    ReversedNote,
-    TypedNote,
-)
+from rapport.content.model import ChoiceNote, Deck, Note
 
 # Each check's name (as written in ``allow``) and why it matters, in one line.
 CHECKS: Mapping[str, str] = {
@@ -159,7 +153,7 @@ def read_allowances(text: str) -> dict[str, frozenset[str]]:
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
     """``text`` as a trainee sees it: markup (of ``html = true`` notes) left out."""
     if "<" in text or "&" in text:
         from html import unescape
@@ -169,7 +163,7 @@ def _visible(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_visible(text).casefold().replace("’", "'"))
+    return _WORD.findall(visible(text).casefold().replace("’", "'"))
 
 
 def _stem(word: str) -> str:
@@ -188,7 +182,7 @@ def content_words(text: str) -> set[str]:
     return {_stem(w) for w in _words(text) if w not in _STOPWORDS and len(w) > 2}
 
 
-def _related(a: str, b: str) -> bool:
+def related(a: str, b: str) -> bool:
     """Whether two content-word stems are the same word or one contains the other
     ('genuine' and 'genuineness', 'tune' and 'attuned')."""
     if a == b:
@@ -200,140 +194,11 @@ def _related(a: str, b: str) -> bool:
 # --- the checks --------------------------------------------------------------------------
 
 
-def _choice_warnings(file: str, note: ChoiceNote) -> list[ItemWarning]:
-    out: list[ItemWarning] = []
-    answer = note.answer
-    distractors = [o for o in note.options if not o.correct]
-    if not distractors:
-        return out
-    longest_other = max(len(_visible(d.text)) for d in distractors)
-    if len(_visible(answer.text)) > longest_other * LONGEST_MARGIN:
-        extra = len(_visible(answer.text)) / longest_other - 1
-        out.append(
-            ItemWarning(
-                file,
-                note.id,
-                "answer.text",
-                "longest-answer",
-                f"the answer is {extra:.0%} longer than the longest distractor",
-            )
-        )
-    if not ABSOLUTES.search(answer.text):
-        for i, d in enumerate(distractors, start=1):
-            if m := ABSOLUTES.search(d.text):
-                out.append(
-                    ItemWarning(
-                        file,
-                        note.id,
-                        f"distractors[{i}].text",
-                        "absolute",
-                        f"'{m.group(0)}' appears in a distractor but not in the answer",
-                    )
-                )
-    question = content_words(note.question)
-    in_distractors = set().union(*(content_words(d.text) for d in distractors))
-    echoed = sorted(
-        w
-        for w in content_words(answer.text)
-        if any(_related(w, q) for q in question) and not any(_related(w, d) for d in in_distractors)
-    )
-    if echoed:
-        words = ", ".join(f"'{w}'" for w in echoed)
-        out.append(
-            ItemWarning(
-                file,
-                note.id,
-                "answer.text",
-                "answer-echo",
-                f"{words} appear{'s' * (len(echoed) == 1)} in the question and the answer "
-                "but in no distractor",
-            )
-        )
-    return out
-
-
-def _term_words(term: str) -> set[str]:
-    return content_words(re.sub(r"\([^)]*\)", " ", term))
-
-
-def _reversed_warnings(file: str, note: ReversedNote) -> list[ItemWarning]:
-    definition = content_words(note.back)
-    given = sorted(w for w in _term_words(note.front) if any(_related(w, d) for d in definition))
-    if not given:
-        return []
-    words = ", ".join(f"'{w}'" for w in given)
-    return [
-        ItemWarning(
-            file,
-            note.id,
-            "back",
-            "reversed-term",
-            f"the definition contains {words} from the term it defines",
-        )
-    ]
-
-
-# Text between two deletions that makes them items of one list: a comma or a coordinating
-# word, within a few words (", consensus on treatment ", " and ").
-_LIST_JOIN = re.compile(r"(?:,|\b(?:and|or|nor)\b)", re.IGNORECASE)
-_LIST_GAP_WORDS = 5
-
-
-def _cloze_warnings(file: str, note: ClozeNote) -> list[ItemWarning]:
-    out: list[ItemWarning] = []
-    matches = list(DELETION.finditer(note.text))
-    for m in matches:
-        number, body, hint = m.group(1), m.group(2), m.group(3)
-        if not hint:
-            continue
-        answer = content_words(body)
-        given = sorted(
-            {h for h in content_words(hint) if any(_related(h, a) for a in answer)}
-            | ({body.casefold()} if body.casefold() in hint.casefold() else set())
-        )
-        if given:
-            words = ", ".join(f"'{w}'" for w in given)
-            out.append(
-                ItemWarning(
-                    file,
-                    note.id,
-                    "text",
-                    "cloze-hint",
-                    f"the hint of c{number} ({hint!r}) contains {words} from its answer",
-                )
-            )
-    for left, right in zip(matches, matches[1:], strict=False):
-        if left.group(1) == right.group(1):
-            continue
-        gap = note.text[left.end() : right.start()]
-        if (
-            _LIST_JOIN.search(gap)
-            and len(gap.split()) <= _LIST_GAP_WORDS
-            and not re.search(r"[.;:!?]", gap)
-        ):
-            out.append(
-                ItemWarning(
-                    file,
-                    note.id,
-                    "text",
-                    "cloze-list",
-                    f"c{left.group(1)} ({left.group(2)!r}) and c{right.group(1)} "
-                    f"({right.group(2)!r}) are items of one list",
-                )
-            )
-    return out
-
-
 def note_text(note: Note) -> str:
-    """The text a note teaches, as a trainee reads it: question and answer sides."""
-    if isinstance(note, ClozeNote):
-        return DELETION.sub(r"\2", note.text)
-    if isinstance(note, ChoiceNote):
-        return " ".join([note.question, *(o.text for o in note.options)])
-    if isinstance(note, TypedNote):
-        return f"{note.prompt} {note.answer}"
-    assert isinstance(note, BasicNote | ReversedNote)
-    return f"{note.front} {note.back}"
+    """The text a note teaches, as a trainee reads it (its kind's ``item_text``)."""
+    from rapport.content.kinds import rules_of
+
+    return rules_of(note).item_text(note)
 
 
 def _trigrams(text: str) -> frozenset[tuple[str, ...]]:
@@ -377,8 +242,8 @@ def longest_share(notes: Iterable[Note]) -> LongestShare:
     longest = sum(
         1
         for n in choices
-        if len(_visible(n.answer.text))
-        > max(len(_visible(o.text)) for o in n.options if not o.correct)
+        if len(visible(n.answer.text))
+        > max(len(visible(o.text)) for o in n.options if not o.correct)
     )
     chances = [1 / len(n.options) for n in choices]
     # The chance of at least `longest` successes among independent trials with these
@@ -404,17 +269,13 @@ def check_deck(deck: Deck, allowances: Mapping[str, frozenset[str]] | None = Non
         except (OSError, ValueError):
             allowances = {}
     # Each warning with the notes whose `allow` may excuse it (both notes of a pair).
+    from rapport.content.kinds import rules_of
+
     found: list[tuple[ItemWarning, tuple[str, ...]]] = []
     for note in deck.notes:
-        if isinstance(note, ChoiceNote):
-            notes_warnings = _choice_warnings(file, note)
-        elif isinstance(note, ReversedNote):
-            notes_warnings = _reversed_warnings(file, note)
-        elif isinstance(note, ClozeNote):
-            notes_warnings = _cloze_warnings(file, note)
-        else:
-            notes_warnings = []
-        found += [(w, (w.note,)) for w in notes_warnings]
+        for cue in rules_of(note).item_cues(note):
+            warning = ItemWarning(file, note.id, cue.field, cue.check, cue.message)
+            found.append((warning, (note.id,)))
     found += [(w, (w.note, other)) for w, other in _duplicate_warnings(file, deck.notes)]
     kept: list[ItemWarning] = []
     used: set[tuple[str, str]] = set()

@@ -326,3 +326,30 @@ def test_check_reports_warnings_and_strict_makes_them_errors(
     assert capsys.readouterr().out.splitlines()[-1].endswith("(errors under --strict)")
     fair = write_deck(FAIR)
     assert main(["check", "--strict", str(fair)]) == 0
+
+
+def test_a_registered_kind_brings_its_own_cues(tmp_path: Path) -> None:
+    """Each kind looks for its own cues (KindRules.item_cues); the deck-wide checks and
+    ``allow`` apply to them like to any other."""
+    from rapport.content.kinds import ItemCue, register, unregister
+    from tests.support.decks import write_deck as write_support_deck
+    from tests.unit.content.test_kind_registry import FLASH_DECK, FlashNote, FlashRules
+
+    class CuedFlash(FlashRules):
+        def item_cues(self, note: FlashNote) -> list[ItemCue]:
+            if note.word in note.meaning:
+                return []
+            return [ItemCue("meaning", "reversed-term", "the meaning lacks the word")]
+
+    register(CuedFlash())
+    try:
+        deck = load_deck(write_support_deck(tmp_path, FLASH_DECK))
+        [warning] = check_deck(deck).warnings
+        assert (warning.note, warning.field, warning.check) == (
+            "alliance-word",
+            "meaning",
+            "reversed-term",
+        )
+        assert check_deck(deck, {"alliance-word": frozenset({"reversed-term"})}).warnings == ()
+    finally:
+        unregister("flash")

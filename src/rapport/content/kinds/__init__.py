@@ -16,6 +16,9 @@ How to add a kind
    :func:`_shipped`: mypy (``assert_never``) refuses a ``Kind`` member without one.
 3. Give it one renderer in the UI (``rapport.ui.render``) and a stylesheet rule for its
    Anki templates (``rapport.export.models``).
+4. Optionally, let ``rapport check`` warn of the cues its notes can carry
+   (``item_cues``; ``item_text`` for near-duplicates), with the word helpers of
+   :mod:`rapport.content.itemcheck`.
 
 A kind can also be registered at run time with :func:`register` (the tests add a
 throwaway kind this way and study it without touching any other module).
@@ -29,6 +32,7 @@ from rapport.content.kinds.base import (
     AnkiNoteType,
     CommonFields,
     FieldReader,
+    ItemCue,
     KindRules,
     Question,
 )
@@ -38,6 +42,7 @@ __all__ = [
     "AnkiNoteType",
     "CommonFields",
     "FieldReader",
+    "ItemCue",
     "KindRules",
     "Question",
     "register",

@@ -2,8 +2,9 @@
 
 A kind module holds everything about its kind that is not drawing pixels: the TOML keys of
 its notes and how they are read and validated, its question and answer as plain text, the
-answers a trainee may type, its practice-test question and its Anki note type and fields.
-The UI keeps one renderer per kind; nothing else branches on the kind.
+answers a trainee may type, its practice-test question, its Anki note type and fields, and
+the item-writing cues its notes can carry (``rapport check``). The UI keeps one renderer
+per kind; nothing else branches on the kind.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypedDict, TypeVar, cast
+from typing import Any, Generic, NamedTuple, Protocol, TypedDict, TypeVar, cast
 
 from rapport.content.model import Card, NoteFields, Option, Source
 
@@ -49,6 +50,16 @@ class AnkiNoteType:
     name: str
     fields: tuple[str, ...]
     cloze: bool = False
+
+
+class ItemCue(NamedTuple):
+    """A cue in one field of a note that lets a test-wise trainee answer without knowing
+    the content: the field, the check's name and what was found (the checks, their names
+    and why each matters are in :mod:`rapport.content.itemcheck`)."""
+
+    field: str
+    check: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +126,17 @@ class KindRules(Generic[N]):
     def anki_fields(self, deck_slug: str, note: N) -> list[str]:
         """The note's own Anki field values (safe HTML), in :attr:`anki` field order."""
         raise NotImplementedError
+
+    def item_text(self, note: N) -> str:
+        """What a trainee reads of the note, question and answer sides, to compare notes
+        for near-duplicates (``rapport check``): by default its first card's sides."""
+        ordinal = note.ordinals[0] if note.ordinals else 0  # type: ignore[attr-defined]
+        return f"{self.question_text(note, ordinal)} {self.answer_text(note, ordinal)}"
+
+    def item_cues(self, note: N) -> list[ItemCue]:
+        """Item-writing cues in the note (``rapport check`` warns of them); none unless
+        the kind looks for some."""
+        return []
 
 
 def field_html(text: str, *, html: bool) -> str:

@@ -18,6 +18,7 @@ from rapport.content.kinds.base import (
     AnkiNoteType,
     CommonFields,
     FieldReader,
+    ItemCue,
     KindRules,
     Question,
     field_html,
@@ -78,6 +79,53 @@ class ChoiceRules(KindRules[ChoiceNote]):
 
     def answer_text(self, note: ChoiceNote, ordinal: int) -> str:
         return note.answer.text
+
+    def item_text(self, note: ChoiceNote) -> str:
+        # The options are what make two items on one fact different angles.
+        return " ".join([note.question, *(o.text for o in note.options)])
+
+    def item_cues(self, note: ChoiceNote) -> list[ItemCue]:
+        """An answer that stands out: much the longest option, the one option without an
+        absolute, or sharing a word with the question that no distractor has."""
+        from rapport.content.itemcheck import (
+            ABSOLUTES,
+            LONGEST_MARGIN,
+            content_words,
+            related,
+            visible,
+        )
+
+        cues: list[ItemCue] = []
+        answer = note.answer
+        distractors = [o for o in note.options if not o.correct]
+        if not distractors:
+            return cues
+        longest_other = max(len(visible(d.text)) for d in distractors)
+        if len(visible(answer.text)) > longest_other * LONGEST_MARGIN:
+            extra = len(visible(answer.text)) / longest_other - 1
+            message = f"the answer is {extra:.0%} longer than the longest distractor"
+            cues.append(ItemCue("answer.text", "longest-answer", message))
+        if not ABSOLUTES.search(answer.text):
+            for i, d in enumerate(distractors, start=1):
+                if m := ABSOLUTES.search(d.text):
+                    message = f"'{m.group(0)}' appears in a distractor but not in the answer"
+                    cues.append(ItemCue(f"distractors[{i}].text", "absolute", message))
+        question = content_words(note.question)
+        in_distractors = set().union(*(content_words(d.text) for d in distractors))
+        echoed = sorted(
+            w
+            for w in content_words(answer.text)
+            if any(related(w, q) for q in question)
+            and not any(related(w, d) for d in in_distractors)
+        )
+        if echoed:
+            words = ", ".join(f"'{w}'" for w in echoed)
+            message = (
+                f"{words} appear{'s' * (len(echoed) == 1)} in the question and the answer "
+                "but in no distractor"
+            )
+            cues.append(ItemCue("answer.text", "answer-echo", message))
+        return cues
 
     def practice_question(self, card: Card, rng: random.Random) -> Question | None:
         note = self.note_of(card)

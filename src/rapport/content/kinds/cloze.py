@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,7 @@ from rapport.content.kinds.base import (
     AnkiNoteType,
     CommonFields,
     FieldReader,
+    ItemCue,
     KindRules,
     Question,
     field_html,
@@ -21,6 +23,13 @@ from rapport.content.model import Card, ClozeNote, Kind
 def cloze_answer(text: str, number: int) -> str:
     """The text deleted by cloze ``number`` (several deletions joined by ", ")."""
     return ", ".join(m.group(2) for m in DELETION.finditer(text) if int(m.group(1)) == number)
+
+
+# Text between two deletions that makes them items of one list: a comma or a coordinating
+# word, within a few words (", consensus on treatment ", " and "), in one sentence.
+_LIST_JOIN = re.compile(r"(?:,|\b(?:and|or|nor)\b)", re.IGNORECASE)
+_LIST_GAP_WORDS = 5
+_SENTENCE_END = re.compile(r"[.;:!?]")
 
 
 class ClozeRules(KindRules[ClozeNote]):
@@ -55,6 +64,42 @@ class ClozeRules(KindRules[ClozeNote]):
 
     def anki_fields(self, deck_slug: str, note: ClozeNote) -> list[str]:
         return [field_html(note.text, html=note.html)]
+
+    def item_cues(self, note: ClozeNote) -> list[ItemCue]:
+        """A hint that contains its deletion (or a word of it), and two deletions that are
+        items of one list, each guessable from the other."""
+        from rapport.content.itemcheck import content_words, related
+
+        cues: list[ItemCue] = []
+        matches = list(DELETION.finditer(note.text))
+        for m in matches:
+            number, body, hint = m.group(1), m.group(2), m.group(3)
+            if not hint:
+                continue
+            answer = content_words(body)
+            given = sorted(
+                {h for h in content_words(hint) if any(related(h, a) for a in answer)}
+                | ({body.casefold()} if body.casefold() in hint.casefold() else set())
+            )
+            if given:
+                words = ", ".join(f"'{w}'" for w in given)
+                message = f"the hint of c{number} ({hint!r}) contains {words} from its answer"
+                cues.append(ItemCue("text", "cloze-hint", message))
+        for left, right in zip(matches, matches[1:], strict=False):
+            if left.group(1) == right.group(1):
+                continue
+            gap = note.text[left.end() : right.start()]
+            if (
+                _LIST_JOIN.search(gap)
+                and len(gap.split()) <= _LIST_GAP_WORDS
+                and not _SENTENCE_END.search(gap)
+            ):
+                message = (
+                    f"c{left.group(1)} ({left.group(2)!r}) and c{right.group(1)} "
+                    f"({right.group(2)!r}) are items of one list"
+                )
+                cues.append(ItemCue("text", "cloze-list", message))
+        return cues
 
 
 RULES = ClozeRules()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,6 +10,7 @@ from rapport.content.kinds.base import (
     AnkiNoteType,
     CommonFields,
     FieldReader,
+    ItemCue,
     KindRules,
     field_html,
 )
@@ -27,6 +29,20 @@ class ReversedRules(KindRules[ReversedNote]):
         front = check.text(table, "front", label, required=True)
         back = check.text(table, "back", label, required=True)
         return ReversedNote(**common, front=front, back=back)
+
+    def item_cues(self, note: ReversedNote) -> list[ItemCue]:
+        """A definition containing a word of the term it defines (a bracketed remark in
+        the term, such as "(Norcross)", does not count)."""
+        from rapport.content.itemcheck import content_words, related
+
+        definition = content_words(note.back)
+        term = content_words(re.sub(r"\([^)]*\)", " ", note.front))
+        given = sorted(w for w in term if any(related(w, d) for d in definition))
+        if not given:
+            return []
+        words = ", ".join(f"'{w}'" for w in given)
+        message = f"the definition contains {words} from the term it defines"
+        return [ItemCue("back", "reversed-term", message)]
 
     def question_text(self, note: ReversedNote, ordinal: int) -> str:
         return note.front if ordinal == 0 else note.back
