@@ -317,32 +317,42 @@ class Collection:
     def next_due(self, now: datetime) -> datetime | None:
         """When the next card can be studied (now or earlier if one is waiting); ``None``
         if no card will ever be due (every card suspended, or no cards)."""
+        found = self.next_due_in(now)
+        return None if found is None else found[0]
+
+    def next_due_in(self, now: datetime) -> tuple[datetime, str] | None:
+        """Like :meth:`next_due`, with the id of the deck that card is in (the first in
+        deck order when several are due at once)."""
         now = require_aware(now)
-        ids = [deck.id for deck in self.decks]
         start, end = self.today_bounds(now)
         done = self.store.studied_since(start)
         settings = self._settings
         hide = siblings.hiding_now(settings, self.store, now, start)
-        candidates: list[datetime] = []
-        learning = self.store.earliest_due(ids, [Phase.LEARNING, Phase.RELEARNING])
-        if learning is not None:
-            candidates.append(learning)
-        later = self.store.earliest_review_from(ids, end)
-        if later is not None:
-            candidates.append(later)
-        for deck_id in ids:
+        candidates: list[tuple[datetime, int, str]] = []
+        for order, deck in enumerate(self.decks):
+            deck_id = deck.id
+
+            def add(when: datetime | None, deck_id: str = deck_id, order: int = order) -> None:
+                if when is not None:
+                    candidates.append((when, order, deck_id))
+
+            add(self.store.earliest_due([deck_id], [Phase.LEARNING, Phase.RELEARNING]))
+            add(self.store.earliest_review_from([deck_id], end))
             new_done, reviews_done = done.get(deck_id, (0, 0))
             review = self.store.first_review(deck_id, end, hide)
             if review is not None:
                 left = settings.reviews_per_day - reviews_done > 0
-                candidates.append(review[1] if left else end)
+                add(review[1] if left else end)
             elif self.store.first_review(deck_id, end) is not None:
-                candidates.append(end)  # buried until the next study day
+                add(end)  # buried until the next study day
             if self.store.first_new(deck_id, hide) is not None:
-                candidates.append(now if settings.new_per_day - new_done > 0 else end)
+                add(now if settings.new_per_day - new_done > 0 else end)
             elif self.store.first_new(deck_id) is not None:
-                candidates.append(end)
-        return min(candidates) if candidates else None
+                add(end)
+        if not candidates:
+            return None
+        when, _, deck_id = min(candidates)
+        return when, deck_id
 
     # -- browsing and statistics ---------------------------------------------------------
 

@@ -537,12 +537,14 @@ class ReviewView(QWidget):
         self._update_counts()
         summary = self.session.summary()
         now = self.clock()
-        nxt = self.collection.next_due(now)
-        due = (
-            f"Next card due {format_due(nxt, now, self.collection.tz)}."
-            if nxt
-            else "No cards are scheduled."
-        )
+        found = self.collection.next_due_in(now)
+        if found is None:
+            due = "No cards are scheduled."
+        else:
+            nxt, deck_id = found
+            deck = self._deck(deck_id)
+            where = f" in {html.escape(deck.name)}" if deck is not None else ""
+            due = f"Next card due {format_due(nxt, now, self.collection.tz)}{where}."
         if summary.studied:
             self.summary_title.setText("Session complete")
             share = round((summary.share_right or 0) * 100)

@@ -17,7 +17,11 @@ THEMES = ("system", "light", "dark")
 # The preferences (stored in the collection) that choose the look.
 PREF_THEME = "theme"
 PREF_FONT_SIZE = "font_size"
-DEFAULT_FONT_SIZE = 18  # the card text, in points; the chrome scales with it
+DEFAULT_FONT_SIZE = 18  # the card text, in points
+# The rest of the interface (Browse's headers, the search box, statistics labels) keeps
+# this size whatever the card font size: a large card font must not crop the chrome.
+UI_FONT_SIZE = max(10, round(DEFAULT_FONT_SIZE * 0.62))
+TITLE_FONT_SIZE = round(DEFAULT_FONT_SIZE * 1.35)
 MIN_FONT_SIZE = 10
 MAX_FONT_SIZE = 40
 CARD_FONTS = ["Noto Serif", "Georgia", "DejaVu Serif", "Nimbus Roman", "serif"]
@@ -131,9 +135,10 @@ def _palette(c: Colours) -> QPalette:
 
 
 def stylesheet(c: Colours, font_size: int) -> str:
-    """The app stylesheet; ``font_size`` is the card text size in points."""
-    ui = max(10, round(font_size * 0.62))
-    big = round(font_size * 1.35)
+    """The app stylesheet; ``font_size`` is the card text size in points, which only the
+    card's own widgets take (the card view sets its font itself)."""
+    ui = UI_FONT_SIZE
+    big = TITLE_FONT_SIZE
     return f"""
 QWidget {{ font-size: {ui}pt; }}
 QMainWindow, QDialog {{ background: {c.window}; }}

@@ -280,3 +280,21 @@ def test_undo_names_the_grade_and_restores_the_option_order(
     assert window.current_view_name() == "review"
     assert review.card == card and review.order == order and not review.revealed
     assert review.notice.text() == f"Undone: {name}."
+
+
+def test_the_summary_names_the_deck_of_the_next_card(
+    qtbot: QtBot, tmp_path: Path, clock: Clock
+) -> None:
+    decks = [make_deck("a", [basic("x")], "Attachment"), make_deck("b", [basic("y")], "Bond")]
+    col = open_collection(tmp_path / "data", decks, clock(), settings=with_settings())
+    try:
+        view = ReviewView(col, clock)
+        qtbot.addWidget(view)
+        view.show()
+        view.start(["a"], "Attachment")
+        qtbot.keyClick(view, Qt.Key.Key_Space)
+        qtbot.keyClick(view, Qt.Key.Key_4)
+        assert view.finished
+        assert "Next card due now in Bond." in view.summary_label.text()
+    finally:
+        col.close(clock())

@@ -112,3 +112,30 @@ def test_spin_boxes_take_their_ranges_from_the_core_limits(
         with pytest.raises(InvalidSettings):
             too_high: dict[str, Any] = {name: LIMITS[name].high + 1}
             replace(Settings(), **too_high)
+
+
+def test_card_font_size_scales_the_card_only(
+    qtbot: QtBot, collection: Collection, clock: Clock
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from rapport.ui.browse import BrowseView
+    from rapport.ui.review import ReviewView
+    from rapport.ui.theme import DEFAULT_FONT_SIZE, UI_FONT_SIZE, apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        apply_theme(app, "light", 26)
+        browse = BrowseView(collection, clock)
+        review = ReviewView(collection, clock, font_size=26)
+        for widget in (browse, review):
+            qtbot.addWidget(widget)
+            widget.show()
+        header = browse.table.horizontalHeader()
+        for chrome in (header, browse.search, review.counts_label):
+            chrome.ensurePolished()
+            assert chrome.font().pointSize() == UI_FONT_SIZE, chrome
+        assert review.card_view.font().pointSize() == 26
+    finally:
+        apply_theme(app, "light", DEFAULT_FONT_SIZE)

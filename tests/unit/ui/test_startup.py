@@ -67,7 +67,9 @@ def test_open_main_window_shows_home_in_the_stored_look(
         assert window.isVisible() and window.current_view_name() == "home"
         assert window.windowTitle() == "Rapport"
         assert theme.colours() is theme.DARK
-        assert f"font-size: {round(26 * 0.62)}pt" in app.styleSheet()
+        # The card font size reaches the card's widgets only, never the chrome.
+        assert "#typedAnswer { font-size: 26pt; }" in app.styleSheet()
+        assert f"QWidget {{ font-size: {theme.UI_FONT_SIZE}pt; }}" in app.styleSheet()
         assert window.home.selected_deck_id() == "kinds"
         # The day's progress comes just after the first paint.
         qtbot.waitUntil(lambda: window.home.today_label.text().startswith("Today"))
