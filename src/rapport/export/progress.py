@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from rapport.content.model import CardKey
 from rapport.store import CardState, Phase, ReviewRecord
 from rapport.study.days import day_start, study_date
+from rapport.study.scheduling import Rating
 
 if TYPE_CHECKING:
     from rapport.study import Collection
@@ -137,7 +138,9 @@ def card_columns(
 ) -> dict[str, int | str]:
     """The Anki ``cards`` columns for one card's progress."""
     state = card.state
-    lapses = sum(1 for r in card.reviews if r.rating == 1 and r.before.phase == Phase.REVIEW)
+    lapses = sum(
+        1 for r in card.reviews if r.rating == Rating.AGAIN and r.before.phase == Phase.REVIEW
+    )
     columns: dict[str, int | str] = {
         "type": TYPE_NEW,
         "queue": QUEUE_NEW,

@@ -39,12 +39,20 @@ from rapport.store.checks import (
 )
 from rapport.store.errors import DatabaseError, FolderError, WriteError
 from rapport.store.records import (
+    CardIdentity,
     CardIndexEntry,
+    CardPlace,
     CardState,
     CardTableRow,
+    DayCounts,
     Hiding,
+    Hold,
+    NewCard,
     Phase,
+    PresentCard,
+    RatedReview,
     ReviewRecord,
+    TimedAnswer,
     from_us,
     opt_dt,
     opt_us,
@@ -565,13 +573,14 @@ class Store:
         make = CardIndexEntry._make
         return {(row[0], row[1]): make(row[2:]) for row in rows}
 
-    def present_cards(self, deck_id: str) -> list[tuple[int, int, str, int]]:
-        """The (position, id, note id, ordinal) of the present cards of a deck, in order."""
-        return self._conn.execute(
+    def present_cards(self, deck_id: str) -> list[PresentCard]:
+        """The present cards of a deck, in order."""
+        rows = self._conn.execute(
             "SELECT position, id, note_id, ordinal FROM cards WHERE deck_id = ? AND present = 1 "
             "ORDER BY position",
             (deck_id,),
-        ).fetchall()
+        )
+        return list(map(PresentCard._make, rows))
 
     def present_outside(self, deck_ids: Sequence[str]) -> list[CardIndexEntry]:
         """Cards still shown as present whose deck is none of ``deck_ids``."""
@@ -584,8 +593,8 @@ class Store:
 
     def sync_cards(
         self,
-        added: Sequence[tuple[str, str, int, int]],
-        changed: Sequence[tuple[int, bool, int]],
+        added: Sequence[NewCard],
+        changed: Sequence[CardPlace],
         digests: Mapping[str, str],
     ) -> None:
         """Insert ``added`` (deck, note, ordinal, position) as new cards, apply ``changed``
@@ -613,14 +622,13 @@ class Store:
         sync with them."""
         return dict(self._conn.execute("SELECT deck_id, digest FROM synced_decks"))
 
-    def card_identity(self, card_id: int) -> tuple[str, str, int, int, bool] | None:
-        """The (deck id, note id, ordinal, position, present) of a card; ``None`` if there
-        is no such card."""
+    def card_identity(self, card_id: int) -> CardIdentity | None:
+        """Who a card is and where; ``None`` if there is no such card."""
         row = self._conn.execute(
             "SELECT deck_id, note_id, ordinal, position, present FROM cards WHERE id = ?",
             (card_id,),
         ).fetchone()
-        return None if row is None else (row[0], row[1], row[2], row[3], bool(row[4]))
+        return None if row is None else CardIdentity(row[0], row[1], row[2], row[3], bool(row[4]))
 
     def card_state(self, card_id: int) -> CardState:
         """The scheduling state of one card."""
@@ -668,14 +676,13 @@ class Store:
         )
         return [int(row[0]) for row in rows]
 
-    def holds(self, card_ids: Sequence[int]) -> list[tuple[int, bool, int | None]]:
-        """The (id, suspended, buried until in microseconds) of these cards: what
-        :meth:`restore_holds` puts back."""
+    def holds(self, card_ids: Sequence[int]) -> list[Hold]:
+        """The suspension and burial of these cards: what :meth:`restore_holds` puts back."""
         rows = self._conn.execute(
             f"SELECT id, suspended, buried_until_us FROM cards WHERE id IN ({_marks(card_ids)})",
             tuple(card_ids),
         )
-        return [(int(r[0]), bool(r[1]), r[2]) for r in rows]
+        return [Hold(int(r[0]), bool(r[1]), r[2]) for r in rows]
 
     def bury(self, card_ids: Sequence[int], until: datetime) -> None:
         """Hide these cards from study until ``until`` (the next study day)."""
@@ -692,7 +699,7 @@ class Store:
                 "UPDATE cards SET suspended = 1 WHERE id = ?", [(i,) for i in card_ids]
             )
 
-    def restore_holds(self, holds: Sequence[tuple[int, bool, int | None]]) -> None:
+    def restore_holds(self, holds: Sequence[Hold]) -> None:
         """Put back suspension and burial as :meth:`holds` read them."""
         with self._write() as conn:
             conn.executemany(
@@ -898,7 +905,8 @@ class Store:
         """The (re)learning card of a deck due first, if it is due at or before ``due_by``."""
         hide, params = _hidden(hiding, Phase.LEARNING, deck_id)
         row = self._conn.execute(
-            f"SELECT id, due_us FROM cards WHERE deck_id = ? AND state IN (1, 3) "
+            "SELECT id, due_us FROM cards WHERE deck_id = ? "
+            f"AND state IN ({Phase.LEARNING:d}, {Phase.RELEARNING:d}) "
             f"AND due_us <= ? AND {_ACTIVE}{hide} ORDER BY due_us, id LIMIT 1",
             (deck_id, to_us(due_by), *params),
         ).fetchone()
@@ -910,7 +918,7 @@ class Store:
         """The review card of a deck due first, if it is due before ``due_before``."""
         hide, params = _hidden(hiding, Phase.REVIEW, deck_id)
         row = self._conn.execute(
-            f"SELECT id, due_us FROM cards WHERE deck_id = ? AND state = 2 "
+            f"SELECT id, due_us FROM cards WHERE deck_id = ? AND state = {Phase.REVIEW:d} "
             f"AND due_us < ? AND {_ACTIVE}{hide} ORDER BY due_us, id LIMIT 1",
             (deck_id, to_us(due_before), *params),
         ).fetchone()
@@ -920,8 +928,8 @@ class Store:
         """The first new card of a deck in deck order."""
         hide, params = _hidden(hiding, Phase.NEW, deck_id)
         row = self._conn.execute(
-            f"SELECT id FROM cards WHERE deck_id = ? AND state = 0 AND {_ACTIVE}{hide} "
-            "ORDER BY position LIMIT 1",
+            f"SELECT id FROM cards WHERE deck_id = ? AND state = {Phase.NEW:d} "
+            f"AND {_ACTIVE}{hide} ORDER BY position LIMIT 1",
             (deck_id, *params),
         ).fetchone()
         return None if row is None else int(row[0])
@@ -930,7 +938,8 @@ class Store:
         hide, params = _hidden(hiding, Phase.LEARNING, deck_id)
         return int(
             self._conn.execute(
-                f"SELECT COUNT(*) FROM cards WHERE deck_id = ? AND state IN (1, 3) "
+                "SELECT COUNT(*) FROM cards WHERE deck_id = ? "
+                f"AND state IN ({Phase.LEARNING:d}, {Phase.RELEARNING:d}) "
                 f"AND due_us <= ? AND {_ACTIVE}{hide}",
                 (deck_id, to_us(due_by), *params),
             ).fetchone()[0]
@@ -943,8 +952,8 @@ class Store:
         hide, params = _hidden(hiding, Phase.REVIEW, deck_id)
         return int(
             self._conn.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? AND state = 2 "
-                f"AND due_us < ? AND {_ACTIVE}{hide} LIMIT ?)",
+                "SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? "
+                f"AND state = {Phase.REVIEW:d} AND due_us < ? AND {_ACTIVE}{hide} LIMIT ?)",
                 (deck_id, to_us(due_before), *params, max(limit, 0)),
             ).fetchone()[0]
         )
@@ -954,8 +963,8 @@ class Store:
         hide, params = _hidden(hiding, Phase.NEW, deck_id)
         return int(
             self._conn.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? AND state = 0 "
-                f"AND {_ACTIVE}{hide} LIMIT ?)",
+                "SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? "
+                f"AND state = {Phase.NEW:d} AND {_ACTIVE}{hide} LIMIT ?)",
                 (deck_id, *params, max(limit, 0)),
             ).fetchone()[0]
         )
@@ -967,7 +976,7 @@ class Store:
         )
         return {deck: count for deck, count in rows}
 
-    def studied_since(self, since: datetime) -> dict[str, tuple[int, int]]:
+    def studied_since(self, since: datetime) -> dict[str, DayCounts]:
         """Per deck, how many new cards were introduced and reviews done since ``since``."""
         rows = self._conn.execute(
             f"SELECT c.deck_id, SUM(r.state_before = {Phase.NEW}), "
@@ -976,7 +985,7 @@ class Store:
             "GROUP BY c.deck_id",
             (to_us(since),),
         )
-        return {deck: (int(new), int(review)) for deck, new, review in rows}
+        return {deck: DayCounts(int(new), int(review)) for deck, new, review in rows}
 
     def earliest_due(self, deck_ids: Sequence[str], phases: Sequence[Phase]) -> datetime | None:
         """The earliest due time among active cards of these decks in these phases."""
@@ -995,7 +1004,7 @@ class Store:
             return None
         row = self._conn.execute(
             f"SELECT MIN(due_us) FROM cards WHERE deck_id IN ({_marks(deck_ids)}) "
-            f"AND state = 2 AND due_us >= ? AND {_ACTIVE}",
+            f"AND state = {Phase.REVIEW:d} AND due_us >= ? AND {_ACTIVE}",
             (*deck_ids, to_us(start)),
         ).fetchone()
         return opt_dt(row[0])
@@ -1005,15 +1014,15 @@ class Store:
     def review_count(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM revlog").fetchone()[0])
 
-    def review_times(self, since: datetime) -> list[tuple[datetime, timedelta]]:
+    def review_times(self, since: datetime) -> list[TimedAnswer]:
         """Time and time taken of every answer since ``since``."""
         rows = self._conn.execute(
             "SELECT time_us, duration_ms FROM revlog WHERE time_us >= ? ORDER BY time_us",
             (to_us(since),),
         )
-        return [(from_us(t), timedelta(milliseconds=ms)) for t, ms in rows]
+        return [TimedAnswer(from_us(t), timedelta(milliseconds=ms)) for t, ms in rows]
 
-    def mature_reviews(self, since: datetime) -> list[tuple[datetime, int]]:
+    def mature_reviews(self, since: datetime) -> list[RatedReview]:
         """Time and rating of reviews since ``since`` of cards whose interval was mature.
 
         A review is of a mature card when the card was in review with a scheduled
@@ -1025,12 +1034,12 @@ class Store:
             f"AND due_before_us - last_review_before_us >= {_MATURE_US} ORDER BY time_us",
             (to_us(since),),
         )
-        return [(from_us(t), int(rating)) for t, rating in rows]
+        return [RatedReview(from_us(t), int(rating)) for t, rating in rows]
 
     def due_times(self, before: datetime) -> list[datetime]:
         """Due times of active studied cards due before ``before`` (overdue included)."""
         rows = self._conn.execute(
-            f"SELECT due_us FROM cards WHERE state != 0 AND due_us < ? AND {_ACTIVE}",
+            f"SELECT due_us FROM cards WHERE state != {Phase.NEW:d} AND due_us < ? AND {_ACTIVE}",
             (to_us(before),),
         )
         return [from_us(row[0]) for row in rows]

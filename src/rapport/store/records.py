@@ -104,3 +104,72 @@ def opt_us(moment: datetime | None) -> int | None:
 
 def opt_dt(micros: int | None) -> datetime | None:
     return None if micros is None else from_us(micros)
+
+
+# Named values of the store's card and log queries (named tuples: see "Start-up budget"
+# in tests/benchmarks/README.md); they still unpack positionally.
+
+
+class NewCard(NamedTuple):
+    """A card identity a sync adds, at its position in its deck."""
+
+    deck_id: str
+    note_id: str
+    ordinal: int
+    position: int
+
+
+class CardPlace(NamedTuple):
+    """A sync's change to a card row: its position, and whether a loaded deck has it."""
+
+    position: int
+    present: bool
+    id: int
+
+
+class PresentCard(NamedTuple):
+    """A present card row of a deck, in deck order."""
+
+    position: int
+    id: int
+    note_id: str
+    ordinal: int
+
+
+class CardIdentity(NamedTuple):
+    """Who a card row is: its identity, its position in its deck and whether it shows."""
+
+    deck_id: str
+    note_id: str
+    ordinal: int
+    position: int
+    present: bool
+
+
+class Hold(NamedTuple):
+    """What keeps a card from study: suspension and burial (until, in microseconds)."""
+
+    card_id: int
+    suspended: bool
+    buried_until_us: int | None
+
+
+class DayCounts(NamedTuple):
+    """New cards introduced and reviews answered (a deck, since a time)."""
+
+    new: int
+    reviews: int
+
+
+class TimedAnswer(NamedTuple):
+    """When an answer was given and how long it took."""
+
+    time: datetime
+    taken: timedelta
+
+
+class RatedReview(NamedTuple):
+    """When a review was given and its rating (1-4)."""
+
+    time: datetime
+    rating: int

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from rapport.content import Card, CardKey, Deck
 from rapport.store import Store
+from rapport.store.records import CardPlace, NewCard
 
 
 def first_of_each_id(decks: Sequence[Deck]) -> tuple[Deck, ...]:
@@ -68,8 +69,8 @@ class CardMap:
         synced = self._store.synced_digests()
         if synced == digests and not every_deck:
             return
-        added: list[tuple[str, str, int, int]] = []
-        changed: list[tuple[int, bool, int]] = []
+        added: list[NewCard] = []
+        changed: list[CardPlace] = []
         for deck in self.decks:
             if not every_deck and synced.get(deck.id) == digests[deck.id]:
                 continue  # its cards are as the last sync left them
@@ -78,12 +79,12 @@ class CardMap:
                 # Popping leaves in ``index`` only the cards the deck no longer has.
                 entry = index.pop((card.note.id, card.ordinal), None)
                 if entry is None:
-                    added.append((deck.id, card.note.id, card.ordinal, position))
+                    added.append(NewCard(deck.id, card.note.id, card.ordinal, position))
                 elif entry.position != position or not entry.present:
-                    changed.append((position, True, entry.id))
-            changed.extend((e.position, False, e.id) for e in index.values() if e.present)
+                    changed.append(CardPlace(position, True, entry.id))
+            changed.extend(CardPlace(e.position, False, e.id) for e in index.values() if e.present)
         gone = self._store.present_outside(list(digests))
-        changed.extend((e.position, False, e.id) for e in gone)
+        changed.extend(CardPlace(e.position, False, e.id) for e in gone)
         self._store.sync_cards(added, changed, digests)
 
     def ids_of(self, deck_id: str) -> dict[tuple[str, int], int] | None:
@@ -119,6 +120,7 @@ class CardMap:
             return None
         ids: dict[tuple[str, int], int] = {}
         by_id: dict[int, Card] = {}
+        # Unpacked rather than read by name: this runs once per card of a deck.
         for position, (card, (row_position, card_id, note_id, ordinal)) in enumerate(
             zip(cards, rows, strict=True)
         ):
@@ -162,19 +164,18 @@ class CardMap:
         found = self._store.card_identity(card_id)
         if found is None:
             raise KeyError(card_id)
-        deck_id, note_id, ordinal, position, present = found
-        deck = self._by_id.get(deck_id)
-        if deck is None or not present:
+        deck = self._by_id.get(found.deck_id)
+        if deck is None or not found.present:
             raise KeyError(card_id)
-        if deck_id not in self._ids:
+        if found.deck_id not in self._ids:
             # The first card of a session: taken from its position in the deck, without
             # matching the whole deck yet (answering it will).
             cards = deck.cards()
-            if position < len(cards):
-                card = cards[position]
-                if card.note.id == note_id and card.ordinal == ordinal:
+            if found.position < len(cards):
+                card = cards[found.position]
+                if card.note.id == found.note_id and card.ordinal == found.ordinal:
                     return card
-        self.ids_of(deck_id)
+        self.ids_of(found.deck_id)
         card = self._cards.get(card_id)
         if card is None:
             raise KeyError(card_id)

@@ -14,14 +14,10 @@ from datetime import datetime, tzinfo
 from typing import NamedTuple
 
 from rapport.store import Phase, Store
+from rapport.store.records import DayCounts
 from rapport.study.days import require_aware, today_bounds
 
-
-class DoneToday(NamedTuple):
-    """New cards introduced and reviews answered in a deck on the study day."""
-
-    new: int
-    reviews: int
+DoneToday = DayCounts  # new cards introduced and reviews answered in a deck on the study day
 
 
 class DeckVersion(NamedTuple):
@@ -66,7 +62,7 @@ class DayLedger:
     def done_today(self, deck_id: str) -> DoneToday:
         """What deck ``deck_id`` did on the study day last started by :meth:`study_day`."""
         new, reviews = self._done.get(deck_id, (0, 0))
-        return DoneToday(new, reviews)
+        return DayCounts(new, reviews)
 
     def count_done(self, deck_id: str, phase_before: Phase, day: datetime, sign: int) -> None:
         """Count an answer (``sign`` 1) or an undone one (-1) given on study day ``day``."""

@@ -15,19 +15,52 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from rapport.content import Card
-from rapport.store import Hiding, Phase, ReviewRecord, WriteError
+from rapport.store import Hiding, Phase, ReviewRecord, Store, WriteError
 from rapport.study import actions, siblings
 from rapport.study.actions import Action
+from rapport.study.cardmap import CardMap
 from rapport.study.days import require_aware
-from rapport.study.scheduling import Rating, capped_duration
+from rapport.study.ledger import DayLedger
+from rapport.study.scheduling import Rating, Scheduler, capped_duration
+from rapport.study.settings import Settings
 
 log = logging.getLogger(__name__)
 
-if TYPE_CHECKING:
-    from rapport.study.collection import Collection
+
+class StudyHost(Protocol):
+    """What a session (and a reviewer action) needs from its collection, named here so
+    that the session depends on these and nothing else: the store, the cards by id
+    (:class:`CardMap`), the per-day ledger (:class:`DayLedger`), the scheduler, the
+    settings, and the write bookkeeping. :class:`~rapport.study.Collection` is one."""
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def cards(self) -> CardMap: ...
+
+    @property
+    def ledger(self) -> DayLedger: ...
+
+    @property
+    def scheduler(self) -> Scheduler: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def check_writable(self) -> None: ...
+
+    def mark_changed(self, deck_id: str | None = None) -> None: ...
+
+    def after_write(self, now: datetime, deck_id: str | None = None) -> None: ...
+
+    def require_id(self, card: Card) -> int: ...
+
+    def today_bounds(self, now: datetime) -> tuple[datetime, datetime]: ...
+
 
 LEARN_AHEAD = timedelta(minutes=20)
 UNDO_LEVELS = 30
@@ -65,8 +98,11 @@ class _Answered(NamedTuple):
 class ReviewSession:
     """Studying one deck, several decks, or all of them (made by ``Collection.session``)."""
 
-    def __init__(self, collection: Collection, deck_ids: Sequence[str]) -> None:
+    def __init__(self, collection: StudyHost, deck_ids: Sequence[str]) -> None:
         self._collection = collection
+        self._store = collection.store
+        self._cards = collection.cards
+        self._ledger = collection.ledger
         self.deck_ids = tuple(deck_ids)
         self._undo: list[_Answered | Action] = []
         self._pending: Card | None = None  # an undone card, shown again first
@@ -87,13 +123,13 @@ class ReviewSession:
         self._again = 0
 
     @property
-    def collection(self) -> Collection:
+    def collection(self) -> StudyHost:
         return self._collection
 
     # -- the queue -----------------------------------------------------------------------
 
     def _today(self, now: datetime) -> tuple[datetime, datetime]:
-        start, end = self._collection.study_day(now)
+        start, end = self._ledger.study_day(now)
         if start != self._day:
             self._day = start
             self._cache.clear()
@@ -102,17 +138,17 @@ class ReviewSession:
         return start, end
 
     def _new_left(self, deck_id: str) -> int:
-        done = self._collection.done_today(deck_id)[0]
+        done = self._ledger.done_today(deck_id).new
         return max(0, self._collection.settings.new_per_day - done)
 
     def _reviews_left(self, deck_id: str) -> int:
-        done = self._collection.done_today(deck_id)[1]
+        done = self._ledger.done_today(deck_id).reviews
         return max(0, self._collection.settings.reviews_per_day - done)
 
     def _cached(self, deck_id: str, kind: str, compute: Callable[[], T]) -> T:
         """``compute()`` for this deck, reused until a card of the deck or the settings
         change (answers, undo, suspension) or the study day ends."""
-        version = self._collection.deck_version(deck_id)
+        version = self._ledger.deck_version(deck_id)
         entry = self._cache.get(deck_id)
         if entry is None or entry[0] != version:
             entry = (version, {})
@@ -129,9 +165,9 @@ class ReviewSession:
         Never a card of the note just answered while a card of another note is left
         (see :mod:`rapport.study.siblings`)."""
         now = require_aware(now)
-        store = self._collection.store
+        store = self._store
         if self._pending is not None:
-            pending_id = self._collection.card_id(self._pending.key)
+            pending_id = self._cards.card_id(self._pending.key)
             if pending_id is not None and not store.is_held(pending_id, now):
                 return self._pending
             self._pending = None
@@ -145,12 +181,12 @@ class ReviewSession:
                 found = self._find(now, (last[0], last[1], -1), due=False)
         if found is None:
             found = self._find(now, None)
-        return None if found is None else self._collection.card_by_id(found)
+        return None if found is None else self._cards.card_by_id(found)
 
     def _hiding(
         self, now: datetime, start: datetime, deck_id: str, avoid: tuple[str, str, int] | None
     ) -> Hiding:
-        store = self._collection.store
+        store = self._store
         if self._answered is None:
             self._answered = store.notes_answered_since(start)
         if self._buried is None:
@@ -168,7 +204,7 @@ class ReviewSession:
     ) -> int | None:
         """The card to show: due now (if ``due``), else due within LEARN_AHEAD (if
         ``ahead``), leaving out the siblings of ``avoid`` (deck, note, card id)."""
-        store = self._collection.store
+        store = self._store
         start, end = self._today(now)
         hide = {d: self._hiding(now, start, d, avoid) for d in self.deck_ids}
         # Cached queue figures are kept per deck: only the deck of ``avoid`` has others.
@@ -187,7 +223,7 @@ class ReviewSession:
     def _due_now(
         self, now: datetime, end: datetime, hide: dict[str, Hiding], tags: dict[str, str]
     ) -> int | None:
-        store = self._collection.store
+        store = self._store
         learning = [store.first_learning(d, now, hide[d]) for d in self.deck_ids]
         found = self._earliest(learning)
         if found is None:
@@ -221,7 +257,7 @@ class ReviewSession:
     def remaining(self, now: datetime) -> tuple[int, int, int]:
         """``(new, learning, review)`` cards left in this session today, within the limits."""
         now = require_aware(now)
-        store = self._collection.store
+        store = self._store
         start, end = self._today(now)
         new = learning = review = 0
         for d in self.deck_ids:
@@ -243,8 +279,8 @@ class ReviewSession:
 
     def intervals(self, card: Card, now: datetime) -> dict[Rating, timedelta]:
         """For each rating, the time until ``card`` would be due again (for button labels)."""
-        card_id = self._collection.require_id(card)
-        state = self._collection.store.card_state(card_id)
+        card_id = self._cards.require_id(card)
+        state = self._store.card_state(card_id)
         return self._collection.scheduler.intervals(card_id, state, now)
 
     def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
@@ -256,13 +292,13 @@ class ReviewSession:
         collection.check_writable()
         now = require_aware(now)
         rating = Rating(rating)
-        card_id = collection.require_id(card)
+        card_id = self._cards.require_id(card)
         start, _ = self._today(now)
-        before = collection.store.card_state(card_id)
+        before = self._store.card_state(card_id)
         after = collection.scheduler.review(card_id, before, rating, now)
         duration = capped_duration(duration)
         try:
-            review_id = collection.store.record_review(
+            review_id = self._store.record_review(
                 ReviewRecord(card_id, now, int(rating), duration, before, after)
             )
         except WriteError as error:
@@ -272,7 +308,7 @@ class ReviewSession:
         leech = None
         if rating == Rating.AGAIN and before.phase == Phase.REVIEW:
             threshold = collection.settings.leech_threshold
-            if actions.is_leech_lapse(collection.store.lapses(card_id), threshold):
+            if actions.is_leech_lapse(self._store.lapses(card_id), threshold):
                 leech = actions.mark_leech(self, card)
         self.last_leech = leech is not None
         answered = _Answered(
@@ -292,11 +328,11 @@ class ReviewSession:
         collection.after_write(now, card.deck_id)
 
     def _has_siblings(self, card: Card) -> bool:
-        store = self._collection.store
+        store = self._store
         return len(store.note_card_ids(card.deck_id, card.note.id)) > 1
 
     def _count(self, answered: _Answered, sign: int) -> None:
-        self._collection.count_done(answered.deck_id, answered.phase_before, answered.day, sign)
+        self._ledger.count_done(answered.deck_id, answered.phase_before, answered.day, sign)
         self._studied += sign
         self._seconds += sign * answered.duration.total_seconds()
         if answered.rating == Rating.AGAIN:
@@ -349,7 +385,7 @@ class ReviewSession:
         answered = last
         if answered.leech is not None:
             answered.leech()
-        self._collection.store.undo_review(answered.review_id)
+        self._store.undo_review(answered.review_id)
         self._undo.pop()
         self._answered = None  # read again: the note may have no answer today now
         self._count(answered, -1)
@@ -370,7 +406,7 @@ class FocusedSession(ReviewSession):
     and comes back within the session when its step falls due, as in any session.
     """
 
-    def __init__(self, collection: Collection, cards: Sequence[Card]) -> None:
+    def __init__(self, collection: StudyHost, cards: Sequence[Card]) -> None:
         super().__init__(collection, list(dict.fromkeys(c.deck_id for c in cards)))
         self._waiting: list[Card] = list({c.key: c for c in cards}.values())
         self._relearning: set[Card] = set()
@@ -379,21 +415,21 @@ class FocusedSession(ReviewSession):
         now = require_aware(now)
         if self._pending is not None:
             return self._pending
-        store = self._collection.store
+        store = self._store
         due_learning = self._learning_due_by(now)
         if due_learning is not None:
             return due_learning
         for card in self._waiting:
-            card_id = self._collection.card_id(card.key)
+            card_id = self._cards.card_id(card.key)
             if card_id is not None and not store.is_held(card_id, now):
                 return card
         return self._learning_due_by(now + LEARN_AHEAD)
 
     def _learning_due_by(self, moment: datetime) -> Card | None:
-        store = self._collection.store
+        store = self._store
         found: list[tuple[datetime, str, Card]] = []
         for card in self._relearning:
-            state = store.card_state(self._collection.require_id(card))
+            state = store.card_state(self._cards.require_id(card))
             if state.phase in (Phase.LEARNING, Phase.RELEARNING) and state.due is not None:
                 if state.due <= moment:
                     found.append((state.due, str(card.key), card))
@@ -401,17 +437,17 @@ class FocusedSession(ReviewSession):
 
     def remaining(self, now: datetime) -> tuple[int, int, int]:
         now = require_aware(now)
-        store = self._collection.store
+        store = self._store
         new = review = 0
         for card in self._waiting:
-            phase = store.card_state(self._collection.require_id(card)).phase
+            phase = store.card_state(self._cards.require_id(card)).phase
             if phase == Phase.NEW:
                 new += 1
             else:
                 review += 1
         learning = 0
         for card in self._relearning:
-            state = store.card_state(self._collection.require_id(card))
+            state = store.card_state(self._cards.require_id(card))
             learning += state.phase in (Phase.LEARNING, Phase.RELEARNING)
         return new, learning, review
 
