@@ -7,9 +7,9 @@ What is logged: unexpected exceptions with their traceback, refused answers, dam
 files, backups made and failed, deck problems and the phases of start-up. The file's
 place is named in Help > About and by ``rapport --version``.
 
-The file is opened once the app's window is up (:func:`start_logging` with
-``deferred=True``; records logged before then are kept and written first), so that
-logging costs start-up nothing measurable. Nothing here imports Qt.
+The app opens the file a moment after its window is up (:func:`start_logging` with
+``deferred=True``, then :func:`open_log_file`; records logged before then are kept and
+written first), so that logging costs start-up nothing measurable. Nothing here imports Qt.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger(__name__)
+LOG_FILE_AFTER_MS = 1500
 _collector_paused = False
 
 
@@ -160,13 +161,11 @@ def open_main_window(
             resume_collector()
             open_log_file()
         else:  # at the first pass of the event loop, with the window painted
-            QTimer.singleShot(0, _after_first_paint)
+            QTimer.singleShot(0, resume_collector)
+            # The log file well after the first paint; records wait in memory till then
+            # (an unexpected error opens it at once, and so does quitting).
+            QTimer.singleShot(LOG_FILE_AFTER_MS, open_log_file)
     return window
-
-
-def _after_first_paint() -> None:
-    resume_collector()
-    open_log_file()
 
 
 def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow | None:
@@ -238,6 +237,7 @@ def run_app(data_dir: Path) -> int:
     finally:
         crash.uninstall_excepthook()
         close_collection(window.collection)
+        open_log_file()  # (if the app closed before the timer opened it)
 
 
 def close_collection(collection: Collection) -> None:
