@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import unescape
@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from rapport.errors import RapportError
 
 if TYPE_CHECKING:
-    from rapport.content import Deck
+    from rapport.study import Collection
 
 PACKAGE_SUFFIXES = (".apkg", ".colpkg")
 # Anki's stock note kinds (notetype "originalStockKind").
@@ -273,11 +273,20 @@ def _short(text: str, limit: int = 50) -> str:
 
 
 def import_anki_package(
-    path: Path, data_dir: Path, *, now: datetime | None = None, with_progress: bool = True
+    path: Path,
+    data_dir: Path,
+    *,
+    now: datetime | None = None,
+    with_progress: bool = True,
+    collection: Collection | None = None,
+    reload: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Import the Anki package ``path`` into the trainee's decks in ``data_dir``.
 
-    Raises :class:`AnkiImportError` (nothing written) if the package cannot be read.
+    The app passes its open ``collection`` and a ``reload`` that makes it use the deck
+    files as they now are; without them (the command line) the collection is opened,
+    and closed, here. Raises :class:`AnkiImportError` (nothing written) if the package
+    cannot be read.
     """
     from rapport.content import discover, load_decks
     from rapport.content.deckfile import DeckFile, deck_text, slugify, write_text
@@ -342,15 +351,26 @@ def import_anki_package(
         report.notes += len(tables)
         report.cards += sum(len(i.cards) for i in items)
 
+    if collection is not None and reload is not None:
+        reload()
     if with_progress and (revlog or suspended):
-        decks = list(load_decks(discover(deck_folders(data_dir))).decks)
-        _import_progress(data_dir, decks, by_deck, deck_ids, revlog, suspended, now, report)
+        progress = (by_deck, deck_ids, revlog, suspended)
+        if collection is not None:
+            _import_progress(collection, *progress, now, report)
+        else:
+            from rapport.study import Collection
+
+            decks = list(load_decks(discover(deck_folders(data_dir))).decks)
+            opened = Collection.open(data_dir, decks, now)
+            try:
+                _import_progress(opened, *progress, now, report)
+            finally:
+                opened.close(now)
     return report
 
 
 def _import_progress(
-    data_dir: Path,
-    decks: Sequence[Deck],
+    collection: Collection,
     by_deck: dict[str, list[_Imported]],
     deck_ids: dict[str, str],
     revlog: dict[int, list[tuple[int, int, int, int]]],
@@ -361,37 +381,35 @@ def _import_progress(
     """Replay each imported card's Anki review log through Rapport's scheduler."""
     from rapport.content.model import CardKey
     from rapport.store import CardState, ReviewRecord
-    from rapport.study import Collection, Rating
+    from rapport.study import Rating
 
-    collection = Collection.open(data_dir, decks, now)
-    try:
-        store = collection.store
-        for deck_name, items in by_deck.items():
-            for item in items:
-                for anki_id, ordinal in item.cards:
-                    key = CardKey(deck_ids[deck_name], item.table["id"], ordinal)
-                    card_id = collection.card_id(key)
-                    if card_id is None:
-                        continue
-                    if anki_id in suspended:
-                        collection.set_suspended(key, True)
-                    entries = revlog.get(anki_id, [])
-                    if not entries:
-                        continue
-                    if store.reviews_of(card_id):
-                        report.cards_with_history_kept += 1
-                        continue
-                    state = CardState()
-                    for rid, ease, taken, _kind in entries:
-                        when = datetime.fromtimestamp(rid / 1000, UTC)
-                        after = collection.scheduler.review(card_id, state, Rating(ease), when)
-                        store.record_review(
-                            ReviewRecord(
-                                card_id, when, ease, timedelta(milliseconds=taken), state, after
-                            )
+    collection.check_writable()
+    store = collection.store
+    for deck_name, items in by_deck.items():
+        for item in items:
+            for anki_id, ordinal in item.cards:
+                key = CardKey(deck_ids[deck_name], item.table["id"], ordinal)
+                card_id = collection.card_id(key)
+                if card_id is None:
+                    continue
+                if anki_id in suspended:
+                    collection.set_suspended(key, True)
+                entries = revlog.get(anki_id, [])
+                if not entries:
+                    continue
+                if store.reviews_of(card_id):
+                    report.cards_with_history_kept += 1
+                    continue
+                state = CardState()
+                for rid, ease, taken, _kind in entries:
+                    when = datetime.fromtimestamp(rid / 1000, UTC)
+                    after = collection.scheduler.review(card_id, state, Rating(ease), when)
+                    store.record_review(
+                        ReviewRecord(
+                            card_id, when, ease, timedelta(milliseconds=taken), state, after
                         )
-                        state = after
-                        report.reviews += 1
-        collection.mark_changed()
-    finally:
-        collection.close(now)
+                    )
+                    state = after
+                    report.reviews += 1
+    collection.mark_changed()
+    collection.after_write(now)

@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
         self._action("file", "&Export to Anki...", self.export_to_anki, "Ctrl+E")
         self._action("file", "&Add deck file...", self.choose_deck_file, "Ctrl+O")
         self._action("file", "&Import spreadsheet...", self.choose_spreadsheet, "Ctrl+I")
+        self._action("file", "Import &Anki package...", self.choose_anki_package, "Ctrl+Shift+I")
         self._action("file", "&New deck...", self.new_deck, "Ctrl+N")
         self._action("file", "&Check decks", self.check_decks)
         self._menus["file"].addSeparator()
@@ -569,6 +570,41 @@ class MainWindow(QMainWindow):
         )
         if name and ImportDialog(Path(name), self.authoring, self.collection.decks, self).exec():
             self.refresh_decks()
+
+    def choose_anki_package(self) -> None:
+        """File > Import Anki package...: an .apkg/.colpkg as decks of one's own, with its
+        study history (see rapport.anki_import)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import an Anki package", str(self.export_dir), "Anki packages (*.apkg *.colpkg)"
+        )
+        if name:
+            self.import_anki_package(Path(name))
+
+    def import_anki_package(self, path: Path) -> bool:
+        """Import ``path``; show what arrived (or why nothing did) in a dialog."""
+        from rapport.anki_import import import_anki_package
+        from rapport.errors import RapportError
+        from rapport.ui import dialogs
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            report = import_anki_package(
+                path,
+                self.collection.data_dir,
+                now=self.clock(),
+                collection=self.collection,
+                reload=self._reread_decks,
+            )
+        except RapportError as error:
+            QApplication.restoreOverrideCursor()
+            dialogs.show_error(self, "Import from Anki", str(error))
+            return False
+        QApplication.restoreOverrideCursor()
+        self.refresh_decks()
+        dialogs.show_info(self, "Imported from Anki", str(report))
+        return True
 
     def _forget_view(self, name: str) -> None:
         """Drop a view built from the old decks; it is built afresh when next shown."""
