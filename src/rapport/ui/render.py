@@ -11,20 +11,19 @@ from __future__ import annotations
 import html
 import random
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, assert_never
 
 from rapport.content.answers import AnswerCheck, Verdict, check_typed
 from rapport.content.cloze import render_cloze
 from rapport.content.kinds import choice as choice_rules
 from rapport.content.kinds import rules_of
 from rapport.content.model import (
-    BasicNote,
     Card,
     ChoiceNote,
     ClozeNote,
     Deck,
+    Kind,
     Option,
-    ReversedNote,
     Source,
     TypedNote,
 )
@@ -218,16 +217,109 @@ def choice_verdict(note: ChoiceNote, order: Sequence[int], picked: int) -> Verdi
 # --- whole sides -------------------------------------------------------------------------
 
 
-def question_body(card: Card, c: Colours | None = None) -> str:
-    """The question side's prompt (without choice options or the typed box)."""
-    c = c or colours()
-    note = card.note
-    if isinstance(note, ClozeNote):
+class Answered(NamedTuple):
+    """What the trainee did before the answer side shows: the text typed (typed cards),
+    the option order shown and the 1-based position picked (choice cards)."""
+
+    typed: str | None = None
+    order: Sequence[int] | None = None
+    picked: int | None = None
+
+
+class KindRenderer:
+    """How one kind of card is drawn: its prompt, the rest of its question side and its
+    answer (above the extra). One subclass per kind; :func:`renderer_for` picks it."""
+
+    def prompt(self, card: Card, c: Colours) -> str:
+        return _f(card, card.question_text())
+
+    def question_extra(self, card: Card, order: Sequence[int] | None, c: Colours) -> str:
+        return ""
+
+    def answer(self, card: Card, done: Answered, c: Colours) -> str:
+        return (
+            f"<p>{self.prompt(card, c)}</p><hr>"
+            f'<p><a name="answer"></a><b>{_f(card, card.answer_text())}</b></p>'
+        )
+
+
+class _PlainRenderer(KindRenderer):
+    """Basic and reversed cards: the question, a rule, the answer in bold."""
+
+
+class _ClozeRenderer(KindRenderer):
+    def prompt(self, card: Card, c: Colours) -> str:
         return cloze_question_html(card, c)
-    if isinstance(note, ChoiceNote):
+
+    def answer(self, card: Card, done: Answered, c: Colours) -> str:
+        return f'<p><a name="answer"></a>{cloze_answer_html(card, c)}</p>'
+
+
+class _ChoiceRenderer(KindRenderer):
+    def prompt(self, card: Card, c: Colours) -> str:
+        note = card.note
+        assert isinstance(note, ChoiceNote)
         lead = _muted("<i>Scenario</i>", c) + "<br>" if note.scenario else ""
         return lead + _f(card, note.question)
-    return _f(card, card.question_text())
+
+    def question_extra(self, card: Card, order: Sequence[int] | None, c: Colours) -> str:
+        note = card.note
+        assert isinstance(note, ChoiceNote)
+        return choice_html(card, order or range(len(note.options)), c=c)
+
+    def answer(self, card: Card, done: Answered, c: Colours) -> str:
+        note = card.note
+        assert isinstance(note, ChoiceNote)
+        parts = [f"<p>{self.prompt(card, c)}</p>"]
+        if done.picked is not None and done.order is not None:
+            verdict = verdict_html(choice_verdict(note, done.order, done.picked), c)
+            parts.append(f'<p><a name="answer"></a>{verdict}</p>')
+        order = done.order or range(len(note.options))
+        parts.append(choice_html(card, order, picked=done.picked or 0, c=c))
+        return "".join(parts)
+
+
+class _TypedRenderer(KindRenderer):
+    def answer(self, card: Card, done: Answered, c: Colours) -> str:
+        note = card.note
+        assert isinstance(note, TypedNote)
+        result = compare_typed(done.typed or "", note, c)
+        return (
+            f"<p>{self.prompt(card, c)}</p><hr>"
+            f'<p><a name="answer"></a>{verdict_html(result.check.verdict, c)}</p>'
+            f'<a name="right"></a>{result.html}'
+        )
+
+
+def renderer_for(kind: str) -> KindRenderer:
+    """The renderer of a kind; mypy checks that every shipped kind has one, and a kind
+    registered at run time is drawn as a plain question and answer."""
+    try:
+        shipped = Kind(kind)
+    except ValueError:  # a kind registered at run time (rapport.content.kinds.register)
+        return _PLAIN
+    match shipped:
+        case Kind.BASIC | Kind.REVERSED:
+            return _PLAIN
+        case Kind.CLOZE:
+            return _CLOZE
+        case Kind.CHOICE:
+            return _CHOICE
+        case Kind.TYPED:
+            return _TYPED
+        case _:
+            assert_never(shipped)
+
+
+_PLAIN: KindRenderer = _PlainRenderer()
+_CLOZE: KindRenderer = _ClozeRenderer()
+_CHOICE: KindRenderer = _ChoiceRenderer()
+_TYPED: KindRenderer = _TypedRenderer()
+
+
+def question_body(card: Card, c: Colours | None = None) -> str:
+    """The question side's prompt (without choice options or the typed box)."""
+    return renderer_for(card.kind).prompt(card, c or colours())
 
 
 def question_html(
@@ -235,10 +327,8 @@ def question_html(
 ) -> str:
     """The whole question side as rich text."""
     c = c or colours()
-    body = f"<p>{question_body(card, c)}</p>"
-    if isinstance(card.note, ChoiceNote):
-        body += choice_html(card, order or range(len(card.note.options)), c=c)
-    return _page(body)
+    renderer = renderer_for(card.kind)
+    return _page(f"<p>{renderer.prompt(card, c)}</p>" + renderer.question_extra(card, order, c))
 
 
 def answer_html(
@@ -259,26 +349,7 @@ def answer_html(
     """
     c = c or colours()
     note = card.note
-    parts: list[str] = []
-    if isinstance(note, ClozeNote):
-        parts.append(f'<p><a name="answer"></a>{cloze_answer_html(card, c)}</p>')
-    elif isinstance(note, ChoiceNote):
-        parts.append(f"<p>{question_body(card, c)}</p>")
-        if picked is not None and order is not None:
-            verdict = verdict_html(choice_verdict(note, order, picked), c)
-            parts.append(f'<p><a name="answer"></a>{verdict}</p>')
-        parts.append(choice_html(card, order or range(len(note.options)), picked=picked or 0, c=c))
-    elif isinstance(note, TypedNote):
-        parts.append(f"<p>{question_body(card, c)}</p><hr>")
-        result = compare_typed(typed or "", note, c)
-        parts.append(
-            f'<p><a name="answer"></a>{verdict_html(result.check.verdict, c)}</p>'
-            f'<a name="right"></a>{result.html}'
-        )
-    else:
-        assert isinstance(note, BasicNote | ReversedNote)
-        parts.append(f"<p>{question_body(card, c)}</p><hr>")
-        parts.append(f'<p><a name="answer"></a><b>{_f(card, card.answer_text())}</b></p>')
+    parts = [renderer_for(card.kind).answer(card, Answered(typed, order, picked), c)]
     if note.extra:
         extra = _f(card, note.extra)
         parts.append(f'<p><small><span style="color:{c.muted}">{extra}</span></small></p>')
