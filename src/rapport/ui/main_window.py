@@ -160,6 +160,11 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _=False, n=name: self.show_view(n))
         self.view_menu.addAction(action)
 
+    def is_built(self, name: str) -> bool:
+        """Whether view ``name`` exists now (views are built on first use, and rebuilt
+        after the decks change)."""
+        return self._views.get(name) is not None
+
     def view(self, name: str) -> QWidget:
         """The widget of view ``name``, created now if it was registered as a factory."""
         widget = self._views[name]

@@ -47,7 +47,7 @@ def test_an_added_deck_is_listed_and_studied(
     title, text = modals.seen[-1]
     assert (title, text.strip()) == ("Deck added", "'Course week 1' (1 card) was added.")
     assert home_decks(window) == [*before, "Course week 1"]
-    assert window._views["browse"] is None
+    assert not window.is_built("browse")
     added = window.home.tree.topLevelItem(len(before))
     assert added is not None
     window.home.tree.setCurrentItem(added)

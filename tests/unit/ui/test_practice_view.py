@@ -6,6 +6,7 @@ import random
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from rapport.content import Deck, Kind, load_decks
@@ -131,7 +132,8 @@ def test_escape_ends_early_and_scores_only_the_answered(view: PracticeView, qtbo
 
 
 def test_no_concepts_means_no_test(view: PracticeView, qtbot: QtBot) -> None:
-    view._check_all(view.concept_list, False)
+    none = next(b for b in view.findChildren(QPushButton) if b.text() == "None")
+    qtbot.mouseClick(none, Qt.MouseButton.LeftButton)  # untick every concept
     assert not view.start_button.isEnabled()
     qtbot.keyClick(view.deck_list, Qt.Key.Key_Return)
     assert view.stack.currentWidget() is view.setup_page
