@@ -760,6 +760,30 @@ class Store:
             out.setdefault(deck_id, []).append(note_id)
         return {deck_id: tuple(notes) for deck_id, notes in out.items()}
 
+    def forgotten_since(self, since: datetime) -> list[int]:
+        """Active cards answered Again since ``since``, most recently forgotten first."""
+        rows = self._conn.execute(
+            "SELECT c.id FROM revlog r JOIN cards c ON c.id = r.card_id "
+            "WHERE r.time_us >= ? AND r.rating = 1 AND c.present = 1 AND c.suspended = 0 "
+            "GROUP BY c.id ORDER BY MAX(r.time_us) DESC",
+            (to_us(since),),
+        )
+        return [int(row[0]) for row in rows]
+
+    def reviews_due_between(
+        self, deck_ids: Sequence[str], start: datetime, end: datetime
+    ) -> list[int]:
+        """Active review cards of these decks due from ``start`` to before ``end``, in due
+        order."""
+        if not deck_ids:
+            return []
+        rows = self._conn.execute(
+            f"SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)}) AND state = 2 "
+            f"AND due_us >= ? AND due_us < ? AND {_ACTIVE} ORDER BY due_us, id",
+            (*deck_ids, to_us(start), to_us(end)),
+        )
+        return [int(row[0]) for row in rows]
+
     def lapses(self, card_id: int) -> int:
         """How often a card in review was answered Again."""
         row = self._conn.execute(

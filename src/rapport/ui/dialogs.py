@@ -43,6 +43,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Review", "- bury the card · = bury the note (until tomorrow)"),
     ("Review", "@ suspend the card · ! suspend the note · * mark the note"),
     ("Review", "Ctrl+1 red · Ctrl+2 orange · Ctrl+3 green · Ctrl+4 blue flag (again: remove)"),
+    ("Session summary", "Enter: back to Home · C: custom study"),
     ("Anywhere", "Ctrl+Z (Edit > Undo): undo the last answer or action, named in the menu"),
     ("Browse", "Ctrl+F: search · Ctrl+J: suspend or unsuspend the selected cards"),
     ("Practice test", "1…N: pick · Enter: submit · Escape: end the test · PgUp/PgDn scroll"),

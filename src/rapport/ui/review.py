@@ -42,6 +42,7 @@ from rapport.ui.theme import DEFAULT_FONT_SIZE, card_font, colours
 
 if TYPE_CHECKING:
     from rapport.study import Collection, ReviewSession
+    from rapport.ui.custom_study import CustomStudy
 
 RATINGS: tuple[tuple[Rating, str, str], ...] = (
     (Rating.AGAIN, "Again", "again"),
@@ -275,6 +276,10 @@ class ReviewView(QWidget):
         self.home_button.setAutoDefault(True)
         self.home_button.clicked.connect(self.home_requested.emit)
         row.addWidget(self.home_button)
+        self.custom_button = QPushButton("Custom study  (C)")
+        self.custom_button.setAccessibleName("Custom study")
+        self.custom_button.clicked.connect(lambda: self.custom_study())
+        row.addWidget(self.custom_button)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(2)
@@ -618,6 +623,9 @@ class ReviewView(QWidget):
             if enter or key == Qt.Key.Key_Space:
                 self.home_requested.emit()
                 return
+            if key == Qt.Key.Key_C:
+                self.custom_study()
+                return
         elif not self.revealed:
             if enter or key == Qt.Key.Key_Space:
                 self.reveal()
@@ -636,6 +644,43 @@ class ReviewView(QWidget):
                 self.toggle_passage()
                 return
         super().keyPressEvent(event)
+
+    # -- custom study ---------------------------------------------------------------------
+
+    def custom_study(self, choice: CustomStudy | None = None) -> bool:
+        """Study more once the day is done (see :mod:`rapport.study.custom`): ask with the
+        Custom study dialog unless ``choice`` is given. Returns whether a session began."""
+        from rapport.study import custom
+
+        if self.session is None:
+            return False
+        if choice is None:
+            from rapport.ui.custom_study import CustomStudyDialog
+
+            dialog = CustomStudyDialog(custom.concepts_and_tags(self.collection), self)
+            if not dialog.exec():
+                return False
+            choice = dialog.choice()
+        now = self.clock()
+        deck_ids = list(self.session.deck_ids)
+        session: ReviewSession
+        if choice.kind == "more_new":
+            session = self.collection.session(deck_ids or None, now)
+            session.allow_more_new(choice.number)
+            title = f"{self.where_label.text()}, {choice.number} more new"
+        elif choice.kind == "ahead":
+            session = custom.ahead(self.collection, deck_ids, now, choice.number)
+            title = f"Reviewing {choice.number} days ahead (not rescheduled)"
+        elif choice.kind == "forgotten":
+            session = custom.forgotten(self.collection, now, choice.number)
+            title = f"Forgotten in the last {choice.number} days"
+        elif choice.kind == "concept":
+            session = custom.by_concept_or_tag(self.collection, choice.word)
+            title = f"Concept or tag: {choice.word}"
+        else:
+            raise ValueError(f"no custom study {choice.kind!r}")
+        self.start_session(session, title)
+        return True
 
     # -- reviewer actions ---------------------------------------------------------------
 

@@ -298,3 +298,26 @@ def test_the_summary_names_the_deck_of_the_next_card(
         assert "Next card due now in Bond." in view.summary_label.text()
     finally:
         col.close(clock())
+
+
+def test_custom_study_by_keys_when_the_day_is_done(
+    open_view: OpenView, qtbot: QtBot, clock: Clock
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from rapport.ui.custom_study import CustomStudyDialog
+
+    view = open_view(make_deck("d", [basic("x"), basic("y")]), new_per_day=1)
+    study_by_keys(view, qtbot, clock)
+    assert view.finished
+
+    def answer_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, CustomStudyDialog)
+        qtbot.keyClick(dialog.counts["more_new"], Qt.Key.Key_Return)  # 10 more, the default
+
+    QTimer.singleShot(50, answer_dialog)
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    assert not view.finished and view.card is not None and view.card.note.id == "y"
+    assert "more new" in view.where_label.text()
