@@ -18,15 +18,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from rapport.content.kinds import rules_of
 from rapport.content.loader import DeckError, Problem, check_note_table, load_deck
 from rapport.content.model import (
-    BasicNote,
-    ChoiceNote,
-    ClozeNote,
     Deck,
     Note,
-    ReversedNote,
-    TypedNote,
 )
 from rapport.errors import RapportError
 
@@ -75,20 +71,7 @@ def note_table(note: Note) -> dict[str, Any]:
         table["extension"] = True
     if note.html:
         table["html"] = True
-    if isinstance(note, BasicNote | ReversedNote):
-        table["front"], table["back"] = note.front, note.back
-    elif isinstance(note, ClozeNote):
-        table["text"] = note.text
-    elif isinstance(note, ChoiceNote):
-        table["question"] = note.question
-        table["answer"] = {"text": note.answer.text, "why": note.answer.why}
-        table["distractors"] = [{"text": o.text, "why": o.why} for o in note.options[1:]]
-        if note.scenario:
-            table["scenario"] = True
-    elif isinstance(note, TypedNote):
-        table["prompt"], table["answer"] = note.prompt, note.answer
-        if note.accept:
-            table["accept"] = list(note.accept)
+    table.update(rules_of(note).to_table(note))
     if note.extra:
         table["extra"] = note.extra
     return table

@@ -106,6 +106,11 @@ class KindRules(Generic[N]):
         """The note from its TOML table (problems go to ``check``)."""
         raise NotImplementedError
 
+    def to_table(self, note: N) -> dict[str, Any]:
+        """The note's own keys as TOML values, as :meth:`read` reads them back (the deck
+        file writer adds the common keys)."""
+        raise NotImplementedError
+
     def question_text(self, note: N, ordinal: int) -> str:
         """The question side as plain text (for lists, search and previews)."""
         raise NotImplementedError

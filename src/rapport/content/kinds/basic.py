@@ -28,6 +28,9 @@ class BasicRules(KindRules[BasicNote]):
         back = check.text(table, "back", label, required=True)
         return BasicNote(**common, front=front, back=back)
 
+    def to_table(self, note: BasicNote) -> dict[str, Any]:
+        return {"front": note.front, "back": note.back}
+
     def question_text(self, note: BasicNote, ordinal: int) -> str:
         return note.front
 

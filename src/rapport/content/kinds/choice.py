@@ -74,6 +74,16 @@ class ChoiceRules(KindRules[ChoiceNote]):
             scenario=check.flag(table, "scenario", label),
         )
 
+    def to_table(self, note: ChoiceNote) -> dict[str, Any]:
+        table: dict[str, Any] = {
+            "question": note.question,
+            "answer": {"text": note.answer.text, "why": note.answer.why},
+            "distractors": [{"text": o.text, "why": o.why} for o in note.options if not o.correct],
+        }
+        if note.scenario:
+            table["scenario"] = True
+        return table
+
     def question_text(self, note: ChoiceNote, ordinal: int) -> str:
         return note.question
 

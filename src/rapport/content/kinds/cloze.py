@@ -49,6 +49,9 @@ class ClozeRules(KindRules[ClozeNote]):
                 check.add(label, "text", message)
         return ClozeNote(**common, text=text)
 
+    def to_table(self, note: ClozeNote) -> dict[str, Any]:
+        return {"text": note.text}
+
     def question_text(self, note: ClozeNote, ordinal: int) -> str:
         return render_cloze(note.text, ordinal + 1, revealed=False)
 

@@ -44,6 +44,9 @@ class ReversedRules(KindRules[ReversedNote]):
         message = f"the definition contains {words} from the term it defines"
         return [ItemCue("back", "reversed-term", message)]
 
+    def to_table(self, note: ReversedNote) -> dict[str, Any]:
+        return {"front": note.front, "back": note.back}
+
     def question_text(self, note: ReversedNote, ordinal: int) -> str:
         return note.front if ordinal == 0 else note.back
 

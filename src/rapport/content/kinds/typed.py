@@ -38,6 +38,12 @@ class TypedRules(KindRules[TypedNote]):
         accept = check.strings(table, "accept", label)
         return TypedNote(**common, prompt=prompt, answer=answer, accept=accept)
 
+    def to_table(self, note: TypedNote) -> dict[str, Any]:
+        table: dict[str, Any] = {"prompt": note.prompt, "answer": note.answer}
+        if note.accept:
+            table["accept"] = list(note.accept)
+        return table
+
     def question_text(self, note: TypedNote, ordinal: int) -> str:
         return note.prompt
 
