@@ -20,8 +20,9 @@ check: setup
 screenshots: setup-test
 	$(BIN)/python -m rapport.ui.screenshots resources/screenshots
 
+# SCALE=1 adds the heavy user's scenarios (collections built once, cached in ~/.cache).
 bench: setup-test
-	$(BIN)/python tests/benchmarks/run.py
+	SCALE=$(SCALE) $(BIN)/python tests/benchmarks/run.py
 
 lint: setup-test
 	$(BIN)/ruff check src tests

@@ -516,15 +516,19 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print study statistics, read from a snapshot (safe while the app is running)."""
+    from rapport.content.cache import load_decks_cached
     from rapport.errors import RapportError
+    from rapport.paths import deck_folders
     from rapport.study import Collection
     from rapport.study.report import format_stats
 
     now = datetime.now(UTC)
+    data_dir = _data_dir(args)
     try:
-        collection = Collection.open(
-            _data_dir(args), _known_decks(_data_dir(args)), now, lock=False
-        )
+        # The deck cache, as the app reads the decks (no deck file parsed while it holds);
+        # the database is read in place unless the decks changed since the app last ran.
+        decks = load_decks_cached(deck_folders(data_dir), data_dir).decks
+        collection = Collection.open(data_dir, decks, now, lock=False)
     except RapportError as exc:
         print(exc, file=sys.stderr)
         return 1

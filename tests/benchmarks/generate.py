@@ -47,14 +47,15 @@ TEMPLATES: list[tuple[str, int]] = [
 
 
 def note_bodies(cards: int, *, notes: int | None = None) -> list[str]:
-    """TOML bodies of notes that produce exactly ``cards`` cards (or exactly ``notes`` notes)."""
+    """TOML bodies of notes that produce exactly ``cards`` cards (or exactly ``notes`` notes,
+    every kind in turn in both cases)."""
     bodies: list[str] = []
     left = cards
     n = 0
     while (left > 0) if notes is None else (n < notes):
         template, count = TEMPLATES[n % len(TEMPLATES)]
-        if count > left:
-            template, count = TEMPLATES[0]
+        if notes is None and count > left:
+            template, count = TEMPLATES[0]  # the last card of an exact card count
         concept = f"concept-{n % 12}"
         bodies.append(
             f'[[notes]]\nid = "note-{n}"\nconcept = "{concept}"\ntags = ["bench::t{n % 7}"]\n'

@@ -3,12 +3,15 @@
 Each figure is the median of repeated runs (several process starts for start-up) with its
 min and max, beside a baseline measured in the same run, their ratio and the target.
 Collections of 1,000, 10,000 and 50,000 cards are generated on the fly (generate.py).
+``--scale`` (``make bench SCALE=1``) adds the heavy user's scenarios (bench_scale.py) on
+collections of 50,000 and 200,000 cards built once and cached outside the repository.
 The table is printed and written to ``tests/benchmarks/out/latest.txt`` (not tracked);
 ``tests/benchmarks/README.md`` records the figures of the latest run by hand.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 import time
@@ -26,12 +29,17 @@ HERE = Path(__file__).parent
 def main() -> int:
     started = time.perf_counter()
     rows: list[Row] = []
-    for name, bench in (
+    benches = [
         ("start-up and memory", bench_startup.run),
         ("answer to next card", bench_answer.run),
         ("deck loading", bench_load.run),
         ("Anki export", bench_export.run),
-    ):
+    ]
+    if "--scale" in sys.argv[1:] or os.environ.get("SCALE", "") not in ("", "0"):
+        import bench_scale
+
+        benches.append(("heavy user's scale (50,000 and 200,000 cards)", bench_scale.run))
+    for name, bench in benches:
         print(f"running: {name} ...", file=sys.stderr, flush=True)
         rows.extend(bench())
     elapsed = time.perf_counter() - started

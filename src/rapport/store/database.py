@@ -39,6 +39,8 @@ from rapport.store.checks import (
 )
 from rapport.store.errors import DatabaseError, FolderError, WriteError
 from rapport.store.records import (
+    BrowseQuery,
+    BrowseRow,
     CardIdentity,
     CardIndexEntry,
     CardPlace,
@@ -52,6 +54,7 @@ from rapport.store.records import (
     PresentCard,
     RatedReview,
     ReviewRecord,
+    TextRow,
     TimedAnswer,
     from_us,
     opt_dt,
@@ -315,6 +318,92 @@ def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
+# Browse: every present card with its text, filtered, sorted and paged in SQLite.
+_BROWSE_FROM = (
+    "FROM cards c JOIN card_text t ON t.card_id = c.id "
+    "JOIN deck_text d ON d.deck_id = c.deck_id WHERE c.present = 1"
+)
+_BROWSE_SORT_KEYS = {
+    "question": ("t.question COLLATE NOCASE",),
+    "deck": ("d.name COLLATE NOCASE",),
+    "concept": ("t.concept COLLATE NOCASE",),
+    "kind": ("t.kind",),
+    "due": ("(c.state = 0 OR c.due_us IS NULL)", "c.due_us"),  # new cards last
+    "interval": ("COALESCE(c.due_us - c.last_review_us, -1)",),
+    "reviews": ("c.reviews",),
+    "lapses": ("c.lapses",),
+}
+_BROWSE_STATES = {
+    "new": "c.state = 0 AND c.suspended = 0",
+    "learning": "c.state IN (1, 3) AND c.suspended = 0",
+    "review": "c.state = 2 AND c.suspended = 0",
+    "suspended": "c.suspended = 1",
+}
+_BROWSE_COLUMNS = (
+    "c.id, c.deck_id, t.question, d.name, t.concept, t.kind, c.state, c.due_us, "
+    "c.last_review_us, c.reviews, c.lapses, c.suspended"
+)
+
+
+def _browse_where(query: BrowseQuery) -> tuple[str, list[object]]:
+    sql, params = _BROWSE_FROM, list[object]()
+    if query.deck_id is not None:
+        sql += " AND c.deck_id = ?"
+        params.append(query.deck_id)
+    if query.concept is not None:
+        sql += " AND t.concept = ?"
+        params.append(query.concept)
+    if query.state is not None:
+        sql += " AND " + _BROWSE_STATES[query.state]
+    for word in query.words:
+        sql += " AND instr(t.search, ?) > 0"
+        params.append(word)
+    return sql, params
+
+
+def _browse_order(query: BrowseQuery) -> str:
+    way = " DESC" if query.descending else ""
+    keys = [key + way for key in _BROWSE_SORT_KEYS[query.sort]]
+    return "ORDER BY " + ", ".join([*keys, "c.deck_id", "c.position"])
+
+
+def _browse_row(row: Sequence[Any]) -> BrowseRow:
+    phase = Phase(row[6])
+    return BrowseRow(
+        card_id=row[0],
+        deck_id=row[1],
+        question=row[2],
+        deck_name=row[3],
+        concept=row[4],
+        kind=row[5],
+        phase=phase,
+        due=None if phase == Phase.NEW else opt_dt(row[7]),
+        last_review=opt_dt(row[8]),
+        reviews=row[9],
+        lapses=row[10],
+        suspended=bool(row[11]),
+    )
+
+
+def _bucket(column: str, starts: Sequence[int]) -> tuple[str, list[object]]:
+    """An SQL expression giving the index ``i`` of the bucket ``starts[i] <= column <
+    starts[i + 1]`` (the last bucket open above), a binary search of nested CASEs, with
+    its parameters in order."""
+
+    def part(low: int, high: int) -> tuple[str, list[object]]:
+        if high - low == 1:
+            return str(low), []
+        middle = (low + high) // 2
+        left, left_params = part(low, middle)
+        right, right_params = part(middle, high)
+        return (
+            f"CASE WHEN {column} < ? THEN {left} ELSE {right} END",
+            [starts[middle], *left_params, *right_params],
+        )
+
+    return part(0, len(starts))
+
+
 def _values_checked(method: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a :class:`Store` method: a value it cannot convert (a time out of range, a
     phase that does not exist) becomes a :class:`DatabaseError` when the file's full check
@@ -452,6 +541,39 @@ class Store:
                 source.close()
         migrate(memory)
         return cls(memory, path, snapshot=True)
+
+    @classmethod
+    def read_only(cls, data_dir: Path) -> Store | None:
+        """The database file read in place through a read-only connection (no copy), for
+        reading while the app may be writing (WAL readers see the last commit); ``None``
+        when it cannot be read so (no file yet, or an older schema, which only a
+        migrated :meth:`snapshot_of` can read)."""
+        path = data_dir / DB_NAME
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        try:
+            conn = _connect_read_only(path)
+        except sqlite3.Error as exc:
+            raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+        try:
+            version = probe(conn)
+        except UnusableDatabase as exc:
+            conn.close()
+            raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+        if version != SCHEMA_VERSION:
+            conn.close()
+            return None
+        return cls(conn, path, snapshot=True)
+
+    def reader(self) -> Store:
+        """A second, read-only connection to this database's file, for another thread
+        (open it in that thread; SQLite connections stay in the thread that made them)."""
+        if self.snapshot:
+            raise ValueError("a read-only copy has no file to read again")
+        return Store(_connect_read_only(self.path), self.path, snapshot=True)
 
     def close(self) -> None:
         """Close the connection (a WAL checkpoint folds the log back into the file) and,
@@ -786,24 +908,16 @@ class Store:
 
     def lapses(self, card_id: int) -> int:
         """How often a card in review was answered Again."""
-        row = self._conn.execute(
-            f"SELECT COUNT(*) FROM revlog WHERE card_id = ? AND rating = 1 "
-            f"AND state_before = {Phase.REVIEW}",
-            (card_id,),
-        ).fetchone()
-        return int(row[0])
+        row = self._conn.execute("SELECT lapses FROM cards WHERE id = ?", (card_id,)).fetchone()
+        return 0 if row is None else int(row[0])
 
     def card_table(self) -> list[CardTableRow]:
         """Every present card with its state, number of reviews and of lapses."""
         rows = self._conn.execute(
-            f"""
-            SELECT c.id, c.deck_id, c.note_id, c.ordinal, c.suspended,
-                   c.state, c.step, c.stability, c.difficulty, c.due_us, c.last_review_us,
-                   COUNT(r.id), COALESCE(SUM(r.rating = 1 AND r.state_before = {Phase.REVIEW}), 0)
-            FROM cards c LEFT JOIN revlog r ON r.card_id = c.id
-            WHERE c.present = 1
-            GROUP BY c.id
-            ORDER BY c.deck_id, c.position
+            """
+            SELECT id, deck_id, note_id, ordinal, suspended,
+                   state, step, stability, difficulty, due_us, last_review_us, reviews, lapses
+            FROM cards WHERE present = 1 ORDER BY deck_id, position
             """
         )
         return [
@@ -828,10 +942,12 @@ class Store:
         Returns the id of the log entry (what :meth:`undo_review` takes).
         """
         with self._write() as conn:
+            lapse = int(review.rating == 1 and review.before.phase == Phase.REVIEW)
             conn.execute(
                 "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
-                "due_us = ?, last_review_us = ? WHERE id = ?",
-                (*_state_params(review.after), review.card_id),
+                "due_us = ?, last_review_us = ?, reviews = reviews + 1, lapses = lapses + ? "
+                "WHERE id = ?",
+                (*_state_params(review.after), lapse, review.card_id),
             )
             cursor = conn.execute(
                 "INSERT INTO revlog (card_id, time_us, rating, duration_ms, "
@@ -862,17 +978,18 @@ class Store:
         with self._write() as conn:
             row = conn.execute(
                 "SELECT card_id, state_before, step_before, stability_before, "
-                "difficulty_before, due_before_us, last_review_before_us "
-                "FROM revlog WHERE id = ?",
+                "difficulty_before, due_before_us, last_review_before_us, "
+                f"rating = 1 AND state_before = {Phase.REVIEW} FROM revlog WHERE id = ?",
                 (review_id,),
             ).fetchone()
             if row is None:
                 raise KeyError(review_id)
-            card_id, before = row[0], _state(row[1:])
+            card_id, before, lapse = row[0], _state(row[1:7]), row[7]
             conn.execute(
                 "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
-                "due_us = ?, last_review_us = ? WHERE id = ?",
-                (*_state_params(before), card_id),
+                "due_us = ?, last_review_us = ?, reviews = reviews - 1, lapses = lapses - ? "
+                "WHERE id = ?",
+                (*_state_params(before), lapse, card_id),
             )
             conn.execute("DELETE FROM revlog WHERE id = ?", (review_id,))
         return card_id, before
@@ -1036,7 +1153,128 @@ class Store:
     # -- statistics ----------------------------------------------------------------------
 
     def review_count(self) -> int:
-        return int(self._conn.execute("SELECT COUNT(*) FROM revlog").fetchone()[0])
+        """Answers in the log (what the per-card counts add up to)."""
+        row = self._conn.execute("SELECT TOTAL(reviews) FROM cards").fetchone()
+        return int(row[0])
+
+    def reviews_per_bucket(
+        self, starts: Sequence[datetime], *, mature_only: bool = False
+    ) -> list[tuple[int, int, float]]:
+        """Per bucket of answer times (``starts[i]`` to ``starts[i + 1]``, the last open
+        above): answers, answers other than Again, and seconds taken. ``mature_only``:
+        only reviews of cards in review with a scheduled interval of at least 21 days."""
+        bounds = [to_us(s) for s in starts]
+        expression, params = _bucket("time_us", bounds)
+        mature = (
+            f" AND state_before = {Phase.REVIEW} "
+            f"AND due_before_us - last_review_before_us >= {_MATURE_US}"
+            if mature_only
+            else ""
+        )
+        rows = self._conn.execute(
+            f"SELECT {expression} AS bucket, COUNT(*), TOTAL(rating != 1), "
+            f"TOTAL(duration_ms) FROM revlog WHERE time_us >= ?{mature} GROUP BY bucket",
+            (*params, bounds[0]),
+        )
+        out = [(0, 0, 0.0)] * len(bounds)
+        for bucket, answers, passed, ms in rows:
+            out[bucket] = (int(answers), int(passed), ms / 1000)
+        return out
+
+    def due_per_bucket(self, starts: Sequence[datetime], end: datetime) -> list[int]:
+        """Active studied cards due per bucket (``starts[i]`` to ``starts[i + 1]``, the
+        last up to ``end``); cards due before ``starts[0]`` count in the first."""
+        bounds = [to_us(s) for s in starts]
+        expression, params = _bucket("due_us", bounds)
+        rows = self._conn.execute(
+            f"SELECT {expression} AS bucket, COUNT(*) FROM cards "
+            f"WHERE state != 0 AND due_us < ? AND {_ACTIVE} GROUP BY bucket",
+            (*params, to_us(end)),
+        )
+        out = [0] * len(bounds)
+        for bucket, count in rows:
+            out[bucket] = int(count)
+        return out
+
+    def concept_recall(
+        self, now: datetime, factor: float, decay: float, threshold: float
+    ) -> list[tuple[str, int, int, int, float]]:
+        """Per concept of the present cards with text: (concept, cards, studied cards,
+        those with retrievability at least ``threshold``, the sum of their
+        retrievabilities). Retrievability is FSRS's ``(1 + factor * days / stability) **
+        decay``, whole days since the last review, for studied cards (not new, with a
+        stability and a last review)."""
+        rows = self._conn.execute(
+            """
+            SELECT concept, COUNT(*), COUNT(r), TOTAL(r >= ?), TOTAL(r) FROM (
+                SELECT t.concept AS concept,
+                       CASE WHEN c.state != 0 AND c.stability > 0
+                            AND c.last_review_us IS NOT NULL
+                       THEN pow(1 + ? * max(0, (? - c.last_review_us) / 86400000000)
+                                / c.stability, ?) END AS r
+                FROM cards c JOIN card_text t ON t.card_id = c.id WHERE c.present = 1)
+            GROUP BY concept ORDER BY concept
+            """,
+            (threshold, factor, to_us(now), decay),
+        )
+        return [(c, int(n), int(s), int(k), float(r)) for c, n, s, k, r in rows]
+
+    # -- browsing ------------------------------------------------------------------------
+
+    def text_stamps(self) -> dict[str, tuple[str, str]]:
+        """Per deck whose card text is stored: its name and the stamp of that text."""
+        rows = self._conn.execute("SELECT deck_id, name, stamp FROM deck_text")
+        return {deck: (name, stamp) for deck, name, stamp in rows}
+
+    def replace_text(self, deck_id: str, name: str, stamp: str, rows: Sequence[TextRow]) -> None:
+        """Store the text of the cards of one deck (``rows``: its present cards), with the
+        deck's name and the stamp they were taken at, in one transaction."""
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM card_text WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)",
+                (deck_id,),
+            )
+            conn.executemany("INSERT INTO card_text VALUES (?, ?, ?, ?, ?)", rows)
+            conn.execute(
+                "INSERT INTO deck_text (deck_id, name, stamp) VALUES (?, ?, ?) "
+                "ON CONFLICT (deck_id) DO UPDATE SET name = excluded.name, "
+                "stamp = excluded.stamp",
+                (deck_id, name, stamp),
+            )
+
+    def browse_count(self, query: BrowseQuery) -> int:
+        """How many present cards ``query`` shows."""
+        where, params = _browse_where(query)
+        return int(self._conn.execute(f"SELECT COUNT(*) {where}", params).fetchone()[0])
+
+    def browse_rows(self, query: BrowseQuery, offset: int, limit: int) -> list[BrowseRow]:
+        """The rows ``offset`` to ``offset + limit`` of what ``query`` shows, in order."""
+        where, params = _browse_where(query)
+        rows = self._conn.execute(
+            f"SELECT {_BROWSE_COLUMNS} {where} {_browse_order(query)} LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_browse_row(row) for row in rows]
+
+    def browse_positions(self, query: BrowseQuery, card_ids: Sequence[int]) -> dict[int, int]:
+        """Where the cards ``card_ids`` are in what ``query`` shows (those shown)."""
+        if not card_ids:
+            return {}
+        where, params = _browse_where(query)
+        rows = self._conn.execute(
+            f"SELECT id, n FROM (SELECT c.id AS id, ROW_NUMBER() OVER "
+            f"({_browse_order(query)}) AS n {where}) WHERE id IN ({_marks(card_ids)})",
+            (*params, *card_ids),
+        )
+        return {int(card_id): int(n) - 1 for card_id, n in rows}
+
+    def browse_concepts(self) -> list[str]:
+        """The concepts of the present cards, sorted."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT t.concept FROM card_text t JOIN cards c ON c.id = t.card_id "
+            "WHERE c.present = 1 ORDER BY t.concept COLLATE NOCASE"
+        )
+        return [row[0] for row in rows]
 
     def review_times(self, since: datetime) -> list[TimedAnswer]:
         """Time and time taken of every answer since ``since``."""

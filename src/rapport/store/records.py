@@ -85,6 +85,53 @@ class Hiding(NamedTuple):
     avoid_except: int | None = None  # ...except this card (the one just answered)
 
 
+BROWSE_SORTS = ("question", "deck", "concept", "kind", "due", "interval", "reviews", "lapses")
+BROWSE_STATES = ("new", "learning", "review", "suspended")
+
+
+class BrowseQuery(NamedTuple):
+    """Which present cards Browse shows and in what order.
+
+    ``state`` is one of :data:`BROWSE_STATES` (learning includes relearning; suspended
+    cards count as suspended only); ``words`` are casefolded and must all occur in a
+    card's search text; ``sort`` is one of :data:`BROWSE_SORTS` (due: new cards last).
+    """
+
+    deck_id: str | None = None
+    concept: str | None = None
+    state: str | None = None
+    words: tuple[str, ...] = ()
+    sort: str = "due"
+    descending: bool = False
+
+
+class BrowseRow(NamedTuple):
+    """One card as Browse lists it."""
+
+    card_id: int
+    deck_id: str
+    question: str
+    deck_name: str
+    concept: str
+    kind: str
+    phase: Phase
+    due: datetime | None  # None for a new card
+    last_review: datetime | None
+    reviews: int
+    lapses: int
+    suspended: bool
+
+
+class TextRow(NamedTuple):
+    """What Browse and the statistics need of a card's content: see ``card_text``."""
+
+    card_id: int
+    question: str
+    concept: str
+    kind: str
+    search: str  # casefolded question, answer, deck name, concept and tags
+
+
 def to_us(moment: datetime) -> int:
     """Microseconds since the epoch of an aware datetime."""
     if moment.tzinfo is None:

@@ -25,6 +25,12 @@ Version history:
 5. ``cards_buried``: the cards ever buried by hand, so that the study queue finds those
    still buried without reading every card (the queue's own indexes then still cover
    it).
+6. Browsing and statistics at scale: ``cards.reviews`` and ``cards.lapses`` (answers and
+   lapses, kept with each card in the answer's own transaction, filled from the log here),
+   ``card_text`` (each card's question, concept, kind and casefolded search text, so that
+   Browse searches and sorts in SQLite) and ``deck_text`` (per deck: its name and the stamp
+   of the deck file the text was taken from; a deck whose stamp differs has its text
+   written again, see :meth:`rapport.study.Collection.refresh_text`).
 """
 
 from __future__ import annotations
@@ -126,7 +132,25 @@ def _v5(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE cards ADD COLUMN reviews INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE cards ADD COLUMN lapses INTEGER NOT NULL DEFAULT 0")
+    conn.execute(
+        "UPDATE cards SET reviews = log.answers, lapses = log.lapses FROM ("
+        "SELECT card_id, COUNT(*) AS answers, SUM(rating = 1 AND state_before = 2) AS lapses "
+        "FROM revlog GROUP BY card_id) AS log WHERE log.card_id = cards.id"
+    )
+    conn.execute(
+        "CREATE TABLE card_text (card_id INTEGER PRIMARY KEY, question TEXT NOT NULL, "
+        "concept TEXT NOT NULL, kind TEXT NOT NULL, search TEXT NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TABLE deck_text (deck_id TEXT PRIMARY KEY, name TEXT NOT NULL, "
+        "stamp TEXT NOT NULL) WITHOUT ROWID"
+    )
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
 # The tables a database of each version must have beyond those (a file without one is
@@ -135,6 +159,7 @@ _ADDED_TABLES = {
     2: frozenset({"prefs"}),
     3: frozenset({"synced_decks"}),
     4: frozenset({"note_tags"}),
+    6: frozenset({"card_text", "deck_text"}),
 }
 
 

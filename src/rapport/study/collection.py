@@ -20,7 +20,7 @@ read-only snapshot (for ``rapport stats`` while the app runs); writing through i
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -33,7 +33,9 @@ from rapport.store import (
     Store,
     WriteError,
 )
+from rapport.store.records import BrowseQuery, BrowseRow
 from rapport.study import siblings
+from rapport.study.browsing import deck_stamp, text_row
 from rapport.study.cardmap import CardMap
 from rapport.study.counts import DeckCounts
 from rapport.study.days import require_aware
@@ -87,6 +89,8 @@ class Collection:
             tz,
             lambda: (deck.id for deck in self.cards.decks),
         )
+        # Per deck, the stamp of its content as loaded (see rapport.study.browsing).
+        self._stamps = {deck.id: deck_stamp(deck) for deck in self.decks}
         self._changed = False
         self._closed = False
 
@@ -112,7 +116,18 @@ class Collection:
             data_lock = DataLock(data_dir)
             data_lock.acquire()
         try:
-            store = Store.open(data_dir, now) if lock else Store.snapshot_of(data_dir)
+            store = Store.open(data_dir, now) if lock else Store.read_only(data_dir)
+            if (
+                store is not None
+                and not lock
+                and not cls(store, decks, data_dir, None, tz)._current()
+            ):
+                # The file is behind the decks (they changed since the app last ran):
+                # read a private copy, brought up to date in memory.
+                store.close()
+                store = None
+            if store is None:
+                store = Store.snapshot_of(data_dir)
         except BaseException:
             if data_lock is not None:
                 data_lock.release()
@@ -127,11 +142,21 @@ class Collection:
             raise
         return collection
 
+    def _current(self) -> bool:
+        """Whether the database is in step with the decks: their cards synced and their
+        text stored (so that reading needs no write)."""
+        synced = self.store.synced_digests()
+        stored = self.store.text_stamps()
+        return synced == {deck.id: deck.digest for deck in self.decks} and all(
+            stored.get(deck.id) == (deck.name, self._stamps[deck.id]) for deck in self.decks
+        )
+
     def replace_decks(self, decks: Sequence[Deck]) -> None:
         """Use ``decks`` from now on (a deck added or updated while the app runs): their
         cards are synced by identity exactly as at opening, so history is kept."""
         self.check_writable()
         self.cards.replace(decks)
+        self._stamps = {deck.id: deck_stamp(deck) for deck in self.decks}
         self.mark_changed()
 
     @property
@@ -289,12 +314,14 @@ class Collection:
         cards = [card for key in keys if (card := self.card(key)) is not None]
         return FocusedSession(self, cards)
 
-    def deck_counts(self, now: datetime) -> list[DeckCounts]:
-        """Per deck: new, learning and due cards to study today, within the limits."""
+    def deck_counts(self, now: datetime, store: Store | None = None) -> list[DeckCounts]:
+        """Per deck: new, learning and due cards to study today, within the limits
+        (read through ``store``, by default the collection's own)."""
         now = require_aware(now)
+        store = store or self.store
         start, end = self.today_bounds(now)
-        done = self.store.studied_since(start)
-        totals = self.store.present_counts()
+        done = store.studied_since(start)
+        totals = store.present_counts()
         settings = self._settings
         counts = []
         hide = siblings.hiding_now(settings, self.store, now, start)
@@ -304,9 +331,9 @@ class Collection:
                 DeckCounts(
                     deck_id=deck.id,
                     name=deck.name,
-                    new=self.store.count_new(deck.id, settings.new_per_day - new_done, hide),
-                    learning=self.store.count_learning(deck.id, now + LEARN_AHEAD, hide),
-                    due=self.store.count_reviews(
+                    new=store.count_new(deck.id, settings.new_per_day - new_done, hide),
+                    learning=store.count_learning(deck.id, now + LEARN_AHEAD, hide),
+                    due=store.count_reviews(
                         deck.id, end, settings.reviews_per_day - reviews_done, hide
                     ),
                     total=totals.get(deck.id, 0),
@@ -383,6 +410,48 @@ class Collection:
             )
         return rows
 
+    def refresh_text(self, limit: int | None = None) -> int:
+        """Store the text of the cards (see :mod:`rapport.study.browsing`) of every deck
+        (at most ``limit`` decks) whose stored text is not of the deck as loaded; the
+        number of decks written. Cheap when nothing changed: one stamp compared per deck.
+        Browse and the statistics call it before they read; the app calls it a deck at a
+        time when idle after start-up, so that they seldom wait for it."""
+        if self._closed:
+            raise WriteError(self.store.path, "the collection is closed")
+        stored = self.store.text_stamps()
+        written = 0
+        for deck in self.decks:
+            stamp = self._stamps[deck.id]
+            if stored.get(deck.id) == (deck.name, stamp):
+                continue
+            ids = self.cards.ids_of(deck.id)
+            assert ids is not None
+            rows = [text_row(c, ids[c.note.id, c.ordinal], deck.name) for c in deck.cards()]
+            self.store.replace_text(deck.id, deck.name, stamp, rows)
+            written += 1
+            if written == limit:
+                break
+        return written
+
+    def browse_count(self, query: BrowseQuery) -> int:
+        """How many cards Browse shows for ``query`` (after :meth:`refresh_text`)."""
+        return self.store.browse_count(query)
+
+    def browse_rows(self, query: BrowseQuery, offset: int, limit: int) -> list[BrowseRow]:
+        """The rows ``offset`` to ``offset + limit`` Browse shows for ``query``."""
+        return self.store.browse_rows(query, offset, limit)
+
+    def browse_positions(self, query: BrowseQuery, keys: Sequence[CardKey]) -> list[int]:
+        """Where the cards ``keys`` are among the rows of ``query`` (those shown), in the
+        order of ``keys``."""
+        ids = [i for key in keys if (i := self.card_id(key)) is not None]
+        found = self.store.browse_positions(query, ids)
+        return [found[i] for i in ids if i in found]
+
+    def browse_concepts(self) -> list[str]:
+        """The concepts of the cards Browse lists, sorted."""
+        return self.store.browse_concepts()
+
     def set_suspended(self, key: CardKey, suspended: bool) -> None:
         """Suspend a card (never shown until unsuspended) or unsuspend it."""
         self.check_writable()
@@ -400,19 +469,25 @@ class Collection:
 
     def stats(self, now: datetime) -> Stats:
         """Every statistic at ``now`` (see :mod:`rapport.study.stats`)."""
+        self.refresh_text()
+        return self.stats_reader(now)(self.store)
+
+    def stats_reader(self, now: datetime) -> Callable[[Store], Stats]:
+        """What computes the statistics at ``now`` from a store: the store's own, or a
+        second connection to its file in another thread (:meth:`Store.reader`), so that
+        a window stays responsive. Call :meth:`refresh_text` first; nothing the returned
+        function does touches this collection."""
         from rapport.study.stats import build_stats
 
         now = require_aware(now)
-        cards = self.cards.map_all()
-        return build_stats(
-            self.store,
-            self.deck_counts(now),
-            cards,
-            self.scheduler.retrievability,
-            now,
-            self._settings.day_start_hour,
-            self.tz,
-        )
+        curve = self.scheduler.forgetting_curve()
+        hour, tz = self._settings.day_start_hour, self.tz
+
+        def compute(store: Store) -> Stats:
+            counts = self.deck_counts(now, store)
+            return build_stats(store, counts, curve, now, hour, tz)
+
+        return compute
 
     def close(self, now: datetime) -> None:
         """Back up if anything changed since the last backup, close, release the lock.

@@ -103,6 +103,20 @@ def practice_cards(
     ]
 
 
+def pool_sizes(decks: Iterable[Deck]) -> dict[str, dict[str, int]]:
+    """Per deck id, per concept: how many cards a test may ask (:func:`practice_cards`),
+    counted in one pass over the cards, so that a set-up screen can total any choice of
+    decks and concepts without reading the cards again."""
+    sizes: dict[str, dict[str, int]] = {}
+    for deck in decks:
+        counts = sizes.setdefault(deck.id, {})
+        for card in deck.cards():
+            if card.kind in PRACTICE_KINDS:
+                concept = card.note.concept
+                counts[concept] = counts.get(concept, 0) + 1
+    return sizes
+
+
 def concepts_of(decks: Iterable[Deck], deck_ids: Collection[str] | None = None) -> list[str]:
     """The concepts that have practice questions in the given decks, sorted."""
     return sorted({card.note.concept for card in practice_cards(decks, deck_ids=deck_ids)})

@@ -113,6 +113,12 @@ class Scheduler:
             out[rating] = reviewed.due - now
         return out
 
+    def forgetting_curve(self) -> tuple[float, float]:
+        """FSRS's (factor, decay): retrievability after ``t`` whole days is ``(1 + factor
+        * t / stability) ** decay`` (what the statistics compute in SQL, per card)."""
+        scheduler = self._fsrs
+        return float(scheduler._FACTOR), float(scheduler._DECAY)
+
     def retrievability(self, card_id: int, state: CardState, now: datetime) -> float | None:
         """The predicted chance of recalling the card at ``now``; ``None`` if never studied."""
         if state.phase == Phase.NEW or state.stability is None or state.last_review is None:

@@ -16,14 +16,12 @@ Definitions:
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from rapport.content import Card
-from rapport.store import CardState, Store
+from rapport.store import Store
 from rapport.study.counts import DeckCounts
 from rapport.study.days import day_start, study_date
 
@@ -131,93 +129,78 @@ class Stats:
         }
 
 
-def _share_not_again(ratings: Sequence[int]) -> float | None:
-    return sum(1 for r in ratings if r != 1) / len(ratings) if ratings else None
+def _share(passed: int, answers: int) -> float | None:
+    return passed / answers if answers else None
 
 
 def build_stats(
     store: Store,
     decks: Sequence[DeckCounts],
-    cards_by_id: dict[int, Card],
-    retrievability: Callable[[int, CardState, datetime], float | None],
+    retrievability: tuple[float, float],
     now: datetime,
     day_start_hour: int,
     tz: tzinfo | None,
 ) -> Stats:
-    """Compute :class:`Stats` from the store at ``now``."""
+    """Compute :class:`Stats` from the store at ``now``, as aggregate queries: per study
+    day and per concept, never per answer or per card in Python. ``retrievability`` is
+    FSRS's (factor, decay) of the scheduler. The concepts are those of the stored card
+    text (see :meth:`rapport.study.Collection.refresh_text`)."""
     today = study_date(now, day_start_hour, tz)
 
     def start_of(offset: int) -> datetime:
         return day_start(today + timedelta(days=offset), day_start_hour, tz)
 
     # Reviews per day, and today's.
-    past = [start_of(offset) for offset in range(-(HISTORY_DAYS - 1), 1)]
-    per_day_count = [0] * HISTORY_DAYS
-    per_day_seconds = [0.0] * HISTORY_DAYS
-    for time, duration in store.review_times(past[0]):
-        index = bisect_right(past, time) - 1
-        per_day_count[index] += 1
-        per_day_seconds[index] += duration.total_seconds()
+    per_day = store.reviews_per_bucket([start_of(o) for o in range(-(HISTORY_DAYS - 1), 1)])
     reviews_per_day = tuple(
-        DayReviews(
-            today - timedelta(days=HISTORY_DAYS - 1 - i), per_day_count[i], per_day_seconds[i]
-        )
-        for i in range(HISTORY_DAYS)
+        DayReviews(today - timedelta(days=HISTORY_DAYS - 1 - i), answers, seconds)
+        for i, (answers, _, seconds) in enumerate(per_day)
     )
 
-    # True retention: the last 7 and 30 study days, and per week.
-    weeks = [start_of(-7 * k - 6) for k in range(RETENTION_WEEKS - 1, -1, -1)]
-    mature = store.mature_reviews(min(weeks[0], start_of(-(HISTORY_DAYS - 1))))
-    since_7, since_30 = start_of(-6), start_of(-(HISTORY_DAYS - 1))
-    retention_7d = _share_not_again([r for t, r in mature if t >= since_7])
-    retention_30d = _share_not_again([r for t, r in mature if t >= since_30])
-    by_week: list[list[int]] = [[] for _ in weeks]
-    for time, rating in mature:
-        index = bisect_right(weeks, time) - 1
-        if index >= 0:
-            by_week[index].append(rating)
-    retention_per_week = tuple(
-        WeekRetention(today + timedelta(days=-7 * k - 6), len(ratings), _share_not_again(ratings))
-        for k, ratings in zip(range(RETENTION_WEEKS - 1, -1, -1), by_week, strict=True)
+    # True retention: the last 7 and 30 study days, and per week; from per-day figures.
+    days = max(RETENTION_WEEKS * 7, HISTORY_DAYS)
+    mature = store.reviews_per_bucket(
+        [start_of(o) for o in range(-(days - 1), 1)], mature_only=True
     )
+
+    def retention_of(rows: Sequence[tuple[int, int, float]]) -> tuple[int, float | None]:
+        answers, passed = sum(r[0] for r in rows), sum(r[1] for r in rows)
+        return answers, _share(passed, answers)
+
+    retention_7d = retention_of(mature[-7:])[1]
+    retention_30d = retention_of(mature[-HISTORY_DAYS:])[1]
+    weeks = []
+    for k in range(RETENTION_WEEKS - 1, -1, -1):
+        first = days - 7 * k - 7
+        answers, share = retention_of(mature[first : first + 7])
+        weeks.append(WeekRetention(today + timedelta(days=-7 * k - 6), answers, share))
+    retention_per_week = tuple(weeks)
 
     # Forecast: studied cards due per day, overdue ones counted today.
-    ahead = [start_of(offset) for offset in range(1, FORECAST_DAYS + 1)]
-    due_counts = [0] * FORECAST_DAYS
-    for due in store.due_times(ahead[-1]):
-        due_counts[bisect_right(ahead, due)] += 1
-    forecast = tuple(DayDue(today + timedelta(days=i), due_counts[i]) for i in range(FORECAST_DAYS))
+    due = store.due_per_bucket(
+        [start_of(0), *(start_of(o) for o in range(1, FORECAST_DAYS))], start_of(FORECAST_DAYS)
+    )
+    forecast = tuple(DayDue(today + timedelta(days=i), due[i]) for i in range(FORECAST_DAYS))
 
     # Recall per concept.
-    totals: dict[str, list[float]] = {}
-    sizes: dict[str, int] = {}
-    for row in store.card_table():
-        card = cards_by_id.get(row.id)
-        if card is None:
-            continue
-        concept = card.note.concept
-        sizes[concept] = sizes.get(concept, 0) + 1
-        values = totals.setdefault(concept, [])
-        value = retrievability(row.id, row.state, now)
-        if value is not None:
-            values.append(value)
+    factor, decay = retrievability
     concepts = tuple(
         ConceptRecall(
             concept=concept,
-            cards=sizes[concept],
-            studied=len(totals[concept]),
-            recalled=sum(1 for v in totals[concept] if v >= RECALL_THRESHOLD),
-            mean_retrievability=(
-                sum(totals[concept]) / len(totals[concept]) if totals[concept] else None
-            ),
+            cards=cards,
+            studied=studied,
+            recalled=recalled,
+            mean_retrievability=total / studied if studied else None,
         )
-        for concept in sorted(sizes)
+        for concept, cards, studied, recalled, total in store.concept_recall(
+            now, factor, decay, RECALL_THRESHOLD
+        )
     )
 
     return Stats(
         decks=tuple(decks),
-        reviews_today=per_day_count[-1],
-        time_today_seconds=per_day_seconds[-1],
+        reviews_today=per_day[-1][0],
+        time_today_seconds=per_day[-1][2],
         reviews_total=store.review_count(),
         retention_7d=retention_7d,
         retention_30d=retention_30d,

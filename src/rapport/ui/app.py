@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 LOG_FILE_AFTER_MS = 1500
 _collector_paused = False
+IDLE_WORK_MS = 3000  # after start-up, when idle work begins
 
 
 def load_start_path() -> None:
@@ -165,6 +166,8 @@ def open_main_window(
             # The log file well after the first paint; records wait in memory till then
             # (an unexpected error opens it at once, and so does quitting).
             QTimer.singleShot(LOG_FILE_AFTER_MS, open_log_file)
+            # Later, while the trainee reads: the text of decks edited since the last run.
+            QTimer.singleShot(IDLE_WORK_MS, window.store_text_when_idle)
     return window
 
 

@@ -1,15 +1,17 @@
 """Browse: a searchable, sortable table of every card, with a preview and suspend.
 
-The table is a :class:`QAbstractTableModel` over ``Collection.card_rows(now)`` behind a
-filtering :class:`QSortFilterProxyModel`, so it stays quick with tens of thousands of cards:
-each row's display strings and search text are worked out once, when the rows load.
+The table's model holds no more than the rows on screen: the collection counts the cards
+the search and filters match and hands over the rows as the table scrolls to them, a
+page at a time, filtered, sorted and paged in SQLite (see :mod:`rapport.study.browsing`).
+Each card's text is stored in the database when its deck's text changes, so opening
+Browse, a search keystroke and a sort each read only what they show, even at 200,000
+cards.
 """
 
 from __future__ import annotations
 
-import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +20,6 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -39,21 +40,24 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.content.model import Card, CardKey
+from rapport.store.records import BROWSE_SORTS, BROWSE_STATES, BrowseQuery, BrowseRow
+from rapport.study.browsing import search_words
 from rapport.study.timetext import format_interval
 from rapport.ui import theme
 from rapport.ui.render import answer_html, question_html
 
 if TYPE_CHECKING:
-    from rapport.study import CardRow, Collection
+    from rapport.study import Collection
 
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Question", "Deck", "Concept", "Kind", "Due", "Interval", "Reviews", "Lapses")
 QUESTION, DECK, CONCEPT, KIND, DUE, INTERVAL, REVIEWS, LAPSES = range(len(COLUMNS))
-STATES = ("new", "learning", "review", "suspended")
+STATES = BROWSE_STATES
 PREVIEW_FONT_SIZE = 13
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-_SPACE = re.compile(r"\s+")
+PAGE_ROWS = 128  # rows fetched at a time as the table scrolls
+PAGES_KEPT = 4  # pages held; older ones are dropped and fetched again if needed
+KEEP_SELECTED = 50  # a new search or filter keeps at most this many cards selected
 
 
 def interval_text(days: float | None) -> str:
@@ -61,73 +65,78 @@ def interval_text(days: float | None) -> str:
     return "" if days is None else format_interval(timedelta(days=days))
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """One table row: the card row and its display strings, worked out once."""
-
-    row: CardRow
-    texts: tuple[str, ...]
-    haystack: str
-
-    @classmethod
-    def of(cls, row: CardRow) -> _Row:
-        card = row.card
-        question = _SPACE.sub(" ", card.question_text()).strip()
-        due = "new" if row.due is None else row.due.astimezone().strftime("%Y-%m-%d")
-        if _is_suspended(row):
-            due = f"({due})"  # as Anki shows the due date of a suspended card
-        texts = (
-            question,
-            row.deck_name,
-            card.note.concept,
-            card.kind.value,
-            due,
-            interval_text(row.interval_days),
-            str(row.reviews),
-            str(row.lapses),
-        )
-        hay = " ".join(
-            (question, card.answer_text(), row.deck_name, card.note.concept, *card.note.tags)
-        )
-        return cls(row, texts, hay.casefold())
+def interval_days(row: BrowseRow) -> float | None:
+    if row.due is None or row.last_review is None:
+        return None
+    return (row.due - row.last_review).total_seconds() / 86_400
 
 
-def _is_suspended(row: CardRow) -> bool:
-    return bool(row.suspended) or row.state == "suspended"
-
-
-def _phase(row: CardRow) -> str:
-    """The state filter's word for a row: relearning cards count as learning."""
-    return "learning" if row.state == "relearning" else row.state
+def row_texts(row: BrowseRow) -> tuple[str, ...]:
+    """The display strings of a row, column by column."""
+    due = "new" if row.due is None else row.due.astimezone().strftime("%Y-%m-%d")
+    if row.suspended:
+        due = f"({due})"  # as Anki shows the due date of a suspended card
+    return (
+        row.question,
+        row.deck_name,
+        row.concept,
+        row.kind,
+        due,
+        interval_text(interval_days(row)),
+        str(row.reviews),
+        str(row.lapses),
+    )
 
 
 class CardTableModel(QAbstractTableModel):
-    """The card rows as a table; the sort role gives raw values (dates, numbers)."""
+    """The cards a :class:`BrowseQuery` matches, read a page at a time as they show."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    sort_requested = Signal()
+
+    def __init__(self, collection: Collection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[_Row] = []
+        self._collection = collection
+        self.query = BrowseQuery()
+        self._count = 0
+        self._pages: OrderedDict[int, list[tuple[BrowseRow, tuple[str, ...]]]] = OrderedDict()
 
-    def set_rows(self, rows: Sequence[CardRow]) -> None:
+    def set_query(self, query: BrowseQuery) -> None:
+        """Show what ``query`` matches (also to read the cards afresh)."""
         self.beginResetModel()
-        self._rows = [_Row.of(r) for r in rows]
+        self.query = query
+        self._pages.clear()
+        self._count = self._collection.browse_count(query)
         self.endResetModel()
 
-    def replace_row(self, position: int, row: CardRow) -> None:
-        self._rows[position] = _Row.of(row)
-        self.dataChanged.emit(self.index(position, 0), self.index(position, len(COLUMNS) - 1))
+    def refresh(self) -> None:
+        """Read the shown rows again in place (their number is unchanged)."""
+        self._pages.clear()
+        if self._count:
+            last = self.index(self._count - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
-    def card_row(self, position: int) -> CardRow:
-        return self._rows[position].row
+    def _entry(self, position: int) -> tuple[BrowseRow, tuple[str, ...]]:
+        page, offset = divmod(position, PAGE_ROWS)
+        rows = self._pages.get(page)
+        if rows is None:
+            fetched = self._collection.browse_rows(self.query, page * PAGE_ROWS, PAGE_ROWS)
+            rows = [(r, row_texts(r)) for r in fetched]
+            self._pages[page] = rows
+            while len(self._pages) > PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        return rows[offset]
 
-    def haystack(self, position: int) -> str:
-        return self._rows[position].haystack
+    def card_row(self, position: int) -> BrowseRow:
+        return self._entry(position)[0]
 
-    def position_of(self, key: CardKey) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.row.card.key == key), None)
+    def held_rows(self) -> int:
+        """How many rows the model holds now (at most ``PAGES_KEPT * PAGE_ROWS``)."""
+        return sum(len(rows) for rows in self._pages.values())
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -139,81 +148,41 @@ class CardTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Asked by the table when a column header is clicked: the view re-reads the rows
+        in that order (see :meth:`BrowseView._refilter`), keeping the selection."""
+        self.sort_requested.emit()
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or index.row() >= self._count:
             return None
-        item = self._rows[index.row()]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if role == Qt.ItemDataRole.ToolTipRole and column != QUESTION:
-                return None
-            return item.texts[column]
-        if role == SORT_ROLE:
-            row = item.row
-            if column == DUE:
-                return row.due.timestamp() if row.due is not None else float("inf")
-            if column == INTERVAL:
-                return row.interval_days if row.interval_days is not None else -1.0
-            if column == REVIEWS:
-                return row.reviews
-            if column == LAPSES:
-                return row.lapses
-            return item.texts[column].casefold()
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= REVIEWS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and _is_suspended(item.row):
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column >= REVIEWS:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.FontRole,
+        ):
+            return None
+        row, texts = self._entry(index.row())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return texts[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return texts[column] if column == QUESTION else None
+        if not row.suspended:
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
             return QColor(theme.colours().highlight_bg)
-        if role == Qt.ItemDataRole.ForegroundRole and _is_suspended(item.row):
+        if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(theme.colours().muted)
-        if role == Qt.ItemDataRole.FontRole and _is_suspended(item.row):
-            font = QFont()
-            font.setItalic(True)
-            return font
-        return None
-
-
-class CardFilter(QSortFilterProxyModel):
-    """Rows matching the deck, concept and state chosen and every word of the search."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.deck: str | None = None
-        self.concept: str | None = None
-        self.state: str | None = None
-        self.words: tuple[str, ...] = ()
-        self.setSortRole(SORT_ROLE)
-
-    def set_filter(
-        self,
-        *,
-        deck: str | None,
-        concept: str | None,
-        state: str | None,
-        search: str,
-    ) -> None:
-        self.beginFilterChange()
-        self.deck, self.concept, self.state = deck, concept, state
-        self.words = tuple(search.casefold().split())
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, CardTableModel)
-        row = model.card_row(source_row)
-        if self.deck is not None and row.card.deck_id != self.deck:
-            return False
-        if self.concept is not None and row.card.note.concept != self.concept:
-            return False
-        if self.state is not None:
-            suspended = _is_suspended(row)
-            if self.state == "suspended" and not suspended:
-                return False
-            if self.state != "suspended" and (suspended or _phase(row) != self.state):
-                return False
-        if self.words:
-            hay = model.haystack(source_row)
-            return all(w in hay for w in self.words)
-        return True
+        font = QFont()
+        font.setItalic(True)
+        return font
 
 
 class BrowseView(QWidget):
@@ -232,9 +201,10 @@ class BrowseView(QWidget):
         self.setObjectName("browse")
         self._collection = collection
         self._clock = clock
-        self.model = CardTableModel(self)
-        self.proxy = CardFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.model = CardTableModel(collection, self)
+        self.model.sort_requested.connect(self._refilter)
+        self._total = 0
+        self._just_loaded = False
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search question, answer, deck or tag   (Ctrl+F)")
@@ -253,9 +223,10 @@ class BrowseView(QWidget):
         self.count_label.setProperty("role", "muted")
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
+        self.table.setModel(self.model)
+        # The sort indicator asks the model to sort, which it does in SQLite; sorting is
+        # enabled once the rows are first read (see reload), so building reads nothing.
+        self.table.horizontalHeader().setSortIndicator(DUE, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
@@ -263,6 +234,8 @@ class BrowseView(QWidget):
         self.table.setShowGrid(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(30)
+        # Every row the same height: the view never asks for rows it does not show.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QUESTION, QHeaderView.ResizeMode.Stretch)
@@ -337,16 +310,20 @@ class BrowseView(QWidget):
     # -- loading and filtering -------------------------------------------------------
 
     def reload(self) -> None:
-        """Read every card row afresh (after studying, suspending elsewhere, ...)."""
+        """Read the cards afresh (after studying, suspending elsewhere, ...), keeping the
+        search, filters, sort and selection."""
         keys = self.selected_keys()
-        rows = self._collection.card_rows(self._clock())
-        self.model.set_rows(rows)
+        collection = self._collection
+        collection.refresh_text()
+        self._total = collection.browse_count(BrowseQuery())
+        self._fill_box(self.deck_box, "All decks", [(d.name, d.id) for d in collection.decks])
         self._fill_box(
-            self.deck_box, "All decks", sorted({(r.deck_name, r.card.deck_id) for r in rows})
+            self.concept_box, "All concepts", [(c, c) for c in collection.browse_concepts()]
         )
-        concepts = sorted({r.card.note.concept for r in rows})
-        self._fill_box(self.concept_box, "All concepts", [(c, c) for c in concepts])
-        self._refilter()
+        if self.table.isSortingEnabled():
+            self._refilter(select=False)
+        else:  # the first reading: enabling sorting asks the model to sort, which reads
+            self.table.setSortingEnabled(True)
         self.select_keys(keys)
         if not keys:
             self._show_selected()
@@ -362,51 +339,58 @@ class BrowseView(QWidget):
         box.setCurrentIndex(max(0, found))
         box.blockSignals(False)
 
-    def _refilter(self) -> None:
-        self.proxy.set_filter(
-            deck=self.deck_box.currentData(),
+    def current_query(self) -> BrowseQuery:
+        """What the search box, the filters and the sort indicator ask for."""
+        header = self.table.horizontalHeader()
+        return BrowseQuery(
+            deck_id=self.deck_box.currentData(),
             concept=self.concept_box.currentData(),
             state=self.state_box.currentData(),
-            search=self.search.text(),
+            words=search_words(self.search.text()),
+            sort=BROWSE_SORTS[header.sortIndicatorSection()],
+            descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
         )
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+
+    def _refilter(self, *_: object, select: bool = True) -> None:
+        keys = self.selected_keys()[:KEEP_SELECTED] if select else []
+        self.model.set_query(self.current_query())
+        if keys:
+            self.select_keys(keys)
+        shown, total = self.model.rowCount(), self._total
         self.count_label.setText(
             f"{total} cards" if shown == total else f"{shown} of {total} cards shown"
         )
-        self._show_selected()
+        if select:
+            self._show_selected()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def _search_done(self) -> None:
-        if self.proxy.rowCount() and not self.table.selectionModel().hasSelection():
+        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- selection, preview and suspend ---------------------------------------------
 
     def selected_rows(self) -> list[int]:
-        """The source-model positions of the selected rows, in view order."""
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in rows]
+        """The positions of the selected rows, in view order."""
+        return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
 
     def selected_keys(self) -> list[CardKey]:
-        return [self.model.card_row(p).card.key for p in self.selected_rows()]
+        by_id = self._collection.card_by_id
+        return [by_id(self.model.card_row(p).card_id).key for p in self.selected_rows()]
 
     def select_keys(self, keys: Sequence[CardKey]) -> None:
         selection = self.table.selectionModel()
         selection.clearSelection()
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         first = None
-        for key in keys:
-            position = self.model.position_of(key)
-            if position is None:
-                continue
-            index = self.proxy.mapFromSource(self.model.index(position, 0))
-            if index.isValid():
-                selection.select(index, flags)
-                first = first or index
+        for position in self._collection.browse_positions(self.model.query, keys):
+            index = self.model.index(position, 0)
+            selection.select(index, flags)
+            first = first or index
         if first is not None:
             self.table.scrollTo(first)
             selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
@@ -420,9 +404,9 @@ class BrowseView(QWidget):
             self.suspend_button.setText("Suspend  (Ctrl+J)")
             return
         row = self.model.card_row(positions[0])
-        self.show_preview(row.card)
+        self.show_preview(self._collection.card_by_id(row.card_id))
         self.suspend_button.setEnabled(True)
-        label = "Unsuspend" if _is_suspended(row) else "Suspend"
+        label = "Unsuspend" if row.suspended else "Suspend"
         if len(positions) > 1:
             label += f" {len(positions)} cards"
         self.suspend_button.setText(f"{label}  (Ctrl+J)")
@@ -436,8 +420,8 @@ class BrowseView(QWidget):
         positions = self.selected_rows()
         if not positions:
             return
-        suspend = not _is_suspended(self.model.card_row(positions[0]))
-        keys = [self.model.card_row(p).card.key for p in positions]
+        suspend = not self.model.card_row(positions[0]).suspended
+        keys = self.selected_keys()
         for key in keys:
             self._collection.set_suspended(key, suspend)
         self.reload()
@@ -446,11 +430,15 @@ class BrowseView(QWidget):
         self.suspended_changed.emit()
 
     def on_shown(self) -> None:
-        """Called by the main window each time Browse is shown: the rows may have moved."""
-        self.reload()
+        """Called by the main window each time Browse is shown: the rows may have moved
+        (not again when its first showing has just read them)."""
+        if not self._just_loaded:
+            self.reload()
+        self._just_loaded = False
         self.table.setFocus()
 
     def showEvent(self, event: Any) -> None:
-        if self.model.rowCount() == 0:
+        if not self.table.isSortingEnabled():  # the first showing reads the rows
             self.reload()
+            self._just_loaded = True
         super().showEvent(event)

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from rapport.ui.review import ReviewView
 
 PREF_GEOMETRY = "window_geometry"
+TEXT_STEP_MS = 20  # between two decks' text stored in idle time
+log = logging.getLogger(__name__)
 APP_NAME = "Rapport"
 ViewFactory = Callable[[], QWidget]
 
@@ -106,6 +108,24 @@ class MainWindow(QMainWindow):
             from PySide6.QtCore import QTimer
 
             QTimer.singleShot(0, self.resolve_conflicts)
+
+    # -- idle work ----------------------------------------------------------------------
+
+    def store_text_when_idle(self) -> None:
+        """Store the card text of one more deck whose text changed (see
+        :meth:`Collection.refresh_text`), then again a moment later until none is left,
+        so that Browse, Statistics and ``rapport stats`` find it ready. Each step is one
+        deck (tens of milliseconds for a thousand notes) between the trainee's events."""
+        collection = self.collection
+        if collection.closed or collection.read_only:
+            return
+        from rapport.errors import RapportError
+
+        try:
+            if collection.refresh_text(limit=1):
+                QTimer.singleShot(TEXT_STEP_MS, self.store_text_when_idle)
+        except RapportError as error:  # Browse will try again, and say so if it fails
+            log.warning("could not store the cards' text: %s", error)
 
     # -- views --------------------------------------------------------------------------
 

@@ -42,9 +42,8 @@ from rapport.study.practice import (
     Result,
     Score,
     build_test,
-    concepts_of,
     grade,
-    practice_cards,
+    pool_sizes,
     score,
 )
 from rapport.ui import scrolling, theme
@@ -119,6 +118,7 @@ class PracticeView(QWidget):
         super().__init__(parent)
         self.setObjectName("practice")
         self._decks = tuple(decks)
+        self._sizes: dict[str, dict[str, int]] = {}
         self.rng = rng
         self.questions: tuple[Question, ...] = ()
         self.results: list[Result] = []
@@ -197,10 +197,11 @@ class PracticeView(QWidget):
     def set_decks(self, decks: Sequence[Deck]) -> None:
         """Offer these decks (all ticked) and their concepts."""
         self._decks = tuple(decks)
+        self._sizes = pool_sizes(self._decks)  # the one pass over the cards
         self.deck_list.blockSignals(True)
         self.deck_list.clear()
         for deck in self._decks:
-            n = len(practice_cards([deck]))
+            n = sum(self._sizes[deck.id].values())
             item = QListWidgetItem(f"{deck.name}  ({n})")
             item.setData(Qt.ItemDataRole.UserRole, deck.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -220,8 +221,12 @@ class PracticeView(QWidget):
         deck_ids = set(_checked(self.deck_list))
         self.concept_list.blockSignals(True)
         self.concept_list.clear()
-        for concept in concepts_of(self._decks, deck_ids):
-            n = len(practice_cards(self._decks, deck_ids=deck_ids, concepts={concept}))
+        per_concept: dict[str, int] = {}
+        for deck_id in deck_ids:
+            for concept, count in self._sizes.get(deck_id, {}).items():
+                per_concept[concept] = per_concept.get(concept, 0) + count
+        for concept in sorted(per_concept):
+            n = per_concept[concept]
             item = QListWidgetItem(f"{concept.replace('-', ' ')}  ({n})")
             item.setData(Qt.ItemDataRole.UserRole, concept)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -246,12 +251,12 @@ class PracticeView(QWidget):
             self._update_available()
 
     def _pool_size(self) -> int:
-        return len(
-            practice_cards(
-                self._decks,
-                deck_ids=set(_checked(self.deck_list)),
-                concepts=set(_checked(self.concept_list)),
-            )
+        concepts = set(_checked(self.concept_list))
+        return sum(
+            count
+            for deck_id in _checked(self.deck_list)
+            for concept, count in self._sizes.get(deck_id, {}).items()
+            if concept in concepts
         )
 
     def _update_available(self) -> None:

@@ -7,28 +7,31 @@ because loading it costs start-up time that most sessions never need.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from rapport.study.stats import Stats
 from rapport.study.timetext import format_duration
 from rapport.ui import theme
 
 if TYPE_CHECKING:
-    from rapport.study import Collection, Stats
+    from rapport.study import Collection
 
 CHART_HEIGHT = 260
 CONCEPT_ROW_HEIGHT = 26
@@ -101,6 +104,9 @@ class _Tile(QFrame):
 class StatsView(QWidget):
     """The statistics page; call :meth:`refresh` to redraw from the collection."""
 
+    refreshed = Signal()  # new figures are drawn
+    _ready = Signal(object)  # from the computing thread: Stats, or the exception raised
+
     def __init__(
         self,
         collection: Collection,
@@ -115,6 +121,15 @@ class StatsView(QWidget):
         self.charts: dict[str, Any] = {}  # name -> QChartView, once built
         self.figures: Figures | None = None
         self._charts_module: Any = None
+        self._worker: threading.Thread | None = None
+        self._again = False
+        self._ready.connect(self._finished)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: the queries report no steps
+        self.progress.setFormat("Computing statistics…")
+        self.progress.setTextVisible(True)
+        self.progress.setAccessibleName("Computing statistics")
+        self.progress.hide()
 
         self.tiles = {
             "reviews": _Tile("reviews today"),
@@ -144,6 +159,7 @@ class StatsView(QWidget):
         title = QLabel("Statistics")
         title.setProperty("role", "title")
         inner.addWidget(title)
+        inner.addWidget(self.progress)
         inner.addLayout(tiles)
         inner.addWidget(self.empty_label)
         inner.addLayout(self.grid)
@@ -160,10 +176,64 @@ class StatsView(QWidget):
         self.refresh()
         super().showEvent(event)
 
+    @property
+    def computing(self) -> bool:
+        """Whether figures are being computed (the view then shows its progress)."""
+        return self._worker is not None
+
     def refresh(self) -> None:
-        """Read the statistics afresh and redraw the figures and charts."""
-        self.figures = figures_of(self._collection.stats(self._clock()))
+        """Read the statistics afresh and redraw the figures and charts when they are
+        ready. They are computed in a thread with its own read-only connection to the
+        database (aggregate queries, which SQLite runs without holding Python's lock), so
+        the window stays responsive; meanwhile the view says it is computing."""
+        if self._worker is not None:
+            self._again = True
+            return
+        collection = self._collection
+        collection.refresh_text()
+        compute = collection.stats_reader(self._clock())
+        if collection.read_only:  # a private copy in memory: only its connection sees it
+            self._done(compute(collection.store))
+            return
+        store = collection.store
+        ready = self._ready
+
+        def work() -> None:
+            try:
+                reader = store.reader()
+                try:
+                    result: object = compute(reader)
+                finally:
+                    reader.close()
+            except Exception as exc:  # shown by _done, on the UI thread
+                result = exc
+            try:
+                ready.emit(result)
+            except RuntimeError:
+                pass  # the view was closed meanwhile
+
+        self.progress.show()
+        self._worker = threading.Thread(target=work, name="statistics", daemon=True)
+        self._worker.start()
+
+    def _finished(self, result: object) -> None:
+        if self._worker is not None:
+            self._worker.join()
+        self._worker = None
+        self.progress.hide()
+        if self._again:
+            self._again = False
+            self.refresh()
+            return
+        if isinstance(result, Exception):
+            raise result  # (the app's handler reports it)
+        assert isinstance(result, Stats)
+        self._done(result)
+
+    def _done(self, stats: Stats) -> None:
+        self.figures = figures_of(stats)
         self._draw(self.figures)
+        self.refreshed.emit()
 
     # -- drawing --------------------------------------------------------------------
 

@@ -122,3 +122,23 @@ def test_a_file_without_its_sync_record_is_damaged(
     conn.close()
     with pytest.raises(DatabaseError, match="tables are missing"):
         open_col([basic_deck("a", 1)])
+
+
+def test_a_v4_database_gains_review_and_lapse_counts_from_its_log(
+    open_col: OpenCollection, data_dir: Path
+) -> None:
+    write_v1(data_dir / DB_NAME)
+    conn = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    # A lapse: Again while in review (counted), and Again while learning (not a lapse).
+    conn.executemany(
+        "INSERT INTO revlog (card_id, time_us, rating, duration_ms, state_before, "
+        "state_after) VALUES (7, ?, 1, 4000, ?, ?)",
+        [(to_us(T0), 2, 3), (to_us(T0) + 1, 3, 3)],
+    )
+    schema_module.migrate(conn, 4)
+    conn.close()
+    col = open_col([basic_deck("a", 2)], settings=None)
+    rows = {r.card.key: r for r in col.card_rows(T0)}
+    assert (rows[CardKey("a", "n0", 0)].reviews, rows[CardKey("a", "n0", 0)].lapses) == (4, 1)
+    assert (rows[CardKey("a", "n1", 0)].reviews, rows[CardKey("a", "n1", 0)].lapses) == (0, 0)
+    assert col.store.review_count() == 4

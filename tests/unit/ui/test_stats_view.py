@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from rapport.study import Collection, Rating
@@ -49,6 +50,7 @@ def test_charts_show_the_collection_figures(
     view.resize(1100, 720)
     view.show()
     qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.figures is not None and not view.computing)
 
     assert set(view.charts) == {"reviews", "forecast", "retention", "mastery"}
     reviews = _bar_values(view.charts["reviews"])
@@ -67,7 +69,8 @@ def test_charts_show_the_collection_figures(
     # Showing it again redraws from fresh figures.
     _study(shipped_collection, clock, days=1, per_day=3)
     view.hide()
-    view.show()
+    with qtbot.waitSignal(view.refreshed):
+        view.show()
     assert view.tiles["reviews"].value.text() == str(
         shipped_collection.stats(clock()).reviews_today
     )
@@ -86,6 +89,7 @@ def test_empty_collection_says_so_and_follows_dark_theme(
         qtbot.addWidget(view)
         view.show()
         qtbot.waitExposed(view)
+        qtbot.waitUntil(lambda: view.figures is not None and not view.computing)
         assert view.empty_label.isVisible()
         assert view.tiles["retention_7d"].value.text() == "–"
         chart = view.charts["reviews"].chart()
@@ -102,3 +106,37 @@ def test_qtcharts_waits_until_the_view_is_shown() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_figures_are_computed_off_the_ui_thread_with_progress_shown(
+    qtbot: QtBot, collection: Collection, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    release = threading.Event()
+    threads: list[str] = []
+    reader = collection.stats_reader
+
+    def slow_reader(now: object) -> object:
+        compute = reader(clock())
+
+        def wait_then_compute(store: object) -> object:
+            threads.append(threading.current_thread().name)
+            release.wait(10)
+            return compute(store)  # type: ignore[arg-type]
+
+        return wait_then_compute
+
+    monkeypatch.setattr(collection, "stats_reader", slow_reader)
+    view = StatsView(collection, clock)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    # The window is drawn and answers events while the figures are computed.
+    assert view.computing and view.progress.isVisible() and view.figures is None
+    qtbot.wait(50)
+    assert view.computing
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        release.set()
+    assert not view.computing and not view.progress.isVisible()
+    assert view.figures is not None and threads == ["statistics"]
