@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from rapport.content.model import Deck
 
-FORMAT = 2
+FORMAT = 3
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 YEARS = 3
 STUDIED_SHARE = 0.8
@@ -156,6 +156,7 @@ def _history(path: Path, reviews: int, seed: int = 16) -> Plan:
         last = answers[-1][0]
         due = now_us + int(rng.uniform(-10, 60) * DAY_US)
         states.append((stability, difficulty, due, min(last, due - DAY_US), card_id))
+    rows.sort(key=lambda row: row[1])  # the log is written as answers come: in time order
     with conn:
         conn.executemany(
             "INSERT INTO revlog (card_id, time_us, rating, duration_ms, state_before, "

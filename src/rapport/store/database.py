@@ -323,12 +323,20 @@ _BROWSE_FROM = (
     "FROM cards c JOIN card_text t ON t.card_id = c.id "
     "JOIN deck_text d ON d.deck_id = c.deck_id WHERE c.present = 1"
 )
+# For the orders an index of another table gives, that table leads (CROSS JOIN keeps
+# SQLite to that order), so the first rows come off the index without a sort.
+_BROWSE_FROM_LEADING = {
+    "t": "FROM card_text t CROSS JOIN cards c ON c.id = t.card_id "
+    "JOIN deck_text d ON d.deck_id = c.deck_id WHERE c.present = 1",
+    "d": "FROM deck_text d CROSS JOIN cards c ON c.deck_id = d.deck_id "
+    "JOIN card_text t ON t.card_id = c.id WHERE c.present = 1",
+}
 _BROWSE_SORT_KEYS = {
     "question": ("t.question COLLATE NOCASE",),
-    "deck": ("d.name COLLATE NOCASE",),
+    "deck": ("d.name COLLATE NOCASE", "d.deck_id"),
     "concept": ("t.concept COLLATE NOCASE",),
     "kind": ("t.kind",),
-    "due": ("(c.state = 0 OR c.due_us IS NULL)", "c.due_us"),  # new cards last
+    "due": ("(c.state = 0 OR c.due_us IS NULL)", "c.due_us"),  # new last (cards_browse_due)
     "interval": ("COALESCE(c.due_us - c.last_review_us, -1)",),
     "reviews": ("c.reviews",),
     "lapses": ("c.lapses",),
@@ -345,8 +353,15 @@ _BROWSE_COLUMNS = (
 )
 
 
-def _browse_where(query: BrowseQuery) -> tuple[str, list[object]]:
-    sql, params = _BROWSE_FROM, list[object]()
+def _leading(query: BrowseQuery) -> str:
+    """The table whose index gives the order of ``query``: c(ards), t(ext) or d(eck)."""
+    return {"question": "t", "concept": "t", "kind": "t", "deck": "d"}.get(query.sort, "c")
+
+
+def _browse_where(query: BrowseQuery, *, ordered: bool = False) -> tuple[str, list[object]]:
+    """The FROM and WHERE of ``query`` (``ordered``: joined for reading in its order)."""
+    leading = _leading(query) if ordered else "c"
+    sql, params = _BROWSE_FROM_LEADING.get(leading, _BROWSE_FROM), list[object]()
     if query.deck_id is not None:
         sql += " AND c.deck_id = ?"
         params.append(query.deck_id)
@@ -362,9 +377,11 @@ def _browse_where(query: BrowseQuery) -> tuple[str, list[object]]:
 
 
 def _browse_order(query: BrowseQuery) -> str:
+    """The order of a query: its sort keys, then the card id (which follows deck order),
+    all one way, so that an index (schema 5) gives the order without a sort."""
     way = " DESC" if query.descending else ""
-    keys = [key + way for key in _BROWSE_SORT_KEYS[query.sort]]
-    return "ORDER BY " + ", ".join([*keys, "c.deck_id", "c.position"])
+    last = "t.card_id" if _leading(query) == "t" else "c.id"
+    return "ORDER BY " + ", ".join(key + way for key in (*_BROWSE_SORT_KEYS[query.sort], last))
 
 
 def _browse_row(row: Sequence[Any]) -> BrowseRow:
@@ -1245,11 +1262,14 @@ class Store:
     def browse_count(self, query: BrowseQuery) -> int:
         """How many present cards ``query`` shows."""
         where, params = _browse_where(query)
+        if not query.words and query.concept is None:
+            # Every present card has its text (Browse stores it first): count the cards.
+            where = "FROM cards c WHERE c.present = 1" + where[len(_BROWSE_FROM) :]
         return int(self._conn.execute(f"SELECT COUNT(*) {where}", params).fetchone()[0])
 
     def browse_rows(self, query: BrowseQuery, offset: int, limit: int) -> list[BrowseRow]:
         """The rows ``offset`` to ``offset + limit`` of what ``query`` shows, in order."""
-        where, params = _browse_where(query)
+        where, params = _browse_where(query, ordered=True)
         rows = self._conn.execute(
             f"SELECT {_BROWSE_COLUMNS} {where} {_browse_order(query)} LIMIT ? OFFSET ?",
             (*params, limit, offset),

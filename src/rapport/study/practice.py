@@ -107,11 +107,12 @@ def pool_sizes(decks: Iterable[Deck]) -> dict[str, dict[str, int]]:
     """Per deck id, per concept: how many cards a test may ask (:func:`practice_cards`),
     counted in one pass over the cards, so that a set-up screen can total any choice of
     decks and concepts without reading the cards again."""
+    kinds = practice_kinds()
     sizes: dict[str, dict[str, int]] = {}
     for deck in decks:
         counts = sizes.setdefault(deck.id, {})
         for card in deck.cards():
-            if card.kind in PRACTICE_KINDS:
+            if card.kind in kinds:
                 concept = card.note.concept
                 counts[concept] = counts.get(concept, 0) + 1
     return sizes
