@@ -70,6 +70,7 @@ def main() -> int:
         order = Qt.SortOrder.DescendingOrder if i % 2 else Qt.SortOrder.AscendingOrder
         timed("sort", lambda order=order: browse.table.sortByColumn(QUESTION, order))
     browse.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+    app.processEvents()
     held = browse.model.held_rows()
     shown_rows = browse.model.rowCount()
 

@@ -334,7 +334,7 @@ _BROWSE_FROM_LEADING = {
 _BROWSE_SORT_KEYS = {
     "question": ("t.question COLLATE NOCASE",),
     "deck": ("d.name COLLATE NOCASE", "d.deck_id"),
-    "concept": ("t.concept COLLATE NOCASE",),
+    "concept": ("t.concept",),
     "kind": ("t.kind",),
     "due": ("(c.state = 0 OR c.due_us IS NULL)", "c.due_us"),  # new last (cards_browse_due)
     "interval": ("COALESCE(c.due_us - c.last_review_us, -1)",),
@@ -1229,7 +1229,7 @@ class Store:
                             AND c.last_review_us IS NOT NULL
                        THEN pow(1 + ? * max(0, (? - c.last_review_us) / 86400000000)
                                 / c.stability, ?) END AS r
-                FROM cards c JOIN card_text t ON t.card_id = c.id WHERE c.present = 1)
+                FROM card_text t CROSS JOIN cards c ON c.id = t.card_id WHERE c.present = 1)
             GROUP BY concept ORDER BY concept
             """,
             (threshold, factor, to_us(now), decay),
@@ -1291,8 +1291,8 @@ class Store:
     def browse_concepts(self) -> list[str]:
         """The concepts of the present cards, sorted."""
         rows = self._conn.execute(
-            "SELECT DISTINCT t.concept FROM card_text t JOIN cards c ON c.id = t.card_id "
-            "WHERE c.present = 1 ORDER BY t.concept COLLATE NOCASE"
+            "SELECT DISTINCT t.concept FROM card_text t CROSS JOIN cards c ON c.id = t.card_id "
+            "WHERE c.present = 1 ORDER BY t.concept"
         )
         return [row[0] for row in rows]
 

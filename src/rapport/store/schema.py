@@ -160,7 +160,7 @@ def _v6(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX cards_browse_{name} ON cards ({key}) WHERE present = 1")
     for name, key in (
         ("question", "question COLLATE NOCASE"),
-        ("concept", "concept COLLATE NOCASE"),
+        ("concept", "concept"),  # (concept ids are lower-case; statistics group by it)
         ("kind", "kind"),
     ):
         conn.execute(f"CREATE INDEX card_text_{name} ON card_text ({key})")
