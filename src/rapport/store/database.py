@@ -566,12 +566,17 @@ class Store:
         when it cannot be read so (no file yet, or an older schema, which only a
         migrated :meth:`snapshot_of` can read)."""
         path = data_dir / DB_NAME
-        if not path.is_file() or path.stat().st_size == 0:
-            return None
+        try:
+            if not path.is_file() or path.stat().st_size == 0:
+                return None
+        except OSError:
+            return None  # (snapshot_of says what is wrong with the folder)
+        if not os.access(data_dir, os.W_OK):
+            return None  # a reader needs the log's index beside the file: read a copy
         try:
             conn = _connect_read_only(path)
         except sqlite3.Error as exc:
-            raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+            raise _open_error(data_dir, path, exc) from exc
         try:
             version = probe(conn)
         except UnusableDatabase as exc:
@@ -579,7 +584,7 @@ class Store:
             raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise DatabaseError(path, describe(exc), newest_backup(data_dir)) from exc
+            raise _open_error(data_dir, path, exc) from exc
         if version != SCHEMA_VERSION:
             conn.close()
             return None
