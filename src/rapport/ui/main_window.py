@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 PREF_GEOMETRY = "window_geometry"
 TEXT_STEP_MS = 20  # between two decks' text stored in idle time
-log = logging.getLogger(__name__)
 APP_NAME = "Rapport"
 ViewFactory = Callable[[], QWidget]
 
