@@ -248,6 +248,7 @@ def _first_answers(data_dir: Path, sessions: int = 8) -> tuple[list[float], floa
 def run_size(cards: int, reviews: int, env: dict[str, str]) -> list[Row]:
     folder = scale.fixture(cards, reviews)
     data_dir, anki = folder / "data", folder / "anki" / "collection.anki2"
+    scale.settle(data_dir)  # in step with this Rapport (a migration, the cards' text)
     size = f"{cards:,} cards"
     rows, _ = _startups(data_dir, env, cards)
 

@@ -185,6 +185,16 @@ class CardTableModel(QAbstractTableModel):
         return font
 
 
+class CardTable(QTableView):
+    """The table of cards. Typing in it goes to the search box: a table's own type-ahead
+    would read row after row (every card, on a miss) to find a matching question."""
+
+    typed = Signal(str)
+
+    def keyboardSearch(self, search: str) -> None:
+        self.typed.emit(search)
+
+
 class BrowseView(QWidget):
     """Every card in a table, filtered by deck, concept, state and a search."""
 
@@ -222,7 +232,8 @@ class BrowseView(QWidget):
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
 
-        self.table = QTableView()
+        self.table = CardTable()
+        self.table.typed.connect(self._type_into_search)
         self.table.setModel(self.model)
         # The sort indicator asks the model to sort, which it does in SQLite; sorting is
         # enabled once the rows are first read (see reload), so building reads nothing.
@@ -362,6 +373,10 @@ class BrowseView(QWidget):
         )
         if select:
             self._show_selected()
+
+    def _type_into_search(self, text: str) -> None:
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.search.insert(text)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

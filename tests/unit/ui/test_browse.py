@@ -177,3 +177,13 @@ def test_ten_thousand_cards_stay_quick(qtbot: QtBot, tmp_path: Path, clock: Cloc
         assert loaded < 3 and filtered < 1 and suspended < 3, (loaded, filtered, suspended)
     finally:
         collection.close(clock())
+
+
+def test_typing_in_the_table_searches(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock
+) -> None:
+    view = _browse(qtbot, shipped_collection, clock)
+    view.table.setFocus()
+    qtbot.keyClicks(view.table, "norcross")
+    assert view.search.hasFocus() and view.search.text() == "norcross"
+    assert 0 < view.model.rowCount() < len(shipped_collection.card_rows(clock()))
