@@ -378,7 +378,7 @@ def _browse_where(query: BrowseQuery, *, ordered: bool = False) -> tuple[str, li
 
 def _browse_order(query: BrowseQuery) -> str:
     """The order of a query: its sort keys, then the card id (which follows deck order),
-    all one way, so that an index (schema 5) gives the order without a sort."""
+    all one way, so that an index (schema 6) gives the order without a sort."""
     way = " DESC" if query.descending else ""
     last = "t.card_id" if _leading(query) == "t" else "c.id"
     return "ORDER BY " + ", ".join(key + way for key in (*_BROWSE_SORT_KEYS[query.sort], last))

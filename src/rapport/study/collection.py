@@ -324,7 +324,7 @@ class Collection:
         totals = store.present_counts()
         settings = self._settings
         counts = []
-        hide = siblings.hiding_now(settings, self.store, now, start)
+        hide = siblings.hiding_now(settings, store, now, start)
         for deck in self.decks:
             new_done, reviews_done = done.get(deck.id, (0, 0))
             counts.append(

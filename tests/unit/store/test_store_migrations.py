@@ -107,7 +107,7 @@ def test_a_v2_database_gains_the_sync_record(open_col: OpenCollection, data_dir:
     conn.close()
     deck = basic_deck("a", 2)
     col = open_col([deck], settings=None)
-    assert schema_module.user_version(col.store._conn) == SCHEMA_VERSION == 5
+    assert schema_module.user_version(col.store._conn) == SCHEMA_VERSION == 6
     assert col.store.synced_digests() == {"a": deck.digest}
     assert col.card(CardKey("a", "n1", 0)) is not None
 
@@ -124,7 +124,7 @@ def test_a_file_without_its_sync_record_is_damaged(
         open_col([basic_deck("a", 1)])
 
 
-def test_a_v4_database_gains_review_and_lapse_counts_from_its_log(
+def test_a_v5_database_gains_review_and_lapse_counts_from_its_log(
     open_col: OpenCollection, data_dir: Path
 ) -> None:
     write_v1(data_dir / DB_NAME)
@@ -135,7 +135,7 @@ def test_a_v4_database_gains_review_and_lapse_counts_from_its_log(
         "state_after) VALUES (7, ?, 1, 4000, ?, ?)",
         [(to_us(T0), 2, 3), (to_us(T0) + 1, 3, 3)],
     )
-    schema_module.migrate(conn, 4)
+    schema_module.migrate(conn, 5)
     conn.close()
     col = open_col([basic_deck("a", 2)], settings=None)
     rows = {r.card.key: r for r in col.card_rows(T0)}
