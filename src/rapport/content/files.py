@@ -150,9 +150,16 @@ _ESCAPE = re.compile(rb"\\[bfuU]")
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
-def structure_problems(data: dict[str, Any], raw: bytes) -> Iterator[tuple[str, str, str]]:
-    """(note, field, message) for everything in deck file ``raw``, parsed as ``data``,
-    that breaks the rules above on its own: too many notes, control characters."""
+# Where a problem is: the note (its id, or #N) and field, and the TOML table holding it
+# (("notes", N - 1) for the N-th note, ("", 0) for the top level), for its line number.
+Place = tuple[str, str, tuple[str, int]]
+
+
+def structure_problems(
+    data: dict[str, Any], raw: bytes
+) -> Iterator[tuple[str, str, str, tuple[str, int]]]:
+    """(note, field, message, table) for everything in deck file ``raw``, parsed as
+    ``data``, that breaks the rules above on its own: too many notes, control characters."""
     notes = data.get("notes")
     if isinstance(notes, list) and len(notes) > MAX_NOTES:
         yield (
@@ -160,6 +167,7 @@ def structure_problems(data: dict[str, Any], raw: bytes) -> Iterator[tuple[str, 
             "notes",
             f"the deck has {len(notes):,} notes; a deck file may have at most {MAX_NOTES:,} "
             "(split it into several files)",
+            ("", 0),
         )
     # Two quick looks at the bytes settle the usual case; a walk of every string the next.
     if _ESCAPE.search(raw) is None and _C1.search(raw) is None or not _holds_control(data):
@@ -171,12 +179,14 @@ def structure_problems(data: dict[str, Any], raw: bytes) -> Iterator[tuple[str, 
         if isinstance(value, str):
             message = control_message(value)
             if message:
-                yield (*_place(data, where), message)
+                note, field, table = _place(data, where)
+                yield note, field, message, table
         elif isinstance(value, dict):
             for key in value:
                 message = control_message(key)
                 if message:
-                    yield (*_place(data, (*where, key)), "the key " + message)
+                    note, field, table = _place(data, (*where, key))
+                    yield note, field, "the key " + message, table
             stack.extend(((*where, k), v) for k, v in reversed(value.items()))
         elif isinstance(value, list):
             stack.extend(((*where, i), v) for i, v in reversed(list(enumerate(value))))
@@ -200,12 +210,14 @@ def _holds_control(data: dict[str, Any]) -> bool:
     return False
 
 
-def _place(data: dict[str, Any], where: tuple[str | int, ...]) -> tuple[str, str]:
-    """The (note, field) names of a place in the parsed file."""
+def _place(data: dict[str, Any], where: tuple[str | int, ...]) -> Place:
+    """The note and field names of a place in the parsed file, and its table."""
     rest = where
     note = "deck"
+    table: tuple[str, int] = ("", 0)
     if len(where) >= 2 and where[0] == "notes" and isinstance(where[1], int):
         note = _note_label(data.get("notes"), where[1])
+        table = ("notes", where[1])
         rest = where[2:]
     field = ""
     for part in rest:
@@ -213,4 +225,4 @@ def _place(data: dict[str, Any], where: tuple[str | int, ...]) -> tuple[str, str
             field += f"[{part + 1}]"
         else:
             field += f".{part}" if field else str(part)
-    return note, field or "-"
+    return note, field or "-", table

@@ -240,8 +240,10 @@ def load_deck(path: Path, *, essays: dict[Path, Essay] | None = None) -> Deck:
         message = "arrays or tables nested too deeply to read"
         raise DeckError(path, [Problem(str(path), "-", "-", message)]) from exc
     check = _Checker(str(path), layout=tomltext.layout(raw))
-    for note_label, field_name, message in files.structure_problems(data, data_bytes):
+    for note_label, field_name, message, table in files.structure_problems(data, data_bytes):
+        check.table = table  # for the problem's line number
         check.add(note_label, field_name, message)
+    check.table = ("", 0)
     for error in syntax:
         check.add("-", "-", f"TOML syntax error: {error.message}", line=error.line)
     return _deck(path, data, check, essays if essays is not None else {}, bool(syntax))

@@ -218,3 +218,12 @@ def test_a_deck_one_note_past_the_real_limit_is_refused(write_deck: WriteDeck) -
         "deck: notes: the deck has 50,001 notes; a deck file may have at most 50,000 "
         "(split it into several files)"
     ]
+
+
+def test_a_control_character_is_reported_at_its_line(write_deck: WriteDeck) -> None:
+    deck = write_deck(GOOD_NOTES.replace("Goals, tasks\\nand a bond.", "Goals\\u001ftasks"))
+    with pytest.raises(DeckError) as info:
+        load_deck(deck)
+    [problem] = info.value.problems
+    lines = deck.read_text().splitlines()
+    assert lines[problem.line - 1].startswith("back = ") and "\\u001f" in lines[problem.line - 1]
