@@ -70,6 +70,7 @@ class PlannedNote:
     ordinals: tuple[int, ...]
     note: Note | None  # None for a withdrawn note
     label: str  # how listings name it: "deck/note" or the start of its text
+    digest: str  # content_digest of its note type, fields and tags
     newly_withdrawn: bool = False  # withdrawn by this export (not already before)
 
     @property
@@ -86,6 +87,7 @@ class PlannedNote:
             tags=self.tags,
             ordinals=self.ordinals,
             withdrawn=self.change is Change.WITHDRAWN,
+            digest=self.digest,
         )
 
 
@@ -192,7 +194,8 @@ def plan_export(
                 entry = record.get(guid)
             fields = tuple(note_fields(deck, note))
             tags = tuple(note_tags(note))
-            mod, change = _mod(entry, content_digest(model_id, fields, tags), stamp)
+            digest = content_digest(model_id, fields, tags)
+            mod, change = _mod(entry, digest, stamp)
             planned.append(
                 PlannedNote(
                     deck.id,
@@ -205,6 +208,7 @@ def plan_export(
                     ordinals,
                     note,
                     f"{deck.id}/{note.id}",
+                    digest,
                 )
             )
             written.add(guid)
@@ -247,6 +251,7 @@ def _withdrawals(
                 entry.ordinals,
                 None,
                 f"{deck.id}: \u201c{label}\u201d",
+                digest,
                 newly_withdrawn=not entry.withdrawn,
             )
         )

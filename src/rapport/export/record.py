@@ -46,7 +46,8 @@ class RecordError(RapportError):
 
 def content_digest(model_id: int, fields: Sequence[str], tags: Iterable[str]) -> str:
     """A digest of everything Anki shows of a note: its type, fields and tags."""
-    text = json.dumps([model_id, list(fields), sorted(tags)], ensure_ascii=False)
+    # Separators that field HTML and tags never hold (Anki's own field separator among them).
+    text = f"{model_id}\x1e" + "\x1f".join(fields) + "\x1e" + " ".join(sorted(tags))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
