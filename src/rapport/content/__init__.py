@@ -1,4 +1,11 @@
-"""Deck content: the typed model of decks, notes and cards, and the TOML loader."""
+"""Deck content: the typed model of decks, notes and cards, and the TOML loader.
+
+Each card kind has one Qt-free module in :mod:`rapport.content.kinds` (its TOML keys and
+validation, its texts, what may be typed as its answer, its practice question and its
+Anki note type), found through the registry there; the one answer checker is
+:mod:`rapport.content.answers`. How to add a kind: see :mod:`rapport.content.kinds`
+(and CONTRIBUTING.md).
+"""
 
 from rapport.content.loader import DeckError, DeckSet, Problem, discover, load_deck, load_decks
 from rapport.content.model import (
