@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import bench_answer
+import bench_backup
 import bench_export
 import bench_load
 import bench_startup
@@ -34,6 +35,7 @@ def main() -> int:
         ("answer to next card", bench_answer.run),
         ("deck loading", bench_load.run),
         ("Anki export", bench_export.run),
+        ("backups", bench_backup.run),
     ]
     if "--scale" in sys.argv[1:] or os.environ.get("SCALE", "") not in ("", "0"):
         import bench_scale

@@ -115,12 +115,13 @@ def _schema(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None]]:
     return {name: (kind, sql) for name, kind, sql in rows}
 
 
-def probe(conn: sqlite3.Connection) -> int:
+def probe(conn: sqlite3.Connection, *, indexes: bool = True) -> int:
     """Check, reading only the schema, that ``conn`` is a Rapport database this version
     can use; return its schema version (0: new and empty).
 
     Raises :class:`UnusableDatabase` for a file that is not a database, belongs to
-    something else, or comes from a newer Rapport.
+    something else, or comes from a newer Rapport. ``indexes=False`` accepts a file
+    without the indexes (a backup).
     """
     try:
         version = user_version(conn)
@@ -139,6 +140,8 @@ def probe(conn: sqlite3.Connection) -> int:
             raise UnusableDatabase("it is not a Rapport progress file")
         return 0
     expected = expected_schema(version)
+    if not indexes:  # a backup, whose indexes are rebuilt when it is restored
+        expected = {name: entry for name, entry in expected.items() if entry[0] == "table"}
     missing = [name for name in expected if name not in found]
     different = [name for name in expected if name in found and found[name] != expected[name]]
     if different:

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rapport.store.backups import expand_backup, list_backups
-from rapport.store.checks import describe, is_folder_problem
+from rapport.store.backups import expand_backup, list_backups, rebuild_indexes
+from rapport.store.checks import UnusableDatabase, describe, is_folder_problem, probe
 from rapport.store.database import DB_NAME, probe_file
 from rapport.store.errors import BackupError, FolderError
 from rapport.store.lock import DataLock
@@ -87,11 +87,16 @@ def restore_backup(data_dir: Path, backup: Path | None, now: datetime) -> Restor
 
 
 def _prepare(staged: Path) -> str | None:
-    """Make the expanded copy a plain (rollback-journal) file and check it in full; why it
-    cannot be used, or ``None``."""
+    """Make the expanded copy a plain (rollback-journal) file with its indexes rebuilt,
+    and check it in full; why it cannot be used, or ``None``."""
     conn = sqlite3.connect(staged, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = DELETE")
+        try:
+            probe(conn, indexes=False)  # ours, before anything is added to it
+        except UnusableDatabase as exc:
+            return exc.reason
+        rebuild_indexes(conn)
     finally:
         conn.close()
     with open(staged, "rb") as handle:

@@ -514,3 +514,71 @@ def test_an_added_deck_gets_a_normal_mode_and_a_killed_add_leaves_nothing_hidden
     assert [p.name for p in folder.glob(".*.part")]
     remove_partial_files(folder)
     assert not list(folder.glob(".*"))
+
+
+# -- issue 16: backups off the answer path, compressed ----------------------------------
+
+
+def test_a_backup_never_delays_an_answer(
+    open_col: OpenCollection, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first answer with no backup yet starts one; the answer returns while it runs
+    (here held back until the test lets it go)."""
+    import threading
+    import time
+
+    from rapport.store import backups, database
+
+    release = threading.Event()
+    real = backups.make_backup
+
+    def slow(*args: Any, **kwargs: Any) -> Path:
+        release.wait(timeout=10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backups, "make_backup", slow)
+    monkeypatch.setattr(database, "make_backup", slow)
+    col = open_col(DECKS)
+    started = time.perf_counter()
+    answer(col, 3, T0)
+    took = time.perf_counter() - started
+    assert took < 5 and not list_backups(data_dir)  # answered while the backup waits
+    release.set()
+    settle(col)
+    assert len(list_backups(data_dir)) == 1
+
+
+def test_each_backup_is_at_most_half_the_database(open_col: OpenCollection, data_dir: Path) -> None:
+    col = open_col([basic_deck("big", 2000)])
+    col.close(T0)
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    rng = random.Random(3)
+    ids = [row[0] for row in conn.execute("SELECT id FROM cards")]
+    base = 1_772_452_800_000_000  # T0 in microseconds
+    conn.executemany(
+        "INSERT INTO revlog (card_id, time_us, rating, duration_ms, state_before, "
+        "state_after, stability_after, difficulty_after, due_after_us, last_review_after_us) "
+        "VALUES (?, ?, ?, ?, 2, 2, ?, ?, ?, ?)",
+        [
+            (
+                rng.choice(ids),
+                base - rng.randrange(10**13),
+                rng.randint(1, 4),
+                rng.randrange(1000, 30000),
+                rng.uniform(1, 100),
+                rng.uniform(1, 10),
+                base + rng.randrange(10**13),
+                base - rng.randrange(10**13),
+            )
+            for _ in range(20_000)
+        ],
+    )
+    conn.commit()
+    conn.close()
+    col = open_col([basic_deck("big", 2000)], T0 + timedelta(hours=1))
+    answer(col, 1, T0 + timedelta(hours=1))
+    col.close(T0 + timedelta(hours=1))
+    size = (data_dir / DB_NAME).stat().st_size
+    assert size > 1_000_000
+    for backup in list_backups(data_dir):
+        assert backup.path.stat().st_size <= size / 2, (backup.path.stat().st_size, size)
