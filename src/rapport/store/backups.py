@@ -9,8 +9,8 @@ the tables, and a third of the size). The copy is checked in full (``integrity_c
 and :func:`~rapport.store.checks.content_problems`: a damaged copy is never kept), then
 compressed with zstandard, at most half the database's size. It is written under a
 ``.partial`` name and renamed into place, so a backup file that exists is always
-complete. Backups live in ``data_dir/backups``, named ``collection-YYYYMMDD-HHMMSS-N.sqlite3.zst``: the UTC time by
-the computer's clock, and ``N``, one more than the highest number in the folder. The
+complete. Backups live in ``data_dir/backups``, named
+``collection-YYYYMMDD-HHMMSS-N.sqlite3.zst``: the UTC time by the computer's clock, and ``N``, one more than the highest number in the folder. The
 number, not the time, orders backups: a clock set a year ahead for one session dates
 those backups wrongly but cannot make them look newer than later ones. (Backups of older
 Rapports, ``collection-YYYYMMDD-HHMMSS.sqlite3``, uncompressed, count as number 0.)
