@@ -3,14 +3,14 @@
 A backup (:func:`rapport.store.backups.make_backup`) checks the database in full, copies
 its tables in one read transaction, checks the copy in full (``integrity_check`` and the
 content checks), compresses it with zstandard and flushes it to disk, in a background
-thread while the trainee studies. Its size is set against the database's (target: at
-most half); its time against a bare online backup of the same file to an uncompressed
-copy, flushed (what every backup cost before, on the answer path), measured interleaved
-in the same run. The time has no target: it is off the answer path; the figure says what a close costs.
+thread while the trainee studies. Its size is set against the database's (target: at most
+half); its time against a bare online backup of the same file to an uncompressed copy,
+flushed (what every backup cost before, on the answer path), measured interleaved in the
+same run. The time has no target: it is off the answer path; the figure says what a close
+costs.
 
 The collection is bench_answer's (ten decks of 5,000 basic cards, 80% in review) with
-REVIEWS answers written into its review log. Run as a script to print the table.
-"""
+REVIEWS answers written into its review log. Run as a script to print the table."""
 
 from __future__ import annotations
 

@@ -1,24 +1,24 @@
 """Backups of the progress database: made off the answer path, checked, compressed, and
 thinned by an order no wrong clock can upset.
 
-A backup is made through its own connection, reading the database in one read
-transaction (consistent while the app keeps writing): the first backup of a session
-checks the database in full (``integrity_check``), then its tables are copied row by row
-into a new file (the indexes are left out and rebuilt at restore: they are derived from
-the tables, and a third of the size). The copy is checked in full (``integrity_check``
-and :func:`~rapport.store.checks.content_problems`: a damaged copy is never kept), then
+A backup is made through its own connection, reading the database in one read transaction
+(consistent while the app keeps writing): the first backup of a session checks the
+database in full (``integrity_check``), then its tables are copied row by row into a new
+file (the indexes are left out and rebuilt at restore: they are derived from the tables,
+and a third of the size). The copy is checked in full (``integrity_check`` and
+:func:`~rapport.store.checks.content_problems`: a damaged copy is never kept), then
 compressed with zstandard, at most half the database's size. It is written under a
-``.partial`` name and renamed into place, so a backup file that exists is always
-complete. Backups live in ``data_dir/backups``, named
-``collection-YYYYMMDD-HHMMSS-N.sqlite3.zst``: the UTC time by the computer's clock, and ``N``, one more than the highest number in the folder. The
-number, not the time, orders backups: a clock set a year ahead for one session dates
-those backups wrongly but cannot make them look newer than later ones. (Backups of older
-Rapports, ``collection-YYYYMMDD-HHMMSS.sqlite3``, uncompressed, count as number 0.)
+``.partial`` name and renamed into place, so a backup file that exists is always complete.
+Backups live in ``data_dir/backups``, named ``collection-YYYYMMDD-HHMMSS-N.sqlite3.zst``:
+the UTC time by the computer's clock, and ``N``, one more than the highest number in the
+folder. The number, not the time, orders backups: a clock set a year ahead for one session
+dates those backups wrongly but cannot make them look newer than later ones. (Backups of
+older Rapports, ``collection-YYYYMMDD-HHMMSS.sqlite3``, uncompressed, count as number 0.)
 
-:class:`BackupSchedule` decides when: in a background thread, after the first change of
-a session when no backup exists, then after a change when 30 minutes of the session's
-clock have passed since the last (a clock that jumps back counts as time passed), and on
-close when anything changed.
+:class:`BackupSchedule` decides when: in a background thread, after the first change of a
+session when no backup exists, then after a change when 30 minutes of the session's clock
+have passed since the last (a clock that jumps back counts as time passed), and on close
+when anything changed.
 
 Retention follows Anki's idea of thinning older backups (see :func:`backups_to_keep`),
 counted in distinct periods among the backups themselves rather than back from today's
@@ -29,8 +29,7 @@ date, so that a wrong clock can displace at most one period of each kind:
 * the newest of each of the :data:`KEEP_WEEKS` (4) most recent ISO weeks with backups;
 * the newest of each of the :data:`KEEP_MONTHS` (12) most recent months with backups.
 
-Everything else is deleted after each new backup.
-"""
+Everything else is deleted after each new backup."""
 
 from __future__ import annotations
 
