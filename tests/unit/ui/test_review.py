@@ -255,7 +255,7 @@ def test_a_failed_periodic_backup_is_shown_and_logged(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def refuse(*args: object) -> Path:
+    def refuse(*args: object, **kwargs: object) -> Path:
         raise BackupError("Cannot write the backup: the disk is full.")
 
     monkeypatch.setattr(backups, "make_backup", refuse)
