@@ -262,7 +262,7 @@ def read_sheet(
         deck = decks[name]
         table, row_problems = _note_table(values, default_kind, extra_tags, html, deck.id)
         problems.extend(f"{where}:{line}: {p}" for p in row_problems)
-        if table is None:
+        if table is None or row_problems:
             continue
         if not values.get("id", "").strip():  # an id made from the text: made unique
             taken = {i for d, i in seen_ids if d == deck.id}

@@ -119,3 +119,42 @@ def test_a_deck_using_the_shipped_essay_brings_no_copy(tmp_path: Path) -> None:
     assert [p.name for p in folder.iterdir()] == ["course.toml"]
     assert load_deck(folder / "course.toml").sources[0].path.parent != folder
     assert deck.id == "course"
+
+
+def test_a_revision_whose_source_text_changed_keeps_progress(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from tests.support.collection import T0, open_collection
+
+    from rapport.study import Rating
+
+    handout = tmp_path / "handout"
+    handout.mkdir()
+    text = handout / "notes.txt"
+    text.write_text("Week 3\n\nThe alliance has three parts.\n\nEmpathy is understanding.\n")
+    deck_file = handout / "week3.toml"
+    deck_file.write_text(
+        'id = "week3"\nname = "Week 3"\nversion = 1\n'
+        '[[sources]]\nfile = "notes.txt"\nlabel = "Week 3 notes"\n'
+        '[[summaries]]\nanchor = "three parts"\ntext = "Three parts."\n'
+        '[[notes]]\nid = "parts"\nkind = "basic"\nconcept = "alliance"\n'
+        'source = { anchor = "three parts" }\nfront = "How many parts?"\nback = "Three."\n'
+    )
+    folder = tmp_path / "data" / "decks"
+    first, _ = add_deck(deck_file, folder)
+    collection = open_collection(tmp_path / "data", [first], T0)
+    session = collection.session(None, T0)
+    card = session.next_card(T0)
+    assert card is not None
+    session.answer(card, Rating.GOOD, T0, timedelta(seconds=5))
+    state = collection.store.card_state(collection.require_id(card))
+    text.write_text("Week 3\n\nA new paragraph.\n\nThe alliance has three parts.\n\nEmpathy.\n")
+    deck_file.write_text(deck_file.read_text().replace("version = 1", "version = 2"))
+    second, replaced = add_deck(deck_file, folder, existing=[first])
+    collection.replace_decks([second])
+    note = second.notes[0]
+    assert replaced and note.source is not None and note.source.paragraph == 3
+    assert second.summary(note.source) == "Three parts."
+    after = collection.store.card_state(collection.require_id(second.cards()[0]))
+    assert after == state and after.last_review == T0  # the same card, its progress kept
+    collection.close(T0)
