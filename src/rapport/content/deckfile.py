@@ -56,6 +56,10 @@ KEY_ORDER = (
 )
 
 
+# Keys a note's values do not carry, kept as written when the note is edited in the app.
+KEPT = frozenset({"allow"})
+
+
 def note_table(note: Note) -> dict[str, Any]:
     """``note`` as the plain values of its ``[[notes]]`` table (the loader's inverse);
     keys with their default value are left out."""
@@ -105,7 +109,7 @@ def _toml_value(key: str, value: Any) -> Any:
 def _fill(table: Any, values: Mapping[str, Any]) -> None:
     """Set ``values`` on a tomlkit table: changed keys in place (their comments kept),
     new keys in :data:`KEY_ORDER`, keys no longer given removed."""
-    for key in [k for k in table if k not in values]:
+    for key in [k for k in table if k not in values and k not in KEPT]:
         del table[key]
     for key in sorted(values, key=lambda k: KEY_ORDER.index(k) if k in KEY_ORDER else 99):
         value = values[key]

@@ -7,7 +7,8 @@ row) and ``#notetype column:N``, ``#deck column:N``, ``#tags column:N``,
 ``#guid column:N`` (columns numbered from 1). Columns not given a role are the note's
 fields in order, as in Anki: ``front, back`` for basic and reversed notes, ``text`` for
 cloze, ``prompt, answer, accept`` for typed (accept separated by ``;``), and
-``question, answer, answer why`` then pairs of ``distractor, why`` for choice notes.
+``question, answer, answer why`` then pairs of ``distractor, why`` for choice notes (each
+kind module's ``columns``).
 Columns named ``id``, ``kind``, ``deck``, ``concept``, ``source``, ``extension``,
 ``extra``, ``tags`` or a field name take that role; ``--map ROLE=COLUMN`` sets one.
 
@@ -29,35 +30,18 @@ from types import MappingProxyType
 from typing import Any
 
 from rapport.content.deckfile import slugify, unique_id
+from rapport.content.kinds import rules_for, rules_of
 from rapport.content.loader import SLUG, check_note_table
-from rapport.content.model import (
-    BasicNote,
-    ChoiceNote,
-    ClozeNote,
-    Deck,
-    Essay,
-    Kind,
-    Note,
-    ReversedNote,
-    TypedNote,
-)
+from rapport.content.model import Deck, Essay, Kind, Note
 from rapport.errors import RapportError
 
-MAX_DISTRACTORS = 5
-FIELDS: Mapping[Kind, tuple[str, ...]] = MappingProxyType(
-    {
-        Kind.BASIC: ("front", "back"),
-        Kind.REVERSED: ("front", "back"),
-        Kind.CLOZE: ("text",),
-        Kind.TYPED: ("prompt", "answer", "accept"),
-        Kind.CHOICE: (
-            "question",
-            "answer",
-            "answer why",
-            *(f"{w} {i}" for i in range(1, MAX_DISTRACTORS + 1) for w in ("distractor", "why")),
-        ),
-    }
-)
+
+def field_names(kind: Kind) -> tuple[str, ...]:
+    """A kind's own fields in spreadsheet order (the kind module's text columns)."""
+    return tuple(key for key, _label, _multi in rules_for(kind).columns)
+
+
+FIELDS: Mapping[Kind, tuple[str, ...]] = MappingProxyType({k: field_names(k) for k in Kind})
 ROLES = ("id", "kind", "deck", "concept", "source", "extension", "extra", "tags")
 _ROLE_NAMES = {"guid": "id", "notetype": "kind", "note type": "kind", "type": "kind"}
 SEPARATORS = {
@@ -354,24 +338,7 @@ def _note_table(
         table["extension"] = True
     if html and any(_MARKUP.search(t) for t in fields.values()):
         table["html"] = True
-    if kind in (Kind.BASIC, Kind.REVERSED):
-        table["front"], table["back"] = fields.get("front", ""), fields.get("back", "")
-    elif kind is Kind.CLOZE:
-        table["text"] = fields.get("text", "")
-    elif kind is Kind.TYPED:
-        table["prompt"], table["answer"] = fields.get("prompt", ""), fields.get("answer", "")
-        accept = [a.strip() for a in fields.get("accept", "").split(";") if a.strip()]
-        if accept:
-            table["accept"] = accept
-    else:
-        table["question"] = fields.get("question", "")
-        table["answer"] = {"text": fields.get("answer", ""), "why": fields.get("answer why", "")}
-        distractors = []
-        for i in range(1, MAX_DISTRACTORS + 1):
-            text, why = fields.get(f"distractor {i}", ""), fields.get(f"why {i}", "")
-            if text or why:
-                distractors.append({"text": text, "why": why})
-        table["distractors"] = distractors
+    table.update(rules_for(kind).from_columns(fields))
     extra = values.get("extra", "")
     if extra.strip():
         table["extra"] = extra
@@ -379,17 +346,11 @@ def _note_table(
 
 
 def _fields_of(note: Note) -> list[str]:
-    if isinstance(note, BasicNote | ReversedNote):
-        return [note.front, note.back]
-    if isinstance(note, ClozeNote):
-        return [note.text]
-    if isinstance(note, TypedNote):
-        return [note.prompt, note.answer, "; ".join(note.accept)]
-    assert isinstance(note, ChoiceNote)
-    out = [note.question, note.answer.text, note.answer.why]
-    for option in note.options[1:]:
-        out += [option.text, option.why]
-    return out
+    """The note's own values in column order, without empty trailing ones."""
+    values = list(rules_of(note).to_columns(note).values())
+    while values and not values[-1]:
+        values.pop()
+    return values
 
 
 def sheet_text(decks: Sequence[Deck], *, separator: str = ",") -> str:

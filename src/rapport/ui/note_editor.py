@@ -32,29 +32,9 @@ from PySide6.QtWidgets import (
 
 from rapport.content.authoring import Authoring, Saved
 from rapport.content.deckfile import DeckWriteError, note_table
+from rapport.content.kinds import rules_for, rules_of
 from rapport.content.loader import DeckError
 from rapport.content.model import Card, Deck, Kind, Note
-
-# Each kind's fields in the editor: (key, label, multi-line). Choice options come after.
-FIELDS: dict[Kind, tuple[tuple[str, str, bool], ...]] = {
-    Kind.BASIC: (("front", "Front", True), ("back", "Back", True)),
-    Kind.REVERSED: (("front", "Term", True), ("back", "Definition", True)),
-    Kind.CLOZE: (("text", "Text with {{c1::deletions}}", True),),
-    Kind.TYPED: (
-        ("prompt", "Prompt", True),
-        ("answer", "Answer", False),
-        ("accept", "Also accept (separate with ;)", False),
-    ),
-    Kind.CHOICE: (("question", "Question", True),),
-}
-DISTRACTORS = 5
-KIND_NAMES = {
-    Kind.BASIC: "Basic (question and answer)",
-    Kind.REVERSED: "Reversed (term and definition, both ways)",
-    Kind.CLOZE: "Cloze (fill in the gaps)",
-    Kind.CHOICE: "Choice (one right answer, three or more wrong)",
-    Kind.TYPED: "Typed (type a short answer)",
-}
 
 
 class NoteEditor(QDialog):
@@ -92,7 +72,7 @@ class NoteEditor(QDialog):
         self.kind_box = QComboBox()
         self.kind_box.setAccessibleName("Kind")
         for kind in Kind:
-            self.kind_box.addItem(KIND_NAMES[kind], kind.value)
+            self.kind_box.addItem(rules_for(kind).label, kind.value)
         if note is not None:
             self.kind_box.setCurrentIndex(list(Kind).index(note.kind))
             self.kind_box.setEnabled(False)  # a note's kind makes its cards: keep it
@@ -160,7 +140,7 @@ class NoteEditor(QDialog):
         self.deck_box.currentIndexChanged.connect(lambda _i: self._build_form())
         self._build_form()
         if note is not None:
-            self._fill(note_table(note))
+            self._fill({**note_table(note), **rules_of(note).to_columns(note)})
         self.validate()
 
     # -- the form ---------------------------------------------------------------------
@@ -179,15 +159,10 @@ class NoteEditor(QDialog):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.inputs = {}
-        for key, label, multi in FIELDS[self.kind]:
+        rules = rules_for(self.kind)
+        for key, label, multi in rules.columns:  # the kind's own fields, from its module
             self._add(key, label, multi)
-        if self.kind is Kind.CHOICE:
-            self._add("answer.text", "Right answer", False)
-            self._add("answer.why", "Why it is right", False)
-            for i in range(1, DISTRACTORS + 1):
-                optional = "" if i <= 3 else " (optional)"
-                self._add(f"d{i}.text", f"Wrong answer {i}{optional}", False)
-                self._add(f"d{i}.why", f"Why it is wrong {i}", False)
+        if "scenario" in rules.keys:
             self._add_check("scenario", "A session moment (scenario)")
         self._add("concept", "Concept (a slug, e.g. active-listening)", False)
         self._add("tags", "Tags (separate with spaces)", False)
@@ -247,7 +222,7 @@ class NoteEditor(QDialog):
         return super().eventFilter(watched, event)
 
     def field(self, key: str) -> QLineEdit | QPlainTextEdit | QCheckBox:
-        """The input of ``key`` (``front``, ``answer.text``, ``d1.why``...), for tests."""
+        """The input of ``key`` (``front``, ``answer``, ``why 1``...: the kind's columns)."""
         return self.inputs[key]
 
     def _text(self, key: str) -> str:
@@ -271,18 +246,9 @@ class NoteEditor(QDialog):
         for key, value in values.items():
             if key == "tags":
                 self._set("tags", " ".join(value))
-            elif key == "accept":
-                self._set("accept", "; ".join(value))
             elif key == "source" and isinstance(value, dict):
                 self._set("source", value.get("anchor", ""))
-            elif key == "answer" and isinstance(value, dict):
-                self._set("answer.text", value.get("text", ""))
-                self._set("answer.why", value.get("why", ""))
-            elif key == "distractors":
-                for i, option in enumerate(value, start=1):
-                    self._set(f"d{i}.text", option.get("text", ""))
-                    self._set(f"d{i}.why", option.get("why", ""))
-            else:
+            elif isinstance(value, str | bool):
                 self._set(key, value)
 
     def values(self) -> dict[str, Any]:
@@ -309,24 +275,11 @@ class NoteEditor(QDialog):
             values["extension"] = True
         if self.note is not None and self.note.html:
             values["html"] = True
-        for key, _label, _multi in FIELDS[kind]:
-            if key == "accept":
-                accept = [a.strip() for a in self._text(key).split(";") if a.strip()]
-                if accept:
-                    values["accept"] = accept
-            else:
-                values[key] = self._text(key)
-        if kind is Kind.CHOICE:
-            values["answer"] = {"text": self._text("answer.text"), "why": self._text("answer.why")}
-            distractors = []
-            for i in range(1, DISTRACTORS + 1):
-                text, why = self._text(f"d{i}.text"), self._text(f"d{i}.why")
-                if text or why or i <= 3:
-                    distractors.append({"text": text, "why": why})
-            values["distractors"] = distractors
-            scenario = self.inputs.get("scenario")
-            if isinstance(scenario, QCheckBox) and scenario.isChecked():
-                values["scenario"] = True
+        rules = rules_for(kind)
+        values.update(rules.from_columns({k: self._text(k) for k, _l, _m in rules.columns}))
+        scenario = self.inputs.get("scenario")
+        if isinstance(scenario, QCheckBox) and scenario.isChecked():
+            values["scenario"] = True
         extra = self._text("extra")
         if extra.strip():
             values["extra"] = extra

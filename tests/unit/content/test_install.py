@@ -124,9 +124,8 @@ def test_a_deck_using_the_shipped_essay_brings_no_copy(tmp_path: Path) -> None:
 def test_a_revision_whose_source_text_changed_keeps_progress(tmp_path: Path) -> None:
     from datetime import timedelta
 
-    from tests.support.collection import T0, open_collection
-
     from rapport.study import Rating
+    from tests.support.collection import T0, open_collection
 
     handout = tmp_path / "handout"
     handout.mkdir()

@@ -143,6 +143,21 @@ class KindRules(Generic[N]):
         the kind looks for some."""
         return []
 
+    # -- authoring: the note editor and spreadsheets edit a kind's own values as text
+    # columns; these turn them into ``[[notes]]`` values and back.
+
+    # (key, label for people, multi-line) of each text column, in spreadsheet order
+    columns: tuple[tuple[str, str, bool], ...] = ()
+
+    def to_columns(self, note: N) -> dict[str, str]:
+        """The note's own values as text, one per :attr:`columns` key."""
+        return {key: str(getattr(note, key)) for key, _label, _multi in self.columns}
+
+    def from_columns(self, values: Mapping[str, str]) -> dict[str, Any]:
+        """The kind's own ``[[notes]]`` values from text columns (a missing one is
+        empty, for :meth:`read` to report)."""
+        return {key: values.get(key, "") for key, _label, _multi in self.columns}
+
 
 def field_html(text: str, *, html: bool) -> str:
     """A text field as safe HTML, as the app shows it and the export writes it."""

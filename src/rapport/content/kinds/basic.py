@@ -19,6 +19,7 @@ class BasicRules(KindRules[BasicNote]):
     name = Kind.BASIC
     label = "Basic"
     keys = frozenset({"front", "back"})
+    columns = (("front", "Front", True), ("back", "Back", True))
     anki = AnkiNoteType(1580929433, "Rapport Basic", ("Front", "Back"))
 
     def read(

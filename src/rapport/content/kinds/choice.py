@@ -26,6 +26,7 @@ from rapport.content.kinds.base import (
 from rapport.content.model import Card, ChoiceNote, Kind, Option
 
 MIN_DISTRACTORS = 3
+MAX_DISTRACTORS = 5  # what the note editor and spreadsheets offer (a deck file may have more)
 LETTERS = string.ascii_uppercase
 
 
@@ -57,6 +58,39 @@ class ChoiceRules(KindRules[ChoiceNote]):
     name = Kind.CHOICE
     label = "Multiple choice"
     keys = frozenset({"question", "answer", "distractors", "scenario"})
+    columns = (
+        ("question", "Question", True),
+        ("answer", "Right answer", False),
+        ("answer why", "Why it is right", False),
+        *(
+            column
+            for i in range(1, MAX_DISTRACTORS + 1)
+            for column in (
+                (f"distractor {i}", f"Wrong answer {i}", False),
+                (f"why {i}", f"Why wrong answer {i} is wrong", False),
+            )
+        ),
+    )
+
+    def to_columns(self, note: ChoiceNote) -> dict[str, str]:
+        values = {"question": note.question, "answer": note.answer.text}
+        values["answer why"] = note.answer.why
+        for i, option in enumerate((o for o in note.options if not o.correct), start=1):
+            values[f"distractor {i}"], values[f"why {i}"] = option.text, option.why
+        return values
+
+    def from_columns(self, values: Mapping[str, str]) -> dict[str, Any]:
+        distractors = []
+        for i in range(1, MAX_DISTRACTORS + 1):
+            text, why = values.get(f"distractor {i}", ""), values.get(f"why {i}", "")
+            if text or why:
+                distractors.append({"text": text, "why": why})
+        return {
+            "question": values.get("question", ""),
+            "answer": {"text": values.get("answer", ""), "why": values.get("answer why", "")},
+            "distractors": distractors,
+        }
+
     anki = AnkiNoteType(
         1123759629, "Rapport Choice", ("Question", "Options", "Answer", "Rationales")
     )

@@ -36,6 +36,7 @@ class ClozeRules(KindRules[ClozeNote]):
     name = Kind.CLOZE
     label = "Cloze"
     keys = frozenset({"text"})
+    columns = (("text", "Text with {{c1::deletions}}", True),)
     anki = AnkiNoteType(1526314407, "Rapport Cloze", ("Text",), cloze=True)
     practice = True
     practice_label = "Fill the gap"

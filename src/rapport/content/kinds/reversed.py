@@ -21,6 +21,7 @@ class ReversedRules(KindRules[ReversedNote]):
     name = Kind.REVERSED
     label = "Reversed"
     keys = frozenset({"front", "back"})
+    columns = (("front", "Term", True), ("back", "Definition", True))
     anki = AnkiNoteType(1682238691, "Rapport Reversed", ("Front", "Back"))
 
     def read(

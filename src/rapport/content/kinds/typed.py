@@ -26,6 +26,25 @@ class TypedRules(KindRules[TypedNote]):
     name = Kind.TYPED
     label = "Typed answer"
     keys = frozenset({"prompt", "answer", "accept"})
+    columns = (
+        ("prompt", "Prompt", True),
+        ("answer", "Answer", False),
+        ("accept", "Also accept (separate with ;)", False),
+    )
+
+    def to_columns(self, note: TypedNote) -> dict[str, str]:
+        return {"prompt": note.prompt, "answer": note.answer, "accept": "; ".join(note.accept)}
+
+    def from_columns(self, values: Mapping[str, str]) -> dict[str, Any]:
+        table: dict[str, Any] = {
+            "prompt": values.get("prompt", ""),
+            "answer": values.get("answer", ""),
+        }
+        accept = [a.strip() for a in values.get("accept", "").split(";") if a.strip()]
+        if accept:
+            table["accept"] = accept
+        return table
+
     anki = AnkiNoteType(1251914550, "Rapport Typed", ("Prompt", "Answer", "Accept"))
     practice = True
     practice_label = "Type the answer"
