@@ -340,7 +340,13 @@ _BROWSE_SORT_KEYS = {
     "interval": ("COALESCE(c.due_us - c.last_review_us, -1)",),
     "reviews": ("c.reviews",),
     "lapses": ("c.lapses",),
+    "flag": ("c.flag",),
 }
+_FLAG_WORDS = {"1": 1, "2": 2, "3": 3, "4": 4, "red": 1, "orange": 2, "green": 3, "blue": 4}
+_NOTE_TAG = (
+    "EXISTS (SELECT 1 FROM note_tags nt WHERE nt.deck_id = c.deck_id "
+    "AND nt.note_id = c.note_id AND nt.tag = ?)"
+)
 _BROWSE_STATES = {
     "new": "c.state = 0 AND c.suspended = 0",
     "learning": "c.state IN (1, 3) AND c.suspended = 0",
@@ -349,7 +355,9 @@ _BROWSE_STATES = {
 }
 _BROWSE_COLUMNS = (
     "c.id, c.deck_id, t.question, d.name, t.concept, t.kind, c.state, c.due_us, "
-    "c.last_review_us, c.reviews, c.lapses, c.suspended"
+    "c.last_review_us, c.reviews, c.lapses, c.suspended, c.flag, "
+    "(SELECT group_concat(nt.tag, ' ') FROM note_tags nt "
+    "WHERE nt.deck_id = c.deck_id AND nt.note_id = c.note_id)"
 )
 
 
@@ -371,8 +379,15 @@ def _browse_where(query: BrowseQuery, *, ordered: bool = False) -> tuple[str, li
     if query.state is not None:
         sql += " AND " + _BROWSE_STATES[query.state]
     for word in query.words:
-        sql += " AND instr(t.search, ?) > 0"
-        params.append(word)
+        if word.startswith("flag:") and word[5:] in _FLAG_WORDS:
+            sql += " AND c.flag = ?"
+            params.append(_FLAG_WORDS[word[5:]])
+        elif word.startswith("tag:") and len(word) > 4:
+            sql += f" AND (instr(t.search, ?) > 0 OR {_NOTE_TAG})"
+            params += [word[4:], word[4:]]
+        else:
+            sql += " AND instr(t.search, ?) > 0"
+            params.append(word)
     return sql, params
 
 
@@ -399,6 +414,8 @@ def _browse_row(row: Sequence[Any]) -> BrowseRow:
         reviews=row[9],
         lapses=row[10],
         suspended=bool(row[11]),
+        flag=row[12],
+        study_tags=tuple(sorted(row[13].split())) if row[13] else (),
     )
 
 

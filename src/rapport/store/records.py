@@ -85,7 +85,17 @@ class Hiding(NamedTuple):
     avoid_except: int | None = None  # ...except this card (the one just answered)
 
 
-BROWSE_SORTS = ("question", "deck", "concept", "kind", "due", "interval", "reviews", "lapses")
+BROWSE_SORTS = (
+    "question",
+    "deck",
+    "concept",
+    "kind",
+    "due",
+    "interval",
+    "reviews",
+    "lapses",
+    "flag",
+)
 BROWSE_STATES = ("new", "learning", "review", "suspended")
 
 
@@ -94,7 +104,9 @@ class BrowseQuery(NamedTuple):
 
     ``state`` is one of :data:`BROWSE_STATES` (learning includes relearning; suspended
     cards count as suspended only); ``words`` are casefolded and must all occur in a
-    card's search text; ``sort`` is one of :data:`BROWSE_SORTS` (due: new cards last).
+    card's search text, except Anki's ``flag:N`` (1-4, or red, orange, green, blue) and
+    ``tag:NAME`` (a deck tag or a tag study gave: marked, leech); ``sort`` is one of
+    :data:`BROWSE_SORTS` (due: new cards last).
     """
 
     deck_id: str | None = None
@@ -120,6 +132,8 @@ class BrowseRow(NamedTuple):
     reviews: int
     lapses: int
     suspended: bool
+    flag: int = 0  # 0 none, 1-4 red, orange, green, blue
+    study_tags: tuple[str, ...] = ()  # tags study gave the note: "marked", "leech"
 
 
 class TextRow(NamedTuple):

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from rapport.content.model import Card, CardKey
 from rapport.store.records import BROWSE_SORTS, BROWSE_STATES, BrowseQuery, BrowseRow
+from rapport.study.actions import FLAGS
 from rapport.study.browsing import search_words
 from rapport.study.timetext import format_interval
 from rapport.ui import theme
@@ -51,8 +52,9 @@ if TYPE_CHECKING:
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Question", "Deck", "Concept", "Kind", "Due", "Interval", "Reviews", "Lapses")
-QUESTION, DECK, CONCEPT, KIND, DUE, INTERVAL, REVIEWS, LAPSES = range(len(COLUMNS))
+COLUMNS = ("Question", "Deck", "Concept", "Kind", "Due", "Interval", "Reviews", "Lapses", "Flag")
+QUESTION, DECK, CONCEPT, KIND, DUE, INTERVAL, REVIEWS, LAPSES, FLAG = range(len(COLUMNS))
+FLAG_COLOURS = {1: "#d93025", 2: "#e8710a", 3: "#188038", 4: "#1a73e8"}  # Anki's hues
 STATES = BROWSE_STATES
 PREVIEW_FONT_SIZE = 13
 PAGE_ROWS = 128  # rows fetched at a time as the table scrolls
@@ -85,6 +87,7 @@ def row_texts(row: BrowseRow) -> tuple[str, ...]:
         interval_text(interval_days(row)),
         str(row.reviews),
         str(row.lapses),
+        ", ".join(([FLAGS[row.flag]] if row.flag in FLAGS else []) + list(row.study_tags)),
     )
 
 
@@ -158,7 +161,7 @@ class CardTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column >= REVIEWS:
+            if REVIEWS <= column <= LAPSES:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if role not in (
@@ -174,6 +177,8 @@ class CardTableModel(QAbstractTableModel):
             return texts[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return texts[column] if column == QUESTION else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == FLAG and row.flag in FLAGS:
+            return QColor(FLAG_COLOURS[row.flag])
         if not row.suspended:
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -217,7 +222,7 @@ class BrowseView(QWidget):
         self._just_loaded = False
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search question, answer, deck or tag   (Ctrl+F)")
+        self.search.setPlaceholderText("Search words, tag:…, flag:1-4   (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.deck_box = QComboBox()
         self.concept_box = QComboBox()

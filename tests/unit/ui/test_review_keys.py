@@ -321,3 +321,31 @@ def test_custom_study_by_keys_when_the_day_is_done(
     qtbot.keyClick(view, Qt.Key.Key_C)
     assert not view.finished and view.card is not None and view.card.note.id == "y"
     assert "more new" in view.where_label.text()
+
+
+def test_flags_and_marks_show_in_browse_and_are_searchable(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from rapport.ui.browse import FLAG, BrowseView
+
+    review = window.review
+    card = review.card
+    assert card is not None
+    press(qtbot, window, Qt.Key.Key_2, CTRL)  # orange
+    press(qtbot, window, Qt.Key.Key_Asterisk, SHIFT)  # mark the note
+    browse = window.show_view("browse")
+    assert isinstance(browse, BrowseView)
+
+    def shown(search: str) -> list[tuple[str, str]]:
+        browse.search.setText(search)
+        model = browse.table.model()
+        rows = []
+        for r in range(model.rowCount()):
+            rows.append((model.index(r, 0).data(), model.index(r, FLAG).data()))
+        return rows
+
+    assert [flag for _, flag in shown("flag:2")] == ["orange, marked"]
+    assert shown("flag:orange") == shown("flag:2")
+    siblings = [c for c in window.collection.decks[0].cards() if c.note.id == card.note.id]
+    assert len(shown("tag:marked")) == len(siblings) == 3
+    assert shown("flag:1") == [] and shown("tag:leech") == []
