@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger(__name__)
-LOG_FILE_AFTER_MS = 1500
+LOG_FILE_AFTER_MS = 3000
 _collector_paused = False
 IDLE_WORK_MS = 3000  # after start-up, when idle work begins
 
