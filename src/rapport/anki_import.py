@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import unescape
@@ -75,6 +75,8 @@ class ImportReport:
     reviews: int = 0
     cards_with_history_kept: int = 0
     by_position: dict[str, int] = field(default_factory=dict)  # note type -> notes
+    field_names: dict[str, list[str]] = field(default_factory=dict)  # note type -> fields
+    mapped: dict[str, int] = field(default_factory=dict)  # note type -> notes, as asked
     media: list[tuple[str, str]] = field(default_factory=list)  # note, file names
     skipped: list[str] = field(default_factory=list)
 
@@ -93,10 +95,14 @@ class ImportReport:
                 "their own history"
             )
         for name, count in sorted(self.by_position.items()):
+            fields = ", ".join(self.field_names.get(name, []))
             lines.append(
                 f"note type '{name}' is not a standard one: {count} notes mapped by position "
-                "(first field the question, second the answer, the rest the remark)"
+                "(first field the question, second the answer, the rest the remark); its "
+                f"fields are {fields}: choose with --note-type '{name}=QUESTION,ANSWER'"
             )
+        for name, count in sorted(self.mapped.items()):
+            lines.append(f"note type '{name}': {count} notes mapped by the fields you chose")
         if self.media:
             lines.append(
                 f"{len(self.media)} notes had images or sounds, which Rapport cannot show "
@@ -214,7 +220,9 @@ def _stock_kind(notetype: dict[str, Any]) -> int | None:
     return None
 
 
-def _read_note(col: Any, nid: int, report: ImportReport) -> _Imported | None:
+def _read_note(
+    col: Any, nid: int, report: ImportReport, mapping: Mapping[str, tuple[str, str]]
+) -> _Imported | None:
     note = col.get_note(nid)
     notetype = note.note_type()
     values = list(note.fields)
@@ -242,13 +250,27 @@ def _read_note(col: Any, nid: int, report: ImportReport) -> _Imported | None:
         table.update(kind="reversed" if two_way else "basic", front=first, back=second)
         ordinals = {0: 0, 1: 1} if two_way else {0: 0}
     else:
+        name = str(notetype.get("name", "?"))
+        names = [str(f["name"]) for f in notetype.get("flds", [])]
+        chosen = mapping.get(name) if stock is None else None
+        if chosen is not None:
+            question, answer = (names.index(f) if f in names else -1 for f in chosen)
+            if question < 0 or answer < 0:
+                raise AnkiImportError(
+                    f"note type '{name}' has no field "
+                    f"'{chosen[0] if question < 0 else chosen[1]}' (its fields: {', '.join(names)})"
+                )
+            first, second = shown[question], shown[answer]
+            rest = [f for i, f in enumerate(shown) if i not in (question, answer) and f.strip()]
+            report.mapped[name] = report.mapped.get(name, 0) + 1
+        else:
+            rest = [f for f in shown[2:] if f.strip()] if stock is None else []
+            if stock is None:
+                report.by_position[name] = report.by_position.get(name, 0) + 1
+                report.field_names[name] = names
         table.update(kind="basic", front=first, back=second)
-        if stock is None:
-            name = str(notetype.get("name", "?"))
-            report.by_position[name] = report.by_position.get(name, 0) + 1
-            rest = [f for f in shown[2:] if f.strip()]
-            if rest:
-                table["extra"] = "\n".join(rest)
+        if rest:
+            table["extra"] = "\n".join(rest)
         ordinals = {0: 0}
     if html:
         table["html"] = True
@@ -280,13 +302,15 @@ def import_anki_package(
     with_progress: bool = True,
     collection: Collection | None = None,
     reload: Callable[[], None] | None = None,
+    mapping: Mapping[str, tuple[str, str]] | None = None,
 ) -> ImportReport:
     """Import the Anki package ``path`` into the trainee's decks in ``data_dir``.
 
     The app passes its open ``collection`` and a ``reload`` that makes it use the deck
     files as they now are; without them (the command line) the collection is opened,
     and closed, here. Raises :class:`AnkiImportError` (nothing written) if the package
-    cannot be read.
+    cannot be read. ``mapping`` names, for a note type that is not a standard one, its
+    question and answer fields (by default the first two).
     """
     from rapport.content import discover, load_decks
     from rapport.content.deckfile import DeckFile, deck_text, slugify, write_text
@@ -303,7 +327,9 @@ def import_anki_package(
         col = _open_package(path, Path(folder))
         try:
             imported = [
-                n for n in (_read_note(col, nid, report) for nid in col.find_notes("")) if n
+                n
+                for n in (_read_note(col, nid, report, mapping or {}) for nid in col.find_notes(""))
+                if n
             ]
             revlog: dict[int, list[tuple[int, int, int, int]]] = {}
             for cid, rid, ease, taken, kind in col.db.all(

@@ -163,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
         "or a field (front, back, text, question, prompt, answer...); COLUMN is its number "
         "from 1 or its #columns name. Repeat for several.",
     )
+    imp.add_argument(
+        "--note-type",
+        action="append",
+        metavar="NAME=QUESTION,ANSWER",
+        help="for an Anki package: which fields of a note type that is not a standard one "
+        "are the question and the answer (default: its first two). Repeat for several.",
+    )
     imp.add_argument("--deck-name", metavar="NAME", help="the deck's name (default: from the file)")
     imp.add_argument("--deck-id", metavar="ID", help="the deck's id (default: from its name)")
     imp.add_argument(
@@ -397,18 +404,25 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_anki(args: argparse.Namespace) -> int:
-    import importlib
+    from rapport.anki_import import import_anki_package
+    from rapport.errors import RapportError
 
-    try:  # Anki packages are issue 15's; until that lands, say so plainly
-        module = importlib.import_module("rapport.anki_import")
-    except ImportError:
-        print(
-            f"not imported: {args.file} is an Anki package; importing Anki packages is not "
-            "available in this version of Rapport yet",
-            file=sys.stderr,
-        )
+    mapping: dict[str, tuple[str, str]] = {}
+    for item in args.note_type or []:
+        name, sep, fields = item.rpartition("=")
+        question, comma, answer = fields.partition(",")
+        if not sep or not comma or not name.strip():
+            print(
+                f"--note-type {item}: write NAME=QUESTION,ANSWER, e.g. 'Vocabulary=Word,Meaning'",
+                file=sys.stderr,
+            )
+            return 2
+        mapping[name.strip()] = (question.strip(), answer.strip())
+    try:
+        report = import_anki_package(args.file, _data_dir(args), mapping=mapping)
+    except RapportError as exc:  # an unreadable package, a locked data folder, a bad deck
+        print(f"not imported: {exc}", file=sys.stderr)
         return 1
-    report = module.import_anki_package(args.file, _data_dir(args))
     print(report)
     return 0
 

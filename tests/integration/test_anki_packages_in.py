@@ -170,6 +170,7 @@ def test_anki_packages_arrive_with_history_and_no_duplicates(
     assert report.notes == 7 and report.updated == 0
     text = str(report)
     assert "note type 'Vocabulary' is not a standard one: 1 notes mapped by position" in text
+    assert "its fields are Word, Meaning, Example" in text
     assert "norcross.jpg" in text and "name.mp3" in text
 
     loaded = load_decks(discover([user_decks_dir(data_dir)]))
@@ -226,3 +227,36 @@ def test_a_damaged_package_is_refused_by_name(tmp_path: Path) -> None:
     assert not user_decks_dir(tmp_path / "data").exists() or not any(
         user_decks_dir(tmp_path / "data").iterdir()
     )
+
+
+def test_a_note_type_of_ones_own_is_mapped_as_asked(
+    anki_collection: tuple[Collection, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    col, _ = anki_collection
+    package = write_package(col, tmp_path / "deck.apkg", legacy=False)
+    data_dir = tmp_path / "data"
+    args = ["import", str(package), "--data-dir", str(data_dir)]
+    assert main([*args, "--note-type", "Vocabulary=Example,Word"]) == 0
+    assert (
+        "note type 'Vocabulary': 1 notes mapped by the fields you chose" in capsys.readouterr().out
+    )
+    notes = [n for d in load_decks(discover([user_decks_dir(data_dir)])).decks for n in d.notes]
+    vocab = next(n for n in notes if "vocab" in n.tags)
+    assert vocab.kind is Kind.BASIC
+    assert (vocab.front, vocab.back, vocab.extra) == (  # type: ignore[union-attr]
+        "Saying what one feels",
+        "Congruence",
+        "Being genuine",
+    )
+    assert main([*args, "--note-type", "Vocabulary=Nope,Word"]) == 1
+    assert "has no field 'Nope' (its fields: Word, Meaning, Example)" in capsys.readouterr().err
+
+
+def test_rapport_import_says_why_a_package_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.apkg"
+    bad.write_bytes(b"PK but not really")
+    assert main(["import", str(bad), "--data-dir", str(tmp_path / "data")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("not imported: Cannot read the Anki package") and "bad.apkg" in err
