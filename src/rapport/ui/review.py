@@ -204,6 +204,7 @@ class ReviewView(QWidget):
         self.message.hide()
         layout.addWidget(self.message)
         self.notice = QLabel()
+        self.notice.setWordWrap(True)  # a long message must never widen the window
         self.notice.setProperty("role", "muted")
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice.setAccessibleName("Confirmation")
@@ -465,7 +466,8 @@ class ReviewView(QWidget):
                 "This card is a leech: you have forgotten it "
                 f"{self.collection.settings.leech_threshold} times or more. It is tagged "
                 "'leech' and suspended; rewrite it or split it (Browse, tag:leech), then "
-                "unsuspend it."
+                "unsuspend it.",
+                ms=4 * NOTICE_MS,
             )
         self._next()
         self._show_backup_problem()
@@ -717,11 +719,11 @@ class ReviewView(QWidget):
             self._show_card_marks()
         self.confirm(f"{text}  Ctrl+Z undoes.")
 
-    def confirm(self, text: str) -> None:
-        """Show a short confirmation under the card for a few seconds."""
+    def confirm(self, text: str, ms: int = NOTICE_MS) -> None:
+        """Show a short confirmation under the card for ``ms`` milliseconds."""
         self.notice.setText(text)
         self.notice.show()
-        self._notice_timer.start()
+        self._notice_timer.start(ms)
 
     def _show_card_marks(self) -> None:
         """The flag and mark of the card on show, beside the deck name."""

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from rapport.content import ChoiceNote, Deck, Option
+from rapport.content import Card, ChoiceNote, Deck, Option
 from rapport.study import Collection, Rating
 from rapport.ui.main_window import MainWindow
 from rapport.ui.review import ReviewView
@@ -349,3 +349,27 @@ def test_flags_and_marks_show_in_browse_and_are_searchable(
     siblings = [c for c in window.collection.decks[0].cards() if c.note.id == card.note.id]
     assert len(shown("tag:marked")) == len(siblings) == 3
     assert shown("flag:1") == [] and shown("tag:leech") == []
+
+
+def test_a_leech_is_suspended_with_a_message(
+    open_view: OpenView, qtbot: QtBot, clock: Clock
+) -> None:
+    view = open_view(make_deck("d", [basic("x"), basic("y")]), leech_threshold=1)
+    assert view.card is not None and view.card.note.id == "x"
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    qtbot.keyClick(view, Qt.Key.Key_4)  # x into review, days away
+    clock.advance(timedelta(days=60))
+    view.start(["d"], "d")
+    while view.card is not None and view.card.note.id != "x":
+        qtbot.keyClick(view, Qt.Key.Key_Space)
+        qtbot.keyClick(view, Qt.Key.Key_4)
+    assert view.card is not None
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    qtbot.keyClick(view, Qt.Key.Key_1)  # the first lapse: a leech at threshold 1
+    assert "leech" in view.notice.text() and "rewrite" in view.notice.text()
+    card_id = view.collection.require_id(basic_card(view, "x"))
+    assert view.collection.store.is_held(card_id, clock())
+
+
+def basic_card(view: ReviewView, note_id: str) -> Card:
+    return next(c for d in view.collection.decks for c in d.cards() if c.note.id == note_id)
