@@ -32,6 +32,8 @@ from rapport.ui.home import HomeView
 from rapport.ui.theme import PREF_FONT_SIZE, PREF_THEME, apply_theme, clamp_font_size
 
 if TYPE_CHECKING:
+    from rapport.content.authoring import Authoring
+    from rapport.content.local import Conflict
     from rapport.study import Collection
     from rapport.ui.review import ReviewView
 
@@ -82,11 +84,13 @@ class MainWindow(QMainWindow):
         self._titles: dict[str, str] = {}
         self._review: ReviewView | None = None
 
-        from rapport.content.authoring import Authoring
+        from rapport.content.local import FILE_NAME
 
-        self.authoring = Authoring(collection.data_dir)
-        decks, self.conflicts = self.authoring.apply(collection.decks)
-        if len(self.authoring.local):  # the trainee's changes to notes of decks not theirs
+        self._authoring: Authoring | None = None
+        self.conflicts: list[Conflict] = []
+        # Start-up reads the trainee's local changes only when there are some.
+        if (collection.data_dir / FILE_NAME).exists():
+            decks, self.conflicts = self.authoring.apply(collection.decks)
             collection.replace_decks(decks)
         self._build_menus()
         self.home = HomeView(collection, self.deck_errors, self.clock)
@@ -454,6 +458,16 @@ class MainWindow(QMainWindow):
                 reload()
 
     # -- authoring ----------------------------------------------------------------------
+
+    @property
+    def authoring(self) -> Authoring:
+        """Where notes and decks are written (made on first use)."""
+        if self._authoring is None:
+            from rapport.content.authoring import Authoring
+
+            self._authoring = Authoring(self.collection.data_dir)
+            self._authoring.apply(self.collection.decks)
+        return self._authoring
 
     def _deck(self, deck_id: str | None) -> Deck | None:
         return next((d for d in self.collection.decks if d.id == deck_id), None)

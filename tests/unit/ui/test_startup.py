@@ -125,6 +125,9 @@ OFF_THE_START_PATH = {
     "genanki",  # with the first export
     "nh3",  # with the first card written in HTML
     "difflib",  # with the first typed answer
+    "rapport.content.authoring",  # with the first edit, or local changes to apply
+    "rapport.ui.note_editor",
+    "tomlkit",  # with the first deck written
 }
 
 
