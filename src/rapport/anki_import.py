@@ -294,6 +294,37 @@ def _short(text: str, limit: int = 50) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
+@dataclass(frozen=True)
+class NoteTypeInfo:
+    """A note type of a package that is not a standard one: its name, fields, notes."""
+
+    name: str
+    fields: tuple[str, ...]
+    notes: int
+
+
+def other_note_types(path: Path) -> list[NoteTypeInfo]:
+    """The package's note types that are not standard ones (whose question and answer
+    fields the trainee may choose: ``mapping`` of :func:`import_anki_package`)."""
+    path = Path(path)
+    if path.suffix.lower() not in PACKAGE_SUFFIXES or not path.is_file():
+        raise AnkiImportError(f"{path} is not an Anki package (.apkg or .colpkg).")
+    with tempfile.TemporaryDirectory(prefix="rapport-anki-") as folder:
+        col = _open_package(path, Path(folder))
+        try:
+            out = []
+            for notetype in col.models.all():
+                if _stock_kind(notetype) is not None:
+                    continue
+                notes = len(col.find_notes(f'"note:{notetype["name"]}"'))
+                if notes:
+                    fields = tuple(str(f["name"]) for f in notetype["flds"])
+                    out.append(NoteTypeInfo(str(notetype["name"]), fields, notes))
+            return sorted(out, key=lambda info: info.name)
+        finally:
+            col.close()
+
+
 def import_anki_package(
     path: Path,
     data_dir: Path,

@@ -621,11 +621,24 @@ class MainWindow(QMainWindow):
             self.import_anki_package(Path(name))
 
     def import_anki_package(self, path: Path) -> bool:
-        """Import ``path``; show what arrived (or why nothing did) in a dialog."""
-        from rapport.anki_import import import_anki_package
+        """Import ``path`` (asking first which fields of a note type that is not a
+        standard one to use); show what arrived (or why nothing did) in a dialog."""
+        from rapport.anki_import import import_anki_package, other_note_types
         from rapport.errors import RapportError
         from rapport.ui import dialogs
+        from rapport.ui.anki_fields_dialog import AnkiFieldsDialog
 
+        try:
+            others = other_note_types(path)
+        except RapportError as error:
+            dialogs.show_error(self, "Import from Anki", str(error))
+            return False
+        mapping: dict[str, tuple[str, str]] = {}
+        if others:
+            chooser = AnkiFieldsDialog(others, self)
+            if not chooser.exec():
+                return False
+            mapping = chooser.mapping()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             report = import_anki_package(
@@ -634,6 +647,7 @@ class MainWindow(QMainWindow):
                 now=self.clock(),
                 collection=self.collection,
                 reload=self._reread_decks,
+                mapping=mapping,
             )
         except RapportError as error:
             QApplication.restoreOverrideCursor()

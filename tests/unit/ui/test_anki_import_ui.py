@@ -8,12 +8,15 @@ import pytest
 from anki.collection import Collection as AnkiCollection
 from anki.collection import DeckIdLimit, ExportAnkiPackageOptions
 from anki.scheduler.v3 import CardAnswer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
+from rapport.anki_import import NoteTypeInfo
 from rapport.content import DeckSet
 from rapport.study import Collection
+from rapport.ui.anki_fields_dialog import AnkiFieldsDialog
 from rapport.ui.main_window import MainWindow
 from tests.integration.test_anki_import import scheduler
 
@@ -30,6 +33,17 @@ def anki_package(folder: Path) -> Path:
         deck_id = col.decks.id("Counselling")
         assert deck_id is not None
         col.add_note(note, deck_id)
+        models = col.models
+        custom = models.new("Vocabulary")  # a note type of one's own
+        for name in ("Word", "Meaning", "Example"):
+            models.add_field(custom, models.new_field(name))
+        template = models.new_template("Card 1")
+        template["qfmt"], template["afmt"] = "{{Word}}", "{{Meaning}}"
+        models.add_template(custom, template)
+        models.add_dict(custom)
+        vocab = col.new_note(models.by_name("Vocabulary"))  # type: ignore[arg-type]
+        vocab["Word"], vocab["Meaning"], vocab["Example"] = "Empathy", "Feeling with", "An example"
+        col.add_note(vocab, deck_id)
         card = note.cards()[0]
         card.start_timer()
         sched = scheduler(col)
@@ -59,15 +73,31 @@ def test_file_import_anki_package(
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
+    modals.respond = "Import"  # the fields dialog: keep the first two fields
     # File > Import Anki package... (offscreen Qt has no active window for the shortcut)
     [action] = [a for a in window.findChildren(QAction) if a.text() == "Import &Anki package..."]
     assert action.shortcut() == QKeySequence("Ctrl+Shift+I")
     action.trigger()
     qtbot.waitUntil(lambda: "Imported from Anki" in modals.titles(), timeout=20000)
     text = dict(modals.seen)["Imported from Anki"]
-    assert "imported 1 note (1 cards" in text and "with 1 reviews" in text
+    assert "Choose the fields to import" in modals.titles()
+    assert "imported 2 notes (2 cards" in text and "with 1 reviews" in text
+    assert "Vocabulary': 1 notes mapped by the fields you chose" in text
     deck = next(d for d in window.collection.decks if d.name == "Counselling")
-    [note] = deck.notes
+    note = next(n for n in deck.notes if n.tags)
     assert note.tags == ("rogers",)
     rows = [r for r in window.collection.store.card_table() if r.deck_id == deck.id]
-    assert [r.reviews for r in rows] == [1]
+    assert sorted(r.reviews for r in rows) == [0, 1]  # the Basic card's one review
+
+
+def test_fields_dialog_chooses_by_keyboard(qtbot: QtBot) -> None:
+    info = NoteTypeInfo("Vocabulary", ("Word", "Meaning", "Example"), 3)
+    dialog = AnkiFieldsDialog([info])
+    qtbot.addWidget(dialog)
+    question, answer = dialog.choices["Vocabulary"]
+    assert dialog.mapping() == {"Vocabulary": ("Word", "Meaning")}
+    question.setFocus()
+    qtbot.keyClick(question, Qt.Key.Key_Down)
+    qtbot.keyClick(question, Qt.Key.Key_Down)
+    qtbot.keyClick(answer, Qt.Key.Key_Up)
+    assert dialog.mapping() == {"Vocabulary": ("Example", "Word")}
