@@ -141,6 +141,11 @@ def _anki_browse(path: Path, repeat: int) -> dict[str, list[float]]:
 
     col = AnkiCollection(str(path))
     try:
+        # The columns Rapport's Browse shows, as Anki's browser would be set up.
+        col.set_browser_card_columns(
+            ["question", "deck", "noteTags", "template", "cardDue", "cardIvl", "cardReps",
+             "cardLapses"]
+        )  # fmt: skip
         due = col.get_browser_column("cardDue")
         sort_field = col.get_browser_column("noteFld")
         assert due is not None and sort_field is not None

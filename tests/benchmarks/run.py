@@ -15,6 +15,7 @@ import os
 import platform
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import bench_answer
@@ -41,9 +42,14 @@ def main() -> int:
         import bench_scale
 
         benches.append(("heavy user's scale (50,000 and 200,000 cards)", bench_scale.run))
+    failed = []
     for name, bench in benches:
         print(f"running: {name} ...", file=sys.stderr, flush=True)
-        rows.extend(bench())
+        try:
+            rows.extend(bench())
+        except Exception:  # the other benchmarks' figures still count
+            traceback.print_exc()
+            failed.append(name)
     elapsed = time.perf_counter() - started
     head = (
         f"Rapport benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, Python "
@@ -54,6 +60,8 @@ def main() -> int:
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.txt").write_text(text)
+    if failed:
+        print("benchmarks that failed (see above): " + "; ".join(failed))
     missed = [r.name for r in rows if not r.ok]
     if missed:
         print("missed targets (see tests/benchmarks/README.md): " + "; ".join(missed))
