@@ -371,7 +371,9 @@ def run() -> list[Row]:
         rows: list[Row] = []
         for cards, reviews in scale.SIZES:
             print(f"  scale: {cards:,} cards ...", file=sys.stderr, flush=True)
-            rows.extend(run_size(cards, reviews, env))
+            size_rows = run_size(cards, reviews, env)
+            print(table(size_rows), file=sys.stderr, flush=True)  # kept if a later size fails
+            rows.extend(size_rows)
         return rows
     finally:
         if xvfb is not None:

@@ -330,12 +330,13 @@ class BrowseView(QWidget):
         search, filters, sort and selection."""
         keys = self.selected_keys()
         collection = self._collection
-        collection.refresh_text()
+        written = collection.refresh_text()
         self._total = collection.browse_count(BrowseQuery())
         self._fill_box(self.deck_box, "All decks", [(d.name, d.id) for d in collection.decks])
-        self._fill_box(
-            self.concept_box, "All concepts", [(c, c) for c in collection.browse_concepts()]
-        )
+        if written or self.concept_box.count() == 0:  # (reading them scans every card)
+            self._fill_box(
+                self.concept_box, "All concepts", [(c, c) for c in collection.browse_concepts()]
+            )
         if self.table.isSortingEnabled():
             self._refilter(select=False)
         else:  # the first reading: enabling sorting asks the model to sort, which reads
