@@ -31,6 +31,10 @@ Version history:
    Browse searches and sorts in SQLite) and ``deck_text`` (per deck: its name and the stamp
    of the deck file the text was taken from; a deck whose stamp differs has its text
    written again, see :meth:`rapport.study.Collection.refresh_text`).
+7. Deck options presets, as Anki's: ``presets`` (a named set of scheduling settings, its
+   values as in ``settings``, JSON) and ``deck_presets`` (the preset each deck uses; a deck
+   not listed uses "Default"). The "Default" preset is the ``settings`` table itself, so
+   the settings of an older database become the Default preset unchanged.
 """
 
 from __future__ import annotations
@@ -167,7 +171,14 @@ def _v6(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX deck_text_name ON deck_text (name COLLATE NOCASE)")
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6)
+def _v7(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TABLE presets (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+    conn.execute(
+        "CREATE TABLE deck_presets (deck_id TEXT PRIMARY KEY, preset TEXT NOT NULL) WITHOUT ROWID"
+    )
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
 # The tables a database of each version must have beyond those (a file without one is
@@ -177,6 +188,7 @@ _ADDED_TABLES = {
     3: frozenset({"synced_decks"}),
     4: frozenset({"note_tags"}),
     6: frozenset({"card_text", "deck_text"}),
+    7: frozenset({"presets", "deck_presets"}),
 }
 
 

@@ -42,7 +42,7 @@ from rapport.study.days import require_aware
 from rapport.study.ledger import DayLedger, DeckVersion, DoneToday
 from rapport.study.scheduling import Scheduler
 from rapport.study.session import LEARN_AHEAD, FocusedSession, ReviewSession
-from rapport.study.settings import Settings
+from rapport.study.settings import DEFAULT_PRESET, InvalidSettings, Settings, check_preset_name
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,15 @@ class Collection:
         self._lock = lock
         self._settings = Settings.from_strings(store.settings())
         self.scheduler = Scheduler(self._settings)
+        # Deck options presets (as Anki's), read once: the named ones beside "Default"
+        # (which is ``_settings``), their schedulers built when first used, and the preset
+        # each deck uses. Nothing about presets is read from the database per answer.
+        stored = store.presets()
+        self._presets: dict[str, Settings] = {
+            name: Settings.from_json(value) for name, value in stored.items()
+        }
+        self._schedulers: dict[str, Scheduler] = {}
+        self._deck_presets = store.deck_presets() if stored else {}
         # The decks joined to their rows (sync, card ids), and the per-day ledger (the
         # study day, each deck's counts on it, change versions), each in its own object.
         self.cards = CardMap(store, decks, on_resync=self.mark_changed)
@@ -174,7 +183,7 @@ class Collection:
         cards matched to their ids, the scheduler built. The reviewer calls this while the
         trainee reads a question, so no answer or reveal pays for it; cheap once done."""
         self.cards.ids_of(deck_id)
-        self.scheduler.prepare()
+        self.scheduler_for(deck_id).prepare()
 
     # -- lookups used by sessions and the UI ---------------------------------------------
 
@@ -283,7 +292,83 @@ class Collection:
         self.store.replace_settings(settings.to_strings())
         self._settings = settings
         self.scheduler = Scheduler(settings)
+        if any(p.with_global(settings) != p for p in self._presets.values()):
+            # The study-day start and fuzz are shared: every preset follows Default's.
+            for name, preset in list(self._presets.items()):
+                self._presets[name] = preset.with_global(settings)
+                self.store.save_preset(name, self._presets[name].to_json())
+            self._schedulers.clear()
         self.mark_changed()
+
+    # -- deck options presets ------------------------------------------------------------
+
+    def preset_names(self) -> list[str]:
+        """ "Default" first, then the trainee's presets by name."""
+        return [DEFAULT_PRESET, *sorted(self._presets, key=str.casefold)]
+
+    def preset(self, name: str) -> Settings:
+        """The settings of preset ``name``; ``KeyError`` if there is none."""
+        if name == DEFAULT_PRESET:
+            return self._settings
+        return self._presets[name]
+
+    def save_preset(self, name: str, settings: Settings) -> None:
+        """Make or change preset ``name``. The study-day start and fuzz are the
+        collection's own (the Default preset's), whatever ``settings`` say."""
+        if name == DEFAULT_PRESET:
+            self.save_settings(settings)
+            return
+        check_preset_name(name)
+        self.check_writable()
+        settings = settings.with_global(self._settings)
+        self.store.save_preset(name, settings.to_json())
+        self._presets[name] = settings
+        self._schedulers.pop(name, None)
+        self.mark_changed()
+
+    def delete_preset(self, name: str) -> None:
+        """Remove preset ``name``; the decks that used it use "Default" again."""
+        if name == DEFAULT_PRESET:
+            raise InvalidSettings("The Default preset cannot be deleted.")
+        self.check_writable()
+        self.store.delete_preset(name)
+        self._presets.pop(name, None)
+        self._schedulers.pop(name, None)
+        self._deck_presets = {d: p for d, p in self._deck_presets.items() if p != name}
+        self.mark_changed()
+
+    def preset_of(self, deck_id: str) -> str:
+        """The name of the preset deck ``deck_id`` uses."""
+        return self._deck_presets.get(deck_id, DEFAULT_PRESET)
+
+    def set_deck_preset(self, deck_id: str, name: str) -> None:
+        """Make deck ``deck_id`` use preset ``name`` from the next answer on."""
+        if name != DEFAULT_PRESET and name not in self._presets:
+            raise InvalidSettings(f"There is no preset named {name!r}.")
+        self.check_writable()
+        self.store.set_deck_preset(deck_id, None if name == DEFAULT_PRESET else name)
+        if name == DEFAULT_PRESET:
+            self._deck_presets.pop(deck_id, None)
+        else:
+            self._deck_presets[deck_id] = name
+        self.mark_changed(deck_id)
+
+    def settings_for(self, deck_id: str) -> Settings:
+        """The settings of the preset deck ``deck_id`` uses (no database read)."""
+        name = self._deck_presets.get(deck_id)
+        if name is None:
+            return self._settings
+        return self._presets.get(name, self._settings)
+
+    def scheduler_for(self, deck_id: str) -> Scheduler:
+        """The scheduler of the preset deck ``deck_id`` uses (one per preset, cached)."""
+        name = self._deck_presets.get(deck_id)
+        if name is None or name not in self._presets:
+            return self.scheduler
+        scheduler = self._schedulers.get(name)
+        if scheduler is None:
+            scheduler = self._schedulers[name] = Scheduler(self._presets[name])
+        return scheduler
 
     def get_pref(self, key: str, default: str | None = None) -> str | None:
         """A UI preference (font size, theme, window geometry...)."""
@@ -322,10 +407,11 @@ class Collection:
         start, end = self.today_bounds(now)
         done = store.studied_since(start)
         totals = store.present_counts()
-        settings = self._settings
         counts = []
-        hide = siblings.hiding_now(settings, store, now, start)
+        buried, answered = store.buried_cards(now), store.notes_answered_since(start)
         for deck in self.decks:
+            settings = self.settings_for(deck.id)
+            hide = siblings.hiding(settings, buried, answered)
             new_done, reviews_done = done.get(deck.id, (0, 0))
             counts.append(
                 DeckCounts(
@@ -353,11 +439,13 @@ class Collection:
         now = require_aware(now)
         start, end = self.today_bounds(now)
         done = self.store.studied_since(start)
-        settings = self._settings
-        hide = siblings.hiding_now(settings, self.store, now, start)
+        buried = self.store.buried_cards(now)
+        answered = self.store.notes_answered_since(start)
         candidates: list[tuple[datetime, int, str]] = []
         for order, deck in enumerate(self.decks):
             deck_id = deck.id
+            settings = self.settings_for(deck_id)
+            hide = siblings.hiding(settings, buried, answered)
 
             def add(when: datetime | None, deck_id: str = deck_id, order: int = order) -> None:
                 if when is not None:

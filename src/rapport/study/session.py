@@ -51,6 +51,10 @@ class StudyHost(Protocol):
     @property
     def settings(self) -> Settings: ...
 
+    def settings_for(self, deck_id: str) -> Settings: ...
+
+    def scheduler_for(self, deck_id: str) -> Scheduler: ...
+
     def check_writable(self) -> None: ...
 
     def mark_changed(self, deck_id: str | None = None) -> None: ...
@@ -140,7 +144,7 @@ class ReviewSession:
 
     def _new_left(self, deck_id: str) -> int:
         done = self._ledger.done_today(deck_id).new
-        return max(0, self._collection.settings.new_per_day + self._extra_new - done)
+        return max(0, self._collection.settings_for(deck_id).new_per_day + self._extra_new - done)
 
     def allow_more_new(self, count: int) -> None:
         """Raise this session's new-card limit of each deck by ``count`` (custom study's
@@ -150,7 +154,7 @@ class ReviewSession:
 
     def _reviews_left(self, deck_id: str) -> int:
         done = self._ledger.done_today(deck_id).reviews
-        return max(0, self._collection.settings.reviews_per_day - done)
+        return max(0, self._collection.settings_for(deck_id).reviews_per_day - done)
 
     def _cached(self, deck_id: str, kind: str, compute: Callable[[], T]) -> T:
         """``compute()`` for this deck, reused until a card of the deck or the settings
@@ -199,7 +203,8 @@ class ReviewSession:
         if self._buried is None:
             self._buried = store.buried_cards(now)
         last = avoid[1:] if avoid is not None and avoid[0] == deck_id else None
-        return siblings.hiding(self._collection.settings, self._buried, self._answered, last)
+        settings = self._collection.settings_for(deck_id)
+        return siblings.hiding(settings, self._buried, self._answered, last)
 
     def _find(
         self,
@@ -288,7 +293,7 @@ class ReviewSession:
         """For each rating, the time until ``card`` would be due again (for button labels)."""
         card_id = self._cards.require_id(card)
         state = self._store.card_state(card_id)
-        return self._collection.scheduler.intervals(card_id, state, now)
+        return self._collection.scheduler_for(card.deck_id).intervals(card_id, state, now)
 
     def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
         """Grade ``card``; the answer is committed to disk before this returns.
@@ -302,7 +307,7 @@ class ReviewSession:
         card_id = self._cards.require_id(card)
         start, _ = self._today(now)
         before = self._store.card_state(card_id)
-        after = collection.scheduler.review(card_id, before, rating, now)
+        after = collection.scheduler_for(card.deck_id).review(card_id, before, rating, now)
         duration = capped_duration(duration)
         try:
             review_id = self._store.record_review(
@@ -314,7 +319,7 @@ class ReviewSession:
         # Committed: only now does the session's own state move on.
         leech = None
         if rating == Rating.AGAIN and before.phase == Phase.REVIEW:
-            threshold = collection.settings.leech_threshold
+            threshold = collection.settings_for(card.deck_id).leech_threshold
             if actions.is_leech_lapse(self._store.lapses(card_id), threshold):
                 leech = actions.mark_leech(self, card)
         self.last_leech = leech is not None

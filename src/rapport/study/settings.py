@@ -8,7 +8,7 @@ being stored.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from types import MappingProxyType
 from typing import NamedTuple
@@ -18,6 +18,22 @@ from rapport.errors import RapportError
 
 class InvalidSettings(RapportError):
     """A settings value out of range; the message names the setting."""
+
+
+# The preset every deck uses until the trainee picks another (Anki's deck options
+# presets); its settings are the collection's own.
+DEFAULT_PRESET = "Default"
+MAX_PRESET_NAME = 60
+
+
+def check_preset_name(name: str) -> None:
+    """Refuse a preset name that is empty, padded, too long or has control characters."""
+    if not name or name != name.strip():
+        raise InvalidSettings("A preset needs a name, without spaces around it.")
+    if len(name) > MAX_PRESET_NAME:
+        raise InvalidSettings(f"A preset name is at most {MAX_PRESET_NAME} characters.")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise InvalidSettings("A preset name cannot contain control characters.")
 
 
 class Limit(NamedTuple):
@@ -96,6 +112,32 @@ class Settings:
                 value = [step.total_seconds() for step in value]
             out[field.name] = json.dumps(value)
         return out
+
+    def with_global(self, default: Settings) -> Settings:
+        """These settings with the collection-wide ones (the study-day start and fuzz)
+        taken from ``default``: a preset sets everything else."""
+        if (self.day_start_hour, self.fuzz) == (default.day_start_hour, default.fuzz):
+            return self
+        return replace(self, day_start_hour=default.day_start_hour, fuzz=default.fuzz)
+
+    def to_json(self) -> str:
+        """The settings as one JSON object of :meth:`to_strings` (a preset's row)."""
+        import json
+
+        return json.dumps(self.to_strings(), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        """Settings from :meth:`to_json`; unreadable text gives the defaults."""
+        import json
+
+        try:
+            values = json.loads(text)
+        except ValueError:
+            return cls()
+        if not isinstance(values, dict):
+            return cls()
+        return cls.from_strings({str(k): str(v) for k, v in values.items()})
 
     @classmethod
     def from_strings(cls, values: Mapping[str, str]) -> Settings:

@@ -30,7 +30,11 @@ from rapport.logs import log_file
 from rapport.ui.theme import ensure_theme
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Home", "Enter or S: study the selected deck · Shift+A: study all decks"),
+    (
+        "Home",
+        "Enter or S: study the selected deck · Shift+A: study all decks · "
+        "O: deck options (its preset)",
+    ),
     ("Main window", "A: add a note · Ctrl+N: new deck · Ctrl+I: import a spreadsheet"),
     ("Review", "E: edit the card's note (Browse: Enter)"),
     ("Review", "Space or Enter: show the answer"),

@@ -44,6 +44,7 @@ class HomeView(QWidget):
 
     study_requested = Signal(list)
     deck_problems_requested = Signal(object)  # a DeckError
+    options_requested = Signal(str)  # a deck id: O, Anki's deck options key
 
     def __init__(
         self,
@@ -283,6 +284,11 @@ class HomeView(QWidget):
             return False
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_S):
             self.study_selected()
+            return True
+        if key == Qt.Key.Key_O:
+            deck_id = self.selected_deck_id()
+            if deck_id is not None:
+                self.options_requested.emit(deck_id)
             return True
         return False
 

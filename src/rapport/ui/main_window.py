@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.home = HomeView(collection, self.deck_errors, self.clock)
         self.home.study_requested.connect(self.start_review)
         self.home.deck_problems_requested.connect(self._show_deck_error)
+        self.home.options_requested.connect(self.open_deck_options)
         self.add_view("home", "&Home", self.home, shortcut="Ctrl+H")
         self._register_views()
 
@@ -295,6 +296,7 @@ class MainWindow(QMainWindow):
         self._menus["edit"].aboutToShow.connect(self._name_undo)
         self._action("notes", "&Add note...", self.add_note, "A")
         self._action("notes", "&Rename deck...", self.rename_deck)
+        self._action("notes", "Deck &options...", self.open_deck_options)
         self._action("notes", "&Delete deck...", self.delete_deck)
         self._action("help", "&Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action("help", "&About Rapport", self.show_about)
@@ -685,6 +687,16 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.collection, self)
         if dialog.exec():
             self.apply_preferences()
+
+    def open_deck_options(self, deck_id: str | None = None) -> None:
+        """Notes > Deck options (O on Home): the preset of the selected deck."""
+        from rapport.ui.deck_options import DeckOptionsDialog
+
+        deck = self._deck(deck_id or self.home.selected_deck_id())
+        if deck is None:
+            return
+        if DeckOptionsDialog(self.collection, deck.id, self).exec():
+            self.home.refresh()
 
     def font_size(self) -> int:
         """The card font size preference."""

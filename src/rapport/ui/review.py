@@ -462,9 +462,10 @@ class ReviewView(QWidget):
             self.setFocus()
             return
         if self.session.last_leech:
+            threshold = self.collection.settings_for(self.card.deck_id).leech_threshold
             self.confirm(
                 "This card is a leech: you have forgotten it "
-                f"{self.collection.settings.leech_threshold} times or more. It is tagged "
+                f"{threshold} times or more. It is tagged "
                 "'leech' and suspended; rewrite it or split it (Browse, tag:leech), then "
                 "unsuspend it.",
                 ms=4 * NOTICE_MS,

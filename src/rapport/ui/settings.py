@@ -77,6 +77,108 @@ def _whole(limit: Limit) -> tuple[int, int]:
     return int(limit.low), int(limit.high)
 
 
+def _add_row(form: QFormLayout, label: str, widget: QWidget, tip: str) -> None:
+    widget.setAccessibleName(label or widget.property("text"))
+    widget.setToolTip(tip)
+    form.addRow(label, widget)
+
+
+class SchedulingFields:
+    """The scheduling fields of one preset on a form: the Settings dialog's (the Default
+    preset, with the study-day start) and the Deck options dialog's (any preset)."""
+
+    def __init__(self, form: QFormLayout, settings: Settings, *, day_start: bool) -> None:
+        def add(label: str, widget: QWidget, tip: str) -> None:
+            _add_row(form, label, widget, tip)
+
+        self.retention = QDoubleSpinBox()
+        self.retention.setRange(*LIMITS["desired_retention"])
+        self.retention.setSingleStep(0.01)
+        self.retention.setDecimals(2)
+        add(
+            "Desired retention",
+            self.retention,
+            "The share of reviews you aim to get right; higher means more reviews.",
+        )
+        self.learning = QLineEdit()
+        add("Learning steps", self.learning, "Waits before a new card graduates, e.g. 1m 10m")
+        self.relearning = QLineEdit()
+        add("Relearning steps", self.relearning, "Waits after a lapse, e.g. 10m")
+        self.max_interval = QSpinBox()
+        self.max_interval.setRange(*_whole(LIMITS["maximum_interval"]))
+        self.max_interval.setSuffix(" days")
+        add("Maximum interval", self.max_interval, "The longest wait between two reviews")
+        self.new_per_day = QSpinBox()
+        self.new_per_day.setRange(*_whole(LIMITS["new_per_day"]))
+        add("New cards per day", self.new_per_day, "How many new cards a day introduces")
+        self.reviews_per_day = QSpinBox()
+        self.reviews_per_day.setRange(*_whole(LIMITS["reviews_per_day"]))
+        add("Reviews per day", self.reviews_per_day, "The most reviews a day shows")
+        self.day_start = QSpinBox()
+        self.day_start.setRange(*_whole(LIMITS["day_start_hour"]))
+        self.day_start.setSuffix(":00")
+        if day_start:
+            add(
+                "Next day starts at",
+                self.day_start,
+                "The hour (local time) a new study day begins",
+            )
+        self.bury_new = QCheckBox("Bury new siblings")
+        add(
+            "",
+            self.bury_new,
+            "Once a card of a note is answered, its other new cards wait until tomorrow",
+        )
+        self.bury_reviews = QCheckBox("Bury review siblings")
+        add(
+            "",
+            self.bury_reviews,
+            "Once a card of a note is answered, its other review cards wait until tomorrow",
+        )
+        self.leech_threshold = QSpinBox()
+        self.leech_threshold.setRange(*_whole(LIMITS["leech_threshold"]))
+        self.leech_threshold.setSpecialValueText("Never")
+        self.leech_threshold.setSuffix(" lapses")
+        add(
+            "Leech threshold",
+            self.leech_threshold,
+            "After this many lapses a card is tagged leech and suspended, to be rewritten",
+        )
+        self.load(settings)
+
+    def load(self, settings: Settings) -> None:
+        """Show ``settings`` in the fields."""
+        self.retention.setValue(settings.desired_retention)
+        self.learning.setText(format_steps(settings.learning_steps))
+        self.relearning.setText(format_steps(settings.relearning_steps))
+        self.max_interval.setValue(settings.maximum_interval)
+        self.new_per_day.setValue(settings.new_per_day)
+        self.reviews_per_day.setValue(settings.reviews_per_day)
+        self.day_start.setValue(settings.day_start_hour)
+        self.bury_new.setChecked(settings.bury_new)
+        self.bury_reviews.setChecked(settings.bury_reviews)
+        self.leech_threshold.setValue(settings.leech_threshold)
+
+    def entered(self, base: Settings) -> Settings:
+        """``base`` with the values entered; ValueError if a field cannot be read (an
+        out-of-range value raises InvalidSettings, also a ValueError's kin)."""
+        learning = parse_steps(self.learning.text())
+        relearning = parse_steps(self.relearning.text())
+        return dataclasses.replace(
+            base,
+            desired_retention=round(self.retention.value(), 2),
+            learning_steps=learning,
+            relearning_steps=relearning,
+            maximum_interval=self.max_interval.value(),
+            new_per_day=self.new_per_day.value(),
+            reviews_per_day=self.reviews_per_day.value(),
+            day_start_hour=self.day_start.value(),
+            bury_new=self.bury_new.isChecked(),
+            bury_reviews=self.bury_reviews.isChecked(),
+            leech_threshold=self.leech_threshold.value(),
+        )
+
+
 class SettingsDialog(QDialog):
     """Edit scheduling settings, font size and theme; OK saves them."""
 
@@ -90,6 +192,10 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         scheduling = QGroupBox("Scheduling")
+        scheduling.setToolTip(
+            "The Default preset, which every deck uses unless given another in its deck "
+            "options (O on Home)"
+        )
         display = QGroupBox("Display")
         forms = {}
         for box in (scheduling, display):
@@ -100,66 +206,19 @@ class SettingsDialog(QDialog):
         form = forms["Scheduling"]
 
         def add(label: str, widget: QWidget, tip: str) -> None:
-            widget.setAccessibleName(label or widget.property("text"))
-            widget.setToolTip(tip)
-            form.addRow(label, widget)
+            _add_row(form, label, widget, tip)
 
-        self.retention = QDoubleSpinBox()
-        self.retention.setRange(*LIMITS["desired_retention"])
-        self.retention.setSingleStep(0.01)
-        self.retention.setDecimals(2)
-        self.retention.setValue(settings.desired_retention)
-        add(
-            "Desired retention",
-            self.retention,
-            "The share of reviews you aim to get right; higher means more reviews.",
+        self.fields = SchedulingFields(form, settings, day_start=True)
+        fields = self.fields
+        self.retention, self.learning, self.relearning = (
+            fields.retention,
+            fields.learning,
+            fields.relearning,
         )
-        self.learning = QLineEdit(format_steps(settings.learning_steps))
-        add("Learning steps", self.learning, "Waits before a new card graduates, e.g. 1m 10m")
-        self.relearning = QLineEdit(format_steps(settings.relearning_steps))
-        add("Relearning steps", self.relearning, "Waits after a lapse, e.g. 10m")
-        self.max_interval = QSpinBox()
-        self.max_interval.setRange(*_whole(LIMITS["maximum_interval"]))
-        self.max_interval.setSuffix(" days")
-        self.max_interval.setValue(settings.maximum_interval)
-        add("Maximum interval", self.max_interval, "The longest wait between two reviews")
-        self.new_per_day = QSpinBox()
-        self.new_per_day.setRange(*_whole(LIMITS["new_per_day"]))
-        self.new_per_day.setValue(settings.new_per_day)
-        add("New cards per day", self.new_per_day, "How many new cards a day introduces")
-        self.reviews_per_day = QSpinBox()
-        self.reviews_per_day.setRange(*_whole(LIMITS["reviews_per_day"]))
-        self.reviews_per_day.setValue(settings.reviews_per_day)
-        add("Reviews per day", self.reviews_per_day, "The most reviews a day shows")
-        self.day_start = QSpinBox()
-        self.day_start.setRange(*_whole(LIMITS["day_start_hour"]))
-        self.day_start.setSuffix(":00")
-        self.day_start.setValue(settings.day_start_hour)
-        add("Next day starts at", self.day_start, "The hour (local time) a new study day begins")
-        self.bury_new = QCheckBox("Bury new siblings")
-        self.bury_new.setChecked(settings.bury_new)
-        add(
-            "",
-            self.bury_new,
-            "Once a card of a note is answered, its other new cards wait until tomorrow",
-        )
-        self.bury_reviews = QCheckBox("Bury review siblings")
-        self.bury_reviews.setChecked(settings.bury_reviews)
-        add(
-            "",
-            self.bury_reviews,
-            "Once a card of a note is answered, its other review cards wait until tomorrow",
-        )
-        self.leech_threshold = QSpinBox()
-        self.leech_threshold.setRange(*_whole(LIMITS["leech_threshold"]))
-        self.leech_threshold.setSpecialValueText("Never")
-        self.leech_threshold.setSuffix(" lapses")
-        self.leech_threshold.setValue(settings.leech_threshold)
-        add(
-            "Leech threshold",
-            self.leech_threshold,
-            "After this many lapses a card is tagged leech and suspended, to be rewritten",
-        )
+        self.max_interval, self.new_per_day = fields.max_interval, fields.new_per_day
+        self.reviews_per_day, self.day_start = fields.reviews_per_day, fields.day_start
+        self.bury_new, self.bury_reviews = fields.bury_new, fields.bury_reviews
+        self.leech_threshold = fields.leech_threshold
 
         form = forms["Display"]
         self.font_size = QSpinBox()
@@ -194,22 +253,7 @@ class SettingsDialog(QDialog):
 
     def new_settings(self) -> Settings:
         """The scheduling settings as entered; ValueError if a field cannot be read."""
-        current = self.collection.settings
-        learning = parse_steps(self.learning.text())
-        relearning = parse_steps(self.relearning.text())
-        return dataclasses.replace(
-            current,
-            desired_retention=round(self.retention.value(), 2),
-            learning_steps=learning,
-            relearning_steps=relearning,
-            maximum_interval=self.max_interval.value(),
-            new_per_day=self.new_per_day.value(),
-            reviews_per_day=self.reviews_per_day.value(),
-            day_start_hour=self.day_start.value(),
-            bury_new=self.bury_new.isChecked(),
-            bury_reviews=self.bury_reviews.isChecked(),
-            leech_threshold=self.leech_threshold.value(),
-        )
+        return self.fields.entered(self.collection.settings)
 
     def accept(self) -> None:
         """Save everything, or say what cannot be read and stay open."""

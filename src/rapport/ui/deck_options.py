@@ -1,0 +1,227 @@
+"""Deck options, as Anki's: which preset a deck uses, and that preset's settings.
+
+A preset is a named set of scheduling settings (limits, steps, retention, maximum interval,
+burying, leeches) that decks share; every deck uses "Default" (the Settings dialog's)
+until given another here. Opened from Home with O on the selected deck. Nothing is saved
+until OK: then every preset edited, added or deleted here is saved and the deck is given
+the preset shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rapport.errors import RapportError
+from rapport.study.settings import DEFAULT_PRESET, check_preset_name
+from rapport.ui.settings import SchedulingFields
+
+if TYPE_CHECKING:
+    from rapport.study import Collection, Settings
+
+
+class DeckOptionsDialog(QDialog):
+    """Pick, edit, add or delete the preset of one deck; OK saves and assigns it."""
+
+    def __init__(self, collection: Collection, deck_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.collection = collection
+        self.deck_id = deck_id
+        name = next((d.name for d in collection.decks if d.id == deck_id), deck_id)
+        self.setWindowTitle(f"Options for {name}")
+        self.setAccessibleName("Deck options")
+        self.setMinimumWidth(520)
+        # The settings of every preset as edited here (saved at OK), and those deleted.
+        self._edited: dict[str, Settings] = {
+            p: collection.preset(p) for p in collection.preset_names()
+        }
+        self._deleted: set[str] = set()
+        self._shown = collection.preset_of(deck_id)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        title = QLabel(name)
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setProperty("role", "heading")
+        layout.addWidget(title)
+
+        row = QHBoxLayout()
+        self.preset = QComboBox()
+        self.preset.setAccessibleName("Preset")
+        self.preset.setToolTip("The preset this deck uses; decks may share one")
+        preset_label = QLabel("&Preset")
+        preset_label.setBuddy(self.preset)
+        row.addWidget(preset_label)
+        row.addWidget(self.preset, 1)
+        self.delete = QPushButton("&Delete preset")
+        self.delete.setToolTip("Delete this preset; the decks using it go back to Default")
+        self.delete.clicked.connect(self.delete_preset)
+        row.addWidget(self.delete)
+        layout.addLayout(row)
+
+        add_row = QHBoxLayout()
+        self.new_name = QLineEdit()
+        self.new_name.setAccessibleName("New preset name")
+        self.new_name.setPlaceholderText("New preset name")
+        new_label = QLabel("&New preset")
+        new_label.setBuddy(self.new_name)
+        self.new_name.returnPressed.connect(self.add_preset)
+        self.add = QPushButton("&Add preset")
+        self.add.setToolTip("A new preset with the settings shown, used by this deck")
+        self.add.setAutoDefault(False)
+        self.add.clicked.connect(self.add_preset)
+        add_row.addWidget(new_label)
+        add_row.addWidget(self.new_name, 1)
+        add_row.addWidget(self.add)
+        layout.addLayout(add_row)
+
+        box = QGroupBox("Settings of this preset")
+        form = QFormLayout(box)
+        form.setSpacing(10)
+        self.fields = SchedulingFields(form, self._edited[self._shown], day_start=False)
+        layout.addWidget(box)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+
+        self.error = QLabel("")
+        self.error.setProperty("role", "banner")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName("Deck options problem")
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._fill_presets()
+        self.preset.currentTextChanged.connect(self._switch)
+        self.preset.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in the new name adds the preset (returnPressed), not OK.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.focusWidget() is self.new_name:
+            return
+        super().keyPressEvent(event)
+
+    # -- presets --------------------------------------------------------------------------
+
+    def _names(self) -> list[str]:
+        others = sorted((n for n in self._edited if n != DEFAULT_PRESET), key=str.casefold)
+        return [DEFAULT_PRESET, *others]
+
+    def _fill_presets(self) -> None:
+        self.preset.blockSignals(True)
+        self.preset.clear()
+        self.preset.addItems(self._names())
+        self.preset.setCurrentText(self._shown)
+        self.preset.blockSignals(False)
+        self._describe()
+
+    def _describe(self) -> None:
+        users = [
+            d.name
+            for d in self.collection.decks
+            if d.id != self.deck_id and self.collection.preset_of(d.id) == self._shown
+        ]
+        self.note.setText(
+            f"Also used by: {', '.join(users)}." if users else "No other deck uses this preset."
+        )
+        self.delete.setEnabled(self._shown != DEFAULT_PRESET)
+
+    def _keep_shown(self) -> bool:
+        """Keep the fields' values as the shown preset's; False (and say why) if a field
+        cannot be read."""
+        try:
+            self._edited[self._shown] = self.fields.entered(self._edited[self._shown])
+        except ValueError as error:
+            self._problem(str(error))
+            return False
+        return True
+
+    def _switch(self, name: str) -> None:
+        if not name or name == self._shown:
+            return
+        if not self._keep_shown():
+            self.preset.blockSignals(True)
+            self.preset.setCurrentText(self._shown)
+            self.preset.blockSignals(False)
+            return
+        self.error.hide()
+        self._shown = name
+        self.fields.load(self._edited[name])
+        self._describe()
+
+    def add_preset(self) -> None:
+        """A new preset named as typed, starting from the settings shown."""
+        name = self.new_name.text().strip()
+        try:
+            check_preset_name(name)
+            if name in self._edited:
+                raise ValueError(f"There is already a preset named {name!r}.")
+        except (ValueError, RapportError) as error:
+            self._problem(str(error))
+            return
+        if not self._keep_shown():
+            return
+        self._edited[name] = self._edited[self._shown]
+        self._deleted.discard(name)
+        self._shown = name
+        self.new_name.clear()
+        self.error.hide()
+        self._fill_presets()
+
+    def delete_preset(self) -> None:
+        """Delete the preset shown (at OK); this deck goes back to Default."""
+        if self._shown == DEFAULT_PRESET:
+            return
+        del self._edited[self._shown]
+        self._deleted.add(self._shown)
+        self._shown = DEFAULT_PRESET
+        self.fields.load(self._edited[DEFAULT_PRESET])
+        self._fill_presets()
+
+    def chosen_preset(self) -> str:
+        """The name of the preset shown (the deck's at OK)."""
+        return self._shown
+
+    def _problem(self, text: str) -> None:
+        self.error.setText(f"Not saved: {text}")
+        self.error.show()
+
+    def accept(self) -> None:
+        """Save the presets and give the deck the one shown, or say why not."""
+        if not self._keep_shown():
+            return
+        collection = self.collection
+        try:
+            for name in self._deleted:
+                if name in collection.preset_names():
+                    collection.delete_preset(name)
+            for name, settings in self._edited.items():
+                known = name in collection.preset_names()
+                if not known or collection.preset(name) != settings:
+                    collection.save_preset(name, settings)
+            if collection.preset_of(self.deck_id) != self._shown:
+                collection.set_deck_preset(self.deck_id, self._shown)
+        except (ValueError, RapportError) as error:
+            self._problem(str(error))
+            return
+        super().accept()
