@@ -417,7 +417,11 @@ class Collection:
                 DeckCounts(
                     deck_id=deck.id,
                     name=deck.name,
-                    new=store.count_new(deck.id, settings.new_per_day - new_done, hide),
+                    new=store.count_new(
+                        deck.id,
+                        settings.new_per_day + self.ledger.extra_new(deck.id) - new_done,
+                        hide,
+                    ),
                     learning=store.count_learning(deck.id, now + LEARN_AHEAD, hide),
                     due=store.count_reviews(
                         deck.id, end, settings.reviews_per_day - reviews_done, hide

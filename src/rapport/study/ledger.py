@@ -43,6 +43,9 @@ class DayLedger:
         self._deck_ids = deck_ids
         self._day: datetime | None = None
         self._done: dict[str, list[int]] = {}
+        # New cards allowed beyond each deck's daily limit for the rest of the study day
+        # (custom study's "more new cards today"); forgotten when the next day begins.
+        self._extra_new: dict[str, int] = {}
         self._settings_version = 0
         self._deck_versions: dict[str, int] = {}
 
@@ -56,8 +59,19 @@ class DayLedger:
         if start != self._day:
             done = self._store.studied_since(start)
             self._done = {d: list(done.get(d, (0, 0))) for d in self._deck_ids()}
+            if self._day is not None:
+                self._extra_new = {}
             self._day = start
         return start, end
+
+    def extra_new(self, deck_id: str) -> int:
+        """New cards deck ``deck_id`` may show today beyond its daily limit."""
+        return self._extra_new.get(deck_id, 0)
+
+    def allow_more_new(self, deck_id: str, count: int) -> None:
+        """Raise deck ``deck_id``'s new-card limit by ``count`` for the rest of the day."""
+        self._extra_new[deck_id] = self._extra_new.get(deck_id, 0) + max(0, count)
+        self.changed(deck_id)
 
     def done_today(self, deck_id: str) -> DoneToday:
         """What deck ``deck_id`` did on the study day last started by :meth:`study_day`."""

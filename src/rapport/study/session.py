@@ -121,7 +121,6 @@ class ReviewSession:
         # (first review and new card, their bounded counts), with the deck's version.
         self._cache: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
         self.last_leech = False  # whether the last answer made its card a leech
-        self._extra_new = 0  # new cards allowed beyond the daily limit (custom study)
         self._studied = 0
         self._seconds = 0.0
         self._right = 0
@@ -144,12 +143,15 @@ class ReviewSession:
 
     def _new_left(self, deck_id: str) -> int:
         done = self._ledger.done_today(deck_id).new
-        return max(0, self._collection.settings_for(deck_id).new_per_day + self._extra_new - done)
+        extra = self._ledger.extra_new(deck_id)
+        return max(0, self._collection.settings_for(deck_id).new_per_day + extra - done)
 
     def allow_more_new(self, count: int) -> None:
-        """Raise this session's new-card limit of each deck by ``count`` (custom study's
-        "more new cards today")."""
-        self._extra_new += max(0, count)
+        """Raise the new-card limit of each of this session's decks by ``count`` for the
+        rest of the study day, in this session and later ones (custom study's "more new
+        cards today")."""
+        for deck_id in self.deck_ids:
+            self._ledger.allow_more_new(deck_id, count)
         self._cache.clear()
 
     def _reviews_left(self, deck_id: str) -> int:

@@ -32,6 +32,22 @@ def test_more_new_cards_today(open_col: OpenCollection) -> None:
     assert study(more) == ["n2", "n3", "n4"]
 
 
+def test_more_new_cards_last_the_rest_of_the_day(open_col: OpenCollection) -> None:
+    col = open_col(
+        [make_deck("a", [basic(f"n{i}") for i in range(6)])], settings=with_settings(new_per_day=1)
+    )
+    session = col.session(None, T0)
+    session.allow_more_new(2)
+    card = session.next_card(T0)
+    assert card is not None
+    session.answer(card, Rating.EASY, T0, SECOND)
+    assert {c.deck_id: c.new for c in col.deck_counts(T0)} == {"a": 2}
+    assert study(col.session(None, T0)) == ["n1", "n2"]  # a later session keeps them
+    tomorrow = T0 + timedelta(days=1)
+    seen = study(col.session(None, tomorrow), now=tomorrow)
+    assert [n for n in seen if n in ("n3", "n4", "n5")] == ["n3"]  # the limit again
+
+
 def test_review_ahead_never_reschedules(open_col: OpenCollection) -> None:
     col = open_col([make_deck("a", [basic("x"), basic("y")])])
     study(col.session(None, T0))  # both into review, due in days
