@@ -191,48 +191,6 @@ def _connect_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connec
     return sqlite3.connect(f"{path.resolve().as_uri()}{flags}", uri=True, isolation_level=None)
 
 
-class _Cursor(sqlite3.Cursor):
-    """A cursor whose SQLite errors that mean a damaged file become :class:`DatabaseError`
-    (see :class:`_Connection`)."""
-
-    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
-        try:
-            super().execute(sql, parameters)
-        except sqlite3.DatabaseError as exc:
-            _damaged(self.connection, exc)
-        return self
-
-    def executemany(self, sql: str, parameters: Any, /) -> _Cursor:
-        try:
-            super().executemany(sql, parameters)
-        except sqlite3.DatabaseError as exc:
-            _damaged(self.connection, exc)
-        return self
-
-    def fetchone(self) -> Any:
-        try:
-            return super().fetchone()
-        except sqlite3.DatabaseError as exc:
-            _damaged(self.connection, exc)
-
-    def fetchall(self) -> list[Any]:
-        try:
-            return super().fetchall()
-        except sqlite3.DatabaseError as exc:
-            _damaged(self.connection, exc)
-
-    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
-        return self._rows()
-
-    def _rows(self) -> Iterator[Any]:
-        fetch = super().fetchmany
-        try:
-            while rows := fetch(256):
-                yield from rows
-        except sqlite3.DatabaseError as exc:
-            _damaged(self.connection, exc)
-
-
 class _Connection(sqlite3.Connection):
     """The store's connection: damage met while reading or writing (which a full check
     would have found, had one been due) reaches the trainee as a :class:`DatabaseError`
@@ -242,11 +200,21 @@ class _Connection(sqlite3.Connection):
     data_dir: Path
     damaged = False
 
-    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
-        return self.cursor(_Cursor).execute(sql, parameters)
+    # Errors met while stepping through rows later (fetchone, iteration) are turned
+    # into DatabaseError by the Store methods' own wrapper (_values_checked): a cursor
+    # subclass doing it here cost a Python call per statement and row fetch on the
+    # answer path.
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            _damaged(self, exc)
 
-    def executemany(self, sql: str, parameters: Any, /) -> _Cursor:
-        return self.cursor(_Cursor).executemany(sql, parameters)
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            _damaged(self, exc)
 
 
 def _damaged(conn: sqlite3.Connection, exc: sqlite3.DatabaseError) -> NoReturn:
@@ -449,6 +417,8 @@ def _values_checked(method: Callable[..., Any]) -> Callable[..., Any]:
             return method(self, *args, **kwargs)
         except (ValueError, OverflowError, TypeError) as exc:
             raise self._damaged_value(exc) from exc
+        except sqlite3.DatabaseError as exc:
+            _damaged(self._conn, exc)
 
     return checked
 

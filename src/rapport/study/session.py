@@ -332,18 +332,17 @@ class ReviewSession:
         del self._undo[:-UNDO_LEVELS]
         if self._pending is not None and self._pending.key == card.key:
             self._pending = None
-        self._last_note = (card.deck_id, card.note.id, card_id)
+        # Siblings are the note's other cards (its deck file says how many it has): a
+        # note of one card has none to keep apart, and then the queue is asked nothing more.
+        has_siblings = len(card.note.ordinals) > 1
+        self._last_note = (card.deck_id, card.note.id, card_id) if has_siblings else None
         answered_notes = self._answered
         if answered_notes is not None and answered.day == self._day:
             notes = answered_notes.get(card.deck_id, ())
-            if card.note.id not in notes and self._has_siblings(card):
+            if card.note.id not in notes and has_siblings:
                 answered_notes[card.deck_id] = (*notes, card.note.id)
         self._count(answered, +1)
         collection.after_write(now, card.deck_id)
-
-    def _has_siblings(self, card: Card) -> bool:
-        store = self._store
-        return len(store.note_card_ids(card.deck_id, card.note.id)) > 1
 
     def _count(self, answered: _Answered, sign: int) -> None:
         self._ledger.count_done(answered.deck_id, answered.phase_before, answered.day, sign)
