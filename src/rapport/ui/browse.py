@@ -267,6 +267,8 @@ class BrowseView(QWidget):
             view.setObjectName("card")
             view.setOpenLinks(False)
             view.setFont(theme.card_font(PREVIEW_FONT_SIZE))
+        # (name, [(card, suspended before)]) of each Ctrl+J here: Edit > Undo names it.
+        self.undo_list: list[tuple[str, list[tuple[CardKey, bool]]]] = []
         self.suspend_button = QPushButton("Suspend  (Ctrl+J)")
         self.suspend_button.setEnabled(False)
         self.suspend_button.clicked.connect(self.toggle_suspended)
@@ -442,13 +444,39 @@ class BrowseView(QWidget):
         if not positions:
             return
         suspend = not self.model.card_row(positions[0]).suspended
-        keys = self.selected_keys()
+        by_id = self._collection.card_by_id
+        rows = [self.model.card_row(p) for p in positions]
+        before = [(by_id(row.card_id).key, row.suspended) for row in rows]
+        keys = [key for key, _ in before]
         for key in keys:
             self._collection.set_suspended(key, suspend)
+        name = "Suspend" if suspend else "Unsuspend"
+        self.undo_list.append((f"{name} card{'s' * (len(keys) != 1)}", before))
+        del self.undo_list[:-30]
         self.reload()
         self.select_keys(keys)
         self._show_selected()
         self.suspended_changed.emit()
+
+    @property
+    def undo_name(self) -> str | None:
+        """What :meth:`undo` would take back ("Suspend card"), or ``None``."""
+        return self.undo_list[-1][0] if self.undo_list else None
+
+    def undo(self) -> str | None:
+        """Take back the last suspend or unsuspend made here; its name, or ``None``."""
+        if not self.undo_list:
+            return None
+        name, before = self.undo_list[-1]
+        for key, suspended in before:
+            self._collection.set_suspended(key, suspended)
+        self.undo_list.pop()
+        keys = [key for key, _ in before]
+        self.reload()
+        self.select_keys(keys)
+        self._show_selected()
+        self.suspended_changed.emit()
+        return name
 
     def on_shown(self) -> None:
         """Called by the main window each time Browse is shown: the rows may have moved

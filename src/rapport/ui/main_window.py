@@ -303,6 +303,11 @@ class MainWindow(QMainWindow):
 
     def undo_name(self) -> str | None:
         """What Edit > Undo would take back ("Good", "Suspend card"), or ``None``."""
+        browse = self._views.get("browse")
+        if self.current_view_name() == "browse" and browse is not None:
+            name = getattr(browse, "undo_name", None)
+            if name is not None:
+                return str(name)
         review = self._review
         if review is None or review.session is None:
             return None
@@ -318,6 +323,12 @@ class MainWindow(QMainWindow):
         action; the reviewer shows the card it brings back. Returns what was undone."""
         if self.undo_name() is None:
             return None
+        browse = self._views.get("browse")
+        if self.current_view_name() == "browse" and browse is not None:
+            from rapport.ui.browse import BrowseView
+
+            if isinstance(browse, BrowseView) and browse.undo_name is not None:
+                return browse.undo()
         review = self.review
         if self.current_view_name() != "review":
             self.stack.setCurrentWidget(review)

@@ -187,3 +187,27 @@ def test_typing_in_the_table_searches(
     qtbot.keyClicks(view.table, "norcross")
     assert view.search.hasFocus() and view.search.text() == "norcross"
     assert 0 < view.model.rowCount() < len(shipped_collection.card_rows(clock()))
+
+
+def test_ctrl_j_in_browse_is_on_the_undo_list(
+    qtbot: QtBot, collection: Collection, kinds_decks: object, clock: Clock
+) -> None:
+    from rapport.ui.main_window import MainWindow
+
+    window = MainWindow(collection, (), clock)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_view("browse")
+    view = window.view("browse")
+    assert isinstance(view, BrowseView)
+    view.table.setFocus()
+    view.table.selectRow(1)
+    key = view.selected_keys()[0]
+    view.suspend_button.click()  # Ctrl+J (tested by key above)
+    assert next(r for r in collection.card_rows(clock()) if r.card.key == key).suspended
+    assert window.undo_name() == "Suspend card"
+    window._name_undo()
+    assert window.undo_action.text() == "&Undo Suspend card"
+    assert window.undo() == "Suspend card"
+    assert not next(r for r in collection.card_rows(clock()) if r.card.key == key).suspended
+    assert window.undo_name() is None
