@@ -218,7 +218,6 @@ class ReviewSession:
     ) -> int | None:
         """The card to show: due now (if ``due``), else due within LEARN_AHEAD (if
         ``ahead``), leaving out the siblings of ``avoid`` (deck, note, card id)."""
-        store = self._store
         start, end = self._today(now)
         hide = {d: self._hiding(now, start, d, avoid) for d in self.deck_ids}
         # Cached queue figures are kept per deck: only the deck of ``avoid`` has others.
@@ -230,16 +229,22 @@ class ReviewSession:
         if due:
             found = self._due_now(now, end, hide, tags)
         if found is None and ahead:
-            soon = [store.first_learning(d, now + LEARN_AHEAD, hide[d]) for d in self.deck_ids]
-            found = self._earliest(soon)
+            found = self._first_learning(now + LEARN_AHEAD, hide)
         return found
+
+    def _first_learning(self, due_by: datetime, hide: dict[str, Hiding]) -> int | None:
+        """The (re)learning card due first by ``due_by`` in any deck of the session."""
+        store = self._store
+        if not any(_hides_learning(d, h) for d, h in hide.items()):
+            first = store.first_learning_in(self.deck_ids, due_by)
+            return None if first is None else first[0]
+        return self._earliest([store.first_learning(d, due_by, hide[d]) for d in self.deck_ids])
 
     def _due_now(
         self, now: datetime, end: datetime, hide: dict[str, Hiding], tags: dict[str, str]
     ) -> int | None:
         store = self._store
-        learning = [store.first_learning(d, now, hide[d]) for d in self.deck_ids]
-        found = self._earliest(learning)
+        found = self._first_learning(now, hide)
         if found is None:
             reviews = [
                 self._cached(
@@ -274,8 +279,12 @@ class ReviewSession:
         store = self._store
         start, end = self._today(now)
         new = learning = review = 0
+        hides = {d: self._hiding(now, start, d, None) for d in self.deck_ids}
+        plain = not any(_hides_learning(d, h) for d, h in hides.items())
+        if plain:
+            learning = store.count_learning_in(self.deck_ids, now + LEARN_AHEAD)
         for d in self.deck_ids:
-            hide = self._hiding(now, start, d, None)
+            hide = hides[d]
             new += self._cached(
                 d,
                 "count_new",
@@ -286,7 +295,8 @@ class ReviewSession:
                 "count_reviews",
                 lambda d=d, h=hide: store.count_reviews(d, end, self._reviews_left(d), h),  # type: ignore[misc]
             )
-            learning += store.count_learning(d, now + LEARN_AHEAD, hide)
+            if not plain:
+                learning += store.count_learning(d, now + LEARN_AHEAD, hide)
         return new, learning, review
 
     # -- answering -----------------------------------------------------------------------
@@ -482,3 +492,9 @@ class FocusedSession(ReviewSession):
             self._relearning.discard(card)
             self._waiting.insert(0, card)
         return undone
+
+
+def _hides_learning(deck_id: str, hiding: Hiding) -> bool:
+    """Whether ``hiding`` leaves out any (re)learning card of ``deck_id`` (burying never
+    does; a card buried by hand, or the spacing of siblings, may)."""
+    return hiding.avoid_note is not None or bool(hiding.buried.get(deck_id))
