@@ -282,6 +282,29 @@ def _hidden(hiding: Hiding | None, phase: Phase, deck_id: str) -> tuple[str, tup
     return sql, tuple(params)
 
 
+# A log entry's columns, in ReviewRecord's order ("@" stands for a table alias).
+_REVLOG_COLUMNS = ", ".join(
+    "@" + name
+    for name in (
+        "card_id time_us rating duration_ms state_before step_before stability_before "
+        "difficulty_before due_before_us last_review_before_us state_after step_after "
+        "stability_after difficulty_after due_after_us last_review_after_us"
+    ).split()
+)
+
+
+def _review_record(row: Sequence[Any]) -> ReviewRecord:
+    """A log entry read with :data:`_REVLOG_COLUMNS`."""
+    return ReviewRecord(
+        card_id=row[0],
+        time=from_us(row[1]),
+        rating=row[2],
+        duration=timedelta(milliseconds=row[3]),
+        before=_state(row[4:10]),
+        after=_state(row[10:16]),
+    )
+
+
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
@@ -1006,46 +1029,18 @@ class Store:
     def review_log(self) -> list[ReviewRecord]:
         """The whole log of present cards, oldest first (for an export with progress)."""
         rows = self._conn.execute(
-            "SELECT r.card_id, r.time_us, r.rating, r.duration_ms, "
-            "r.state_before, r.step_before, r.stability_before, r.difficulty_before, "
-            "r.due_before_us, r.last_review_before_us, "
-            "r.state_after, r.step_after, r.stability_after, r.difficulty_after, "
-            "r.due_after_us, r.last_review_after_us "
-            "FROM revlog r JOIN cards c ON c.id = r.card_id WHERE c.present = 1 ORDER BY r.id"
+            f"SELECT {_REVLOG_COLUMNS.replace('@', 'r.')} FROM revlog r "
+            "JOIN cards c ON c.id = r.card_id WHERE c.present = 1 ORDER BY r.id"
         )
-        return [
-            ReviewRecord(
-                card_id=row[0],
-                time=from_us(row[1]),
-                rating=row[2],
-                duration=timedelta(milliseconds=row[3]),
-                before=_state(row[4:10]),
-                after=_state(row[10:16]),
-            )
-            for row in rows
-        ]
+        return [_review_record(row) for row in rows]
 
     def reviews_of(self, card_id: int) -> list[ReviewRecord]:
         """The log of one card, oldest first."""
         rows = self._conn.execute(
-            "SELECT card_id, time_us, rating, duration_ms, "
-            "state_before, step_before, stability_before, difficulty_before, "
-            "due_before_us, last_review_before_us, "
-            "state_after, step_after, stability_after, difficulty_after, "
-            "due_after_us, last_review_after_us FROM revlog WHERE card_id = ? ORDER BY id",
+            f"SELECT {_REVLOG_COLUMNS.replace('@', '')} FROM revlog WHERE card_id = ? ORDER BY id",
             (card_id,),
         )
-        return [
-            ReviewRecord(
-                card_id=row[0],
-                time=from_us(row[1]),
-                rating=row[2],
-                duration=timedelta(milliseconds=row[3]),
-                before=_state(row[4:10]),
-                after=_state(row[10:16]),
-            )
-            for row in rows
-        ]
+        return [_review_record(row) for row in rows]
 
     # -- the study queue -----------------------------------------------------------------
 
