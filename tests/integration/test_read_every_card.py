@@ -9,7 +9,6 @@ folder, printed in the output (``pytest -rP`` shows it on success too).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,28 +18,15 @@ from pathlib import Path
 import pytest
 
 from tests.support.collection import REPO_ROOT
+from tests.support.screen import xvfb
 
 pytestmark = pytest.mark.skipif(not shutil.which("Xvfb"), reason="needs Xvfb")
 
 
 @pytest.fixture
 def small_screen() -> Iterator[dict[str, str]]:
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "800x600x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    try:
-        with os.fdopen(read) as pipe:
-            number = pipe.readline().strip()
-        assert number, "Xvfb did not start"
-        yield dict(os.environ, DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb")
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+    with xvfb("800x600") as env:
+        yield env
 
 
 @pytest.mark.slow

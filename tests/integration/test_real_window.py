@@ -9,7 +9,6 @@ is missing; ``make test`` installs both on Debian.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.screen import xvfb
+
 pytestmark = pytest.mark.skipif(
     not (shutil.which("Xvfb") and shutil.which("xdotool")), reason="needs Xvfb and xdotool"
 )
@@ -28,23 +29,8 @@ RAPPORT = [sys.executable, "-m", "rapport"]
 
 @pytest.fixture
 def display() -> Iterator[dict[str, str]]:
-    # -displayfd: Xvfb picks a free display number and writes it to the pipe when ready.
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    try:
-        with os.fdopen(read) as pipe:
-            number = pipe.readline().strip()
-        assert number, "Xvfb did not start"
-        yield dict(os.environ, DISPLAY=f":{number}", QT_QPA_PLATFORM="xcb")
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+    with xvfb("1280x800") as env:
+        yield env
 
 
 def reviews(data_dir: Path) -> int:
