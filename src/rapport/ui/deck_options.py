@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from rapport.errors import RapportError
 from rapport.study.settings import DEFAULT_PRESET, check_preset_name
-from rapport.ui.settings import SchedulingFields
+from rapport.ui.settings import SchedulingFields, add_problem_and_buttons
 
 if TYPE_CHECKING:
     from rapport.study import Collection, Settings
@@ -98,18 +97,7 @@ class DeckOptionsDialog(QDialog):
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
 
-        self.error = QLabel("")
-        self.error.setProperty("role", "banner")
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName("Deck options problem")
-        self.error.hide()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.error = add_problem_and_buttons(self, layout, "Deck options problem")
         self._fill_presets()
         self.preset.currentTextChanged.connect(self._switch)
         self.preset.setFocus()

@@ -83,6 +83,24 @@ def _add_row(form: QFormLayout, label: str, widget: QWidget, tip: str) -> None:
     form.addRow(label, widget)
 
 
+def add_problem_and_buttons(dialog: QDialog, layout: QVBoxLayout, name: str) -> QLabel:
+    """Add a dialog's hidden problem banner (returned, named ``name`` for screen readers)
+    and its OK and Cancel buttons to ``layout``."""
+    error = QLabel("")
+    error.setProperty("role", "banner")
+    error.setWordWrap(True)
+    error.setAccessibleName(name)
+    error.hide()
+    layout.addWidget(error)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return error
+
+
 class SchedulingFields:
     """The scheduling fields of one preset on a form: the Settings dialog's (the Default
     preset, with the study-day start) and the Deck options dialog's (any preset)."""
@@ -234,18 +252,7 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(THEMES.index(current) if current in THEMES else 0)
         add("Theme", self.theme, "System follows your desktop's light or dark setting")
 
-        self.error = QLabel("")
-        self.error.setProperty("role", "banner")
-        self.error.setWordWrap(True)
-        self.error.setAccessibleName("Settings problem")
-        self.error.hide()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.error = add_problem_and_buttons(self, layout, "Settings problem")
 
     def chosen_theme(self) -> str:
         """The theme picked: ``system``, ``light`` or ``dark``."""
