@@ -1,7 +1,10 @@
-"""A non-editable install carries the decks and the essay: ``rapport check`` works from it."""
+"""A non-editable install (what ``pipx install .`` and ``pip install --user .`` make)
+carries the decks, the essay, the icons and the desktop files: ``rapport --version``,
+``rapport check`` and ``rapport install-desktop`` work from it."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -9,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from rapport import __version__
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +40,19 @@ def test_wheel_install_checks_the_shipped_decks(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "rapport/_data/decks/the-relationship-in-therapy.toml" in names
     assert "rapport/_data/resources/the-relationship-in-therapy.txt" in names
+    for shipped_file in (ROOT / "resources" / "icons").iterdir():
+        assert f"rapport/_data/resources/icons/{shipped_file.name}" in names
+    for shipped_file in (ROOT / "resources" / "desktop").iterdir():
+        assert f"rapport/_data/resources/desktop/{shipped_file.name}" in names
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    requires = [
+        line
+        for line in zipfile.ZipFile(wheel).read(metadata).decode().splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+    # PyInstaller only with the dist extra, the test tools only with the test extra.
+    assert all("extra ==" in line for line in requires if "pyinstaller" in line.lower())
+    assert all("extra ==" in line for line in requires if "pytest" in line)
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
@@ -49,6 +67,22 @@ def test_wheel_install_checks_the_shipped_decks(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 with problems" in done.stdout
+    rapport = env_dir / "bin" / "rapport"
+    version = subprocess.run([str(rapport), "--version"], capture_output=True, text=True)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.startswith(f"rapport {__version__}\n")
+    # The launcher: the entry starts this install's rapport, wherever the desktop's PATH.
+    data_home = tmp_path / "share"
+    installed = subprocess.run(
+        [str(rapport), "install-desktop"],
+        env=dict(os.environ, XDG_DATA_HOME=str(data_home)),
+        capture_output=True,
+        text=True,
+    )
+    assert installed.returncode == 0, installed.stderr
+    entry = (data_home / "applications" / "io.github.rapport.Rapport.desktop").read_text()
+    assert f"Exec={rapport}\n" in entry
+    assert (data_home / "icons/hicolor/48x48/apps/io.github.rapport.Rapport.png").is_file()
     installed = (ROOT / "resources" / "the-relationship-in-therapy.txt").read_bytes()
     shipped = zipfile.ZipFile(wheel).read("rapport/_data/resources/the-relationship-in-therapy.txt")
     assert shipped == installed
