@@ -73,13 +73,13 @@ def test_wheel_install_checks_the_shipped_decks(tmp_path: Path) -> None:
     assert version.stdout.startswith(f"rapport {__version__}\n")
     # The launcher: the entry starts this install's rapport, wherever the desktop's PATH.
     data_home = tmp_path / "share"
-    installed = subprocess.run(
+    desktop = subprocess.run(
         [str(rapport), "install-desktop"],
         env=dict(os.environ, XDG_DATA_HOME=str(data_home)),
         capture_output=True,
         text=True,
     )
-    assert installed.returncode == 0, installed.stderr
+    assert desktop.returncode == 0, desktop.stderr
     entry = (data_home / "applications" / "io.github.rapport.Rapport.desktop").read_text()
     assert f"Exec={rapport}\n" in entry
     assert (data_home / "icons/hicolor/48x48/apps/io.github.rapport.Rapport.png").is_file()
