@@ -127,9 +127,12 @@ def planned_files(data_home: Path, command: list[str]) -> list[Placed]:
 
 def _write(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` through a temporary file renamed over it: the file
-    is the old one or the new one whole, never a part."""
+    is the old one or the new one whole, never a part. The temporary files an earlier,
+    killed run left beside it are removed first."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        for litter in path.parent.glob(f".{path.name}.*.part"):  # what a killed run left
+            litter.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
         raise DesktopInstallError(

@@ -129,6 +129,14 @@ def test_bundle_commands_run_without_python(bundle: Path, tmp_path: Path) -> Non
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "0 with problems" in check.stdout
+    # Anki's AGPL library is left out: importing an .apkg says so, and what works instead.
+    package = tmp_path / "deck.apkg"
+    package.write_bytes(b"")
+    imported = subprocess.run(
+        [str(bundle / "rapport"), "import", str(package)], env=env, capture_output=True, text=True
+    )
+    assert imported.returncode == 1
+    assert "Anki's library is left out" in imported.stdout + imported.stderr
     installed = subprocess.run(
         [str(bundle / "rapport"), "install-desktop"], env=env, capture_output=True, text=True
     )

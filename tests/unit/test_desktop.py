@@ -8,6 +8,7 @@ import configparser
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -164,3 +165,21 @@ def test_changelog_top_section_is_the_current_version() -> None:
     assert top.group(1) == __version__, (
         f"CHANGELOG.md's top section is {top.group(1)}, the version is {__version__}"
     )
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_without_ankis_library_the_message_fits_the_install(
+    monkeypatch: pytest.MonkeyPatch, frozen: bool
+) -> None:
+    from rapport.anki_import import AnkiImportError, _load_anki
+
+    monkeypatch.setitem(sys.modules, "anki", None)  # import anki raises ImportError
+    monkeypatch.setitem(sys.modules, "anki.collection", None)
+    if frozen:
+        monkeypatch.setattr(sys, "frozen", True, raising=False)
+    with pytest.raises(AnkiImportError) as error:
+        _load_anki()
+    if frozen:  # the bundle: no pip to run, so say what does work
+        assert "left out" in str(error.value) and "Import spreadsheet" in str(error.value)
+    else:
+        assert "pip install 'rapport[anki]'" in str(error.value)
