@@ -29,6 +29,14 @@ def wants_welcome(collection: Collection) -> bool:
     return not collection.store.has_answers()
 
 
+def anki_library_installed() -> bool:
+    """Whether Anki's library (the optional ``anki`` extra) is there to read .apkg files;
+    found without importing it."""
+    import importlib.util
+
+    return importlib.util.find_spec("anki") is not None
+
+
 def welcome_html(collection: Collection) -> str:
     """The welcome's text, naming the trainee's decks and data folder."""
     decks = collection.decks
@@ -43,6 +51,13 @@ def welcome_html(collection: Collection) -> str:
     else:
         deck_line = "No deck is installed yet: add one as below."
     folder = html.escape(str(collection.data_dir))
+    plain_text = (
+        "export Notes in Plain Text from Anki and use File &gt; Import spreadsheet (Ctrl+I)."
+    )
+    if anki_library_installed():
+        from_anki = f"File &gt; Import Anki package (Ctrl+Shift+I), or {plain_text}"
+    else:  # the bundle, or an install without the [anki] extra
+        from_anki = plain_text[0].upper() + plain_text[1:]
     return (
         "<h3 style='margin:0'>Welcome to Rapport</h3>"
         "<p>Rapport drills you on the therapeutic relationship with flashcards and "
@@ -53,9 +68,7 @@ def welcome_html(collection: Collection) -> str:
         "<p><b>Your progress</b> is saved at each answer, with automatic backups, on this "
         f"computer only, in {folder}.</p>"
         "<p><b>A course deck:</b> File &gt; Add deck file (Ctrl+O) adds the .toml file your "
-        "course leader gives you. <b>From Anki:</b> File &gt; Import Anki package "
-        "(Ctrl+Shift+I), or export Notes in Plain Text from Anki and use File &gt; Import "
-        "spreadsheet (Ctrl+I).</p>"
+        f"course leader gives you. <b>From Anki:</b> {from_anki}</p>"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -101,4 +102,22 @@ def test_the_button_dismisses_it_too(
     qtbot.mouseClick(welcome.button, Qt.MouseButton.LeftButton)
     assert not welcome.isVisible()
     assert window.collection.get_pref(PREF_WELCOME_DISMISSED) == "1"
+    close_window(window, clock)
+
+
+def test_without_ankis_library_it_names_the_spreadsheet_way(
+    qtbot: QtBot,
+    data_dir: Path,
+    kinds_decks: DeckSet,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The bundle leaves Anki's library out: the welcome must not send the trainee to
+    # File > Import Anki package, which would only say it cannot.
+    monkeypatch.setattr("rapport.ui.welcome.anki_library_installed", lambda: False)
+    window = open_window(qtbot, data_dir, kinds_decks, clock)
+    assert window.home.welcome is not None
+    text = window.home.welcome.text.text()
+    assert "Import Anki package" not in text
+    assert "Export Notes in Plain Text from Anki" in text and "Import spreadsheet" in text
     close_window(window, clock)
