@@ -86,3 +86,42 @@ def test_wheel_install_checks_the_shipped_decks(tmp_path: Path) -> None:
     installed = (ROOT / "resources" / "the-relationship-in-therapy.txt").read_bytes()
     shipped = zipfile.ZipFile(wheel).read("rapport/_data/resources/the-relationship-in-therapy.txt")
     assert shipped == installed
+
+
+@pytest.mark.slow
+def test_pip_install_user_gives_the_rapport_command(tmp_path: Path) -> None:
+    """``pip install --user .``, as a trainee without a venv would: the ``rapport`` script
+    lands in the user's bin folder and works (a temporary PYTHONUSERBASE stands in for
+    ~/.local)."""
+    base_python = getattr(sys, "_base_executable", sys.executable)
+    user_base = tmp_path / "local"
+    env = dict(os.environ, PYTHONUSERBASE=str(user_base))
+    env.pop("VIRTUAL_ENV", None)
+    env.pop("PYTHONNOUSERSITE", None)
+    subprocess.run(
+        [
+            base_python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--user",
+            "--no-deps",  # the check command needs only platformdirs, not Qt
+            str(ROOT),
+            "platformdirs==4.14.5",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    rapport = user_base / "bin" / "rapport"
+    assert rapport.is_file()
+    done = subprocess.run(
+        [str(rapport), "check"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 with problems" in done.stdout
+    version = subprocess.run([str(rapport), "--version"], capture_output=True, text=True, env=env)
+    assert version.stdout.startswith(f"rapport {__version__}\n")
