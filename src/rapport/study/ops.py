@@ -108,6 +108,7 @@ class Operations:
         self._serial = 0
         self._running = False  # an operation's write is running
         self._listeners: list[Callable[[], Callable[[Changes], None] | None]] = []
+        self._early = 0  # how many of them are early
 
     # -- the stack -----------------------------------------------------------------------
 
@@ -143,15 +144,22 @@ class Operations:
         self._undo.clear()
         self._redo.clear()
 
-    def subscribe(self, callback: Callable[[Changes], None]) -> None:
-        """Call ``callback(changes)`` after every step, undo and redo."""
+    def subscribe(self, callback: Callable[[Changes], None], *, early: bool = False) -> None:
+        """Call ``callback(changes)`` after every step, undo and redo; ``early``
+        callbacks (the study sessions, whose queues the views then read) first."""
+        ref: Callable[[], Callable[[Changes], None] | None]
         if inspect.ismethod(callback):
-            self._listeners.append(weakref.WeakMethod(callback))
+            ref = weakref.WeakMethod(callback)
         else:
-            self._listeners.append(lambda: callback)
+            ref = lambda: callback  # noqa: E731
+        if early:
+            self._listeners.insert(self._early, ref)
+            self._early += 1
+        else:
+            self._listeners.append(ref)
 
     def unsubscribe(self, callback: Callable[[Changes], None]) -> None:
-        self._listeners = [ref for ref in self._listeners if ref() not in (None, callback)]
+        self._prune(lambda found: found is None or found == callback)
 
     # -- running -------------------------------------------------------------------------
 
@@ -181,12 +189,16 @@ class Operations:
             with store.transaction():
                 before = store.image(scope)
                 write()
+                # (a settings dialog closed with nothing changed is no step)
+                unchanged = not scope.card_ids and store.image(scope) == before
         except BaseException:
             if scope.settings:
                 host.reload_settings()
             raise
         finally:
             self._running = False
+        if unchanged:
+            return Changes(name, 0, "do", frozenset(), frozenset(), frozenset(), False)
         decks = changed_decks(before) | {deck_id for deck_id, _ in scope.notes}
         if card is not None:
             decks.add(card.deck_id)
@@ -279,7 +291,12 @@ class Operations:
             callback = ref()
             if callback is not None:
                 callback(changes)
-        self._listeners = [ref for ref in self._listeners if ref() is not None]
+        self._prune(lambda found: found is None)
+
+    def _prune(self, drop: Callable[[Callable[[Changes], None] | None], bool]) -> None:
+        kept = [(i, ref) for i, ref in enumerate(self._listeners) if not drop(ref())]
+        self._early = sum(i < self._early for i, _ in kept)
+        self._listeners = [ref for _, ref in kept]
 
 
 # -- Browse's bulk actions ------------------------------------------------------------

@@ -127,7 +127,7 @@ class ReviewSession:
         self._seconds = 0.0
         self._right = 0
         self._again = 0
-        collection.ops.subscribe(self._on_changes)
+        collection.ops.subscribe(self._on_changes, early=True)
 
     @property
     def collection(self) -> StudyHost:
