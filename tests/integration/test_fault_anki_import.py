@@ -53,12 +53,14 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ease = 1 if day == 3 else 3
             kind = 0 if day == 0 else 1
             rows.append((review_id + day * DAY_MS, card_id, ease, 8000, kind))
-    col.db.executemany(
+    db = col.db
+    assert db is not None
+    db.executemany(
         "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
         "VALUES (?, ?, -1, ?, 1, 0, 2500, ?, ?)",
         rows,
     )
-    col.db.execute("UPDATE cards SET type = 2, queue = 2, ivl = 10, due = 100")
+    db.execute("UPDATE cards SET type = 2, queue = 2, ivl = 10, due = 100")
     out = folder / "fault.apkg"
     options = ExportAnkiPackageOptions(
         with_scheduling=True, with_deck_configs=True, with_media=False, legacy=False
@@ -106,7 +108,8 @@ def database_writes(data_dir: Path, package: Path) -> tuple[list[int], list[int]
         ]
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    writes, syncs = [], []
+    writes: list[int] = []
+    syncs: list[int] = []
     count = {"pwrite64": 0, "fdatasync": 0}
     for line in done.stderr.splitlines():
         found = re.search(r"\b(pwrite64|fdatasync)\((\d+)<([^>]*)>", line)
