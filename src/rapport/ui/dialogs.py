@@ -34,7 +34,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     (
         "Home",
         "Enter or S: study the selected deck · Shift+A: study all decks · "
-        "O: deck options (its preset)",
+        "O: deck options (its preset) · D: put the first-run welcome away",
     ),
     ("Main window", "A: add a note · Ctrl+N: new deck · Ctrl+I: import a spreadsheet"),
     ("Review", "E: edit the card's note (Browse: Enter)"),
