@@ -121,3 +121,29 @@ def test_without_ankis_library_it_names_the_spreadsheet_way(
     assert "Import Anki package" not in text
     assert "Export Notes in Plain Text from Anki" in text and "Import spreadsheet" in text
     close_window(window, clock)
+
+
+def test_a_refused_write_hides_it_for_this_run_only(
+    qtbot: QtBot,
+    data_dir: Path,
+    kinds_decks: DeckSet,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rapport.store.errors import WriteError
+
+    window = open_window(qtbot, data_dir, kinds_decks, clock)
+    welcome = window.home.welcome
+    assert welcome is not None
+
+    def refuse(key: str, value: str) -> None:
+        raise WriteError(data_dir, "the disk is full")
+
+    monkeypatch.setattr(window.collection, "set_pref", refuse)
+    press(qtbot, Qt.Key.Key_D)  # no error dialog, no crash: hidden now
+    assert not welcome.isVisible()
+    monkeypatch.undo()
+    close_window(window, clock)
+    again = open_window(qtbot, data_dir, kinds_decks, clock)
+    assert again.home.welcome is not None  # not remembered: shown next time
+    close_window(again, clock)
