@@ -94,7 +94,7 @@ def entry_text(command: list[str]) -> str:
     for line in desktop_entry().read_text(encoding="utf-8").splitlines():
         if line.startswith("Exec="):
             lines.append(f"Exec={_exec_line(command)}")
-            lines.append(f"TryExec={command[0].replace('%', '%%')}")
+            lines.append(f"TryExec={command[0]}")  # a path, not a command line
         elif not line.startswith("TryExec="):
             lines.append(line)
     return "\n".join(lines) + "\n"
