@@ -51,6 +51,7 @@ from rapport.store.records import (
     DayCounts,
     Hiding,
     Hold,
+    LoggedAnswer,
     NewCard,
     Phase,
     PresentCard,
@@ -290,7 +291,8 @@ _REVLOG_COLUMNS = ", ".join(
     for name in (
         "card_id time_us rating duration_ms state_before step_before stability_before "
         "difficulty_before due_before_us last_review_before_us state_after step_after "
-        "stability_after difficulty_after due_after_us last_review_after_us"
+        "stability_after difficulty_after due_after_us last_review_after_us response "
+        "certainty picked"
     ).split()
 )
 
@@ -304,6 +306,9 @@ def _review_record(row: Sequence[Any]) -> ReviewRecord:
         duration=timedelta(milliseconds=row[3]),
         before=_state(row[4:10]),
         after=_state(row[10:16]),
+        response=row[16],
+        certainty=row[17],
+        picked=row[18],
     )
 
 
@@ -1034,8 +1039,8 @@ class Store:
                 "state_before, step_before, stability_before, difficulty_before, "
                 "due_before_us, last_review_before_us, "
                 "state_after, step_after, stability_after, difficulty_after, "
-                "due_after_us, last_review_after_us) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "due_after_us, last_review_after_us, response, certainty, picked) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     review.card_id,
                     to_us(review.time),
@@ -1043,6 +1048,9 @@ class Store:
                     round(review.duration.total_seconds() * 1000),
                     *_state_params(review.before),
                     *_state_params(review.after),
+                    review.response,
+                    review.certainty,
+                    review.picked,
                 ),
             )
         review_id = cursor.lastrowid
@@ -1081,6 +1089,27 @@ class Store:
             "JOIN cards c ON c.id = r.card_id WHERE c.present = 1 ORDER BY r.id"
         )
         return [_review_record(row) for row in rows]
+
+    def logged_answers(
+        self, since: datetime | None = None, deck_ids: Sequence[str] | None = None
+    ) -> list[LoggedAnswer]:
+        """The answers of present cards from ``since`` (``None``: all), oldest first, of
+        ``deck_ids`` (``None``: every deck), with each card's concept (its stored text)."""
+        sql = (
+            "SELECT c.deck_id, c.note_id, c.ordinal, COALESCE(t.concept, ''), r.time_us, "
+            "r.rating, r.duration_ms, r.certainty, r.picked, r.response FROM revlog r "
+            "JOIN cards c ON c.id = r.card_id LEFT JOIN card_text t ON t.card_id = c.id "
+            "WHERE c.present = 1 AND r.time_us >= ?"
+        )
+        params: list[Any] = [to_us(since) if since is not None else -(2**62)]
+        if deck_ids is not None:
+            sql += f" AND c.deck_id IN ({_marks(deck_ids)})"
+            params += deck_ids
+        rows = self._conn.execute(sql + " ORDER BY r.time_us, r.id", params)
+        return [
+            LoggedAnswer(d, n, o, concept, from_us(t), rating, ms, cert, picked, response)
+            for d, n, o, concept, t, rating, ms, cert, picked, response in rows
+        ]
 
     def reviews_of(self, card_id: int) -> list[ReviewRecord]:
         """The log of one card, oldest first."""

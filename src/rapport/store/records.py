@@ -47,6 +47,9 @@ class ReviewRecord(NamedTuple):
     duration: timedelta
     before: CardState
     after: CardState
+    response: str | None = None  # what the trainee typed for a respond card
+    certainty: int | None = None  # 1 low, 2 mid, 3 high (certainty-based marking)
+    picked: str | None = None  # the option picked on a choice card (its id)
 
 
 class CardIndexEntry(NamedTuple):
@@ -234,3 +237,20 @@ class RatedReview(NamedTuple):
 
     time: datetime
     rating: int
+
+
+class LoggedAnswer(NamedTuple):
+    """One answer of a present card with what the analytics need (see
+    :mod:`rapport.study.calibration`): the card's identity and concept, the grade, and what
+    the trainee stated, picked or typed."""
+
+    deck_id: str
+    note_id: str
+    ordinal: int
+    concept: str
+    time: datetime
+    rating: int
+    duration_ms: int
+    certainty: int | None
+    picked: str | None
+    response: str | None

@@ -310,12 +310,25 @@ class ReviewSession:
         state = self._store.card_state(card_id)
         return self._collection.scheduler_for(card.deck_id).intervals(card_id, state, now)
 
-    def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
+    def answer(
+        self,
+        card: Card,
+        rating: Rating,
+        now: datetime,
+        duration: timedelta,
+        *,
+        response: str | None = None,
+        certainty: int | None = None,
+        picked: str | None = None,
+    ) -> None:
         """Grade ``card``; the answer is committed to disk before this returns.
 
         One operation (:mod:`rapport.study.ops`): the new state, the log entry and, for a
         leech, its tag and suspension, in one transaction and one undo step named after
         the grade. Raises :class:`WriteError` if it cannot be saved; then nothing changed.
+        The log entry keeps what the trainee typed (``response``), the certainty they
+        stated (1-3, certainty-based marking) and the option they picked (its id): undo
+        takes them away with the answer and redo brings them back.
         """
         collection = self._collection
         now = require_aware(now)
@@ -331,7 +344,11 @@ class ReviewSession:
 
         def write() -> None:
             nonlocal leech
-            store.record_review(ReviewRecord(card_id, now, int(rating), duration, before, after))
+            store.record_review(
+                ReviewRecord(
+                    card_id, now, int(rating), duration, before, after, response, certainty, picked
+                )
+            )
             if lapse:
                 threshold = collection.settings_for(card.deck_id).leech_threshold
                 if actions.is_leech_lapse(store.lapses(card_id), threshold):
@@ -491,8 +508,20 @@ class FocusedSession(ReviewSession):
             learning += state.phase in (Phase.LEARNING, Phase.RELEARNING)
         return new, learning, review
 
-    def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
-        super().answer(card, rating, now, duration)
+    def answer(
+        self,
+        card: Card,
+        rating: Rating,
+        now: datetime,
+        duration: timedelta,
+        *,
+        response: str | None = None,
+        certainty: int | None = None,
+        picked: str | None = None,
+    ) -> None:
+        super().answer(
+            card, rating, now, duration, response=response, certainty=certainty, picked=picked
+        )
         if card in self._waiting:
             self._waiting.remove(card)
         self._relearning.add(card)
