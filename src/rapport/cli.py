@@ -202,6 +202,41 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
     stats.set_defaults(func=cmd_stats)
 
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="write your progress report (PDF) for a supervisor, or --json your class file",
+        description="Write a progress report a supervisor can read: per deck and concept, "
+        "mastery, true retention, time studied, calibration and confident errors (PDF, or "
+        "HTML for a .html name). With --json, write the compact class file a course leader "
+        "aggregates with `rapport class-report` (docs/class-report.md); it names you by a "
+        "pseudonym unless --name is given. Works while the app runs.",
+    )
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    report.add_argument("--name", default="", help="your name as it should appear")
+    report.add_argument(
+        "--period",
+        default=None,
+        metavar="DAYS",
+        help="the period covered: 7d, 30d, 90d, 365d, any <N>d, or all "
+        "(default: 30d for the report, all for --json)",
+    )
+    report.add_argument("--json", action="store_true", help="write the class file (JSON)")
+    report.set_defaults(func=cmd_report)
+
+    class_report = sub.add_parser(
+        "class-report",
+        parents=[common],
+        help="aggregate trainees' class files into a class report (PDF or HTML)",
+        description="Aggregate the class files trainees wrote with `rapport report --json`: "
+        "concept mastery across the class, item analysis per note (share right, "
+        "discrimination, distractors, notes that look miskeyed or ambiguous) and the "
+        "class's calibration. Files of another deck version are refused.",
+    )
+    class_report.add_argument("files", nargs="+", type=Path, metavar="FILE.json")
+    class_report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    class_report.set_defaults(func=cmd_class_report)
+
     backups = sub.add_parser("backups", parents=[common], help="list the backups of your progress")
     backups.set_defaults(func=cmd_backups)
 
@@ -590,6 +625,86 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats.to_json(), indent=2))
     else:
         print(format_stats(stats))
+    return 0
+
+
+def _write_html_or_pdf(html: str, path: Path, title: str) -> None:
+    """Save ``html`` as it is for a .html name, else printed to PDF (Qt, offscreen)."""
+    if path.suffix.lower() in {".html", ".htm"}:
+        from rapport.study.progress import save_report
+
+        save_report(path, html.encode("utf-8"))
+    else:
+        from rapport.ui.pdf import write_pdf
+
+        write_pdf(html, path, title)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the progress report (PDF/HTML) or, with --json, the class file."""
+    from rapport.content.cache import load_decks_cached
+    from rapport.errors import RapportError
+    from rapport.paths import deck_folders
+    from rapport.store import AlreadyRunning
+    from rapport.study import Collection
+    from rapport.study.progress import (
+        build_progress,
+        class_file,
+        parse_period,
+        progress_html,
+        save_report,
+    )
+
+    now = datetime.now(UTC)
+    data_dir = _data_dir(args)
+    try:
+        period = parse_period(args.period or ("all" if args.json else "30d"))
+        decks = load_decks_cached(deck_folders(data_dir), data_dir).decks
+        try:
+            # Writable when the app is not running (the class file's pseudonym is kept).
+            collection = Collection.open(data_dir, decks, now)
+        except AlreadyRunning:
+            collection = Collection.open(data_dir, decks, now, lock=False)
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        if args.json:
+            content = class_file(collection, now, name=args.name or None, period_days=period)
+            text = json.dumps(content, indent=1, ensure_ascii=False) + "\n"
+            save_report(args.output, text.encode("utf-8"))
+        else:
+            report = build_progress(collection, now, name=args.name, period_days=period)
+            _write_html_or_pdf(progress_html(report), args.output, "Rapport progress report")
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        collection.close(now)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_class_report(args: argparse.Namespace) -> int:
+    """Aggregate class files into a class report (PDF/HTML)."""
+    from rapport.content.cache import load_decks_cached
+    from rapport.errors import RapportError
+    from rapport.paths import deck_folders
+    from rapport.study.classes import analyse, class_html, read_class_files
+
+    data_dir = _data_dir(args)
+    try:
+        # The course leader's own decks, when they have them: question texts, keys and
+        # rationales, and the version every file must match.
+        decks = load_decks_cached(deck_folders(data_dir), data_dir).decks
+        files = read_class_files(args.files, decks)
+        cards = {(c.deck_id, c.note.id): c for d in decks for c in d.cards()}
+        report = analyse(files, cards)
+        _write_html_or_pdf(class_html(report), args.output, "Rapport class report")
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}: {len(files)} trainees, {len(report.flagged)} notes flagged")
     return 0
 
 

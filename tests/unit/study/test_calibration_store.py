@@ -30,9 +30,7 @@ def test_certainty_pick_and_typed_text_survive_undo_and_redo(open_col: OpenColle
     session.answer(second, Rating.GOOD, T0 + SECOND, SECOND, certainty=1, response="empaty")
 
     def logged() -> list[tuple[str, int | None, str | None, str | None]]:
-        return [
-            (a.note_id, a.certainty, a.picked, a.response) for a in col.store.logged_answers()
-        ]
+        return [(a.note_id, a.certainty, a.picked, a.response) for a in col.store.logged_answers()]
 
     both = [("c1", 3, "Goal", None), ("t1", 1, None, "empaty")]
     assert logged() == both
