@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def test_class_report_pdf_and_html(
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    flat = " ".join(text.split())
+    flat = " ".join(unicodedata.normalize("NFKC", text).split())  # (ligatures: fi)
     assert "Rapport class report" in flat and "30 trainees" in flat
     assert MISKEYED in flat and "miskeyed? the stronger group picked" in flat
     assert "Calibration of the class" in flat and "Item analysis" in flat

@@ -200,9 +200,9 @@ def rationale_of(card: Card, given: str | None) -> str:
         parts = []
         if picked is not None and not picked.correct:
             parts.append(picked.why)
-        parts.append(f"Right: {key.text}. {key.why}".strip())
+        parts.append(f"Right: {key.text.rstrip('.')}. {key.why}".strip())
         return " ".join(p for p in parts if p)
-    return f"Right: {card.answer_text()}"
+    return f"Right: {card.answer_text().rstrip('.')}."
 
 
 def confident_errors(answers: Sequence[LoggedAnswer], lookup: Lookup) -> list[ConfidentError]:

@@ -365,7 +365,7 @@ def class_html(report: ClassReport) -> str:
         '<table class="data"><tr><th>Concept</th><th>Median</th><th></th><th>Lowest</th>'
         "<th>Quartiles</th><th>Highest</th><th>Trainees</th></tr>",
         *(
-            f"<tr><td>{esc(s.concept)}</td><td>{bar(s.median)}</td>"
+            f"<tr><td class='name'>{esc(s.concept)}</td><td>{bar(s.median, 120)}</td>"
             f"<td class='num'>{pct(s.median)}</td><td class='num'>{pct(s.lowest)}</td>"
             f"<td class='num'>{pct(s.lower_quartile)}–{pct(s.upper_quartile)}</td>"
             f"<td class='num'>{pct(s.highest)}</td><td class='num'>{s.trainees}</td></tr>"

@@ -124,7 +124,7 @@ def test_confident_errors_list_each_card_once_with_its_rationale() -> None:
     assert (
         errors[1].rationale == "Goal is a common mix-up. Right: Bond. Bond is what the essay says."
     )
-    assert errors[0].rationale == "Right: empathy"
+    assert errors[0].rationale == "Right: empathy."
     assert errors[1].question == "Which is right for c1?"
 
 
