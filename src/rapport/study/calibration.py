@@ -33,6 +33,9 @@ from rapport.content import Card
 from rapport.content.model import CardKey, ChoiceNote, TypedNote
 from rapport.store import LoggedAnswer
 
+# The preference (``Collection.get_pref``) that turns certainty-based marking on ("1").
+PREF_CERTAINTY = "certainty_marking"
+
 
 class Certainty(IntEnum):
     """How sure the trainee said they were, before the answer showed."""

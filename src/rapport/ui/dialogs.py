@@ -42,6 +42,12 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Review", "1 Again · 2 Hard · 3 Good · 4 Easy (after the answer shows)"),
     ("Review", "1…N: pick an option of a multiple-choice card (before the answer shows)"),
     ("Review", "Enter in the answer box: compare what you typed"),
+    (
+        "Review",
+        "J low · K mid · L high: how sure you are, before the answer shows "
+        "(certainty-based marking, in Settings)",
+    ),
+    ("Statistics", "S: study the confident errors now (custom study of those cards)"),
     ("Review", "Space or Enter (answer side): the default grade, Good or the suggested one"),
     ("Review", "P: show the essay passage the card comes from"),
     ("Review", "Up/Down, PgUp/PgDn, Home/End: scroll the card (or the passage)"),

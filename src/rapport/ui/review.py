@@ -15,7 +15,7 @@ import html
 import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -36,6 +36,7 @@ from rapport.content.answers import Verdict
 from rapport.content.model import Card, CardKey, ChoiceNote, Deck, TypedNote
 from rapport.errors import RapportError
 from rapport.study import Rating, actions, suggested_rating
+from rapport.study.calibration import CBM_MARKS, PREF_CERTAINTY, Certainty, cbm_mark
 from rapport.study.timetext import format_due, format_duration, format_interval
 from rapport.ui import render, scrolling
 from rapport.ui.changes import changes_of
@@ -61,6 +62,15 @@ _ACTION_KEYS: dict[int, tuple[str]] = {
     Qt.Key.Key_Exclam: ("suspend_note",),
     Qt.Key.Key_Asterisk: ("mark",),
 }
+
+
+# Certainty-based marking: low, mid, high (free in review: not 1-4, Space, Enter, E, P).
+CERTAINTY_KEYS: dict[int, Certainty] = {
+    Qt.Key.Key_J: Certainty.LOW,
+    Qt.Key.Key_K: Certainty.MID,
+    Qt.Key.Key_L: Certainty.HIGH,
+}
+_CERTAINTY_LETTERS = {Certainty.LOW: "J", Certainty.MID: "K", Certainty.HIGH: "L"}
 
 
 # How long a question is on screen before the reviewer readies the reveal and the answer
@@ -100,6 +110,10 @@ class ReviewView(QWidget):
         self.typed: str | None = None
         self.suggested: Rating | None = None
         self.verdict: Verdict | None = None  # the core's verdict on a typed or picked answer
+        # Certainty-based marking (the preference PREF_CERTAINTY): the level stated for the
+        # card on show, and whether the view waits for it before showing the answer.
+        self.certainty: Certainty | None = None
+        self.asking_certainty = False
         self.intervals: dict[Rating, timedelta] = {}
         # The option order each choice card was shown in, so that undo shows it alike.
         self.orders: dict[CardKey, tuple[int, ...]] = {}
@@ -222,6 +236,30 @@ class ReviewView(QWidget):
         self._notice_timer.setInterval(NOTICE_MS)
         self._notice_timer.timeout.connect(self.notice.hide)
 
+        # Certainty-based marking: how sure the trainee is, stated before the answer shows.
+        self.certainty_bar = QWidget()
+        self.certainty_bar.setAccessibleName("How sure are you?")
+        row = QHBoxLayout(self.certainty_bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(1)
+        self.certainty_label = QLabel("How sure are you?")
+        row.addWidget(self.certainty_label)
+        self.certainty_buttons: dict[Certainty, QPushButton] = {}
+        for level in Certainty:
+            letter = _CERTAINTY_LETTERS[level]
+            button = QPushButton(f"{level.label}  ({letter})")
+            button.setCheckable(True)
+            button.setAccessibleName(f"{level.label} certainty")
+            button.setToolTip(f"Key {letter}: +{CBM_MARKS[level][0]} if right, "
+                              f"{CBM_MARKS[level][1]} if wrong")  # fmt: skip
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, c=level: self.state_certainty(c))
+            row.addWidget(button)
+            self.certainty_buttons[level] = button
+        row.addStretch(1)
+        self.certainty_bar.hide()
+        layout.addWidget(self.certainty_bar)
+
         bottom = QHBoxLayout()
         bottom.setSpacing(10)
         bottom.addStretch(1)
@@ -332,6 +370,12 @@ class ReviewView(QWidget):
         self.typed = None
         self.suggested = None
         self.verdict = None
+        self.certainty = None
+        self.asking_certainty = False
+        self.certainty_bar.setVisible(self.certainty_mode)
+        self.certainty_label.setText("How sure are you?")
+        for button in self.certainty_buttons.values():
+            button.setChecked(False)
         self.message.hide()
         self.passage_view.hide()
         self.passage_button.setText("Show passage  (P)")
@@ -382,11 +426,43 @@ class ReviewView(QWidget):
         if self.card is card and not self.collection.closed:
             self.collection.prepare(card.deck_id)
 
+    @property
+    def certainty_mode(self) -> bool:
+        """Whether the trainee states their certainty before each answer (Settings)."""
+        return self.collection.get_pref(PREF_CERTAINTY, "0") == "1"
+
+    def state_certainty(self, level: Certainty) -> None:
+        """State how sure the trainee is (before the answer shows); if the view was waiting
+        for it, show the answer."""
+        if self.card is None or self.revealed or self.finished or not self.certainty_mode:
+            return
+        self.certainty = Certainty(level)
+        for each, button in self.certainty_buttons.items():
+            button.setChecked(each == level)
+        if self.asking_certainty:
+            self.asking_certainty = False
+            self.reveal()
+
+    def _ask_certainty(self) -> None:
+        """Wait for the certainty before showing the answer (what was typed is kept)."""
+        assert self.card is not None
+        self.asking_certainty = True
+        if isinstance(self.card.note, TypedNote):
+            self.typed_edit.setReadOnly(True)
+            self.setFocus()  # (J, K and L now reach the view, not the answer box)
+        picked = f"You picked {self.picked}. " if self.picked is not None else ""
+        self.certainty_label.setText(f"<b>{picked}How sure are you?</b>")
+        self.show_button.setText(f"{picked}How sure are you?  J low · K mid · L high")
+
     def reveal(self) -> None:
-        """Show the answer side (for a typed card, compare what was typed)."""
+        """Show the answer side (for a typed card, compare what was typed); in
+        certainty-based marking, first ask how sure the trainee is."""
         if self.card is None or self.revealed or self.finished:
             return
         assert self.session is not None
+        if self.certainty is None and self.certainty_mode:
+            self._ask_certainty()
+            return
         card = self.card
         note = card.note
         verdict: Verdict | None = None
@@ -400,6 +476,10 @@ class ReviewView(QWidget):
         self.verdict = verdict
         self.suggested = suggested_rating(verdict) if verdict is not None else None
         self.revealed = True
+        self.certainty_bar.hide()
+        if self.certainty is not None and verdict is not None:
+            mark = cbm_mark(self.certainty, verdict.counts_as_known)
+            self.confirm(f"{self.certainty.label} certainty: CBM mark {mark:+d}")
         self.card_view.setHtml(
             render.answer_html(card, typed=self.typed, order=self.order or None, picked=self.picked)
         )
@@ -459,7 +539,9 @@ class ReviewView(QWidget):
         self.orders[self.card.key] = self.order
         try:
             # The session records the time capped (rapport.study.capped_duration).
-            self.session.answer(self.card, rating, now, now - self._shown_at)
+            self.session.answer(
+                self.card, rating, now, now - self._shown_at, **self._answered_details()
+            )
         except RapportError as error:
             self.message.setText(f"<b>Your answer was not saved.</b> {error}")
             self.message.show()
@@ -479,6 +561,17 @@ class ReviewView(QWidget):
             )
         self._next()
         self._show_backup_problem()
+
+    def _answered_details(self) -> dict[str, Any]:
+        """What the answer keeps beside the grade: the certainty stated, the option picked
+        (its text) and what was typed."""
+        note = self.card.note if self.card is not None else None
+        picked = None
+        if isinstance(note, ChoiceNote) and self.picked is not None and self.order:
+            picked = note.options[self.order[self.picked - 1]].text
+        response = self.typed if isinstance(note, TypedNote) else None
+        certainty = int(self.certainty) if self.certainty is not None else None
+        return {"certainty": certainty, "picked": picked, "response": response}
 
     def _show_backup_problem(self) -> None:
         """Say so when the periodic backup failed (the answers themselves are saved)."""
@@ -665,6 +758,9 @@ class ReviewView(QWidget):
                 return
             if key in _DIGITS and isinstance(self.card and self.card.note, ChoiceNote):
                 self.pick(_DIGITS[key])
+                return
+            if key in CERTAINTY_KEYS and self.certainty_mode:
+                self.state_certainty(CERTAINTY_KEYS[key])
                 return
         else:
             if key in _DIGITS and 1 <= _DIGITS[key] <= 4:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rapport.study.calibration import PREF_CERTAINTY
 from rapport.study.settings import LIMITS, Limit
 from rapport.ui.theme import (
     DEFAULT_FONT_SIZE,
@@ -251,6 +252,15 @@ class SettingsDialog(QDialog):
         current = collection.get_pref(PREF_THEME, "system") or "system"
         self.theme.setCurrentIndex(THEMES.index(current) if current in THEMES else 0)
         add("Theme", self.theme, "System follows your desktop's light or dark setting")
+        self.certainty = QCheckBox("Say how sure you are before each answer (J, K, L)")
+        self.certainty.setChecked(collection.get_pref(PREF_CERTAINTY, "0") == "1")
+        add(
+            "Certainty marking",
+            self.certainty,
+            "Certainty-based marking: state low, mid or high certainty before the answer "
+            "shows; Statistics then show how well your certainty matches how often you are "
+            "right. Your grade still comes from the answer.",
+        )
 
         self.error = add_problem_and_buttons(self, layout, "Settings problem")
 
@@ -271,6 +281,7 @@ class SettingsDialog(QDialog):
             self.collection.save_settings(settings)
             self.collection.set_pref(PREF_FONT_SIZE, str(self.font_size.value()))
             self.collection.set_pref(PREF_THEME, self.chosen_theme())
+            self.collection.set_pref(PREF_CERTAINTY, "1" if self.certainty.isChecked() else "0")
         except (ValueError, RapportError) as error:
             self.error.setText(f"Not saved: {error}")
             self.error.show()

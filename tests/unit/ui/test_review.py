@@ -189,7 +189,7 @@ def test_write_error_keeps_the_card(
     assert view.session is not None
     card = view.card
 
-    def failing(*_args: object) -> None:
+    def failing(*_args: object, **_kwargs: object) -> None:
         raise WriteError(Path("/data/collection.sqlite3"), "the disk is full")
 
     monkeypatch.setattr(view.session, "answer", failing)

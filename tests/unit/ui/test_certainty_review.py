@@ -1,0 +1,112 @@
+"""Certainty-based marking in review, by keys: J/K/L before the answer shows; the grade
+still comes from the answer; certainty, pick and typed text are kept with the answer and
+go away with its undo."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from rapport.content import ChoiceNote, Deck
+from rapport.study import Collection, Rating
+from rapport.study.calibration import PREF_CERTAINTY
+from rapport.ui.review import ReviewView
+from tests.support.choices import choice, typed
+from tests.support.collection import make_deck, open_collection
+
+from .conftest import Clock
+
+
+@pytest.fixture
+def col(tmp_path: Path, clock: Clock) -> Iterator[Collection]:
+    deck: Deck = make_deck("d", [choice("c1", "Bond", ["Goal", "Task"]), typed("t1", "empathy")])
+    collection = open_collection(tmp_path / "data", [deck], clock())
+    yield collection
+    collection.close(clock())
+
+
+def view_of(col: Collection, clock: Clock, qtbot: QtBot) -> ReviewView:
+    view = ReviewView(col, clock, rng=random.Random(5))
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.start(["d"], "Deck d")
+    return view
+
+
+def test_certainty_is_asked_before_the_answer_and_kept(
+    col: Collection, clock: Clock, qtbot: QtBot
+) -> None:
+    col.set_pref(PREF_CERTAINTY, "1")
+    view = view_of(col, clock, qtbot)
+    assert view.certainty_bar.isVisible()
+    card = view.card
+    assert card is not None and isinstance(card.note, ChoiceNote)
+    note = card.note
+    wrong = next(p for p, i in enumerate(view.order, 1) if not note.options[i].correct)
+    picked_text = note.options[view.order[wrong - 1]].text
+    qtbot.keyClick(view, getattr(Qt.Key, f"Key_{wrong}"))
+    assert not view.revealed and view.asking_certainty  # waits for how sure
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert not view.revealed  # Space does not skip the certainty
+    qtbot.keyClick(view, Qt.Key.Key_L)
+    assert view.revealed and not view.certainty_bar.isVisible()
+    assert view.default_rating == Rating.AGAIN  # the grade follows the answer, not certainty
+    assert "CBM mark -6" in view.notice.text()
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+
+    # The typed card: type, Enter, then K; what was typed is kept.
+    assert view.card is not None and view.card.note.id == "t1"
+    qtbot.keyClicks(view.typed_edit, "empathy")
+    qtbot.keyClick(view.typed_edit, Qt.Key.Key_Return)
+    assert view.asking_certainty and view.typed_edit.isReadOnly()
+    qtbot.keyClick(view, Qt.Key.Key_K)
+    assert view.revealed and view.default_rating == Rating.GOOD
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    logged = [
+        (a.note_id, a.certainty, a.picked, a.response, a.rating) for a in col.store.logged_answers()
+    ]
+    assert logged == [
+        ("c1", 3, picked_text, None, 1),
+        ("t1", 2, None, "empathy", 3),
+    ]
+    view.undo()
+    assert [a.note_id for a in col.store.logged_answers()] == ["c1"]
+    view.redo()
+    assert [(a.note_id, a.certainty) for a in col.store.logged_answers()][1] == ("t1", 2)
+
+
+def test_certainty_first_then_pick_and_by_click(
+    col: Collection, clock: Clock, qtbot: QtBot
+) -> None:
+    col.set_pref(PREF_CERTAINTY, "1")
+    view = view_of(col, clock, qtbot)
+    qtbot.mouseClick(
+        view.certainty_buttons[next(iter(view.certainty_buttons))], Qt.MouseButton.LeftButton
+    )
+    assert view.certainty is not None and int(view.certainty) == 1 and not view.revealed
+    qtbot.keyClick(view, Qt.Key.Key_1)  # the pick then shows the answer at once
+    assert view.revealed
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    (answer,) = col.store.logged_answers()
+    assert answer.certainty == 1 and answer.picked is not None
+
+
+def test_without_the_mode_no_certainty_and_j_does_nothing(
+    col: Collection, clock: Clock, qtbot: QtBot
+) -> None:
+    view = view_of(col, clock, qtbot)
+    assert not view.certainty_bar.isVisible()
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    assert view.certainty is None
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    assert view.revealed
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    (answer,) = col.store.logged_answers()
+    assert answer.certainty is None and answer.picked is not None  # the pick is kept anyway
