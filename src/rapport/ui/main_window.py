@@ -148,7 +148,11 @@ class MainWindow(QMainWindow):
     def _make_stats(self) -> QWidget:
         from rapport.ui.stats_view import StatsView
 
-        return StatsView(self.collection, self.clock)
+        view = StatsView(self.collection, self.clock)
+        view.calibration.study_requested.connect(
+            lambda keys: self.study_cards(keys, "confident error")
+        )
+        return view
 
     def _make_practice(self) -> QWidget:
         from rapport.ui.practice import PracticeView
@@ -158,10 +162,11 @@ class MainWindow(QMainWindow):
         view.closed.connect(self.go_home)
         return view
 
-    def study_cards(self, keys: list[CardKey]) -> None:
-        """Review exactly these cards now (the practice test's "study missed now")."""
+    def study_cards(self, keys: list[CardKey], what: str = "missed card") -> None:
+        """Review exactly these cards now (the practice test's "study missed now",
+        Statistics' confident errors)."""
         count = len(keys)
-        title = f"{count} missed card{'s' * (count != 1)}"
+        title = f"{count} {what}{'s' * (count != 1)}"
         review = self.review
         self.stack.setCurrentWidget(review)
         review.start_session(self.collection.session_for(keys, self.clock()), title)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from rapport.study.stats import Stats
 from rapport.study.timetext import format_duration
 from rapport.ui import theme
+from rapport.ui.calibration_panel import CalibrationPanel
 
 if TYPE_CHECKING:
     from rapport.study import Collection
@@ -163,6 +164,9 @@ class StatsView(QWidget):
         inner.addLayout(tiles)
         inner.addWidget(self.empty_label)
         inner.addLayout(self.grid)
+        # Certainty against the share right, confident errors, misconceptions.
+        self.calibration = CalibrationPanel(collection, clock)
+        inner.addWidget(self.calibration)
         inner.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -171,6 +175,13 @@ class StatsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # S: study the confident errors now.
+        if event.key() == Qt.Key.Key_S and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.calibration.study_errors()
+            return
+        super().keyPressEvent(event)
 
     def showEvent(self, event: Any) -> None:
         self.refresh()
@@ -233,6 +244,7 @@ class StatsView(QWidget):
     def _done(self, stats: Stats) -> None:
         self.figures = figures_of(stats)
         self._draw(self.figures)
+        self.calibration.refresh()
         self.refreshed.emit()
 
     # -- drawing --------------------------------------------------------------------
