@@ -286,6 +286,7 @@ class MainWindow(QMainWindow):
         }
         self.view_menu = self._menus["view"]
         self._action("file", "&Export to Anki...", self.export_to_anki, "Ctrl+E")
+        self._action("file", "&Progress report...", self.progress_report)
         self._action("file", "&Add deck file...", self.choose_deck_file, "Ctrl+O")
         self._action("file", "&Import spreadsheet...", self.choose_spreadsheet, "Ctrl+I")
         self._action("file", "Import &Anki package...", self.choose_anki_package, "Ctrl+Shift+I")
@@ -702,6 +703,12 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(widget)
             widget.deleteLater()
             self._views[name] = None
+
+    def progress_report(self) -> None:
+        """File > Progress report: the supervisor's PDF or the class file."""
+        from rapport.ui.report_dialog import ReportDialog
+
+        ReportDialog(self.collection, self.clock, Path.home(), self).exec()
 
     def show_shortcuts(self) -> None:
         """Help > Keyboard shortcuts."""
