@@ -109,7 +109,8 @@ class ReportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         # Enter in a field saves (no button is a dialog default, so Enter never closes).
         for button in self.buttons.buttons():
-            button.setAutoDefault(False)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         self.name_edit.returnPressed.connect(self.save)
         self.path_edit.returnPressed.connect(self.save)
         layout.addWidget(self.buttons)
