@@ -30,6 +30,7 @@ from rapport.content.kinds import Question as Question  # re-exported
 from rapport.content.kinds import practice_kinds, rules_for
 from rapport.content.kinds.cloze import cloze_answer as cloze_answer  # re-exported
 from rapport.content.model import Card, Deck, Option
+from rapport.study.calibration import CbmScore, cbm_score
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class Result:
     correct: bool
     close: bool = False
     check: AnswerCheck | None = None  # the core's check of a typed answer
+    certainty: int | None = None  # stated before submitting (certainty-based marking)
 
     @property
     def verdict(self) -> Verdict:
@@ -79,6 +81,11 @@ class Score:
     @property
     def share_right(self) -> float:
         return self.right / self.total if self.total else 0.0
+
+    @property
+    def cbm(self) -> CbmScore:
+        """The test scored with CBM marks (answers with a stated certainty)."""
+        return cbm_score((r.certainty, r.correct) for r in self.results)
 
     @property
     def missed(self) -> tuple[Result, ...]:
@@ -169,15 +176,16 @@ def question_for(card: Card, rng: random.Random) -> Question:
     return question
 
 
-def grade(question: Question, response: int | str | None) -> Result:
-    """Score one answer: an option index for a choice question, typed text otherwise."""
+def grade(question: Question, response: int | str | None, certainty: int | None = None) -> Result:
+    """Score one answer: an option index for a choice question, typed text otherwise;
+    ``certainty`` (1-3) as stated in certainty-based marking (a skip keeps none)."""
     if response is None or response == "":
         return Result(question, None, False)
     if question.options:
         if not isinstance(response, int):
             raise TypeError("a choice question is answered with an option index")
         picked = question.options[response]
-        return Result(question, response, picked.correct)
+        return Result(question, response, picked.correct, certainty=certainty)
     check = check_typed(str(response), question.accepted)
     return Result(
         question,
@@ -185,6 +193,7 @@ def grade(question: Question, response: int | str | None) -> Result:
         check.counts_as_known,
         close=check.verdict is Verdict.CLOSE,
         check=check,
+        certainty=certainty,
     )
 
 

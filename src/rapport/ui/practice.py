@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from rapport.content.kinds import rules_for
 from rapport.content.model import CardKey, Deck, Kind
+from rapport.study.calibration import Certainty
 from rapport.study.practice import (
     Question,
     Result,
@@ -48,6 +50,7 @@ from rapport.study.practice import (
 )
 from rapport.ui import scrolling, theme
 from rapport.ui.render import cloze_question_html, field, question_body
+from rapport.ui.review import CERTAINTY_KEYS
 
 DEFAULT_COUNT = 10
 
@@ -123,6 +126,8 @@ class PracticeView(QWidget):
         self.questions: tuple[Question, ...] = ()
         self.results: list[Result] = []
         self.picked: int | None = None
+        self.certainty: int | None = None  # stated for the current question (CBM)
+        self.asking_certainty = False
         self.last_score: Score | None = None
 
         self.stack = QStackedWidget()
@@ -178,6 +183,13 @@ class PracticeView(QWidget):
         count_row.addWidget(QLabel("<b>Questions</b>"))
         count_row.addWidget(self.count_box)
         count_row.addWidget(self.available_label, 1)
+        # Certainty-based marking: J/K/L before each submit; scored with CBM marks too.
+        self.cbm_box = QCheckBox("Certainty marks (J K L)")
+        self.cbm_box.setToolTip(
+            "Say how sure you are before each answer (J low, K mid, L high): scored "
+            "+1/+2/+3 if right, 0/-2/-6 if wrong, beside the plain score"
+        )
+        count_row.addWidget(self.cbm_box)
         count_row.addWidget(self.start_button)
 
         layout = QVBoxLayout(self.setup_page)
@@ -367,6 +379,9 @@ class PracticeView(QWidget):
             self.finish()
             return
         self.picked = None
+        self.certainty = None
+        self.asking_certainty = False
+        self.answer_edit.setReadOnly(False)
         position = len(self.results) + 1
         self.progress_label.setText(f"Question {position} of {len(self.questions)}")
         self.kind_label.setText(rules_for(question.kind).practice_label)
@@ -436,8 +451,25 @@ class PracticeView(QWidget):
             response = self.picked
         else:
             response = self.answer_edit.text().strip() or None
-        self.results.append(grade(question, response))
+        if self.cbm_box.isChecked() and response is not None and self.certainty is None:
+            # Certainty-based marking: how sure, before it is scored (a skip needs none).
+            self.asking_certainty = True
+            self.answer_edit.setReadOnly(True)
+            self.hint_label.setText("How sure are you?  J low · K mid · L high")
+            self.question_page.setFocus()
+            return
+        self.results.append(grade(question, response, self.certainty))
         self._show_question()
+
+    def state_certainty(self, level: int) -> None:
+        """How sure the trainee is of the current answer (1-3); submits if it was asked."""
+        if self.current is None or not self.cbm_box.isChecked():
+            return
+        self.certainty = level
+        if self.asking_certainty:
+            self.submit()
+        else:
+            self.hint_label.setText(f"{Certainty(level).label} certainty · Enter submits")
 
     def _question_key(self, event: QKeyEvent) -> bool:
         if _is_enter(event):
@@ -448,6 +480,9 @@ class PracticeView(QWidget):
             return True
         if Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9:
             self.pick(event.key() - Qt.Key.Key_1)
+            return True
+        if event.key() in CERTAINTY_KEYS and self.cbm_box.isChecked():
+            self.state_certainty(int(CERTAINTY_KEYS[Qt.Key(event.key())]))
             return True
         return scrolling.scroll_by_key(self.card_view, event.key())
 
@@ -494,9 +529,11 @@ class PracticeView(QWidget):
         self.last_score = result
         asked = len(self.questions)
         if result.total:
-            self.score_label.setText(
-                f"{result.right} of {result.total} right  ({result.share_right:.0%})"
-            )
+            text = f"{result.right} of {result.total} right  ({result.share_right:.0%})"
+            cbm = result.cbm
+            if cbm.marked:
+                text += f"  ·  CBM {cbm.marks:+d} of {3 * cbm.marked} marks"
+            self.score_label.setText(text)
         else:
             self.score_label.setText("No questions answered")
         detail = []
@@ -506,6 +543,12 @@ class PracticeView(QWidget):
         if close:
             detail.append(
                 f"{close} typed answer{'s' * (close != 1)} accepted despite a small slip."
+            )
+        if result.cbm.marked:
+            cbm = result.cbm
+            detail.append(
+                f"Certainty marks: {cbm.marks:+d} over {cbm.marked} answers (mean "
+                f"{cbm.average_mark:+.2f}; +1/+2/+3 right, 0/-2/-6 wrong at low/mid/high)."
             )
         if result.missed:
             detail.append("Every missed question is below, with why the right answer is right.")
