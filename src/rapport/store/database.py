@@ -380,6 +380,15 @@ def _browse_where(query: BrowseQuery, *, ordered: bool = False) -> tuple[str, li
         if word.startswith("flag:") and word[5:] in _FLAG_WORDS:
             sql += " AND c.flag = ?"
             params.append(_FLAG_WORDS[word[5:]])
+        elif word.startswith(("picked:", "typed:")) and ":" != word[-1]:
+            # An option picked, or a text typed, in any answer of the card (schema 9).
+            column, text = word.split(":", 1)
+            column = "picked" if column == "picked" else "response"
+            sql += (
+                f" AND EXISTS (SELECT 1 FROM revlog r WHERE r.card_id = c.id "
+                f"AND instr(lower(r.{column}), ?) > 0)"
+            )
+            params.append(text)
         elif word.startswith("tag:") and len(word) > 4:
             sql += f" AND (instr(t.search, ?) > 0 OR {_NOTE_TAG})"
             params += [word[4:], word[4:]]

@@ -108,7 +108,9 @@ class BrowseQuery(NamedTuple):
     ``state`` is one of :data:`BROWSE_STATES` (learning includes relearning; suspended
     cards count as suspended only); ``words`` are casefolded and must all occur in a
     card's search text, except Anki's ``flag:N`` (1-4, or red, orange, green, blue) and
-    ``tag:NAME`` (a deck tag or a tag study gave: marked, leech); ``sort`` is one of
+    ``tag:NAME`` (a deck tag or a tag study gave: marked, leech), ``picked:TEXT`` (an
+    option picked in some answer contains TEXT) and ``typed:TEXT`` (so did what was typed);
+    ``sort`` is one of
     :data:`BROWSE_SORTS` (due: new cards last).
     """
 

@@ -226,7 +226,7 @@ class BrowseView(QWidget):
         self._just_loaded = False
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search words, tag:…, flag:1-4   (Ctrl+F)")
+        self.search.setPlaceholderText("Search words, tag:…, flag:1-4, picked:…, typed:…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.deck_box = QComboBox()
         self.concept_box = QComboBox()

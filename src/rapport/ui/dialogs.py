@@ -57,6 +57,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Session summary", "Enter: back to Home · C: custom study"),
     ("Anywhere", "Ctrl+Z (Edit > Undo): undo the last answer or action, named in the menu"),
     ("Browse", "Ctrl+F: search · Ctrl+J: suspend or unsuspend the selected cards"),
+    ("Browse", "Search picked:WORD or typed:WORD: cards whose answers picked or typed it"),
     ("Practice test", "1…N: pick · Enter: submit · Escape: end the test · PgUp/PgDn scroll"),
     ("Practice test", "After the score: S studies the missed cards · N starts a new test"),
     ("Anywhere", "Escape: back to Home"),
