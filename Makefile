@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup setup-test setup-dist sysdeps sysdeps-test check screenshots icons bench lint dist clean
+.PHONY: run test setup setup-test setup-dist sysdeps sysdeps-test check screenshots report-screenshots icons bench lint dist clean
 
 run: setup
 	$(BIN)/rapport $(ARGS)
@@ -19,6 +19,10 @@ check: setup
 
 screenshots: setup-test
 	$(BIN)/python -m rapport.ui.screenshots resources/screenshots
+
+# A page of the progress report and of the class report (needs pdftoppm, poppler-utils).
+report-screenshots: setup-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.support.report_pages resources/screenshots
 
 # The application icon's PNG sizes, rendered from resources/icons/rapport.svg.
 icons: setup

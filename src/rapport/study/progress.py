@@ -206,7 +206,7 @@ h1 { font-size: 18pt; color: #24476b; margin-bottom: 2pt; }
 h2 { font-size: 13pt; color: #24476b; margin-top: 14pt; border-bottom: 1px solid #9db4cc; }
 p.meta { color: #555555; }
 table.data { border-collapse: collapse; margin-top: 4pt; }
-table.data th { background-color: #e4ecf5; text-align: left; padding: 3px 6px; }
+table.data th { background-color: #e4ecf5; text-align: left; padding: 3px 6px; white-space: nowrap; }
 table.data td { padding: 3px 6px; border-bottom: 1px solid #dddddd; }
 td.num { text-align: right; white-space: nowrap; }
 td.name { white-space: nowrap; }
@@ -318,7 +318,7 @@ def progress_html(report: ProgressReport) -> str:
         '<table class="data"><tr><th>Concept</th><th>Mastery</th><th></th><th>Studied</th>'
         "<th>Answers</th><th>Right</th></tr>",
         *(
-            f"<tr><td class='name'>{esc(c.concept)}</td><td>{bar(c.mastery, 120)}</td>"
+            f"<tr><td class='name'>{esc(c.concept)}</td><td>{bar(c.mastery, 100)}</td>"
             f"<td class='num'>{pct(c.mastery)}</td><td class='num'>{c.studied}/{c.cards}</td>"
             f"<td class='num'>{c.answers}</td><td class='num'>{pct(c.share_right)}</td></tr>"
             for c in report.concepts
