@@ -206,7 +206,8 @@ h1 { font-size: 18pt; color: #24476b; margin-bottom: 2pt; }
 h2 { font-size: 13pt; color: #24476b; margin-top: 14pt; border-bottom: 1px solid #9db4cc; }
 p.meta { color: #555555; }
 table.data { border-collapse: collapse; margin-top: 4pt; }
-table.data th { background-color: #e4ecf5; text-align: left; padding: 3px 6px; white-space: nowrap; }
+table.data th { background-color: #e4ecf5; text-align: left; padding: 3px 6px;
+                white-space: nowrap; }
 table.data td { padding: 3px 6px; border-bottom: 1px solid #dddddd; }
 td.num { text-align: right; white-space: nowrap; }
 td.name { white-space: nowrap; }
