@@ -1,0 +1,92 @@
+"""``rapport report`` killed (SIGKILL by strace) at its flushes and renames: the class
+file or PDF is whole or absent, never half-written, and a run again writes it whole with
+the same pseudonym as any run that finished keeping one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from rapport.content import discover, load_decks
+from rapport.paths import decks_dir
+from rapport.study import Collection, Rating
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _studied(data_dir: Path) -> None:
+    now = datetime.now(UTC) - timedelta(hours=1)
+    col = Collection.open(data_dir, load_decks(discover([decks_dir()])).decks, now)
+    try:
+        session = col.session(None, now)
+        for n in range(6):
+            card = session.next_card(now)
+            assert card is not None
+            rating = Rating.AGAIN if n % 3 == 0 else Rating.GOOD
+            session.answer(card, rating, now, timedelta(seconds=5), certainty=1 + n % 3)
+            now += timedelta(seconds=10)
+    finally:
+        col.close(now)
+
+
+def _report(data_dir: Path, out: Path, *extra: str, traced: tuple[str, ...] = ()) -> int:
+    command = [sys.executable, "-m", "rapport", "report", "-o", str(out), "--data-dir",
+               str(data_dir), *extra]  # fmt: skip
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(data_dir), "QT_QPA_PLATFORM": "offscreen",
+           "XDG_STATE_HOME": str(data_dir / "state")}  # fmt: skip
+    done = subprocess.run(
+        [*traced, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    return done.returncode
+
+
+@pytest.mark.parametrize(("kind", "syscall"), [("json", "rename"), ("json", "fsync"),
+                                               ("pdf", "rename"), ("pdf", "fsync")])  # fmt: skip
+def test_report_killed_at_any_step(tmp_path: Path, kind: str, syscall: str) -> None:
+    strace = shutil.which("strace")
+    assert strace, "strace is needed (apt-get install strace; .ci/sysdeps installs it)"
+    data_dir = tmp_path / "data"
+    _studied(data_dir)
+    extra = ("--json",) if kind == "json" else ("--name", "Sam Example")
+    killed_at = []
+    kept: str | None = None  # the pseudonym of a run that got as far as keeping it
+    for when in range(1, 10):
+        out = tmp_path / f"{syscall}{when}" / f"report.{kind}"
+        out.parent.mkdir()
+        code = _report(
+            data_dir, out, *extra,
+            traced=(strace, "-f", "-qq", "-o", "/dev/null", "-e",
+                    f"inject={syscall}:when={when}:signal=SIGKILL"),
+        )  # fmt: skip
+        killed = code in (-signal.SIGKILL, 128 + signal.SIGKILL)
+        if out.exists():  # whole, never half
+            if kind == "json":
+                content = json.loads(out.read_text(encoding="utf-8"))
+                assert len(content["items"]) == 6
+                kept = kept or content["trainee"]
+                assert content["trainee"] == kept
+            else:
+                assert out.read_bytes().startswith(b"%PDF") and b"%%EOF" in out.read_bytes()[-64:]
+        if not killed:
+            assert code == 0
+            assert out.exists()
+            break
+        killed_at.append(when)
+        assert _report(data_dir, out, *extra) == 0  # a run again writes it whole
+        if kind == "json":
+            content = json.loads(out.read_text(encoding="utf-8"))
+            kept = kept or content["trainee"]
+            assert content["trainee"] == kept and len(content["items"]) == 6
+        else:
+            assert out.read_bytes().startswith(b"%PDF")
+    else:
+        raise AssertionError("rapport report never ran to its end")
+    assert killed_at, "never killed: the step was not reached"
