@@ -178,6 +178,9 @@ class CalibrationPanel(QWidget):
         self.misconceptions_table = _table(
             ("Card", "Wrong answer", "Times", "Why it is wrong"), "Wrong answers given most often"
         )
+        self.misconceptions_table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents
+        )
         layout.addWidget(self.misconceptions_table)
 
     def refresh(self) -> None:
