@@ -61,6 +61,8 @@ class _Version(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``rapport`` and its subcommands."""
+    from rapport.content import kinds  # the --kind choices are the registered kinds
+
     parser = argparse.ArgumentParser(
         prog="rapport",
         description="Rapport: a flashcard trainer for counselling trainees. "
@@ -151,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, metavar="FILE", help="the .csv or .tsv file")
     imp.add_argument(
         "--kind",
-        choices=[k for k in ("basic", "reversed", "cloze", "choice", "typed")],
+        choices=list(kinds.registered()),
         help="the kind of the rows when the file has no note type column (default: basic, "
         "or cloze for text with {{c1::...}})",
     )
@@ -326,7 +328,7 @@ def _export_csv(decks: Sequence[Deck], output: Path) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a spreadsheet (CSV/TSV in Anki's text format) as a deck file; 1 if a row is
     bad (every bad row is listed by line, nothing is written)."""
-    from rapport.content import DeckError, Kind
+    from rapport.content import DeckError
     from rapport.content.deckfile import DeckWriteError
     from rapport.content.spreadsheet import SheetError, read_sheet, write_sheet_deck
 
@@ -346,7 +348,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         existing = [] if args.output else _known_decks(data_dir)
         sheet = read_sheet(
             path,
-            kind=Kind(args.kind) if args.kind else None,
+            kind=args.kind or None,
             mapping=mapping,
             deck_name=args.deck_name,
             deck_id=args.deck_id,

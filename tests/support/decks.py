@@ -73,7 +73,8 @@ def every_kind_notes(
     scenario: bool = True,
     html_note: bool = True,
 ) -> str:
-    """The notes of the every-kind deck: six notes, nine cards (eight without the html note)."""
+    """The notes of the every-kind deck: a note of every shipped kind (tests that count
+    them ask :func:`rapport.content.kinds.registered`), plus the html note."""
     accepted = ", ".join(f'"{a}"' for a in accept)
     notes = [
         note(
@@ -130,6 +131,28 @@ def every_kind_notes(
             prompt='"What do some studies call the relationship?"',
             answer='"the most important common factor"',
             accept=f"[{accepted}]",
+        ),
+        note(
+            "doubts-the-point",
+            "respond",
+            "alliance-definition",
+            ANCHOR_ALLIANCE,
+            5,
+            extension="true",
+            tags='["skills"]',
+            context='"Second session. The client looks at the floor & speaks quietly."',
+            statement="\"I don't know why I'm here. Talking won't change anything.\"",
+            models="""[
+  { style = "Reflection of feeling", text = "You sound discouraged, unsure talking can help." },
+  { style = "Open question", text = "What would make our time here worth it for you?" },
+]""",
+            rubric="""[
+  { line = "Names the client's doubt without arguing against it", concept = "alliance-definition" },
+  { line = "Asks what the client wants from therapy", concept = "alliance-definition" },
+  { line = "Gives no advice and promises no results", concept = "alliance-definition" },
+]""",
+            risk='"If the hopelessness reaches life itself, ask directly about suicide."',
+            extra='"Agreeing goals is one of the alliance\'s three parts (Bordin, 1979)."',
         ),
     ]
     if html_note:

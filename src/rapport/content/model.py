@@ -33,6 +33,7 @@ class Kind(StrEnum):
     CLOZE = "cloze"
     CHOICE = "choice"
     TYPED = "typed"
+    RESPOND = "respond"
 
 
 # A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
@@ -141,7 +142,38 @@ class TypedNote(NoteFields):
         return (0,)
 
 
-Note = BasicNote | ReversedNote | ClozeNote | ChoiceNote | TypedNote
+class Model(NamedTuple):
+    """A model response of a respond note, and its style ("Reflection of feeling")."""
+
+    style: str
+    text: str
+
+
+class RubricLine(NamedTuple):
+    """One line of a respond note's rubric, and the concept of the deck it applies."""
+
+    line: str
+    concept: str
+
+
+@dataclass(frozen=True, slots=True)
+class RespondNote(NoteFields):
+    """A client statement with a line of context, answered in the trainee's own words and
+    compared with model responses and a rubric (see :mod:`rapport.content.kinds.respond`)."""
+
+    context: str
+    statement: str
+    models: tuple[Model, ...]
+    rubric: tuple[RubricLine, ...]
+    risk: str
+    kind: Kind = Kind.RESPOND
+
+    @property
+    def ordinals(self) -> tuple[int, ...]:
+        return (0,)
+
+
+Note = BasicNote | ReversedNote | ClozeNote | ChoiceNote | TypedNote | RespondNote
 
 
 class CardKey(NamedTuple):

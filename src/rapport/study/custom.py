@@ -95,7 +95,15 @@ class PreviewSession(FocusedSession):
     def remaining(self, now: datetime) -> tuple[int, int, int]:
         return 0, 0, len(self._waiting)
 
-    def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
+    def answer(
+        self,
+        card: Card,
+        rating: Rating,
+        now: datetime,
+        duration: timedelta,
+        response: str | None = None,
+    ) -> None:
+        # A preview records nothing, a respond card's response included.
         rating = Rating(rating)
         seconds = min(max(duration, timedelta(0)), timedelta(seconds=60)).total_seconds()
         requeued = False

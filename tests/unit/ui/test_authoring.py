@@ -103,7 +103,7 @@ def add_by_keys(qtbot: QtBot, window: MainWindow, kind: Kind, values: dict[str, 
         widget.kind_box.setFocus()
         for _ in range(list(Kind).index(kind)):
             qtbot.keyClick(widget.kind_box, Qt.Key.Key_Down)
-        assert widget.kind is kind
+        assert widget.kind == kind
         assert not widget.save_button.isEnabled()  # empty fields: problems shown live
         seen.append(widget.problems.text())
         type_into(qtbot, widget, values)

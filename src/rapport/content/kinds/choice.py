@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import string
 from collections.abc import Mapping
 from typing import Any
 
 from rapport.content.answers import Verdict, check_choice
+from rapport.content.kinds import anki
 from rapport.content.kinds.base import (
     AnkiNoteType,
+    AnkiTemplate,
     CommonFields,
     FieldReader,
     ItemCue,
-    KindRules,
+    Marks,
+    PickKind,
     Question,
+    anki_text,
     field_html,
 )
 from rapport.content.model import Card, ChoiceNote, Kind, Option
@@ -50,11 +55,19 @@ def option_order(deck_slug: str, note: ChoiceNote) -> tuple[Option, ...]:
     return tuple(note.options[i] for _, i in keyed)
 
 
+# One option of the Rationales field (ChoiceRules.anki_fields): its verdict, text and why.
+_RATIONALE = re.compile(
+    r'<div class="rationale (right|wrong)" data-option="\d+">.*?'
+    r'<span class="option-text">(.*?)</span>.*?<span class="why">(.*?)</span></div>',
+    re.S,
+)
+
+
 def _letter(index: int) -> str:
     return f'<span class="letter">{LETTERS[index]}.</span>'
 
 
-class ChoiceRules(KindRules[ChoiceNote]):
+class ChoiceRules(PickKind[ChoiceNote]):
     name = Kind.CHOICE
     label = "Multiple choice"
     keys = frozenset({"question", "answer", "distractors", "scenario"})
@@ -92,8 +105,59 @@ class ChoiceRules(KindRules[ChoiceNote]):
         }
 
     anki = AnkiNoteType(
-        1123759629, "Rapport Choice", ("Question", "Options", "Answer", "Rationales")
+        1123759629,
+        "Rapport Choice",
+        ("Question", "Options", "Answer", "Rationales"),
+        ("Question", "Options"),
     )
+
+    def options(self, note: ChoiceNote) -> tuple[Option, ...]:
+        return note.options
+
+    def question_lead(self, note: ChoiceNote, marks: Marks) -> str:
+        return marks.muted("<i>Scenario</i>") if note.scenario else ""
+
+    def anki_templates(self) -> tuple[AnkiTemplate, ...]:
+        return (
+            AnkiTemplate(
+                "Choice",
+                anki.card(
+                    "choice",
+                    '<div class="prompt">{{Question}}</div>\n'
+                    '<div class="options" id="rapport-options">{{Options}}</div>\n'
+                    '<div class="pick-hint" id="rapport-hint" hidden>Tap your answer.</div>',
+                )
+                + anki.script("choiceFront"),
+                # Not {{FrontSide}}: each option is shown once, with its rationale.
+                anki.card(
+                    "choice",
+                    '<div class="prompt">{{Question}}</div>\n<hr id="answer">\n'
+                    '<div class="pick-verdict" id="rapport-verdict" hidden></div>\n'
+                    '<div class="rationales" id="rapport-rationales">{{Rationales}}</div>\n'
+                    + anki.FOOTER,
+                )
+                + anki.script("choiceBack"),
+            ),
+        )
+
+    def anki_css(self) -> str:
+        return ""
+
+    def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
+        answer: dict[str, str] = {}
+        distractors: list[dict[str, str]] = []
+        for verdict, text, why in _RATIONALE.findall(fields.get("Rationales", "")):
+            option = {"text": anki_text(text), "why": anki_text(why)}
+            if verdict == "right":
+                answer = option
+            else:
+                distractors.append(option)
+        return {
+            "question": anki_text(fields["Question"]),
+            "answer": answer,
+            "distractors": distractors,
+        }
+
     practice = True
     practice_label = "Multiple choice"
 
