@@ -151,12 +151,13 @@ class RespondRules(RespondKind[RespondNote]):
         return table
 
     def to_columns(self, note: RespondNote) -> dict[str, str]:
-        values = {"context": note.context, "statement": note.statement, "risk": note.risk}
+        values = {"context": note.context, "statement": note.statement}
         for i in range(1, MAX_MODELS + 1):
             model = note.models[i - 1] if i <= len(note.models) else Model("", "")
             values[f"model {i} style"], values[f"model {i}"] = model.style, model.text
         values["rubric"] = "\n".join(f"{r.concept}: {r.line}" for r in note.rubric)
-        return values
+        values["risk"] = note.risk
+        return {key: values[key] for key, _label, _multi in self.columns}
 
     def from_columns(self, values: Mapping[str, str]) -> dict[str, Any]:
         models = []
