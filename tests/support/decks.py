@@ -191,3 +191,12 @@ def write_deck(folder: Path, text: str, filename: str = "deck.toml") -> Path:
     path = folder / filename
     path.write_text(text, encoding="utf-8")
     return path
+
+
+RESPOND_DECK = Path(__file__).with_name("respond_deck.toml")
+
+
+def write_respond_deck(folder: Path) -> Path:
+    """Write the respond test deck (four good respond notes) into ``folder`` beside a copy
+    of the essay; return its path."""
+    return write_deck(folder, RESPOND_DECK.read_text(encoding="utf-8"), "respond-practice.toml")

@@ -321,7 +321,8 @@ _CSS = """
 .rapport.respond ol.rubric { text-align: left; padding-left: 1.6em; }
 .rapport.respond .rubric-line { margin: 0.35em 0; }
 .rapport.respond .rubric-concept {
-  color: #777; font-size: 0.8em; border: 1px solid #ccc; border-radius: 8px; padding: 0 0.4em;
+  display: inline-block; color: #777; font-size: 0.8em; border: 1px solid #ccc;
+  border-radius: 8px; padding: 0 0.4em;
 }
 .rapport.respond .risk {
   text-align: left; background: #fff4e0; border: 1px solid #e0b060; padding: 0.5em 0.7em;
