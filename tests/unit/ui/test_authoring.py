@@ -70,7 +70,10 @@ def type_into(qtbot: QtBot, editor: NoteEditor, values: dict[str, str]) -> None:
     for key, text in values.items():
         field = editor.field(key)
         field.setFocus()
-        qtbot.keyClicks(field, text)
+        for i, line in enumerate(text.split("\n")):
+            if i:  # a new line in a multi-line field
+                qtbot.keyClick(field, Qt.Key.Key_Return)
+            qtbot.keyClicks(field, line)
 
 
 NEW_NOTES: list[tuple[Kind, dict[str, str]]] = [
@@ -92,6 +95,20 @@ NEW_NOTES: list[tuple[Kind, dict[str, str]]] = [
         },
     ),
     (Kind.TYPED, {"prompt": "Who described the core conditions?", "answer": "Carl Rogers"}),
+    (
+        Kind.RESPOND,
+        {
+            "context": "Second session. The client looks away.",
+            "statement": "Nobody ever listens to me anyway.",
+            "model 1 style": "Reflection of feeling",
+            "model 1": "You feel unheard, and it has happened so often.",
+            "model 2 style": "Open question",
+            "model 2": "Who has not listened, that comes to mind now?",
+            "rubric": "attunement: Reflects the feeling of not being heard\n"
+            "attunement: Does not argue with the client\n"
+            "genuineness: Shows real interest in hearing more",
+        },
+    ),
 ]
 
 
@@ -140,6 +157,11 @@ def test_add_study_edit_and_delete_notes_by_keys(
         if review.typed_edit.isVisible():
             qtbot.keyClicks(review.typed_edit, "Carl Rogers")
             qtbot.keyClick(review.typed_edit, Qt.Key.Key_Return)
+        elif review.respond_edit.isVisible():
+            qtbot.keyClicks(review.respond_edit, "It sounds lonely, not being heard.")
+            qtbot.keyClick(review.respond_edit, Qt.Key.Key_Return, CTRL)
+            qtbot.keyClick(review, Qt.Key.Key_1)
+            qtbot.keyClick(review, Qt.Key.Key_Return)  # confirms the ticks
         else:
             qtbot.keyClick(review, Qt.Key.Key_Space)
         assert review.source_label.text() == "My notes"
@@ -185,7 +207,7 @@ def test_add_study_edit_and_delete_notes_by_keys(
     qtbot.keyClick(window.review, Qt.Key.Key_E)
     remaining = load_deck(deck_file)
     assert deck.notes[0].id not in [n.id for n in remaining.notes]
-    assert len(remaining.notes) == 4
+    assert len(remaining.notes) == len(NEW_NOTES) - 1
     assert card_id is not None and collection.store.reviews_of(card_id)  # history kept
 
 
