@@ -21,6 +21,7 @@ from rapport.content.kinds import Interaction, RespondKind, registered, rules_of
 from rapport.content.model import Note
 from rapport.content.spreadsheet import read_sheet, sheet_text
 from rapport.export.package import export_decks
+from rapport.store.records import BrowseQuery
 from rapport.study import Rating
 from rapport.study.practice import grade, grade_response, question_for
 from tests.support.collection import SECOND, T0, open_collection
@@ -92,6 +93,10 @@ def test_every_kind_is_studied_and_practised(deck: Deck, tmp_path: Path) -> None
     for card in deck.cards():
         if card.note.id in responses:
             assert session.last_response(card) == responses[card.note.id]
+    # Browse lists and finds every card of every kind (its text stored by kind).
+    col.refresh_text()
+    assert col.browse_count(BrowseQuery()) == len(deck.cards())
+    assert col.browse_count(BrowseQuery(words=("alliance",))) >= 1
     col.close(T0)
 
     rng = random.Random(0)

@@ -71,6 +71,16 @@ class NoteFields:
     html: bool
     extra: str
 
+    if TYPE_CHECKING:  # each kind's note class gives these (a field and a property)
+
+        @property
+        def kind(self) -> str:
+            """The note's kind (its ``kind = "..."``), the key of its kind module."""
+
+        @property
+        def ordinals(self) -> tuple[int, ...]:
+            """The ordinal of each of its cards."""
+
 
 @dataclass(frozen=True, slots=True)
 class BasicNote(NoteFields):
@@ -173,7 +183,10 @@ class RespondNote(NoteFields):
         return (0,)
 
 
-Note = BasicNote | ReversedNote | ClozeNote | ChoiceNote | TypedNote | RespondNote
+# Any kind's note: the shipped kinds' classes above, or a kind registered at run time
+# (rapport.content.kinds.register). Code that needs a kind's own values asks its kind
+# module (rapport.content.kinds.rules_of), never a closed list of classes.
+Note = NoteFields
 
 
 class CardKey(NamedTuple):
@@ -200,7 +213,7 @@ class Card:
         return CardKey(self.deck_id, self.note.id, self.ordinal)
 
     @property
-    def kind(self) -> Kind:
+    def kind(self) -> str:
         return self.note.kind
 
     def question_text(self) -> str:

@@ -95,7 +95,7 @@ def angle(note: Note) -> str:
     """How a note asks: recall, recognition, cloze, typed recall, or a scenario."""
     if isinstance(note, ChoiceNote) and note.scenario:
         return "scenario"
-    return note.kind.value
+    return str(note.kind)
 
 
 def test_every_concept_is_taught_from_several_angles(deck: Deck) -> None:

@@ -188,7 +188,7 @@ def test_add_study_edit_and_delete_notes_by_keys(
     assert window.current_view_name() == "review"
     assert window.review.card is not None
     assert window.review.card.answer_text() == "Full, undivided attention."
-    assert load_deck(deck_file).notes[0].back == "Full, undivided attention."  # type: ignore[union-attr]
+    assert load_deck(deck_file).notes[0].back == "Full, undivided attention."  # type: ignore[attr-defined]
 
     # delete it from the editor (E, then Delete note, then Yes)
     card_id = collection.card_id(window.review.card.key)
@@ -266,7 +266,7 @@ def test_a_local_change_survives_a_revision_and_a_conflict_offers_both(
     deck_file.write_text(text.replace("From Norcross.", "From Norcross (2011)."))
     window.reload_decks()
     note = next(d for d in collection.decks if d.id == "kinds").note("basic-one")
-    assert note is not None and note.back == "Goals, tasks and bond (my words)."  # type: ignore[union-attr]
+    assert note is not None and note.back == "Goals, tasks and bond (my words)."  # type: ignore[attr-defined]
     assert note.extra == "From Norcross (2011)."
 
     # a revision that changes the same field: both versions shown, the trainee chooses
@@ -290,7 +290,7 @@ def test_a_local_change_survives_a_revision_and_a_conflict_offers_both(
     assert "Goals, tasks and bond (my words)." in shown[-1]
     assert "Goals, tasks and a bond." in shown[-1]
     note = next(d for d in collection.decks if d.id == "kinds").note("basic-one")
-    assert note is not None and note.back == "Goals, tasks and bond (my words)."  # type: ignore[union-attr]
+    assert note is not None and note.back == "Goals, tasks and bond (my words)."  # type: ignore[attr-defined]
     window.reload_decks()  # settled: no second question
     assert window.conflicts == []
 
@@ -308,4 +308,4 @@ def test_a_local_change_survives_a_revision_and_a_conflict_offers_both(
         window.authoring.local.drop("kinds", "basic-one")
         window.reload_decks()
     note = next(d for d in collection.decks if d.id == "kinds").note("basic-one")
-    assert note is not None and note.back == "Goals, tasks and a bond."  # type: ignore[union-attr]
+    assert note is not None and note.back == "Goals, tasks and a bond."  # type: ignore[attr-defined]

@@ -225,7 +225,7 @@ class KindRules(ABC, Generic[N]):
     def item_text(self, note: N) -> str:
         """What a trainee reads of the note, question and answer sides, to compare notes
         for near-duplicates (``rapport check``): by default its first card's sides."""
-        ordinal = note.ordinals[0] if note.ordinals else 0  # type: ignore[attr-defined]
+        ordinal = note.ordinals[0] if note.ordinals else 0
         return f"{self.question_text(note, ordinal)} {self.answer_text(note, ordinal)}"
 
     @abstractmethod
