@@ -141,7 +141,7 @@ class ChoiceRules(PickKind[ChoiceNote]):
         )
 
     def anki_css(self) -> str:
-        return ""
+        return _CSS
 
     def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
         answer: dict[str, str] = {}
@@ -303,6 +303,119 @@ def _option(
     if "why" not in raw:
         check.add(label, f"{where}.why", "missing rationale")
     return Option(text=text, why=why, correct=correct)
+
+
+_CSS = """
+/* Choice */
+.rapport .options .option,
+.rapport .rationales .rationale {
+  margin: 0.35em 0;
+  padding: 0.35em 0.6em;
+  border-radius: 6px;
+  background-color: var(--rapport-panel);
+}
+
+.rapport .letter {
+  font-weight: 700;
+  color: var(--rapport-accent);
+  margin-right: 0.3em;
+}
+
+.rapport.choice .answer {
+  font-weight: 600;
+}
+
+.rapport .rationale {
+  font-size: 0.9em;
+}
+
+.rapport .rationale .option-text {
+  font-weight: 600;
+}
+
+/* The letter and the option on one line, the verdict and rationale on the next. */
+.rapport .rationale .option-text::after {
+  content: "";
+  display: block;
+}
+
+.rapport .rationale .verdict {
+  font-weight: 700;
+  margin-right: 0.3em;
+}
+
+.rapport .rationale.right {
+  background-color: var(--rapport-right-panel);
+}
+
+.rapport .rationale.right .verdict {
+  color: var(--rapport-right);
+}
+
+.rapport .rationale.wrong .verdict {
+  color: var(--rapport-wrong);
+}
+
+/* Interactive: set by anki-cards.js. Options become buttons; the pick is marked. */
+.rapport .options.interactive .option.pickable {
+  cursor: pointer;
+  border: 1px solid var(--rapport-rule);
+  -webkit-tap-highlight-color: transparent;
+}
+
+.rapport .options.interactive .option.pickable:hover,
+.rapport .options.interactive .option.pickable:focus-visible {
+  border-color: var(--rapport-accent);
+  outline: none;
+}
+
+.rapport .options .option.picked {
+  border-color: var(--rapport-accent);
+  box-shadow: inset 0 0 0 2px var(--rapport-accent);
+}
+
+.rapport .pick-hint {
+  font-size: 0.8em;
+  color: var(--rapport-muted);
+}
+
+.rapport .rationale.picked {
+  box-shadow: inset 0 0 0 2px var(--rapport-accent);
+}
+
+.rapport .rationale .your-pick {
+  float: right;
+  font-size: 0.8em;
+  font-weight: 700;
+  color: var(--rapport-accent);
+}
+
+.rapport .pick-verdict {
+  font-weight: 700;
+  margin: 0.4em 0;
+}
+
+.rapport .pick-verdict.right {
+  color: var(--rapport-right);
+}
+
+.rapport .pick-verdict.wrong {
+  color: var(--rapport-wrong);
+}
+
+/* Phone width: a choice card's back fits a phone screen. */
+@media (max-width: 480px) {
+  .rapport .options .option,
+  .rapport .rationales .rationale {
+    margin: 0.25em 0;
+    padding: 0.3em 0.45em;
+  }
+
+  .rapport .rationale {
+    font-size: 0.85em;
+  }
+}
+"""
 
 
 RULES = ChoiceRules()

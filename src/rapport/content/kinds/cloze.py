@@ -101,7 +101,7 @@ class ClozeRules(KindRules[ClozeNote]):
         )
 
     def anki_css(self) -> str:
-        return ""
+        return _CSS
 
     def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
         return {"text": anki_text(fields["Text"])}
@@ -151,6 +151,15 @@ class ClozeRules(KindRules[ClozeNote]):
                 )
                 cues.append(ItemCue("text", "cloze-list", message))
         return cues
+
+
+_CSS = """
+/* Cloze: Anki wraps the active deletion in span.cloze on both sides. */
+.rapport .cloze {
+  font-weight: 600;
+  color: var(--rapport-cloze);
+}
+"""
 
 
 RULES = ClozeRules()

@@ -308,28 +308,63 @@ _ANKI_RUBRIC = re.compile(
 )
 
 _CSS = """
-/* respond (rapport.content.kinds.respond) */
-.rapport.respond .context { color: #666; font-size: 0.9em; font-style: italic; }
-.rapport.respond .statement { font-size: 1.15em; margin-top: 0.6em; }
-.rapport.respond .respond-hint { color: #888; font-size: 0.85em; margin-top: 1em; }
+/* Respond: a client statement, model responses and a rubric to tick (no script). */
+.rapport.respond .context {
+  color: var(--rapport-muted);
+  font-size: 0.9em;
+  font-style: italic;
+}
+
+.rapport.respond .statement {
+  font-size: 1.15em;
+}
+
+.rapport.respond .respond-hint {
+  color: var(--rapport-muted);
+  font-size: 0.85em;
+  margin-top: 1em;
+}
+
 .rapport.respond .models-head,
-.rapport.respond .rubric-head { font-weight: bold; margin: 1em 0 0.4em; text-align: left; }
+.rapport.respond .rubric-head {
+  font-weight: 700;
+  margin: 1em 0 0.4em;
+}
+
 .rapport.respond .model {
-  text-align: left; border-left: 3px solid #4a7ab5; padding: 0.3em 0.7em; margin: 0.5em 0;
+  border-left: 3px solid var(--rapport-accent);
+  padding: 0.3em 0.7em;
+  margin: 0.5em 0;
 }
-.rapport.respond .model .style { color: #4a7ab5; font-size: 0.85em; font-weight: bold; }
-.rapport.respond ol.rubric { text-align: left; padding-left: 1.6em; }
-.rapport.respond .rubric-line { margin: 0.35em 0; }
+
+.rapport.respond .model .style {
+  color: var(--rapport-accent);
+  font-size: 0.85em;
+  font-weight: 700;
+}
+
+.rapport.respond ol.rubric {
+  padding-left: 1.6em;
+}
+
+.rapport.respond .rubric-line {
+  margin: 0.35em 0;
+}
+
 .rapport.respond .rubric-concept {
-  display: inline-block; color: #777; font-size: 0.8em; border: 1px solid #ccc;
-  border-radius: 8px; padding: 0 0.4em;
+  display: inline-block;
+  color: var(--rapport-muted);
+  font-size: 0.8em;
+  border: 1px solid var(--rapport-rule);
+  border-radius: 8px;
+  padding: 0 0.4em;
 }
+
 .rapport.respond .risk {
-  text-align: left; background: #fff4e0; border: 1px solid #e0b060; padding: 0.5em 0.7em;
-  margin-top: 1em; border-radius: 4px;
-}
-.nightMode .rapport.respond .risk, .night_mode .rapport.respond .risk {
-  background: #3a2c10; border-color: #8a6a30;
+  background-color: var(--rapport-panel);
+  border-left: 4px solid var(--rapport-wrong);
+  padding: 0.5em 0.7em;
+  margin-top: 1em;
 }
 """
 

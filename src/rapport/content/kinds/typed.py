@@ -73,7 +73,7 @@ class TypedRules(TypeKind[TypedNote]):
         )
 
     def anki_css(self) -> str:
-        return ""
+        return _CSS
 
     def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
         accept = re.findall(r'<span class="alt">(.*?)</span>', fields.get("Accept", ""))
@@ -123,6 +123,56 @@ class TypedRules(TypeKind[TypedNote]):
         # against the answer and every one of them.
         accept = ", ".join(f'<span class="alt">{escape_text(a)}</span>' for a in note.accept)
         return [field_html(note.prompt, html=note.html), escape_text(note.answer), accept]
+
+
+_CSS = """
+.rapport .typed-verdict {
+  font-weight: 700;
+  margin: 0.4em 0;
+}
+
+.rapport .typed-verdict.right {
+  color: var(--rapport-right);
+}
+
+.rapport .typed-verdict.wrong {
+  color: var(--rapport-wrong);
+}
+
+/* Typed: Anki's own comparison markup. */
+.rapport input#typeans {
+  font: inherit;
+  width: 100%;
+  box-sizing: border-box;
+  padding: 0.3em 0.5em;
+  border: 1px solid var(--rapport-rule);
+  border-radius: 6px;
+  background-color: var(--rapport-background);
+  color: var(--rapport-text);
+}
+
+.rapport code#typeans {
+  font-family: inherit;
+}
+
+.rapport .accepted,
+.rapport .compare-note {
+  font-size: 0.9em;
+  color: var(--rapport-muted);
+  margin-top: 0.5em;
+}
+
+.rapport .accepted .alt {
+  color: var(--rapport-text);
+  font-weight: 600;
+}
+
+.rapport .accept {
+  font-size: 0.9em;
+  color: var(--rapport-muted);
+  margin-top: 0.5em;
+}
+"""
 
 
 RULES = TypedRules()
