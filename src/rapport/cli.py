@@ -40,6 +40,17 @@ def _common(default: object) -> argparse.ArgumentParser:
     return common
 
 
+def _kind_name(value: str) -> str:
+    """A ``--kind`` value: the name of a registered kind (checked when given, so that
+    building the parser loads no kind module)."""
+    from rapport.content.kinds import registered
+
+    if value not in registered():
+        kinds = ", ".join(registered())
+        raise argparse.ArgumentTypeError(f"unknown kind {value!r} (choose from {kinds})")
+    return value
+
+
 def _deck_paths_argument(parser: argparse.ArgumentParser) -> None:
     """The deck files or folders a subcommand reads (``check``, ``export``)."""
     parser.add_argument(
@@ -61,8 +72,6 @@ class _Version(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``rapport`` and its subcommands."""
-    from rapport.content import kinds  # the --kind choices are the registered kinds
-
     parser = argparse.ArgumentParser(
         prog="rapport",
         description="Rapport: a flashcard trainer for counselling trainees. "
@@ -153,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, metavar="FILE", help="the .csv or .tsv file")
     imp.add_argument(
         "--kind",
-        choices=list(kinds.registered()),
+        type=_kind_name,
+        metavar="KIND",
         help="the kind of the rows when the file has no note type column (default: basic, "
         "or cloze for text with {{c1::...}})",
     )

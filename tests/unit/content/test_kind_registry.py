@@ -180,3 +180,14 @@ def test_mypy_refuses_a_kind_module_that_forgets_a_part(tmp_path: Path) -> None:
     )
     assert 'Cannot instantiate abstract class "Forgetful"' in result.stdout
     assert "anki" in result.stdout and "[abstract]" in result.stdout
+
+
+def test_the_cli_knows_the_registered_kinds(capsys: pytest.CaptureFixture[str]) -> None:
+    from rapport.cli import build_parser
+
+    argv = ["import", "rows.csv", "--kind", "flash"]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(argv)
+    assert "unknown kind 'flash' (choose from basic, " in capsys.readouterr().err
+    with flash_kind():
+        assert build_parser().parse_args(argv).kind == "flash"
