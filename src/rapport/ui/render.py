@@ -299,9 +299,10 @@ def _quote(text: str, c: Colours) -> str:
 
 
 class _RespondRenderer(KindRenderer):
-    """A client statement answered in one's own words: the answer side shows what was
-    typed (and last time's response), the model responses with their styles and the
-    rubric, each line numbered for its key and ticked as the trainee ticks it."""
+    """A client statement answered in one's own words. The answer side shows what was
+    typed (and last time's response), the risk note if any, the rubric (each line
+    numbered for its key and ticked as the trainee ticks it) and then the model responses
+    with their styles; the rubric comes first so that it is in view for ticking."""
 
     def answer(self, card: Card, done: Answered, c: Colours) -> str:
         note = card.note
@@ -312,34 +313,36 @@ class _RespondRenderer(KindRenderer):
         if done.last_response:
             last = field(done.last_response, is_html=False)
             parts.append(f"<p><b>Your last response</b></p>{_quote(_muted(last, c), c)}")
-        parts.append("<p><b>Model responses</b></p>")
-        for model in rules.models(note):
+        risk = rules.risk(note)
+        if risk:
             parts.append(
-                f'<p><span style="color:{c.accent}"><b>{_f(card, model.style)}</b></span><br>'
-                f"{_f(card, model.text)}</p>"
+                f'<p><span style="color:{c.bad}"><b>Risk and confidentiality:</b></span> '
+                f"{_f(card, risk)}</p>"
             )
+        rubric = rules.rubric(note)
         parts.append(
-            '<p><a name="right"></a><b>Tick what your response did</b> '
-            + _muted("(keys 1-" + str(len(rules.rubric(note))) + ", Enter confirms)", c)
+            "<p><b>Tick what your response did</b> "
+            + _muted(f"(keys 1-{len(rubric)}, Enter confirms)", c)
             + "</p>"
         )
         rows = []
-        for i, line in enumerate(rules.rubric(note)):
+        for i, line in enumerate(rubric):
             on = i in done.ticked
             box = f'<span style="color:{c.good}">&#9745;</span>' if on else "&#9744;"
+            last_row = '<a name="right"></a>' if i == len(rubric) - 1 else ""
             rows.append(
-                f'<tr><td style="padding: 3px 4px"><a href="tick:{i + 1}" '
+                f'<tr><td style="padding: 3px 4px">{last_row}<a href="tick:{i + 1}" '
                 f'style="text-decoration:none; color:{c.text}">'
                 f"<b>{box} {i + 1}.</b>&nbsp; {_f(card, line.line)}</a> "
                 + _muted(f"<small>[{html.escape(line.concept)}]</small>", c)
                 + "</td></tr>"
             )
         parts.append(f'<table width="100%" cellspacing="2">{"".join(rows)}</table>')
-        risk = rules.risk(note)
-        if risk:
+        parts.append("<p><b>Model responses</b></p>")
+        for model in rules.models(note):
             parts.append(
-                f'<p><span style="color:{c.bad}"><b>Risk and confidentiality:</b></span> '
-                f"{_f(card, risk)}</p>"
+                f'<p><span style="color:{c.accent}"><b>{_f(card, model.style)}</b></span><br>'
+                f"{_f(card, model.text)}</p>"
             )
         return "".join(parts)
 
