@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.content.kinds import Interaction, RespondKind, rules_for
+from rapport.content.kinds import Interaction, RespondKind, registered, rules_for
 from rapport.content.model import CardKey, Deck
 from rapport.study.practice import (
     Question,
@@ -190,11 +190,12 @@ class PracticeView(QWidget):
         layout.setContentsMargins(40, 28, 40, 28)
         layout.setSpacing(14)
         layout.addWidget(_title("Practice test"))
+        # The kinds of question are those of the registered kinds a test may ask.
+        asked = [r.practice_label.lower() for r in registered().values() if r.practice]
         layout.addWidget(
             _muted(
-                "An exam-style test of multiple-choice, typed and fill-the-gap questions, "
-                "scored at the end. It never changes your review schedule. "
-                "Space ticks a deck or concept; Enter starts."
+                f"An exam-style test ({'; '.join(asked)}), scored at the end. It never "
+                "changes your review schedule. Space ticks a deck or concept; Enter starts."
             )
         )
         layout.addLayout(grid, 1)
