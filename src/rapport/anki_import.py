@@ -322,11 +322,21 @@ def _read_note(
 
 
 def _rapport_kind(notetype: Mapping[str, Any]) -> Any:
-    """The kind whose Anki note type this is (Rapport's own export), if any."""
+    """The kind whose Anki note type this is (Rapport's own export), if any and if it
+    still has the kind's fields (a trainee may have renamed one in Anki: then its notes
+    are read by position, as any other note type's)."""
     from rapport.content.kinds import registered
 
     model_id = notetype.get("id")
-    return next((r for r in registered().values() if r.anki.model_id == model_id), None)
+    names = {str(f.get("name")) for f in notetype.get("flds", [])}
+    return next(
+        (
+            r
+            for r in registered().values()
+            if r.anki.model_id == model_id and set(r.anki.fields) <= names
+        ),
+        None,
+    )
 
 
 def _rapport_tags(tags: Sequence[str]) -> tuple[list[str], dict[str, str]]:

@@ -147,3 +147,37 @@ def test_every_kind_goes_to_anki_and_back(deck: Deck, tmp_path: Path) -> None:
         assert _own(original) in back, original.id
     assert len(imported.notes) == len(deck.notes)
     assert len(imported.cards()) == len(deck.cards())
+
+
+def test_a_rapport_note_type_with_a_renamed_field_is_read_by_position(
+    deck: Deck, tmp_path: Path
+) -> None:
+    """A trainee who renamed a field of a Rapport note type in Anki gets its notes back
+    mapped by position (and the report says so), not a crash."""
+    from anki.collection import Collection, DeckIdLimit, ExportAnkiPackageOptions
+
+    from tests.integration.test_anki_import import import_package
+
+    package = tmp_path / "every-kind.apkg"
+    export_decks([deck], package)
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        import_package(col, package)
+        notetype = col.models.by_name("Rapport Respond")
+        assert notetype is not None
+        field = next(f for f in notetype["flds"] if f["name"] == "Statement")
+        col.models.rename_field(notetype, field, "What the client says")
+        col.models.update_dict(notetype)
+        again = tmp_path / "renamed.apkg"
+        top = col.decks.id_for_name("Rapport")
+        assert top is not None
+        options = ExportAnkiPackageOptions(
+            with_scheduling=False, with_deck_configs=False, with_media=False, legacy=True
+        )
+        col.export_anki_package(out_path=str(again), options=options, limit=DeckIdLimit(top))
+    finally:
+        col.close()
+    report = import_anki_package(again, tmp_path / "data", with_progress=False)
+    assert report.by_position == {"Rapport Respond": 1}
+    assert report.notes == len(deck.notes)
