@@ -247,9 +247,9 @@ def _read_note(
     table: dict[str, Any] = {"id": _note_id(note.guid)}
     first, second = (shown + ["", ""])[:2]
     own = _rapport_kind(notetype)
-    if own is not None:
-        names = [str(f["name"]) for f in notetype.get("flds", [])]
-        by_name = dict(zip(names, values, strict=False))
+    names = [str(f["name"]) for f in notetype.get("flds", [])]
+    by_name = dict(zip(names, values, strict=False))
+    if own is not None and _reads_back(own, by_name):
         table.update(kind=str(own.name), **own.from_anki(by_name))
         extra = _plain(by_name.get("Extra", ""))
         if extra:
@@ -337,6 +337,20 @@ def _rapport_kind(notetype: Mapping[str, Any]) -> Any:
         ),
         None,
     )
+
+
+def _reads_back(rules: Any, fields: Mapping[str, str]) -> bool:
+    """Whether an Anki note of a Rapport note type reads back into a valid note of its
+    kind (a trainee may have edited Rapport's markup in Anki: then it is read by
+    position, as any other note type's)."""
+    from pathlib import Path
+
+    from rapport.content.loader import check_note_table
+    from rapport.content.model import Deck
+
+    table = {"id": "n", "kind": str(rules.name), "concept": "c", **rules.from_anki(fields)}
+    skeleton = Deck("anki", "Anki", "", Path("anki.toml"), (), {}, ())
+    return not check_note_table(table, skeleton)[1]
 
 
 def _rapport_tags(tags: Sequence[str]) -> tuple[list[str], dict[str, str]]:

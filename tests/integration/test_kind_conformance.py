@@ -181,3 +181,36 @@ def test_a_rapport_note_type_with_a_renamed_field_is_read_by_position(
     report = import_anki_package(again, tmp_path / "data", with_progress=False)
     assert report.by_position == {"Rapport Respond": 1}
     assert report.notes == len(deck.notes)
+
+
+def test_a_rapport_note_whose_markup_was_edited_in_anki_is_read_by_position(
+    deck: Deck, tmp_path: Path
+) -> None:
+    """A choice note whose Rationales a trainee rewrote by hand in Anki no longer reads
+    back as a choice: it comes in by position (reported), and the import goes on."""
+    from anki.collection import Collection, DeckIdLimit, ExportAnkiPackageOptions
+
+    from tests.integration.test_anki_import import import_package
+
+    package = tmp_path / "every-kind.apkg"
+    export_decks([deck], package)
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        import_package(col, package)
+        [nid] = col.find_notes('"note:Rapport Choice"')
+        note = col.get_note(nid)
+        note["Rationales"] = "Norcross headed it."
+        col.update_note(note)
+        again = tmp_path / "edited.apkg"
+        top = col.decks.id_for_name("Rapport")
+        assert top is not None
+        options = ExportAnkiPackageOptions(
+            with_scheduling=False, with_deck_configs=False, with_media=False, legacy=True
+        )
+        col.export_anki_package(out_path=str(again), options=options, limit=DeckIdLimit(top))
+    finally:
+        col.close()
+    report = import_anki_package(again, tmp_path / "data", with_progress=False)
+    assert report.by_position == {"Rapport Choice": 1}
+    assert report.notes == len(deck.notes)
