@@ -1120,6 +1120,15 @@ class Store:
             for d, n, o, concept, t, rating, ms, cert, picked, response in rows
         ]
 
+    def last_response(self, card_id: int) -> str | None:
+        """The response typed at the card's latest answer that kept one (respond cards)."""
+        row = self._conn.execute(
+            "SELECT response FROM revlog WHERE card_id = ? AND response IS NOT NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (card_id,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def reviews_of(self, card_id: int) -> list[ReviewRecord]:
         """The log of one card, oldest first."""
         rows = self._conn.execute(

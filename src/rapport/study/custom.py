@@ -99,15 +99,15 @@ class PreviewSession(FocusedSession):
         rating: Rating,
         now: datetime,
         duration: timedelta,
-        *,
         response: str | None = None,
+        *,
         certainty: int | None = None,
         picked: str | None = None,
     ) -> None:
-        """Count the grade for the summary; nothing is written (neither what was typed,
-        picked or stated). The grade is still one step on the app's undo stack
-        (:meth:`Operations.record`), so that Ctrl+Z takes back the last thing done,
-        whether a grade here or a flag."""
+        """Count the grade for the summary; nothing is written (neither a response typed,
+        nor an option picked, nor a certainty stated). The grade is still one step on the
+        app's undo stack (:meth:`Operations.record`), so that Ctrl+Z takes back the last
+        thing done, whether a grade here or a flag."""
         rating = Rating(rating)
         answered = _Answered(card, Phase.REVIEW, rating, capped_duration(duration), now)
         changes = self.collection.ops.record(

@@ -304,6 +304,10 @@ class ReviewSession:
 
     # -- answering -----------------------------------------------------------------------
 
+    def last_response(self, card: Card) -> str | None:
+        """What the trainee typed the last time they answered this respond card."""
+        return self._store.last_response(self._cards.require_id(card))
+
     def intervals(self, card: Card, now: datetime) -> dict[Rating, timedelta]:
         """For each rating, the time until ``card`` would be due again (for button labels)."""
         card_id = self._cards.require_id(card)
@@ -316,8 +320,8 @@ class ReviewSession:
         rating: Rating,
         now: datetime,
         duration: timedelta,
-        *,
         response: str | None = None,
+        *,
         certainty: int | None = None,
         picked: str | None = None,
     ) -> None:
@@ -514,14 +518,12 @@ class FocusedSession(ReviewSession):
         rating: Rating,
         now: datetime,
         duration: timedelta,
-        *,
         response: str | None = None,
+        *,
         certainty: int | None = None,
         picked: str | None = None,
     ) -> None:
-        super().answer(
-            card, rating, now, duration, response=response, certainty=certainty, picked=picked
-        )
+        super().answer(card, rating, now, duration, response, certainty=certainty, picked=picked)
         if card in self._waiting:
             self._waiting.remove(card)
         self._relearning.add(card)
