@@ -333,6 +333,24 @@ def progress_html(report: ProgressReport) -> str:
     for deck in report.decks:
         if deck.calibration.answers and len(report.decks) > 1:
             parts += [f"<h3>{esc(deck.name)}</h3>", calibration_table(deck.calibration)]
+    stated = [c for c in report.concepts if c.calibration.answers]
+    if stated:
+        parts += [
+            "<h3>Per concept</h3>",
+            '<table class="data"><tr><th>Concept</th><th>Low</th><th>Mid</th><th>High</th></tr>',
+            *(
+                f"<tr><td class='name'>{esc(c.concept)}</td>"
+                + "".join(
+                    f"<td class='num'>{pct(p.share_right)} of {p.answers}</td>"
+                    for p in c.calibration.points
+                )
+                + "</tr>"
+                for c in stated
+            ),
+            "</table>",
+            "<p class='note'>Share right of the answers stated at each certainty, and how "
+            "many.</p>",
+        ]
     parts += [
         "<h2>Confident errors</h2>",
         "<p>Answered wrong at high certainty: the misconceptions to work on first.</p>",

@@ -58,7 +58,9 @@ def test_a_throwaway_kind_is_reviewed_by_keys(
     card = view.card
     qtbot.keyClick(view, Qt.Key.Key_Return)
     [entry] = col.store.reviews_of(col.require_id(card))
-    assert entry.rating == Rating.HARD and entry.response is None
+    assert entry.rating == Rating.HARD
+    # What was typed is kept with the answer (issue 28: misconception analytics).
+    assert entry.response == "the working bond between client and therapst"
     col.close(clock())
 
 
