@@ -429,6 +429,30 @@ def _bucket(column: str, starts: Sequence[int]) -> tuple[str, list[object]]:
     return part(0, len(starts))
 
 
+def _revlog_decks(deck_ids: Sequence[str] | None) -> tuple[str, list[object]]:
+    """A condition (leading " AND") keeping answers to cards of ``deck_ids`` (``None``:
+    every answer in the log)."""
+    if deck_ids is None:
+        return "", []
+    return (
+        f" AND card_id IN (SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)}))",
+        list(deck_ids),
+    )
+
+
+def _curve_values(curves: Mapping[str, Sequence[float]]) -> tuple[str, list[object]]:
+    """The rows of a ``VALUES`` list of (deck id, *numbers) with their parameters; a row
+    that matches no deck when ``curves`` is empty."""
+    if not curves:
+        return "(NULL, 0, 0, 0)", []
+    width = 1 + len(next(iter(curves.values())))
+    row = "(" + ", ".join("?" * width) + ")"
+    params: list[object] = []
+    for deck_id, numbers in curves.items():
+        params += [deck_id, *numbers]
+    return ", ".join([row] * len(curves)), params
+
+
 def _values_checked(method: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a :class:`Store` method: a value it cannot convert (a time out of range, a
     phase that does not exist) becomes a :class:`DatabaseError` when the file's full check
@@ -1180,9 +1204,13 @@ class Store:
 
     # -- statistics ----------------------------------------------------------------------
 
-    def review_count(self) -> int:
-        """Answers in the log (what the per-card counts add up to)."""
-        row = self._conn.execute("SELECT TOTAL(reviews) FROM cards").fetchone()
+    def review_count(self, deck_ids: Sequence[str] | None = None) -> int:
+        """Answers in the log (what the per-card counts add up to), of the cards of
+        ``deck_ids`` (``None``: all)."""
+        decks = "" if deck_ids is None else f" WHERE deck_id IN ({_marks(deck_ids)})"
+        row = self._conn.execute(
+            f"SELECT TOTAL(reviews) FROM cards{decks}", (*(deck_ids or ()),)
+        ).fetchone()
         return int(row[0])
 
     def reviews_per_bucket(
@@ -1209,15 +1237,19 @@ class Store:
             out[bucket] = (int(answers), int(passed), ms / 1000)
         return out
 
-    def due_per_bucket(self, starts: Sequence[datetime], end: datetime) -> list[int]:
-        """Active studied cards due per bucket (``starts[i]`` to ``starts[i + 1]``, the
-        last up to ``end``); cards due before ``starts[0]`` count in the first."""
+    def due_per_bucket(
+        self, starts: Sequence[datetime], end: datetime, deck_ids: Sequence[str] | None = None
+    ) -> list[int]:
+        """Active studied cards (of ``deck_ids``, ``None``: all) due per bucket
+        (``starts[i]`` to ``starts[i + 1]``, the last up to ``end``); cards due before
+        ``starts[0]`` count in the first."""
         bounds = [to_us(s) for s in starts]
         expression, params = _bucket("due_us", bounds)
+        decks = "" if deck_ids is None else f" AND deck_id IN ({_marks(deck_ids)})"
         rows = self._conn.execute(
             f"SELECT {expression} AS bucket, COUNT(*) FROM cards "
-            f"WHERE state != 0 AND due_us < ? AND {_ACTIVE} GROUP BY bucket",
-            (*params, to_us(end)),
+            f"WHERE state != 0 AND due_us < ? AND {_ACTIVE}{decks} GROUP BY bucket",
+            (*params, to_us(end), *(deck_ids or ())),
         )
         out = [0] * len(bounds)
         for bucket, count in rows:
@@ -1246,6 +1278,137 @@ class Store:
             (threshold, factor, to_us(now), decay),
         )
         return [(c, int(n), int(s), int(k), float(r)) for c, n, s, k, r in rows]
+
+    # -- statistics by deck and period (rapport.study.stats) -------------------------------
+
+    def first_review_time(self, deck_ids: Sequence[str] | None) -> datetime | None:
+        """When the first answer of the log (of the cards of ``deck_ids``) was given."""
+        where, params = _revlog_decks(deck_ids)
+        row = self._conn.execute(
+            f"SELECT time_us FROM revlog WHERE 1{where} ORDER BY time_us LIMIT 1", params
+        ).fetchone()
+        return None if row is None else from_us(row[0])
+
+    def answer_breakdown(
+        self, deck_ids: Sequence[str] | None, starts: Sequence[datetime]
+    ) -> list[tuple[int, int, int, int, float]]:
+        """Answers since ``starts[0]`` grouped by (time bucket ``i``: ``starts[i] <=
+        time``, the last open above; kind; rating): rows of (bucket, kind, rating,
+        answers, seconds). Kinds are Anki's revlog types split by maturity: 0 learning (the
+        card was new or learning), 1 young review, 2 mature review (in review with a
+        scheduled interval of at least 21 days), 3 relearning."""
+        bounds = [to_us(s) for s in starts]
+        expression, params = _bucket("time_us", bounds)
+        where, deck_params = _revlog_decks(deck_ids)
+        rows = self._conn.execute(
+            f"SELECT {expression} AS bucket, CASE state_before WHEN {Phase.REVIEW:d} THEN "
+            f"(CASE WHEN due_before_us - last_review_before_us >= {_MATURE_US} THEN 2 "
+            f"ELSE 1 END) WHEN {Phase.RELEARNING:d} THEN 3 ELSE 0 END AS kind, rating, "
+            f"COUNT(*), TOTAL(duration_ms) FROM revlog WHERE time_us >= ?{where} "
+            f"GROUP BY bucket, kind, rating",
+            (*params, bounds[0], *deck_params),
+        )
+        return [(int(b), int(k), int(r), int(n), ms / 1000) for b, k, r, n, ms in rows]
+
+    def answers_per_quarter_hour(
+        self, deck_ids: Sequence[str] | None, since: datetime
+    ) -> list[tuple[datetime, int, int, float]]:
+        """Answers since ``since`` per quarter of an hour (UTC, which every time zone's
+        day and hour boundaries fall on): (its start, answers, answers other than Again,
+        seconds taken), in time order."""
+        where, params = _revlog_decks(deck_ids)
+        quarter = 900_000_000
+        rows = self._conn.execute(
+            f"SELECT time_us / {quarter} AS q, COUNT(*), TOTAL(rating != 1), "
+            f"TOTAL(duration_ms) FROM revlog WHERE time_us >= ?{where} GROUP BY q ORDER BY q",
+            (to_us(since), *params),
+        )
+        return [(from_us(q * quarter), int(n), int(p), ms / 1000) for q, n, p, ms in rows]
+
+    def card_state_counts(self, deck_ids: Sequence[str], now: datetime) -> dict[str, int]:
+        """Present cards of ``deck_ids`` by Anki's card-count categories: new, learning,
+        relearning, young, mature (review cards with an interval of at least 21 days),
+        suspended and buried (hidden until after ``now``); each card counts once."""
+        rows = self._conn.execute(
+            f"SELECT CASE WHEN suspended = 1 THEN 'suspended' "
+            f"WHEN buried_until_us > ? THEN 'buried' WHEN state = 0 THEN 'new' "
+            f"WHEN state = 1 THEN 'learning' WHEN state = 3 THEN 'relearning' "
+            f"WHEN due_us - last_review_us >= {_MATURE_US} THEN 'mature' ELSE 'young' END "
+            f"AS category, COUNT(*) FROM cards WHERE present = 1 "
+            f"AND deck_id IN ({_marks(deck_ids)}) GROUP BY category",
+            (to_us(now), *deck_ids),
+        )
+        return {str(category): int(n) for category, n in rows}
+
+    def memory_histogram(
+        self,
+        curves: Mapping[str, tuple[float, float]],
+        now: datetime,
+        interval_days: Sequence[float],
+        stability_days: Sequence[float],
+        difficulty: Sequence[float],
+        retrievability: Sequence[float],
+    ) -> list[tuple[int, int, int, int, int]]:
+        """Studied present cards of the decks in ``curves`` (deck id -> FSRS's (factor,
+        decay) of its preset) counted by (interval bucket, stability bucket, difficulty
+        bucket, retrievability-now bucket): rows of those four indices and a count. Each
+        sequence holds its buckets' lower bounds (the first is the floor, the last bucket
+        open above). Intervals are due minus last review in days; retrievability is
+        ``(1 + factor * t / stability) ** decay`` at whole days ``t`` since the last
+        review."""
+        ivl, ivl_params = _bucket("ivl", list(interval_days))
+        stab, stab_params = _bucket("stability", list(stability_days))
+        diff, diff_params = _bucket("difficulty", list(difficulty))
+        ret, ret_params = _bucket("r", list(retrievability))
+        values, value_params = _curve_values(curves)
+        rows = self._conn.execute(
+            f"WITH p (deck_id, factor, decay) AS (VALUES {values}) "
+            f"SELECT {ivl}, {stab}, {diff}, {ret}, COUNT(*) FROM ("
+            f"SELECT (c.due_us - c.last_review_us) / 86400000000.0 AS ivl, c.stability, "
+            f"c.difficulty, pow(1 + p.factor * max(0, (? - c.last_review_us) / 86400000000) "
+            f"/ c.stability, p.decay) AS r FROM p CROSS JOIN cards c ON c.deck_id = p.deck_id "
+            f"WHERE c.present = 1 AND c.state != 0 AND c.stability > 0 "
+            f"AND c.last_review_us IS NOT NULL AND c.difficulty IS NOT NULL) "
+            f"GROUP BY 1, 2, 3, 4",
+            (*value_params, *ivl_params, *stab_params, *diff_params, *ret_params, to_us(now)),
+        )
+        return [(int(a), int(b), int(c), int(d), int(n)) for a, b, c, d, n in rows]
+
+    def concept_mastery(
+        self,
+        curves: Mapping[str, tuple[float, float, float]],
+        now: datetime,
+        horizon_days: int,
+    ) -> list[tuple[str, int, int, int, float, int]]:
+        """Per concept of the present cards of the decks in ``curves`` (deck id -> FSRS's
+        (factor, decay) and the desired retention of its preset): (concept, cards, studied
+        cards, those recalled now with at least the desired retention, the sum of
+        retrievabilities now, cards whose retrievability ``horizon_days`` from now is at
+        least the desired retention). Retrievability as in :meth:`memory_histogram`."""
+        values, value_params = _curve_values(curves)
+        rows = self._conn.execute(
+            f"""
+            WITH p (deck_id, factor, decay, wanted) AS (VALUES {values})
+            SELECT concept, COUNT(*), COUNT(r), TOTAL(r >= wanted), TOTAL(r),
+                   TOTAL(later >= wanted) FROM (
+                SELECT concept, wanted,
+                       CASE WHEN studied THEN pow(1 + factor * days / stability, decay) END
+                           AS r,
+                       CASE WHEN studied THEN pow(1 + factor * (days + ?) / stability, decay)
+                           END AS later
+                FROM (
+                    SELECT t.concept AS concept, p.wanted AS wanted, p.factor AS factor,
+                           p.decay AS decay, c.stability AS stability,
+                           (c.state != 0 AND c.stability > 0
+                            AND c.last_review_us IS NOT NULL) AS studied,
+                           max(0, (? - c.last_review_us) / 86400000000) AS days
+                    FROM p CROSS JOIN cards c ON c.deck_id = p.deck_id
+                    JOIN card_text t ON t.card_id = c.id WHERE c.present = 1))
+            GROUP BY concept ORDER BY concept
+            """,
+            (*value_params, horizon_days, to_us(now)),
+        )
+        return [(c, int(n), int(s), int(k), float(r), int(m)) for c, n, s, k, r, m in rows]
 
     # -- browsing ------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ from rapport.study.settings import DEFAULT_PRESET, InvalidSettings, Settings, ch
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from rapport.study.stats import Stats  # (imported by stats() when first used)
+    from rapport.study.stats import Stats, StatsScope  # (imported by stats() when first used)
 
 
 # A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
@@ -559,25 +559,31 @@ class Collection:
         times = self.store.review_times(start)
         return len(times), sum((taken for _, taken in times), timedelta(0))
 
-    def stats(self, now: datetime) -> Stats:
-        """Every statistic at ``now`` (see :mod:`rapport.study.stats`)."""
+    def stats(self, now: datetime, scope: StatsScope | None = None) -> Stats:
+        """Every statistic at ``now`` for ``scope`` (see :mod:`rapport.study.stats`)."""
         self.refresh_text()
-        return self.stats_reader(now)(self.store)
+        return self.stats_reader(now, scope)(self.store)
 
-    def stats_reader(self, now: datetime) -> Callable[[Store], Stats]:
+    def stats_reader(
+        self, now: datetime, scope: StatsScope | None = None
+    ) -> Callable[[Store], Stats]:
         """What computes the statistics at ``now`` from a store: the store's own, or a
         second connection to its file in another thread (:meth:`Store.reader`), so that
         a window stays responsive. Call :meth:`refresh_text` first; nothing the returned
         function does touches this collection."""
-        from rapport.study.stats import build_stats
+        from rapport.study.stats import DeckCurve, build_stats
 
         now = require_aware(now)
-        curve = self.scheduler.forgetting_curve()
+        curves = {}
+        for deck in self.decks:
+            factor, decay = self.scheduler_for(deck.id).forgetting_curve()
+            wanted = self.settings_for(deck.id).desired_retention
+            curves[deck.id] = DeckCurve(factor, decay, wanted)
         hour, tz = self._settings.day_start_hour, self.tz
 
         def compute(store: Store) -> Stats:
             counts = self.deck_counts(now, store)
-            return build_stats(store, counts, curve, now, hour, tz)
+            return build_stats(store, counts, curves, now, hour, tz, scope)
 
         return compute
 
