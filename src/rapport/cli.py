@@ -194,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", parents=[common], help="show study statistics (works while the app runs)"
     )
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    stats.add_argument("--deck", help="only this deck (its id or name); default: all decks")
+    stats.add_argument(
+        "--period",
+        choices=("1m", "3m", "1y", "all"),
+        default="1m",
+        help="the period of the figures (default 1m, as the Statistics screen)",
+    )
     stats.set_defaults(func=cmd_stats)
 
     backups = sub.add_parser("backups", parents=[common], help="list the backups of your progress")
@@ -546,8 +553,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except RapportError as exc:
         print(exc, file=sys.stderr)
         return 1
+    from rapport.study.stats import PERIODS, StatsScope
+
+    periods = dict(zip(("1m", "3m", "1y", "all"), PERIODS.values(), strict=True))
     try:
-        stats = collection.stats(now)
+        deck_ids = None
+        if args.deck is not None:
+            found = [d.id for d in collection.decks if args.deck in (d.id, d.name)]
+            if not found:
+                print(f"rapport stats: there is no deck {args.deck!r}.", file=sys.stderr)
+                return 1
+            deck_ids = (found[0],)
+        stats = collection.stats(now, StatsScope(deck_ids, periods[args.period]))
     finally:
         collection.close(now)
     if args.json:

@@ -410,7 +410,7 @@ def _browse_row(row: Sequence[Any]) -> BrowseRow:
     )
 
 
-def _bucket(column: str, starts: Sequence[int]) -> tuple[str, list[object]]:
+def _bucket(column: str, starts: Sequence[float]) -> tuple[str, list[object]]:
     """An SQL expression giving the index ``i`` of the bucket ``starts[i] <= column <
     starts[i + 1]`` (the last bucket open above), a binary search of nested CASEs, with
     its parameters in order."""

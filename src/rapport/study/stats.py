@@ -489,3 +489,172 @@ def _streaks(calendar: Sequence[DayReviews]) -> tuple[int, int, int]:
             break
         current += 1
     return current, longest, sum(1 for d in calendar if d.reviews)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartTable:
+    """One chart's figures as a table (what a screen reader reads, and what the chart
+    draws): ``rows`` of text cells under ``columns``, and per row the plotted numbers,
+    one per name in ``series``."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    values: tuple[tuple[float, ...], ...]
+    series: tuple[str, ...]
+    unit: str = ""
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def chart_tables(stats: Stats) -> tuple[ChartTable, ...]:
+    """Every chart of the statistics screen as a :class:`ChartTable`, in screen order."""
+    out = []
+    out.append(
+        ChartTable(
+            "retention",
+            "True retention (review answers not Again)",
+            ("Span", "Young", "Young reviews", "Mature", "Mature reviews", "All", "Reviews"),
+            tuple(
+                (
+                    row.span,
+                    _pct(row.young.share),
+                    str(row.young.reviews),
+                    _pct(row.mature.share),
+                    str(row.mature.reviews),
+                    _pct(row.total.share),
+                    str(row.total.reviews),
+                )
+                for row in stats.retention
+            ),
+            tuple(
+                (100 * (row.young.share or 0), 100 * (row.mature.share or 0))
+                for row in stats.retention
+            ),
+            ("young", "mature"),
+            "%",
+        )
+    )
+    counts = stats.card_counts
+    out.append(
+        ChartTable(
+            "counts",
+            "Card counts",
+            ("State", "Cards"),
+            tuple((c, str(counts.get(c, 0))) for c in CARD_CATEGORIES),
+            tuple((float(counts.get(c, 0)),) for c in CARD_CATEGORIES),
+            ("cards",),
+            "cards",
+        )
+    )
+    out.append(
+        ChartTable(
+            "reviews",
+            f"Reviews per day (last {HISTORY_DAYS} days)",
+            ("Date", "Reviews", "Minutes"),
+            tuple(
+                (str(d.day), str(d.reviews), f"{d.seconds / 60:.1f}") for d in stats.reviews_per_day
+            ),
+            tuple((float(d.reviews),) for d in stats.reviews_per_day),
+            ("reviews",),
+            "reviews",
+        )
+    )
+    out.append(
+        ChartTable(
+            "forecast",
+            f"Due forecast (next {len(stats.forecast)} days)",
+            ("Date", "Due"),
+            tuple((str(d.day), str(d.due)) for d in stats.forecast),
+            tuple((float(d.due),) for d in stats.forecast),
+            ("due",),
+            "cards",
+        )
+    )
+    for name, title, bins in (
+        ("intervals", "Review intervals", stats.intervals),
+        ("stability", "Stability (FSRS, days)", stats.stability),
+        ("difficulty", "Difficulty (FSRS)", stats.difficulty),
+        ("retrievability", "Retrievability now (FSRS)", stats.retrievability),
+    ):
+        out.append(
+            ChartTable(
+                name,
+                title,
+                ("Bucket", "Cards"),
+                tuple((b.label, str(b.count)) for b in bins),
+                tuple((float(b.count),) for b in bins),
+                ("cards",),
+                "cards",
+            )
+        )
+    out.append(
+        ChartTable(
+            "buttons",
+            "Answer buttons (the period)",
+            ("Group", "Again", "Hard", "Good", "Easy", "Correct"),
+            tuple(
+                (
+                    group,
+                    *(str(n) for n in counts_),
+                    _pct(_share(sum(counts_[1:]), sum(counts_))),
+                )
+                for group, counts_ in stats.buttons.items()
+            ),
+            tuple(tuple(float(n) for n in counts_) for counts_ in stats.buttons.values()),
+            ("Again", "Hard", "Good", "Easy"),
+            "answers",
+        )
+    )
+    out.append(
+        ChartTable(
+            "hours",
+            "Hourly breakdown (the period)",
+            ("Hour", "Answers", "Correct"),
+            tuple(
+                (f"{h.hour:02d}:00", str(h.answers), _pct(_share(h.passed, h.answers)))
+                for h in stats.hours
+            ),
+            tuple((float(h.answers),) for h in stats.hours),
+            ("answers",),
+            "answers",
+        )
+    )
+    out.append(
+        ChartTable(
+            "calendar",
+            f"Calendar: streak {stats.streak} days, longest {stats.longest_streak}, "
+            f"{stats.days_studied} days studied",
+            ("Date", "Reviews"),
+            tuple((str(d.day), str(d.reviews)) for d in stats.calendar if d.reviews),
+            tuple((float(d.reviews),) for d in stats.calendar if d.reviews),
+            ("reviews",),
+            "reviews",
+        )
+    )
+    out.append(
+        ChartTable(
+            "mastery",
+            f"Mastery per concept (recall in {stats.mastery_horizon_days} days "
+            f">= desired retention)",
+            ("Concept", "Mastery", "Mastered", "Cards", "Recalled now", "Studied"),
+            tuple(
+                (
+                    c.concept,
+                    _pct(c.mastery),
+                    str(c.mastered),
+                    str(c.cards),
+                    str(c.recalled),
+                    str(c.studied),
+                )
+                for c in stats.concepts
+            ),
+            tuple((100 * c.mastery,) for c in stats.concepts),
+            ("mastery",),
+            "%",
+        )
+    )
+    return tuple(out)

@@ -26,7 +26,16 @@ WINDOW_SIZE = (1100, 720)
 # The demo's "now": a weekday afternoon; the history runs up to it.
 DEMO_NOW = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
 HISTORY_DAYS = 75
-NAMES = ("home", "review-question", "review-answer", "practice", "browse", "stats", "note-editor")
+NAMES = (
+    "home",
+    "review-question",
+    "review-answer",
+    "practice",
+    "browse",
+    "stats",
+    "stats-charts",
+    "note-editor",
+)
 
 
 class DemoClock:
@@ -143,14 +152,46 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
             table.selectRow(3)
         shoot("browse")
 
-        window.show_view("stats")
+        stats = window.show_view("stats")
+        _wait_for_figures(app, stats)
         shoot("stats")
+        shoot("stats-charts", _whole_page(stats))
 
         shoot("note-editor", _note_editor(window))
         window.close()
         return written
     finally:
         collection.close(clock())
+
+
+def _wait_for_figures(app: object, view: object) -> None:
+    """Let the statistics view compute its figures (in its thread) and draw them."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from rapport.ui.stats_view import StatsView
+
+    assert isinstance(app, QApplication) and isinstance(view, StatsView)
+    deadline = time.monotonic() + 60
+    while (view.stats is None or view.computing) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _whole_page(view: object) -> QWidget:
+    """The statistics page's scrolled content, every chart (a taller picture)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from rapport.ui.stats_view import StatsView
+
+    assert isinstance(view, StatsView)
+    scroll = view.findChild(QScrollArea)
+    assert scroll is not None
+    content = scroll.widget()
+    assert content is not None
+    content.resize(WINDOW_SIZE[0], content.sizeHint().height())
+    return content
 
 
 def _note_editor(window: object) -> QWidget:
