@@ -66,6 +66,10 @@ _ACTION_KEYS: dict[int, tuple[str]] = {
 PREPARE_AFTER_MS = 100
 # How long a reviewer action's confirmation stays.
 NOTICE_MS = 3000
+# What Space does on a multiple-choice question with no pick: "ask" for one (the default)
+# or "again": show the answer with Again suggested (a preference, in Settings).
+PREF_CHOICE_UNPICKED = "choice_unpicked"
+CHOICE_UNPICKED = ("ask", "again")
 
 
 class ReviewView(QWidget):
@@ -229,7 +233,7 @@ class ReviewView(QWidget):
         self.show_button.setAccessibleName("Show answer")
         self.show_button.setMinimumWidth(420)
         self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.show_button.clicked.connect(self.reveal)
+        self.show_button.clicked.connect(self.show_answer)
         bar.addWidget(self.show_button)
         self.rating_buttons: dict[Rating, QPushButton] = {}
         for rating, name, role in RATINGS:
@@ -392,6 +396,8 @@ class ReviewView(QWidget):
             verdict = render.choice_verdict(note, self.order, self.picked)
         self.verdict = verdict
         self.suggested = suggested_rating(verdict) if verdict is not None else None
+        if isinstance(note, ChoiceNote) and self.picked is None:
+            self.suggested = Rating.AGAIN  # shown without a pick: never a silent Good
         self.revealed = True
         self.card_view.setHtml(
             render.answer_html(card, typed=self.typed, order=self.order or None, picked=self.picked)
@@ -418,6 +424,22 @@ class ReviewView(QWidget):
             button.style().polish(button)
         self.setFocus()
         scrolling.show_anchors(self.card_view, "answer", "right")
+
+    def show_answer(self) -> None:
+        """Space, Enter or "Show answer" on the question side. A multiple-choice card
+        without a pick asks for one (the default) or, as the trainee's preference,
+        shows the answer with Again suggested: never a silent Good."""
+        card = self.card
+        unpicked = card is not None and isinstance(card.note, ChoiceNote) and self.picked is None
+        if unpicked and not self.revealed:
+            if self.collection.get_pref(PREF_CHOICE_UNPICKED, "ask") != "again":
+                count = len(self.order)
+                self.confirm(
+                    f"Pick an answer first: press its number (1-{count}) or click it.",
+                    ms=2 * NOTICE_MS,
+                )
+                return
+        self.reveal()
 
     @property
     def default_rating(self) -> Rating:
@@ -631,7 +653,7 @@ class ReviewView(QWidget):
                 return
         elif not self.revealed:
             if enter or key == Qt.Key.Key_Space:
-                self.reveal()
+                self.show_answer()
                 return
             if key in _DIGITS and isinstance(self.card and self.card.note, ChoiceNote):
                 self.pick(_DIGITS[key])
