@@ -203,6 +203,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.set_defaults(func=cmd_stats)
 
+    optimise = sub.add_parser(
+        "optimize",
+        parents=[common],
+        help="fit FSRS's parameters to your review history (a preset's decks), as Anki's "
+        "Optimize; keeps the current ones unless the fit is better",
+    )
+    optimise.add_argument("--preset", help="the preset to optimise (default: Default)")
+    optimise.add_argument("--json", action="store_true", help="print the result as JSON")
+    optimise.set_defaults(func=cmd_optimize)
+
     backups = sub.add_parser("backups", parents=[common], help="list the backups of your progress")
     backups.set_defaults(func=cmd_backups)
 
@@ -532,6 +542,56 @@ def cmd_add(args: argparse.Namespace) -> int:
         print(f"updated {size} in {deck.path}; the cards you studied keep their progress")
     else:
         print(f"added {size} to your decks as {deck.path}")
+    return 0
+
+
+def cmd_optimize(args: argparse.Namespace) -> int:
+    """Fit a preset's FSRS parameters to its decks' history and keep the better set."""
+    from rapport.content.cache import load_decks_cached
+    from rapport.errors import RapportError
+    from rapport.paths import deck_folders
+    from rapport.study import Collection
+    from rapport.study.optimize import Optimised
+    from rapport.study.settings import DEFAULT_PRESET
+
+    now = datetime.now(UTC)
+    data_dir = _data_dir(args)
+    try:
+        decks = load_decks_cached(deck_folders(data_dir), data_dir).decks
+        collection = Collection.open(data_dir, decks, now)
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    name = args.preset or DEFAULT_PRESET
+    try:
+        if name not in collection.preset_names():
+            known = ", ".join(collection.preset_names())
+            print(f"rapport optimize: there is no preset {name!r} ({known}).", file=sys.stderr)
+            return 1
+
+        def say(stage: str) -> None:
+            if not args.json:
+                print(f"{stage}...", file=sys.stderr)
+
+        result = collection.optimiser(name, now)(collection.store, say)
+        assert isinstance(result, Optimised)
+        if result.kept == "fitted":
+            collection.use_parameters(name, result.parameters)
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        collection.close(now)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+        return 0
+    print(f"Preset {name}: {result.reviews:,} reviews ({result.items:,} predictions).")
+    for label, evaluation in (("current", result.current), ("fitted", result.fitted)):
+        print(f"  {label:8} log loss {evaluation.log_loss:.4f}, RMSE (bins) {evaluation.rmse:.2%}")
+    if result.kept == "fitted":
+        print("The fitted parameters are better: the preset uses them from now on.")
+    else:
+        print("The fit is not better: the preset keeps its current parameters.")
     return 0
 
 

@@ -1410,6 +1410,18 @@ class Store:
         )
         return [(c, int(n), int(s), int(k), float(r), int(m)) for c, n, s, k, r, m in rows]
 
+    def answers_by_card(self, deck_ids: Sequence[str]) -> list[tuple[int, int, int, int]]:
+        """Every answer to the cards of ``deck_ids`` as (card id, time in microseconds,
+        rating, phase before), by card then time: the history the optimiser fits FSRS
+        to."""
+        rows = self._conn.execute(
+            f"SELECT r.card_id, r.time_us, r.rating, r.state_before FROM cards c "
+            f"CROSS JOIN revlog r ON r.card_id = c.id WHERE c.deck_id IN ({_marks(deck_ids)}) "
+            f"ORDER BY r.card_id, r.time_us",
+            tuple(deck_ids),
+        )
+        return rows.fetchall()
+
     # -- browsing ------------------------------------------------------------------------
 
     def text_stamps(self) -> dict[str, tuple[str, str]]:

@@ -47,6 +47,7 @@ from rapport.study.settings import DEFAULT_PRESET, InvalidSettings, Settings, ch
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from rapport.study.optimize import Evaluated, Optimised
     from rapport.study.stats import Stats, StatsScope  # (imported by stats() when first used)
 
 
@@ -369,6 +370,39 @@ class Collection:
         if scheduler is None:
             scheduler = self._schedulers[name] = Scheduler(self._presets[name])
         return scheduler
+
+    def preset_decks(self, name: str) -> list[str]:
+        """The ids of the decks that use preset ``name``."""
+        return [deck.id for deck in self.decks if self.preset_of(deck.id) == name]
+
+    def optimiser(
+        self, name: str, now: datetime, *, evaluate_only: bool = False
+    ) -> Callable[[Store, Callable[[str], None] | None], Optimised | Evaluated]:
+        """What fits (or, ``evaluate_only``, evaluates) the parameters of preset ``name``
+        to the history of its decks at ``now``, from a store: the collection's own or a
+        reader in another thread (see :mod:`rapport.study.optimize`). Nothing is saved:
+        :meth:`use_parameters` saves the kept ones."""
+        from rapport.study import optimize
+
+        deck_ids = self.preset_decks(name)
+        current = self.preset(name).parameters or optimize.default_parameters()
+        _, next_day = self.today_bounds(require_aware(now))
+
+        def run(
+            store: Store, progress: Callable[[str], None] | None = None
+        ) -> Optimised | Evaluated:
+            if evaluate_only:
+                used, evaluation = optimize.evaluate(store, deck_ids, current, next_day)
+                return optimize.Evaluated(used, evaluation)
+            return optimize.optimise(store, deck_ids, current, next_day, progress)
+
+        return run
+
+    def use_parameters(self, name: str, parameters: Sequence[float]) -> None:
+        """Make preset ``name`` schedule with these FSRS parameters from the next answer."""
+        from dataclasses import replace
+
+        self.save_preset(name, replace(self.preset(name), parameters=tuple(parameters)))
 
     def get_pref(self, key: str, default: str | None = None) -> str | None:
         """A UI preference (font size, theme, window geometry...)."""

@@ -82,8 +82,10 @@ class Scheduler:
     @staticmethod
     def _build(settings: Settings, *, fuzz: bool) -> fsrs.Scheduler:
         import fsrs
+        from fsrs.scheduler import DEFAULT_PARAMETERS
 
         return fsrs.Scheduler(
+            parameters=settings.parameters or DEFAULT_PARAMETERS,
             desired_retention=settings.desired_retention,
             learning_steps=settings.learning_steps,
             relearning_steps=settings.relearning_steps,

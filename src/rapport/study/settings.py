@@ -36,6 +36,10 @@ def check_preset_name(name: str) -> None:
         raise InvalidSettings("A preset name cannot contain control characters.")
 
 
+# FSRS-6's parameter count (py-fsrs and the Rust FSRS Anki runs alike).
+FSRS_PARAMETER_COUNT = 21
+
+
 class Limit(NamedTuple):
     """The lowest and highest value a setting may take (both allowed)."""
 
@@ -77,6 +81,9 @@ class Settings:
     bury_reviews: bool = True
     # Lapses after which a card is a leech: tagged ``leech`` and suspended (0: never).
     leech_threshold: int = 8
+    # FSRS's parameters fitted to the trainee's history ("Optimise"); empty: FSRS's own
+    # defaults (see rapport.study.optimize).
+    parameters: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if self.desired_retention not in LIMITS["desired_retention"]:
@@ -100,6 +107,13 @@ class Settings:
             raise InvalidSettings(f"The leech threshold is from 0 (off) to {high:.0f} lapses.")
         if self.day_start_hour not in LIMITS["day_start_hour"]:
             raise InvalidSettings("The next day starts at an hour from 0 to 23.")
+        if self.parameters and (
+            len(self.parameters) != FSRS_PARAMETER_COUNT
+            or not all(isinstance(p, float) and p == p for p in self.parameters)
+        ):
+            raise InvalidSettings(
+                f"FSRS parameters are {FSRS_PARAMETER_COUNT} numbers (or none for the defaults)."
+            )
 
     def to_strings(self) -> dict[str, str]:
         """The settings as the key/value strings the database keeps (JSON values)."""
@@ -110,6 +124,8 @@ class Settings:
             value = getattr(self, field.name)
             if field.name in ("learning_steps", "relearning_steps"):
                 value = [step.total_seconds() for step in value]
+            elif field.name == "parameters":
+                value = list(value)
             out[field.name] = json.dumps(value)
         return out
 
@@ -164,6 +180,10 @@ class Settings:
 
 
 def _coerce(name: str, value: object, default: object) -> object:
+    if name == "parameters":
+        if not isinstance(value, list) or any(isinstance(v, bool) for v in value):
+            raise TypeError(name)
+        return tuple(float(v) for v in value)
     if name in ("learning_steps", "relearning_steps"):
         if not isinstance(value, list):
             raise TypeError(name)

@@ -1,0 +1,215 @@
+"""Fit FSRS's parameters to the trainee's own history, as Anki's "Optimise" does, with
+the Rust FSRS Anki runs (``fsrs-rs-python``), and evaluate a set of parameters ("Evaluate").
+
+The history becomes FSRS items exactly as Anki builds them (``reviews_for_fsrs`` in
+Anki's ``rslib/src/scheduler/fsrs/params.rs``): per card, its answers from the first
+answer of its last run of learning answers (a card never in learning is left out); the
+days between answers counted as Anki counts them, from the next day's start; one item
+per answer after the first, holding every answer up to it, kept when it came at least a
+day after the one before; items in the order of their last answer. A fit is kept only
+when it is better than the current parameters on the same items: Anki's rule, a lower
+RMSE (bins); otherwise the current parameters stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rapport.errors import RapportError
+from rapport.store import Phase
+
+if TYPE_CHECKING:
+    from rapport.store import Store
+
+DAY_US = 86_400_000_000
+# Anki refuses to optimise with fewer items; so does Rapport, saying why.
+MIN_ITEMS = 8
+
+
+class OptimizeError(RapportError):
+    """The history cannot give parameters (too few reviews); the message says so."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """How well a set of parameters predicts the history: log loss and RMSE (bins)."""
+
+    log_loss: float
+    rmse: float
+    parameters: tuple[float, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "log_loss": self.log_loss,
+            "rmse": self.rmse,
+            "parameters": list(self.parameters),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Optimised:
+    """An optimisation: the reviews used, both evaluations, and which set is kept."""
+
+    reviews: int
+    items: int
+    current: Evaluation
+    fitted: Evaluation
+    kept: str  # "current" or "fitted"
+
+    @property
+    def parameters(self) -> tuple[float, ...]:
+        """The parameters the preset uses after this optimisation."""
+        return (self.fitted if self.kept == "fitted" else self.current).parameters
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reviews": self.reviews,
+            "current": self.current.to_json(),
+            "fitted": self.fitted.to_json(),
+            "kept": self.kept,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluated:
+    """Anki's "Evaluate": the reviews used and how the current parameters predict them."""
+
+    reviews: int
+    current: Evaluation
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reviews": self.reviews, "current": self.current.to_json()}
+
+
+def default_parameters() -> tuple[float, ...]:
+    """FSRS-6's default parameters (what a preset without fitted ones uses)."""
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    return tuple(float(p) for p in DEFAULT_PARAMETERS)
+
+
+def training_items(
+    answers: Iterable[tuple[int, int, int, int]], next_day_at: datetime
+) -> tuple[list[Any], int]:
+    """Anki's FSRS items from answers (card id, time in microseconds, rating, phase
+    before) sorted by card then time, and the number of answers they use."""
+    import fsrs_rs_python as fr
+
+    next_day_us = round(next_day_at.timestamp() * 1_000_000)
+    keyed: list[tuple[int, Any]] = []
+    used = 0
+    card: list[tuple[int, int, int, int]] = []
+
+    def flush() -> None:
+        nonlocal used
+        entries = _from_last_learning(card)
+        if not entries:
+            return
+        used += len(entries)
+        days = [(next_day_us - t) // DAY_US for _, t, _, _ in entries]
+        reviews = [fr.FSRSReview(entries[0][2], 0)]
+        for i in range(1, len(entries)):
+            delta = days[i - 1] - days[i]
+            reviews.append(fr.FSRSReview(entries[i][2], delta))
+            if delta > 0:
+                keyed.append((entries[i][1], fr.FSRSItem(reviews[: i + 1])))
+
+    for row in answers:
+        if card and row[0] != card[0][0]:
+            flush()
+            card = []
+        card.append(row)
+    if card:
+        flush()
+    keyed.sort(key=lambda pair: pair[0])
+    return [item for _, item in keyed], used
+
+
+def _from_last_learning(
+    entries: Sequence[tuple[int, int, int, int]],
+) -> Sequence[tuple[int, int, int, int]]:
+    """The answers from the first of the card's last run of learning answers (none if
+    it never was in learning), graded 1-4."""
+    first = None
+    for index in range(len(entries) - 1, -1, -1):
+        learning = entries[index][3] in (Phase.NEW, Phase.LEARNING)
+        if learning:
+            first = index
+        elif first is not None:
+            break
+    if first is None:
+        return ()
+    return [e for e in entries[first:] if 1 <= e[2] <= 4]
+
+
+def evaluate_items(items: Sequence[Any], parameters: Sequence[float]) -> Evaluation:
+    """Log loss and RMSE (bins) of ``parameters`` on ``items`` (FSRS's own evaluation)."""
+    import fsrs_rs_python as fr
+
+    if not items:
+        raise OptimizeError("There are no reviews to evaluate yet.")
+    result = fr.FSRS(list(parameters)).evaluate(list(items))
+    return Evaluation(float(result.log_loss), float(result.rmse_bins), tuple(parameters))
+
+
+def fit_items(items: Sequence[Any]) -> tuple[float, ...]:
+    """FSRS's parameters fitted to ``items`` (as Anki: from the defaults, with short-term
+    memory), rounded to four places as Anki shows and stores them."""
+    import fsrs_rs_python as fr
+
+    if len(items) < MIN_ITEMS:
+        raise OptimizeError(
+            f"Optimising needs more history: {len(items)} reviews a day or more apart "
+            f"so far, at least {MIN_ITEMS}."
+        )
+    fitted = fr.FSRS(fr.DEFAULT_PARAMETERS).compute_parameters(list(items), enable_short_term=True)
+    return tuple(round(float(p), 4) for p in fitted)
+
+
+Progress = Callable[[str], None]
+
+
+def optimise(
+    store: Store,
+    deck_ids: Sequence[str],
+    current: Sequence[float],
+    next_day_at: datetime,
+    progress: Progress | None = None,
+) -> Optimised:
+    """Fit the parameters to the answers of the cards of ``deck_ids`` (a preset's decks)
+    and compare the fit with ``current`` on the same items; say each stage to
+    ``progress``. Reads the store only: saving the kept parameters is the caller's."""
+    say = progress or (lambda _: None)
+    say("Reading the review history")
+    items, used = training_items(store.answers_by_card(deck_ids), next_day_at)
+    say(f"Fitting FSRS to {used:,} reviews")
+    fitted = fit_items(items)
+    say("Evaluating the current and the fitted parameters")
+    now = evaluate_items(items, current)
+    new = evaluate_items(items, fitted)
+    kept = "fitted" if new.rmse < now.rmse else "current"
+    if kept == "fitted" and not _schedulable(fitted):
+        kept = "current"
+    return Optimised(used, len(items), now, new, kept)
+
+
+def evaluate(
+    store: Store, deck_ids: Sequence[str], parameters: Sequence[float], next_day_at: datetime
+) -> tuple[int, Evaluation]:
+    """Anki's "Evaluate": the answers used and how ``parameters`` predict them."""
+    items, used = training_items(store.answers_by_card(deck_ids), next_day_at)
+    return used, evaluate_items(items, parameters)
+
+
+def _schedulable(parameters: Sequence[float]) -> bool:
+    """Whether the scheduler (py-fsrs) accepts ``parameters`` (within its bounds)."""
+    import fsrs
+
+    try:
+        fsrs.Scheduler(parameters=parameters)
+    except ValueError:
+        return False
+    return True
