@@ -9,6 +9,9 @@ the preset shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -22,12 +25,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from rapport.errors import RapportError
 from rapport.study.settings import DEFAULT_PRESET, check_preset_name
+from rapport.ui.fsrs_panel import FsrsPanel
 from rapport.ui.settings import SchedulingFields, add_problem_and_buttons
 
 if TYPE_CHECKING:
@@ -37,8 +42,15 @@ if TYPE_CHECKING:
 class DeckOptionsDialog(QDialog):
     """Pick, edit, add or delete the preset of one deck; OK saves and assigns it."""
 
-    def __init__(self, collection: Collection, deck_id: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        collection: Collection,
+        deck_id: str,
+        parent: QWidget | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ):
         super().__init__(parent)
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.collection = collection
         self.deck_id = deck_id
         name = next((d.name for d in collection.decks if d.id == deck_id), deck_id)
@@ -92,7 +104,12 @@ class DeckOptionsDialog(QDialog):
         form = QFormLayout(box)
         form.setSpacing(10)
         self.fields = SchedulingFields(form, self._edited[self._shown], day_start=False)
-        layout.addWidget(box)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(box, "Settings")
+        self.fsrs = FsrsPanel(collection, self.clock)
+        self.fsrs.fitted.connect(self._fitted)
+        self.tabs.addTab(self.fsrs, "FSRS")
+        layout.addWidget(self.tabs)
         self.note = QLabel("")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
@@ -133,6 +150,8 @@ class DeckOptionsDialog(QDialog):
             f"Also used by: {', '.join(users)}." if users else "No other deck uses this preset."
         )
         self.delete.setEnabled(self._shown != DEFAULT_PRESET)
+        saved = self._shown in self.collection.preset_names()
+        self.fsrs.show_preset(self._shown, self._edited[self._shown], saved)
 
     def _keep_shown(self) -> bool:
         """Keep the fields' values as the shown preset's; False (and say why) if a field
@@ -185,6 +204,13 @@ class DeckOptionsDialog(QDialog):
         self._shown = DEFAULT_PRESET
         self.fields.load(self._edited[DEFAULT_PRESET])
         self._fill_presets()
+
+    def _fitted(self, name: str, parameters: tuple[float, ...]) -> None:
+        """An optimisation kept new parameters (already saved): show and keep them."""
+        if name in self._edited:
+            self._edited[name] = replace(self._edited[name], parameters=parameters)
+            if name == self._shown:
+                self.fsrs.show_preset(name, self._edited[name], True)
 
     def chosen_preset(self) -> str:
         """The name of the preset shown (the deck's at OK)."""

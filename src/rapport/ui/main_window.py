@@ -706,7 +706,7 @@ class MainWindow(QMainWindow):
         deck = self._deck(deck_id or self.home.selected_deck_id())
         if deck is None:
             return
-        if DeckOptionsDialog(self.collection, deck.id, self).exec():
+        if DeckOptionsDialog(self.collection, deck.id, self, self.clock).exec():
             self.home.refresh()
 
     def font_size(self) -> int:

@@ -73,3 +73,45 @@ def test_switching_back_to_default_and_deleting_a_preset(
     dialog.accept()
     assert collection.preset_names() == [DEFAULT_PRESET]
     assert collection.preset_of("kinds") == DEFAULT_PRESET
+
+
+def test_optimise_and_evaluate_in_the_background_by_keys(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock, data_dir: object
+) -> None:
+    from datetime import timedelta
+    from pathlib import Path
+
+    from rapport.study.optimize import default_parameters
+    from tests.support.fsrs_history import simulate, write_rapport
+
+    collection = shipped_collection
+    ids = [collection.require_id(c) for d in collection.decks for c in d.cards()]
+    start = clock() - timedelta(days=300)
+    assert isinstance(data_dir, Path)
+    write_rapport(data_dir / "collection.sqlite3", ids, simulate(len(ids), 299, start))
+    deck_id = collection.decks[0].id
+    dialog = DeckOptionsDialog(collection, deck_id, clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.tabs.setCurrentWidget(dialog.fsrs)
+    panel = dialog.fsrs
+    assert panel.summary.text() == "FSRS's default parameters."
+    # Alt+E: Evaluate, in the background; the dialog answers meanwhile.
+    qtbot.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert panel.job is not None and not panel.progress.isHidden()
+    qtbot.waitUntil(lambda: panel.job is None, timeout=60_000)
+    assert panel.result.text().split("\n")[0].endswith(" reviews.")
+    assert "Current: log loss" in panel.result.text() and "Fitted" not in panel.result.text()
+    assert collection.settings.parameters == ()
+    # Alt+O: Optimise; the fit is better (drawn from other parameters), saved at once.
+    qtbot.keyClick(dialog, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    assert panel.job is not None and panel.job.running
+    qtbot.waitUntil(lambda: panel.job is None, timeout=120_000)
+    assert "this preset uses them now" in panel.result.text(), panel.result.text()
+    assert collection.settings.parameters not in ((), default_parameters())
+    assert panel.summary.text() == "Fitted to your reviews."
+    # OK keeps them (the dialog's copy of the preset took the new parameters).
+    dialog.accept()
+    assert collection.settings.parameters != ()
