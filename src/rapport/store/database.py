@@ -1422,6 +1422,38 @@ class Store:
         )
         return rows.fetchall()
 
+    def memory_states(
+        self, deck_ids: Sequence[str]
+    ) -> tuple[list[tuple[float, float, int, int]], int]:
+        """The active present cards of ``deck_ids``: the studied ones as (stability,
+        difficulty, last review and due in microseconds), and how many are new."""
+        rows = self._conn.execute(
+            f"SELECT state, stability, difficulty, last_review_us, due_us FROM cards "
+            f"WHERE {_ACTIVE} AND deck_id IN ({_marks(deck_ids)})",
+            tuple(deck_ids),
+        )
+        studied, new = [], 0
+        for state, stability, difficulty, last, due in rows:
+            if state == Phase.NEW or not stability or last is None or due is None:
+                new += 1
+            else:
+                studied.append((float(stability), float(difficulty or 5.0), int(last), int(due)))
+        return studied, new
+
+    def answer_times(self, deck_ids: Sequence[str]) -> dict[str, tuple[int, float]]:
+        """Answers to the cards of ``deck_ids`` and their seconds, by kind: "learning"
+        (new or learning before), "pass" (a review not Again), "fail" (a review answered
+        Again) and "relearning"."""
+        rows = self._conn.execute(
+            f"SELECT CASE WHEN state_before = {Phase.RELEARNING:d} THEN 'relearning' "
+            f"WHEN state_before != {Phase.REVIEW:d} THEN 'learning' "
+            f"WHEN rating = 1 THEN 'fail' ELSE 'pass' END AS kind, COUNT(*), "
+            f"TOTAL(duration_ms) FROM revlog WHERE card_id IN (SELECT id FROM cards "
+            f"WHERE deck_id IN ({_marks(deck_ids)})) GROUP BY kind",
+            tuple(deck_ids),
+        )
+        return {str(kind): (int(n), ms / 1000) for kind, n, ms in rows}
+
     # -- browsing ------------------------------------------------------------------------
 
     def text_stamps(self) -> dict[str, tuple[str, str]]:

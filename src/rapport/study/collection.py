@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from rapport.study.optimize import Evaluated, Optimised
+    from rapport.study.simulate import Workload
     from rapport.study.stats import Stats, StatsScope  # (imported by stats() when first used)
 
 
@@ -395,6 +396,40 @@ class Collection:
                 used, evaluation = optimize.evaluate(store, deck_ids, current, next_day)
                 return optimize.Evaluated(used, evaluation)
             return optimize.optimise(store, deck_ids, current, next_day, progress)
+
+        return run
+
+    def simulator(
+        self, name: str, now: datetime, days: int = 365, settings: Settings | None = None
+    ) -> Callable[[Store], tuple[Workload, ...]]:
+        """What simulates preset ``name`` (or ``settings`` given for it, as edited) over
+        ``days`` for each desired retention, from a store (see
+        :mod:`rapport.study.simulate`)."""
+        from rapport.study import optimize
+        from rapport.study import simulate as sim
+
+        deck_ids = self.preset_decks(name)
+        settings = settings or self.preset(name)
+        start, _ = self.today_bounds(require_aware(now))
+        start_us = round(start.timestamp() * 1_000_000)
+        day_us = 86_400_000_000
+        plan = sim.Plan(
+            days=days,
+            new_per_day=settings.new_per_day,
+            reviews_per_day=settings.reviews_per_day,
+            maximum_interval=settings.maximum_interval,
+            learning_steps=len(settings.learning_steps),
+            parameters=settings.parameters or optimize.default_parameters(),
+        )
+
+        def run(store: Store) -> tuple[Workload, ...]:
+            studied, new = store.memory_states(deck_ids)
+            cards = [
+                sim.SimCard(s, d, (last - start_us) // day_us, (due - start_us) // day_us)
+                for s, d, last, due in studied
+            ]
+            costs = sim.costs_from(store.answer_times(deck_ids))
+            return sim.workload_curve(cards, new, plan, costs)
 
         return run
 

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -34,6 +36,7 @@ from rapport.errors import RapportError
 from rapport.study.settings import DEFAULT_PRESET, check_preset_name
 from rapport.ui.fsrs_panel import FsrsPanel
 from rapport.ui.settings import SchedulingFields, add_problem_and_buttons
+from rapport.ui.simulator_panel import SimulatorPanel
 
 if TYPE_CHECKING:
     from rapport.study import Collection, Settings
@@ -105,10 +108,16 @@ class DeckOptionsDialog(QDialog):
         form.setSpacing(10)
         self.fields = SchedulingFields(form, self._edited[self._shown], day_start=False)
         self.tabs = QTabWidget()
-        self.tabs.addTab(box, "Settings")
+        self.tabs.addTab(_scrolled(box), "Settings")
         self.fsrs = FsrsPanel(collection, self.clock)
         self.fsrs.fitted.connect(self._fitted)
-        self.tabs.addTab(self.fsrs, "FSRS")
+        self.simulator = SimulatorPanel(collection, self.clock, self._preset_as_edited)
+        self.simulator.chosen.connect(self.fields.retention.setValue)
+        fsrs_page = QWidget()
+        fsrs_layout = QVBoxLayout(fsrs_page)
+        fsrs_layout.addWidget(self.fsrs)
+        fsrs_layout.addWidget(self.simulator, 1)
+        self.tabs.addTab(_scrolled(fsrs_page), "FSRS")
         layout.addWidget(self.tabs)
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -205,6 +214,12 @@ class DeckOptionsDialog(QDialog):
         self.fields.load(self._edited[DEFAULT_PRESET])
         self._fill_presets()
 
+    def _preset_as_edited(self) -> tuple[str, Settings] | None:
+        """The preset shown with the values entered (None, saying why, if unreadable)."""
+        if not self._keep_shown():
+            return None
+        return self._shown, self._edited[self._shown]
+
     def _fitted(self, name: str, parameters: tuple[float, ...]) -> None:
         """An optimisation kept new parameters (already saved): show and keep them."""
         if name in self._edited:
@@ -239,3 +254,12 @@ class DeckOptionsDialog(QDialog):
             self._problem(str(error))
             return
         super().accept()
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    """A tab's page in a scroll area, so that the dialog fits a small screen."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(page)
+    return scroll

@@ -97,7 +97,6 @@ class FsrsPanel(QWidget):
         self.result.setWordWrap(True)
         self.result.setAccessibleName("Optimiser result")
         layout.addWidget(self.result)
-        layout.addStretch(1)
         for keys, action in (("Alt+O", self.optimise), ("Alt+E", self.evaluate)):
             QShortcut(QKeySequence(keys), self).activated.connect(action)
 
@@ -111,6 +110,7 @@ class FsrsPanel(QWidget):
             "Fitted to your reviews." if settings.parameters else "FSRS's default parameters."
         )
         self.parameters.setText(", ".join(f"{p:.4f}" for p in params))
+        self.parameters.setCursorPosition(0)
         ready = saved and self.job is None
         self.optimise_button.setEnabled(ready)
         self.evaluate_button.setEnabled(ready)

@@ -34,6 +34,8 @@ NAMES = (
     "browse",
     "stats",
     "stats-charts",
+    "deck-options",
+    "simulator",
     "note-editor",
 )
 
@@ -157,6 +159,12 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
         shoot("stats")
         shoot("stats-charts", _whole_page(stats))
 
+        options = _deck_options(window, clock)
+        shoot("deck-options", options)
+        _simulate(app, options)
+        shoot("simulator", options)
+        options.close()
+
         shoot("note-editor", _note_editor(window))
         window.close()
         return written
@@ -192,6 +200,48 @@ def _whole_page(view: object) -> QWidget:
     assert content is not None
     content.resize(WINDOW_SIZE[0], content.sizeHint().height())
     return content
+
+
+def _deck_options(window: object, clock: DemoClock) -> QWidget:
+    """Deck options of the first deck, on its settings."""
+    from rapport.ui.deck_options import DeckOptionsDialog
+    from rapport.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    dialog = DeckOptionsDialog(window.collection, window.collection.decks[0].id, window, clock)
+    dialog.resize(*WINDOW_SIZE)
+    dialog.show()
+    return dialog
+
+
+def _simulate(app: object, dialog: object) -> None:
+    """FSRS tab: Help me decide's curve computed, 0.85 picked from it."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from rapport.ui.deck_options import DeckOptionsDialog
+
+    assert isinstance(app, QApplication) and isinstance(dialog, DeckOptionsDialog)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.simulator.simulate()
+    deadline = time.monotonic() + 120
+    while dialog.simulator.job is not None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    dialog.simulator.choose(0.85)
+    from PySide6.QtWidgets import QScrollArea
+
+    page = dialog.tabs.currentWidget()
+    if isinstance(page, QScrollArea) and dialog.simulator.table is not None:
+        for _ in range(5):
+            app.processEvents()
+        from PySide6.QtCore import QPoint
+
+        inner = page.widget()
+        assert inner is not None
+        top = dialog.simulator.mapTo(inner, QPoint(0, 0)).y()
+        page.verticalScrollBar().setValue(top)
 
 
 def _note_editor(window: object) -> QWidget:

@@ -95,7 +95,7 @@ def test_optimise_and_evaluate_in_the_background_by_keys(
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    dialog.tabs.setCurrentWidget(dialog.fsrs)
+    dialog.tabs.setCurrentIndex(1)  # the FSRS tab
     panel = dialog.fsrs
     assert panel.summary.text() == "FSRS's default parameters."
     # Alt+E: Evaluate, in the background; the dialog answers meanwhile.
@@ -115,3 +115,35 @@ def test_optimise_and_evaluate_in_the_background_by_keys(
     # OK keeps them (the dialog's copy of the preset took the new parameters).
     dialog.accept()
     assert collection.settings.parameters != ()
+
+
+def test_help_me_decide_simulates_and_a_retention_is_picked(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock
+) -> None:
+    from rapport.study.simulate import RETENTIONS
+
+    collection = shipped_collection
+    deck_id = collection.decks[0].id
+    dialog = DeckOptionsDialog(collection, deck_id, clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.tabs.setCurrentIndex(1)  # the FSRS tab
+    panel = dialog.simulator
+    panel.days.setValue(60)
+    qtbot.keyClick(dialog, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    assert panel.job is not None
+    qtbot.waitUntil(lambda: panel.job is None and bool(panel.curve), timeout=60_000)
+    assert [w.retention for w in panel.curve] == list(RETENTIONS)
+    assert panel.table is not None and panel.table.rowCount() == len(RETENTIONS)
+    assert panel.chart_view.chart().series()[0].count() == len(RETENTIONS)
+    # Pick 0.85 by keys: the preset's desired retention follows, saved at OK.
+    panel.pick.setFocus()
+    panel.pick.selectAll()
+    qtbot.keyClicks(panel.pick, "0.85")
+    qtbot.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    assert dialog.fields.retention.value() == 0.85
+    assert "minutes" in panel.status.text()
+    dialog.accept()
+    assert collection.settings_for(deck_id).desired_retention == 0.85
