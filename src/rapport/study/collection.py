@@ -47,8 +47,9 @@ from rapport.study.settings import DEFAULT_PRESET, InvalidSettings, Settings, ch
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from rapport.study.exam import ExamOutlook
     from rapport.study.optimize import Evaluated, Optimised
-    from rapport.study.simulate import Workload
+    from rapport.study.simulate import Plan, SimCard, Workload
     from rapport.study.stats import Stats, StatsScope  # (imported by stats() when first used)
 
 
@@ -405,6 +406,46 @@ class Collection:
         """What simulates preset ``name`` (or ``settings`` given for it, as edited) over
         ``days`` for each desired retention, from a store (see
         :mod:`rapport.study.simulate`)."""
+        from rapport.study import simulate as sim
+
+        inputs = self._simulation(name, now, days, settings)
+
+        def run(store: Store) -> tuple[Workload, ...]:
+            cards, new, plan, costs = inputs(store)
+            return sim.workload_curve(cards, new, plan, costs)
+
+        return run
+
+    def exam_outlook(
+        self, name: str, now: datetime, settings: Settings | None = None
+    ) -> Callable[[Store], ExamOutlook]:
+        """What checks the exam date of preset ``name`` (or of ``settings`` as edited)
+        against its limits, from a store (see :mod:`rapport.study.exam`)."""
+        from datetime import date
+
+        from rapport.study.exam import exam_outlook
+
+        settings = settings or self.preset(name)
+        if not settings.exam_date:
+            raise InvalidSettings("This preset has no exam date.")
+        exam = date.fromisoformat(settings.exam_date)
+        from rapport.study.days import study_date
+
+        today = study_date(require_aware(now), self._settings.day_start_hour, self.tz)
+        inputs = self._simulation(name, now, 1, settings)
+
+        def run(store: Store) -> ExamOutlook:
+            cards, new, plan, costs = inputs(store)
+            return exam_outlook(cards, new, plan, costs, settings.desired_retention, today, exam)
+
+        return run
+
+    def _simulation(
+        self, name: str, now: datetime, days: int, settings: Settings | None
+    ) -> Callable[[Store], tuple[list[SimCard], int, Plan, dict[str, float]]]:
+        """What reads the simulator's inputs for preset ``name`` from a store: its
+        decks' cards as memory states (days from today's start), the new cards, the
+        preset's plan and the trainee's answer times."""
         from rapport.study import optimize
         from rapport.study import simulate as sim
 
@@ -422,16 +463,15 @@ class Collection:
             parameters=settings.parameters or optimize.default_parameters(),
         )
 
-        def run(store: Store) -> tuple[Workload, ...]:
+        def read(store: Store) -> tuple[list[SimCard], int, Plan, dict[str, float]]:
             studied, new = store.memory_states(deck_ids)
             cards = [
                 sim.SimCard(s, d, (last - start_us) // day_us, (due - start_us) // day_us)
                 for s, d, last, due in studied
             ]
-            costs = sim.costs_from(store.answer_times(deck_ids))
-            return sim.workload_curve(cards, new, plan, costs)
+            return cards, new, plan, sim.costs_from(store.answer_times(deck_ids))
 
-        return run
+        return read
 
     def use_parameters(self, name: str, parameters: Sequence[float]) -> None:
         """Make preset ``name`` schedule with these FSRS parameters from the next answer."""

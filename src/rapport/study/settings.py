@@ -84,6 +84,9 @@ class Settings:
     # FSRS's parameters fitted to the trainee's history ("Optimise"); empty: FSRS's own
     # defaults (see rapport.study.optimize).
     parameters: tuple[float, ...] = ()
+    # An exam the decks of this preset prepare for, as an ISO date ("" for none); see
+    # rapport.study.exam.
+    exam_date: str = ""
 
     def __post_init__(self) -> None:
         if self.desired_retention not in LIMITS["desired_retention"]:
@@ -107,6 +110,13 @@ class Settings:
             raise InvalidSettings(f"The leech threshold is from 0 (off) to {high:.0f} lapses.")
         if self.day_start_hour not in LIMITS["day_start_hour"]:
             raise InvalidSettings("The next day starts at an hour from 0 to 23.")
+        if self.exam_date:
+            from datetime import date
+
+            try:
+                date.fromisoformat(self.exam_date)
+            except ValueError:
+                raise InvalidSettings("The exam date is a date such as 2027-06-14.") from None
         if self.parameters and (
             len(self.parameters) != FSRS_PARAMETER_COUNT
             or not all(isinstance(p, float) and p == p for p in self.parameters)
@@ -188,6 +198,10 @@ def _coerce(name: str, value: object, default: object) -> object:
         if not isinstance(value, list):
             raise TypeError(name)
         return tuple(timedelta(seconds=float(v)) for v in value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise TypeError(name)
+        return value
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise TypeError(name)

@@ -73,6 +73,9 @@ class Workload:
     learnt: int
     remembered: float
     cards: int
+    # Per day: the reviews due (before the daily limit) and the minutes spent.
+    due_per_day: tuple[int, ...] = ()
+    minutes_per_day_each: tuple[float, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -124,8 +127,12 @@ def simulate(
     seconds = 0.0
     reviews = learnt = 0
     left = new_cards
+    demand: list[int] = []
+    spent: list[float] = []
     for day in range(plan.days):
+        before = seconds
         queue = due.pop(day, [])
+        demand.append(len(queue))
         if len(queue) > plan.reviews_per_day:
             due.setdefault(day + 1, [])[:0] = queue[plan.reviews_per_day :]
             queue = queue[: plan.reviews_per_day]
@@ -152,6 +159,7 @@ def simulate(
             due.setdefault(day + interval(memory.stability), []).append(len(state) - 1)
             learnt += 1
             left -= 1
+        spent.append((seconds - before) / 60)
     end = plan.days
     remembered = sum(recall(end - last, stability) for stability, _, last in state)
     return Workload(
@@ -161,6 +169,8 @@ def simulate(
         learnt=learnt,
         remembered=remembered,
         cards=len(state),
+        due_per_day=tuple(demand),
+        minutes_per_day_each=tuple(spent),
     )
 
 

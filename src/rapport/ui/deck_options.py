@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from rapport.errors import RapportError
 from rapport.study.settings import DEFAULT_PRESET, check_preset_name
+from rapport.ui.exam_panel import ExamPanel
 from rapport.ui.fsrs_panel import FsrsPanel
 from rapport.ui.settings import SchedulingFields, add_problem_and_buttons
 from rapport.ui.simulator_panel import SimulatorPanel
@@ -118,6 +119,11 @@ class DeckOptionsDialog(QDialog):
         fsrs_layout.addWidget(self.fsrs)
         fsrs_layout.addWidget(self.simulator, 1)
         self.tabs.addTab(_scrolled(fsrs_page), "FSRS")
+        self.exam = ExamPanel(collection, self.clock, self._preset_as_edited)
+        self.exam.load(self._edited[self._shown])
+        self.exam.use_retention.connect(self.fields.retention.setValue)
+        self.exam.use_new_per_day.connect(self.fields.new_per_day.setValue)
+        self.tabs.addTab(_scrolled(self.exam), "Exam")
         layout.addWidget(self.tabs)
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -166,7 +172,8 @@ class DeckOptionsDialog(QDialog):
         """Keep the fields' values as the shown preset's; False (and say why) if a field
         cannot be read."""
         try:
-            self._edited[self._shown] = self.fields.entered(self._edited[self._shown])
+            entered = self.fields.entered(self._edited[self._shown])
+            self._edited[self._shown] = self.exam.entered(entered)
         except ValueError as error:
             self._problem(str(error))
             return False
@@ -183,6 +190,7 @@ class DeckOptionsDialog(QDialog):
         self.error.hide()
         self._shown = name
         self.fields.load(self._edited[name])
+        self.exam.load(self._edited[name])
         self._describe()
 
     def add_preset(self) -> None:
@@ -212,6 +220,7 @@ class DeckOptionsDialog(QDialog):
         self._deleted.add(self._shown)
         self._shown = DEFAULT_PRESET
         self.fields.load(self._edited[DEFAULT_PRESET])
+        self.exam.load(self._edited[DEFAULT_PRESET])
         self._fill_presets()
 
     def _preset_as_edited(self) -> tuple[str, Settings] | None:

@@ -147,3 +147,35 @@ def test_help_me_decide_simulates_and_a_retention_is_picked(
     assert "minutes" in panel.status.text()
     dialog.accept()
     assert collection.settings_for(deck_id).desired_retention == 0.85
+
+
+def test_exam_date_warns_and_offers_by_keys(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock
+) -> None:
+    from datetime import timedelta
+
+    collection = shipped_collection
+    deck_id = collection.decks[0].id
+    dialog = DeckOptionsDialog(collection, deck_id, clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.tabs.setCurrentIndex(2)  # the Exam tab
+    panel = dialog.exam
+    # Every card of the deck is new; 20 a day cannot learn them in 3 days.
+    panel.has_exam.setChecked(True)
+    exam = clock().date() + timedelta(days=3)
+    panel.date.setDate(panel.date.date().fromString(exam.isoformat(), "yyyy-MM-dd"))
+    qtbot.keyClick(dialog, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: panel.job is None and panel.outlook is not None, timeout=60_000)
+    assert not panel.warning.isHidden() and "would not be learnt" in panel.warning.text()
+    assert "on the exam day you would recall about" in panel.summary.text()
+    assert not panel.new_button.isHidden()
+    offered = panel.outlook.offered_new_per_day if panel.outlook else None
+    assert offered is not None and offered > 20
+    panel.new_button.click()
+    assert dialog.fields.new_per_day.value() == offered
+    dialog.accept()
+    saved = collection.settings_for(deck_id)
+    assert saved.exam_date == exam.isoformat() and saved.new_per_day == offered
