@@ -672,12 +672,19 @@ class ReviewView(QWidget):
 
     # -- custom study ---------------------------------------------------------------------
 
-    def custom_study(self, choice: CustomStudy | None = None) -> bool:
-        """Study more once the day is done (see :mod:`rapport.study.custom`): ask with the
-        Custom study dialog unless ``choice`` is given. Returns whether a session began."""
+    def custom_study(
+        self,
+        choice: CustomStudy | None = None,
+        deck_ids: Sequence[str] | None = None,
+        where: str | None = None,
+    ) -> bool:
+        """Study more (see :mod:`rapport.study.custom`): ask with the Custom study dialog
+        unless ``choice`` is given. The decks are the session's, or ``deck_ids`` (named
+        ``where``) when started from Home or the Tools menu. Returns whether a session
+        began."""
         from rapport.study import custom
 
-        if self.session is None:
+        if deck_ids is None and self.session is None:
             return False
         if choice is None:
             from rapport.ui.custom_study import CustomStudyDialog
@@ -687,12 +694,16 @@ class ReviewView(QWidget):
                 return False
             choice = dialog.choice()
         now = self.clock()
-        deck_ids = list(self.session.deck_ids)
+        if deck_ids is None:
+            assert self.session is not None
+            deck_ids = list(self.session.deck_ids)
+            where = self.where_label.text()
+        deck_ids = list(deck_ids)
         session: ReviewSession
         if choice.kind == "more_new":
             session = self.collection.session(deck_ids or None, now)
             session.allow_more_new(choice.number)
-            title = f"{self.where_label.text()}, {choice.number} more new"
+            title = f"{where or 'All decks'}, {choice.number} more new"
         elif choice.kind == "ahead":
             session = custom.ahead(self.collection, deck_ids, now, choice.number)
             title = f"Reviewing {choice.number} days ahead (not rescheduled)"
