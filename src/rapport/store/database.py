@@ -53,6 +53,7 @@ from rapport.store.records import (
     Phase,
     PresentCard,
     RatedReview,
+    ReviewOrder,
     ReviewRecord,
     TextRow,
     TimedAnswer,
@@ -69,6 +70,9 @@ _MATURE_US = int(MATURE_INTERVAL.total_seconds() * 1_000_000)
 _STATE_COLUMNS = "state, step, stability, difficulty, due_us, last_review_us"
 # Literal conditions that let SQLite use the partial queue indexes.
 _ACTIVE = "present = 1 AND suspended = 0"
+# A stable shuffle of cards by a seed (a multiplicative hash of id and seed), for the
+# random orders of deck options.
+_SHUFFLED = "((id + ?) * 2654435761) % 4294967296, id"
 _RESTORE_JOURNAL = "restore.journal"  # (see rapport.store.restore)
 
 log = logging.getLogger(__name__)
@@ -1082,24 +1086,54 @@ class Store:
         return None if row is None else (int(row[0]), from_us(row[1]))
 
     def first_review(
-        self, deck_id: str, due_before: datetime, hiding: Hiding | None = None
+        self,
+        deck_id: str,
+        due_before: datetime,
+        hiding: Hiding | None = None,
+        order: ReviewOrder | None = None,
     ) -> tuple[int, datetime] | None:
-        """The review card of a deck due first, if it is due before ``due_before``."""
+        """The first review card of a deck due before ``due_before``, in ``order``
+        (default: due first)."""
         hide, params = _hidden(hiding, Phase.REVIEW, deck_id)
+        by, by_params = "due_us, id", tuple[object, ...]()
+        if order is not None and order.kind == "retrievability":
+            # Lowest predicted recall now first (FSRS's curve, whole days).
+            by = "pow(1 + ? * max(0, (? - last_review_us) / 86400000000) / stability, ?), id"
+            by_params = (order.factor, to_us(order.now), order.decay)
+        elif order is not None and order.kind == "random":
+            by, by_params = _SHUFFLED, (order.seed,)
         row = self._conn.execute(
             f"SELECT id, due_us FROM cards WHERE deck_id = ? AND state = {Phase.REVIEW:d} "
-            f"AND due_us < ? AND {_ACTIVE}{hide} ORDER BY due_us, id LIMIT 1",
-            (deck_id, to_us(due_before), *params),
+            f"AND due_us < ? AND {_ACTIVE}{hide} ORDER BY {by} LIMIT 1",
+            (deck_id, to_us(due_before), *params, *by_params),
         ).fetchone()
         return None if row is None else (int(row[0]), from_us(row[1]))
 
-    def first_new(self, deck_id: str, hiding: Hiding | None = None) -> int | None:
-        """The first new card of a deck in deck order."""
+    def first_new(
+        self,
+        deck_id: str,
+        hiding: Hiding | None = None,
+        gather: str = "ascending",
+        sort: str = "gathered",
+        seed: int = 0,
+    ) -> int | None:
+        """The first new card of a deck: gathered in deck order ("ascending"), reverse
+        deck order ("descending") or at random ("random", by ``seed``), then shown in
+        that order ("gathered"), card type (ordinal) first ("card-type") or at random."""
         hide, params = _hidden(hiding, Phase.NEW, deck_id)
+        gathered, order_params = {
+            "ascending": ("position", ()),
+            "descending": ("position DESC", ()),
+            "random": (_SHUFFLED, (seed,)),
+        }[gather]
+        if sort == "card-type":
+            gathered = f"ordinal, {gathered}"
+        elif sort == "random":
+            gathered, order_params = _SHUFFLED, (seed + 1,)
         row = self._conn.execute(
             f"SELECT id FROM cards WHERE deck_id = ? AND state = {Phase.NEW:d} "
-            f"AND {_ACTIVE}{hide} ORDER BY position LIMIT 1",
-            (deck_id, *params),
+            f"AND {_ACTIVE}{hide} ORDER BY {gathered} LIMIT 1",
+            (deck_id, *params, *order_params),
         ).fetchone()
         return None if row is None else int(row[0])
 

@@ -127,8 +127,9 @@ def is_leech_lapse(lapses: int, threshold: int) -> bool:
     return (lapses - threshold) % max(1, threshold // 2) == 0
 
 
-def mark_leech(session: ReviewSession, card: Card) -> Callable[[], None]:
-    """Tag the card's note ``leech`` and suspend the card; returns what undoes both."""
+def mark_leech(session: ReviewSession, card: Card, *, suspend: bool = True) -> Callable[[], None]:
+    """Tag the card's note ``leech`` and (deck options' leech action) suspend the card;
+    returns what undoes both."""
     collection = session.collection
     store = collection.store
     card_id = collection.require_id(card)
@@ -136,7 +137,8 @@ def mark_leech(session: ReviewSession, card: Card) -> Callable[[], None]:
     had_tag = LEECH in store.note_tags(deck_id, note_id)
     before = store.holds([card_id])
     store.set_note_tag(deck_id, note_id, LEECH, True)
-    store.suspend([card_id])
+    if suspend:
+        store.suspend([card_id])
 
     def revert() -> None:
         store.restore_holds(before)

@@ -484,12 +484,15 @@ class ReviewView(QWidget):
             self.setFocus()
             return
         if self.session.last_leech:
-            threshold = self.collection.settings_for(self.card.deck_id).leech_threshold
+            settings = self.collection.settings_for(self.card.deck_id)
+            if settings.leech_action == "suspend":
+                done = "'leech' and suspended; rewrite it or split it (Browse, tag:leech), then "
+                done += "unsuspend it."
+            else:
+                done = "'leech'; rewrite it or split it (Browse, tag:leech)."
             self.confirm(
                 "This card is a leech: you have forgotten it "
-                f"{threshold} times or more. It is tagged "
-                "'leech' and suspended; rewrite it or split it (Browse, tag:leech), then "
-                "unsuspend it.",
+                f"{settings.leech_threshold} times or more. It is tagged {done}",
                 ms=4 * NOTICE_MS,
             )
         self._next()
