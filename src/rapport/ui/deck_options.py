@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from rapport.errors import RapportError
 from rapport.study.settings import DEFAULT_PRESET, check_preset_name
+from rapport.ui.deck_option_fields import OrderFields
 from rapport.ui.exam_panel import ExamPanel
 from rapport.ui.fsrs_panel import FsrsPanel
 from rapport.ui.settings import SchedulingFields, add_problem_and_buttons
@@ -110,6 +111,9 @@ class DeckOptionsDialog(QDialog):
         self.fields = SchedulingFields(form, self._edited[self._shown], day_start=False)
         self.tabs = QTabWidget()
         self.tabs.addTab(_scrolled(box), "Settings")
+        self.order = OrderFields()
+        self.order.load(self._edited[self._shown])
+        self.tabs.addTab(_scrolled(self.order), "Order and timing")
         self.fsrs = FsrsPanel(collection, self.clock)
         self.fsrs.fitted.connect(self._fitted)
         self.simulator = SimulatorPanel(collection, self.clock, self._preset_as_edited)
@@ -173,8 +177,8 @@ class DeckOptionsDialog(QDialog):
         cannot be read."""
         try:
             entered = self.fields.entered(self._edited[self._shown])
-            self._edited[self._shown] = self.exam.entered(entered)
-        except ValueError as error:
+            self._edited[self._shown] = self.order.entered(self.exam.entered(entered))
+        except (ValueError, RapportError) as error:
             self._problem(str(error))
             return False
         return True
@@ -191,6 +195,7 @@ class DeckOptionsDialog(QDialog):
         self._shown = name
         self.fields.load(self._edited[name])
         self.exam.load(self._edited[name])
+        self.order.load(self._edited[name])
         self._describe()
 
     def add_preset(self) -> None:
@@ -221,7 +226,16 @@ class DeckOptionsDialog(QDialog):
         self._shown = DEFAULT_PRESET
         self.fields.load(self._edited[DEFAULT_PRESET])
         self.exam.load(self._edited[DEFAULT_PRESET])
+        self.order.load(self._edited[DEFAULT_PRESET])
         self._fill_presets()
+
+    def show_tab(self, title: str) -> None:
+        """Show the tab named ``title`` ("Settings", "Order and timing", "FSRS", "Exam")."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index) == title:
+                self.tabs.setCurrentIndex(index)
+                return
+        raise KeyError(title)
 
     def _preset_as_edited(self) -> tuple[str, Settings] | None:
         """The preset shown with the values entered (None, saying why, if unreadable)."""

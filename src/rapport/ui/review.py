@@ -141,6 +141,15 @@ class ReviewView(QWidget):
         self.marks_label.setProperty("role", "muted")
         self.marks_label.setAccessibleName("Flag and mark")
         top.addWidget(self.marks_label)
+        # Deck options' "Show answer timer": the time on this card, up to the maximum.
+        self.timer_label = QLabel()
+        self.timer_label.setProperty("role", "muted")
+        self.timer_label.setAccessibleName("Answer timer")
+        self.timer_label.hide()
+        top.addWidget(self.timer_label)
+        self._answer_timer = QTimer(self)
+        self._answer_timer.setInterval(1000)
+        self._answer_timer.timeout.connect(self._tick)
         self.where_label = QLabel()
         self.where_label.setTextFormat(Qt.TextFormat.PlainText)  # a deck name, never markup
         self.where_label.setProperty("role", "muted")
@@ -349,13 +358,23 @@ class ReviewView(QWidget):
         self.typed_edit.setReadOnly(False)
         self.typed_edit.clear()
         if isinstance(note, ChoiceNote):
-            self.show_button.setText(f"Pick 1–{len(self.order)}, or Space to show the answer")
+            if self.collection.get_pref(PREF_CHOICE_UNPICKED, "ask") == "again":
+                self.show_button.setText(f"Pick 1–{len(self.order)}, or Space: answer (Again)")
+            else:
+                self.show_button.setText(f"Pick 1–{len(self.order)}  (a number or a click)")
         elif is_typed:
             self.show_button.setText("Check  (Enter)")
         else:
             self.show_button.setText("Show answer  (Space)")
         self._update_counts()
         self._shown_at = self.clock()
+        settings = self.collection.settings_for(card.deck_id)
+        self.timer_label.setVisible(settings.show_answer_timer)
+        if settings.show_answer_timer:
+            self._tick()
+            self._answer_timer.start()
+        else:
+            self._answer_timer.stop()
         if is_typed:
             self.typed_edit.setFocus()
         else:
@@ -424,6 +443,18 @@ class ReviewView(QWidget):
             button.style().polish(button)
         self.setFocus()
         scrolling.show_anchors(self.card_view, "answer", "right")
+
+    def _tick(self) -> None:
+        """Show the time on this card, stopping at the preset's maximum answer time."""
+        if self.card is None or self.finished:
+            self._answer_timer.stop()
+            self.timer_label.hide()
+            return
+        cap = self.collection.settings_for(self.card.deck_id).max_answer_seconds
+        seconds = min(cap, max(0, int((self.clock() - self._shown_at).total_seconds())))
+        self.timer_label.setText(f"{seconds // 60}:{seconds % 60:02d}")
+        if seconds >= cap:
+            self._answer_timer.stop()
 
     def show_answer(self) -> None:
         """Space, Enter or "Show answer" on the question side. A multiple-choice card

@@ -223,7 +223,7 @@ def _simulate(app: object, dialog: object) -> None:
     from rapport.ui.deck_options import DeckOptionsDialog
 
     assert isinstance(app, QApplication) and isinstance(dialog, DeckOptionsDialog)
-    dialog.tabs.setCurrentIndex(1)
+    dialog.show_tab("FSRS")
     dialog.simulator.simulate()
     deadline = time.monotonic() + 120
     while dialog.simulator.job is not None and time.monotonic() < deadline:

@@ -95,7 +95,7 @@ def test_optimise_and_evaluate_in_the_background_by_keys(
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    dialog.tabs.setCurrentIndex(1)  # the FSRS tab
+    dialog.show_tab("FSRS")
     panel = dialog.fsrs
     assert panel.summary.text() == "FSRS's default parameters."
     # Alt+E: Evaluate, in the background; the dialog answers meanwhile.
@@ -129,7 +129,7 @@ def test_help_me_decide_simulates_and_a_retention_is_picked(
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    dialog.tabs.setCurrentIndex(1)  # the FSRS tab
+    dialog.show_tab("FSRS")
     panel = dialog.simulator
     panel.days.setValue(60)
     qtbot.keyClick(dialog, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
@@ -161,7 +161,7 @@ def test_exam_date_warns_and_offers_by_keys(
     dialog.show()
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
-    dialog.tabs.setCurrentIndex(2)  # the Exam tab
+    dialog.show_tab("Exam")
     panel = dialog.exam
     # Every card of the deck is new; 20 a day cannot learn them in 3 days.
     panel.has_exam.setChecked(True)
@@ -179,3 +179,42 @@ def test_exam_date_warns_and_offers_by_keys(
     dialog.accept()
     saved = collection.settings_for(deck_id)
     assert saved.exam_date == exam.isoformat() and saved.new_per_day == offered
+
+
+def test_order_and_timing_by_keys_and_the_answer_timer(
+    qtbot: QtBot, collection: Collection, clock: Clock
+) -> None:
+    from datetime import timedelta
+
+    from rapport.ui.review import ReviewView
+
+    dialog = DeckOptionsDialog(collection, "kinds", clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.show_tab("Order and timing")
+    order = dialog.order
+    order.review_order.setFocus()
+    qtbot.keyClick(order.review_order, Qt.Key.Key_Down)  # Retrievability, lowest first
+    qtbot.keyClick(order.leech_action, Qt.Key.Key_Down)  # Tag only
+    sunday = order.easy_days[6]
+    qtbot.keyClick(sunday, Qt.Key.Key_Down)
+    qtbot.keyClick(sunday, Qt.Key.Key_Down)  # Minimum
+    order.max_answer.setValue(30)
+    qtbot.keyClick(order.show_timer, Qt.Key.Key_Space)
+    dialog.accept()
+    saved = collection.settings_for("kinds")
+    assert (saved.review_order, saved.leech_action) == ("retrievability", "tag")
+    assert saved.easy_days == (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0)
+    assert saved.max_answer_seconds == 30 and saved.show_answer_timer
+
+    view = ReviewView(collection, clock)
+    qtbot.addWidget(view)
+    view.show()
+    view.start(["kinds"], "Every kind")
+    assert view.timer_label.isVisibleTo(view) and view.timer_label.text() == "0:00"
+    clock.advance(timedelta(seconds=12))
+    view._tick()
+    assert view.timer_label.text() == "0:12"
+    clock.advance(timedelta(minutes=5))
+    view._tick()
+    assert view.timer_label.text() == "0:30"  # stops at the maximum answer time
