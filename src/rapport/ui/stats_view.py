@@ -61,6 +61,7 @@ class _Tile(QFrame):
         self.caption = QLabel(caption)
         self.caption.setProperty("role", "muted")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)  # "young retention, 1,234 reviews" fits a narrow tile
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(self.value)
@@ -85,6 +86,8 @@ def table_widget(table: ChartTable) -> QTableWidget:
     height = widget.horizontalHeader().height() + 4
     height += sum(widget.rowHeight(r) for r in range(min(len(table.rows), 12)))
     widget.setMinimumHeight(min(height, 360))
+    if len(table.rows) <= 12:
+        widget.setMaximumHeight(height + 4)  # no blank rows below a short table
     return widget
 
 
@@ -330,7 +333,7 @@ class StatsView(QWidget):
             share = None if figure is None else figure.share
             reviews = 0 if figure is None else figure.reviews
             tile.value.setText(_percent(share))
-            tile.caption.setText(f"{kind} retention, {reviews} reviews")
+            tile.caption.setText(f"{kind} retention, {reviews:,} reviews")
             tile.setAccessibleName(f"{kind} retention {_percent(share)} of {reviews} reviews")
         self.tiles["streak"].value.setText(str(stats.streak))
         self.tiles["streak"].caption.setText(f"days in a row (longest {stats.longest_streak})")
@@ -463,7 +466,7 @@ class StatsView(QWidget):
         x.setRange(-0.5, len(labels) - 0.5)
         x.setStartValue(-0.5)
         x.setLabelsPosition(qc.QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
-        step = max(1, len(labels) // 8)
+        step = max(1, len(labels) // 6)
         for i, label in enumerate(labels):
             if i % step == 0 or len(labels) <= 12:
                 x.append(label[5:] if len(label) == 10 and label[4] == "-" else label, float(i))

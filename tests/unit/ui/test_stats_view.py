@@ -64,7 +64,7 @@ def test_charts_show_the_collection_figures(
     assert not view.tables["retention"].isHidden()
     period = {row.span: row for row in stats.retention}["period"]
     assert view.tiles["retention_young"].caption.text() == (
-        f"young retention, {period.young.reviews} reviews"
+        f"young retention, {period.young.reviews:,} reviews"
     )
     new_cards = view.tables["counts"].item(0, 1)
     assert new_cards is not None and new_cards.text() == str(stats.card_counts["new"])
