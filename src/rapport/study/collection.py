@@ -424,6 +424,17 @@ class Collection:
 
         return run
 
+    def optimiser_arguments(
+        self, name: str, now: datetime, *, evaluate_only: bool = False
+    ) -> tuple[Path, list[str], tuple[float, ...], datetime, bool]:
+        """The arguments of :func:`rapport.study.optimize.run_on_file` for preset
+        ``name`` at ``now`` (what a worker process is given)."""
+        from rapport.study import optimize
+
+        current = self.preset(name).parameters or optimize.default_parameters()
+        _, next_day = self.today_bounds(require_aware(now))
+        return self.data_dir, self.preset_decks(name), current, next_day, evaluate_only
+
     def simulator(
         self, name: str, now: datetime, days: int = 365, settings: Settings | None = None
     ) -> Callable[[Store], tuple[Workload, ...]]:

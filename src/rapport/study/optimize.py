@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapport.errors import RapportError
@@ -202,6 +203,29 @@ def evaluate(
     """Anki's "Evaluate": the answers used and how ``parameters`` predict them."""
     items, used = training_items(store.answers_by_card(deck_ids), next_day_at)
     return used, evaluate_items(items, parameters)
+
+
+def run_on_file(
+    data_dir: Path,
+    deck_ids: Sequence[str],
+    current: Sequence[float],
+    next_day_at: datetime,
+    evaluate_only: bool,
+    progress: Progress | None = None,
+) -> Optimised | Evaluated:
+    """:func:`optimise` (or :func:`evaluate`) on the database of ``data_dir``, read through
+    its own read-only connection: what a worker process runs, because the Rust fit holds
+    Python's lock for its whole length and would freeze a window's thread."""
+    from rapport.store import Store
+
+    store = Store.read_only(data_dir) or Store.snapshot_of(data_dir)
+    try:
+        if evaluate_only:
+            used, evaluation = evaluate(store, deck_ids, current, next_day_at)
+            return Evaluated(used, evaluation)
+        return optimise(store, deck_ids, current, next_day_at, progress)
+    finally:
+        store.close()
 
 
 def _schedulable(parameters: Sequence[float]) -> bool:

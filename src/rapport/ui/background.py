@@ -1,7 +1,8 @@
 """Long work off the UI thread: a :class:`BackgroundJob` runs a core function on its own
 read-only connection to the database (:meth:`rapport.store.Store.reader`) in a thread,
-reports its stages and hands its result back on the UI thread. Review goes on meanwhile;
-a job outlives the dialog that started it (it is kept until it finishes).
+or, for work that holds Python's lock (the Rust FSRS fit), in a worker process that reads
+the file itself; it reports its stages and hands its result back on the UI thread. Review
+goes on meanwhile; a job outlives the dialog that started it (kept until it finishes).
 """
 
 from __future__ import annotations
@@ -28,10 +29,19 @@ class BackgroundJob(QObject):
     stage = Signal(str)
     finished = Signal(object)
 
-    def __init__(self, collection: Collection, work: Work, name: str) -> None:
+    def __init__(
+        self,
+        collection: Collection,
+        work: Work,
+        name: str,
+        process: tuple[Callable[..., Any], tuple[Any, ...]] | None = None,
+    ) -> None:
+        """``process``: a module-level function and its arguments to run in a worker
+        process instead (it is given ``progress=`` a function reporting its stages)."""
         super().__init__()
         self._collection = collection
         self._work = work
+        self._process = process
         self._name = name
         self._thread: threading.Thread | None = None
         self.result: object = None
@@ -48,9 +58,12 @@ class BackgroundJob(QObject):
             return
         store = collection.store
         stage, finished = self.stage, self.finished
+        process = self._process
 
         def run() -> None:
             def compute() -> object:
+                if process is not None:
+                    return _in_a_process(process[0], process[1], stage.emit)
                 reader = store.reader()
                 try:
                     return work(reader, stage.emit)
@@ -73,6 +86,44 @@ class BackgroundJob(QObject):
         self._thread = None
         self.result = result
         _running.discard(self)
+
+
+def _in_a_process(
+    function: Callable[..., Any], arguments: tuple[Any, ...], say: Callable[[str], None]
+) -> object:
+    """Run ``function(*arguments, progress=...)`` in a fresh process; its stages reach
+    ``say``; its result (or the exception it raised) is returned."""
+    import multiprocessing
+    import queue as queues
+
+    context = multiprocessing.get_context("spawn")
+    channel = context.Queue()
+    worker = context.Process(
+        target=_worker, args=(channel, function, arguments), name="rapport-worker", daemon=True
+    )
+    worker.start()
+    try:
+        while True:
+            try:
+                kind, value = channel.get(timeout=0.5)
+            except queues.Empty:
+                if not worker.is_alive():
+                    raise RuntimeError(f"the worker stopped (exit {worker.exitcode})") from None
+                continue
+            if kind == "stage":
+                say(str(value))
+            else:
+                return value
+    finally:
+        worker.join(timeout=5)
+
+
+def _worker(channel: Any, function: Callable[..., Any], arguments: tuple[Any, ...]) -> None:
+    try:
+        result: object = function(*arguments, progress=lambda text: channel.put(("stage", text)))
+    except Exception as exc:  # handed back to the app, which shows or raises it
+        result = exc
+    channel.put(("done", result))
 
 
 def _attempt(compute: Callable[[], object]) -> object:

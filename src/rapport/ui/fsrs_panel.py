@@ -127,9 +127,18 @@ class FsrsPanel(QWidget):
         name = self.preset_name
         if self.job is not None or not self.optimise_button.isEnabled():
             return
+        from rapport.study.optimize import run_on_file
+
         collection = self.collection
-        work = collection.optimiser(name, self.clock(), evaluate_only=evaluate_only)
-        job = BackgroundJob(collection, lambda store, say: work(store, say), "optimiser")
+        now = self.clock()
+        work = collection.optimiser(name, now, evaluate_only=evaluate_only)
+        # The Rust fit holds Python's lock while it runs: a worker process, not a thread,
+        # keeps review going (a private in-memory copy can only be read here).
+        process = None
+        if not collection.read_only:
+            arguments = collection.optimiser_arguments(name, now, evaluate_only=evaluate_only)
+            process = (run_on_file, arguments)
+        job = BackgroundJob(collection, lambda store, say: work(store, say), "optimiser", process)
         self.job = job
         self.progress.setFormat("Reading the review history…")
         self.progress.show()
