@@ -1494,12 +1494,13 @@ class Store:
 
     def answers_by_card(self, deck_ids: Sequence[str]) -> list[tuple[int, int, int, int]]:
         """Every answer to the cards of ``deck_ids`` as (card id, time in microseconds,
-        rating, phase before), by card then time: the history the optimiser fits FSRS
-        to."""
+        rating, phase before), in the log's order (no sort: the caller groups them by
+        card): the history the optimiser fits FSRS to."""
         rows = self._conn.execute(
-            f"SELECT r.card_id, r.time_us, r.rating, r.state_before FROM cards c "
-            f"CROSS JOIN revlog r ON r.card_id = c.id WHERE c.deck_id IN ({_marks(deck_ids)}) "
-            f"ORDER BY r.card_id, r.time_us",
+            # "+card_id": one scan of the log with the cards' ids as a set, not a lookup
+            # in the log's card index per card (four times slower for millions).
+            f"SELECT card_id, time_us, rating, state_before FROM revlog WHERE +card_id IN "
+            f"(SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)}))",
             tuple(deck_ids),
         )
         return rows.fetchall()
