@@ -441,7 +441,8 @@ def _revlog_decks(deck_ids: Sequence[str] | None) -> tuple[str, list[object]]:
     if deck_ids is None:
         return "", []
     return (
-        f" AND card_id IN (SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)}))",
+        # "+card_id": the time index leads; the cards' ids are looked up as a set.
+        f" AND +card_id IN (SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)}))",
         list(deck_ids),
     )
 
@@ -634,6 +635,16 @@ class Store:
             conn.close()
             return None
         return cls(conn, path, snapshot=True)
+
+    def peer(self) -> Callable[[], Store] | None:
+        """What opens another read-only connection to the file this store reads (in the
+        thread that calls it), to run queries side by side; ``None`` for a private copy
+        in memory, which no other connection sees."""
+        row = self._conn.execute("PRAGMA database_list").fetchone()
+        if row is None or not row[2]:
+            return None
+        path = Path(row[2])
+        return lambda: Store(_connect_read_only(path), path, snapshot=True)
 
     def reader(self) -> Store:
         """A second, read-only connection to this database's file, for another thread
@@ -1392,20 +1403,40 @@ class Store:
         )
         return [(int(b), int(k), int(r), int(n), ms / 1000) for b, k, r, n, ms in rows]
 
-    def answers_per_quarter_hour(
+    def answers_per_hour_since(
         self, deck_ids: Sequence[str] | None, since: datetime
-    ) -> list[tuple[datetime, int, int, float]]:
-        """Answers since ``since`` per quarter of an hour (UTC, which every time zone's
-        day and hour boundaries fall on): (its start, answers, answers other than Again,
-        seconds taken), in time order."""
+    ) -> list[tuple[int, int, float, int, int]]:
+        """Answers from ``since`` per whole hour after it: (hour index, answers, seconds,
+        mature reviews, those not Again) (a mature review: of a card in review with a
+        scheduled interval of at least 21 days). Hours, not days: study days change
+        length with daylight saving; the caller maps hours to its days."""
         where, params = _revlog_decks(deck_ids)
-        quarter = 900_000_000
-        rows = self._conn.execute(
-            f"SELECT time_us / {quarter} AS q, COUNT(*), TOTAL(rating != 1), "
-            f"TOTAL(duration_ms) FROM revlog WHERE time_us >= ?{where} GROUP BY q ORDER BY q",
-            (to_us(since), *params),
+        start = to_us(since)
+        mature = (
+            f"(state_before = {Phase.REVIEW:d} "
+            f"AND due_before_us - last_review_before_us >= {_MATURE_US})"
         )
-        return [(from_us(q * quarter), int(n), int(p), ms / 1000) for q, n, p, ms in rows]
+        rows = self._conn.execute(
+            f"SELECT (time_us - ?) / 3600000000 AS h, COUNT(*), TOTAL(duration_ms), "
+            f"TOTAL({mature}), TOTAL({mature} AND rating != 1) FROM revlog "
+            f"WHERE time_us >= ?{where} GROUP BY h",
+            (start, start, *params),
+        )
+        return [(int(h), int(n), ms / 1000, int(m), int(k)) for h, n, ms, m, k in rows]
+
+    def answers_per_hour(
+        self, deck_ids: Sequence[str] | None, since: datetime, utc_offset: timedelta
+    ) -> list[tuple[int, int, int]]:
+        """Answers since ``since`` per hour of the day at ``utc_offset`` from UTC: (hour,
+        answers, answers other than Again)."""
+        where, params = _revlog_decks(deck_ids)
+        shift = int(utc_offset.total_seconds() * 1_000_000)
+        rows = self._conn.execute(
+            f"SELECT ((time_us + ?) / 3600000000) % 24 AS hour, COUNT(*), TOTAL(rating != 1) "
+            f"FROM revlog WHERE time_us >= ?{where} GROUP BY hour",
+            (shift, to_us(since), *params),
+        )
+        return [(int(h) % 24, int(n), int(p)) for h, n, p in rows]
 
     def card_state_counts(self, deck_ids: Sequence[str], now: datetime) -> dict[str, int]:
         """Present cards of ``deck_ids`` by Anki's card-count categories: new, learning,
@@ -1466,29 +1497,30 @@ class Store:
         (factor, decay) and the desired retention of its preset): (concept, cards, studied
         cards, those recalled now with at least the desired retention, the sum of
         retrievabilities now, cards whose retrievability ``horizon_days`` from now is at
-        least the desired retention). Retrievability as in :meth:`memory_histogram`."""
-        values, value_params = _curve_values(curves)
+        least the desired retention). Retrievability as in :meth:`memory_histogram`; "at
+        least the desired retention" is compared as days over stability against the
+        curve's inverse at that retention (one power per card, not three)."""
+        limits = {
+            deck: (factor, decay, (wanted ** (1 / decay) - 1) / factor)
+            for deck, (factor, decay, wanted) in curves.items()
+        }
+        values, value_params = _curve_values(limits)
         rows = self._conn.execute(
             f"""
-            WITH p (deck_id, factor, decay, wanted) AS (VALUES {values})
-            SELECT concept, COUNT(*), COUNT(r), TOTAL(r >= wanted), TOTAL(r),
-                   TOTAL(later >= wanted) FROM (
-                SELECT concept, wanted,
-                       CASE WHEN studied THEN pow(1 + factor * days / stability, decay) END
-                           AS r,
-                       CASE WHEN studied THEN pow(1 + factor * (days + ?) / stability, decay)
-                           END AS later
-                FROM (
-                    SELECT t.concept AS concept, p.wanted AS wanted, p.factor AS factor,
-                           p.decay AS decay, c.stability AS stability,
-                           (c.state != 0 AND c.stability > 0
-                            AND c.last_review_us IS NOT NULL) AS studied,
-                           max(0, (? - c.last_review_us) / 86400000000) AS days
-                    FROM p CROSS JOIN cards c ON c.deck_id = p.deck_id
-                    JOIN card_text t ON t.card_id = c.id WHERE c.present = 1))
+            WITH p (deck_id, factor, decay, reach) AS (VALUES {values})
+            SELECT concept, COUNT(*), TOTAL(studied), TOTAL(studied AND ratio <= reach),
+                   TOTAL(CASE WHEN studied THEN pow(1 + factor * ratio, decay) END),
+                   TOTAL(studied AND ratio + ? / stability <= reach) FROM (
+                SELECT t.concept AS concept, p.factor AS factor, p.decay AS decay,
+                       p.reach AS reach, c.stability AS stability,
+                       (c.state != 0 AND c.stability > 0
+                        AND c.last_review_us IS NOT NULL) AS studied,
+                       max(0, (? - c.last_review_us) / 86400000000) / c.stability AS ratio
+                FROM p CROSS JOIN cards c ON c.deck_id = p.deck_id
+                JOIN card_text t ON t.card_id = c.id WHERE c.present = 1)
             GROUP BY concept ORDER BY concept
             """,
-            (*value_params, horizon_days, to_us(now)),
+            (*value_params, float(horizon_days), to_us(now)),
         )
         return [(c, int(n), int(s), int(k), float(r), int(m)) for c, n, s, k, r, m in rows]
 

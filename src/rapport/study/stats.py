@@ -23,12 +23,14 @@ show, for a scope (all decks or some, and a period). Every definition lives here
   days with at least one answer ending today (or yesterday, when today has none yet);
   the longest streak is over the calendar's range (the period, and at least a year).
 * days are study days, which start at the ``day_start_hour`` setting (4am) local time;
-  the hourly breakdown uses the local hour of each answer.
+  the hourly breakdown uses each answer's local hour at today's offset from UTC (as
+  Anki's does: across a daylight-saving change an answer may count an hour off).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
@@ -315,7 +317,8 @@ def build_stats(
     scope: StatsScope | None = None,
 ) -> Stats:
     """Compute :class:`Stats` from the store at ``now`` for ``scope``, as aggregate
-    queries: per quarter hour, per kind of answer, per bucket and per concept, never per
+    queries: per study day, kind of answer and rating, per hour, per bucket and per
+    concept, never per
     answer or per card in Python. ``curves`` gives each deck's :class:`DeckCurve` (the
     decks in scope are those of ``decks``). The concepts are those of the stored card
     text (see :meth:`rapport.study.Collection.refresh_text`)."""
@@ -331,6 +334,48 @@ def build_stats(
     def day_of(when: datetime) -> date:
         return study_date(when, day_start_hour, tz)
 
+    # The cards' figures (forecast, counts, distributions, concepts) are computed on a
+    # second connection in a thread, side by side with the log's below (SQLite runs a
+    # query without Python's lock): two cores, half the wait. A copy in memory has no
+    # second connection: then one after the other.
+    horizon = FORECAST_DAYS if (scope.period_days or 365) <= 30 else 90
+    if (scope.period_days or 365) > 90:
+        horizon = 365
+    deck_list = [d.deck_id for d in decks]
+
+    def card_figures(cards_store: Store) -> _CardFigures:
+        due = cards_store.due_per_bucket(
+            [start_of(0), *(start_of(o) for o in range(1, horizon))],
+            start_of(horizon),
+            deck_list,
+        )
+        forecast = tuple(DayDue(today + timedelta(days=i), due[i]) for i in range(horizon))
+        counts = cards_store.card_state_counts(deck_list, now)
+        grid = cards_store.memory_histogram(
+            {d: (c.factor, c.decay) for d, c in curves.items()},
+            now,
+            DAY_BINS,
+            DAY_BINS,
+            DIFFICULTY_BINS,
+            RETRIEVABILITY_BINS,
+        )
+        concepts = tuple(
+            ConceptRecall(
+                concept=concept,
+                cards=cards,
+                studied=studied,
+                recalled=recalled,
+                mean_retrievability=total / studied if studied else None,
+                mastered=mastered,
+            )
+            for concept, cards, studied, recalled, total, mastered in cards_store.concept_mastery(
+                curves, now, MASTERY_HORIZON_DAYS
+            )
+        )
+        return forecast, counts, grid, concepts
+
+    cards_done = _side_by_side(store, card_figures)
+
     first = store.first_review_time(ids)
     first_day = None if first is None else day_of(first)
     if scope.period_days is None:
@@ -341,88 +386,71 @@ def build_stats(
             period_start = max(period_start, first_day)
     period_offset = 0 if period_start is None else (period_start - today).days
 
-    # Answers per quarter hour since the calendar's start: calendar, streak, hours, days.
-    calendar_offset = min(period_offset, -(CALENDAR_MIN_DAYS - 1), -(HISTORY_DAYS - 1))
-    quarters = store.answers_per_quarter_hour(ids, start_of(calendar_offset))
-    per_day: dict[date, list[float]] = {}
-    hours = [[0, 0] for _ in range(24)]
-    period_begins = start_of(period_offset)
-    for when, answers, passed, seconds in quarters:
-        figures = per_day.setdefault(day_of(when), [0, 0.0])
-        figures[0] += answers
-        figures[1] += seconds
-        if when >= period_begins:
-            hour = when.astimezone(tz).hour
-            hours[hour][0] += answers
-            hours[hour][1] += passed
-
-    def day_figures(day: date) -> DayReviews:
-        answers, seconds = per_day.get(day, (0, 0.0))
-        return DayReviews(day, int(answers), float(seconds))
-
-    reviews_per_day = tuple(
-        day_figures(today - timedelta(days=HISTORY_DAYS - 1 - i)) for i in range(HISTORY_DAYS)
+    # The log since the calendar's start per hour (calendar, streak, reviews per day,
+    # weekly mature retention), and since the period's start (at least 30 days) per
+    # study day, kind and rating (true retention, buttons).
+    calendar_offset = min(
+        period_offset, -(CALENDAR_MIN_DAYS - 1), -(HISTORY_DAYS - 1), -(RETENTION_WEEKS * 7 - 1)
     )
-    calendar = tuple(day_figures(today + timedelta(days=o)) for o in range(calendar_offset, 1))
-    streak, longest, studied_days = _streaks(calendar)
-
-    # Kinds of answer: true retention (today, 7 and 30 days, the period) and buttons.
+    days_back = -calendar_offset + 1
+    starts = [start_of(o) for o in range(calendar_offset, 2)]
+    first_hour = starts[0]
+    day_hours = [round((d - first_hour).total_seconds()) // 3600 for d in starts]
+    answers_on = [0] * days_back
+    seconds_on = [0.0] * days_back
+    mature_on = [[0, 0] for _ in range(days_back)]
+    for hour, answers, seconds, mature, mature_passed in store.answers_per_hour_since(
+        ids, first_hour
+    ):
+        index = min(days_back - 1, bisect_right(day_hours, hour) - 1)
+        answers_on[index] += answers
+        seconds_on[index] += seconds
+        mature_on[index][0] += mature
+        mature_on[index][1] += mature_passed
     spans = {"today": 0, "7 days": -6, "30 days": -29, "period": period_offset}
-    offsets = sorted(set(spans.values()))
-    rows = store.answer_breakdown(ids, [start_of(o) for o in offsets])
-    retention = []
-    for span, offset in spans.items():
-        young, mature = Retention(), Retention()
-        for bucket, kind, rating, answers, _ in rows:
-            if offsets[bucket] < offset or kind not in (1, 2):
-                continue
-            add = Retention(answers, 0 if rating == 1 else answers)
-            if kind == 1:
-                young += add
-            else:
-                mature += add
-        retention.append(RetentionRow(span, young, mature))
+    kind_offset = min(spans.values())
+    rows = store.answer_breakdown(ids, [start_of(o) for o in range(kind_offset, 1)])
+    kept = {span: {1: [0, 0], 2: [0, 0]} for span in spans}
     buttons = {group: [0, 0, 0, 0] for group in BUTTON_GROUPS}
     for bucket, kind, rating, answers, _ in rows:
-        if offsets[bucket] >= period_offset and 1 <= rating <= 4:
+        offset = bucket + kind_offset
+        passed = 0 if rating == 1 else answers
+        if kind in (1, 2):
+            for span, since in spans.items():
+                if offset >= since:
+                    kept[span][kind][0] += answers
+                    kept[span][kind][1] += passed
+        if offset >= period_offset and 1 <= rating <= 4:
             buttons[_BUTTON_GROUP[kind]][rating - 1] += answers
 
-    # The headline mature retention over 7 and 30 days, and per week (mature only).
-    days = max(RETENTION_WEEKS * 7, HISTORY_DAYS)
-    mature_days = store.reviews_per_bucket(
-        [start_of(o) for o in range(-(days - 1), 1)], mature_only=True
-    )
+    def day_figures(offset: int) -> DayReviews:
+        index = offset - calendar_offset
+        return DayReviews(
+            today + timedelta(days=offset), answers_on[index], float(seconds_on[index])
+        )
 
-    def retention_of(part: Sequence[tuple[int, int, float]]) -> tuple[int, float | None]:
-        answers, passed = sum(r[0] for r in part), sum(r[1] for r in part)
-        return answers, _share(passed, answers)
-
+    reviews_per_day = tuple(day_figures(o) for o in range(-(HISTORY_DAYS - 1), 1))
+    calendar = tuple(day_figures(o) for o in range(calendar_offset, 1))
+    streak, longest, studied_days = _streaks(calendar)
+    retention = [
+        RetentionRow(span, Retention(*kept[span][1]), Retention(*kept[span][2])) for span in spans
+    ]
     weeks = []
     for k in range(RETENTION_WEEKS - 1, -1, -1):
-        begin = days - 7 * k - 7
-        answers, share = retention_of(mature_days[begin : begin + 7])
-        weeks.append(WeekRetention(today + timedelta(days=-7 * k - 6), answers, share))
+        begin = days_back - 7 * k - 7
+        week = mature_on[begin : begin + 7]
+        answers, passed = sum(w[0] for w in week), sum(w[1] for w in week)
+        weeks.append(
+            WeekRetention(today + timedelta(days=-7 * k - 6), answers, _share(passed, answers))
+        )
 
-    # Forecast: studied cards due per day, overdue ones counted today.
-    horizon = FORECAST_DAYS if (scope.period_days or 365) <= 30 else 90
-    if (scope.period_days or 365) > 90:
-        horizon = 365
-    deck_list = [d.deck_id for d in decks]
-    due = store.due_per_bucket(
-        [start_of(0), *(start_of(o) for o in range(1, horizon))], start_of(horizon), deck_list
-    )
-    forecast = tuple(DayDue(today + timedelta(days=i), due[i]) for i in range(horizon))
+    # The hourly breakdown over the period, by the local hour at today's UTC offset.
+    offset_now = now.astimezone(tz).utcoffset() or timedelta(0)
+    hours = [[0, 0] for _ in range(24)]
+    for hour, answers, passed in store.answers_per_hour(ids, start_of(period_offset), offset_now):
+        hours[hour] = [answers, passed]
 
-    # Cards: counts by state, distributions, recall and mastery per concept.
-    counts = store.card_state_counts(deck_list, now)
-    grid = store.memory_histogram(
-        {d: (c.factor, c.decay) for d, c in curves.items()},
-        now,
-        DAY_BINS,
-        DAY_BINS,
-        DIFFICULTY_BINS,
-        RETRIEVABILITY_BINS,
-    )
+    forecast, counts, grid, concepts = cards_done()
 
     def marginal(axis: int, labels: Sequence[str]) -> tuple[Bin, ...]:
         totals = [0] * len(labels)
@@ -430,19 +458,6 @@ def build_stats(
             totals[row[axis]] += row[4]
         return tuple(Bin(label, n) for label, n in zip(labels, totals, strict=True))
 
-    concepts = tuple(
-        ConceptRecall(
-            concept=concept,
-            cards=cards,
-            studied=studied,
-            recalled=recalled,
-            mean_retrievability=total / studied if studied else None,
-            mastered=mastered,
-        )
-        for concept, cards, studied, recalled, total, mastered in store.concept_mastery(
-            curves, now, MASTERY_HORIZON_DAYS
-        )
-    )
     seven, thirty = retention[1].mature, retention[2].mature
     return Stats(
         decks=decks,
@@ -471,6 +486,50 @@ def build_stats(
         longest_streak=longest,
         days_studied=studied_days,
     )
+
+
+_CardFigures = tuple[
+    tuple["DayDue", ...],
+    dict[str, int],
+    list[tuple[int, int, int, int, int]],
+    tuple["ConceptRecall", ...],
+]
+
+
+def _side_by_side(
+    store: Store, compute: Callable[[Store], _CardFigures]
+) -> Callable[[], _CardFigures]:
+    """Start ``compute`` on a second connection to ``store``'s file in a thread; the
+    returned function waits for its result (or raises its error). Without a second
+    connection (a copy in memory), ``compute(store)`` runs when the result is asked for."""
+    import threading
+
+    opener = store.peer()
+    if opener is None:
+        return lambda: compute(store)
+    result: list[_CardFigures] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            peer = opener()
+            try:
+                result.append(compute(peer))
+            finally:
+                peer.close()
+        except BaseException as exc:  # raised again by the caller, on its thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="statistics-cards", daemon=True)
+    thread.start()
+
+    def wait() -> _CardFigures:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return result[0]
+
+    return wait
 
 
 def _streaks(calendar: Sequence[DayReviews]) -> tuple[int, int, int]:
