@@ -710,6 +710,12 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rapport`` command."""
+    if getattr(sys, "frozen", False):
+        # A bundled app's worker processes (the optimiser's, see rapport.ui.background)
+        # start this same program: let multiprocessing take them over here.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     args = build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_app)
     # The app opens the file once its window is up (start-up pays nothing for it).
