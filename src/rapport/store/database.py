@@ -1408,23 +1408,25 @@ class Store:
         return [(int(b), int(k), int(r), int(n), ms / 1000) for b, k, r, n, ms in rows]
 
     def answers_per_hour_since(
-        self, deck_ids: Sequence[str] | None, since: datetime
+        self, deck_ids: Sequence[str] | None, since: datetime, mature_since: datetime
     ) -> list[tuple[int, int, float, int, int]]:
         """Answers from ``since`` per whole hour after it: (hour index, answers, seconds,
-        mature reviews, those not Again) (a mature review: of a card in review with a
-        scheduled interval of at least 21 days). Hours, not days: study days change
-        length with daylight saving; the caller maps hours to its days."""
+        mature reviews, those not Again), the mature ones counted from ``mature_since``
+        only (a mature review: of a card in review with a scheduled interval of at least
+        21 days). Hours, not days: study days change length with daylight saving; the
+        caller maps hours to its days."""
         where, params = _revlog_decks(deck_ids)
         start = to_us(since)
         mature = (
-            f"(state_before = {Phase.REVIEW:d} "
-            f"AND due_before_us - last_review_before_us >= {_MATURE_US})"
+            f"(CASE WHEN time_us >= ? THEN state_before = {Phase.REVIEW:d} "
+            f"AND due_before_us - last_review_before_us >= {_MATURE_US} END)"
         )
+        later = to_us(mature_since)
         rows = self._conn.execute(
             f"SELECT (time_us - ?) / 3600000000 AS h, COUNT(*), TOTAL(duration_ms), "
             f"TOTAL({mature}), TOTAL({mature} AND rating != 1) FROM revlog "
             f"WHERE time_us >= ?{where} GROUP BY h",
-            (start, start, *params),
+            (start, later, later, start, *params),
         )
         return [(int(h), int(n), ms / 1000, int(m), int(k)) for h, n, ms, m, k in rows]
 

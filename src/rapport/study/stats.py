@@ -400,7 +400,7 @@ def build_stats(
     seconds_on = [0.0] * days_back
     mature_on = [[0, 0] for _ in range(days_back)]
     for hour, answers, seconds, mature, mature_passed in store.answers_per_hour_since(
-        ids, first_hour
+        ids, first_hour, start_of(-(RETENTION_WEEKS * 7 - 1))
     ):
         index = min(days_back - 1, bisect_right(day_hours, hour) - 1)
         answers_on[index] += answers
