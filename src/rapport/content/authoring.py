@@ -160,15 +160,40 @@ class Authoring:
         deck's review history in the database. Returns where the file went."""
         if not self.is_added(deck):
             raise DeckWriteError(f"'{deck.name}' comes with Rapport and cannot be deleted.")
-        folder = self.data_dir / "removed-decks"
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        target = folder / f"{deck.path.stem}.{stamp}.toml"
+        target = removed_deck_path(self.data_dir, deck.path)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             os.replace(deck.path, target)
         except OSError as exc:
             raise DeckWriteError(f"Cannot remove {deck.path}: {exc.strerror or exc}.") from exc
         return target
+
+
+def removed_deck_path(data_dir: Path, path: Path) -> Path:
+    """Where a deck file removed or replaced is kept: ``removed-decks``, named with the
+    time (and a number if that name is taken); the folder is made here."""
+    folder = Path(data_dir) / "removed-decks"
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DeckWriteError(f"Cannot write into {folder}: {exc.strerror or exc}.") from exc
+    target, number = folder / f"{path.stem}.{stamp}.toml", 2
+    while target.exists():
+        target, number = folder / f"{path.stem}.{stamp}-{number}.toml", number + 1
+    return target
+
+
+def keep_replaced(data_dir: Path, path: Path) -> Path:
+    """Keep a copy of the deck file ``path`` about to be replaced, as Delete deck keeps a
+    deleted one (:func:`removed_deck_path`); where the copy is."""
+    import shutil
+
+    target = removed_deck_path(data_dir, path)
+    try:
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise DeckWriteError(f"Cannot keep a copy of {path}: {exc.strerror or exc}.") from exc
+    return target
 
 
 _FIRST_FIELDS = ("front", "text", "question", "prompt")
