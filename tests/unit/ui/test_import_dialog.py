@@ -50,8 +50,8 @@ def test_an_own_deck_is_replaced_only_when_chosen(qtbot: QtBot, tmp_path: Path) 
 
     authoring = Authoring(tmp_path / "data")
     path = authoring.new_deck("Week 2", [])
-    authoring.save_note(load_deck(path), {"id": "mine", "kind": "basic", "concept": "week-2",
-                                          "front": "Written in the editor", "back": "Keep"})  # fmt: skip
+    mine = {"id": "mine", "kind": "basic", "concept": "week-2", "front": "Editor's", "back": "Keep"}
+    authoring.save_note(load_deck(path), mine)
     sheet = tmp_path / "week 2.csv"
     sheet.write_text("Front one,Back one\n", encoding="utf-8")
     dialog = ImportDialog(sheet, authoring, [load_deck(path)])
