@@ -22,8 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
-from rapport.store.backups import BACKUP_DIR, BackupSchedule, make_backup, newest_backup
-from rapport.store.backups import remove_litter as remove_backup_litter
+from rapport.store.backups import BackupSchedule, make_backup, newest_backup
 from rapport.store.checks import (
     UnusableDatabase,
     closed_cleanly,
@@ -75,13 +74,12 @@ log = logging.getLogger(__name__)
 
 
 def _remove_litter(data_dir: Path) -> None:
-    """What killed backups and restores left behind (a restore's staged copy without its
-    journal was never used: the journal is written only once the copy is complete)."""
-    if (data_dir / BACKUP_DIR).is_dir():
-        remove_backup_litter(data_dir)
-    litter = (f"{DB_NAME}.restoring", f"{_RESTORE_JOURNAL}.partial", f"{DB_NAME}.closed.partial")
-    for name in litter:
-        (data_dir / name).unlink(missing_ok=True)
+    """What killed writes left behind (a restore's staged copy without its journal was
+    never used: the journal is written only once the copy is complete); see
+    :mod:`rapport.litter`."""
+    from rapport.litter import remove_litter
+
+    remove_litter(data_dir)
 
 
 def _refuse_a_lost_database(data_dir: Path, path: Path) -> None:

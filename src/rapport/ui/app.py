@@ -182,10 +182,6 @@ def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow |
 
         dialogs.show_error(None, "Rapport cannot start", f"Cannot create {data_dir}: {error}")
         return None
-    from rapport.content.install import remove_partial_files
-    from rapport.paths import user_decks_dir
-
-    remove_partial_files(user_decks_dir(data_dir))  # what an add killed mid-write left
     started = time.perf_counter()
     log.info("start-up: Rapport %s, data folder %s", __version__, data_dir)
     decks = load_decks_cached(deck_folders(data_dir, deck_dirs), data_dir)
