@@ -35,6 +35,7 @@ from rapport.store.checks import (
     probe,
     record_clean_close,
     repair_indexes,
+    time_in_range,
 )
 from rapport.store.errors import DatabaseError, FolderError, WriteError
 from rapport.store.records import (
@@ -452,6 +453,36 @@ def _check_values(cls: type[Store]) -> type[Store]:
         if not name.startswith("_") and name not in _UNCHECKED and inspect.isfunction(value):
             setattr(cls, name, _values_checked(value))
     return cls
+
+
+def _insert_review(conn: sqlite3.Connection, review: ReviewRecord) -> int:
+    """The card's new state and the log entry of one answer (inside a transaction)."""
+    lapse = int(review.rating == 1 and review.before.phase == Phase.REVIEW)
+    conn.execute(
+        "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
+        "due_us = ?, last_review_us = ?, reviews = reviews + 1, lapses = lapses + ? "
+        "WHERE id = ?",
+        (*_state_params(review.after), lapse, review.card_id),
+    )
+    cursor = conn.execute(
+        "INSERT INTO revlog (card_id, time_us, rating, duration_ms, "
+        "state_before, step_before, stability_before, difficulty_before, "
+        "due_before_us, last_review_before_us, "
+        "state_after, step_after, stability_after, difficulty_after, "
+        "due_after_us, last_review_after_us) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            review.card_id,
+            to_us(review.time),
+            review.rating,
+            round(review.duration.total_seconds() * 1000),
+            *_state_params(review.before),
+            *_state_params(review.after),
+        ),
+    )
+    review_id = cursor.lastrowid
+    assert review_id is not None
+    return review_id
 
 
 @_check_values
@@ -972,32 +1003,24 @@ class Store:
         Returns the id of the log entry (what :meth:`undo_review` takes).
         """
         with self._write() as conn:
-            lapse = int(review.rating == 1 and review.before.phase == Phase.REVIEW)
-            conn.execute(
-                "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
-                "due_us = ?, last_review_us = ?, reviews = reviews + 1, lapses = lapses + ? "
-                "WHERE id = ?",
-                (*_state_params(review.after), lapse, review.card_id),
-            )
-            cursor = conn.execute(
-                "INSERT INTO revlog (card_id, time_us, rating, duration_ms, "
-                "state_before, step_before, stability_before, difficulty_before, "
-                "due_before_us, last_review_before_us, "
-                "state_after, step_after, stability_after, difficulty_after, "
-                "due_after_us, last_review_after_us) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    review.card_id,
-                    to_us(review.time),
-                    review.rating,
-                    round(review.duration.total_seconds() * 1000),
-                    *_state_params(review.before),
-                    *_state_params(review.after),
-                ),
-            )
-        review_id = cursor.lastrowid
-        assert review_id is not None
+            review_id = _insert_review(conn, review)
         return review_id
+
+    def record_history(self, reviews: Sequence[ReviewRecord], suspend: Sequence[int]) -> None:
+        """Save a whole imported history (answers in order) and suspend ``suspend``, in
+        one transaction: all of it is saved, or none. Every time must pass the damage
+        check's rule (:func:`~rapport.store.checks.time_in_range`); ``ValueError`` if not,
+        with nothing written."""
+        for review in reviews:
+            states = (review.before, review.after)
+            times: list[int | None] = [to_us(review.time)]
+            times += [opt_us(t) for s in states for t in (s.due, s.last_review)]
+            if not all(time_in_range(t) for t in times):
+                raise ValueError(f"an answer of card {review.card_id} has a time out of range")
+        with self._write() as conn:
+            for review in reviews:
+                _insert_review(conn, review)
+            conn.executemany("UPDATE cards SET suspended = 1 WHERE id = ?", [(i,) for i in suspend])
 
     def undo_review(self, review_id: int) -> tuple[int, CardState]:
         """Put a card back as it was before a logged answer and delete that answer.
