@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from rapport import __version__
 from rapport.logs import log, log_file, start_logging
@@ -333,7 +333,11 @@ def _export_csv(decks: Sequence[Deck], output: Path) -> int:
     try:
         check_target(output, decks, SHEET_SUFFIXES, "a spreadsheet")
         data = sheet_text(decks, separator=separator).encode("utf-8")
-        write_atomically(output, lambda out: out.write(data))
+
+        def write(out: IO[bytes]) -> None:
+            out.write(data)
+
+        write_atomically(output, write)
     except ExportError as exc:
         print(f"not exported: {exc}", file=sys.stderr)
         return 1
