@@ -625,6 +625,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except RapportError as exc:
         print(exc, file=sys.stderr)
         return 1
+    if collection.notice is not None:  # damage found, as the app would say it
+        print(collection.notice, file=sys.stderr)
     try:
         stats = collection.stats(now)
     finally:

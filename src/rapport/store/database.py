@@ -133,6 +133,27 @@ def _inspect(data_dir: Path, path: Path, *, full: bool) -> str | None:
     raise DatabaseError(path, f"the file is damaged ({problems[0]})", newest_backup(data_dir))
 
 
+def _checked_for_reading(data_dir: Path, path: Path, conn: sqlite3.Connection) -> str | None:
+    """A read-only command's check of the file (on its read-only connection): in full
+    when the app would check it at its next start (no clean close recorded for the file
+    as it is), so that damage is said as the app says it. Index-only damage is a notice
+    (the app rebuilds the indexes at its next start); other damage a DatabaseError."""
+    if closed_cleanly(path):
+        return None
+    problems = full_check(conn)
+    if not problems:
+        return None
+    if index_only(conn, problems):
+        log.warning("index damage found read-only in %s: %s", path, "; ".join(problems[:5]))
+        return (
+            f"Rapport found damage in the indexes of your progress file {path} "
+            f"({problems[0]}); the figures come from your data, and the app rebuilds the "
+            "indexes when it next starts."
+        )
+    log.error("damage found read-only in %s: %s", path, "; ".join(problems[:5]))
+    raise DatabaseError(path, f"the file is damaged ({problems[0]})", newest_backup(data_dir))
+
+
 def _repaired(path: Path, problems: list[str]) -> str:
     return (
         f"Rapport found damage in the indexes of your progress file {path} "
@@ -588,15 +609,23 @@ class Store:
                 raise _open_error(data_dir, path, exc) from exc
             try:
                 probe(source)
+                notice = _checked_for_reading(data_dir, path, source)
                 source.backup(memory)
+                if notice is not None:  # the private copy's indexes, rebuilt
+                    repair_indexes(memory)
             except UnusableDatabase as exc:
                 raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
             except sqlite3.DatabaseError as exc:
                 raise _open_error(data_dir, path, exc) from exc
             finally:
                 source.close()
+        else:
+            _refuse_a_lost_database(data_dir, path)
+            notice = None
         migrate(memory)
-        return cls(memory, path, snapshot=True)
+        store = cls(memory, path, snapshot=True)
+        store.notice = notice
+        return store
 
     @classmethod
     def read_only(cls, data_dir: Path) -> Store | None:
@@ -618,16 +647,22 @@ class Store:
             raise _open_error(data_dir, path, exc) from exc
         try:
             version = probe(conn)
+            notice = _checked_for_reading(data_dir, path, conn)
         except UnusableDatabase as exc:
             conn.close()
             raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise _open_error(data_dir, path, exc) from exc
+        except BaseException:
+            conn.close()
+            raise
         if version != SCHEMA_VERSION:
             conn.close()
             return None
-        return cls(conn, path, snapshot=True)
+        store = cls(conn, path, snapshot=True)
+        store.notice = notice
+        return store
 
     def reader(self) -> Store:
         """A second, read-only connection to this database's file, for another thread

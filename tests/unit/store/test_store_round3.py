@@ -18,8 +18,14 @@ from rapport.litter import LITTER, remove_litter
 from rapport.store import DB_NAME, restore_backup
 from rapport.store.backups import expand_backup, newest_backup
 from rapport.store.restore import JOURNAL, _prepare
-from tests.support.collection import T0
-from tests.unit.store.test_store_reliability import count_after_open, crash_image, reviews
+from tests.support.collection import T0, OpenCollection
+from tests.unit.store.test_store_reliability import (
+    count_after_open,
+    crash_image,
+    damage_an_index,
+    reviews,
+    studied,
+)
 
 STAGED = DB_NAME + ".restoring"
 
@@ -142,3 +148,36 @@ def test_litter_list_keeps_what_is_not_litter(tmp_path: Path) -> None:
         path.write_text("x")
     assert remove_litter(tmp_path) == []
     assert all(p.exists() for p in keep)
+
+
+# -- item 11: read-only commands say what the app says ---------------------------------
+
+
+def test_stats_on_a_missing_database_beside_backups_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rapport.cli import main
+
+    data_dir = tmp_path / "data"
+    crash_image(data_dir, answered=65, backed_up=25, tmp=tmp_path)
+    for name in (DB_NAME, DB_NAME + "-wal"):
+        (data_dir / name).unlink()
+    assert main(["stats", "--data-dir", str(data_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "the file is missing, but there are backups of it" in err
+    assert not (data_dir / DB_NAME).exists()
+
+
+def test_stats_on_a_damaged_index_says_so_as_the_app_would(
+    open_col: OpenCollection, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rapport.cli import main
+
+    path = studied(open_col, data_dir)
+    damage_an_index(path, tmp_path)
+    (data_dir / f"{DB_NAME}.closed").unlink(missing_ok=True)  # as after a crash: check due
+    before = path.read_bytes()
+    assert main(["stats", "--data-dir", str(data_dir)]) == 0
+    captured = capsys.readouterr()
+    assert "found damage in the indexes of your progress file" in captured.err
+    assert path.read_bytes() == before  # read-only: the app repairs it at its next start
