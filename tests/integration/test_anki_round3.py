@@ -22,6 +22,7 @@ from rapport.paths import deck_folders, own_decks_dir, user_decks_dir
 from rapport.store import DB_NAME
 from rapport.store.checks import full_check
 from rapport.study import Collection as RapportCollection
+from tests.integration.test_anki_import import db, scheduler
 from tests.support.decks import every_kind_notes, header
 
 pytestmark = pytest.mark.slow
@@ -53,7 +54,7 @@ def make_package(
             note = col.new_note(col.models.by_name("Basic"))  # type: ignore[arg-type]
             note["Front"], note["Back"] = front, f"Back of {front}"
             col.add_note(note, did)
-        sched = col.sched
+        sched = scheduler(col)
         for _ in range(reviews):
             for cid in sorted(col.find_cards(f'"deck:{deck}"')):
                 card = col.get_card(cid)
@@ -163,8 +164,8 @@ def test_two_notes_sharing_a_guid_are_reported_as_skipped(
 ) -> None:
     def same_guid(col: Collection) -> None:
         first, second = sorted(col.find_notes(""))[:2]
-        guid = col.db.scalar("SELECT guid FROM notes WHERE id = ?", first)
-        col.db.execute("UPDATE notes SET guid = ? WHERE id = ?", guid, second)
+        guid = db(col).scalar("SELECT guid FROM notes WHERE id = ?", first)
+        db(col).execute("UPDATE notes SET guid = ? WHERE id = ?", guid, second)
 
     package = make_package(tmp_path / "anki", "Twins", ["One", "Two", "Three"], change=same_guid,
                            colpkg=True)  # fmt: skip
