@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from rapport.litter import LITTER, remove_litter
 from rapport.store import DB_NAME, restore_backup
 from rapport.store.backups import expand_backup, newest_backup
 from rapport.store.restore import JOURNAL, _prepare
@@ -132,6 +131,8 @@ def test_every_temporary_name_a_killed_write_leaves_is_removed_at_the_next_start
     assert len(left) == 3, left
     for name in (DB_NAME + ".restoring-journal", "restore.journal.partial"):
         (data_dir / name).write_bytes(b"x")
+    from rapport.litter import remove_litter
+
     removed = remove_litter(data_dir)
     assert sorted(p.name for p in removed if p.name.startswith(".")) == left
     assert not [p for p in data_dir.rglob("*") if p.is_file() and p.name.endswith("part")]
@@ -139,6 +140,8 @@ def test_every_temporary_name_a_killed_write_leaves_is_removed_at_the_next_start
 
 
 def test_litter_list_keeps_what_is_not_litter(tmp_path: Path) -> None:
+    from rapport.litter import LITTER, remove_litter
+
     for folder, _pattern in LITTER:
         (tmp_path / folder).mkdir(exist_ok=True)
     keep = [tmp_path / "my-decks" / "week-2.toml", tmp_path / "decks" / "notes.part.toml",
