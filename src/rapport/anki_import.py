@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -126,6 +127,13 @@ def _load_anki() -> Any:
     try:
         import anki.collection
     except ImportError as exc:
+        if getattr(sys, "frozen", False):  # the bundle leaves Anki's AGPL library out
+            raise AnkiImportError(
+                "This download of Rapport cannot read Anki packages: Anki's library is "
+                "left out of it (its licence is the AGPL). Install Rapport with "
+                "pipx install 'rapport[anki]' to import them, or export the deck from Anki "
+                "as Notes in Plain Text and use File > Import spreadsheet."
+            ) from exc
         raise AnkiImportError(
             "Importing Anki packages needs Anki's library: install it with "
             "pip install 'rapport[anki]' (make run installs it)."
@@ -598,61 +606,72 @@ def _import_progress(
     now: datetime,
     report: ImportReport,
 ) -> None:
-    """Replay each imported card's Anki review log through Rapport's scheduler, and save
-    the whole history in one transaction. A card whose replay gives a time the damage
-    check would refuse keeps no history (reported)."""
+    """Replay each imported card's Anki review log through Rapport's scheduler (the
+    preset of the card's deck), as one operation: every review and suspension in one
+    transaction and one undo step, so a killed import leaves none of it. Each card's
+    replay is checked first against the damage check's time rule: a card whose answers
+    give a time it would refuse keeps no history (reported)."""
     from rapport.content.model import CardKey
-    from rapport.store import CardState, ReviewRecord
+    from rapport.store import CardState, ReviewRecord, Scope
     from rapport.store.checks import time_in_range
-    from rapport.store.records import opt_us, to_us
+    from rapport.store.records import opt_us
     from rapport.study import Rating
 
     collection.check_writable()
     store = collection.store
-    records: list[ReviewRecord] = []
-    suspend: list[int] = []
-    out_of_range = 0
+    found: list[tuple[int, int, str]] = []  # (card id, Anki card id, deck id)
     for deck_name, items in by_deck.items():
         for item in items:
             for anki_id, ordinal in item.cards:
                 key = CardKey(deck_ids[deck_name], item.table["id"], ordinal)
                 card_id = collection.card_id(key)
-                if card_id is None:
-                    continue
-                if anki_id in suspended:
-                    suspend.append(card_id)
-                entries = revlog.get(anki_id, [])
-                if not entries:
-                    continue
-                if store.reviews_of(card_id):
-                    report.cards_with_history_kept += 1
-                    continue
-                state = CardState()
-                card_records = []
-                try:
-                    for rid, ease, taken, _kind in entries:
-                        when = datetime.fromtimestamp(rid / 1000, UTC)
-                        after = collection.scheduler.review(card_id, state, Rating(ease), when)
-                        card_records.append(
-                            ReviewRecord(
-                                card_id, when, ease, timedelta(milliseconds=taken), state, after
-                            )
-                        )
-                        state = after
-                    times = [opt_us(state.due), opt_us(state.last_review)]
-                    if not all(time_in_range(t) for t in times):
-                        raise OverflowError("a time out of range")
-                    to_us(when)
-                except (OverflowError, ValueError):
-                    out_of_range += 1
-                    continue
-                records += card_records
+                if card_id is not None and (anki_id in suspended or revlog.get(anki_id)):
+                    found.append((card_id, anki_id, key.deck_id))
+    if not found:
+        return
+    suspend: list[int] = []
+    records: list[ReviewRecord] = []
+    kept = out_of_range = 0
+    for card_id, anki_id, deck_id in found:
+        if anki_id in suspended:
+            suspend.append(card_id)
+        entries = revlog.get(anki_id, [])
+        if not entries:
+            continue
+        if store.reviews_of(card_id):
+            kept += 1
+            continue
+        scheduler = collection.scheduler_for(deck_id)
+        state = CardState()
+        replayed: list[ReviewRecord] = []
+        try:
+            for rid, ease, taken, _kind in entries:
+                when = datetime.fromtimestamp(rid / 1000, UTC)
+                after = scheduler.review(card_id, state, Rating(ease), when)
+                replayed.append(
+                    ReviewRecord(card_id, when, ease, timedelta(milliseconds=taken), state, after)
+                )
+                state = after
+            if not all(time_in_range(opt_us(t)) for t in (state.due, state.last_review)):
+                raise OverflowError("a time out of range")
+        except (OverflowError, ValueError):
+            out_of_range += 1
+            continue
+        records += replayed
     if out_of_range:
         report.skipped.append(
             f"the history of {out_of_range} card{'s' * (out_of_range != 1)} whose answers "
             "give a due date Rapport cannot store: the cards start new"
         )
-    store.record_history(records, suspend)
+
+    def write() -> None:
+        for card_id in suspend:
+            store.set_suspended(card_id, True)
+        for record in records:
+            store.record_review(record)
+
+    scope = Scope(tuple(dict.fromkeys(card_id for card_id, _, _ in found)))
+    collection.ops.perform("Import Anki package", scope, write, now=now)
     report.reviews += len(records)
+    report.cards_with_history_kept += kept
     collection.mark_changed()
-    collection.after_write(now)

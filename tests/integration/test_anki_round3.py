@@ -186,7 +186,7 @@ def test_an_import_whose_history_cannot_be_saved_writes_no_deck(
     def failing(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("rapport.store.database.Store.record_history", failing)
+    monkeypatch.setattr("rapport.store.database.Store.record_review", failing)
     with pytest.raises(OSError):
         import_anki_package(package, data)
     assert not list(own_decks_dir(data).glob("*.toml"))

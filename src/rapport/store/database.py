@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
+from rapport.store import images
 from rapport.store.backups import BackupSchedule, make_backup, newest_backup
 from rapport.store.checks import (
     UnusableDatabase,
@@ -35,9 +36,9 @@ from rapport.store.checks import (
     probe,
     record_clean_close,
     repair_indexes,
-    time_in_range,
 )
 from rapport.store.errors import DatabaseError, FolderError, WriteError
+from rapport.store.images import Image, Scope
 from rapport.store.records import (
     BrowseQuery,
     BrowseRow,
@@ -466,7 +467,9 @@ def _values_checked(method: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-_UNCHECKED = frozenset({"open", "snapshot_of", "close", "backup", "repair", "integrity_check"})
+_UNCHECKED = frozenset(
+    {"open", "snapshot_of", "close", "backup", "repair", "integrity_check", "transaction"}
+)
 
 
 def _check_values(cls: type[Store]) -> type[Store]:
@@ -474,36 +477,6 @@ def _check_values(cls: type[Store]) -> type[Store]:
         if not name.startswith("_") and name not in _UNCHECKED and inspect.isfunction(value):
             setattr(cls, name, _values_checked(value))
     return cls
-
-
-def _insert_review(conn: sqlite3.Connection, review: ReviewRecord) -> int:
-    """The card's new state and the log entry of one answer (inside a transaction)."""
-    lapse = int(review.rating == 1 and review.before.phase == Phase.REVIEW)
-    conn.execute(
-        "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
-        "due_us = ?, last_review_us = ?, reviews = reviews + 1, lapses = lapses + ? "
-        "WHERE id = ?",
-        (*_state_params(review.after), lapse, review.card_id),
-    )
-    cursor = conn.execute(
-        "INSERT INTO revlog (card_id, time_us, rating, duration_ms, "
-        "state_before, step_before, stability_before, difficulty_before, "
-        "due_before_us, last_review_before_us, "
-        "state_after, step_after, stability_after, difficulty_after, "
-        "due_after_us, last_review_after_us) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            review.card_id,
-            to_us(review.time),
-            review.rating,
-            round(review.duration.total_seconds() * 1000),
-            *_state_params(review.before),
-            *_state_params(review.after),
-        ),
-    )
-    review_id = cursor.lastrowid
-    assert review_id is not None
-    return review_id
 
 
 @_check_values
@@ -521,6 +494,9 @@ class Store:
         # What opening repaired, in words for the trainee (None: nothing).
         self.notice: str | None = None
         self.backups: BackupSchedule | None = None
+        # Open transactions (see :meth:`transaction`) and commits made, for tests.
+        self._depth = 0
+        self.commits = 0
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -733,20 +709,61 @@ class Store:
         return [row[0] for row in self._conn.execute("PRAGMA integrity_check")]
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction around everything inside: all of it is committed, or none of it
+        and the error (an SQLite error as a :class:`WriteError`) goes on.
+
+        Nesting-safe: inside a transaction, another one (and every writing method of the
+        store) joins the outer one and commits nothing of its own. One operation of
+        :mod:`rapport.study.ops` is one transaction, so one commit.
+        """
+        with self._write():
+            yield
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a :meth:`transaction` is open."""
+        return self._depth > 0
+
+    def image(self, scope: Scope) -> Image:
+        """The rows of ``scope`` now (see :mod:`rapport.store.images`)."""
+        return images.capture(self._conn, scope)
+
+    def restore_image(self, image: Image) -> None:
+        """Write the rows of ``image`` back, in one transaction."""
+        with self._write() as conn:
+            images.restore(conn, image)
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction: all of it is committed, or none of it and a WriteError."""
+        """One transaction: all of it is committed, or none of it and a WriteError.
+        Inside another one it joins it (see :meth:`transaction`)."""
         conn = self._conn
+        if self._depth:
+            self._depth += 1
+            try:
+                yield conn
+            except sqlite3.Error as exc:
+                raise WriteError(self.path, describe(exc)) from exc
+            finally:
+                self._depth -= 1
+            return
         try:
             conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             yield conn
         except sqlite3.Error as exc:
+            self._depth = 0
             self._rollback()
             raise WriteError(self.path, describe(exc)) from exc
         except BaseException:
+            self._depth = 0
             self._rollback()
             raise
+        self._depth = 0
         try:
             conn.execute("COMMIT")
+            self.commits += 1
         except sqlite3.Error as exc:
             self._rollback()
             self._overwrite_refused()
@@ -1038,24 +1055,32 @@ class Store:
         Returns the id of the log entry (what :meth:`undo_review` takes).
         """
         with self._write() as conn:
-            review_id = _insert_review(conn, review)
+            lapse = int(review.rating == 1 and review.before.phase == Phase.REVIEW)
+            conn.execute(
+                "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
+                "due_us = ?, last_review_us = ?, reviews = reviews + 1, lapses = lapses + ? "
+                "WHERE id = ?",
+                (*_state_params(review.after), lapse, review.card_id),
+            )
+            cursor = conn.execute(
+                "INSERT INTO revlog (card_id, time_us, rating, duration_ms, "
+                "state_before, step_before, stability_before, difficulty_before, "
+                "due_before_us, last_review_before_us, "
+                "state_after, step_after, stability_after, difficulty_after, "
+                "due_after_us, last_review_after_us) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    review.card_id,
+                    to_us(review.time),
+                    review.rating,
+                    round(review.duration.total_seconds() * 1000),
+                    *_state_params(review.before),
+                    *_state_params(review.after),
+                ),
+            )
+        review_id = cursor.lastrowid
+        assert review_id is not None
         return review_id
-
-    def record_history(self, reviews: Sequence[ReviewRecord], suspend: Sequence[int]) -> None:
-        """Save a whole imported history (answers in order) and suspend ``suspend``, in
-        one transaction: all of it is saved, or none. Every time must pass the damage
-        check's rule (:func:`~rapport.store.checks.time_in_range`); ``ValueError`` if not,
-        with nothing written."""
-        for review in reviews:
-            states = (review.before, review.after)
-            times: list[int | None] = [to_us(review.time)]
-            times += [opt_us(t) for s in states for t in (s.due, s.last_review)]
-            if not all(time_in_range(t) for t in times):
-                raise ValueError(f"an answer of card {review.card_id} has a time out of range")
-        with self._write() as conn:
-            for review in reviews:
-                _insert_review(conn, review)
-            conn.executemany("UPDATE cards SET suspended = 1 WHERE id = ?", [(i,) for i in suspend])
 
     def undo_review(self, review_id: int) -> tuple[int, CardState]:
         """Put a card back as it was before a logged answer and delete that answer.
@@ -1235,6 +1260,10 @@ class Store:
         return opt_dt(row[0])
 
     # -- statistics ----------------------------------------------------------------------
+
+    def has_answers(self) -> bool:
+        """Whether any answer was ever logged (a first-run check: stops at the first)."""
+        return self._conn.execute("SELECT 1 FROM revlog LIMIT 1").fetchone() is not None
 
     def review_count(self) -> int:
         """Answers in the log (what the per-card counts add up to)."""
