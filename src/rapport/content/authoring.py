@@ -100,6 +100,8 @@ class Authoring:
         if note is None:
             raise DeckError(deck.path, problems)
         if self.is_own(deck):
+            if replacing is not None:
+                self._refuse_a_changed_note(deck, replacing)
             file = DeckFile(deck.path)
             if replacing is None:
                 file.add_note(values)
@@ -117,6 +119,22 @@ class Authoring:
             raise DeckWriteError(f"'{deck.name}' has no note '{replacing}'.")
         self.local.set(deck.id, replacing, note_table(original), dict(values))
         return Saved(note, local=True)
+
+    def _refuse_a_changed_note(self, deck: Deck, note_id: str) -> None:
+        """Refuse to save over a note whose file changed it (or removed it) since the
+        editor opened it: an edit made outside Rapport is never silently undone."""
+        from rapport.content.loader import load_deck
+
+        opened = self._files.get(deck.id, deck).note(note_id)
+        try:
+            now = load_deck(deck.path).note(note_id)
+        except DeckError:
+            return  # (the save itself refuses a file that does not load, saying why)
+        if opened is not None and now is not None and now != opened:
+            raise DeckWriteError(
+                f"The note '{note_id}' was changed in {deck.path} outside Rapport since you "
+                "opened it; your edit was not saved. Close the editor and open the note again."
+            )
 
     def drop_local_change(self, deck: Deck, note_id: str) -> None:
         self.local.drop(deck.id, note_id)
