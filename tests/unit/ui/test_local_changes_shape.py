@@ -8,8 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from rapport.content.local import FILE_NAME, LocalChanges
+from rapport.study import Collection
+
+from .conftest import Clock, ModalCatcher
 
 GOOD = {"deck": "d", "note": "n", "base": {"front": "a"}, "local": {"front": "b"}}
 
@@ -50,3 +54,19 @@ def test_a_second_damaged_file_never_replaces_the_first_ones_copy(tmp_path: Path
         LocalChanges(tmp_path)
     kept = sorted(p.read_text(encoding="utf-8") for p in tmp_path.glob("local-changes.*"))
     assert kept == sorted(["{ damaged one", "{ damaged two", '{"changes": [{"deck": "x"}]}'])
+
+
+def test_the_app_starts_and_says_so(
+    qtbot: QtBot, collection: Collection, clock: Clock, modals: ModalCatcher
+) -> None:
+    """A wrong-shaped file at start-up: the window opens and a message names the copy."""
+    from rapport.ui.main_window import MainWindow
+
+    path = collection.data_dir / FILE_NAME
+    path.write_text(json.dumps({"version": 1, "changes": [{"deck": "d"}]}), encoding="utf-8")
+    window = MainWindow(collection, (), clock, deck_dirs=[])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "Your own changes to notes" in modals.titles(), timeout=5000)
+    text = dict(modals.seen)["Your own changes to notes"]
+    assert "local-changes.damaged-" in text and not path.exists()
