@@ -179,7 +179,7 @@ def test_map_is_bounded(tmp_path: Path) -> None:
 
 def test_ids_made_from_text_are_unique_in_linear_time(tmp_path: Path) -> None:
     """20,000 rows with the same first words: each gets its own id, without rescanning
-    (the time it takes as the rows grow: tests/benchmarks/bench_sheet_ids.py)."""
+    (timed against ids given: tests/benchmarks/bench_sheet.py)."""
     sheet = tmp_path / "same.csv"
     sheet.write_text("".join(f"Same words,Back {i}\n" for i in range(20_000)), encoding="utf-8")
     result = read_sheet(sheet)
