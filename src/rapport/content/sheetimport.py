@@ -112,11 +112,11 @@ def write_deck(
         return Imported(
             write_sheet_deck(sheet_deck, target, label=label, dry_run=dry_run), None, False
         )
-    if mode is Mode.ASK:
+    if mode is Mode.ASK and not dry_run:
         raise DeckWriteError(
             f"{target} is already a deck of yours: choose to replace its notes or add to them."
         )
-    if mode is Mode.REPLACE:
+    if mode is not Mode.ADD:  # (a preview with nothing chosen shows the replacement)
         kept = None if dry_run else keep_replaced(data_dir, target)
         return Imported(
             write_sheet_deck(sheet_deck, target, label=label, dry_run=dry_run), kept, False

@@ -50,6 +50,8 @@ def test_an_import_naming_an_own_deck_is_refused_without_a_choice(
     err = capsys.readouterr().err
     assert "You already have 'Week 2'" in err and "--replace or --add" in err
     assert path.read_bytes() == before
+    assert main(["import", str(sheet), "--data-dir", str(data), "--preview"]) == 0
+    assert path.read_bytes() == before and not (data / "removed-decks").exists()
     # --add keeps the editor's note and adds the row
     assert main(["import", str(sheet), "--data-dir", str(data), "--add"]) == 0
     assert [n.id for n in load_deck(path).notes] == ["mine", "front-one"]
