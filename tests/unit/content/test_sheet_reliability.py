@@ -153,7 +153,8 @@ def test_formula_cells_are_guarded_and_the_round_trip_is_byte_stable(tmp_path: P
 def test_limits_are_enforced_while_reading(tmp_path: Path) -> None:
     big = tmp_path / "big.csv"
     with open(big, "w", encoding="utf-8") as out:
-        out.write("Front,Back\n" * (MAX_SHEET_ROWS + 1))
+        out.write("#guid column:1\n")
+        out.writelines(f"n{i},Front,Back\n" for i in range(MAX_SHEET_ROWS + 1))
         out.write("x" * 1000)  # (never reached)
     with pytest.raises(SheetError, match=f"more than {MAX_SHEET_ROWS} rows"):
         read_sheet(big)
