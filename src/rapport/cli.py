@@ -520,6 +520,7 @@ def _same_path(a: Path, b: Path) -> bool:
 
 def _import_anki(args: argparse.Namespace) -> int:
     from rapport.anki_import import import_anki_package
+    from rapport.content import DeckError
     from rapport.errors import RapportError
 
     mapping: dict[str, tuple[str, str]] = {}
@@ -535,7 +536,12 @@ def _import_anki(args: argparse.Namespace) -> int:
         mapping[name.strip()] = (question.strip(), answer.strip())
     try:
         report = import_anki_package(args.file, _data_dir(args), mapping=mapping)
-    except RapportError as exc:  # an unreadable package, a locked data folder, a bad deck
+    except DeckError as exc:  # (every note is checked first: a deck the import made wrong)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"not imported: a deck made from {args.file} has problems", file=sys.stderr)
+        return 1
+    except RapportError as exc:  # an unreadable package, a locked data folder
         print(f"not imported: {exc}", file=sys.stderr)
         return 1
     print(report)

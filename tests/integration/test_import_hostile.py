@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rapport.cli import main
@@ -145,6 +145,7 @@ def test_hostile_spreadsheets(
     tags=st.lists(st.sampled_from(["../x", "leech", "a::b", "\u202e", "x" * 300]), max_size=3),
     odd=st.sampled_from([None, -62_135_596_800_000, 0, 4_102_444_800_000]),
 )
+@example(deck="Week 1", fields=[("=HYPERLINK(1)", "\x80")], tags=[], odd=None)  # found by it
 def test_hostile_anki_packages(
     world: Path,
     tmp_path_factory: pytest.TempPathFactory,

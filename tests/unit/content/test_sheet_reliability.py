@@ -189,3 +189,12 @@ def test_ids_made_from_text_are_unique_in_linear_time(tmp_path: Path) -> None:
     (deck,) = result.decks
     ids = [n["id"] for n in deck.notes]
     assert len(set(ids)) == 20_000 and ids[:3] == ["same-words", "same-words-2", "same-words-3"]
+
+
+def test_a_control_character_is_refused_by_the_note_check(tmp_path: Path) -> None:
+    """What the deck file's own check refuses is refused row by row (found by the
+    property-based test: U+0080 passed the note check and failed the file's)."""
+    sheet = tmp_path / "x.csv"
+    sheet.write_text("Front,\x80Back\nFine,Back\n", encoding="utf-8")
+    result = read_sheet(sheet)
+    assert len(result.problems) == 1 and "control character U+0080" in result.problems[0]
