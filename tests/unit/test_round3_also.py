@@ -35,7 +35,7 @@ def test_an_edit_made_outside_while_the_editor_is_open_is_never_undone(tmp_path:
     authoring.apply([load_deck(path)])
     path.write_text(path.read_text().replace('front = "F2"', 'front = "F2 outside"'))
     authoring.save_note(load_deck(path), edit, replacing="n1")
-    fronts = [n.front for n in load_deck(path).notes]  # type: ignore[union-attr]
+    fronts = [n.front for n in load_deck(path).notes]  # type: ignore[attr-defined]
     assert fronts == ["F0", "F1 mine", "F2 outside"]
 
 

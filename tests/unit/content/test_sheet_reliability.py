@@ -134,7 +134,7 @@ def test_formula_cells_are_guarded_and_the_round_trip_is_byte_stable(tmp_path: P
     data = tmp_path / "data"
     assert main(["import", str(source), "--data-dir", str(data)]) == 0
     deck_file = data / "my-decks" / "hostile.toml"
-    fronts = [n.front for n in load_deck(deck_file).notes]  # type: ignore[union-attr]
+    fronts = [n.front for n in load_deck(deck_file).notes]  # type: ignore[attr-defined]
     assert fronts == [unguard_formula(c) for c in hostile]
     back = tmp_path / "back.csv"
     assert main(["export", "--csv", str(deck_file), "-o", str(back)]) == 0
@@ -147,7 +147,7 @@ def test_formula_cells_are_guarded_and_the_round_trip_is_byte_stable(tmp_path: P
     assert main(["import", str(back), "--data-dir", str(data), "--replace"]) == 0
     assert main(["export", "--csv", str(deck_file), "-o", str(again)]) == 0
     assert again.read_bytes() == back.read_bytes()
-    assert [n.front for n in load_deck(deck_file).notes] == fronts  # type: ignore[union-attr]
+    assert [n.front for n in load_deck(deck_file).notes] == fronts  # type: ignore[attr-defined]
 
 
 def test_limits_are_enforced_while_reading(tmp_path: Path) -> None:
