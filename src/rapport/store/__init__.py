@@ -24,6 +24,7 @@ from rapport.store.records import (
     Hiding,
     LoggedAnswer,
     Phase,
+    ReviewOrder,
     ReviewRecord,
 )
 from rapport.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -44,6 +45,7 @@ __all__ = [
     "DatabaseError",
     "Phase",
     "LoggedAnswer",
+    "ReviewOrder",
     "ReviewRecord",
     "Restored",
     "Scope",

@@ -241,6 +241,18 @@ class RatedReview(NamedTuple):
     rating: int
 
 
+# A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
+class ReviewOrder(NamedTuple):
+    """The order of a deck's reviews (deck options): "due", "retrievability" (lowest
+    first, by FSRS's curve ``factor``, ``decay`` at ``now``) or "random" (by ``seed``)."""
+
+    kind: str
+    factor: float
+    decay: float
+    now: datetime
+    seed: int
+
+
 class LoggedAnswer(NamedTuple):
     """One answer of a present card with what the analytics need (see
     :mod:`rapport.study.calibration`): the card's identity and concept, the grade, and what

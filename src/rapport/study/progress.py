@@ -85,7 +85,7 @@ class ConceptProgress:
     concept: str
     cards: int
     studied: int
-    mastery: float | None  # as the Statistics view shows it (share recalled now)
+    mastery: float  # as the Statistics view shows it (rapport.study.stats)
     answers: int  # over the period
     share_right: float | None  # over the period
     calibration: Calibration
@@ -165,7 +165,7 @@ def build_progress(
                 recall.concept,
                 recall.cards,
                 recall.studied,
-                recall.share_recalled,
+                recall.mastery,
                 len(mine),
                 right / len(mine) if mine else None,
                 calibration_of(recall.concept, mine, lookup),
@@ -304,8 +304,9 @@ def progress_html(report: ProgressReport) -> str:
         f"<tr><td>Confident errors</td><td class='num'>{len(report.confident_errors)}</td></tr>",
         "</table>",
         "<p class='note'>True retention: share of reviews of mature cards (interval of 21 "
-        "days or more) not answered Again. Mastery: share of a concept's studied cards "
-        "recalled now with a chance of 90% or more (FSRS).</p>",
+        "days or more) not answered Again. Mastery: share of a concept's cards (new ones "
+        "count against it) whose chance of recall 30 days from now is at least the desired "
+        "retention (FSRS), as Statistics show it.</p>",
         "<h2>Decks</h2>",
         '<table class="data"><tr><th>Deck</th><th>Cards</th><th>Answers</th>'
         "<th>Time studied</th></tr>",
@@ -449,7 +450,7 @@ def class_file(
                 "concept": c.concept,
                 "cards": c.cards,
                 "studied": c.studied,
-                "mastery": c.share_recalled,
+                "mastery": c.mastery,
             }
             for c in stats.concepts
         ],

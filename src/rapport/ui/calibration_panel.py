@@ -1,7 +1,7 @@
 """Statistics' calibration section: certainty against the share right (a chart with its
 text alternative), the confident errors with a one-key way to study them (S), and the
 wrong answers given most often with their rationales. The figures come from
-:mod:`rapport.study.calibration`, over the statistics' period (the last 30 days)."""
+:mod:`rapport.study.calibration`, over the statistics' scope (the decks and period chosen there)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from rapport.study.calibration import (
     misconceptions,
 )
 from rapport.study.progress import period_start
-from rapport.study.stats import HISTORY_DAYS
+from rapport.study.stats import StatsScope
 from rapport.ui import theme
 
 if TYPE_CHECKING:
@@ -145,9 +145,9 @@ class CalibrationPanel(QWidget):
         self.calibration: Calibration | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("Calibration (last 30 days)")
-        title.setProperty("role", "heading")
-        layout.addWidget(title)
+        self.title = QLabel("Calibration (last 30 days)")
+        self.title.setProperty("role", "heading")
+        layout.addWidget(self.title)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.intro.setProperty("role", "muted")
@@ -183,13 +183,19 @@ class CalibrationPanel(QWidget):
         )
         layout.addWidget(self.misconceptions_table)
 
-    def refresh(self) -> None:
-        """Read the answers of the period and redraw."""
+    def refresh(self, scope: StatsScope | None = None) -> None:
+        """Read the answers of the statistics' scope (decks and period) and redraw."""
         collection = self._collection
         now = self._clock()
-        answers = collection.store.logged_answers(period_start(collection, now, HISTORY_DAYS))
+        scope = scope or StatsScope()
+        days = scope.period_days
+        since = period_start(collection, now, days)
+        answers = collection.store.logged_answers(since, scope.deck_ids)
+        self.title.setText(
+            "Calibration (all answers)" if days is None else f"Calibration (last {days} days)"
+        )
         lookup = collection.card
-        self.calibration = calibration_of("Last 30 days", answers, lookup)
+        self.calibration = calibration_of("In this period", answers, lookup)
         self.errors = confident_errors(answers, lookup)
         self.misconceptions = misconceptions(answers, lookup)
         stated = self.calibration.answers

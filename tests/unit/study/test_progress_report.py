@@ -50,7 +50,7 @@ def test_the_report_shows_the_statistics_numbers(studied) -> None:  # type: igno
     assert {c.concept for c in report.concepts} == set(by_concept)
     for concept in report.concepts:
         recall = by_concept[concept.concept]
-        assert concept.mastery == recall.share_recalled
+        assert concept.mastery == recall.mastery
         assert (concept.cards, concept.studied) == (recall.cards, recall.studied)
     # Calibration over the period from the same answers.
     start = report.period_start

@@ -59,7 +59,7 @@ def test_confident_errors_listed_and_studied_with_s(
     assert isinstance(view, StatsView)
     qtbot.waitUntil(lambda: view.figures is not None and not view.computing)
     panel = view.calibration
-    expected = calibration_of("Last 30 days", col.store.logged_answers(), col.card)
+    expected = calibration_of("In this period", col.store.logged_answers(), col.card)
     assert panel.calibration == expected
     assert panel.chart.accessibleDescription() == expected.describe()
     assert "High certainty: 33% right of 3" in panel.summary.text()
