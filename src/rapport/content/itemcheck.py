@@ -182,6 +182,14 @@ def content_words(text: str) -> set[str]:
     return {_stem(w) for w in _words(text) if w not in _STOPWORDS and len(w) > 2}
 
 
+def key_words(text: str, count: int = 4) -> list[str]:
+    """The first ``count`` words of ``text`` that carry meaning, in reading order (cloze
+    markers and markup left out): what a short, readable note id is made from."""
+    plain = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", text)
+    words = [w for w in _words(plain) if w not in _STOPWORDS and not w.isdigit()]
+    return words[:count]
+
+
 def related(a: str, b: str) -> bool:
     """Whether two content-word stems are the same word or one contains the other
     ('genuine' and 'genuineness', 'tune' and 'attuned')."""

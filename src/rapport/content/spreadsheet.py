@@ -29,7 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from rapport.content.deckfile import slugify, unique_id
+from rapport.content.deckfile import readable_id, slugify, unique_id
 from rapport.content.kinds import rules_for, rules_of
 from rapport.content.loader import SLUG, check_note_table
 from rapport.content.model import Deck, Essay, Kind, Note
@@ -62,7 +62,6 @@ NOTETYPES: Mapping[str, Kind] = MappingProxyType(
     }
 )
 _MARKUP = re.compile(r"</?[A-Za-z][^>]*>")
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 
 
 class SheetError(RapportError):
@@ -321,8 +320,7 @@ def _note_table(
 
         table["id"] = "n-" + hashlib.blake2b(raw_id.encode(), digest_size=6).hexdigest()
     else:
-        words = _CLOZE.sub(r"\1", _MARKUP.sub(" ", first)).split()
-        table["id"] = slugify(" ".join(words[:8]), "note")
+        table["id"] = readable_id(_MARKUP.sub(" ", first), set())
     table["kind"] = kind.value
     tags = [*values.get("tags", "").split(), *extra_tags]
     concept = values.get("concept", "").strip() or (

@@ -490,17 +490,14 @@ class MainWindow(QMainWindow):
         from rapport.ui.note_editor import NoteEditor
 
         own = self.authoring.own_decks(self.collection.decks)
-        if not own:
-            path = self.authoring.new_deck("My notes", [d.id for d in self.collection.decks])
-            self.refresh_decks()
-            own = [d for d in self.collection.decks if d.path == path]
+        if not own:  # a deck of one's own, written only when its first note is saved
+            own = [self.authoring.pending_deck("My notes", [d.id for d in self.collection.decks])]
         chosen = self._deck(self.home.selected_deck_id())
         deck = chosen if chosen in own else own[0]
         editor = NoteEditor(self.authoring, own, deck=deck, parent=self)
-        if not editor.exec():
-            return False
-        self.refresh_decks()
-        return True
+        editor.note_saved.connect(lambda _saved: self.refresh_decks())  # Add stays open
+        editor.exec()
+        return editor.saved_count > 0
 
     def edit_note(self, deck_id: str, note_id: str) -> bool:
         """Open the note editor on a note (E in review, Enter in Browse)."""

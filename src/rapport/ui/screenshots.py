@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 WINDOW_SIZE = (1100, 720)
+EDITOR_SIZE = (800, 600)
 # The demo's "now": a weekday afternoon; the history runs up to it.
 DEMO_NOW = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
 HISTORY_DAYS = 75
@@ -171,7 +172,7 @@ def _note_editor(window: object) -> QWidget:
     )
     editor.field("concept").setText("reflecting-feelings")  # type: ignore[union-attr]
     editor.field("tags").setText("skills week-3")  # type: ignore[union-attr]
-    editor.resize(*WINDOW_SIZE)
+    editor.resize(*EDITOR_SIZE)  # it fits a small screen: the form scrolls
     editor.show()
     editor.validate()
     return editor

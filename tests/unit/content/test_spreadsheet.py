@@ -137,7 +137,7 @@ def test_anki_headers_give_notetype_deck_and_tags(tmp_path: Path) -> None:
     (deck,) = result.decks
     assert (deck.name, deck.id) == ("Week 4", "week-4")
     assert deck.notes[0]["kind"] == "cloze" and deck.notes[0]["tags"] == ["imported"]
-    assert deck.notes[0]["id"] == "the-alliance-has-three-parts"
+    assert deck.notes[0]["id"] == "alliance-parts"  # a few words of meaning
 
 
 def test_a_spreadsheet_given_to_add_names_the_import_command(
