@@ -117,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
         "ends in .tsv or .txt), which `rapport import` reads back with the same note ids",
     )
     export.add_argument(
+        "--excel",
+        action="store_true",
+        help="with --csv: write the spreadsheet as Excel on Windows reads it (a UTF-8 "
+        "byte-order mark and CRLF line ends); implies --csv",
+    )
+    export.add_argument(
         "--format",
         choices=("apkg", "gift", "qti"),
         default="apkg",
@@ -273,10 +279,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    if args.csv:
-        return _export_csv(result.decks, args.output)
+    decks = _with_local_changes(data_dir, result.decks)
+    if args.csv or args.excel:
+        return _export_csv(decks, args.output, excel=args.excel)
     if args.format != "apkg":
-        return _export_quiz(result.decks, args.output, args.format)
+        return _export_quiz(decks, args.output, args.format)
     try:
         previous = load_record(data_dir) if args.since is None else record_from_package(args.since)
     except RecordError as exc:
@@ -288,7 +295,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if study is None:
             return 1
     try:
-        written = export_decks(result.decks, args.output, previous=previous, study=study)
+        written = export_decks(decks, args.output, previous=previous, study=study)
     except ExportError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -308,18 +315,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_csv(decks: Sequence[Deck], output: Path) -> int:
-    from rapport.content.deckfile import DeckWriteError, write_text
-    from rapport.content.spreadsheet import sheet_text
+def _export_csv(decks: Sequence[Deck], output: Path, *, excel: bool = False) -> int:
+    from rapport.content.deckfile import DeckWriteError
+    from rapport.export.sheetfile import export_sheet
 
-    separator = "\t" if output.suffix.lower() in (".tsv", ".txt", ".tab") else ","
     try:
-        write_text(output, sheet_text(decks, separator=separator))
+        written = export_sheet(decks, output, excel=excel)
     except DeckWriteError as exc:
         print(f"not exported: {exc}", file=sys.stderr)
         return 1
-    notes = sum(len(d.notes) for d in decks)
-    print(f"exported {len(decks)} deck{'s' * (len(decks) != 1)} ({notes} notes) to {output}")
+    count = written.decks
+    for_excel = " for Excel (byte-order mark, CRLF)" if excel else ""
+    print(
+        f"exported {count} deck{'s' * (count != 1)} ({written.notes} notes) to {output}" + for_excel
+    )
     return 0
 
 
@@ -378,7 +387,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         return 1
     for sheet_deck in sheet.decks:
-        target = args.output or folder / f"{sheet_deck.id}.toml"
+        target = args.output or _import_target(data_dir, sheet_deck.id, existing, folder)
+        if target is None:
+            print(
+                f"not imported: '{sheet_deck.id}' is the id of a deck that comes with Rapport; "
+                "give the spreadsheet's deck another id (--deck-id NEW) or write it to a file "
+                "(-o DECK.toml)",
+                file=sys.stderr,
+            )
+            return 1
         try:
             written = write_sheet_deck(
                 sheet_deck, target, label=args.label or "", dry_run=args.preview
@@ -401,6 +418,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         verb = "updated" if written.replaced is not None else "imported"
         print(f"{verb} {size} from {path} into {target}")
     return 0
+
+
+def _import_target(
+    data_dir: Path, deck_id: str, existing: Sequence[Deck], folder: Path
+) -> Path | None:
+    """Where a spreadsheet's deck is written: over the trainee's own or added deck of the
+    same id (so that it is updated, not doubled), else as a new deck in ``folder``; None
+    for the id of a shipped deck, which is replaced only by Rapport's own revisions."""
+    for deck in existing:
+        if deck.id == deck_id:
+            if deck.path.parent.resolve() in (
+                own_decks_dir(data_dir).resolve(),
+                user_decks_dir(data_dir).resolve(),
+            ):
+                return deck.path
+            return None
+    return folder / f"{deck_id}.toml"
 
 
 def _import_anki(args: argparse.Namespace) -> int:
@@ -474,6 +508,15 @@ def _study_progress(data_dir: Path) -> StudyProgress | None:
         return study_progress(collection)
     finally:
         collection.close(now)
+
+
+def _with_local_changes(data_dir: Path, decks: Sequence[Deck]) -> tuple[Deck, ...]:
+    """``decks`` as the trainee studies them: with their own changes to notes laid over
+    (every export carries them, as File > Export does)."""
+    from rapport.content.local import LocalChanges
+
+    changed, _conflicts = LocalChanges(data_dir).apply(list(decks))
+    return changed
 
 
 def _data_dir(args: argparse.Namespace) -> Path:

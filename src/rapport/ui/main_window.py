@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
             "help": bar.addMenu("&Help"),
         }
         self.view_menu = self._menus["view"]
-        self._action("file", "&Export to Anki...", self.export_to_anki, "Ctrl+E")
+        self._action("file", "&Export...", self.export_to_anki, "Ctrl+E")
         self._action("file", "&Add deck file...", self.choose_deck_file, "Ctrl+O")
         self._action("file", "&Import spreadsheet...", self.choose_spreadsheet, "Ctrl+I")
         self._action("file", "Import &Anki package...", self.choose_anki_package, "Ctrl+Shift+I")
@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
         return review.undo()
 
     def export_to_anki(self) -> None:
-        """File > Export to Anki..."""
+        """File > Export...: an Anki package, a spreadsheet, a GIFT or a QTI quiz."""
         from rapport.export.progress import study_progress
         from rapport.ui.export_dialog import ExportDialog
 

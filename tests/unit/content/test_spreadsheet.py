@@ -16,8 +16,8 @@ from rapport.content.spreadsheet import read_sheet
 HEADER = (
     "#separator:comma\n#html:false\n"
     "#columns:id,kind,deck,field 1,field 2,field 3,field 4,field 5,field 6,field 7,field 8,"
-    "field 9,concept,source,extension,extra,tags\n"
-    "#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:17\n"
+    "field 9,concept,source,extension,scenario,allow,extra,tags\n"
+    "#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:19\n"
 )
 
 
@@ -44,7 +44,7 @@ def row(i: int) -> list[str]:
     extra = f"Remark {i}" if i % 7 == 0 else ""
     tags = "skills week-3" if i % 3 == 0 else "skills"
     return [f"note-{i}", kind, "Counselling skills", *fields, f"concept-{i % 12}", "", "",
-            extra, tags]  # fmt: skip
+            "", "", extra, tags]  # fmt: skip
 
 
 def sheet(rows: list[list[str]]) -> str:
