@@ -49,7 +49,7 @@ scenario = true
 extension = true
 allow = ["longest-answer: the full phrase is the point", "absolute: 'never' is the content"]
 question = "A client falls silent after a painful memory. What fits best?"
-answer = { text = "Stay with the silence and let them set the pace of what comes next", why = "Silence can be working time." }
+answer = { text = "Stay with the silence and let them set its pace", why = "Working time." }
 distractors = [
   { text = "Change the subject", why = "It pulls away." },
   { text = "Never wait", why = "Waiting can help." },
