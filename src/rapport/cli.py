@@ -176,6 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="for an Anki package: which fields of a note type that is not a standard one "
         "are the question and the answer (default: its first two). Repeat for several.",
     )
+    imp.add_argument(
+        "--header",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="whether the first row names the columns (e.g. Front,Back,Tags as Excel or "
+        "Google Sheets save it); auto (default): yes when there is no #columns line and "
+        "every cell of the first row is a column name Rapport knows",
+    )
     imp.add_argument("--deck-name", metavar="NAME", help="the deck's name (default: from the file)")
     imp.add_argument("--deck-id", metavar="ID", help="the deck's id (default: from its name)")
     imp.add_argument(
@@ -360,6 +368,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             deck_name=args.deck_name,
             deck_id=args.deck_id,
             existing=existing,
+            header_row=args.header,
         )
     except SheetError as exc:
         print(f"not imported: {exc}", file=sys.stderr)

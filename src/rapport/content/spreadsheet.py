@@ -341,10 +341,11 @@ def _header_lines(lines: list[str]) -> tuple[dict[str, str], dict[str, dict[str,
         else:
             header[key] = value.strip().rstrip(",;\t|").strip()
         skip += 1
-    if "columns" in header:
-        sep = header.get("separator", "")
-        trailing = SEPARATORS.get(sep.lower(), sep[:1]) or ","
-        header["columns"] = header["columns"].rstrip(trailing)
+    sep = header.get("separator", "")
+    trailing = SEPARATORS.get(sep.lower(), sep[:1]) or ","
+    for key in ("tags", "columns", "deck", "notetype"):  # free text: only the separator
+        if key in header:
+            header[key] = header[key].rstrip(trailing).strip()
     return header, metas, skip
 
 

@@ -39,3 +39,20 @@ def test_map_a_column_preview_and_import(qtbot: QtBot, tmp_path: Path) -> None:
     assert [n.id for n in deck.notes] == ["empathy", "congruence"]
     assert deck.notes[0].tags == ("skills",)
     assert authoring.is_own(deck)
+
+
+def test_first_row_header_is_detected_and_can_be_turned_off_by_keys(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "w.csv"
+    sheet.write_bytes(b"\xef\xbb\xbfFront,Back\r\nWhat is empathy?,Sensing.\r\n")
+    dialog = ImportDialog(sheet, Authoring(tmp_path / "data"), [])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.sheet is not None and len(dialog.sheet.decks[0].notes) == 1  # detected
+    dialog.header_box.setFocus()
+    qtbot.keyClick(dialog.header_box, Qt.Key.Key_End)  # "is a note"
+    assert dialog.header_box.currentData() == "no"
+    assert len(dialog.sheet.decks[0].notes) == 2
+    assert "'front'" in dialog.preview.toPlainText()
