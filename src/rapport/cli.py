@@ -268,6 +268,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export decks to an Anki package; 1 (and no file) if a deck has problems or writing fails."""
     from rapport.content import discover, load_decks
     from rapport.export import ExportError, export_decks
+    from rapport.export.anki_limits import progress_advice, withdrawn_advice
     from rapport.export.record import RecordError, load_record, record_from_package, save_record
 
     data_dir = _data_dir(args)
@@ -317,6 +318,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if study is not None:
         studied = sum(1 for card in study.cards.values() if card.reviews)
         print(f"with the progress of {studied} studied card{'s' * (studied != 1)}")
+        print(progress_advice())
+    if written.withdrawn:
+        print(withdrawn_advice(written.withdrawn))
     if written.plan is not None and (args.since is not None or previous.notes):
         for line in written.plan.describe():
             print(line)

@@ -270,12 +270,11 @@ class ExportDialog(QDialog):
         self.result_path = result.path
         if self.data_dir is not None and result.record is not None:
             save_record(self.data_dir, result.record)
-        withdrawn = (
-            f" {result.withdrawn} note{'s' * (result.withdrawn != 1)} no longer in the deck "
-            "will show as withdrawn in Anki."
-            if result.withdrawn
-            else ""
-        )
+        from rapport.export.anki_limits import progress_advice, withdrawn_advice
+
+        withdrawn = " " + withdrawn_advice(result.withdrawn) if result.withdrawn else ""
+        if study is not None:
+            withdrawn += " " + progress_advice()
         self.status.setText(
             f"Exported {result.notes} notes ({result.cards} cards) from {result.decks} "
             f"deck{'s' * (result.decks != 1)} to {result.path}. In Anki: File > Import"
