@@ -80,10 +80,12 @@ class ImportReport:
     mapped: dict[str, int] = field(default_factory=dict)  # note type -> notes, as asked
     media: list[tuple[str, str]] = field(default_factory=list)  # note, file names
     skipped: list[str] = field(default_factory=list)
+    preview: bool = False  # nothing was written: what an import would do
 
     def __str__(self) -> str:
+        verb = "preview only, nothing written: would import" if self.preview else "imported"
         lines = [
-            f"imported {self.notes} note{'s' * (self.notes != 1)} ({self.cards} cards, "
+            f"{verb} {self.notes} note{'s' * (self.notes != 1)} ({self.cards} cards, "
             f"{self.updated} already there and updated) from {self.package} "
             f"into {len(self.decks)} deck{'s' * (len(self.decks) != 1)}:"
         ]
@@ -342,6 +344,7 @@ def import_anki_package(
     collection: Collection | None = None,
     reload: Callable[[], None] | None = None,
     mapping: Mapping[str, tuple[str, str]] | None = None,
+    preview: bool = False,
 ) -> ImportReport:
     """Import the Anki package ``path`` into the trainee's decks in ``data_dir``.
 
@@ -349,7 +352,8 @@ def import_anki_package(
     files as they now are; without them (the command line) the collection is opened,
     and closed, here. Raises :class:`AnkiImportError` (nothing written) if the package
     cannot be read. ``mapping`` names, for a note type that is not a standard one, its
-    question and answer fields (by default the first two).
+    question and answer fields (by default the first two). ``preview``: read the package
+    and report what an import would do, writing nothing (no deck, no progress, no backup).
     """
     from rapport.content import discover, load_decks
     from rapport.content.deckfile import DeckFile, deck_text, slugify, write_text
@@ -361,7 +365,7 @@ def import_anki_package(
     if not path.is_file():
         raise AnkiImportError(f"{path} does not exist.")
     now = now or datetime.now(UTC)
-    report = ImportReport(path)
+    report = ImportReport(path, preview=preview)
     with tempfile.TemporaryDirectory(prefix="rapport-anki-") as folder:
         col = _open_package(path, Path(folder))
         try:
@@ -394,6 +398,11 @@ def import_anki_package(
             item.table["concept"] = slugify(tags[0].replace("::", "-")) if tags else deck_id
         target = folder_path / f"{deck_id}.toml"
         tables = [i.table for i in items]
+        if preview:
+            report.decks.append((name, target, len(tables)))
+            report.notes += len(tables)
+            report.cards += sum(len(i.cards) for i in items)
+            continue
         if target.exists():
             file = DeckFile(target)
             existing = {t.get("id") for t in file.doc.get("notes", [])}
@@ -416,6 +425,8 @@ def import_anki_package(
         report.notes += len(tables)
         report.cards += sum(len(i.cards) for i in items)
 
+    if preview:
+        return report
     if collection is not None and reload is not None:
         reload()
     if with_progress and (revlog or suspended):

@@ -502,7 +502,9 @@ def _import_anki(args: argparse.Namespace) -> int:
             return 2
         mapping[name.strip()] = (question.strip(), answer.strip())
     try:
-        report = import_anki_package(args.file, _data_dir(args), mapping=mapping)
+        report = import_anki_package(
+            args.file, _data_dir(args), mapping=mapping, preview=args.preview
+        )
     except RapportError as exc:  # an unreadable package, a locked data folder, a bad deck
         print(f"not imported: {exc}", file=sys.stderr)
         return 1
@@ -596,10 +598,14 @@ def cmd_add(args: argparse.Namespace) -> int:
             print(f"{args.deck} is a revision of your copy of '{plan.deck.name}':")
             for line in changes:
                 print(f"  {line}")
-            if not args.yes and sys.stdin.isatty():
-                answer = input("Replace your copy with it? [y/N] ").strip().lower()
+            same = all(t.is_file() and t.read_bytes() == data for data, t in plan.copies)
+            if not args.yes and not same:  # at a terminal or from a pipe: only "y" replaces
+                try:
+                    answer = input("Replace your copy with it? [y/N] ").strip().lower()
+                except (EOFError, OSError):  # nothing to read: no
+                    answer = ""
                 if answer not in {"y", "yes"}:
-                    print("not added: your copy is unchanged")
+                    print("not added: your copy is unchanged (answer y, or give --yes)")
                     return 1
         replaced = plan.replaces
         deck = plan.apply()
