@@ -107,6 +107,11 @@ class MainWindow(QMainWindow):
         escape.triggered.connect(self.go_home)
         self.addAction(escape)
 
+        from rapport.ui.deck_watch import DeckWatcher
+
+        self.deck_watch = DeckWatcher(self._watched_folders, self)
+        self.deck_watch.changed.connect(self._decks_changed_on_disk)
+
         self.restore_geometry()
         self.show_view("home")
         if self.conflicts:
@@ -472,6 +477,27 @@ class MainWindow(QMainWindow):
         self.collection.replace_decks(decks)
         self.deck_errors = result.errors
         self.home.deck_errors = result.errors
+        watch = getattr(self, "deck_watch", None)
+        if watch is not None:
+            watch.rescan()
+
+    def _watched_folders(self) -> list[Path]:
+        """The deck folders, and the trainee's ones even before they exist."""
+        from rapport.paths import own_decks_dir, user_decks_dir
+
+        data = self.collection.data_dir
+        folders = [*self.deck_folders(), user_decks_dir(data), own_decks_dir(data)]
+        return list(dict.fromkeys(folders))
+
+    def _decks_changed_on_disk(self, files: list[Path]) -> None:
+        """A deck file changed outside the app: use it now, and say so."""
+        names = [d.name for d in self.collection.decks if d.path in files]
+        self.refresh_decks()
+        names += [d.name for d in self.collection.decks if d.path in files]
+        shown = ", ".join(f"'{n}'" for n in dict.fromkeys(names)) or ", ".join(
+            f.name for f in files
+        )
+        self.statusBar().showMessage(f"Reloaded {shown}: changed on disk.", 15000)
 
     def refresh_decks(self) -> None:
         """After a note or deck was written: use the decks as they are now and stay where
