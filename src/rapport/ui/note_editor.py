@@ -338,6 +338,7 @@ class NoteEditor(QDialog):
         hint.setObjectName(f"hint-{key}")
         hint.setAccessibleName(f"About {widget.accessibleName()}")
         hint.setStyleSheet("color: #a14a00;")
+        hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
         hint.hide()
         column.addWidget(hint)
         self.hints[key] = hint
@@ -469,9 +470,9 @@ class NoteEditor(QDialog):
                 if cue.check in allowed:
                     continue
                 why = CHECKS.get(cue.check, "")
-                text = f"Warning ({cue.check}): {cue.message}; {why}"
+                text = f"Warning ({cue.check}): {cue.message}"
                 by_field.setdefault(column_of(kind, cue.field) or "", []).append(text)
-                warnings.append(f"{field_words(kind, cue.field)}: {text}")
+                warnings.append(f"{field_words(kind, cue.field)}: {text}; {why}")
         for key, hint in self.hints.items():
             messages = by_field.get(key, [])
             hint.setText("\n".join(messages))

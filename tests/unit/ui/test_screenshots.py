@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from rapport.ui.screenshots import NAMES, WINDOW_SIZE, main
+from rapport.ui.screenshots import NAMES, SIZES, WINDOW_SIZE, main
 
 
 def test_writes_every_screenshot(qapp: object, tmp_path: Path) -> None:
@@ -16,7 +16,7 @@ def test_writes_every_screenshot(qapp: object, tmp_path: Path) -> None:
         path = out / f"{name}.png"
         assert path.stat().st_size > 5_000, name
         image = QImage(str(path))
-        assert (image.width(), image.height()) == WINDOW_SIZE, name
+        assert (image.width(), image.height()) == SIZES.get(name, WINDOW_SIZE), name
     assert (out / "review-question.png").read_bytes() != (out / "review-answer.png").read_bytes()
 
 
