@@ -491,6 +491,8 @@ class MainWindow(QMainWindow):
 
     def _decks_changed_on_disk(self, files: list[Path]) -> None:
         """A deck file changed outside the app: use it now, and say so."""
+        if not self.isVisible():  # closed (its collection too): nothing to show it in
+            return
         names = [d.name for d in self.collection.decks if d.path in files]
         self.refresh_decks()
         names += [d.name for d in self.collection.decks if d.path in files]
