@@ -156,12 +156,12 @@ class NoteEditor(QDialog):
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # wide text boxes
-        self.scroll = QScrollArea()  # the form scrolls; Tab brings each field into view
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll.setWidget(self.form_host)
-        split.addWidget(self.scroll)
+        self.form_scroll = QScrollArea()  # the form scrolls; Tab brings each field into view
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.form_scroll.setWidget(self.form_host)
+        split.addWidget(self.form_scroll)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -179,7 +179,7 @@ class NoteEditor(QDialog):
         split.setStretchFactor(1, 2)
         split.setSizes([600, 400])  # the form gets the larger share, whatever the width
         split.setChildrenCollapsible(False)
-        self.scroll.setMinimumWidth(320)
+        self.form_scroll.setMinimumWidth(320)
         layout.addWidget(split, 1)
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -301,7 +301,7 @@ class NoteEditor(QDialog):
                 )
                 target.setFocus(reason)
                 if self.form_host.isAncestorOf(target):
-                    self.scroll.ensureWidgetVisible(target)
+                    self.form_scroll.ensureWidgetVisible(target)
                 return True
         return False
 

@@ -11,7 +11,7 @@ from rapport.cli import main
 from rapport.content import DeckSet
 from rapport.study import Collection
 from rapport.ui.main_window import MainWindow
-from tests.unit.test_cli_add import HANDOUT
+from tests.support.handout import HANDOUT
 
 from .conftest import Clock
 

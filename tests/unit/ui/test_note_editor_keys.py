@@ -6,6 +6,7 @@ the option; new notes get short ids; no deck is written until a note is saved.""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,12 @@ EVERY_KIND: list[tuple[Kind, list[str]]] = [
 ]
 
 
+def text_of(editor: NoteEditor, key: str) -> str:
+    field = editor.field(key)
+    assert isinstance(field, QPlainTextEdit)
+    return field.toPlainText()
+
+
 def inside(widget: QWidget, area: QWidget) -> bool:
     """Whether ``widget`` lies wholly within ``area`` as shown (not cut off, not below)."""
     top_left = widget.mapTo(area, widget.rect().topLeft())
@@ -83,13 +90,15 @@ def test_every_kind_is_added_by_keys_at_800x600(qtbot: QtBot, editor: NoteEditor
         assert editor.kind is kind
         qtbot.keyClick(editor.kind_box, Qt.Key.Key_Tab)  # round to the first field
         first = editor.first_field()
-        assert QApplication.focusWidget() is first, (kind, QApplication.focusWidget().text())
+        assert QApplication.focusWidget() is first, kind
         keys = list(editor.inputs)
         for i, text in enumerate(texts):
             focused = QApplication.focusWidget()
             assert focused is editor.inputs[keys[i]], (kind, i)  # Tab follows the form
             # in view: the form scrolled to it (once its layout settled)
-            qtbot.waitUntil(lambda f=focused: inside(f, editor.scroll.viewport()), timeout=2000)
+            assert focused is not None
+            viewport = editor.form_scroll.viewport()
+            qtbot.waitUntil(partial(inside, focused, viewport), timeout=2000)
             qtbot.keyClicks(focused, text)
             qtbot.keyClick(focused, Qt.Key.Key_Tab)
         qtbot.keyClicks(editor.field("tags"), "week3")
@@ -97,10 +106,12 @@ def test_every_kind_is_added_by_keys_at_800x600(qtbot: QtBot, editor: NoteEditor
         assert inside(editor.save_button, editor)  # Save is on screen, not below it
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
         assert editor.isVisible() and editor.saved is not None  # Add stays open
-        assert editor.kind is kind and editor.field("tags").toPlainText() == "week3"
-        assert editor.field(keys[0]).toPlainText() == ""  # ready for the next note
+        assert editor.kind is kind and text_of(editor, "tags") == "week3"
+        assert text_of(editor, keys[0]) == ""  # ready for the next note
         assert QApplication.focusWidget() is editor.first_field()
-        editor.field("tags").setPlainText("")
+        tags = editor.field("tags")
+        assert isinstance(tags, QPlainTextEdit)
+        tags.setPlainText("")
     deck = load_deck(deck_file)
     assert [n.kind for n in deck.notes] == [k for k, _ in EVERY_KIND]
     assert all(len(n.id) <= 32 and n.id.count("-") <= 3 for n in deck.notes), deck.notes
@@ -124,7 +135,7 @@ def test_long_fields_wrap_and_grow_inside_the_scrolling_form(
     assert back.height() > empty  # the whole text shows: the field grew
     assert back.lineWrapMode() is QPlainTextEdit.LineWrapMode.WidgetWidth
     assert back.horizontalScrollBar().maximum() == 0  # wrapped, never scrolled sideways
-    assert editor.form_host.height() > 0 and editor.scroll.widgetResizable()
+    assert editor.form_host.height() > 0 and editor.form_scroll.widgetResizable()
 
 
 def test_item_writing_warnings_show_live_beside_their_field(
