@@ -115,7 +115,7 @@ _TEMPLATES: dict[Kind, list[dict[str, str]]] = {
                 "choice",
                 '<div class="prompt">{{Question}}</div>\n'
                 '<div class="options" id="rapport-options">{{Options}}</div>\n'
-                '<div class="pick-hint" id="rapport-hint" hidden>Tap your answer, or press its letter.</div>',
+                '<div class="pick-hint" id="rapport-hint" hidden>Tap your answer.</div>',
             )
             + _SCRIPT.format(call="choiceFront"),
             # Not {{FrontSide}}: each option is shown once, with its rationale.
