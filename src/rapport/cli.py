@@ -318,12 +318,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         for problem in result.problems:
             print(problem, file=sys.stderr)
         count = len(result.errors)
-        print(
-            f"not exported: {count} deck file{'s' * (count != 1)} with problems "
-            "(fix them, then export again)",
-            file=sys.stderr,
-        )
-        return 1
+        named = {Path(p).resolve() for p in paths if Path(p).is_file()}
+        if not result.decks or any(Path(e.path).resolve() in named for e in result.errors):
+            print(
+                f"not exported: {count} deck file{'s' * (count != 1)} with problems "
+                "(fix them, then export again)",
+                file=sys.stderr,
+            )
+            return 1
+        for error in result.errors:  # a broken draft in a folder: the other decks go out
+            print(f"skipped {error.path}: it has problems (listed above)", file=sys.stderr)
     decks = _with_local_changes(data_dir, result.decks)
     if args.csv or args.excel:
         return _export_csv(decks, args.output, excel=args.excel)
