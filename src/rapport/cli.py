@@ -359,11 +359,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         studied = sum(1 for card in study.cards.values() if card.reviews)
         print(f"with the progress of {studied} studied card{'s' * (studied != 1)}")
         print(progress_advice())
-    if written.withdrawn:
-        print(withdrawn_advice(written.withdrawn))
     if written.plan is not None and (args.since is not None or previous.notes):
         for line in written.plan.describe():
             print(line)
+    if written.withdrawn:
+        print(withdrawn_advice(written.withdrawn))
     return 0
 
 

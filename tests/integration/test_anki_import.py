@@ -168,11 +168,12 @@ def test_package_imports_cleanly(collection: Collection, deck: Deck, tmp_path: P
 
     nid = anki_note_id(collection, deck, "alliance-components")
     assert sorted(collection.get_note(nid).tags) == [
+        "norcross",
         "rapport::concept::alliance-definition",
-        "rapport::tag::norcross",
-        "rapport::tag::research::alliance",
+        "research::alliance",
     ]
     assert len(collection.find_notes("tag:rapport::concept::alliance-definition")) == 4
+    assert nid in collection.find_notes("tag:norcross")  # the deck's own tag, as written
 
 
 def test_cards_render_safely(collection: Collection, deck: Deck, tmp_path: Path) -> None:
