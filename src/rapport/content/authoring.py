@@ -32,7 +32,7 @@ from rapport.content.deckfile import (
     unique_id,
     write_text,
 )
-from rapport.content.kinds import rules_for
+from rapport.content.kinds import registered, rules_for
 from rapport.content.loader import DeckError, Problem, load_deck
 from rapport.content.local import Conflict, LocalChanges
 from rapport.content.model import Deck, Kind, Note
@@ -89,7 +89,8 @@ class Authoring:
     def new_note_id(self, deck: Deck, values: Mapping[str, Any]) -> str:
         """A short id for a new note: a few words of meaning from its first field, unique
         in ``deck``."""
-        first = next((v for k, v in values.items() if k in _FIRST_FIELDS and v), "note")
+        firsts = {rules.columns[0][0] for rules in registered().values() if rules.columns}
+        first = next((v for k, v in values.items() if k in firsts and v), "note")
         return readable_id(str(first), {n.id for n in self.deck_now(deck).notes})
 
     def deck_now(self, deck: Deck) -> Deck:
@@ -192,11 +193,10 @@ class Authoring:
         return target
 
 
-_FIRST_FIELDS = ("front", "text", "question", "prompt")
 _OPTION_PATH = re.compile(r"^distractors\[(\d+)\]\.(text|why)$")
 
 
-def column_of(kind: Kind, field: str) -> str | None:
+def column_of(kind: str, field: str) -> str | None:
     """The editor's column (a key of the kind's ``columns``, or a common key such as
     ``concept``) that a problem or item-writing cue about ``field`` concerns; None when it
     concerns no one field."""
@@ -204,7 +204,7 @@ def column_of(kind: Kind, field: str) -> str | None:
     keys |= {"concept", "tags", "extra", "source", "extension", "scenario"}
     if field in keys:
         return field
-    if kind is Kind.CHOICE:
+    if kind == Kind.CHOICE:
         if field in ("answer", "answer.text"):
             return "answer"
         if field == "answer.why":
@@ -218,10 +218,10 @@ def column_of(kind: Kind, field: str) -> str | None:
     return base if base in keys else None
 
 
-def field_words(kind: Kind, field: str) -> str:
+def field_words(kind: str, field: str) -> str:
     """``field`` in the editor's words: ``distractors[2].why`` is "wrong answer 2's why",
     ``answer.text`` "the right answer"."""
-    if kind is Kind.CHOICE:
+    if kind == Kind.CHOICE:
         if field in ("answer", "answer.text"):
             return "the right answer"
         if field == "answer.why":

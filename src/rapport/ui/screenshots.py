@@ -178,7 +178,7 @@ def _note_editor(window: object) -> QWidget:
     window.refresh_decks()
     own = window.authoring.own_decks(window.collection.decks)
     editor = NoteEditor(window.authoring, own, deck=own[0], parent=window)
-    editor.kind_box.setCurrentIndex(list(Kind).index(Kind.CHOICE))
+    editor.kind_box.setCurrentIndex(editor.kind_box.findData(Kind.CHOICE.value))
     for key, text in (
         ("question", "A client falls silent after naming a loss. What fits best?"),
         ("answer", "Stay with the silence, letting the client set the pace of what comes next"),

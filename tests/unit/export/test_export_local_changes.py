@@ -26,7 +26,8 @@ def data(tmp_path: Path) -> Path:
     (deck,) = load_decks([user_decks_dir(folder)]).decks
     authoring.apply([deck])
     note = deck.notes[0]
-    values = {"id": note.id, "kind": "basic", "concept": note.concept, "front": "Which three?"}
+    values: dict[str, object] = {"id": note.id, "kind": "basic", "concept": note.concept}
+    values["front"] = "Which three?"
     values |= {"back": MINE, "source": {"anchor": "Dr. John Norcross, whom headed up"}}
     assert authoring.save_note(deck, values, replacing=note.id).local
     return folder

@@ -50,6 +50,21 @@ EVERY_KIND: list[tuple[Kind, list[str]]] = [
         ],
     ),
     (Kind.TYPED, ["Who described the core conditions?", "Carl Rogers", "Rogers"]),
+    (
+        Kind.RESPOND,
+        [
+            "Third session. The client arrives late again.",
+            "I don't see the point of this. You're only paid to listen.",
+            "Reflection of feeling",
+            "You sound fed up, and unsure this is worth it.",
+            "Open question",
+            "What would make these sessions worth coming to?",
+            "",
+            "",
+            "week-3: Acknowledges the doubt without defending\n"
+            "week-3: Stays with the client's feeling\nweek-3: Invites the client to say more",
+        ],
+    ),
 ]
 
 
@@ -85,9 +100,9 @@ def test_every_kind_is_added_by_keys_at_800x600(qtbot: QtBot, editor: NoteEditor
     for kind, texts in EVERY_KIND:
         qtbot.keyClick(editor, Qt.Key.Key_K, ALT)  # &Kind
         assert QApplication.focusWidget() is editor.kind_box
-        for _ in range(list(Kind).index(kind) - editor.kind_box.currentIndex()):
+        for _ in range(editor.kind_box.findData(kind.value) - editor.kind_box.currentIndex()):
             qtbot.keyClick(editor.kind_box, Qt.Key.Key_Down)
-        assert editor.kind is kind
+        assert editor.kind == kind
         qtbot.keyClick(editor.kind_box, Qt.Key.Key_Tab)  # round to the first field
         first = editor.first_field()
         assert QApplication.focusWidget() is first, kind
@@ -99,14 +114,17 @@ def test_every_kind_is_added_by_keys_at_800x600(qtbot: QtBot, editor: NoteEditor
             assert focused is not None
             viewport = editor.form_scroll.viewport()
             qtbot.waitUntil(partial(inside, focused, viewport), timeout=2000)
-            qtbot.keyClicks(focused, text)
+            for number, line in enumerate(text.split("\n")):
+                if number:
+                    qtbot.keyClick(focused, Qt.Key.Key_Return)  # a new line in the field
+                qtbot.keyClicks(focused, line)
             qtbot.keyClick(focused, Qt.Key.Key_Tab)
         qtbot.keyClicks(editor.field("tags"), "week3")
         assert editor.save_button.isEnabled(), editor.problems.text()
         assert inside(editor.save_button, editor)  # Save is on screen, not below it
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
         assert editor.isVisible() and editor.saved is not None  # Add stays open
-        assert editor.kind is kind and text_of(editor, "tags") == "week3"
+        assert editor.kind == kind and text_of(editor, "tags") == "week3"
         assert text_of(editor, keys[0]) == ""  # ready for the next note
         assert QApplication.focusWidget() is editor.first_field()
         tags = editor.field("tags")
@@ -141,7 +159,7 @@ def test_long_fields_wrap_and_grow_inside_the_scrolling_form(
 def test_item_writing_warnings_show_live_beside_their_field(
     qtbot: QtBot, editor: NoteEditor
 ) -> None:
-    editor.kind_box.setCurrentIndex(list(Kind).index(Kind.CHOICE))
+    editor.kind_box.setCurrentIndex(editor.kind_box.findData(Kind.CHOICE.value))
     values = {
         "question": "What do the core conditions ask of a counsellor?",
         "answer": "Congruence, unconditional positive regard and empathic understanding",
@@ -170,7 +188,7 @@ def test_item_writing_warnings_show_live_beside_their_field(
     qtbot.keyClicks(answer, "Congruence")
     assert editor.hint("answer") == ""  # gone as soon as the cue is
 
-    editor.kind_box.setCurrentIndex(list(Kind).index(Kind.CLOZE))
+    editor.kind_box.setCurrentIndex(editor.kind_box.findData(Kind.CLOZE.value))
     editor.field("text").setFocus()
     qtbot.keyClicks(
         editor.field("text"),
