@@ -32,11 +32,20 @@ def excel_text(text: str) -> str:
 
 
 def export_sheet(decks: Sequence[Deck], output: Path, *, excel: bool = False) -> SheetResult:
-    """Write ``decks`` as one spreadsheet; raises DeckWriteError if it cannot be written."""
-    from rapport.content.deckfile import write_text
-    from rapport.content.spreadsheet import sheet_text
+    """Write ``decks`` as one spreadsheet, atomically; raises ExportError (nothing
+    written) for a name that is not a spreadsheet's or a folder that cannot take it."""
+    from typing import IO
 
+    from rapport.content.spreadsheet import SHEET_SUFFIXES, sheet_text
+    from rapport.export.package import check_target, write_atomically
+
+    check_target(output, decks, SHEET_SUFFIXES, "a spreadsheet")
     separator = "\t" if output.suffix.lower() in TAB_SUFFIXES else ","
     text = sheet_text(decks, separator=separator)
-    write_text(output, excel_text(text) if excel else text)
+    data = (excel_text(text) if excel else text).encode("utf-8")
+
+    def write(out: IO[bytes]) -> None:
+        out.write(data)
+
+    write_atomically(output, write)
     return SheetResult(output, len(decks), sum(len(d.notes) for d in decks))

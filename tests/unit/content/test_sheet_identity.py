@@ -116,10 +116,16 @@ def test_every_deck_comes_back_from_a_spreadsheet_as_the_same_deck(
 
 def test_progress_follows_the_deck_through_a_spreadsheet(tmp_path: Path) -> None:
     path = every_deck(tmp_path)[-2]  # the course leader's own deck
-    before = load_deck(path)
-    now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
     data = tmp_path / "data"
-    collection = open_collection(data, [before], now)
+    sheet = tmp_path / "week-3.csv"
+    assert main(["export", str(path), "--csv", "-o", str(sheet), "--data-dir", str(data)]) == 0
+    # the trainee imports the spreadsheet: the same deck, as one of their own
+    assert main(["import", str(sheet), "--data-dir", str(data)]) == 0
+    (mine,) = load_decks([data / "my-decks"]).decks
+    same_deck(load_deck(path), mine)
+
+    now = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    collection = open_collection(data, [mine], now)
     rng = random.Random(3)
     session = collection.session(None, now)
     for _ in range(6):
@@ -132,15 +138,13 @@ def test_progress_follows_the_deck_through_a_spreadsheet(tmp_path: Path) -> None
     collection.close(now)
     assert studied
 
-    sheet = tmp_path / "week-3.csv"
-    assert main(["export", str(path), "--csv", "-o", str(sheet), "--data-dir", str(data)]) == 0
-    # the trainee's own copy is updated in place from the spreadsheet
-    assert main(["add", str(path), "--yes", "--data-dir", str(data)]) == 0
-    assert main(["import", str(sheet), "--data-dir", str(data)]) == 0
-    result = load_decks([data / "decks"])  # updated where it was added
-    assert not result.errors, result.problems  # updated in place, not doubled
-    (after,) = [d for d in result.decks if d.id == "week-3"]
-    same_deck(before, after)
+    # a revised spreadsheet of the same deck updates it in place: one deck, same id
+    sheet.write_text(sheet.read_text().replace("Sensing the client", "Feeling the client"))
+    assert main(["import", str(sheet), "--replace", "--data-dir", str(data)]) == 0
+    result = load_decks([data / "my-decks"])
+    assert not result.errors and [d.id for d in result.decks] == ["week-3"]
+    (after,) = result.decks
+    assert any("Feeling the client" in str(n) for n in after.notes)
     collection = open_collection(data, [after], now)
     try:
         assert study_progress(collection).cards == studied
