@@ -45,7 +45,9 @@ from typing import TYPE_CHECKING, Any
 from rapport.errors import RapportError
 
 if TYPE_CHECKING:
+    from rapport.store import ReviewRecord
     from rapport.study import Collection
+    from rapport.study.scheduling import Scheduler
 
 PACKAGE_SUFFIXES = (".apkg", ".colpkg")
 # Anki's stock note kinds (notetype "originalStockKind").
@@ -522,8 +524,7 @@ def _import_progress(
     preset of the card's deck), as one operation: every review and suspension in one
     transaction and one undo step, so a killed import leaves none of it."""
     from rapport.content.model import CardKey
-    from rapport.store import CardState, ReviewRecord, Scope
-    from rapport.study import Rating
+    from rapport.store import Scope
 
     collection.check_writable()
     store = collection.store
@@ -549,15 +550,8 @@ def _import_progress(
             if store.reviews_of(card_id):
                 counted[1] += 1
                 continue
-            scheduler = collection.scheduler_for(deck_id)
-            state = CardState()
-            for rid, ease, taken, _kind in entries:
-                when = datetime.fromtimestamp(rid / 1000, UTC)
-                after = scheduler.review(card_id, state, Rating(ease), when)
-                store.record_review(
-                    ReviewRecord(card_id, when, ease, timedelta(milliseconds=taken), state, after)
-                )
-                state = after
+            for review in replay(collection.scheduler_for(deck_id), card_id, entries):
+                store.record_review(review)
                 counted[0] += 1
 
     scope = Scope(tuple(dict.fromkeys(card_id for card_id, _, _ in found)))
@@ -565,3 +559,23 @@ def _import_progress(
     report.reviews += counted[0]
     report.cards_with_history_kept += counted[1]
     collection.mark_changed()
+
+
+def replay(
+    scheduler: Scheduler, card_id: int, entries: Sequence[tuple[int, int, int, int]]
+) -> list[ReviewRecord]:
+    """A card's Anki review log ``(revlog id, ease, time taken in ms, kind)``, oldest
+    first, replayed through Rapport's FSRS scheduler from a new card: every answer at its
+    moment and rating. The Anki import and the sync (:mod:`rapport.sync`) both use it."""
+    from rapport.export.progress import revlog_time
+    from rapport.store import CardState, ReviewRecord
+    from rapport.study import Rating
+
+    out = []
+    state = CardState()
+    for rid, ease, taken, _kind in entries:
+        when = revlog_time(rid)
+        after = scheduler.review(card_id, state, Rating(ease), when)
+        out.append(ReviewRecord(card_id, when, ease, timedelta(milliseconds=taken), state, after))
+        state = after
+    return out
