@@ -146,6 +146,29 @@ def _message(exc: BaseException, endpoint: str) -> str:
     return f"Sync with {endpoint} failed: {text}"
 
 
+def check_endpoint(endpoint: str) -> str:
+    """The endpoint as Anki's library wants it (ending in ``/``); refuses a malformed
+    one and AnkiWeb's (see the README: its terms speak of Anki's approved clients, and
+    Rapport is not one)."""
+    from urllib.parse import urlsplit
+
+    endpoint = endpoint.strip()
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError(
+            f"The sync server '{endpoint}' is not a web address: write it as "
+            "http://HOST:PORT/ (the address of your python -m anki.syncserver)."
+        )
+    host = parts.hostname.lower()
+    if host == "ankiweb.net" or host.endswith(".ankiweb.net"):
+        raise SyncError(
+            "Rapport does not sync with AnkiWeb: AnkiWeb's terms admit Anki's own approved "
+            "clients, and Rapport is not one. Run your own server (python -m "
+            "anki.syncserver, see the README) and point Rapport and your phone at it."
+        )
+    return endpoint if endpoint.endswith("/") else endpoint + "/"
+
+
 def login(data_dir: Path, endpoint: str, username: str, password: str) -> str:
     """Log in to ``endpoint`` (a self-hosted ``anki.syncserver``); keep the key the
     server returns (never the password) and the account; return where the key is kept."""
@@ -153,11 +176,7 @@ def login(data_dir: Path, endpoint: str, username: str, password: str) -> str:
     from anki._backend import RustBackend
     from anki.sync_pb2 import SyncLoginRequest
 
-    endpoint = endpoint.strip()
-    if not endpoint.startswith(("http://", "https://")):
-        raise SyncError(f"The sync endpoint '{endpoint}' must start with http:// or https://.")
-    if not endpoint.endswith("/"):
-        endpoint += "/"
+    endpoint = check_endpoint(endpoint)
     try:
         auth = RustBackend().sync_login(
             SyncLoginRequest(username=username, password=password, endpoint=endpoint)
@@ -202,6 +221,7 @@ def _sync(
             "Not logged in to a sync server: set one in Settings (Sync), or run "
             "rapport sync --endpoint URL --username NAME --password-stdin."
         )
+    check_endpoint(account.endpoint)
     hkey = load_key(data_dir, account.username)
     if hkey is None:
         raise SyncError(f"The key for {account.username} is missing: log in again.")
