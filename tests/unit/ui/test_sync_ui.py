@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection as AnkiCollection
+from anki.scheduler.v3 import CardAnswer
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -17,7 +18,7 @@ from rapport.study import Collection
 from rapport.sync.account import Account, load_account, save_account
 from rapport.ui.main_window import MainWindow
 from rapport.ui.sync_ui import SyncSettingsDialog
-from tests.integration.test_sync import phone_sync
+from tests.integration.test_sync import phone_answer, phone_sync
 from tests.support.syncserver import PASSWORD, USER, SyncServer, free_port, sync_server
 
 from .conftest import Clock
@@ -69,8 +70,35 @@ def test_ctrl_y_logs_in_syncs_and_home_says_so(
     try:
         phone_sync(phone, sync_server)
         assert phone.card_count() == len(collection.store.card_table())
+        db = phone.db
+        assert db is not None
+        phone_answer(phone, db.list("SELECT id FROM cards WHERE queue = 0")[0], CardAnswer.GOOD)
+        phone_sync(phone, sync_server)
     finally:
         phone.close()
+
+    # Opening Rapport syncs (on by default once logged in): the phone's answer is here.
+    assert collection.store.review_count() == 0
+    second = MainWindow(collection, kinds_decks.errors, clock, deck_dirs=[])
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitUntil(lambda: collection.store.review_count() == 1)
+
+    # Sync settings: turn syncing on open and close off, by keys.
+    def untick(tries: int = 100) -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SyncSettingsDialog):
+            assert tries
+            QTimer.singleShot(20, lambda: untick(tries - 1))
+            return
+        dialog.on_open_close.setFocus()
+        qtbot.keyClick(dialog.on_open_close, Qt.Key.Key_Space)
+        qtbot.keyClick(dialog.on_open_close, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, untick)
+    assert second.sync_settings()
+    assert not load_account(collection.data_dir).on_open_close
+    assert load_account(collection.data_dir).logged_in
 
     # A server that does not answer: the line on Home says so.
     save_account(collection.data_dir, Account(f"http://127.0.0.1:{free_port()}/", USER))
