@@ -20,7 +20,7 @@ from rapport.content.model import CardKey, Deck
 from rapport.export.identity import note_guid
 from rapport.export.progress import revlog_id
 from rapport.study import Collection, Rating
-from rapport.sync import login, sync
+from rapport.sync import SyncError, login, sync
 from rapport.sync.account import load_key, status_line
 from tests.integration.test_anki_import import scheduler
 from tests.support.collection import basic_deck, open_collection, with_settings
@@ -230,3 +230,39 @@ def test_two_rapport_folders_converge(sync_server: SyncServer, tmp_path: Path) -
     finally:
         first.close(now())
         second.close(now())
+
+
+def test_a_full_sync_asks_which_side_wins(
+    sync_server: SyncServer, phone: AnkiCollection, tmp_path: Path
+) -> None:
+    decks = [basic_deck("a", NOTES)]
+    data = tmp_path / "data"
+    collection = rapport(data, decks)
+    try:
+        study(collection, 3)
+        login(data, sync_server.endpoint, USER, PASSWORD)
+        sync(collection, data)
+        phone_sync(phone, sync_server)
+        # Rapport's Anki copy changes its schema (as a note type edit in Anki does):
+        # the server's and the copy's can no longer be merged.
+        mirror = AnkiCollection(str(data / "sync" / "collection.anki2"))
+        mirror.mod_schema(check=False)
+        mirror.close()
+        asked: list[str] = []
+
+        def cancel() -> None:
+            asked.append("asked")
+
+        with pytest.raises(SyncError, match="full sync"):
+            sync(collection, data, choose_full=cancel)
+        assert asked == ["asked"]
+        assert status_line(data).startswith("Sync failed: Anki needs a full sync")
+        study(collection, 2)  # (nothing is lost meanwhile)
+        report = sync(collection, data, choose_full=lambda: "upload")
+        assert report.full == "upload" and report.reviews_out == 2
+        phone_sync(phone, sync_server)  # the phone must download the uploaded copy
+        db = phone.db
+        assert db is not None
+        assert db.scalar("SELECT count() FROM revlog") == collection.store.review_count() == 5
+    finally:
+        collection.close(now())

@@ -109,12 +109,19 @@ class SyncReport:
         return {k: v for k, v in asdict(self).items() if isinstance(v, int)}
 
     def __str__(self) -> str:
-        text = (
-            f"synced: {self.reviews_in} reviews from other devices, {self.reviews_out} "
-            f"sent, {self.replayed} cards rescheduled from both logs, {self.holds_in} "
-            f"suspensions/burials/flags taken, {self.holds_out} sent, {self.notes} notes "
-            "updated in Anki"
-        )
+        parts = [
+            f"{count} {what}"
+            for count, what in (
+                (self.reviews_in, "answers from other devices added"),
+                (self.replayed, "cards rescheduled from both logs"),
+                (self.holds_in, "suspensions, burials or flags taken"),
+                (self.reviews_out, "answers sent"),
+                (self.holds_out, "suspensions, burials or flags sent"),
+                (self.notes, "notes added or updated in Anki"),
+            )
+            if count
+        ]
+        text = "synced: " + (", ".join(parts) if parts else "nothing to change")
         return text + (f" (full {self.full})" if self.full else "")
 
 
@@ -208,7 +215,7 @@ def sync(
         log.warning("sync failed: %s", exc)
         raise
     save_status(data_dir, SyncStatus(now.isoformat(), "", report.counts()))
-    log.info("sync done: %s", report.counts())
+    log.info("sync done%s: %s", f" (full {report.full})" if report.full else "", report.counts())
     return report
 
 
