@@ -251,11 +251,9 @@ def _read_note(
     own = _rapport_kind(notetype)
     names = [str(f["name"]) for f in notetype.get("flds", [])]
     by_name = dict(zip(names, values, strict=False))
-    if own is not None and _reads_back(own, by_name):
-        table.update(kind=str(own.name), **own.from_anki(by_name))
-        extra = _plain(by_name.get("Extra", ""))
-        if extra:
-            table["extra"] = extra
+    own_values = read_own_note(own, by_name) if own is not None else None
+    if own is not None and own_values is not None:
+        table.update(own_values)
         html = False  # Rapport's own markup, read back by the kind module
         ordinals = {c.ord: c.ord for c in cards}
         tags, flags = _rapport_tags(note.tags)
@@ -339,6 +337,19 @@ def _rapport_kind(notetype: Mapping[str, Any]) -> Any:
         ),
         None,
     )
+
+
+def read_own_note(rules: Any, fields: Mapping[str, str]) -> dict[str, Any] | None:
+    """The ``[[notes]]`` values (kind, the kind's own, extra) of an Anki note of the
+    Rapport note type of ``rules``, read from its fields by name; ``None`` if they do not
+    read back into a valid note of that kind. The import and the sync use it."""
+    if not _reads_back(rules, fields):
+        return None
+    values: dict[str, Any] = {"kind": str(rules.name), **rules.from_anki(fields)}
+    extra = _plain(fields.get("Extra", ""))
+    if extra:
+        values["extra"] = extra
+    return values
 
 
 def _reads_back(rules: Any, fields: Mapping[str, str]) -> bool:

@@ -631,6 +631,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Log in (with --endpoint, --username, --password-stdin) and sync; 1 if it failed."""
+    from rapport.content.authoring import Authoring
     from rapport.errors import RapportError
     from rapport.study import Collection
     from rapport.sync import login, sync
@@ -652,13 +653,27 @@ def cmd_sync(args: argparse.Namespace) -> int:
             return 1
         print(f"logged in to {args.endpoint} as {args.username}; the key is kept in {where}")
     now = datetime.now(UTC)
+    authoring = Authoring(data_dir)
     try:
-        collection = Collection.open(data_dir, _known_decks(data_dir), now)
+        # The decks as the app shows them: the trainee's local changes laid over.
+        decks, _ = authoring.apply(_known_decks(data_dir))
+        collection = Collection.open(data_dir, decks, now)
     except RapportError as exc:
         print(f"not synced: {exc}", file=sys.stderr)
         return 1
+
+    def reload() -> None:
+        collection.replace_decks(authoring.apply(_known_decks(data_dir))[0])
+
     try:
-        report = sync(collection, data_dir, now=now, choose_full=lambda: args.full)
+        report = sync(
+            collection,
+            data_dir,
+            now=now,
+            choose_full=lambda: args.full,
+            authoring=authoring,
+            reload=reload,
+        )
     except RapportError as exc:
         print(f"not synced: {exc}", file=sys.stderr)
         return 1

@@ -266,3 +266,44 @@ def test_a_full_sync_asks_which_side_wins(
         assert db.scalar("SELECT count() FROM revlog") == collection.store.review_count() == 5
     finally:
         collection.close(now())
+
+
+def test_a_note_edited_on_the_phone_becomes_the_trainees_edit(
+    sync_server: SyncServer, phone: AnkiCollection, tmp_path: Path
+) -> None:
+    from rapport.content.authoring import Authoring
+
+    decks = [basic_deck("a", NOTES)]
+    data = tmp_path / "data"
+    collection = rapport(data, decks)
+    authoring = Authoring(data)
+    authoring.apply(decks)
+
+    def reload() -> None:
+        collection.replace_decks(authoring.apply(decks)[0])
+
+    try:
+        login(data, sync_server.endpoint, USER, PASSWORD)
+        sync(collection, data, authoring=authoring, reload=reload)
+        phone_sync(phone, sync_server)
+        anki = anki_card(phone, "a", "n3")
+        note = anki.note()
+        note["Front"] = "Edited on the phone?"
+        phone.update_note(note)
+        phone_sync(phone, sync_server)
+
+        report = sync(collection, data, authoring=authoring, reload=reload)
+        assert report.edits_in == 1
+        [edited] = [n for n in collection.decks[0].notes if n.id == "n3"]
+        assert edited.front == "Edited on the phone?"  # type: ignore[attr-defined]
+        assert authoring.has_local_change("a", "n3")  # (a shipped deck: a local change)
+        # Nothing flips back: the next syncs leave the edit on both sides.
+        again = sync(collection, data, authoring=authoring, reload=reload)
+        assert again.edits_in == 0
+        phone_sync(phone, sync_server)
+        assert phone.get_note(note.id)["Front"] == "Edited on the phone?"
+        # An unedited note is never touched.
+        other = anki_card(phone, "a", "n4").note()
+        assert other["Front"] == next(n for n in decks[0].notes if n.id == "n4").front  # type: ignore[attr-defined]
+    finally:
+        collection.close(now())

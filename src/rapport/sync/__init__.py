@@ -65,6 +65,7 @@ from rapport.sync.account import (
 )
 
 if TYPE_CHECKING:
+    from rapport.content.authoring import Authoring
     from rapport.store import ReviewRecord
     from rapport.study import Collection
 
@@ -103,6 +104,7 @@ class SyncReport:
     holds_in: int = 0  # suspensions, burials and flags taken from other devices
     holds_out: int = 0  # Rapport's written to the mirror
     notes: int = 0  # notes added to or updated in the mirror
+    edits_in: int = 0  # Rapport notes edited in Anki, saved as the trainee's edits
     full: str = ""  # "upload" or "download" when a full sync happened
 
     def counts(self) -> dict[str, int]:
@@ -115,6 +117,7 @@ class SyncReport:
                 (self.reviews_in, "answers from other devices added"),
                 (self.replayed, "cards rescheduled from both logs"),
                 (self.holds_in, "suspensions, burials or flags taken"),
+                (self.edits_in, "notes edited in Anki saved"),
                 (self.reviews_out, "answers sent"),
                 (self.holds_out, "suspensions, burials or flags sent"),
                 (self.notes, "notes added or updated in Anki"),
@@ -203,13 +206,20 @@ def sync(
     *,
     now: datetime | None = None,
     choose_full: FullChoice | None = None,
+    authoring: Authoring | None = None,
+    reload: Callable[[], None] | None = None,
 ) -> SyncReport:
     """Sync Rapport's progress with the server (see the module doc). Raises
-    :class:`SyncError` (the status line shows it) when it cannot."""
+    :class:`SyncError` (the status line shows it) when it cannot.
+
+    With ``authoring`` (where the app writes notes) and ``reload`` (which makes the
+    collection use the deck files as they now are), edits made in Anki to Rapport's own
+    notes are saved as the trainee's edits (into their own deck, or as a local change to
+    a shipped one) before Rapport's notes go to the mirror."""
     now = now or datetime.now(UTC)
     data_dir = Path(data_dir)
     try:
-        report = _sync(collection, data_dir, now, choose_full)
+        report = _sync(collection, data_dir, now, choose_full, authoring, reload)
     except SyncError as exc:
         save_status(data_dir, SyncStatus(now.isoformat(), str(exc)))
         log.warning("sync failed: %s", exc)
@@ -220,7 +230,12 @@ def sync(
 
 
 def _sync(
-    collection: Collection, data_dir: Path, now: datetime, choose_full: FullChoice | None
+    collection: Collection,
+    data_dir: Path,
+    now: datetime,
+    choose_full: FullChoice | None,
+    authoring: Authoring | None,
+    reload: Callable[[], None] | None,
 ) -> SyncReport:
     account = load_account(data_dir)
     if not account.logged_in:
@@ -245,6 +260,9 @@ def _sync(
     report = SyncReport()
     try:
         _server_sync(col, auth, account, data_dir, report, choose_full)
+        if authoring is not None and _read_note_edits(col, collection, folder, authoring, report):
+            if reload is not None:
+                reload()
         _refresh_notes(col, collection, folder, now, report)
         merge = Merge(col, collection, _load_state(folder), now, report)
         state = merge.run()
@@ -398,6 +416,63 @@ def _refresh_notes(
         save_record(folder, result.record)
     finally:
         package.unlink(missing_ok=True)
+
+
+def _read_note_edits(
+    col: Any, collection: Collection, folder: Path, authoring: Authoring, report: SyncReport
+) -> int:
+    """Save the edits other devices made to Rapport's notes: a mirror note whose fields
+    differ from what Rapport last wrote (the export record in the sync folder) and that
+    is newer, read back by its kind (:func:`rapport.anki_import.read_own_note`). A note
+    edited in Anki into something that is no valid note of its kind is left in Anki and
+    logged. Returns the number saved."""
+    from rapport.anki_import import read_own_note
+    from rapport.content.deckfile import DeckWriteError, note_table
+    from rapport.content.kinds import registered
+    from rapport.content.loader import DeckError
+    from rapport.export.identity import note_guid
+    from rapport.export.record import load_record
+
+    record = load_record(folder)
+    if not record.notes:
+        return 0
+    notes = {
+        note_guid(deck.id, note.id): (deck, note)
+        for deck in collection.decks
+        for note in deck.notes
+    }
+    kinds = {rules.anki.model_id: rules for rules in registered().values()}
+    saved = 0
+    for guid, mid, mod, fields in col.db.all("SELECT guid, mid, mod, flds FROM notes"):
+        entry = record.get(guid)
+        found = notes.get(guid)
+        rules = kinds.get(mid)
+        values = fields.split("\x1f")
+        if entry is None or found is None or rules is None or entry.withdrawn:
+            continue
+        if mid != entry.model_id or mod <= entry.mod or tuple(values) == entry.fields:
+            continue
+        deck, note = found
+        names = [str(f["name"]) for f in col.models.get(mid)["flds"]]
+        own = read_own_note(rules, dict(zip(names, values, strict=False)))
+        if own is None:
+            log.warning(
+                "an edit in Anki of note %s/%s is not a valid note; kept in Anki only",
+                deck.id,
+                note.id,
+            )
+            continue
+        table = note_table(note)
+        table.pop("extra", None)
+        table.update(own)
+        try:
+            authoring.save_note(deck, table, replacing=note.id)
+        except (DeckError, DeckWriteError) as exc:
+            log.warning("an edit in Anki of note %s/%s was not saved: %s", deck.id, note.id, exc)
+            continue
+        saved += 1
+    report.edits_in = saved
+    return saved
 
 
 # -- the three-way state of holds ------------------------------------------------------

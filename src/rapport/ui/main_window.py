@@ -111,7 +111,13 @@ class MainWindow(QMainWindow):
         self.show_view("home")
         from rapport.ui.sync_ui import SyncController
 
-        self.syncing = SyncController(self, collection, self._after_sync)
+        self.syncing = SyncController(
+            self,
+            collection,
+            self._after_sync,
+            authoring=lambda: self.authoring,
+            reload=self.refresh_decks,
+        )
         account = self.syncing.account()
         if account.logged_in and account.on_open_close:  # (Settings: sync on open and close)
             QTimer.singleShot(0, lambda: self.sync_now(quiet=True))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -30,6 +31,9 @@ from PySide6.QtWidgets import (
 from rapport.errors import RapportError
 from rapport.study import Collection
 from rapport.sync.account import Account, load_account, save_account
+
+if TYPE_CHECKING:
+    from rapport.content.authoring import Authoring
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +91,14 @@ class SyncController:
         after: Callable[[], None],
         *,
         ask_full: Callable[[], str | None] | None = None,
+        authoring: Callable[[], Authoring] | None = None,
+        reload: Callable[[], None] | None = None,
     ) -> None:
         self.parent = parent
         self.collection = collection
         self.after = after  # refresh the views (Home's status line)
+        self.authoring = authoring  # where notes edited in Anki are saved
+        self.reload = reload  # use the deck files as they now are
         self.ask_full = ask_full or self._ask_full
         self.running = False
 
@@ -143,7 +151,13 @@ class SyncController:
         self.running = True
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            sync(self.collection, self.data_dir, choose_full=self.ask_full)
+            sync(
+                self.collection,
+                self.data_dir,
+                choose_full=self.ask_full,
+                authoring=self.authoring() if self.authoring is not None else None,
+                reload=self.reload,
+            )
         except RapportError as exc:
             if not quiet:
                 QMessageBox.warning(self.parent, "Sync failed", str(exc))
