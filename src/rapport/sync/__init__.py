@@ -12,8 +12,10 @@ server exactly as Anki desktop does. A sync (:func:`sync`):
    empty, a full download when the mirror is new and the server is not; when Anki
    requires a full sync of two changed sides, the caller says which side wins
    (``choose_full``), as Anki asks;
-3. brings the mirror's notes up to date with Rapport's decks (the package export,
-   imported by Anki's importer: new notes, edits, withdrawn notes);
+3. saves the edits other devices made to Rapport's notes as the trainee's own edits
+   (given the app's :class:`~rapport.content.authoring.Authoring`), then brings the
+   mirror's notes up to date with Rapport's decks (the package export, imported by
+   Anki's importer: new notes, edits, withdrawn notes);
 4. merges, card by card, Rapport's store and the mirror:
 
    * the review log is the truth: when the mirror holds answers Rapport has not seen
@@ -35,9 +37,7 @@ server exactly as Anki desktop does. A sync (:func:`sync`):
 
 Every step is idempotent: a sync killed anywhere loses nothing, and the next one
 redoes what was missing. Notes Rapport does not know (the trainee's own Anki notes)
-stay in the mirror untouched. Media files are not synced. Edits made in Anki to
-Rapport's notes are kept in the mirror (and reach the other devices) but do not change
-Rapport's deck files.
+stay in the mirror untouched. Media files are not synced.
 """
 
 from __future__ import annotations
