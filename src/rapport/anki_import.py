@@ -577,16 +577,28 @@ def replay(
 ) -> list[ReviewRecord]:
     """A card's Anki review log ``(revlog id, ease, time taken in ms, kind)``, oldest
     first, replayed through Rapport's FSRS scheduler from a new card: every answer at its
-    moment and rating. The Anki import and the sync (:mod:`rapport.sync`) both use it."""
+    moment and rating. The Anki import and the sync (:mod:`rapport.sync`) both use it.
+
+    The same log gives the same result on every computer: the interval fuzz of each
+    answer is drawn from a random generator seeded by the answer's log id (py-fsrs draws
+    from the ``random`` module's generator, whose state is put back afterwards)."""
+    import random
+
     from rapport.export.progress import revlog_time
     from rapport.store import CardState, ReviewRecord
     from rapport.study import Rating
 
     out = []
     state = CardState()
-    for rid, ease, taken, _kind in entries:
-        when = revlog_time(rid)
-        after = scheduler.review(card_id, state, Rating(ease), when)
-        out.append(ReviewRecord(card_id, when, ease, timedelta(milliseconds=taken), state, after))
-        state = after
+    saved = random.getstate()
+    try:
+        for rid, ease, taken, _kind in entries:
+            when = revlog_time(rid)
+            random.seed(f"rapport-replay:{rid}:{ease}")
+            after = scheduler.review(card_id, state, Rating(ease), when)
+            duration = timedelta(milliseconds=taken)
+            out.append(ReviewRecord(card_id, when, ease, duration, state, after))
+            state = after
+    finally:
+        random.setstate(saved)
     return out

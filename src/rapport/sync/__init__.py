@@ -513,6 +513,16 @@ class _Card:
     flag: int
 
 
+BUMP_MS = 10  # how far a log id may be moved off its millisecond (see _write_mirror)
+
+
+def _moved(rapport_id: int, anki_id: int, taken: set[int]) -> bool:
+    """Whether the mirror's entry ``anki_id`` is Rapport's answer ``rapport_id`` written a
+    few milliseconds on, because another card's entry in ``taken`` (the mirror's ids of
+    other cards) had that millisecond."""
+    return rapport_id in taken and 0 < anki_id - rapport_id <= BUMP_MS
+
+
 class Merge:
     """One merge of Rapport's store and the mirror (see the module doc, step 4)."""
 
@@ -577,6 +587,7 @@ class Merge:
         rapport = self._rapport_log()
         store = self.collection.store
         holds = {h.card_id: h for h in store.holds([c.card_id for c in cards])}
+        every = set(self.col.db.list("SELECT id FROM revlog"))
         now_us = to_us(self.now)
 
         replays: dict[int, tuple[str, list[tuple[int, int, int, int]], dict[int, str]]] = {}
@@ -586,8 +597,22 @@ class Merge:
         for card in cards:
             mine = rapport.get(card.card_id, [])
             ids = {revlog_id(r.time) for r in mine}
-            extra = [e for e in mirror.get(card.anki_id, []) if e[0] not in ids]
-            if extra:
+            theirs_log = mirror.get(card.anki_id, [])
+            their_ids = {e[0] for e in theirs_log}
+            taken = every - their_ids
+            extra = [
+                e
+                for e in theirs_log
+                if e[0] not in ids and not any(_moved(i, e[0], taken) for i in ids)
+            ]
+            sent = {
+                i
+                for i in ids
+                if i not in their_ids and not any(_moved(i, t, taken) for t in their_ids)
+            }
+            if extra or sent:
+                # Either side has answers the other lacks: the card's state becomes the
+                # replay of the union, on both sides (the same on every computer).
                 union = [
                     (revlog_id(r.time), r.rating, round(r.duration.total_seconds() * 1000), 0)
                     for r in mine
@@ -618,7 +643,7 @@ class Merge:
             final[card.key] = result
 
         self._write_rapport(replays, pull)
-        self._write_mirror(cards, mirror, push)
+        self._write_mirror(cards, mirror, push, set(replays))
         return final
 
     def _write_rapport(
@@ -662,6 +687,7 @@ class Merge:
         cards: Sequence[_Card],
         mirror: dict[int, list[tuple[int, int, int, int]]],
         push: dict[int, Holds],
+        replayed: set[int],
     ) -> None:
         """Rapport's answers, states and holds into the mirror, in one Anki transaction."""
         from rapport.export.progress import (
@@ -691,21 +717,33 @@ class Merge:
         rapport = self._rapport_log()  # (after the replays)
         states = {row.id: row for row in store.card_table()}
         used = set(db.list("SELECT id FROM revlog"))
+        every = set(used)
         mod = int(self.now.timestamp())
         rows: list[tuple[Any, ...]] = []
         updates: list[tuple[int, dict[str, int | str]]] = []
         for card in cards:
             mine = rapport.get(card.card_id, [])
             have = {e[0] for e in mirror.get(card.anki_id, [])}
-            missing = [r for r in mine if revlog_id(r.time) not in have]
+            taken = every - have
+            missing = [
+                r
+                for r in mine
+                if revlog_id(r.time) not in have
+                and not any(_moved(revlog_id(r.time), t, taken) for t in have)
+            ]
             row = states.get(card.card_id)
             hold = push.get(card.anki_id)
-            if row is None or (not missing and hold is None):
+            if row is None or (not missing and hold is None and card.card_id not in replayed):
                 continue
             for review in missing:
                 entry = revlog_id(review.time)
                 while entry in used:  # another card's answer in the same millisecond
                     entry += 1
+                if entry - revlog_id(review.time) > BUMP_MS:
+                    raise SyncError(
+                        f"More than {BUMP_MS} answers at {review.time:%Y-%m-%d %H:%M:%S.%f}: "
+                        "the review log cannot hold them (a wrong clock?)."
+                    )
                 used.add(entry)
                 rows.append((entry, card.anki_id, *revlog_values(review, time)))
             suspended = hold[0] if hold is not None else card.queue == QUEUE_SUSPENDED
