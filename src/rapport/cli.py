@@ -212,7 +212,24 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", parents=[common], help="show study statistics (works while the app runs)"
     )
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    stats.add_argument("--deck", help="only this deck (its id or name); default: all decks")
+    stats.add_argument(
+        "--period",
+        choices=("1m", "3m", "1y", "all"),
+        default="1m",
+        help="the period of the figures (default 1m, as the Statistics screen)",
+    )
     stats.set_defaults(func=cmd_stats)
+
+    optimise = sub.add_parser(
+        "optimize",
+        parents=[common],
+        help="fit FSRS's parameters to your review history (a preset's decks), as Anki's "
+        "Optimize; keeps the current ones unless the fit is better",
+    )
+    optimise.add_argument("--preset", help="the preset to optimise (default: Default)")
+    optimise.add_argument("--json", action="store_true", help="print the result as JSON")
+    optimise.set_defaults(func=cmd_optimize)
 
     backups = sub.add_parser("backups", parents=[common], help="list the backups of your progress")
     backups.set_defaults(func=cmd_backups)
@@ -600,6 +617,56 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_optimize(args: argparse.Namespace) -> int:
+    """Fit a preset's FSRS parameters to its decks' history and keep the better set."""
+    from rapport.content.cache import load_decks_cached
+    from rapport.errors import RapportError
+    from rapport.paths import deck_folders
+    from rapport.study import Collection
+    from rapport.study.optimize import Optimised
+    from rapport.study.settings import DEFAULT_PRESET
+
+    now = datetime.now(UTC)
+    data_dir = _data_dir(args)
+    try:
+        decks = load_decks_cached(deck_folders(data_dir), data_dir).decks
+        collection = Collection.open(data_dir, decks, now)
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    name = args.preset or DEFAULT_PRESET
+    try:
+        if name not in collection.preset_names():
+            known = ", ".join(collection.preset_names())
+            print(f"rapport optimize: there is no preset {name!r} ({known}).", file=sys.stderr)
+            return 1
+
+        def say(stage: str) -> None:
+            if not args.json:
+                print(f"{stage}...", file=sys.stderr)
+
+        result = collection.optimiser(name, now)(collection.store, say)
+        assert isinstance(result, Optimised)
+        if result.kept == "fitted":
+            collection.use_parameters(name, result.parameters)
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        collection.close(now)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+        return 0
+    print(f"Preset {name}: {result.reviews:,} reviews ({result.items:,} predictions).")
+    for label, evaluation in (("current", result.current), ("fitted", result.fitted)):
+        print(f"  {label:8} log loss {evaluation.log_loss:.4f}, RMSE (bins) {evaluation.rmse:.2%}")
+    if result.kept == "fitted":
+        print("The fitted parameters are better: the preset uses them from now on.")
+    else:
+        print("The fit is not better: the preset keeps its current parameters.")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print study statistics, read from a snapshot (safe while the app is running)."""
     from rapport.content.cache import load_decks_cached
@@ -618,8 +685,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except RapportError as exc:
         print(exc, file=sys.stderr)
         return 1
+    from rapport.study.stats import PERIODS, StatsScope
+
+    periods = dict(zip(("1m", "3m", "1y", "all"), PERIODS.values(), strict=True))
     try:
-        stats = collection.stats(now)
+        deck_ids = None
+        if args.deck is not None:
+            found = [d.id for d in collection.decks if args.deck in (d.id, d.name)]
+            if not found:
+                print(f"rapport stats: there is no deck {args.deck!r}.", file=sys.stderr)
+                return 1
+            deck_ids = (found[0],)
+        stats = collection.stats(now, StatsScope(deck_ids, periods[args.period]))
     finally:
         collection.close(now)
     if args.json:
@@ -723,6 +800,12 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rapport`` command."""
+    if getattr(sys, "frozen", False):
+        # A bundled app's worker processes (the optimiser's, see rapport.ui.background)
+        # start this same program: let multiprocessing take them over here.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     args = build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_app)
     # The app opens the file once its window is up (start-up pays nothing for it).

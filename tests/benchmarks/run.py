@@ -41,9 +41,11 @@ def main() -> int:
         ("the bundle's start-up beside the venv's", bench_bundle.run),
     ]
     if "--scale" in sys.argv[1:] or os.environ.get("SCALE", "") not in ("", "0"):
+        import bench_optimise
         import bench_scale
 
         benches.append(("heavy user's scale (50,000 and 200,000 cards)", bench_scale.run))
+        benches.append(("optimiser at 200,000 cards", bench_optimise.run))
     failed = []
     for name, bench in benches:
         print(f"running: {name} ...", file=sys.stderr, flush=True)
