@@ -6,7 +6,9 @@ Rapport data folders converge."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ import pytest
 from anki.collection import Collection as AnkiCollection
 from anki.scheduler.v3 import CardAnswer
 from anki.sync import SyncOutput
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from rapport.content.model import CardKey, Deck
 from rapport.export.identity import note_guid
@@ -48,6 +51,7 @@ def study(collection: Collection, count: int, rating: Rating = Rating.GOOD) -> l
     session = collection.session(None, now())
     done = []
     for _ in range(count):
+        time.sleep(0.003)  # (a person's answers are seconds apart, never in one millisecond)
         moment = now()
         card = session.next_card(moment)
         assert card is not None
@@ -182,6 +186,17 @@ def test_rapport_and_the_phone_share_one_schedule(
         same_memory(collection, card_id, phone.get_card(anki.id))
         third = sync(collection, data)  # nothing more to do
         assert third.reviews_in == third.reviews_out == 0
+
+        # Rapport's settings become Anki's deck options, so the phone schedules alike.
+        parameters = tuple(round(p * 1.01, 4) for p in DEFAULT_PARAMETERS)
+        collection.save_settings(
+            replace(collection.settings, desired_retention=0.85, parameters=parameters)
+        )
+        sync(collection, data)
+        phone_sync(phone, sync_server)
+        options = phone.decks.config_dict_for_deck_id(anki.did)
+        assert options["desiredRetention"] == pytest.approx(0.85)
+        assert options["fsrsParams6"] == pytest.approx(list(parameters))
     finally:
         collection.close(now())
 

@@ -264,6 +264,7 @@ def _sync(
             if reload is not None:
                 reload()
         _refresh_notes(col, collection, folder, now, report)
+        _mirror_options(col, collection)
         merge = Merge(col, collection, _load_state(folder), now, report)
         state = merge.run()
         _save_state(folder, state)
@@ -315,15 +316,36 @@ def _make_mirror(folder: Path, collection: Collection, now: datetime) -> None:
         col.crt = int(day_start(first, hour, collection.tz).timestamp())
         col.set_config("rollover", hour)
         col.set_config("fsrs", True)
-        conf = col.decks.config_dict_for_deck_id(1)
-        conf["desiredRetention"] = settings.desired_retention
-        conf["new"]["delays"] = [s.total_seconds() / 60 for s in settings.learning_steps]
-        conf["lapse"]["delays"] = [s.total_seconds() / 60 for s in settings.relearning_steps]
-        col.decks.save(conf)
+        _mirror_options(col, collection)
     finally:
         col.close()
     (side / MIRROR_NAME).replace(folder / MIRROR_NAME)
     shutil.rmtree(side, ignore_errors=True)
+
+
+def _mirror_options(col: Any, collection: Collection) -> None:
+    """Anki's default deck options (which Rapport's decks use in Anki) as Rapport's
+    settings: desired retention, learning and relearning steps and the FSRS parameters
+    (the optimised ones, or none for FSRS's defaults), so that Anki's FSRS schedules as
+    Rapport's does. Saved (and so synced) only when they differ."""
+    settings = collection.settings
+    conf = col.decks.config_dict_for_deck_id(1)
+    wanted = {
+        "desiredRetention": settings.desired_retention,
+        "fsrsParams6": list(settings.parameters),
+    }
+    new = [s.total_seconds() / 60 for s in settings.learning_steps]
+    lapse = [s.total_seconds() / 60 for s in settings.relearning_steps]
+    if (
+        all(conf.get(k) == v for k, v in wanted.items())
+        and conf["new"]["delays"] == new
+        and conf["lapse"]["delays"] == lapse
+    ):
+        return
+    conf.update(wanted)
+    conf["new"]["delays"] = new
+    conf["lapse"]["delays"] = lapse
+    col.decks.save(conf)
 
 
 def _server_sync(
