@@ -444,9 +444,9 @@ def _read_note_edits(
     col: Any, collection: Collection, folder: Path, authoring: Authoring, report: SyncReport
 ) -> int:
     """Save the edits other devices made to Rapport's notes: a mirror note whose fields
-    differ from what Rapport last wrote (the export record in the sync folder) and that
-    is newer, read back by its kind (:func:`rapport.anki_import.read_own_note`). A note
-    edited in Anki into something that is no valid note of its kind is left in Anki and
+    read back by its kind (:func:`rapport.anki_import.read_own_note`) into other values
+    than what Rapport last wrote (the export record in the sync folder). A note edited
+    in Anki into something that is no valid note of its kind is left in Anki and
     logged. Returns the number saved."""
     from rapport.anki_import import read_own_note
     from rapport.content.deckfile import DeckWriteError, note_table
@@ -465,18 +465,22 @@ def _read_note_edits(
     }
     kinds = {rules.anki.model_id: rules for rules in registered().values()}
     saved = 0
-    for guid, mid, mod, fields in col.db.all("SELECT guid, mid, mod, flds FROM notes"):
+    for guid, mid, fields in col.db.all("SELECT guid, mid, flds FROM notes"):
         entry = record.get(guid)
         found = notes.get(guid)
         rules = kinds.get(mid)
         values = fields.split("\x1f")
         if entry is None or found is None or rules is None or entry.withdrawn:
             continue
-        if mid != entry.model_id or mod <= entry.mod or tuple(values) == entry.fields:
+        if mid != entry.model_id or tuple(values) == entry.fields:
             continue
         deck, note = found
         names = [str(f["name"]) for f in col.models.get(mid)["flds"]]
         own = read_own_note(rules, dict(zip(names, values, strict=False)))
+        if own is not None and own == read_own_note(
+            rules, dict(zip(names, entry.fields, strict=False))
+        ):
+            continue  # (the same note, only written differently)
         if own is None:
             log.warning(
                 "an edit in Anki of note %s/%s is not a valid note; kept in Anki only",
