@@ -94,8 +94,6 @@ class MainWindow(QMainWindow):
             decks, self.conflicts = self.authoring.apply(collection.decks)
             collection.replace_decks(decks)
             if self.authoring.local.notice is not None:
-                from PySide6.QtCore import QTimer
-
                 from rapport.ui import dialogs
 
                 notice = self.authoring.local.notice
