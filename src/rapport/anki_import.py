@@ -45,7 +45,9 @@ from typing import TYPE_CHECKING, Any
 from rapport.errors import RapportError
 
 if TYPE_CHECKING:
+    from rapport.store import ReviewRecord
     from rapport.study import Collection
+    from rapport.study.scheduling import Scheduler
 
 PACKAGE_SUFFIXES = (".apkg", ".colpkg")
 # Anki's stock note kinds (notetype "originalStockKind").
@@ -251,11 +253,9 @@ def _read_note(
     own = _rapport_kind(notetype)
     names = [str(f["name"]) for f in notetype.get("flds", [])]
     by_name = dict(zip(names, values, strict=False))
-    if own is not None and _reads_back(own, by_name):
-        table.update(kind=str(own.name), **own.from_anki(by_name))
-        extra = _plain(by_name.get("Extra", ""))
-        if extra:
-            table["extra"] = extra
+    own_values = read_own_note(own, by_name) if own is not None else None
+    if own is not None and own_values is not None:
+        table.update(own_values)
         html = False  # Rapport's own markup, read back by the kind module
         ordinals = {c.ord: c.ord for c in cards}
         tags, flags = _rapport_tags(note.tags)
@@ -339,6 +339,19 @@ def _rapport_kind(notetype: Mapping[str, Any]) -> Any:
         ),
         None,
     )
+
+
+def read_own_note(rules: Any, fields: Mapping[str, str]) -> dict[str, Any] | None:
+    """The ``[[notes]]`` values (kind, the kind's own, extra) of an Anki note of the
+    Rapport note type of ``rules``, read from its fields by name; ``None`` if they do not
+    read back into a valid note of that kind. The import and the sync use it."""
+    if not _reads_back(rules, fields):
+        return None
+    values: dict[str, Any] = {"kind": str(rules.name), **rules.from_anki(fields)}
+    extra = _plain(fields.get("Extra", ""))
+    if extra:
+        values["extra"] = extra
+    return values
 
 
 def _reads_back(rules: Any, fields: Mapping[str, str]) -> bool:
@@ -697,10 +710,9 @@ def _import_progress(
     replay is checked first against the damage check's time rule: a card whose answers
     give a time it would refuse keeps no history (reported)."""
     from rapport.content.model import CardKey
-    from rapport.store import CardState, ReviewRecord, Scope
+    from rapport.store import Scope
     from rapport.store.checks import time_in_range
     from rapport.store.records import opt_us
-    from rapport.study import Rating
 
     collection.check_writable()
     store = collection.store
@@ -726,17 +738,9 @@ def _import_progress(
         if store.reviews_of(card_id):
             kept += 1
             continue
-        scheduler = collection.scheduler_for(deck_id)
-        state = CardState()
-        replayed: list[ReviewRecord] = []
         try:
-            for rid, ease, taken, _kind in entries:
-                when = datetime.fromtimestamp(rid / 1000, UTC)
-                after = scheduler.review(card_id, state, Rating(ease), when)
-                replayed.append(
-                    ReviewRecord(card_id, when, ease, timedelta(milliseconds=taken), state, after)
-                )
-                state = after
+            replayed = replay(collection.scheduler_for(deck_id), card_id, entries)
+            state = replayed[-1].after
             if not all(time_in_range(opt_us(t)) for t in (state.due, state.last_review)):
                 raise OverflowError("a time out of range")
         except (OverflowError, ValueError):
@@ -760,3 +764,35 @@ def _import_progress(
     report.reviews += len(records)
     report.cards_with_history_kept += kept
     collection.mark_changed()
+
+
+def replay(
+    scheduler: Scheduler, card_id: int, entries: Sequence[tuple[int, int, int, int]]
+) -> list[ReviewRecord]:
+    """A card's Anki review log ``(revlog id, ease, time taken in ms, kind)``, oldest
+    first, replayed through Rapport's FSRS scheduler from a new card: every answer at its
+    moment and rating. The Anki import and the sync (:mod:`rapport.sync`) both use it.
+
+    The same log gives the same result on every computer: the interval fuzz of each
+    answer is drawn from a random generator seeded by the answer's log id (py-fsrs draws
+    from the ``random`` module's generator, whose state is put back afterwards)."""
+    import random
+
+    from rapport.export.progress import revlog_time
+    from rapport.store import CardState, ReviewRecord
+    from rapport.study import Rating
+
+    out = []
+    state = CardState()
+    saved = random.getstate()
+    try:
+        for rid, ease, taken, _kind in entries:
+            when = revlog_time(rid)
+            random.seed(f"rapport-replay:{rid}:{ease}")
+            after = scheduler.review(card_id, state, Rating(ease), when)
+            duration = timedelta(milliseconds=taken)
+            out.append(ReviewRecord(card_id, when, ease, duration, state, after))
+            state = after
+    finally:
+        random.setstate(saved)
+    return out

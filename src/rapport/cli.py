@@ -312,6 +312,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.set_defaults(func=cmd_restore)
 
+    sync = sub.add_parser(
+        "sync",
+        parents=[common],
+        help="sync your progress with Anki and AnkiDroid through a sync server",
+        description="Two-way sync through Anki's own sync server (a self-hosted "
+        "python -m anki.syncserver): the first time, log in with --endpoint, --username "
+        "and --password-stdin; afterwards `rapport sync` alone syncs again. Media is not "
+        "synced. Close the app first (it syncs itself: File > Sync).",
+    )
+    sync.add_argument("--endpoint", metavar="URL", help="the sync server, e.g. http://host:8080/")
+    sync.add_argument("--username", metavar="NAME", help="the user name on the sync server")
+    sync.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input (it is not stored; the server's key is)",
+    )
+    sync.add_argument(
+        "--full",
+        choices=("upload", "download"),
+        help="when Anki requires a full sync, which side wins: upload (Rapport's copy) "
+        "or download (the server's; Rapport's own reviews are kept and sent again)",
+    )
+    sync.set_defaults(func=cmd_sync)
+
     desktop = sub.add_parser(
         "install-desktop",
         help="add Rapport to your applications menu (its launcher and icon, for you only)",
@@ -914,6 +938,60 @@ def cmd_class_report(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"wrote {args.output}: {len(files)} trainees, {len(report.flagged)} notes flagged")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Log in (with --endpoint, --username, --password-stdin) and sync; 1 if it failed."""
+    from rapport.content.authoring import Authoring
+    from rapport.errors import RapportError
+    from rapport.study import Collection
+    from rapport.sync import login, sync
+
+    data_dir = _data_dir(args)
+    if args.endpoint or args.username or args.password_stdin:
+        if not (args.endpoint and args.username and args.password_stdin):
+            print(
+                "not synced: to log in give --endpoint URL, --username NAME and "
+                "--password-stdin (the password on standard input)",
+                file=sys.stderr,
+            )
+            return 2
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            where = login(data_dir, args.endpoint, args.username, password)
+        except RapportError as exc:
+            print(f"not synced: {exc}", file=sys.stderr)
+            return 1
+        print(f"logged in to {args.endpoint} as {args.username}; the key is kept in {where}")
+    now = datetime.now(UTC)
+    authoring = Authoring(data_dir)
+    try:
+        # The decks as the app shows them: the trainee's local changes laid over.
+        decks, _ = authoring.apply(_known_decks(data_dir))
+        collection = Collection.open(data_dir, decks, now)
+    except RapportError as exc:
+        print(f"not synced: {exc}", file=sys.stderr)
+        return 1
+
+    def reload() -> None:
+        collection.replace_decks(authoring.apply(_known_decks(data_dir))[0])
+
+    try:
+        report = sync(
+            collection,
+            data_dir,
+            now=now,
+            choose_full=lambda: args.full,
+            authoring=authoring,
+            reload=reload,
+        )
+    except RapportError as exc:
+        print(f"not synced: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        collection.close(datetime.now(UTC))
+    print(report)
     return 0
 
 

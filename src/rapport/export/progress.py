@@ -27,7 +27,7 @@ import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from rapport.content.model import CardKey
@@ -104,10 +104,16 @@ def study_progress(collection: Collection) -> StudyProgress:
 class AnkiTime:
     """Rapport moments as Anki's numbers, relative to the package's ``crt``."""
 
-    def __init__(self, progress: StudyProgress, now: datetime) -> None:
+    def __init__(self, progress: StudyProgress, now: datetime, crt: int | None = None) -> None:
+        """``crt``: an existing collection's creation time (the sync mirror's); by default
+        the start of the package's first study day."""
         self.progress = progress
-        self.first = progress.first_day(now)
-        self.crt = int(day_start(self.first, progress.day_start_hour, progress.tz).timestamp())
+        if crt is None:
+            self.first = progress.first_day(now)
+            self.crt = int(day_start(self.first, progress.day_start_hour, progress.tz).timestamp())
+        else:
+            self.first = progress.day(datetime.fromtimestamp(crt, UTC))
+            self.crt = crt
 
     def day_number(self, moment: datetime) -> int:
         return (self.progress.day(moment) - self.first).days
@@ -199,6 +205,32 @@ def _revlog_kind(review: ReviewRecord) -> int:
     return REVLOG_LEARN
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def revlog_id(moment: datetime) -> int:
+    """The Anki review-log id of an answer: its millisecond since the epoch (exact, so an
+    answer read back from Anki, :func:`revlog_time`, gets the same id again)."""
+    return (moment - EPOCH) // timedelta(milliseconds=1)
+
+
+def revlog_time(revlog_id: int) -> datetime:
+    """The moment of an Anki review-log entry (the inverse of :func:`revlog_id`)."""
+    return EPOCH + timedelta(milliseconds=revlog_id)
+
+
+def revlog_values(review: ReviewRecord, time: AnkiTime) -> tuple[int, int, int, int, int, int]:
+    """An answer's Anki ``revlog`` columns ``ease, ivl, lastIvl, factor, time, type``."""
+    return (
+        review.rating,
+        _interval(review.after, time),
+        _interval(review.before, time),
+        _factor(review.after),
+        min(MAX_ANSWER_MS, round(review.duration.total_seconds() * 1000)),
+        _revlog_kind(review),
+    )
+
+
 def write_progress(
     cursor: sqlite3.Cursor,
     cards: Sequence[tuple[int, CardProgress]],
@@ -225,23 +257,14 @@ def write_progress(
             {**columns, "id": card_id},
         )
         for review in card.reviews:
-            revlog_id = int(review.time.timestamp() * 1000)
-            while revlog_id in used:  # Anki's log is keyed by the answer's millisecond
-                revlog_id += 1
-            used.add(revlog_id)
+            entry_id = revlog_id(review.time)
+            while entry_id in used:  # Anki's log is keyed by the answer's millisecond
+                entry_id += 1
+            used.add(entry_id)
             cursor.execute(
                 "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
                 "VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-                (
-                    revlog_id,
-                    card_id,
-                    review.rating,
-                    _interval(review.after, time),
-                    _interval(review.before, time),
-                    _factor(review.after),
-                    min(MAX_ANSWER_MS, round(review.duration.total_seconds() * 1000)),
-                    _revlog_kind(review),
-                ),
+                (entry_id, card_id, *revlog_values(review, time)),
             )
             entries += 1
     return entries

@@ -1163,6 +1163,19 @@ class Store:
             conn.execute("DELETE FROM revlog WHERE id = ?", (review_id,))
         return card_id, before
 
+    def replace_reviews(self, card_id: int, reviews: Sequence[ReviewRecord]) -> None:
+        """Make ``reviews`` (oldest first) the card's whole log and its last ``after`` the
+        card's state (a sync's replay of the union of two logs), in one transaction."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM revlog WHERE card_id = ?", (card_id,))
+            conn.execute(
+                "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
+                "due_us = ?, last_review_us = ?, reviews = 0, lapses = 0 WHERE id = ?",
+                (*_state_params(CardState()), card_id),
+            )
+            for review in reviews:
+                self.record_review(review)
+
     def review_log(self) -> list[ReviewRecord]:
         """The whole log of present cards, oldest first (for an export with progress)."""
         rows = self._conn.execute(

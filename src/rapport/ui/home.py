@@ -113,6 +113,13 @@ class HomeView(QWidget):
         outer.addWidget(self.description)
         outer.addStretch(1)
 
+        self.sync_label = QLabel()  # "Synced 2 minutes ago", or the last sync's error
+        self.sync_label.setProperty("role", "muted")
+        self.sync_label.setWordWrap(True)
+        self.sync_label.setAccessibleName("Sync status")
+        self.sync_label.hide()
+        outer.addWidget(self.sync_label)
+
         row = QHBoxLayout()
         self.today_label = QLabel()
         self.today_label.setProperty("role", "muted")
@@ -132,6 +139,11 @@ class HomeView(QWidget):
     def refresh(self) -> None:
         """Re-read the counts and the day's progress from the collection."""
         now = self.clock()
+        from rapport.sync.account import status_line
+
+        synced = status_line(self.collection.data_dir, now)
+        self.sync_label.setText(synced)
+        self.sync_label.setVisible(bool(synced))
         selected = self.selected_deck_id()
         counts = self.collection.deck_counts(now)
         c = colours()

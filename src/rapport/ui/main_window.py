@@ -94,8 +94,6 @@ class MainWindow(QMainWindow):
             decks, self.conflicts = self.authoring.apply(collection.decks)
             collection.replace_decks(decks)
             if self.authoring.local.notice is not None:
-                from PySide6.QtCore import QTimer
-
                 from rapport.ui import dialogs
 
                 notice = self.authoring.local.notice
@@ -124,9 +122,19 @@ class MainWindow(QMainWindow):
 
         self.restore_geometry()
         self.show_view("home")
-        if self.conflicts:
-            from PySide6.QtCore import QTimer
+        from rapport.ui.sync_ui import SyncController
 
+        self.syncing = SyncController(
+            self,
+            collection,
+            self._after_sync,
+            authoring=lambda: self.authoring,
+            reload=self.refresh_decks,
+        )
+        account = self.syncing.account()
+        if account.logged_in and account.on_open_close:  # (Settings: sync on open and close)
+            QTimer.singleShot(0, lambda: self.sync_now(quiet=True))
+        if self.conflicts:
             QTimer.singleShot(0, self.resolve_conflicts)
 
     # -- idle work ----------------------------------------------------------------------
@@ -326,6 +334,9 @@ class MainWindow(QMainWindow):
         self._action("file", "Import &Anki package...", self.choose_anki_package, "Ctrl+Shift+I")
         self._action("file", "&New deck...", self.new_deck, "Ctrl+N")
         self._action("file", "&Check decks", self.check_decks)
+        self._menus["file"].addSeparator()
+        self.sync_action = self._action("file", "S&ync", self.sync_now, "Ctrl+Y")
+        self._action("file", "Sync se&ttings...", self.sync_settings)
         self._menus["file"].addSeparator()
         self._action("file", "&Settings...", self.open_settings, "Ctrl+,")
         self._menus["file"].addSeparator()
@@ -828,6 +839,25 @@ class MainWindow(QMainWindow):
         except Exception:  # losing the window position must not block quitting
             log.warning("window position not saved", exc_info=True)
 
+    # -- sync ---------------------------------------------------------------------------
+
+    def sync_now(self, *, quiet: bool = False) -> bool:
+        """File > Sync (Ctrl+Y): sync with the sync server (see :mod:`rapport.sync`)."""
+        return self.syncing.sync(quiet=quiet)
+
+    def sync_settings(self) -> bool:
+        """File > Sync settings: the server, the account, sync on open and close."""
+        done = self.syncing.settings()
+        self._after_sync()
+        return done
+
+    def _after_sync(self) -> None:
+        if self.current_view_name() == "home":
+            self.home.refresh()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        account = self.syncing.account()
+        if account.logged_in and account.on_open_close:
+            self.sync_now(quiet=True)
         self.save_geometry()
         super().closeEvent(event)

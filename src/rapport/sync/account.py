@@ -1,0 +1,199 @@
+"""The sync account: the endpoint, the user name, the key the server gave, the status.
+
+Everything lives in the ``sync`` folder of the data folder:
+
+``account.json``
+    the endpoint (a self-hosted ``python -m anki.syncserver``), the user name and
+    whether to sync on open and close (on by default once logged in). Never a password.
+``hkey`` (mode 0600)
+    the key Anki's server returns at log-in (``SyncAuth.hkey``), which stands for the
+    password from then on. Kept in the system keyring instead when the optional
+    ``keyring`` package is installed and finds a usable backend (not its "fail" or
+    "null" one); then this file is not written.
+``status.json``
+    the last sync's time, its counts, or its error: the Home line reads it.
+
+Every file is written to a temporary name and renamed over the old one, so a kill
+leaves the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rapport.errors import RapportError
+
+log = logging.getLogger(__name__)
+
+SYNC_DIR = "sync"
+ACCOUNT_NAME = "account.json"
+HKEY_NAME = "hkey"
+STATUS_NAME = "status.json"
+KEYRING_SERVICE = "rapport-anki-sync"
+
+
+class SyncError(RapportError):
+    """A sync that did not happen or stopped; the message says why and what to do."""
+
+
+def sync_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / SYNC_DIR
+
+
+def write_file(path: Path, text: str, mode: int = 0o600) -> None:
+    """Write ``text`` to ``path`` atomically, created with ``mode``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise SyncError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+
+
+@dataclass
+class Account:
+    """Where and as whom to sync (``account.json``)."""
+
+    endpoint: str = ""
+    username: str = ""
+    on_open_close: bool = True
+
+    @property
+    def logged_in(self) -> bool:
+        return bool(self.endpoint and self.username)
+
+
+def load_account(data_dir: Path) -> Account:
+    path = sync_dir(data_dir) / ACCOUNT_NAME
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return Account(
+            endpoint=str(raw.get("endpoint", "")),
+            username=str(raw.get("username", "")),
+            on_open_close=bool(raw.get("on_open_close", True)),
+        )
+    except FileNotFoundError:
+        return Account()
+    except (OSError, ValueError, AttributeError) as exc:
+        raise SyncError(f"The sync settings in {path} cannot be read ({exc}).") from exc
+
+
+def save_account(data_dir: Path, account: Account) -> None:
+    write_file(sync_dir(data_dir) / ACCOUNT_NAME, json.dumps(asdict(account), indent=1))
+
+
+# -- the key -------------------------------------------------------------------------
+
+
+def _keyring() -> Any:
+    """The ``keyring`` module if it is installed and has a usable backend, else None."""
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:
+        return None
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a misconfigured keyring: fall back to the file
+        return None
+    name = type(backend).__module__
+    if isinstance(backend, fail.Keyring) or name.endswith(("null", "fail")):
+        return None
+    return keyring
+
+
+def save_key(data_dir: Path, username: str, hkey: str) -> str:
+    """Keep the server's key; return where ("the system keyring" or the file)."""
+    ring = _keyring()
+    path = sync_dir(data_dir) / HKEY_NAME
+    if ring is not None:
+        try:
+            ring.set_password(KEYRING_SERVICE, f"{data_dir}:{username}", hkey)
+            path.unlink(missing_ok=True)
+            return "the system keyring"
+        except Exception as exc:  # a locked or broken keyring: use the file
+            log.warning("the system keyring refused the sync key (%s); using %s", exc, path)
+    write_file(path, hkey, 0o600)
+    os.chmod(path, 0o600)
+    return str(path)
+
+
+def load_key(data_dir: Path, username: str) -> str | None:
+    path = sync_dir(data_dir) / HKEY_NAME
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip() or None
+    ring = _keyring()
+    if ring is not None:
+        try:
+            found = ring.get_password(KEYRING_SERVICE, f"{data_dir}:{username}")
+            return str(found) if found else None
+        except Exception as exc:
+            log.warning("could not read the sync key from the system keyring: %s", exc)
+    return None
+
+
+# -- the status ----------------------------------------------------------------------
+
+
+@dataclass
+class SyncStatus:
+    """The last sync: when, and what it did or why it failed."""
+
+    time: str = ""  # ISO moment
+    error: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def moment(self) -> datetime | None:
+        return datetime.fromisoformat(self.time) if self.time else None
+
+
+def load_status(data_dir: Path) -> SyncStatus | None:
+    path = sync_dir(data_dir) / STATUS_NAME
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return SyncStatus(str(raw["time"]), str(raw.get("error", "")), dict(raw.get("counts", {})))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_status(data_dir: Path, status: SyncStatus) -> None:
+    try:
+        write_file(sync_dir(data_dir) / STATUS_NAME, json.dumps(asdict(status)), 0o644)
+    except SyncError as exc:  # the sync itself is done; only its line on Home is missing
+        log.warning("%s", exc)
+
+
+def status_line(data_dir: Path, now: datetime | None = None) -> str:
+    """The Home line: "Synced 2 minutes ago", the last error, or "" (never synced)."""
+    status = load_status(data_dir)
+    if status is None or status.moment is None:
+        return ""
+    if status.error:
+        return f"Sync failed: {status.error}"
+    ago = (now or datetime.now(UTC)) - status.moment
+    return f"Synced {_ago(ago)}"
+
+
+def _ago(ago: timedelta) -> str:
+    seconds = max(0, int(ago.total_seconds()))
+    if seconds < 60:
+        return "just now"
+    for size, unit in ((86_400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' * (count != 1)} ago"
+    return "just now"  # pragma: no cover (seconds >= 60 always matches a unit)
