@@ -19,6 +19,7 @@ from rapport.paths import deck_folders, default_data_dir, own_decks_dir, user_de
 
 if TYPE_CHECKING:
     from rapport.content import Deck
+    from rapport.study import Collection
     from rapport.export.progress import StudyProgress
 
 # The exit status when whoever reads our output stops early (128 + SIGPIPE, as a shell
@@ -195,6 +196,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
     stats.set_defaults(func=cmd_stats)
+
+    search = sub.add_parser(
+        "search",
+        parents=[common],
+        help="print the cards an Anki search matches (id, deck, question), as Browse finds them",
+    )
+    search.add_argument(
+        "query",
+        metavar="QUERY",
+        help="an Anki search, e.g. 'deck:\"My deck\" is:due'; one starting with '-' "
+        "goes after '--': rapport search -- -tag:x",
+    )
+    search.add_argument("--count", action="store_true", help="print only how many cards match")
+    search.set_defaults(func=cmd_search)
 
     backups = sub.add_parser("backups", parents=[common], help="list the backups of your progress")
     backups.set_defaults(func=cmd_backups)
@@ -554,6 +569,53 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats.to_json(), indent=2))
     else:
         print(format_stats(stats))
+    return 0
+
+
+def open_for_reading(data_dir: Path, now: datetime) -> Collection:
+    """The trainee's collection as the app shows it (the deck cache, their local changes
+    laid over), read from a snapshot: safe while the app runs."""
+    from rapport.content.cache import load_decks_cached
+    from rapport.content.local import LocalChanges
+    from rapport.paths import deck_folders
+    from rapport.study import Collection
+
+    decks, _ = LocalChanges(data_dir).apply(
+        load_decks_cached(deck_folders(data_dir), data_dir).decks
+    )
+    return Collection.open(data_dir, decks, now, lock=False)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Print the cards an Anki search matches, one a line: id, deck and question separated
+    by tabs, in Browse's order (or with ``--count`` their number); 1 if it does not parse."""
+    from rapport.errors import RapportError
+    from rapport.search import SearchError, parse
+
+    try:
+        parse(args.query)
+    except SearchError as exc:
+        print(exc, file=sys.stderr)
+        print(f"  {args.query}\n  {' ' * exc.position}^", file=sys.stderr)
+        return 1
+    now = datetime.now(UTC)
+    try:
+        collection = open_for_reading(_data_dir(args), now)
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        query = collection.search_query(args.query, now)
+        collection.refresh_text()
+        if args.count:
+            print(collection.browse_count(query))
+            return 0
+        total = collection.browse_count(query)
+        for start in range(0, total, 1000):
+            for row in collection.browse_rows(query, start, 1000):
+                print(f"{row.card_id}\t{row.deck_name}\t{row.question}")
+    finally:
+        collection.close(now)
     return 0
 
 

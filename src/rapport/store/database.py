@@ -18,7 +18,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -62,6 +62,7 @@ from rapport.store.records import (
     to_us,
 )
 from rapport.store.schema import SCHEMA_VERSION, migrate
+from rapport.store.search import SearchClock, compile_search
 
 DB_NAME = "collection.sqlite3"
 MATURE_INTERVAL = timedelta(days=21)
@@ -305,6 +306,9 @@ def _review_record(row: Sequence[Any]) -> ReviewRecord:
     )
 
 
+_NO_CLOCK = SearchClock(0, 0, 0, 0.0, 0.0)
+
+
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
@@ -333,22 +337,12 @@ _BROWSE_SORT_KEYS = {
     "lapses": ("c.lapses",),
     "flag": ("c.flag",),
 }
-_FLAG_WORDS = {"1": 1, "2": 2, "3": 3, "4": 4, "red": 1, "orange": 2, "green": 3, "blue": 4}
-_NOTE_TAG = (
-    "EXISTS (SELECT 1 FROM note_tags nt WHERE nt.deck_id = c.deck_id "
-    "AND nt.note_id = c.note_id AND nt.tag = ?)"
-)
-_BROWSE_STATES = {
-    "new": "c.state = 0 AND c.suspended = 0",
-    "learning": "c.state IN (1, 3) AND c.suspended = 0",
-    "review": "c.state = 2 AND c.suspended = 0",
-    "suspended": "c.suspended = 1",
-}
 _BROWSE_COLUMNS = (
     "c.id, c.deck_id, t.question, d.name, t.concept, t.kind, c.state, c.due_us, "
     "c.last_review_us, c.reviews, c.lapses, c.suspended, c.flag, "
     "(SELECT group_concat(nt.tag, ' ') FROM note_tags nt "
-    "WHERE nt.deck_id = c.deck_id AND nt.note_id = c.note_id)"
+    "WHERE nt.deck_id = c.deck_id AND nt.note_id = c.note_id), c.ordinal, "
+    "coalesce(c.buried_until_us, 0)"
 )
 
 
@@ -357,29 +351,18 @@ def _leading(query: BrowseQuery) -> str:
     return {"question": "t", "concept": "t", "kind": "t", "deck": "d"}.get(query.sort, "c")
 
 
-def _browse_where(query: BrowseQuery, *, ordered: bool = False) -> tuple[str, list[object]]:
+def _browse_where(
+    conn: sqlite3.Connection, query: BrowseQuery, *, ordered: bool = False
+) -> tuple[str, list[object]]:
     """The FROM and WHERE of ``query`` (``ordered``: joined for reading in its order)."""
     leading = _leading(query) if ordered else "c"
-    sql, params = _BROWSE_FROM_LEADING.get(leading, _BROWSE_FROM), list[object]()
-    if query.deck_id is not None:
-        sql += " AND c.deck_id = ?"
-        params.append(query.deck_id)
-    if query.concept is not None:
-        sql += " AND t.concept = ?"
-        params.append(query.concept)
-    if query.state is not None:
-        sql += " AND " + _BROWSE_STATES[query.state]
-    for word in query.words:
-        if word.startswith("flag:") and word[5:] in _FLAG_WORDS:
-            sql += " AND c.flag = ?"
-            params.append(_FLAG_WORDS[word[5:]])
-        elif word.startswith("tag:") and len(word) > 4:
-            sql += f" AND (instr(t.search, ?) > 0 OR {_NOTE_TAG})"
-            params += [word[4:], word[4:]]
-        else:
-            sql += " AND instr(t.search, ?) > 0"
-            params.append(word)
-    return sql, params
+    compiled = compile_search(conn, query.search, query.clock or _NO_CLOCK)
+    sql = _BROWSE_FROM_LEADING.get(leading, _BROWSE_FROM)
+    if not compiled.text and not ordered:
+        sql = "FROM cards c WHERE c.present = 1"  # (every present card has its text)
+    if compiled.sql != "1":
+        sql += f" AND {compiled.sql}"
+    return sql, compiled.params
 
 
 def _browse_order(query: BrowseQuery) -> str:
@@ -390,7 +373,7 @@ def _browse_order(query: BrowseQuery) -> str:
     return "ORDER BY " + ", ".join(key + way for key in (*_BROWSE_SORT_KEYS[query.sort], last))
 
 
-def _browse_row(row: Sequence[Any]) -> BrowseRow:
+def _browse_row(row: Sequence[Any], now_us: int) -> BrowseRow:
     phase = Phase(row[6])
     return BrowseRow(
         card_id=row[0],
@@ -407,6 +390,8 @@ def _browse_row(row: Sequence[Any]) -> BrowseRow:
         suspended=bool(row[11]),
         flag=row[12],
         study_tags=tuple(sorted(row[13].split())) if row[13] else (),
+        ordinal=row[14],
+        buried=row[15] > now_us,
     )
 
 
@@ -755,10 +740,11 @@ class Store:
         (position, present, id) and record ``digests`` (deck id -> digest of the card
         identities now synced, see :meth:`synced_digests`), in one transaction."""
         with self._write() as conn:
+            now_us = to_us(datetime.now(UTC))  # (when the card came in, for ``added:N``)
             conn.executemany(
-                "INSERT INTO cards (deck_id, note_id, ordinal, position, present) "
-                "VALUES (?, ?, ?, ?, 1)",
-                added,
+                "INSERT INTO cards (deck_id, note_id, ordinal, position, present, added_us) "
+                "VALUES (?, ?, ?, ?, 1, ?)",
+                [(*card, now_us) for card in added],
             )
             conn.executemany(
                 "UPDATE cards SET position = ?, present = ? WHERE id = ?",
@@ -1254,15 +1240,57 @@ class Store:
         rows = self._conn.execute("SELECT deck_id, name, stamp FROM deck_text")
         return {deck: (name, stamp) for deck, name, stamp in rows}
 
-    def replace_text(self, deck_id: str, name: str, stamp: str, rows: Sequence[TextRow]) -> None:
+    def replace_text(
+        self,
+        deck_id: str,
+        name: str,
+        stamp: str,
+        rows: Sequence[TextRow],
+        now: datetime | None = None,
+    ) -> None:
         """Store the text of the cards of one deck (``rows``: its present cards), with the
-        deck's name and the stamp they were taken at, in one transaction."""
+        deck's name and the stamp they were taken at, in one transaction. A card whose
+        search text differs from the stored one was edited at ``now`` (default: the
+        clock); a card stored for the first time, when it was added."""
+        now_us = to_us(now or datetime.now(UTC))
         with self._write() as conn:
+            old = {
+                card_id: (search, edited)
+                for card_id, search, edited in conn.execute(
+                    "SELECT t.card_id, t.search, t.edited_us FROM card_text t "
+                    "JOIN cards c ON c.id = t.card_id WHERE c.deck_id = ?",
+                    (deck_id,),
+                )
+            }
             conn.execute(
                 "DELETE FROM card_text WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)",
                 (deck_id,),
             )
-            conn.executemany("INSERT INTO card_text VALUES (?, ?, ?, ?, ?)", rows)
+            conn.execute(
+                "DELETE FROM card_tags WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)",
+                (deck_id,),
+            )
+
+            def edited(row: TextRow) -> int | None:
+                before = old.get(row.card_id)
+                if before is None:
+                    return None  # (set to when it was added, below)
+                return int(before[1]) if before[0] == row.search and before[1] else now_us
+
+            conn.executemany(
+                "INSERT INTO card_text (card_id, question, concept, kind, search, edited_us) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(*row[:5], edited(row)) for row in rows],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO card_tags (card_id, tag) VALUES (?, ?)",
+                [(row.card_id, tag) for row in rows for tag in row.tags],
+            )
+            conn.execute(
+                "UPDATE card_text SET edited_us = (SELECT coalesce(added_us, ?) FROM cards "
+                "WHERE cards.id = card_text.card_id) WHERE edited_us IS NULL",
+                (now_us,),
+            )
             conn.execute(
                 "INSERT INTO deck_text (deck_id, name, stamp) VALUES (?, ?, ?) "
                 "ON CONFLICT (deck_id) DO UPDATE SET name = excluded.name, "
@@ -1272,32 +1300,43 @@ class Store:
 
     def browse_count(self, query: BrowseQuery) -> int:
         """How many present cards ``query`` shows."""
-        where, params = _browse_where(query)
-        if not query.words and query.concept is None:
-            # Every present card has its text (Browse stores it first): count the cards.
-            where = "FROM cards c WHERE c.present = 1" + where[len(_BROWSE_FROM) :]
+        where, params = _browse_where(self._conn, query)
         return int(self._conn.execute(f"SELECT COUNT(*) {where}", params).fetchone()[0])
 
     def browse_rows(self, query: BrowseQuery, offset: int, limit: int) -> list[BrowseRow]:
         """The rows ``offset`` to ``offset + limit`` of what ``query`` shows, in order."""
-        where, params = _browse_where(query, ordered=True)
+        where, params = _browse_where(self._conn, query, ordered=True)
         rows = self._conn.execute(
             f"SELECT {_BROWSE_COLUMNS} {where} {_browse_order(query)} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return [_browse_row(row) for row in rows]
+        now_us = (query.clock or _NO_CLOCK).now_us or to_us(datetime.now(UTC))
+        return [_browse_row(row, now_us) for row in rows]
+
+    def browse_ids(self, query: BrowseQuery) -> list[int]:
+        """The ids of every card ``query`` shows, in order (for ``rapport search``)."""
+        where, params = _browse_where(self._conn, query, ordered=True)
+        rows = self._conn.execute(f"SELECT c.id {where} {_browse_order(query)}", params)
+        return [int(row[0]) for row in rows]
 
     def browse_positions(self, query: BrowseQuery, card_ids: Sequence[int]) -> dict[int, int]:
         """Where the cards ``card_ids`` are in what ``query`` shows (those shown)."""
         if not card_ids:
             return {}
-        where, params = _browse_where(query)
+        where, params = _browse_where(self._conn, query, ordered=True)
         rows = self._conn.execute(
             f"SELECT id, n FROM (SELECT c.id AS id, ROW_NUMBER() OVER "
             f"({_browse_order(query)}) AS n {where}) WHERE id IN ({_marks(card_ids)})",
             (*params, *card_ids),
         )
         return {int(card_id): int(n) - 1 for card_id, n in rows}
+
+    def browse_tags(self) -> list[str]:
+        """Every tag of a present card (deck tags and the tags study gave), sorted."""
+        rows = self._conn.execute(
+            "SELECT tag FROM card_tags UNION SELECT tag FROM note_tags ORDER BY 1"
+        )
+        return [row[0] for row in rows]
 
     def browse_concepts(self) -> list[str]:
         """The concepts of the present cards, sorted."""

@@ -35,6 +35,11 @@ Version history:
    values as in ``settings``, JSON) and ``deck_presets`` (the preset each deck uses; a deck
    not listed uses "Default"). The "Default" preset is the ``settings`` table itself, so
    the settings of an older database become the Default preset unchanged.
+8. Anki's search language: ``cards.added_us`` (when the card first came into the
+   collection; an older card takes the time of its first answer, else the upgrade's),
+   ``card_text.edited_us`` (when the card's text last changed) and ``card_tags`` (each
+   card's deck tags, casefolded, for ``tag:`` with hierarchy and wildcards). The stored
+   text is dropped to be written again (its search text now holds every field).
 """
 
 from __future__ import annotations
@@ -178,7 +183,24 @@ def _v7(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(conn: sqlite3.Connection) -> None:
+    now = "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)"
+    conn.execute("ALTER TABLE cards ADD COLUMN added_us INTEGER")
+    conn.execute(
+        "UPDATE cards SET added_us = coalesce("
+        f"(SELECT min(time_us) FROM revlog WHERE card_id = cards.id), {now})"
+    )
+    conn.execute("DELETE FROM card_text")
+    conn.execute("DELETE FROM deck_text")
+    conn.execute("ALTER TABLE card_text ADD COLUMN edited_us INTEGER")
+    conn.execute(
+        "CREATE TABLE card_tags (card_id INTEGER NOT NULL, tag TEXT NOT NULL, "
+        "PRIMARY KEY (card_id, tag)) WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX card_tags_tag ON card_tags (tag)")
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
 # The tables a database of each version must have beyond those (a file without one is
@@ -189,6 +211,7 @@ _ADDED_TABLES = {
     4: frozenset({"note_tags"}),
     6: frozenset({"card_text", "deck_text"}),
     7: frozenset({"presets", "deck_presets"}),
+    8: frozenset({"card_tags"}),
 }
 
 
