@@ -19,8 +19,8 @@ from rapport.paths import deck_folders, default_data_dir, own_decks_dir, user_de
 
 if TYPE_CHECKING:
     from rapport.content import Deck
-    from rapport.study import Collection
     from rapport.export.progress import StudyProgress
+    from rapport.study import Collection
 
 # The exit status when whoever reads our output stops early (128 + SIGPIPE, as a shell
 # reports a tool that a closed pipe stopped).

@@ -157,7 +157,9 @@ def test_v8_dates_old_cards_by_their_first_answer_and_rewrites_the_text(
     conn.execute("INSERT INTO deck_text VALUES ('a', 'Deck a', 'old stamp')")
     schema_module.migrate(conn, 8)
     added = dict(conn.execute("SELECT id, added_us FROM cards").fetchall())
-    assert added[7] == to_us(T0) - 2 * DAY_US and added[8] > 1_700_000_000 * 1_000_000  # the upgrade's
+    assert (
+        added[7] == to_us(T0) - 2 * DAY_US and added[8] > 1_700_000_000 * 1_000_000
+    )  # the upgrade's
     assert conn.execute("SELECT COUNT(*) FROM deck_text").fetchone()[0] == 0
     conn.close()
     col = open_col([basic_deck("a", 2)], settings=None)

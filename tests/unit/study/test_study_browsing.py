@@ -100,7 +100,9 @@ def test_browse_filters_searches_sorts_and_pages_in_the_database(
     # Where a card is in a given order.
     key = CardKey("d", "n5", 0)
     assert col.browse_positions(everything, [key]) == [5]
-    assert col.browse_positions(everything._replace(search=_q(col, "concept:c1").search), [key]) == []
+    assert (
+        col.browse_positions(everything._replace(search=_q(col, "concept:c1").search), [key]) == []
+    )
     # Every column sorts.
     for sort in BROWSE_SORTS:
         assert len(col.browse_rows(BrowseQuery(sort=sort), 0, 100)) == 32
