@@ -307,6 +307,11 @@ def _review_record(row: Sequence[Any]) -> ReviewRecord:
 
 
 _NO_CLOCK = SearchClock(0, 0, 0, 0.0, 0.0)
+# What Browse's card operations change (and their undo writes back).
+_IMAGE_COLUMNS = (
+    "state, step, stability, difficulty, due_us, last_review_us, position, buried_until_us"
+)
+_STATE_SET = "state = ?, step = ?, stability = ?, difficulty = ?, due_us = ?, last_review_us = ?"
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -328,6 +333,7 @@ _BROWSE_FROM_LEADING = {
 }
 _BROWSE_SORT_KEYS = {
     "question": ("t.question COLLATE NOCASE",),
+    "card": ("c.ordinal",),
     "deck": ("d.name COLLATE NOCASE", "d.deck_id"),
     "concept": ("t.concept",),
     "kind": ("t.kind",),
@@ -1337,6 +1343,70 @@ class Store:
             "SELECT tag FROM card_tags UNION SELECT tag FROM note_tags ORDER BY 1"
         )
         return [row[0] for row in rows]
+
+    # -- Browse's card operations (forget, set due date, reposition) --------------------
+
+    def card_images(self, card_ids: Sequence[int]) -> list[tuple[object, ...]]:
+        """What Browse's card operations may change of these cards, to write back on undo
+        (:meth:`restore_card_images`)."""
+        if not card_ids:
+            return []
+        rows = self._conn.execute(
+            f"SELECT id, {_IMAGE_COLUMNS} FROM cards WHERE id IN ({_marks(card_ids)})",
+            list(card_ids),
+        )
+        return [tuple(row) for row in rows]
+
+    def restore_card_images(self, images: Sequence[tuple[object, ...]]) -> None:
+        """Write back what :meth:`card_images` read, in one transaction."""
+        sets = ", ".join(f"{column} = ?" for column in _IMAGE_COLUMNS.split(", "))
+        with self._write() as conn:
+            conn.executemany(
+                f"UPDATE cards SET {sets} WHERE id = ?", [(*row[1:], row[0]) for row in images]
+            )
+
+    def write_states(self, states: Sequence[tuple[int, CardState]]) -> None:
+        """Give these cards these scheduling states (no answer is logged), in one
+        transaction; a card given a state is no longer buried."""
+        with self._write() as conn:
+            conn.executemany(
+                f"UPDATE cards SET {_STATE_SET}, buried_until_us = NULL WHERE id = ?",
+                [(*_state_params(state), card_id) for card_id, state in states],
+            )
+
+    def positions(self, card_ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """Per card: its deck and its place in its deck's new-card order."""
+        if not card_ids:
+            return {}
+        rows = self._conn.execute(
+            f"SELECT id, deck_id, position FROM cards WHERE id IN ({_marks(card_ids)})",
+            list(card_ids),
+        )
+        return {int(i): (str(deck), int(position)) for i, deck, position in rows}
+
+    def reposition(
+        self, places: Sequence[tuple[int, int]], shift: Sequence[tuple[str, int, int]] = ()
+    ) -> None:
+        """Give cards new places in the new-card order (``places``: card id, position),
+        first moving up by ``by`` every other new card of a deck at ``from`` or later
+        (``shift``: deck id, from, by), in one transaction."""
+        moved = [card_id for card_id, _ in places]
+        with self._write() as conn:
+            for deck_id, start, by in shift:
+                conn.execute(
+                    "UPDATE cards SET position = position + ? WHERE deck_id = ? AND state = 0 "
+                    f"AND position >= ? AND id NOT IN ({_marks(moved)})",
+                    (by, deck_id, start, *moved),
+                )
+            conn.executemany(
+                "UPDATE cards SET position = ? WHERE id = ?",
+                [(position, card_id) for card_id, position in places],
+            )
+
+    def card_added(self, card_id: int) -> datetime | None:
+        """When the card came into the collection (schema 8)."""
+        row = self._conn.execute("SELECT added_us FROM cards WHERE id = ?", (card_id,)).fetchone()
+        return opt_dt(row[0]) if row else None
 
     def browse_concepts(self) -> list[str]:
         """The concepts of the present cards, sorted."""

@@ -90,6 +90,7 @@ class Hiding(NamedTuple):
 
 BROWSE_SORTS = (
     "question",
+    "card",
     "deck",
     "concept",
     "kind",

@@ -80,9 +80,11 @@ def deck_tree(counts: Sequence[DeckCounts]) -> tuple[DeckNode, ...]:
             mine[i] + sum((c.new, c.learning, c.due, c.total)[i] for c in children)
             for i in range(4)
         ]
+        new, learning, due, total = sums
         return DeckNode(
-            full_name(parts), parts[-1], dc.deck_id if dc else None, *sums, children=children
-        )
+            full_name(parts), parts[-1], dc.deck_id if dc else None, new, learning, due, total,
+            children,
+        )  # fmt: skip
 
     order.sort(key=lambda parts: tuple(p.casefold() for p in parts))
     return tuple(build(p) for p in order if len(p) == 1)

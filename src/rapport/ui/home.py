@@ -265,7 +265,7 @@ class HomeView(QWidget):
 
     def _fit_list(self) -> None:
         """As tall as its rows (up to a point): no empty white box under a short list."""
-        rows = 44 * sum(1 for i in self._items() if i.parent() is None or i.parent().isExpanded())
+        rows = 44 * len([i for i in self._items() if _shown(i)])
         height = self.tree.header().sizeHint().height() + max(rows, 44) + 6
         self.tree.setFixedHeight(min(height, 460))
 
@@ -384,6 +384,16 @@ class HomeView(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._handle_key(event):
             super().keyPressEvent(event)
+
+
+def _shown(item: QTreeWidgetItem) -> bool:
+    """Whether a row of the tree shows (every parent above it expanded)."""
+    parent = item.parent()
+    while parent is not None:
+        if not parent.isExpanded():
+            return False
+        parent = parent.parent()
+    return True
 
 
 def today_progress(collection: Collection, now: datetime) -> tuple[int, float]:

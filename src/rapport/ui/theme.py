@@ -97,6 +97,16 @@ def colours() -> Colours:
     return _current
 
 
+# Anki's flag hues, darkened or lightened to read as text on each theme's base (WCAG AA).
+_FLAGS_LIGHT = {1: "#c62828", 2: "#b45309", 3: "#1a7f37", 4: "#1c64d8"}
+_FLAGS_DARK = {1: "#ff6b6b", 2: "#ffa657", 3: "#5fd07a", 4: "#6ea8fe"}
+
+
+def flag_colours(c: Colours | None = None) -> dict[int, str]:
+    """The colour of each flag (1 red, 2 orange, 3 green, 4 blue) in a theme."""
+    return dict(_FLAGS_DARK if (c or _current).dark else _FLAGS_LIGHT)
+
+
 def system_is_dark(app: QApplication) -> bool:
     """Whether the platform asks for a dark colour scheme."""
     return app.styleHints().colorScheme() == Qt.ColorScheme.Dark

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from rapport.content import load_decks
@@ -39,6 +39,11 @@ back = "Answer {i}."
         f'id = "{deck_id}"\nname = "{name}"\ndescription = "d"\nessay = "{ESSAY}"\n\n'
         f'[paragraphs]\n5 = "Norcross defined the alliance."\n{body}'
     )
+
+
+def _text(item: QTreeWidgetItem | None) -> str:
+    assert item is not None
+    return item.text(COL_NAME)
 
 
 def test_tree_nests_by_double_colon_and_sums_counts() -> None:
@@ -92,7 +97,7 @@ def test_home_shows_the_tree_and_a_parent_studies_its_children(
     parent = home.tree.topLevelItem(0)
     assert parent is not None and parent.text(COL_NAME) == "Counselling Skills"
     assert parent.childCount() == 2 and parent.isExpanded()
-    assert [parent.child(i).text(COL_NAME) for i in range(2)] == ["Week 1", "Week 2"]
+    assert [_text(parent.child(i)) for i in range(2)] == ["Week 1", "Week 2"]
     assert parent.text(COL_NEW) == "5"  # 2 + 3, summed
     assert parent.text(COL_DUE) == "0"
     # Select the parent by keys and study it: the session holds both weeks' cards.
@@ -132,6 +137,7 @@ def test_renaming_a_parent_renames_its_children(
 
     home = tree_window.home
     parent = home.tree.topLevelItem(0)
+    assert parent is not None
     home.tree.setCurrentItem(parent)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Core Skills", True))
     # The test decks are outside the data folder: as shipped decks, they stay as they are.
