@@ -19,13 +19,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelectionModel,
+    QKeyCombination,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -64,10 +67,13 @@ QUESTION, CARD, DECK, CONCEPT, KIND, DUE, INTERVAL, REVIEWS, LAPSES, FLAG = rang
 # click on the header).
 WIDTHS = {CARD: 64, DECK: 140, CONCEPT: 150, KIND: 72, DUE: 110, INTERVAL: 72,
           REVIEWS: 70, LAPSES: 62, FLAG: 64}  # fmt: skip
-LEAST = {CARD: 52, DECK: 80, CONCEPT: 80, KIND: 56, DUE: 92, INTERVAL: 56,
-         REVIEWS: 56, LAPSES: 52, FLAG: 52}  # fmt: skip
+LEAST = {CARD: 48, DECK: 64, CONCEPT: 64, KIND: 48, DUE: 84, INTERVAL: 48,
+         REVIEWS: 48, LAPSES: 44, FLAG: 44}  # fmt: skip
 HIDDEN = (KIND, INTERVAL, REVIEWS, LAPSES)
 QUESTION_SHARE = 0.45  # the question keeps at least this share of the table's width
+CARD_INFO_KEY = QKeyCombination(
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_I
+)
 PREF_COLUMNS = "browse.columns"
 PREF_SAVED = "browse.saved_searches"
 PREVIEW_FONT_SIZE = 13
@@ -409,7 +415,7 @@ class BrowseView(QWidget):
         self.sides.addWidget(right)
         self.sides.setStretchFactor(0, 0)
         self.sides.setStretchFactor(1, 1)
-        self.sides.setSizes([180, 900])
+        self.sides.setSizes([170, 900])
         self.sides.setChildrenCollapsible(False)
         self.sidebar.setMinimumWidth(130)
 
@@ -420,7 +426,6 @@ class BrowseView(QWidget):
         for keys, slot in (
             (QKeySequence.StandardKey.Find, self.focus_search),
             (QKeySequence("Ctrl+J"), self.toggle_suspended),
-            (QKeySequence("Ctrl+Shift+I"), self.show_card_info),
             (QKeySequence("Ctrl+Alt+N"), lambda: self.forget_selected()),
             (QKeySequence("Ctrl+Shift+D"), lambda: self.set_due_selected()),
             (QKeySequence("Ctrl+Shift+S"), lambda: self.reposition_selected()),
@@ -431,6 +436,20 @@ class BrowseView(QWidget):
             shortcut.activated.connect(slot)
         self.search.returnPressed.connect(self._search_done)
         self.table.activated.connect(lambda _index: self.edit_selected())
+        # Ctrl+Shift+I is Card info here, as in Anki's browser, and File > Import Anki
+        # package elsewhere: Browse's widgets take it before the window's shortcut.
+        for widget in (self.table, self.search, self.sidebar):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QKeyEvent) and event.keyCombination() == CARD_INFO_KEY:
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self.show_card_info()
+                return True
+        return super().eventFilter(watched, event)
 
     def edit_selected(self) -> None:
         """Enter (or a double click) on a row: ask to edit its card's note."""
