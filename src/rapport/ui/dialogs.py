@@ -9,6 +9,7 @@ committed by the core, so a crash loses nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -222,6 +223,7 @@ class ShortcutsDialog(QDialog):
     def fit(self) -> None:
         """As big as the list (within the screen): every line shown whole, no scrolling."""
         table = self.table
+        table.resizeColumnToContents(0)
         screen = self.screen().availableGeometry() if self.screen() else None
         width = min(900, screen.width() - 40) if screen else 900
         keys_width = width - table.columnWidth(0) - 60
@@ -233,6 +235,10 @@ class ShortcutsDialog(QDialog):
         table.setMinimumHeight(min(height, limit))
         table.setMinimumWidth(width - 40)
         self.adjustSize()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.fit()  # (again with the fonts and style in force once shown)
 
 
 def about_text() -> str:

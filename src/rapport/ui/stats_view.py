@@ -165,6 +165,7 @@ class StatsView(QWidget):
         inner.addLayout(self.grid)
         inner.addStretch(1)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (its charts take the keyboard)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
@@ -275,6 +276,9 @@ class StatsView(QWidget):
             "retention": self._retention_chart(f.retention, f.retention_weeks),
             "mastery": self._mastery_chart(f.mastery),
         }
+        for name, (title, text) in chart_texts(f).items():  # what a screen reader says
+            self.charts[name].setAccessibleName(title)
+            self.charts[name].setAccessibleDescription(text)
         self.grid.addWidget(self.charts["reviews"], 0, 0)
         self.grid.addWidget(self.charts["forecast"], 0, 1)
         self.grid.addWidget(self.charts["retention"], 1, 0)
@@ -314,7 +318,13 @@ class StatsView(QWidget):
         view = self._charts_module.QChartView(chart)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(height)
-        view.setStyleSheet("background: transparent; border: none;")
+        c = theme.colours()
+        view.setStyleSheet(  # a ring when the chart has the keyboard (it reads its text)
+            "QChartView { background: transparent; border: 2px solid transparent; "
+            f"border-radius: 10px; }} QChartView:focus {{ border-color: {c.accent}; }}"
+        )
+        view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        view.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return view
 
     def _bar_chart(
@@ -423,3 +433,29 @@ def _nice_ceiling(value: int) -> int:
             if value <= m * step:
                 return m * step
         step *= 10
+
+
+def chart_texts(f: Figures) -> dict[str, tuple[str, str]]:
+    """Each chart's text alternative: its name and what it shows, in words."""
+    reviews = [n for _, n in f.reviews_per_day]
+    busiest = max(range(len(reviews)), key=lambda i: reviews[i]) if reviews else 0
+    due = [n for _, n in f.forecast]
+    recent = ", ".join(f"{w} weeks ago {r:.0%}" for w, r in f.retention[-4:]) or "none yet"
+    concepts = "; ".join(
+        f"{c.replace('-', ' ')}: {recalled} of {cards} recalled"
+        for c, _, recalled, cards in f.mastery
+    )
+    return {
+        "reviews": (
+            "Reviews per day, last 30 days",
+            f"{sum(reviews)} reviews in 30 days; the most, {max(reviews, default=0)}, "
+            f"{len(reviews) - 1 - busiest} days ago; today {reviews[-1] if reviews else 0}.",
+        ),
+        "forecast": (
+            "Due forecast, next 30 days",
+            f"{sum(due)} cards due in the next 30 days; today {due[0] if due else 0}, "
+            f"tomorrow {due[1] if len(due) > 1 else 0}, the most on one day {max(due, default=0)}.",
+        ),
+        "retention": ("True retention per week", f"Mature cards recalled: {recent}."),
+        "mastery": ("Mastery per concept", concepts or "No concepts yet."),
+    }

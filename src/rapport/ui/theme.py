@@ -247,6 +247,7 @@ QRadioButton::indicator:checked {{
 }}
 QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: {c.border}; }}
 QLabel[role="error"] {{ color: {c.bad}; }}
+QPushButton[role="primary"]:focus {{ border: 2px solid {c.text}; padding: 5px 13px; }}
 """
 
 
