@@ -65,9 +65,9 @@ QUESTION, CARD, DECK, CONCEPT, KIND, DUE, INTERVAL, REVIEWS, LAPSES, FLAG = rang
 # Widths (pixels) a column starts at and the least it is squeezed to so that the question
 # stays readable in a narrow window; columns hidden until the trainee shows them (right
 # click on the header).
-WIDTHS = {CARD: 64, DECK: 140, CONCEPT: 150, KIND: 72, DUE: 110, INTERVAL: 72,
+WIDTHS = {CARD: 76, DECK: 140, CONCEPT: 150, KIND: 72, DUE: 110, INTERVAL: 72,
           REVIEWS: 70, LAPSES: 62, FLAG: 64}  # fmt: skip
-LEAST = {CARD: 48, DECK: 64, CONCEPT: 64, KIND: 48, DUE: 84, INTERVAL: 48,
+LEAST = {CARD: 64, DECK: 64, CONCEPT: 64, KIND: 48, DUE: 84, INTERVAL: 48,
          REVIEWS: 48, LAPSES: 44, FLAG: 44}  # fmt: skip
 HIDDEN = (KIND, INTERVAL, REVIEWS, LAPSES)
 QUESTION_SHARE = 0.45  # the question keeps at least this share of the table's width
@@ -415,7 +415,7 @@ class BrowseView(QWidget):
         self.sides.addWidget(right)
         self.sides.setStretchFactor(0, 0)
         self.sides.setStretchFactor(1, 1)
-        self.sides.setSizes([170, 900])
+        self.sides.setSizes([190, 900])
         self.sides.setChildrenCollapsible(False)
         self.sidebar.setMinimumWidth(130)
 
