@@ -61,7 +61,7 @@ from rapport.store.records import (
     opt_us,
     to_us,
 )
-from rapport.store.schema import SCHEMA_VERSION, migrate
+from rapport.store.schema import NEW_ORDER, SCHEMA_VERSION, migrate
 from rapport.store.search import SearchClock, compile_search
 
 DB_NAME = "collection.sqlite3"
@@ -309,7 +309,7 @@ def _review_record(row: Sequence[Any]) -> ReviewRecord:
 _NO_CLOCK = SearchClock(0, 0, 0, 0.0, 0.0)
 # What Browse's card operations change (and their undo writes back).
 _IMAGE_COLUMNS = (
-    "state, step, stability, difficulty, due_us, last_review_us, position, buried_until_us"
+    "state, step, stability, difficulty, due_us, last_review_us, new_order, buried_until_us"
 )
 _STATE_SET = "state = ?, step = ?, stability = ?, difficulty = ?, due_us = ?, last_review_us = ?"
 
@@ -1066,7 +1066,7 @@ class Store:
         hide, params = _hidden(hiding, Phase.NEW, deck_id)
         row = self._conn.execute(
             f"SELECT id FROM cards WHERE deck_id = ? AND state = {Phase.NEW:d} "
-            f"AND {_ACTIVE}{hide} ORDER BY position LIMIT 1",
+            f"AND {_ACTIVE}{hide} ORDER BY {NEW_ORDER} LIMIT 1",
             (deck_id, *params),
         ).fetchone()
         return None if row is None else int(row[0])
@@ -1379,7 +1379,7 @@ class Store:
         if not card_ids:
             return {}
         rows = self._conn.execute(
-            f"SELECT id, deck_id, position FROM cards WHERE id IN ({_marks(card_ids)})",
+            f"SELECT id, deck_id, {NEW_ORDER} FROM cards WHERE id IN ({_marks(card_ids)})",
             list(card_ids),
         )
         return {int(i): (str(deck), int(position)) for i, deck, position in rows}
@@ -1394,12 +1394,13 @@ class Store:
         with self._write() as conn:
             for deck_id, start, by in shift:
                 conn.execute(
-                    "UPDATE cards SET position = position + ? WHERE deck_id = ? AND state = 0 "
-                    f"AND position >= ? AND id NOT IN ({_marks(moved)})",
+                    f"UPDATE cards SET new_order = {NEW_ORDER} + ? WHERE deck_id = ? "
+                    f"AND state = 0 AND present = 1 AND {NEW_ORDER} >= ? "
+                    f"AND id NOT IN ({_marks(moved)})",
                     (by, deck_id, start, *moved),
                 )
             conn.executemany(
-                "UPDATE cards SET position = ? WHERE id = ?",
+                "UPDATE cards SET new_order = ? WHERE id = ?",
                 [(position, card_id) for card_id, position in places],
             )
 

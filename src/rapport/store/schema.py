@@ -40,6 +40,10 @@ Version history:
    ``card_text.edited_us`` (when the card's text last changed) and ``card_tags`` (each
    card's deck tags, casefolded, for ``tag:`` with hierarchy and wildcards). The stored
    text is dropped to be written again (its search text now holds every field).
+   ``cards.new_order``: a new card's place in the new-card queue when Browse's
+   Reposition gave it one (``position`` stays the card's place in its deck file, which
+   matching the cards to their rows relies on); the queue's index orders by
+   ``coalesce(new_order, position)``.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ import sqlite3
 from collections.abc import Callable, Sequence
 
 Migration = Callable[[sqlite3.Connection], None]
+# The new-card queue's order (schema 8): a place Reposition gave, else the deck's order.
+NEW_ORDER = "coalesce(new_order, position)"
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -198,6 +204,12 @@ def _v8(conn: sqlite3.Connection) -> None:
         "PRIMARY KEY (card_id, tag)) WITHOUT ROWID"
     )
     conn.execute("CREATE INDEX card_tags_tag ON card_tags (tag)")
+    conn.execute("ALTER TABLE cards ADD COLUMN new_order INTEGER")
+    conn.execute("DROP INDEX cards_new")
+    conn.execute(
+        f"CREATE INDEX cards_new ON cards (deck_id, {NEW_ORDER}) "
+        "WHERE state = 0 AND present = 1 AND suspended = 0"
+    )
 
 
 MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
