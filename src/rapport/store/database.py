@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
+from rapport.store import images
 from rapport.store.backups import BACKUP_DIR, BackupSchedule, make_backup, newest_backup
 from rapport.store.backups import remove_litter as remove_backup_litter
 from rapport.store.checks import (
@@ -38,6 +39,7 @@ from rapport.store.checks import (
     repair_indexes,
 )
 from rapport.store.errors import DatabaseError, FolderError, WriteError
+from rapport.store.images import Image, Scope
 from rapport.store.records import (
     BrowseQuery,
     BrowseRow,
@@ -307,10 +309,6 @@ def _review_record(row: Sequence[Any]) -> ReviewRecord:
 
 
 _NO_CLOCK = SearchClock(0, 0, 0, 0.0, 0.0)
-# What Browse's card operations change (and their undo writes back).
-_IMAGE_COLUMNS = (
-    "state, step, stability, difficulty, due_us, last_review_us, new_order, buried_until_us"
-)
 _STATE_SET = "state = ?, step = ?, stability = ?, difficulty = ?, due_us = ?, last_review_us = ?"
 
 
@@ -437,7 +435,9 @@ def _values_checked(method: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-_UNCHECKED = frozenset({"open", "snapshot_of", "close", "backup", "repair", "integrity_check"})
+_UNCHECKED = frozenset(
+    {"open", "snapshot_of", "close", "backup", "repair", "integrity_check", "transaction"}
+)
 
 
 def _check_values(cls: type[Store]) -> type[Store]:
@@ -462,6 +462,9 @@ class Store:
         # What opening repaired, in words for the trainee (None: nothing).
         self.notice: str | None = None
         self.backups: BackupSchedule | None = None
+        # Open transactions (see :meth:`transaction`) and commits made, for tests.
+        self._depth = 0
+        self.commits = 0
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -660,20 +663,61 @@ class Store:
         return [row[0] for row in self._conn.execute("PRAGMA integrity_check")]
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction around everything inside: all of it is committed, or none of it
+        and the error (an SQLite error as a :class:`WriteError`) goes on.
+
+        Nesting-safe: inside a transaction, another one (and every writing method of the
+        store) joins the outer one and commits nothing of its own. One operation of
+        :mod:`rapport.study.ops` is one transaction, so one commit.
+        """
+        with self._write():
+            yield
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a :meth:`transaction` is open."""
+        return self._depth > 0
+
+    def image(self, scope: Scope) -> Image:
+        """The rows of ``scope`` now (see :mod:`rapport.store.images`)."""
+        return images.capture(self._conn, scope)
+
+    def restore_image(self, image: Image) -> None:
+        """Write the rows of ``image`` back, in one transaction."""
+        with self._write() as conn:
+            images.restore(conn, image)
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction: all of it is committed, or none of it and a WriteError."""
+        """One transaction: all of it is committed, or none of it and a WriteError.
+        Inside another one it joins it (see :meth:`transaction`)."""
         conn = self._conn
+        if self._depth:
+            self._depth += 1
+            try:
+                yield conn
+            except sqlite3.Error as exc:
+                raise WriteError(self.path, describe(exc)) from exc
+            finally:
+                self._depth -= 1
+            return
         try:
             conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             yield conn
         except sqlite3.Error as exc:
+            self._depth = 0
             self._rollback()
             raise WriteError(self.path, describe(exc)) from exc
         except BaseException:
+            self._depth = 0
             self._rollback()
             raise
+        self._depth = 0
         try:
             conn.execute("COMMIT")
+            self.commits += 1
         except sqlite3.Error as exc:
             self._rollback()
             self._overwrite_refused()
@@ -1346,25 +1390,6 @@ class Store:
 
     # -- Browse's card operations (forget, set due date, reposition) --------------------
 
-    def card_images(self, card_ids: Sequence[int]) -> list[tuple[object, ...]]:
-        """What Browse's card operations may change of these cards, to write back on undo
-        (:meth:`restore_card_images`)."""
-        if not card_ids:
-            return []
-        rows = self._conn.execute(
-            f"SELECT id, {_IMAGE_COLUMNS} FROM cards WHERE id IN ({_marks(card_ids)})",
-            list(card_ids),
-        )
-        return [tuple(row) for row in rows]
-
-    def restore_card_images(self, images: Sequence[tuple[object, ...]]) -> None:
-        """Write back what :meth:`card_images` read, in one transaction."""
-        sets = ", ".join(f"{column} = ?" for column in _IMAGE_COLUMNS.split(", "))
-        with self._write() as conn:
-            conn.executemany(
-                f"UPDATE cards SET {sets} WHERE id = ?", [(*row[1:], row[0]) for row in images]
-            )
-
     def write_states(self, states: Sequence[tuple[int, CardState]]) -> None:
         """Give these cards these scheduling states (no answer is logged), in one
         transaction; a card given a state is no longer buried."""
@@ -1383,6 +1408,17 @@ class Store:
             list(card_ids),
         )
         return {int(i): (str(deck), int(position)) for i, deck, position in rows}
+
+    def new_cards_from(self, deck_ids: Sequence[str], start: int) -> list[int]:
+        """The new cards of these decks at ``start`` or later in the new-card order."""
+        if not deck_ids:
+            return []
+        rows = self._conn.execute(
+            f"SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)}) AND state = 0 "
+            f"AND present = 1 AND {NEW_ORDER} >= ?",
+            (*deck_ids, start),
+        )
+        return [int(row[0]) for row in rows]
 
     def reposition(
         self, places: Sequence[tuple[int, int]], shift: Sequence[tuple[str, int, int]] = ()

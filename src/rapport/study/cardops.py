@@ -1,9 +1,8 @@
 """Browse's card operations, as Anki's: Card info, Forget, Set due date and Reposition.
 
-Each operation writes in one transaction and returns nothing; what it may change is read
-first with :meth:`rapport.store.Store.card_images` by whoever offers undo (Browse), so
-that undo writes that image back. No answer is logged: the review history stays as the
-trainee made it.
+Each is an operation of the app's undo stack (:mod:`rapport.study.ops`): one
+transaction, one step Edit > Undo names ("Forget 3 cards") and takes back. No answer is
+logged: the review history stays as the trainee made it.
 
 * **Forget** makes cards new again, in their place in the deck's order.
 * **Set due date** (Anki's syntax): ``0`` today, ``1`` tomorrow, ``3-7`` a day picked at
@@ -19,7 +18,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -74,11 +73,25 @@ def card_info(collection: Collection, card_id: int, now: datetime) -> CardInfo:
     )
 
 
+def _step(
+    collection: Collection, name: str, card_ids: Sequence[int], write: Callable[[], object]
+) -> None:
+    """Run ``write`` as one operation on these cards, named "``name`` N cards"."""
+    from rapport.study.ops import scope_of
+
+    label = f"{name} {len(card_ids)} card{'s' * (len(card_ids) != 1)}"
+    collection.ops.perform(label, scope_of(card_ids), write)
+
+
 def forget(collection: Collection, card_ids: Sequence[int]) -> None:
     """Make these cards new again (their history is kept)."""
-    collection.check_writable()
-    collection.store.write_states([(card_id, CardState()) for card_id in card_ids])
-    _changed(collection, card_ids)
+    store = collection.store
+    _step(
+        collection,
+        "Forget",
+        card_ids,
+        lambda: store.write_states([(card_id, CardState()) for card_id in card_ids]),
+    )
 
 
 _DUE = re.compile(r"^\s*(\d{1,5})(?:\s*-\s*(\d{1,5}))?\s*(!?)\s*$")
@@ -115,7 +128,6 @@ def set_due(
     """Make these cards review cards due on the study day ``text`` names (see the
     module doc); raises :class:`CardOpError` if it does not parse."""
     days = parse_due(text)
-    collection.check_writable()
     rng = rng or random.Random()
     store = collection.store
     settings = collection.settings
@@ -136,8 +148,7 @@ def set_due(
                 state._replace(phase=Phase.REVIEW, step=None, due=max(due, now), last_review=last),
             )
         )
-    store.write_states(states)
-    _changed(collection, card_ids)
+    _step(collection, "Set due date of", card_ids, lambda: store.write_states(states))
 
 
 def reposition(
@@ -156,7 +167,6 @@ def reposition(
     moved (cards that are not new keep their place, as in Anki)."""
     if start < 0 or step < 1:
         raise CardOpError("Reposition needs a start of 0 or more and a step of 1 or more.")
-    collection.check_writable()
     store = collection.store
     new = [i for i in card_ids if store.card_state(i).phase == Phase.NEW]
     places = store.positions(new)
@@ -166,11 +176,13 @@ def reposition(
     moves = [(card_id, start + n * step) for n, card_id in enumerate(ordered)]
     decks = sorted({places[i][0] for i in new})
     by = len(ordered) * step
-    store.reposition(moves, [(d, start, by) for d in decks] if shift else ())
-    _changed(collection, card_ids)
+    shifts = [(d, start, by) for d in decks] if shift else []
+    # (the scope: the cards moved, and those the shift moves up to make room)
+    moved_up = store.new_cards_from(decks, start) if shift else []
+    _step(
+        collection,
+        "Reposition",
+        [i for i, _ in moves] + [i for i in moved_up if i not in places],
+        lambda: store.reposition(moves, shifts),
+    )
     return len(moves)
-
-
-def _changed(collection: Collection, card_ids: Sequence[int]) -> None:
-    for deck_id in {collection.card_by_id(i).deck_id for i in card_ids}:
-        collection.mark_changed(deck_id)

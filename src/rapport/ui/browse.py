@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -44,17 +44,21 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.content.model import Card, CardKey
+from rapport.errors import RapportError
 from rapport.search import Everything, Not, SearchError
 from rapport.store.records import BROWSE_SORTS, BrowseQuery, BrowseRow
 from rapport.study.actions import FLAGS
 from rapport.study.browsing import concept_name
+from rapport.study.ops import set_suspended
 from rapport.study.timetext import format_interval
 from rapport.ui import theme
 from rapport.ui.browse_sidebar import BrowseSidebar
+from rapport.ui.changes import changes_of
 from rapport.ui.render import answer_html, question_html
 
 if TYPE_CHECKING:
     from rapport.study import Collection
+    from rapport.study.ops import Changes
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -243,16 +247,6 @@ class CardTable(QTableView):
         self.typed.emit(search)
 
 
-class _Step(NamedTuple):
-    """One step of Browse's undo list: its name and what undo writes back (the cards'
-    suspended flags, or the rows an operation changed: see ``Store.card_images``)."""
-
-    name: str
-    keys: list[CardKey]
-    suspended: list[bool] | None = None
-    images: list[tuple[object, ...]] | None = None
-
-
 class BrowseView(QWidget):
     """Every card in a table, found by Anki's search language; a sidebar writes searches."""
 
@@ -341,7 +335,7 @@ class BrowseView(QWidget):
             view.setAccessibleName(f"{name} preview")
             view.setOpenLinks(False)
             view.setFont(theme.card_font(PREVIEW_FONT_SIZE))
-        self.undo_list: list[_Step] = []
+        changes_of(collection).changed.connect(self._on_changes)
         self.suspend_button = QPushButton("Suspend  (Ctrl+J)")
         self.suspend_button.setAccessibleName("Suspend or unsuspend the selected cards")
         self.suspend_button.setEnabled(False)
@@ -708,47 +702,43 @@ class BrowseView(QWidget):
 
     # -- operations on the selection, each a step of the undo list ---------------------
 
-    def _push(self, step: _Step) -> None:
-        self.undo_list.append(step)
-        del self.undo_list[:-30]
+    def toggle_suspended(self) -> None:
+        """Suspend the selected cards, or unsuspend them if the first one is suspended:
+        one operation (one transaction, one step Edit > Undo names)."""
+        positions = self.selected_rows()
+        if not positions:
+            return
+        suspend = not self.model.card_row(positions[0]).suspended
+        keys = self.selected_keys()
+        try:
+            set_suspended(self._collection.ops, self._collection, keys, suspend)
+        except RapportError as error:
+            from rapport.ui.dialogs import show_error
 
-    def _after_change(self, keys: list[CardKey]) -> None:
+            show_error(self, "Not saved", str(error))
+            return
+        self._after_change(keys)
+
+    def _after_change(self, keys: Sequence[CardKey]) -> None:
         self.reload()
         self.select_keys(keys)
         self._show_selected()
         self.suspended_changed.emit()
 
-    def toggle_suspended(self) -> None:
-        """Suspend the selected cards, or unsuspend them if the first one is suspended."""
-        positions = self.selected_rows()
-        if not positions:
-            return
-        suspend = not self.model.card_row(positions[0]).suspended
-        by_id = self._collection.card_by_id
-        rows = [self.model.card_row(p) for p in positions]
-        keys = [by_id(row.card_id).key for row in rows]
-        for key in keys:
-            self._collection.set_suspended(key, suspend)
-        name = "Suspend" if suspend else "Unsuspend"
-        self._push(_Step(f"{name} card{'s' * (len(keys) != 1)}", keys, [r.suspended for r in rows]))
-        self._after_change(keys)
-
     def _operate(self, name: str, run: Callable[[list[int]], object]) -> bool:
-        """Run an operation on the selected cards as one step of the undo list."""
-        from rapport.errors import RapportError
+        """Run an operation (:mod:`rapport.study.cardops`: one transaction, one step of
+        the app's undo stack) on the selected cards."""
         from rapport.ui import dialogs
 
         ids = self.selected_ids()
         if not ids:
             return False
         keys = self.selected_keys()
-        images = self._collection.store.card_images(ids)
         try:
             run(ids)
         except RapportError as error:
             dialogs.show_error(self, f"{name} was not done", str(error))
             return False
-        self._push(_Step(f"{name} {len(ids)} card{'s' * (len(ids) != 1)}", keys, None, images))
         self._after_change(keys)
         return True
 
@@ -815,26 +805,18 @@ class BrowseView(QWidget):
         self.card_info = CardInfoDialog(card_info(self._collection, ids[0], self._clock()), self)
         self.card_info.show()
 
-    @property
-    def undo_name(self) -> str | None:
-        """What :meth:`undo` would take back ("Suspend card"), or ``None``."""
-        return self.undo_list[-1].name if self.undo_list else None
-
-    def undo(self) -> str | None:
-        """Take back the last step made here; its name, or ``None``."""
-        if not self.undo_list:
-            return None
-        step = self.undo_list[-1]
-        if step.images is not None:
-            self._collection.store.restore_card_images(step.images)
-            for deck_id in {key.deck_id for key in step.keys}:
-                self._collection.mark_changed(deck_id)
-        else:
-            for key, suspended in zip(step.keys, step.suspended or [], strict=True):
-                self._collection.set_suspended(key, suspended)
-        self.undo_list.pop()
-        self._after_change(step.keys)
-        return step.name
+    def _on_changes(self, changes: Changes) -> None:
+        """After an undo or redo anywhere: read the rows again, the changed cards selected
+        (hidden, Browse reads them again when next shown)."""
+        if changes.kind == "do" or not self.isVisible() or self._collection.closed:
+            return
+        keys = []
+        for card_id in sorted(changes.card_ids):
+            try:
+                keys.append(self._collection.card_by_id(card_id).key)
+            except KeyError:
+                continue
+        self._after_change(keys or self.selected_keys())
 
     def on_shown(self) -> None:
         """Called by the main window each time Browse is shown: the rows may have moved
