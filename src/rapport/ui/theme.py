@@ -152,12 +152,11 @@ def _palette(c: Colours) -> QPalette:
     return p
 
 
-def _tick(c: Colours) -> str:
-    """The tick of a ticked check box, as a stylesheet url."""
+def _resource(c: Colours, name: str) -> str:
+    """A small picture of the theme (``check``, ``arrow-up``...), as a stylesheet url."""
     from rapport.paths import resources_dir
 
-    path = resources_dir() / ("check-dark.svg" if c.dark else "check-light.svg")
-    return path.as_posix()
+    return (resources_dir() / f"{name}-{'dark' if c.dark else 'light'}.svg").as_posix()
 
 
 def stylesheet(c: Colours, font_size: int) -> str:
@@ -238,7 +237,7 @@ QCheckBox::indicator, QRadioButton::indicator {{
 QCheckBox::indicator {{ border-radius: 3px; }}
 QRadioButton::indicator {{ border-radius: 8px; }}
 QCheckBox::indicator:checked {{
-    background: {c.accent}; border-color: {c.accent}; image: url("{_tick(c)}");
+    background: {c.accent}; border-color: {c.accent}; image: url("{_resource(c, "check")}");
 }}
 QRadioButton::indicator:checked {{
     border: 1px solid {c.accent};
@@ -248,6 +247,18 @@ QRadioButton::indicator:checked {{
 QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: {c.border}; }}
 QLabel[role="error"] {{ color: {c.bad}; }}
 QPushButton[role="primary"]:focus {{ border: 2px solid {c.text}; padding: 5px 13px; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button, QSpinBox::down-button,
+QDoubleSpinBox::down-button {{
+    subcontrol-origin: border; width: 18px; border-left: 1px solid {c.border};
+}}
+QSpinBox::up-button, QDoubleSpinBox::up-button {{ subcontrol-position: top right; }}
+QSpinBox::down-button, QDoubleSpinBox::down-button {{ subcontrol-position: bottom right; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{
+    image: url("{_resource(c, "arrow-up")}"); width: 10px; height: 6px;
+}}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{
+    image: url("{_resource(c, "arrow-down")}"); width: 10px; height: 6px;
+}}
 """
 
 
