@@ -148,3 +148,34 @@ def test_renaming_a_parent_renames_its_children(
     )
     assert tree_window.rename_deck()
     assert written == {"week1": "Core Skills::Week 1", "week2": "Core Skills::Week 2"}
+
+
+def test_options_of_a_parent_give_every_deck_under_it_one_preset(
+    tree_window: MainWindow,
+    tree_collection: Collection,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rapport.ui import deck_options
+
+    home = tree_window.home
+    parent = home.tree.topLevelItem(0)
+    assert parent is not None and parent.data(COL_NAME, NODE_ROLE) == "Counselling Skills"
+    home.tree.setCurrentItem(parent)
+    tree_collection.save_preset("Weekly", tree_collection.settings)
+    opened: list[str] = []
+
+    class Chooses:  # the dialog, as the trainee leaves it: "Weekly" chosen, OK
+        def __init__(self, collection: Collection, deck_id: str, parent: object) -> None:
+            opened.append(deck_id)
+            self.collection, self.deck_id = collection, deck_id
+
+        def exec(self) -> bool:
+            self.collection.set_deck_preset(self.deck_id, "Weekly")
+            return True
+
+    monkeypatch.setattr(deck_options, "DeckOptionsDialog", Chooses)
+    qtbot.keyClick(home.tree, Qt.Key.Key_O)  # O, as on any deck
+    assert opened == ["week1"]
+    assert tree_collection.preset_of("week1") == tree_collection.preset_of("week2") == "Weekly"
+    assert tree_collection.preset_of("solo") != "Weekly"
