@@ -71,7 +71,7 @@ QUESTION, CARD, DECK, CONCEPT, KIND, DUE, INTERVAL, REVIEWS, LAPSES, FLAG = rang
 # click on the header).
 WIDTHS = {CARD: 76, DECK: 140, CONCEPT: 150, KIND: 72, DUE: 110, INTERVAL: 72,
           REVIEWS: 70, LAPSES: 62, FLAG: 64}  # fmt: skip
-LEAST = {CARD: 64, DECK: 64, CONCEPT: 64, KIND: 48, DUE: 84, INTERVAL: 48,
+LEAST = {CARD: 64, DECK: 56, CONCEPT: 56, KIND: 48, DUE: 96, INTERVAL: 48,
          REVIEWS: 48, LAPSES: 44, FLAG: 44}  # fmt: skip
 HIDDEN = (KIND, INTERVAL, REVIEWS, LAPSES)
 QUESTION_SHARE = 0.45  # the question keeps at least this share of the table's width
@@ -336,7 +336,8 @@ class BrowseView(QWidget):
             view.setOpenLinks(False)
             view.setFont(theme.card_font(PREVIEW_FONT_SIZE))
         changes_of(collection).changed.connect(self._on_changes)
-        self.suspend_button = QPushButton("Suspend  (Ctrl+J)")
+        self.suspend_button = QPushButton("Suspend")
+        self.suspend_button.setToolTip("Ctrl+J")
         self.suspend_button.setAccessibleName("Suspend or unsuspend the selected cards")
         self.suspend_button.setEnabled(False)
         self.suspend_button.clicked.connect(self.toggle_suspended)
@@ -348,7 +349,7 @@ class BrowseView(QWidget):
         self.forget_button.setAccessibleName("Forget: make the selected cards new (Ctrl+Alt+N)")
         self.forget_button.setToolTip("Ctrl+Alt+N")
         self.forget_button.clicked.connect(lambda: self.forget_selected())
-        self.due_button = QPushButton("Set due date")
+        self.due_button = QPushButton("Set due")
         self.due_button.setAccessibleName("Set due date of the selected cards (Ctrl+Shift+D)")
         self.due_button.setToolTip("Ctrl+Shift+D")
         self.due_button.clicked.connect(lambda: self.set_due_selected())
@@ -366,6 +367,7 @@ class BrowseView(QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
+        filters.addWidget(self.count_label)
         filters.addWidget(self.save_button)
 
         preview = QWidget()
@@ -390,7 +392,7 @@ class BrowseView(QWidget):
         self.splitter.setSizes([400, 220])
 
         bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
+        bottom.addStretch(1)
         for button in self._card_buttons[1:]:
             bottom.addWidget(button)
         bottom.addWidget(self.suspend_button)
@@ -409,9 +411,9 @@ class BrowseView(QWidget):
         self.sides.addWidget(right)
         self.sides.setStretchFactor(0, 0)
         self.sides.setStretchFactor(1, 1)
-        self.sides.setSizes([190, 900])
+        self.sides.setSizes([175, 900])
         self.sides.setChildrenCollapsible(False)
-        self.sidebar.setMinimumWidth(130)
+        self.sidebar.setMinimumWidth(150)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -687,14 +689,14 @@ class BrowseView(QWidget):
         if not positions:
             self.question_view.setHtml("")
             self.answer_view.setHtml("")
-            self.suspend_button.setText("Suspend  (Ctrl+J)")
+            self.suspend_button.setText("Suspend")
             return
         row = self.model.card_row(positions[0])
         self.show_preview(self._collection.card_by_id(row.card_id))
         label = "Unsuspend" if row.suspended else "Suspend"
         if len(positions) > 1:
             label += f" {len(positions)} cards"
-        self.suspend_button.setText(f"{label}  (Ctrl+J)")
+        self.suspend_button.setText(label)
 
     def show_preview(self, card: Card) -> None:
         self.question_view.setHtml(question_html(card))
