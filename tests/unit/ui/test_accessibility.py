@@ -188,6 +188,16 @@ def _dialogs(window: MainWindow, collection: Collection, clock: Clock) -> Iterat
     yield ShortcutsDialog(window)
     yield CardInfoDialog(card_info(collection, card_id, clock()), window)
     yield RepositionDialog(window)
+    from rapport.ui.custom_study import CustomStudyDialog
+    from rapport.ui.export_dialog import ExportDialog
+    from rapport.ui.note_editor import NoteEditor
+
+    yield CustomStudyDialog(["alliance-definition"], window)
+    yield ExportDialog(collection.decks, collection.data_dir, window)
+    window.authoring.new_deck("Mine", [d.id for d in collection.decks])
+    window.refresh_decks()
+    own = window.authoring.own_decks(window.collection.decks)
+    yield NoteEditor(window.authoring, own, deck=own[0], parent=window)
 
 
 def test_every_control_is_named_and_shows_its_focus(
