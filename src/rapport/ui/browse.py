@@ -830,6 +830,8 @@ class BrowseView(QWidget):
 
     def showEvent(self, event: Any) -> None:
         if not self.table.isSortingEnabled():  # the first showing reads the rows
+            side = max(150, min(200, int(self.width() * 0.17)))
+            self.sides.setSizes([side, max(1, self.width() - side)])
             self.reload()
             self._just_loaded = True
         super().showEvent(event)
