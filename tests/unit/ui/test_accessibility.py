@@ -250,3 +250,18 @@ def test_the_shortcut_list_fits_its_window(window: MainWindow, qtbot: QtBot) -> 
     assert header.length() <= table.viewport().width() + 1
     assert isinstance(table, QAbstractScrollArea)
     assert all(isinstance(b, QAbstractButton) for b in dialog.findChildren(QAbstractButton))
+
+
+def test_the_current_queue_count_is_underlined_and_flags_coloured(
+    window: MainWindow, qtbot: QtBot, look: theme.Colours
+) -> None:
+    from PySide6.QtCore import Qt
+
+    window.start_review(["kinds"])
+    review = window.review
+    text = review.counts_label.text()
+    assert text.count("<u>") == 1
+    assert f'color:{look.new}"><u><b>' in text  # a new card: the new count, as Anki
+    assert "this card is new" in review.counts_label.accessibleDescription()
+    qtbot.keyClick(review, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # orange flag
+    assert f"color:{theme.flag_colours(look)[2]}" in review.marks_label.text()
