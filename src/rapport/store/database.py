@@ -359,11 +359,18 @@ def _browse_where(
     conn: sqlite3.Connection, query: BrowseQuery, *, ordered: bool = False
 ) -> tuple[str, list[object]]:
     """The FROM and WHERE of ``query`` (``ordered``: joined for reading in its order)."""
-    leading = _leading(query) if ordered else "c"
     compiled = compile_search(conn, query.search, query.clock or _NO_CLOCK)
+    if ordered:
+        leading = _leading(query)
+    else:  # (a count, or positions: the text scanned first, the cards looked up)
+        leading = "t" if compiled.text else "c"
     sql = _BROWSE_FROM_LEADING.get(leading, _BROWSE_FROM)
-    if not compiled.text and not ordered:
+    if not ordered and not compiled.text:
         sql = "FROM cards c WHERE c.present = 1"  # (every present card has its text)
+    elif not ordered and not compiled.cards:
+        # Only present cards of decks with stored text have text (see replace_text and
+        # sync_cards): the text alone is counted.
+        sql = "FROM card_text t WHERE 1"
     if compiled.sql != "1":
         sql += f" AND {compiled.sql}"
     return sql, compiled.params
@@ -800,6 +807,10 @@ class Store:
                 "UPDATE cards SET position = ?, present = ? WHERE id = ?",
                 [(position, int(present), card_id) for position, present, card_id in changed],
             )
+            # Only present cards have text (so that a search of the text alone counts them).
+            gone = [(card_id,) for _, present, card_id in changed if not present]
+            conn.executemany("DELETE FROM card_text WHERE card_id = ?", gone)
+            conn.executemany("DELETE FROM card_tags WHERE card_id = ?", gone)
             conn.execute("DELETE FROM synced_decks")
             conn.executemany(
                 "INSERT INTO synced_decks (deck_id, digest) VALUES (?, ?)", digests.items()

@@ -49,7 +49,8 @@ class SearchClock(NamedTuple):
 class Compiled(NamedTuple):
     sql: str
     params: list[object]
-    text: bool  # whether the condition reads card_text or deck_text
+    text: bool  # whether the condition reads card_text
+    cards: bool  # whether it reads cards (or anything else beside card_text)
 
 
 def like(pattern: Pattern, *, anywhere: bool) -> str:
@@ -114,9 +115,17 @@ def compile_search(conn: sqlite3.Connection, node: Node, clock: SearchClock) -> 
     """The WHERE condition of ``node`` and its parameters."""
     params: list[object] = []
     uses_text = False
+    uses_cards = False
 
     def build(node: Node) -> str:
-        nonlocal uses_text
+        nonlocal uses_text, uses_cards
+        if (
+            not isinstance(node, And | Or | Not | Everything | Text)
+            and not (isinstance(node, Field) and node.key == "concept")
+            and not (isinstance(node, Value) and node.key == "kind")
+            and not (isinstance(node, Days) and node.key == "edited")
+        ):
+            uses_cards = True
         match node:
             case Everything():
                 return "1"
@@ -128,9 +137,7 @@ def compile_search(conn: sqlite3.Connection, node: Node, clock: SearchClock) -> 
                 return f"NOT coalesce({build(inner)}, 0)"
             case Text(pattern):
                 uses_text = True
-                if all(part not in (ANY, ONE) for part in pattern):
-                    params.append("".join(pattern))
-                    return "instr(t.search, ?) > 0"
+                # (LIKE scans faster than instr; the text and the pattern are casefolded)
                 params.append(like(pattern, anywhere=True))
                 return "t.search LIKE ? ESCAPE '\\'"
             case Field("deck", pattern):
@@ -212,7 +219,17 @@ def compile_search(conn: sqlite3.Connection, node: Node, clock: SearchClock) -> 
         raise AssertionError(f"unknown search node {node!r}")
 
     sql = build(node)
-    return Compiled(sql, params, uses_text)
+    return Compiled(sql, params, uses_text, uses_cards)
+
+
+def _of_text(node: Node) -> bool:
+    """Whether a term reads card_text alone (words, concept, kind, edited)."""
+    return (
+        isinstance(node, Text)
+        or (isinstance(node, Field) and node.key == "concept")
+        or (isinstance(node, Value) and node.key == "kind")
+        or (isinstance(node, Days) and node.key == "edited")
+    )
 
 
 def _prop(name: str, params: list[object], clock: SearchClock) -> str:

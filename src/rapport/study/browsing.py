@@ -44,13 +44,15 @@ def field_texts(value: object) -> Iterator[str]:
 
 
 def text_row(card: Card, card_id: int, deck_name: str) -> TextRow:
-    """The stored text of a card: what Browse shows, sorts by and searches (its question
-    and answer as shown, every field of its note, the deck's name, concept and tags)."""
+    """The stored text of a card: what Browse shows, sorts by and searches (every field
+    of its note, a cloze's text with its deletions filled in, the deck's name, concept
+    and tags: each once, so that a search reads as little as it can)."""
     question = question_line(card)
     note = card.note
-    search = " ".join(
-        (question, card.answer_text(), *field_texts(note), deck_name, concept_name(note.concept))
-    )
+    fields = [text for text in field_texts(note) if "{{c" not in text]
+    if len(fields) != sum(1 for _ in field_texts(note)):  # cloze markup: as it reads
+        fields.insert(0, card.answer_text())
+    search = " ".join((*fields, deck_name, concept_name(note.concept)))
     tags = tuple(sorted({tag.casefold() for tag in note.tags}))
     return TextRow(card_id, question, note.concept, card.kind.value, normalize(search), tags)
 

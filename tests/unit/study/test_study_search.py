@@ -340,3 +340,14 @@ def test_a_malformed_query_gets_a_message_naming_the_position(query: str) -> Non
     assert 0 <= error.position <= len(query)
     assert str(error).startswith(f"Search error at character {error.position + 1}: ")
     assert len(str(error)) > len("Search error at character 1: ") + 5
+
+
+def test_a_note_that_left_its_deck_is_not_found_by_its_words(col: Collection) -> None:
+    decks = _decks()
+    decks[2] = make_deck("c", [basic("other", "Something else")], name="Other")
+    col.replace_decks(decks)  # the cards synced, their text not yet written again
+    query = col.search_query("of_it", T0)
+    assert col.browse_count(query) == 0 == len(col.browse_rows(query, 0, 10))
+    col.refresh_text()
+    assert _found(col, "of_it") == set()
+    assert col.browse_count(col.search_query("something", T0)) == 1
