@@ -612,7 +612,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             return 0
         total = collection.browse_count(query)
         for start in range(0, total, 1000):
-            for row in collection.browse_rows(query, start, 1000):
+            for row in collection.browse_rows(query, start, 1000, total):
                 print(f"{row.card_id}\t{row.deck_name}\t{row.question}")
     finally:
         collection.close(now)

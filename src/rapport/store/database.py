@@ -309,6 +309,8 @@ def _review_record(row: Sequence[Any]) -> ReviewRecord:
 
 
 _NO_CLOCK = SearchClock(0, 0, 0, 0.0, 0.0)
+# A text search showing at most this many cards reads them off the text, then sorts.
+FEW_ROWS = 2000
 _STATE_SET = "state = ?, step = ?, stability = ?, difficulty = ?, due_us = ?, last_review_us = ?"
 
 
@@ -356,12 +358,13 @@ def _leading(query: BrowseQuery) -> str:
 
 
 def _browse_where(
-    conn: sqlite3.Connection, query: BrowseQuery, *, ordered: bool = False
+    conn: sqlite3.Connection, query: BrowseQuery, *, ordered: bool = False, few: bool = False
 ) -> tuple[str, list[object]]:
-    """The FROM and WHERE of ``query`` (``ordered``: joined for reading in its order)."""
+    """The FROM and WHERE of ``query`` (``ordered``: joined for reading in its order;
+    ``few``: it shows few rows, see :meth:`Store.browse_rows`)."""
     compiled = compile_search(conn, query.search, query.clock or _NO_CLOCK)
     if ordered:
-        leading = _leading(query)
+        leading = "t" if few and compiled.text else _leading(query)
     else:  # (a count, or positions: the text scanned first, the cards looked up)
         leading = "t" if compiled.text else "c"
     sql = _BROWSE_FROM_LEADING.get(leading, _BROWSE_FROM)
@@ -1364,9 +1367,17 @@ class Store:
         where, params = _browse_where(self._conn, query)
         return int(self._conn.execute(f"SELECT COUNT(*) {where}", params).fetchone()[0])
 
-    def browse_rows(self, query: BrowseQuery, offset: int, limit: int) -> list[BrowseRow]:
-        """The rows ``offset`` to ``offset + limit`` of what ``query`` shows, in order."""
-        where, params = _browse_where(self._conn, query, ordered=True)
+    def browse_rows(
+        self, query: BrowseQuery, offset: int, limit: int, total: int | None = None
+    ) -> list[BrowseRow]:
+        """The rows ``offset`` to ``offset + limit`` of what ``query`` shows, in order.
+
+        ``total``, how many rows the query shows (Browse counts first), chooses the plan:
+        when a search of the text finds few cards, the text is scanned and those few
+        sorted, rather than walking the whole order's index looking each card's text up
+        (a word no card has would read every card that way)."""
+        few = total is not None and total <= FEW_ROWS
+        where, params = _browse_where(self._conn, query, ordered=True, few=few)
         rows = self._conn.execute(
             f"SELECT {_BROWSE_COLUMNS} {where} {_browse_order(query)} LIMIT ? OFFSET ?",
             (*params, limit, offset),

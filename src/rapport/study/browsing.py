@@ -28,6 +28,11 @@ def question_line(card: Card) -> str:
     return _SPACE.sub(" ", card.question_text()).strip()
 
 
+# A note's fields that are not its text: words search its text only, as in Anki (the
+# deck, concept and tags have their own keys: deck:, concept:, tag:).
+_NOT_TEXT = frozenset({"id", "kind", "source", "concept", "tags"})
+
+
 def field_texts(value: object) -> Iterator[str]:
     """Every piece of text of a note (or a part of one): each of its string fields, its
     options and their rationales, its accepted answers..., whatever its kind, so that a
@@ -39,20 +44,20 @@ def field_texts(value: object) -> Iterator[str]:
             yield from field_texts(item)
     elif is_dataclass(value) and not isinstance(value, type):
         for f in fields(value):
-            if f.name not in ("id", "kind", "source"):
+            if f.name not in _NOT_TEXT:
                 yield from field_texts(getattr(value, f.name))
 
 
-def text_row(card: Card, card_id: int, deck_name: str) -> TextRow:
-    """The stored text of a card: what Browse shows, sorts by and searches (every field
-    of its note, a cloze's text with its deletions filled in, the deck's name, concept
-    and tags: each once, so that a search reads as little as it can)."""
+def text_row(card: Card, card_id: int) -> TextRow:
+    """The stored text of a card: what Browse shows, sorts by and searches (the text of
+    every field of its note, a cloze's with its deletions filled in: each once, so that
+    a search reads as little as it can) and its tags."""
     question = question_line(card)
     note = card.note
     fields = [text for text in field_texts(note) if "{{c" not in text]
     if len(fields) != sum(1 for _ in field_texts(note)):  # cloze markup: as it reads
         fields.insert(0, card.answer_text())
-    search = " ".join((*fields, deck_name, concept_name(note.concept)))
+    search = " ".join(fields)
     tags = tuple(sorted({tag.casefold() for tag in note.tags}))
     return TextRow(card_id, question, note.concept, card.kind.value, normalize(search), tags)
 

@@ -549,7 +549,7 @@ class Collection:
                 continue
             ids = self.cards.ids_of(deck.id)
             assert ids is not None
-            rows = [text_row(c, ids[c.note.id, c.ordinal], deck.name) for c in deck.cards()]
+            rows = [text_row(c, ids[c.note.id, c.ordinal]) for c in deck.cards()]
             self.store.replace_text(deck.id, deck.name, stamp, rows)
             written += 1
             if written == limit:
@@ -560,9 +560,12 @@ class Collection:
         """How many cards Browse shows for ``query`` (after :meth:`refresh_text`)."""
         return self.store.browse_count(query)
 
-    def browse_rows(self, query: BrowseQuery, offset: int, limit: int) -> list[BrowseRow]:
-        """The rows ``offset`` to ``offset + limit`` Browse shows for ``query``."""
-        return self.store.browse_rows(query, offset, limit)
+    def browse_rows(
+        self, query: BrowseQuery, offset: int, limit: int, total: int | None = None
+    ) -> list[BrowseRow]:
+        """The rows ``offset`` to ``offset + limit`` Browse shows for ``query`` (``total``:
+        how many it shows, when known: see :meth:`rapport.store.Store.browse_rows`)."""
+        return self.store.browse_rows(query, offset, limit, total)
 
     def browse_positions(self, query: BrowseQuery, keys: Sequence[CardKey]) -> list[int]:
         """Where the cards ``keys`` are among the rows of ``query`` (those shown), in the

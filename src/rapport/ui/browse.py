@@ -169,7 +169,9 @@ class CardTableModel(QAbstractTableModel):
         page, offset = divmod(position, PAGE_ROWS)
         rows = self._pages.get(page)
         if rows is None:
-            fetched = self._collection.browse_rows(self.query, page * PAGE_ROWS, PAGE_ROWS)
+            fetched = self._collection.browse_rows(
+                self.query, page * PAGE_ROWS, PAGE_ROWS, self._count
+            )
             rows = [(r, row_texts(r)) for r in fetched]
             self._pages[page] = rows
             while len(self._pages) > PAGES_KEPT:

@@ -89,11 +89,10 @@ def test_browse_filters_searches_sorts_and_pages_in_the_database(
     assert pages == shown
     # Every word must occur, anywhere in the card's text (answer, deck name too).
     assert col.browse_count(_q(col, "QUESTION")) == 30
-    assert col.browse_count(_q(col, "QUESTION 1")) == sum(
-        "1" in f"{i:02d} n{i} c{i % 3}" for i in range(30)
-    )
+    assert col.browse_count(_q(col, "QUESTION 1")) == sum("1" in f"{i:02d} n{i}" for i in range(30))
     assert col.browse_count(_q(col, "bond 07")) == 1
-    assert col.browse_count(_q(col, "ünïcode goals")) == 2
+    assert col.browse_count(_q(col, "deck:ünïcode* goals")) == 2
+    assert col.browse_count(_q(col, "ünïcode")) == 0  # words are the notes' text, as in Anki
     assert col.browse_count(_q(col, "answer n29")) == 1
     assert col.browse_count(_q(col, "concept:c1")) == 10
     assert col.browse_concepts() == ["c0", "c1", "c2", "cloze-concept"]

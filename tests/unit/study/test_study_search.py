@@ -351,3 +351,13 @@ def test_a_note_that_left_its_deck_is_not_found_by_its_words(col: Collection) ->
     col.refresh_text()
     assert _found(col, "of_it") == set()
     assert col.browse_count(col.search_query("something", T0)) == 1
+
+
+@pytest.mark.parametrize("sort", ["due", "question", "deck", "card", "reviews"])
+def test_few_matches_are_read_off_the_text_in_the_same_order(col: Collection, sort: str) -> None:
+    for text in ("go*s", "-reflect", "questions or t_sks", "zzz", "kind:cloze"):
+        for descending in (False, True):
+            query = col.search_query(text, T0, sort, descending=descending)
+            total = col.browse_count(query)
+            walked = col.browse_rows(query, 0, 100)  # along the order's index
+            assert col.browse_rows(query, 0, 100, total) == walked, (text, sort)
