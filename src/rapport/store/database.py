@@ -311,6 +311,8 @@ def _review_record(row: Sequence[Any]) -> ReviewRecord:
 _NO_CLOCK = SearchClock(0, 0, 0, 0.0, 0.0)
 # A text search showing at most this many cards reads them off the text, then sorts.
 FEW_ROWS = 2000
+# A large search of the text finds selected cards among its first rows only.
+LOOK_AHEAD = 512
 _STATE_SET = "state = ?, step = ?, stability = ?, difficulty = ?, due_us = ?, last_review_us = ?"
 
 
@@ -1395,14 +1397,28 @@ class Store:
         rows = self._conn.execute(f"SELECT c.id {where} {_browse_order(query)}", params)
         return [int(row[0]) for row in rows]
 
-    def browse_positions(self, query: BrowseQuery, card_ids: Sequence[int]) -> dict[int, int]:
-        """Where the cards ``card_ids`` are in what ``query`` shows (those shown)."""
+    def browse_positions(
+        self, query: BrowseQuery, card_ids: Sequence[int], total: int | None = None
+    ) -> dict[int, int]:
+        """Where the cards ``card_ids`` are in what ``query`` shows (those shown).
+
+        ``total`` is how many rows the query shows, when known. Numbering every row of a
+        large search of the text would look up each card's text in the order's index (a
+        second or more at 200,000 cards), so such a search finds the cards among its
+        first :data:`LOOK_AHEAD` rows only (a selection further down is not kept)."""
         if not card_ids:
             return {}
-        where, params = _browse_where(self._conn, query, ordered=True)
+        few = total is not None and total <= FEW_ROWS
+        text = compile_search(self._conn, query.search, query.clock or _NO_CLOCK).text
+        if text or _leading(query) != "c":
+            where, params = _browse_where(self._conn, query, ordered=True, few=few)
+        else:  # (numbered off the cards alone: every present card has its text)
+            where, params = _browse_where(self._conn, query)
+        order = _browse_order(query)
+        limit = f" {order} LIMIT {LOOK_AHEAD}" if text and not few else ""
         rows = self._conn.execute(
-            f"SELECT id, n FROM (SELECT c.id AS id, ROW_NUMBER() OVER "
-            f"({_browse_order(query)}) AS n {where}) WHERE id IN ({_marks(card_ids)})",
+            f"SELECT id, n FROM (SELECT c.id AS id, ROW_NUMBER() OVER ({order}) AS n "
+            f"{where}{limit}) WHERE id IN ({_marks(card_ids)})",
             (*params, *card_ids),
         )
         return {int(card_id): int(n) - 1 for card_id, n in rows}

@@ -567,11 +567,13 @@ class Collection:
         how many it shows, when known: see :meth:`rapport.store.Store.browse_rows`)."""
         return self.store.browse_rows(query, offset, limit, total)
 
-    def browse_positions(self, query: BrowseQuery, keys: Sequence[CardKey]) -> list[int]:
+    def browse_positions(
+        self, query: BrowseQuery, keys: Sequence[CardKey], total: int | None = None
+    ) -> list[int]:
         """Where the cards ``keys`` are among the rows of ``query`` (those shown), in the
-        order of ``keys``."""
+        order of ``keys`` (see :meth:`rapport.store.Store.browse_positions`)."""
         ids = [i for key in keys if (i := self.card_id(key)) is not None]
-        found = self.store.browse_positions(query, ids)
+        found = self.store.browse_positions(query, ids, total)
         return [found[i] for i in ids if i in found]
 
     def browse_concepts(self) -> list[str]:

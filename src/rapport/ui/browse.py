@@ -676,7 +676,8 @@ class BrowseView(QWidget):
         selection.clearSelection()
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         first = None
-        for position in self._collection.browse_positions(self.model.query, keys):
+        query, total = self.model.query, self.model.rowCount()
+        for position in self._collection.browse_positions(query, keys, total):
             index = self.model.index(position, 0)
             selection.select(index, flags)
             first = first or index
