@@ -125,7 +125,6 @@ PROPS = {
     "r": "retrievability",
 }
 PROP_OPS = ("<=", ">=", "!=", "=", "<", ">")
-KINDS = ("basic", "reversed", "cloze", "choice", "typed", "respond")
 FLAG_NAMES = {"red": 1, "orange": 2, "green": 3, "blue": 4, "none": 0}
 MAX_DAYS = 36_500
 
@@ -358,8 +357,11 @@ def _term(token: Token, query: str) -> Node:
             value = "-".join(value.split())
         return Field(key, pattern(value))
     if key == "kind":
-        if plain not in KINDS:
-            raise fail(f"unknown kind '{plain}' (one of {', '.join(KINDS)})")
+        from rapport.content.kinds import registered  # (the registry: one home for kinds)
+
+        kinds = list(registered())
+        if plain not in kinds:
+            raise fail(f"unknown kind '{plain}' (one of {', '.join(kinds)})")
         return Value("kind", plain)
     if key == "flag":
         flag = FLAG_NAMES.get(plain) if not plain.isdigit() else int(plain)

@@ -35,11 +35,14 @@ Version history:
    values as in ``settings``, JSON) and ``deck_presets`` (the preset each deck uses; a deck
    not listed uses "Default"). The "Default" preset is the ``settings`` table itself, so
    the settings of an older database become the Default preset unchanged.
-8. Anki's search language: ``cards.added_us`` (when the card first came into the
+8. ``revlog.response``: the text a trainee typed in answer to a respond card (NULL for
+   every other answer), shown beside the next response to the same card.
+9. Anki's search language: ``cards.added_us`` (when the card first came into the
    collection; an older card takes the time of its first answer, else the upgrade's),
    ``card_text.edited_us`` (when the card's text last changed) and ``card_tags`` (each
    card's deck tags, casefolded, for ``tag:`` with hierarchy and wildcards). The stored
-   text is dropped to be written again (its search text now holds every field).
+   text is dropped to be written again (its search text now holds the text of every
+   field of the note).
    ``cards.new_order``: a new card's place in the new-card queue when Browse's
    Reposition gave it one (``position`` stays the card's place in its deck file, which
    matching the cards to their rows relies on); the queue's index orders by
@@ -52,7 +55,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 
 Migration = Callable[[sqlite3.Connection], None]
-# The new-card queue's order (schema 8): a place Reposition gave, else the deck's order.
+# The new-card queue's order (schema 9): a place Reposition gave, else the deck's order.
 NEW_ORDER = "coalesce(new_order, position)"
 
 
@@ -190,6 +193,10 @@ def _v7(conn: sqlite3.Connection) -> None:
 
 
 def _v8(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE revlog ADD COLUMN response TEXT")
+
+
+def _v9(conn: sqlite3.Connection) -> None:
     now = "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)"
     conn.execute("ALTER TABLE cards ADD COLUMN added_us INTEGER")
     conn.execute(
@@ -212,7 +219,7 @@ def _v8(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
 # The tables a database of each version must have beyond those (a file without one is
@@ -223,7 +230,7 @@ _ADDED_TABLES = {
     4: frozenset({"note_tags"}),
     6: frozenset({"card_text", "deck_text"}),
     7: frozenset({"presets", "deck_presets"}),
-    8: frozenset({"card_tags"}),
+    9: frozenset({"card_tags"}),
 }
 
 

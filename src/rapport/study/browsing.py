@@ -13,7 +13,7 @@ compares stamps. Browse then asks the store for a count and for the rows it show
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import fields, is_dataclass
 
 from rapport.content import Card, Deck
@@ -42,6 +42,9 @@ def field_texts(value: object) -> Iterator[str]:
     elif isinstance(value, tuple | list):
         for item in value:
             yield from field_texts(item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from field_texts(item)
     elif is_dataclass(value) and not isinstance(value, type):
         for f in fields(value):
             if f.name not in _NOT_TEXT:
@@ -59,7 +62,7 @@ def text_row(card: Card, card_id: int) -> TextRow:
         fields.insert(0, card.answer_text())
     search = " ".join(fields)
     tags = tuple(sorted({tag.casefold() for tag in note.tags}))
-    return TextRow(card_id, question, note.concept, card.kind.value, normalize(search), tags)
+    return TextRow(card_id, question, note.concept, str(card.kind), normalize(search), tags)
 
 
 def concept_name(concept: str) -> str:
