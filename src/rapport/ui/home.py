@@ -50,6 +50,7 @@ class HomeView(QWidget):
     study_requested = Signal(list)
     deck_problems_requested = Signal(object)  # a DeckError
     options_requested = Signal(str)  # a deck id ("" for a parent with no deck): O
+    custom_study_requested = Signal(str)  # the selected deck id ("" for all decks): C
 
     def __init__(
         self,
@@ -378,6 +379,9 @@ class HomeView(QWidget):
             node = self.selected_node()
             if node is not None and node.deck_ids():
                 self.options_requested.emit(node.deck_id or "")
+            return True
+        if key == Qt.Key.Key_C:  # Custom study, as Anki's deck screen
+            self.custom_study_requested.emit(self.selected_deck_id() or "")
             return True
         return False
 
