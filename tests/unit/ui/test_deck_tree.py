@@ -166,7 +166,9 @@ def test_options_of_a_parent_give_every_deck_under_it_one_preset(
     opened: list[str] = []
 
     class Chooses:  # the dialog, as the trainee leaves it: "Weekly" chosen, OK
-        def __init__(self, collection: Collection, deck_id: str, parent: object) -> None:
+        def __init__(
+            self, collection: Collection, deck_id: str, parent: object, clock: object = None
+        ) -> None:
             opened.append(deck_id)
             self.collection, self.deck_id = collection, deck_id
 
