@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rapport.content.sheetimport import Mode
     from rapport.content.spreadsheet import Sheet
     from rapport.export.progress import StudyProgress
+    from rapport.study import Collection
 
 # The exit status when whoever reads our output stops early (128 + SIGPIPE, as a shell
 # reports a tool that a closed pipe stopped).
@@ -285,6 +286,20 @@ def build_parser() -> argparse.ArgumentParser:
     class_report.add_argument("files", nargs="+", type=Path, metavar="FILE.json")
     class_report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     class_report.set_defaults(func=cmd_class_report)
+    search = sub.add_parser(
+        "search",
+        parents=[common],
+        help="print the cards an Anki search matches (id, deck, question), as Browse finds them",
+    )
+    search.add_argument(
+        "query",
+        metavar="QUERY",
+        help="an Anki search, e.g. 'deck:\"My deck\" is:due'; one starting with '-' "
+        "goes after '--': rapport search -- -tag:x",
+    )
+    search.add_argument("--count", action="store_true", help="print only how many cards match")
+    search.set_defaults(func=cmd_search)
+
     optimise = sub.add_parser(
         "optimize",
         parents=[common],
@@ -992,6 +1007,53 @@ def cmd_sync(args: argparse.Namespace) -> int:
     finally:
         collection.close(datetime.now(UTC))
     print(report)
+    return 0
+
+
+def open_for_reading(data_dir: Path, now: datetime) -> Collection:
+    """The trainee's collection as the app shows it (the deck cache, their local changes
+    laid over), read from a snapshot: safe while the app runs."""
+    from rapport.content.cache import load_decks_cached
+    from rapport.content.local import LocalChanges
+    from rapport.paths import deck_folders
+    from rapport.study import Collection
+
+    decks, _ = LocalChanges(data_dir).apply(
+        load_decks_cached(deck_folders(data_dir), data_dir).decks
+    )
+    return Collection.open(data_dir, decks, now, lock=False)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Print the cards an Anki search matches, one a line: id, deck and question separated
+    by tabs, in Browse's order (or with ``--count`` their number); 1 if it does not parse."""
+    from rapport.errors import RapportError
+    from rapport.search import SearchError, parse
+
+    try:
+        parse(args.query)
+    except SearchError as exc:
+        print(exc, file=sys.stderr)
+        print(f"  {args.query}\n  {' ' * exc.position}^", file=sys.stderr)
+        return 1
+    now = datetime.now(UTC)
+    try:
+        collection = open_for_reading(_data_dir(args), now)
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:
+        query = collection.search_query(args.query, now)
+        collection.refresh_text()
+        if args.count:
+            print(collection.browse_count(query))
+            return 0
+        total = collection.browse_count(query)
+        for start in range(0, total, 1000):
+            for row in collection.browse_rows(query, start, 1000, total):
+                print(f"{row.card_id}\t{row.deck_name}\t{row.question}")
+    finally:
+        collection.close(now)
     return 0
 
 

@@ -55,7 +55,7 @@ def main() -> int:
 
     timed("open", lambda: window.show_view("browse"))
     first_open = times["open"].pop()
-    from rapport.ui.browse import QUESTION, BrowseView
+    from rapport.ui.browse import DUE, QUESTION, BrowseView
 
     browse = window.view("browse")
     assert isinstance(browse, BrowseView)
@@ -69,7 +69,7 @@ def main() -> int:
         timed("clear", browse.search.clear)
         order = Qt.SortOrder.DescendingOrder if i % 2 else Qt.SortOrder.AscendingOrder
         timed("sort", lambda order=order: browse.table.sortByColumn(QUESTION, order))
-    browse.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+    browse.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
     app.processEvents()
     held = browse.model.held_rows()
     shown_rows = browse.model.rowCount()

@@ -18,7 +18,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -64,7 +64,8 @@ from rapport.store.records import (
     opt_us,
     to_us,
 )
-from rapport.store.schema import SCHEMA_VERSION, migrate
+from rapport.store.schema import NEW_ORDER, SCHEMA_VERSION, migrate
+from rapport.store.search import SearchClock, compile_search
 
 DB_NAME = "collection.sqlite3"
 MATURE_INTERVAL = timedelta(days=21)
@@ -335,6 +336,14 @@ def _review_record(row: Sequence[Any]) -> ReviewRecord:
     )
 
 
+_NO_CLOCK = SearchClock(0, 0, 0, 0.0, 0.0)
+# A text search showing at most this many cards reads them off the text, then sorts.
+FEW_ROWS = 2000
+# A large search of the text finds selected cards among its first rows only.
+LOOK_AHEAD = 512
+_STATE_SET = "state = ?, step = ?, stability = ?, difficulty = ?, due_us = ?, last_review_us = ?"
+
+
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
@@ -354,6 +363,7 @@ _BROWSE_FROM_LEADING = {
 }
 _BROWSE_SORT_KEYS = {
     "question": ("t.question COLLATE NOCASE",),
+    "card": ("c.ordinal",),
     "deck": ("d.name COLLATE NOCASE", "d.deck_id"),
     "concept": ("t.concept",),
     "kind": ("t.kind",),
@@ -363,22 +373,12 @@ _BROWSE_SORT_KEYS = {
     "lapses": ("c.lapses",),
     "flag": ("c.flag",),
 }
-_FLAG_WORDS = {"1": 1, "2": 2, "3": 3, "4": 4, "red": 1, "orange": 2, "green": 3, "blue": 4}
-_NOTE_TAG = (
-    "EXISTS (SELECT 1 FROM note_tags nt WHERE nt.deck_id = c.deck_id "
-    "AND nt.note_id = c.note_id AND nt.tag = ?)"
-)
-_BROWSE_STATES = {
-    "new": "c.state = 0 AND c.suspended = 0",
-    "learning": "c.state IN (1, 3) AND c.suspended = 0",
-    "review": "c.state = 2 AND c.suspended = 0",
-    "suspended": "c.suspended = 1",
-}
 _BROWSE_COLUMNS = (
     "c.id, c.deck_id, t.question, d.name, t.concept, t.kind, c.state, c.due_us, "
     "c.last_review_us, c.reviews, c.lapses, c.suspended, c.flag, "
     "(SELECT group_concat(nt.tag, ' ') FROM note_tags nt "
-    "WHERE nt.deck_id = c.deck_id AND nt.note_id = c.note_id)"
+    "WHERE nt.deck_id = c.deck_id AND nt.note_id = c.note_id), c.ordinal, "
+    "coalesce(c.buried_until_us, 0)"
 )
 
 
@@ -387,38 +387,26 @@ def _leading(query: BrowseQuery) -> str:
     return {"question": "t", "concept": "t", "kind": "t", "deck": "d"}.get(query.sort, "c")
 
 
-def _browse_where(query: BrowseQuery, *, ordered: bool = False) -> tuple[str, list[object]]:
-    """The FROM and WHERE of ``query`` (``ordered``: joined for reading in its order)."""
-    leading = _leading(query) if ordered else "c"
-    sql, params = _BROWSE_FROM_LEADING.get(leading, _BROWSE_FROM), list[object]()
-    if query.deck_id is not None:
-        sql += " AND c.deck_id = ?"
-        params.append(query.deck_id)
-    if query.concept is not None:
-        sql += " AND t.concept = ?"
-        params.append(query.concept)
-    if query.state is not None:
-        sql += " AND " + _BROWSE_STATES[query.state]
-    for word in query.words:
-        if word.startswith("flag:") and word[5:] in _FLAG_WORDS:
-            sql += " AND c.flag = ?"
-            params.append(_FLAG_WORDS[word[5:]])
-        elif word.startswith(("picked:", "typed:")) and ":" != word[-1]:
-            # An option picked, or a text typed, in any answer of the card (schema 9).
-            column, text = word.split(":", 1)
-            column = "picked" if column == "picked" else "response"
-            sql += (
-                f" AND EXISTS (SELECT 1 FROM revlog r WHERE r.card_id = c.id "
-                f"AND instr(lower(r.{column}), ?) > 0)"
-            )
-            params.append(text)
-        elif word.startswith("tag:") and len(word) > 4:
-            sql += f" AND (instr(t.search, ?) > 0 OR {_NOTE_TAG})"
-            params += [word[4:], word[4:]]
-        else:
-            sql += " AND instr(t.search, ?) > 0"
-            params.append(word)
-    return sql, params
+def _browse_where(
+    conn: sqlite3.Connection, query: BrowseQuery, *, ordered: bool = False, few: bool = False
+) -> tuple[str, list[object]]:
+    """The FROM and WHERE of ``query`` (``ordered``: joined for reading in its order;
+    ``few``: it shows few rows, see :meth:`Store.browse_rows`)."""
+    compiled = compile_search(conn, query.search, query.clock or _NO_CLOCK)
+    if ordered:
+        leading = "t" if few and compiled.text else _leading(query)
+    else:  # (a count, or positions: the text scanned first, the cards looked up)
+        leading = "t" if compiled.text else "c"
+    sql = _BROWSE_FROM_LEADING.get(leading, _BROWSE_FROM)
+    if not ordered and not compiled.text:
+        sql = "FROM cards c WHERE c.present = 1"  # (every present card has its text)
+    elif not ordered and not compiled.cards:
+        # Only present cards of decks with stored text have text (see replace_text and
+        # sync_cards): the text alone is counted.
+        sql = "FROM card_text t WHERE 1"
+    if compiled.sql != "1":
+        sql += f" AND {compiled.sql}"
+    return sql, compiled.params
 
 
 def _browse_order(query: BrowseQuery) -> str:
@@ -429,7 +417,7 @@ def _browse_order(query: BrowseQuery) -> str:
     return "ORDER BY " + ", ".join(key + way for key in (*_BROWSE_SORT_KEYS[query.sort], last))
 
 
-def _browse_row(row: Sequence[Any]) -> BrowseRow:
+def _browse_row(row: Sequence[Any], now_us: int) -> BrowseRow:
     phase = Phase(row[6])
     return BrowseRow(
         card_id=row[0],
@@ -446,6 +434,8 @@ def _browse_row(row: Sequence[Any]) -> BrowseRow:
         suspended=bool(row[11]),
         flag=row[12],
         study_tags=tuple(sorted(row[13].split())) if row[13] else (),
+        ordinal=row[14],
+        buried=row[15] > now_us,
     )
 
 
@@ -889,15 +879,20 @@ class Store:
         (position, present, id) and record ``digests`` (deck id -> digest of the card
         identities now synced, see :meth:`synced_digests`), in one transaction."""
         with self._write() as conn:
+            now_us = to_us(datetime.now(UTC))  # (when the card came in, for ``added:N``)
             conn.executemany(
-                "INSERT INTO cards (deck_id, note_id, ordinal, position, present) "
-                "VALUES (?, ?, ?, ?, 1)",
-                added,
+                "INSERT INTO cards (deck_id, note_id, ordinal, position, present, added_us) "
+                "VALUES (?, ?, ?, ?, 1, ?)",
+                [(*card, now_us) for card in added],
             )
             conn.executemany(
                 "UPDATE cards SET position = ?, present = ? WHERE id = ?",
                 [(position, int(present), card_id) for position, present, card_id in changed],
             )
+            # Only present cards have text (so that a search of the text alone counts them).
+            gone = [(card_id,) for _, present, card_id in changed if not present]
+            conn.executemany("DELETE FROM card_text WHERE card_id = ?", gone)
+            conn.executemany("DELETE FROM card_tags WHERE card_id = ?", gone)
             conn.execute("DELETE FROM synced_decks")
             conn.executemany(
                 "INSERT INTO synced_decks (deck_id, digest) VALUES (?, ?)", digests.items()
@@ -1274,8 +1269,8 @@ class Store:
         that order ("gathered"), card type (ordinal) first ("card-type") or at random."""
         hide, params = _hidden(hiding, Phase.NEW, deck_id)
         gathered, order_params = {
-            "ascending": ("position", ()),
-            "descending": ("position DESC", ()),
+            "ascending": (NEW_ORDER, ()),  # (deck order, or where Reposition put it)
+            "descending": (f"{NEW_ORDER} DESC", ()),
             "random": (_SHUFFLED, (seed,)),
         }[gather]
         if sort == "card-type":
@@ -1675,15 +1670,57 @@ class Store:
         rows = self._conn.execute("SELECT deck_id, name, stamp FROM deck_text")
         return {deck: (name, stamp) for deck, name, stamp in rows}
 
-    def replace_text(self, deck_id: str, name: str, stamp: str, rows: Sequence[TextRow]) -> None:
+    def replace_text(
+        self,
+        deck_id: str,
+        name: str,
+        stamp: str,
+        rows: Sequence[TextRow],
+        now: datetime | None = None,
+    ) -> None:
         """Store the text of the cards of one deck (``rows``: its present cards), with the
-        deck's name and the stamp they were taken at, in one transaction."""
+        deck's name and the stamp they were taken at, in one transaction. A card whose
+        search text differs from the stored one was edited at ``now`` (default: the
+        clock); a card stored for the first time, when it was added."""
+        now_us = to_us(now or datetime.now(UTC))
         with self._write() as conn:
+            old = {
+                card_id: (search, edited)
+                for card_id, search, edited in conn.execute(
+                    "SELECT t.card_id, t.search, t.edited_us FROM card_text t "
+                    "JOIN cards c ON c.id = t.card_id WHERE c.deck_id = ?",
+                    (deck_id,),
+                )
+            }
             conn.execute(
                 "DELETE FROM card_text WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)",
                 (deck_id,),
             )
-            conn.executemany("INSERT INTO card_text VALUES (?, ?, ?, ?, ?)", rows)
+            conn.execute(
+                "DELETE FROM card_tags WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)",
+                (deck_id,),
+            )
+
+            def edited(row: TextRow) -> int | None:
+                before = old.get(row.card_id)
+                if before is None:
+                    return None  # (set to when it was added, below)
+                return int(before[1]) if before[0] == row.search and before[1] else now_us
+
+            conn.executemany(
+                "INSERT INTO card_text (card_id, question, concept, kind, search, edited_us) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(*row[:5], edited(row)) for row in rows],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO card_tags (card_id, tag) VALUES (?, ?)",
+                [(row.card_id, tag) for row in rows for tag in row.tags],
+            )
+            conn.execute(
+                "UPDATE card_text SET edited_us = (SELECT coalesce(added_us, ?) FROM cards "
+                "WHERE cards.id = card_text.card_id) WHERE edited_us IS NULL",
+                (now_us,),
+            )
             conn.execute(
                 "INSERT INTO deck_text (deck_id, name, stamp) VALUES (?, ?, ?) "
                 "ON CONFLICT (deck_id) DO UPDATE SET name = excluded.name, "
@@ -1693,32 +1730,122 @@ class Store:
 
     def browse_count(self, query: BrowseQuery) -> int:
         """How many present cards ``query`` shows."""
-        where, params = _browse_where(query)
-        if not query.words and query.concept is None:
-            # Every present card has its text (Browse stores it first): count the cards.
-            where = "FROM cards c WHERE c.present = 1" + where[len(_BROWSE_FROM) :]
+        where, params = _browse_where(self._conn, query)
         return int(self._conn.execute(f"SELECT COUNT(*) {where}", params).fetchone()[0])
 
-    def browse_rows(self, query: BrowseQuery, offset: int, limit: int) -> list[BrowseRow]:
-        """The rows ``offset`` to ``offset + limit`` of what ``query`` shows, in order."""
-        where, params = _browse_where(query, ordered=True)
+    def browse_rows(
+        self, query: BrowseQuery, offset: int, limit: int, total: int | None = None
+    ) -> list[BrowseRow]:
+        """The rows ``offset`` to ``offset + limit`` of what ``query`` shows, in order.
+
+        ``total``, how many rows the query shows (Browse counts first), chooses the plan:
+        when a search of the text finds few cards, the text is scanned and those few
+        sorted, rather than walking the whole order's index looking each card's text up
+        (a word no card has would read every card that way)."""
+        few = total is not None and total <= FEW_ROWS
+        where, params = _browse_where(self._conn, query, ordered=True, few=few)
         rows = self._conn.execute(
             f"SELECT {_BROWSE_COLUMNS} {where} {_browse_order(query)} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        return [_browse_row(row) for row in rows]
+        now_us = (query.clock or _NO_CLOCK).now_us or to_us(datetime.now(UTC))
+        return [_browse_row(row, now_us) for row in rows]
 
-    def browse_positions(self, query: BrowseQuery, card_ids: Sequence[int]) -> dict[int, int]:
-        """Where the cards ``card_ids`` are in what ``query`` shows (those shown)."""
+    def browse_ids(self, query: BrowseQuery) -> list[int]:
+        """The ids of every card ``query`` shows, in order (for ``rapport search``)."""
+        where, params = _browse_where(self._conn, query, ordered=True)
+        rows = self._conn.execute(f"SELECT c.id {where} {_browse_order(query)}", params)
+        return [int(row[0]) for row in rows]
+
+    def browse_positions(
+        self, query: BrowseQuery, card_ids: Sequence[int], total: int | None = None
+    ) -> dict[int, int]:
+        """Where the cards ``card_ids`` are in what ``query`` shows (those shown).
+
+        ``total`` is how many rows the query shows, when known. Numbering every row of a
+        large search of the text would look up each card's text in the order's index (a
+        second or more at 200,000 cards), so such a search finds the cards among its
+        first :data:`LOOK_AHEAD` rows only (a selection further down is not kept)."""
         if not card_ids:
             return {}
-        where, params = _browse_where(query)
+        few = total is not None and total <= FEW_ROWS
+        text = compile_search(self._conn, query.search, query.clock or _NO_CLOCK).text
+        if text or _leading(query) != "c":
+            where, params = _browse_where(self._conn, query, ordered=True, few=few)
+        else:  # (numbered off the cards alone: every present card has its text)
+            where, params = _browse_where(self._conn, query)
+        order = _browse_order(query)
+        limit = f" {order} LIMIT {LOOK_AHEAD}" if text and not few else ""
         rows = self._conn.execute(
-            f"SELECT id, n FROM (SELECT c.id AS id, ROW_NUMBER() OVER "
-            f"({_browse_order(query)}) AS n {where}) WHERE id IN ({_marks(card_ids)})",
+            f"SELECT id, n FROM (SELECT c.id AS id, ROW_NUMBER() OVER ({order}) AS n "
+            f"{where}{limit}) WHERE id IN ({_marks(card_ids)})",
             (*params, *card_ids),
         )
         return {int(card_id): int(n) - 1 for card_id, n in rows}
+
+    def browse_tags(self) -> list[str]:
+        """Every tag of a present card (deck tags and the tags study gave), sorted."""
+        rows = self._conn.execute(
+            "SELECT tag FROM card_tags UNION SELECT tag FROM note_tags ORDER BY 1"
+        )
+        return [row[0] for row in rows]
+
+    # -- Browse's card operations (forget, set due date, reposition) --------------------
+
+    def write_states(self, states: Sequence[tuple[int, CardState]]) -> None:
+        """Give these cards these scheduling states (no answer is logged), in one
+        transaction; a card given a state is no longer buried."""
+        with self._write() as conn:
+            conn.executemany(
+                f"UPDATE cards SET {_STATE_SET}, buried_until_us = NULL WHERE id = ?",
+                [(*_state_params(state), card_id) for card_id, state in states],
+            )
+
+    def positions(self, card_ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """Per card: its deck and its place in its deck's new-card order."""
+        if not card_ids:
+            return {}
+        rows = self._conn.execute(
+            f"SELECT id, deck_id, {NEW_ORDER} FROM cards WHERE id IN ({_marks(card_ids)})",
+            list(card_ids),
+        )
+        return {int(i): (str(deck), int(position)) for i, deck, position in rows}
+
+    def new_cards_from(self, deck_ids: Sequence[str], start: int) -> list[int]:
+        """The new cards of these decks at ``start`` or later in the new-card order."""
+        if not deck_ids:
+            return []
+        rows = self._conn.execute(
+            f"SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)}) AND state = 0 "
+            f"AND present = 1 AND {NEW_ORDER} >= ?",
+            (*deck_ids, start),
+        )
+        return [int(row[0]) for row in rows]
+
+    def reposition(
+        self, places: Sequence[tuple[int, int]], shift: Sequence[tuple[str, int, int]] = ()
+    ) -> None:
+        """Give cards new places in the new-card order (``places``: card id, position),
+        first moving up by ``by`` every other new card of a deck at ``from`` or later
+        (``shift``: deck id, from, by), in one transaction."""
+        moved = [card_id for card_id, _ in places]
+        with self._write() as conn:
+            for deck_id, start, by in shift:
+                conn.execute(
+                    f"UPDATE cards SET new_order = {NEW_ORDER} + ? WHERE deck_id = ? "
+                    f"AND state = 0 AND present = 1 AND {NEW_ORDER} >= ? "
+                    f"AND id NOT IN ({_marks(moved)})",
+                    (by, deck_id, start, *moved),
+                )
+            conn.executemany(
+                "UPDATE cards SET new_order = ? WHERE id = ?",
+                [(position, card_id) for card_id, position in places],
+            )
+
+    def card_added(self, card_id: int) -> datetime | None:
+        """When the card came into the collection (schema 9)."""
+        row = self._conn.execute("SELECT added_us FROM cards WHERE id = ?", (card_id,)).fetchone()
+        return opt_dt(row[0]) if row else None
 
     def browse_concepts(self) -> list[str]:
         """The concepts of the present cards, sorted."""

@@ -11,6 +11,9 @@ from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from typing import NamedTuple
 
+from rapport.search import Everything, Node
+from rapport.store.search import SearchClock
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -90,6 +93,7 @@ class Hiding(NamedTuple):
 
 BROWSE_SORTS = (
     "question",
+    "card",
     "deck",
     "concept",
     "kind",
@@ -99,25 +103,16 @@ BROWSE_SORTS = (
     "lapses",
     "flag",
 )
-BROWSE_STATES = ("new", "learning", "review", "suspended")
 
 
 class BrowseQuery(NamedTuple):
-    """Which present cards Browse shows and in what order.
+    """Which present cards Browse shows and in what order: those an Anki search matches
+    (``search``, a tree of :mod:`rapport.search`, measured against ``clock``: see
+    :meth:`rapport.study.Collection.search_query`), sorted by one of
+    :data:`BROWSE_SORTS` (due: new cards last)."""
 
-    ``state`` is one of :data:`BROWSE_STATES` (learning includes relearning; suspended
-    cards count as suspended only); ``words`` are casefolded and must all occur in a
-    card's search text, except Anki's ``flag:N`` (1-4, or red, orange, green, blue) and
-    ``tag:NAME`` (a deck tag or a tag study gave: marked, leech), ``picked:TEXT`` (an
-    option picked in some answer contains TEXT) and ``typed:TEXT`` (so did what was typed);
-    ``sort`` is one of
-    :data:`BROWSE_SORTS` (due: new cards last).
-    """
-
-    deck_id: str | None = None
-    concept: str | None = None
-    state: str | None = None
-    words: tuple[str, ...] = ()
+    search: Node = Everything()
+    clock: SearchClock | None = None  # None: the query needs no clock (nothing dated)
     sort: str = "due"
     descending: bool = False
 
@@ -139,6 +134,8 @@ class BrowseRow(NamedTuple):
     suspended: bool
     flag: int = 0  # 0 none, 1-4 red, orange, green, blue
     study_tags: tuple[str, ...] = ()  # tags study gave the note: "marked", "leech"
+    ordinal: int = 0  # the card's number in its note, from 0
+    buried: bool = False  # buried by hand until a later study day
 
 
 class TextRow(NamedTuple):
@@ -148,7 +145,8 @@ class TextRow(NamedTuple):
     question: str
     concept: str
     kind: str
-    search: str  # casefolded question, answer, deck name, concept and tags
+    search: str  # casefolded text of every field, the deck name, concept and tags
+    tags: tuple[str, ...] = ()  # the note's deck tags, casefolded
 
 
 def to_us(moment: datetime) -> int:

@@ -41,6 +41,16 @@ Version history:
    showed, in certainty-based marking; NULL otherwise) and ``revlog.picked`` (the id of
    the option picked on a choice card, NULL for other answers); a typed card's text goes
    into ``revlog.response``. See :mod:`rapport.study.calibration`.
+10. Anki's search language: ``cards.added_us`` (when the card first came into the
+    collection; an older card takes the time of its first answer, else the upgrade's),
+    ``card_text.edited_us`` (when the card's text last changed) and ``card_tags`` (each
+    card's deck tags, casefolded, for ``tag:`` with hierarchy and wildcards). The stored
+    text is dropped to be written again (its search text now holds the text of every
+    field of the note).
+    ``cards.new_order``: a new card's place in the new-card queue when Browse's
+    Reposition gave it one (``position`` stays the card's place in its deck file, which
+    matching the cards to their rows relies on); the queue's index orders by
+    ``coalesce(new_order, position)``.
 """
 
 from __future__ import annotations
@@ -49,6 +59,8 @@ import sqlite3
 from collections.abc import Callable, Sequence
 
 Migration = Callable[[sqlite3.Connection], None]
+# The new-card queue's order (schema 10): a place Reposition gave, else the deck's order.
+NEW_ORDER = "coalesce(new_order, position)"
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -193,7 +205,30 @@ def _v9(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE revlog ADD COLUMN picked TEXT")
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
+def _v10(conn: sqlite3.Connection) -> None:
+    now = "CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER)"
+    conn.execute("ALTER TABLE cards ADD COLUMN added_us INTEGER")
+    conn.execute(
+        "UPDATE cards SET added_us = coalesce("
+        f"(SELECT min(time_us) FROM revlog WHERE card_id = cards.id), {now})"
+    )
+    conn.execute("DELETE FROM card_text")
+    conn.execute("DELETE FROM deck_text")
+    conn.execute("ALTER TABLE card_text ADD COLUMN edited_us INTEGER")
+    conn.execute(
+        "CREATE TABLE card_tags (card_id INTEGER NOT NULL, tag TEXT NOT NULL, "
+        "PRIMARY KEY (card_id, tag)) WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX card_tags_tag ON card_tags (tag)")
+    conn.execute("ALTER TABLE cards ADD COLUMN new_order INTEGER")
+    conn.execute("DROP INDEX cards_new")
+    conn.execute(
+        f"CREATE INDEX cards_new ON cards (deck_id, {NEW_ORDER}) "
+        "WHERE state = 0 AND present = 1 AND suspended = 0"
+    )
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
 # The tables a database of each version must have beyond those (a file without one is
@@ -204,6 +239,7 @@ _ADDED_TABLES = {
     4: frozenset({"note_tags"}),
     6: frozenset({"card_text", "deck_text"}),
     7: frozenset({"presets", "deck_presets"}),
+    10: frozenset({"card_tags"}),
 }
 
 

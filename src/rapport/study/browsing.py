@@ -13,8 +13,11 @@ compares stamps. Browse then asks the store for a count and for the rows it show
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
+from dataclasses import fields, is_dataclass
 
 from rapport.content import Card, Deck
+from rapport.search import normalize
 from rapport.store.records import TextRow
 
 _SPACE = re.compile(r"\s+")
@@ -25,29 +28,68 @@ def question_line(card: Card) -> str:
     return _SPACE.sub(" ", card.question_text()).strip()
 
 
-def text_row(card: Card, card_id: int, deck_name: str) -> TextRow:
-    """The stored text of a card: what Browse shows, sorts by and searches."""
+# A note's fields that are not its text: words search its text only, as in Anki (the
+# deck, concept and tags have their own keys: deck:, concept:, tag:).
+_NOT_TEXT = frozenset({"id", "kind", "source", "concept", "tags"})
+
+
+def field_texts(value: object) -> Iterator[str]:
+    """Every piece of text of a note (or a part of one): each of its string fields, its
+    options and their rationales, its accepted answers..., whatever its kind, so that a
+    search finds text anywhere in the note, the trainee's own edits included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from field_texts(item)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from field_texts(item)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            if f.name not in _NOT_TEXT:
+                yield from field_texts(getattr(value, f.name))
+
+
+def text_row(card: Card, card_id: int) -> TextRow:
+    """The stored text of a card: what Browse shows, sorts by and searches (the text of
+    every field of its note, a cloze's with its deletions filled in: each once, so that
+    a search reads as little as it can) and its tags."""
     question = question_line(card)
     note = card.note
-    search = " ".join((question, card.answer_text(), deck_name, note.concept, *note.tags))
-    return TextRow(card_id, question, note.concept, str(card.kind), search.casefold())
+    fields = [text for text in field_texts(note) if "{{c" not in text]
+    if len(fields) != sum(1 for _ in field_texts(note)):  # cloze markup: as it reads
+        fields.insert(0, card.answer_text())
+    search = " ".join(fields)
+    tags = tuple(sorted({tag.casefold() for tag in note.tags}))
+    return TextRow(card_id, question, note.concept, str(card.kind), normalize(search), tags)
 
 
-def search_words(text: str) -> tuple[str, ...]:
-    """The words of a search, casefolded as the stored search text is: a card matches
-    when every word occurs in its text."""
-    return tuple(text.casefold().split())
+def concept_name(concept: str) -> str:
+    """How a concept reads (``active-listening``: "Active listening")."""
+    words = concept.replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 def deck_stamp(deck: Deck) -> str:
     """What the stored text of ``deck`` was taken from: the digest of its card identities
     and the size and modification time of its file (the file's content, for a deck made
-    in memory). Taken when the deck is handed to the collection, just after loading."""
-    try:
-        info = deck.path.stat()
-    except OSError:
-        import hashlib  # (only for decks made in memory: start-up never needs it)
+    in memory). Taken when the deck is handed to the collection, just after loading.
 
-        content = hashlib.blake2b(repr(deck.notes).encode(), digest_size=16).hexdigest()
-        return f"{deck.digest}:{content}"
-    return f"{deck.digest}:{info.st_size}:{info.st_mtime_ns}"
+    A deck whose notes are in memory (read from its file, or with the trainee's local
+    changes laid over) is stamped by its content, so that an edit kept apart from the
+    file (:mod:`rapport.content.local`) is searched too; a deck the cache defers is
+    exactly its file."""
+    try:
+        object.__getattribute__(deck, "notes")
+    except AttributeError:  # deferred: the file as the cache read it
+        try:
+            info = deck.path.stat()
+        except OSError:
+            pass
+        else:
+            return f"{deck.digest}:{info.st_size}:{info.st_mtime_ns}"
+    import hashlib  # (only for decks in memory: a warm start-up never needs it)
+
+    content = hashlib.blake2b(repr(deck.notes).encode(), digest_size=16).hexdigest()
+    return f"{deck.digest}:{content}"

@@ -34,7 +34,8 @@ from rapport.store import (
     Store,
     WriteError,
 )
-from rapport.store.records import BrowseQuery, BrowseRow
+from rapport.store.records import BrowseQuery, BrowseRow, to_us
+from rapport.store.search import SearchClock
 from rapport.study import siblings
 from rapport.study.browsing import deck_stamp, text_row
 from rapport.study.cardmap import CardMap
@@ -172,8 +173,14 @@ class Collection:
         """Use ``decks`` from now on (a deck added or updated while the app runs): their
         cards are synced by identity exactly as at opening, so history is kept."""
         self.check_writable()
+        before = {deck.id: (deck, self._stamps.get(deck.id)) for deck in self.decks}
         self.cards.replace(decks)
-        self._stamps = {deck.id: deck_stamp(deck) for deck in self.decks}
+        self._stamps = {
+            deck.id: stamp
+            if (old := before.get(deck.id)) is not None and old[0] is deck and (stamp := old[1])
+            else deck_stamp(deck)
+            for deck in self.decks
+        }
         self.mark_changed()
 
     @property
@@ -662,7 +669,7 @@ class Collection:
                 continue
             ids = self.cards.ids_of(deck.id)
             assert ids is not None
-            rows = [text_row(c, ids[c.note.id, c.ordinal], deck.name) for c in deck.cards()]
+            rows = [text_row(c, ids[c.note.id, c.ordinal]) for c in deck.cards()]
             self.store.replace_text(deck.id, deck.name, stamp, rows)
             written += 1
             if written == limit:
@@ -673,20 +680,48 @@ class Collection:
         """How many cards Browse shows for ``query`` (after :meth:`refresh_text`)."""
         return self.store.browse_count(query)
 
-    def browse_rows(self, query: BrowseQuery, offset: int, limit: int) -> list[BrowseRow]:
-        """The rows ``offset`` to ``offset + limit`` Browse shows for ``query``."""
-        return self.store.browse_rows(query, offset, limit)
+    def browse_rows(
+        self, query: BrowseQuery, offset: int, limit: int, total: int | None = None
+    ) -> list[BrowseRow]:
+        """The rows ``offset`` to ``offset + limit`` Browse shows for ``query`` (``total``:
+        how many it shows, when known: see :meth:`rapport.store.Store.browse_rows`)."""
+        return self.store.browse_rows(query, offset, limit, total)
 
-    def browse_positions(self, query: BrowseQuery, keys: Sequence[CardKey]) -> list[int]:
+    def browse_positions(
+        self, query: BrowseQuery, keys: Sequence[CardKey], total: int | None = None
+    ) -> list[int]:
         """Where the cards ``keys`` are among the rows of ``query`` (those shown), in the
-        order of ``keys``."""
+        order of ``keys`` (see :meth:`rapport.store.Store.browse_positions`)."""
         ids = [i for key in keys if (i := self.card_id(key)) is not None]
-        found = self.store.browse_positions(query, ids)
+        found = self.store.browse_positions(query, ids, total)
         return [found[i] for i in ids if i in found]
 
     def browse_concepts(self) -> list[str]:
         """The concepts of the cards Browse lists, sorted."""
         return self.store.browse_concepts()
+
+    def browse_tags(self) -> list[str]:
+        """The tags of the cards Browse lists (deck tags and study's), sorted."""
+        return self.store.browse_tags()
+
+    def search_query(
+        self, text: str, now: datetime, sort: str = "due", *, descending: bool = False
+    ) -> BrowseQuery:
+        """The Browse query of an Anki search ``text`` at ``now`` (raises
+        :class:`rapport.search.SearchError` naming the position if it does not parse).
+        Browse and ``rapport search`` both ask here, so they find the same cards."""
+        from rapport.search import parse
+
+        node = parse(text)
+        today, tomorrow = self.today_bounds(now)
+        factor, decay = self.scheduler.forgetting_curve()
+        clock = SearchClock(to_us(now), to_us(today), to_us(tomorrow), factor, decay)
+        return BrowseQuery(node, clock, sort, descending)
+
+    def search(self, text: str, now: datetime) -> list[int]:
+        """The ids of the cards ``text`` matches, in Browse's default order."""
+        self.refresh_text()
+        return self.store.browse_ids(self.search_query(text, now))
 
     def set_suspended(self, key: CardKey, suspended: bool) -> None:
         """Suspend a card (never shown until unsuspended) or unsuspend it: one operation

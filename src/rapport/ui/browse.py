@@ -1,4 +1,6 @@
-"""Browse: a searchable, sortable table of every card, with a preview and suspend.
+"""Browse, as Anki's: a sidebar that writes searches, Anki's search language
+(:mod:`rapport.search`), a sortable table of every card with a preview, Card info, and
+suspend, Forget, Set due date and Reposition on the selection, each undone by Ctrl+Z.
 
 The table's model holds no more than the rows on screen: the collection counts the cards
 the search and filters match and hands over the rows as the table scrolls to them, a
@@ -17,16 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelectionModel,
+    QKeyCombination,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -41,12 +45,14 @@ from PySide6.QtWidgets import (
 
 from rapport.content.model import Card, CardKey
 from rapport.errors import RapportError
-from rapport.store.records import BROWSE_SORTS, BROWSE_STATES, BrowseQuery, BrowseRow
+from rapport.search import Everything, Not, SearchError
+from rapport.store.records import BROWSE_SORTS, BrowseQuery, BrowseRow
 from rapport.study.actions import FLAGS
-from rapport.study.browsing import search_words
+from rapport.study.browsing import concept_name
 from rapport.study.ops import set_suspended
 from rapport.study.timetext import format_interval
 from rapport.ui import theme
+from rapport.ui.browse_sidebar import BrowseSidebar
 from rapport.ui.changes import changes_of
 from rapport.ui.render import answer_html, question_html
 
@@ -56,10 +62,24 @@ if TYPE_CHECKING:
 
 Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Question", "Deck", "Concept", "Kind", "Due", "Interval", "Reviews", "Lapses", "Flag")
-QUESTION, DECK, CONCEPT, KIND, DUE, INTERVAL, REVIEWS, LAPSES, FLAG = range(len(COLUMNS))
-FLAG_COLOURS = {1: "#d93025", 2: "#e8710a", 3: "#188038", 4: "#1a73e8"}  # Anki's hues
-STATES = BROWSE_STATES
+COLUMNS = (
+    "Question", "Card", "Deck", "Concept", "Kind", "Due", "Interval", "Reviews", "Lapses", "Flag",
+)  # fmt: skip
+QUESTION, CARD, DECK, CONCEPT, KIND, DUE, INTERVAL, REVIEWS, LAPSES, FLAG = range(len(COLUMNS))
+# Widths (pixels) a column starts at and the least it is squeezed to so that the question
+# stays readable in a narrow window; columns hidden until the trainee shows them (right
+# click on the header).
+WIDTHS = {CARD: 76, DECK: 140, CONCEPT: 150, KIND: 72, DUE: 110, INTERVAL: 72,
+          REVIEWS: 70, LAPSES: 62, FLAG: 64}  # fmt: skip
+LEAST = {CARD: 64, DECK: 56, CONCEPT: 56, KIND: 48, DUE: 96, INTERVAL: 48,
+         REVIEWS: 48, LAPSES: 44, FLAG: 44}  # fmt: skip
+HIDDEN = (KIND, INTERVAL, REVIEWS, LAPSES)
+QUESTION_SHARE = 0.45  # the question keeps at least this share of the table's width
+CARD_INFO_KEY = QKeyCombination(
+    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_I
+)
+PREF_COLUMNS = "browse.columns"
+PREF_SAVED = "browse.saved_searches"
 PREVIEW_FONT_SIZE = 13
 PAGE_ROWS = 128  # rows fetched at a time as the table scrolls
 PAGES_KEPT = 4  # pages held; older ones are dropped and fetched again if needed
@@ -77,21 +97,44 @@ def interval_days(row: BrowseRow) -> float | None:
     return (row.due - row.last_review).total_seconds() / 86_400
 
 
+def card_text(row: BrowseRow) -> str:
+    """The card's number in its note, as Anki's Card column names it ("Cloze 2")."""
+    return f"{'Cloze' if row.kind == 'cloze' else 'Card'} {row.ordinal + 1}"
+
+
 def row_texts(row: BrowseRow) -> tuple[str, ...]:
     """The display strings of a row, column by column."""
     due = "new" if row.due is None else row.due.astimezone().strftime("%Y-%m-%d")
-    if row.suspended:
-        due = f"({due})"  # as Anki shows the due date of a suspended card
+    if row.suspended or row.buried:
+        due = f"({due})"  # as Anki shows the due date of a card out of the queue
+    if row.buried:
+        due += " buried"
     return (
         row.question,
+        card_text(row),
         row.deck_name,
-        row.concept,
+        concept_name(row.concept),
         row.kind,
         due,
         interval_text(interval_days(row)),
         str(row.reviews),
         str(row.lapses),
-        ", ".join(([FLAGS[row.flag]] if row.flag in FLAGS else []) + list(row.study_tags)),
+        ", ".join(
+            ([FLAGS[row.flag].capitalize()] if row.flag in FLAGS else []) + list(row.study_tags)
+        ),
+    )
+
+
+def flag_tint(flag: int) -> QColor:
+    """The background of a flagged row: the flag's colour over the table's base, light
+    enough (or, dark, dark enough) for the text to keep its contrast."""
+    c = theme.colours()
+    base, hue = QColor(c.base), QColor(theme.flag_colours()[flag])
+    share = 0.22
+    return QColor(
+        round(base.red() + (hue.red() - base.red()) * share),
+        round(base.green() + (hue.green() - base.green()) * share),
+        round(base.blue() + (hue.blue() - base.blue()) * share),
     )
 
 
@@ -126,7 +169,9 @@ class CardTableModel(QAbstractTableModel):
         page, offset = divmod(position, PAGE_ROWS)
         rows = self._pages.get(page)
         if rows is None:
-            fetched = self._collection.browse_rows(self.query, page * PAGE_ROWS, PAGE_ROWS)
+            fetched = self._collection.browse_rows(
+                self.query, page * PAGE_ROWS, PAGE_ROWS, self._count
+            )
             rows = [(r, row_texts(r)) for r in fetched]
             self._pages[page] = rows
             while len(self._pages) > PAGES_KEPT:
@@ -165,7 +210,7 @@ class CardTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if REVIEWS <= column <= LAPSES:
+            if REVIEWS <= column <= LAPSES or column == CARD:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if role not in (
@@ -181,9 +226,9 @@ class CardTableModel(QAbstractTableModel):
             return texts[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return texts[column] if column == QUESTION else None
-        if role == Qt.ItemDataRole.ForegroundRole and column == FLAG and row.flag in FLAGS:
-            return QColor(FLAG_COLOURS[row.flag])
-        if not row.suspended:
+        if role == Qt.ItemDataRole.BackgroundRole and row.flag in FLAGS:
+            return flag_tint(row.flag)  # as Anki colours a flagged card's row
+        if not (row.suspended or row.buried):
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
             return QColor(theme.colours().highlight_bg)
@@ -205,9 +250,9 @@ class CardTable(QTableView):
 
 
 class BrowseView(QWidget):
-    """Every card in a table, filtered by deck, concept, state and a search."""
+    """Every card in a table, found by Anki's search language; a sidebar writes searches."""
 
-    suspended_changed = Signal()
+    suspended_changed = Signal()  # (any change to the cards that Home and study show)
     edit_requested = Signal(object)  # Enter on a row: edit that card's note (a CardKey)
 
     def __init__(
@@ -218,30 +263,45 @@ class BrowseView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("browse")
+        self.setAccessibleName("Browse")
         self._collection = collection
         self._clock = clock
         self.model = CardTableModel(collection, self)
         self.model.sort_requested.connect(self._refilter)
         self._total = 0
         self._just_loaded = False
+        self._fitting = False
+        self.search_error: str | None = None
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search words, tag:…, flag:1-4, picked:…, typed:…  (Ctrl+F)")
+        self.search.setPlaceholderText(
+            'Search: words, "a phrase", deck:, tag:, is:due ... (Ctrl+F)'
+        )
+        self.search.setAccessibleName("Search cards")
+        self.search.setAccessibleDescription(
+            "Anki's search language: words, quoted phrases, -not, or, (groups), deck:, tag:, "
+            "concept:, kind:, flag:, is:, prop:, rated:, added:, edited:, card:, nid:, cid:, picked:, typed:"
+        )
         self.search.setClearButtonEnabled(True)
-        self.deck_box = QComboBox()
-        self.concept_box = QComboBox()
-        self.state_box = QComboBox()
-        self.state_box.addItem("All states", None)
-        for state in STATES:
-            self.state_box.addItem(state.capitalize(), state)
-        for box in (self.deck_box, self.concept_box, self.state_box):
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            box.currentIndexChanged.connect(self._refilter)
         self.search.textChanged.connect(self._refilter)
+        self.save_button = QPushButton("Save search")
+        self.save_button.setAccessibleName("Save this search in the sidebar")
+        self.save_button.clicked.connect(lambda: self.save_search())
         self.count_label = QLabel()
         self.count_label.setProperty("role", "muted")
+        self.count_label.setAccessibleName("Cards shown")
+        self.error_label = QLabel()
+        self.error_label.setProperty("role", "error")
+        self.error_label.setWordWrap(True)
+        self.error_label.setAccessibleName("Search error")
+        self.error_label.hide()
+
+        self.sidebar = BrowseSidebar()
+        self.sidebar.chosen.connect(self.apply_sidebar)
+        self.sidebar.delete_saved.connect(self.delete_saved_search)
 
         self.table = CardTable()
+        self.table.setAccessibleName("Cards")
         self.table.typed.connect(self._type_into_search)
         self.table.setModel(self.model)
         # The sort indicator asks the model to sort, which it does in SQLite; sorting is
@@ -258,29 +318,59 @@ class BrowseView(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
+        header.setMinimumSectionSize(40)
         header.setSectionResizeMode(QUESTION, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((DECK, 130), (CONCEPT, 160), (KIND, 72), (DUE, 96),
-                              (INTERVAL, 72), (REVIEWS, 70), (LAPSES, 62)):  # fmt: skip
+        for column in WIDTHS:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, width)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        self._widths, hidden = self._read_columns()
+        for column in WIDTHS:
+            self.table.setColumnHidden(column, column in hidden)
+        header.sectionResized.connect(self._column_resized)
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
 
         self.question_view = QTextBrowser()
         self.answer_view = QTextBrowser()
-        for view in (self.question_view, self.answer_view):
+        for view, name in ((self.question_view, "Question"), (self.answer_view, "Answer")):
             view.setObjectName("card")
+            view.setAccessibleName(f"{name} preview")
             view.setOpenLinks(False)
             view.setFont(theme.card_font(PREVIEW_FONT_SIZE))
         changes_of(collection).changed.connect(self._on_changes)
-        self.suspend_button = QPushButton("Suspend  (Ctrl+J)")
+        self.suspend_button = QPushButton("Suspend")
+        self.suspend_button.setToolTip("Ctrl+J")
+        self.suspend_button.setAccessibleName("Suspend or unsuspend the selected cards")
         self.suspend_button.setEnabled(False)
         self.suspend_button.clicked.connect(self.toggle_suspended)
+        self.info_button = QPushButton("Card info")
+        self.info_button.setAccessibleName("Card info (Ctrl+Shift+I)")
+        self.info_button.setToolTip("Ctrl+Shift+I")
+        self.info_button.clicked.connect(self.show_card_info)
+        self.forget_button = QPushButton("Forget")
+        self.forget_button.setAccessibleName("Forget: make the selected cards new (Ctrl+Alt+N)")
+        self.forget_button.setToolTip("Ctrl+Alt+N")
+        self.forget_button.clicked.connect(lambda: self.forget_selected())
+        self.due_button = QPushButton("Set due")
+        self.due_button.setAccessibleName("Set due date of the selected cards (Ctrl+Shift+D)")
+        self.due_button.setToolTip("Ctrl+Shift+D")
+        self.due_button.clicked.connect(lambda: self.set_due_selected())
+        self.reposition_button = QPushButton("Reposition")
+        self.reposition_button.setAccessibleName("Reposition the selected new cards (Ctrl+Shift+S)")
+        self.reposition_button.setToolTip("Ctrl+Shift+S")
+        self.reposition_button.clicked.connect(lambda: self.reposition_selected())
+        self._card_buttons = (
+            self.suspend_button,
+            self.info_button,
+            self.forget_button,
+            self.due_button,
+            self.reposition_button,
+        )
 
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.deck_box, 1)
-        filters.addWidget(self.concept_box, 1)
-        filters.addWidget(self.state_box)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.count_label)
+        filters.addWidget(self.save_button)
 
         preview = QWidget()
         sides = QHBoxLayout(preview)
@@ -290,6 +380,7 @@ class BrowseView(QWidget):
             pane = QVBoxLayout()
             label = QLabel(title)
             label.setProperty("role", "muted")
+            label.setBuddy(view)
             pane.addWidget(label)
             pane.addWidget(view, 1)
             sides.addLayout(pane, 1)
@@ -303,24 +394,60 @@ class BrowseView(QWidget):
         self.splitter.setSizes([400, 220])
 
         bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
+        bottom.addStretch(1)
+        for button in self._card_buttons[1:]:
+            bottom.addWidget(button)
         bottom.addWidget(self.suspend_button)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 14, 16, 14)
-        layout.setSpacing(10)
-        layout.addLayout(filters)
-        layout.addWidget(self.splitter, 1)
-        layout.addLayout(bottom)
+        right = QWidget()
+        main = QVBoxLayout(right)
+        main.setContentsMargins(0, 0, 0, 0)
+        main.setSpacing(8)
+        main.addLayout(filters)
+        main.addWidget(self.error_label)
+        main.addWidget(self.splitter, 1)
+        main.addLayout(bottom)
 
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.focus_search)
-        suspend = QShortcut(QKeySequence("Ctrl+J"), self)
-        suspend.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        suspend.activated.connect(self.toggle_suspended)
+        self.sides = QSplitter(Qt.Orientation.Horizontal)
+        self.sides.addWidget(self.sidebar)
+        self.sides.addWidget(right)
+        self.sides.setStretchFactor(0, 0)
+        self.sides.setStretchFactor(1, 1)
+        self.sides.setSizes([175, 900])
+        self.sides.setChildrenCollapsible(False)
+        self.sidebar.setMinimumWidth(150)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addWidget(self.sides, 1)
+
+        for keys, slot in (
+            (QKeySequence.StandardKey.Find, self.focus_search),
+            (QKeySequence("Ctrl+J"), self.toggle_suspended),
+            (QKeySequence("Ctrl+Alt+N"), lambda: self.forget_selected()),
+            (QKeySequence("Ctrl+Shift+D"), lambda: self.set_due_selected()),
+            (QKeySequence("Ctrl+Shift+S"), lambda: self.reposition_selected()),
+            (QKeySequence("Ctrl+Shift+F"), self.sidebar.setFocus),
+        ):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
         self.search.returnPressed.connect(self._search_done)
         self.table.activated.connect(lambda _index: self.edit_selected())
+        # Ctrl+Shift+I is Card info here, as in Anki's browser, and File > Import Anki
+        # package elsewhere: Browse's widgets take it before the window's shortcut.
+        for widget in (self.table, self.search, self.sidebar):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QKeyEvent) and event.keyCombination() == CARD_INFO_KEY:
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self.show_card_info()
+                return True
+        return super().eventFilter(watched, event)
 
     def edit_selected(self) -> None:
         """Enter (or a double click) on a row: ask to edit its card's note."""
@@ -328,20 +455,94 @@ class BrowseView(QWidget):
         if keys:
             self.edit_requested.emit(keys[0])
 
-    # -- loading and filtering -------------------------------------------------------
+    # -- columns ---------------------------------------------------------------------
+
+    def _read_columns(self) -> tuple[dict[int, int], set[int]]:
+        """The widths the trainee gave the columns and the columns they hid."""
+        import json
+
+        widths, hidden = dict(WIDTHS), set(HIDDEN)
+        try:
+            saved = json.loads(self._collection.get_pref(PREF_COLUMNS) or "{}")
+            for name, width in dict(saved.get("widths", {})).items():
+                if name in COLUMNS and COLUMNS.index(name) in WIDTHS:
+                    widths[COLUMNS.index(name)] = max(LEAST[COLUMNS.index(name)], int(width))
+            if "hidden" in saved:
+                hidden = {COLUMNS.index(n) for n in saved["hidden"] if n in COLUMNS[1:]}
+        except (ValueError, TypeError, AttributeError):
+            pass
+        return widths, hidden
+
+    def _save_columns(self) -> None:
+        import json
+
+        if self._collection.read_only:
+            return
+        value = json.dumps(
+            {
+                "widths": {COLUMNS[c]: w for c, w in self._widths.items()},
+                "hidden": [COLUMNS[c] for c in WIDTHS if self.table.isColumnHidden(c)],
+            }
+        )
+        if value != self._collection.get_pref(PREF_COLUMNS):
+            self._collection.set_pref(PREF_COLUMNS, value)
+
+    def _column_resized(self, column: int, _old: int, new: int) -> None:
+        """The trainee dragged a column's edge: remember its width."""
+        if self._fitting or column not in WIDTHS or new <= 0:
+            return
+        self._widths[column] = new
+        self._save_columns()
+
+    def _column_menu(self, position: Any) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        for column in WIDTHS:
+            action = menu.addAction(COLUMNS[column])
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.show_column(c, on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(position))
+
+    def show_column(self, column: int, shown: bool) -> None:
+        """Show or hide a column (remembered)."""
+        self.table.setColumnHidden(column, not shown)
+        self._save_columns()
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Give the columns their widths, squeezed (never below their least) when the
+        table is too narrow to leave the question its share."""
+        width = self.table.viewport().width()
+        shown = [c for c in WIDTHS if not self.table.isColumnHidden(c)]
+        room = max(0, width - max(240, int(width * QUESTION_SHARE)))
+        wanted = sum(self._widths[c] for c in shown)
+        least = sum(LEAST[c] for c in shown)
+        share = 1.0 if wanted <= room else max(0.0, (room - least) / max(1, wanted - least))
+        self._fitting = True
+        try:
+            for c in shown:
+                extra = (self._widths[c] - LEAST[c]) * min(1.0, share)
+                self.table.setColumnWidth(c, int(LEAST[c] + extra))
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    # -- loading and searching -------------------------------------------------------
 
     def reload(self) -> None:
         """Read the cards afresh (after studying, suspending elsewhere, ...), keeping the
-        search, filters, sort and selection."""
+        search, sort and selection."""
         keys = self.selected_keys()
         collection = self._collection
         written = collection.refresh_text()
         self._total = collection.browse_count(BrowseQuery())
-        self._fill_box(self.deck_box, "All decks", [(d.name, d.id) for d in collection.decks])
-        if written or self.concept_box.count() == 0:  # (reading them scans every card)
-            self._fill_box(
-                self.concept_box, "All concepts", [(c, c) for c in collection.browse_concepts()]
-            )
+        if written or self.sidebar.topLevelItemCount() == 0:  # (concepts scan every card)
+            self._fill_sidebar()
         if self.table.isSortingEnabled():
             self._refilter(select=False)
         else:  # the first reading: enabling sorting asks the model to sort, which reads
@@ -349,33 +550,92 @@ class BrowseView(QWidget):
         self.select_keys(keys)
         if not keys:
             self._show_selected()
+        self.fit_columns()
 
-    def _fill_box(self, box: QComboBox, everything: str, items: list[tuple[str, str]]) -> None:
-        current = box.currentData()
-        box.blockSignals(True)
-        box.clear()
-        box.addItem(everything, None)
-        for text, data in items:
-            box.addItem(text, data)
-        found = box.findData(current) if current is not None else 0
-        box.setCurrentIndex(max(0, found))
-        box.blockSignals(False)
+    def _fill_sidebar(self) -> None:
+        collection = self._collection
+        self.sidebar.fill(
+            self.saved_searches(),
+            [d.name for d in collection.decks],
+            collection.browse_concepts(),
+            collection.browse_tags(),
+        )
+
+    def saved_searches(self) -> dict[str, str]:
+        import json
+
+        try:
+            value = json.loads(self._collection.get_pref(PREF_SAVED) or "{}")
+        except ValueError:
+            return {}
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    def save_search(self, name: str | None = None) -> bool:
+        """Keep the search in the sidebar under ``name`` (asked for when not given)."""
+        import json
+
+        query = self.search.text().strip()
+        if not query or self.search_error:
+            return False
+        if name is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            name, ok = QInputDialog.getText(self, "Save search", "Name of this search:", text=query)
+            if not ok:
+                return False
+        name = " ".join(name.split())
+        if not name:
+            return False
+        saved = self.saved_searches()
+        saved[name] = query
+        self._collection.set_pref(PREF_SAVED, json.dumps(saved))
+        self._fill_sidebar()
+        return True
+
+    def delete_saved_search(self, name: str) -> None:
+        import json
+
+        saved = self.saved_searches()
+        if saved.pop(name, None) is not None:
+            self._collection.set_pref(PREF_SAVED, json.dumps(saved))
+            self._fill_sidebar()
+
+    def apply_sidebar(self, query: str, how: str) -> None:
+        """A sidebar item chosen: its search replaces the search, or joins it."""
+        current = self.search.text().strip()
+        if how == "and" and current:
+            text = f"({current}) {query}" if " or " in current.casefold() else f"{current} {query}"
+        elif how == "or" and current:
+            text = f"({current}) or {query}"
+        else:
+            text = query
+        self.search.setText(text)
 
     def current_query(self) -> BrowseQuery:
-        """What the search box, the filters and the sort indicator ask for."""
+        """What the search box and the sort indicator ask for (raises SearchError)."""
         header = self.table.horizontalHeader()
-        return BrowseQuery(
-            deck_id=self.deck_box.currentData(),
-            concept=self.concept_box.currentData(),
-            state=self.state_box.currentData(),
-            words=search_words(self.search.text()),
-            sort=BROWSE_SORTS[header.sortIndicatorSection()],
+        return self._collection.search_query(
+            self.search.text(),
+            self._clock(),
+            BROWSE_SORTS[header.sortIndicatorSection()],
             descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
         )
 
     def _refilter(self, *_: object, select: bool = True) -> None:
         keys = self.selected_keys()[:KEEP_SELECTED] if select else []
-        self.model.set_query(self.current_query())
+        try:
+            query = self.current_query()
+        except SearchError as error:
+            self.search_error = str(error)
+            self.error_label.setText(str(error))
+            self.error_label.show()
+            self.model.set_query(BrowseQuery(search=_NOTHING))
+            self.count_label.setText(f"Search error: 0 of {self._total} cards shown")
+            self._show_selected()
+            return
+        self.search_error = None
+        self.error_label.hide()
+        self.model.set_query(query)
         if keys:
             self.select_keys(keys)
         shown, total = self.model.rowCount(), self._total
@@ -398,22 +658,26 @@ class BrowseView(QWidget):
             self.table.selectRow(0)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    # -- selection, preview and suspend ---------------------------------------------
+    # -- selection and preview -------------------------------------------------------
 
     def selected_rows(self) -> list[int]:
         """The positions of the selected rows, in view order."""
         return sorted({i.row() for i in self.table.selectionModel().selectedRows()})
 
+    def selected_ids(self) -> list[int]:
+        return [self.model.card_row(p).card_id for p in self.selected_rows()]
+
     def selected_keys(self) -> list[CardKey]:
         by_id = self._collection.card_by_id
-        return [by_id(self.model.card_row(p).card_id).key for p in self.selected_rows()]
+        return [by_id(card_id).key for card_id in self.selected_ids()]
 
     def select_keys(self, keys: Sequence[CardKey]) -> None:
         selection = self.table.selectionModel()
         selection.clearSelection()
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         first = None
-        for position in self._collection.browse_positions(self.model.query, keys):
+        query, total = self.model.query, self.model.rowCount()
+        for position in self._collection.browse_positions(query, keys, total):
             index = self.model.index(position, 0)
             selection.select(index, flags)
             first = first or index
@@ -423,23 +687,25 @@ class BrowseView(QWidget):
 
     def _show_selected(self) -> None:
         positions = self.selected_rows()
+        for button in self._card_buttons:
+            button.setEnabled(bool(positions))
         if not positions:
             self.question_view.setHtml("")
             self.answer_view.setHtml("")
-            self.suspend_button.setEnabled(False)
-            self.suspend_button.setText("Suspend  (Ctrl+J)")
+            self.suspend_button.setText("Suspend")
             return
         row = self.model.card_row(positions[0])
         self.show_preview(self._collection.card_by_id(row.card_id))
-        self.suspend_button.setEnabled(True)
         label = "Unsuspend" if row.suspended else "Suspend"
         if len(positions) > 1:
             label += f" {len(positions)} cards"
-        self.suspend_button.setText(f"{label}  (Ctrl+J)")
+        self.suspend_button.setText(label)
 
     def show_preview(self, card: Card) -> None:
         self.question_view.setHtml(question_html(card))
         self.answer_view.setHtml(answer_html(card))
+
+    # -- operations on the selection, each a step of the undo list ---------------------
 
     def toggle_suspended(self) -> None:
         """Suspend the selected cards, or unsuspend them if the first one is suspended:
@@ -464,6 +730,86 @@ class BrowseView(QWidget):
         self._show_selected()
         self.suspended_changed.emit()
 
+    def _operate(self, name: str, run: Callable[[list[int]], object]) -> bool:
+        """Run an operation (:mod:`rapport.study.cardops`: one transaction, one step of
+        the app's undo stack) on the selected cards."""
+        from rapport.ui import dialogs
+
+        ids = self.selected_ids()
+        if not ids:
+            return False
+        keys = self.selected_keys()
+        try:
+            run(ids)
+        except RapportError as error:
+            dialogs.show_error(self, f"{name} was not done", str(error))
+            return False
+        self._after_change(keys)
+        return True
+
+    def forget_selected(self) -> bool:
+        """Forget (Ctrl+Alt+N): the selected cards become new; undo brings them back."""
+        from rapport.study.cardops import forget
+
+        return self._operate("Forget", lambda ids: forget(self._collection, ids))
+
+    def set_due_selected(self, text: str | None = None) -> bool:
+        """Set due date (Ctrl+Shift+D): ``0`` today, ``1`` tomorrow, ``3-7``, ``!``."""
+        from rapport.study.cardops import set_due
+
+        if not self.selected_ids():
+            return False
+        if text is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            text, ok = QInputDialog.getText(
+                self,
+                "Set due date",
+                "Due in how many days? 0 = today, 1 = tomorrow, 3-7 = a day in that range;\n"
+                "add ! to make it the card's interval too (e.g. 14!).",
+                text="0",
+            )
+            if not ok:
+                return False
+        due = text
+        return self._operate(
+            "Set due date", lambda ids: set_due(self._collection, ids, due, self._clock())
+        )
+
+    def reposition_selected(
+        self, start: int | None = None, step: int = 1, shuffle: bool = False, shift: bool = False
+    ) -> bool:
+        """Reposition (Ctrl+Shift+S): the selected new cards' places in the new-card order."""
+        from rapport.study.cardops import reposition
+
+        if not self.selected_ids():
+            return False
+        if start is None:
+            from rapport.ui.reposition_dialog import RepositionDialog
+
+            dialog = RepositionDialog(self)
+            if not dialog.exec():
+                return False
+            start, step, shuffle, shift = dialog.values()
+        first = start
+        return self._operate(
+            "Reposition",
+            lambda ids: reposition(
+                self._collection, ids, first, step, shuffle=shuffle, shift=shift
+            ),
+        )
+
+    def show_card_info(self) -> None:
+        """Card info (Ctrl+Shift+I) of the first selected card."""
+        from rapport.study.cardops import card_info
+        from rapport.ui.card_info import CardInfoDialog
+
+        ids = self.selected_ids()
+        if not ids:
+            return
+        self.card_info = CardInfoDialog(card_info(self._collection, ids[0], self._clock()), self)
+        self.card_info.show()
+
     def _on_changes(self, changes: Changes) -> None:
         """After an undo or redo anywhere: read the rows again, the changed cards selected
         (hidden, Browse reads them again when next shown)."""
@@ -487,6 +833,11 @@ class BrowseView(QWidget):
 
     def showEvent(self, event: Any) -> None:
         if not self.table.isSortingEnabled():  # the first showing reads the rows
+            side = max(150, min(200, int(self.width() * 0.17)))
+            self.sides.setSizes([side, max(1, self.width() - side)])
             self.reload()
             self._just_loaded = True
         super().showEvent(event)
+
+
+_NOTHING = Not(Everything())  # (a search that failed to parse shows no card)

@@ -111,6 +111,8 @@ class DeckOptionsDialog(QDialog):
         form.setSpacing(10)
         self.fields = SchedulingFields(form, self._edited[self._shown], day_start=False)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Deck options: Settings, Order and timing, FSRS, Exam")
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (its tab bar takes the keyboard)
         self.tabs.addTab(_scrolled(box), "Settings")
         self.order = OrderFields()
         self.order.load(self._edited[self._shown])
@@ -288,6 +290,7 @@ class DeckOptionsDialog(QDialog):
 def _scrolled(page: QWidget) -> QScrollArea:
     """A tab's page in a scroll area, so that the dialog fits a small screen."""
     scroll = QScrollArea()
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (the keyboard goes to its controls)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(page)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -56,7 +57,9 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Review", "Ctrl+1 red · Ctrl+2 orange · Ctrl+3 green · Ctrl+4 blue flag (again: remove)"),
     ("Session summary", "Enter: back to Home · C: custom study"),
     ("Anywhere", "Ctrl+Z (Edit > Undo): undo the last answer or action, named in the menu"),
-    ("Browse", "Ctrl+F: search · Ctrl+J: suspend or unsuspend the selected cards"),
+    ("Browse", "Ctrl+F: search (Anki's search language) · Ctrl+Shift+F: the sidebar"),
+    ("Browse", "Ctrl+J: suspend or unsuspend · Ctrl+Shift+I: card info"),
+    ("Browse", "Ctrl+Alt+N: forget · Ctrl+Shift+D: set due date · Ctrl+Shift+S: reposition"),
     ("Browse", "Search picked:WORD or typed:WORD: cards whose answers picked or typed it"),
     ("Practice test", "1…N: pick · Enter: submit · Escape: end the test · PgUp/PgDn scroll"),
     ("Practice test", "After the score: S studies the missed cards · N starts a new test"),
@@ -223,14 +226,16 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.setAccessibleName("Keyboard shortcuts")
-        self.resize(720, 440)
         layout = QVBoxLayout(self)
-        table = QTableWidget(len(SHORTCUTS), 2)
+        self.table = table = QTableWidget(len(SHORTCUTS), 2)
         table.setAccessibleName("Shortcut list")
         table.setHorizontalHeaderLabels(["Where", "Keys"])
         table.verticalHeader().hide()
         table.horizontalHeader().setStretchLastSection(True)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setWordWrap(True)  # a long line wraps in its row rather than being cut
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for row, (where, keys) in enumerate(SHORTCUTS):
             table.setItem(row, 0, QTableWidgetItem(where))
             table.setItem(row, 1, QTableWidgetItem(keys))
@@ -238,7 +243,29 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
         layout.addWidget(buttons)
+        self.fit()
+
+    def fit(self) -> None:
+        """As big as the list (within the screen): every line shown whole, no scrolling."""
+        table = self.table
+        table.resizeColumnToContents(0)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width = min(900, screen.width() - 40) if screen else 900
+        keys_width = width - table.columnWidth(0) - 60
+        table.setColumnWidth(1, keys_width)
+        table.resizeRowsToContents()
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        height = rows + table.horizontalHeader().height() + 4
+        limit = (screen.height() - 140) if screen else 900
+        table.setMinimumHeight(min(height, limit))
+        table.setMinimumWidth(width - 40)
+        self.adjustSize()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.fit()  # (again with the fonts and style in force once shown)
 
 
 def about_text(data_dir: Path | None = None) -> str:

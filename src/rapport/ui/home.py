@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.content.loader import DeckError
+from rapport.study.decktree import DeckNode, deck_tree, find
 from rapport.study.timetext import format_due, format_duration
-from rapport.ui.theme import colours
+from rapport.ui.theme import Colours, colours
 from rapport.ui.welcome import WelcomePanel, wants_welcome
 
 if TYPE_CHECKING:
@@ -38,14 +39,17 @@ if TYPE_CHECKING:
 COL_NAME, COL_NEW, COL_LEARNING, COL_DUE, COL_STUDY = range(5)
 DECK_ROLE = Qt.ItemDataRole.UserRole
 ERROR_ROLE = Qt.ItemDataRole.UserRole + 1
+NODE_ROLE = Qt.ItemDataRole.UserRole + 2  # the full name of the row's node of the tree
+PREF_COLLAPSED = "home.collapsed"
 
 
 class HomeView(QWidget):
-    """The deck list. Emits ``study_requested(deck_ids)``; an empty list means all decks."""
+    """The deck tree (:mod:`rapport.study.decktree`). Emits ``study_requested(deck_ids)``
+    (a parent's: its deck and every deck under it); an empty list means all decks."""
 
     study_requested = Signal(list)
     deck_problems_requested = Signal(object)  # a DeckError
-    options_requested = Signal(str)  # a deck id: O, Anki's deck options key
+    options_requested = Signal(str)  # a deck id ("" for a parent with no deck): O
     custom_study_requested = Signal(str)  # the selected deck id ("" for all decks): C
 
     def __init__(
@@ -86,7 +90,11 @@ class HomeView(QWidget):
         self.tree.setAccessibleName("Deck list")
         self.tree.setColumnCount(5)
         self.tree.setHeaderLabels(["Deck", "New", "Learning", "Due", ""])
-        self.tree.setRootIsDecorated(False)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setIndentation(18)
+        self.tree.setItemsExpandable(True)
+        self.tree.itemExpanded.connect(self._remember_collapsed)
+        self.tree.itemCollapsed.connect(self._remember_collapsed)
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAllColumnsShowFocus(True)
@@ -133,6 +141,7 @@ class HomeView(QWidget):
         row.addWidget(self.study_all)
         outer.addLayout(row)
         self._study_buttons: list[QPushButton] = []
+        self._nodes: tuple[DeckNode, ...] = ()
 
     # -- data ---------------------------------------------------------------------------
 
@@ -144,37 +153,17 @@ class HomeView(QWidget):
         synced = status_line(self.collection.data_dir, now)
         self.sync_label.setText(synced)
         self.sync_label.setVisible(bool(synced))
-        selected = self.selected_deck_id()
+        node = self.selected_node()
+        selected = node.name if node is not None else None
         counts = self.collection.deck_counts(now)
         c = colours()
         self.tree.clear()
         self._study_buttons.clear()
-        total_waiting = 0
-        for dc in counts:
-            item = QTreeWidgetItem([dc.name, str(dc.new), str(dc.learning), str(dc.due), ""])
-            item.setData(COL_NAME, DECK_ROLE, dc.deck_id)
-            item.setToolTip(COL_NAME, f"{dc.total} cards")
-            for col, colour, value in (
-                (COL_NEW, c.new, dc.new),
-                (COL_LEARNING, c.learning, dc.learning),
-                (COL_DUE, c.due, dc.due),
-            ):
-                item.setTextAlignment(col, Qt.AlignmentFlag.AlignCenter)
-                item.setForeground(col, QBrush(QColor(colour if value else c.muted)))
-            font = item.font(COL_NAME)
-            font.setBold(True)
-            for col in (COL_NEW, COL_LEARNING, COL_DUE):
-                item.setFont(col, font)
-            total_waiting += dc.new + dc.learning + dc.due
-            self.tree.addTopLevelItem(item)
-            item.setSizeHint(COL_NAME, QSize(0, 44))
-            button = QPushButton("Study")
-            button.setProperty("role", "row")
-            button.setAccessibleName(f"Study {dc.name}")
-            button.setAutoDefault(True)
-            button.clicked.connect(lambda _=False, d=dc.deck_id: self.study_requested.emit([d]))
-            self._study_buttons.append(button)
-            self.tree.setItemWidget(item, COL_STUDY, button)
+        self._nodes = deck_tree(counts)
+        collapsed = set(self._collapsed())
+        for node in self._nodes:
+            self._add_node(node, None, collapsed, c)
+        total_waiting = sum(dc.new + dc.learning + dc.due for dc in counts)
         for error in self.deck_errors:
             count = len(error.problems)
             item = QTreeWidgetItem(
@@ -197,21 +186,104 @@ class HomeView(QWidget):
         # (and the first card) never waits for them.
         QTimer.singleShot(0, self._show_today)
 
-    def _select(self, deck_id: str | None) -> None:
-        """Select deck ``deck_id``, or the first working deck (or the first row at all)."""
-        items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
-        working = [i for i in items if i is not None and i.data(COL_NAME, DECK_ROLE)]
-        target = next((i for i in working if i.data(COL_NAME, DECK_ROLE) == deck_id), None)
+    def _add_node(
+        self,
+        node: DeckNode,
+        parent: QTreeWidgetItem | None,
+        collapsed: set[str],
+        c: Colours,
+    ) -> None:
+        item = QTreeWidgetItem([node.label, str(node.new), str(node.learning), str(node.due), ""])
+        item.setData(COL_NAME, DECK_ROLE, node.deck_id)
+        item.setData(COL_NAME, NODE_ROLE, node.name)
+        item.setToolTip(COL_NAME, f"{node.name}: {node.total} cards")
+        for col, colour, value in (
+            (COL_NEW, c.new, node.new),
+            (COL_LEARNING, c.learning, node.learning),
+            (COL_DUE, c.due, node.due),
+        ):
+            item.setTextAlignment(col, Qt.AlignmentFlag.AlignCenter)
+            item.setForeground(col, QBrush(QColor(colour if value else c.muted)))
+        font = item.font(COL_NAME)
+        font.setBold(True)
+        for col in (COL_NEW, COL_LEARNING, COL_DUE):
+            item.setFont(col, font)
+        if parent is None:
+            self.tree.addTopLevelItem(item)
+        else:
+            parent.addChild(item)
+        item.setSizeHint(COL_NAME, QSize(0, 44))
+        button = QPushButton("Study")
+        button.setProperty("role", "row")
+        button.setAccessibleName(f"Study {node.name}")
+        button.setAutoDefault(True)
+        ids = node.deck_ids()
+        button.clicked.connect(lambda _=False, d=ids: self.study_requested.emit(list(d)))
+        self._study_buttons.append(button)
+        self.tree.setItemWidget(item, COL_STUDY, button)
+        for child in node.children:
+            self._add_node(child, item, collapsed, c)
+        item.setExpanded(node.name not in collapsed)
+
+    def _collapsed(self) -> list[str]:
+        """The parents the trainee collapsed (kept in the preferences)."""
+        import json
+
+        try:
+            value = json.loads(self.collection.get_pref(PREF_COLLAPSED) or "[]")
+        except ValueError:
+            return []
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def _remember_collapsed(self, *_: object) -> None:
+        import json
+
+        names = []
+        for top in range(self.tree.topLevelItemCount()):
+            stack = [self.tree.topLevelItem(top)]
+            while stack:
+                item = stack.pop()
+                if item is None:
+                    continue
+                if item.childCount() and not item.isExpanded():
+                    names.append(str(item.data(COL_NAME, NODE_ROLE)))
+                stack.extend(item.child(i) for i in range(item.childCount()))
+        if not self.collection.read_only and sorted(names) != sorted(self._collapsed()):
+            self.collection.set_pref(PREF_COLLAPSED, json.dumps(sorted(names)))
+
+    def _items(self) -> list[QTreeWidgetItem]:
+        """Every row, in tree order."""
+        out: list[QTreeWidgetItem] = []
+
+        def walk(item: QTreeWidgetItem | None) -> None:
+            if item is None:
+                return
+            out.append(item)
+            for i in range(item.childCount()):
+                walk(item.child(i))
+
+        for top in range(self.tree.topLevelItemCount()):
+            walk(self.tree.topLevelItem(top))
+        return out
+
+    def _select(self, name: str | None) -> None:
+        """Select the node ``name``, or the first working deck (or the first row at all)."""
+        items = self._items()
+        working = [i for i in items if i.data(COL_NAME, NODE_ROLE)]
+        target = next((i for i in working if i.data(COL_NAME, NODE_ROLE) == name), None)
         target = target or (working[0] if working else (items[0] if items else None))
         if target is not None:
             self.tree.setCurrentItem(target)
 
+    def selected_node(self) -> DeckNode | None:
+        """The selected row of the deck tree (a deck, or a parent of decks)."""
+        item = self.tree.currentItem()
+        name = item.data(COL_NAME, NODE_ROLE) if item is not None else None
+        return find(self._nodes, str(name)) if name else None
+
     def _fit_list(self) -> None:
         """As tall as its rows (up to a point): no empty white box under a short list."""
-        rows = sum(
-            self.tree.sizeHintForRow(i) if self.tree.sizeHintForRow(i) > 0 else 44
-            for i in range(self.tree.topLevelItemCount())
-        )
+        rows = 44 * len([i for i in self._items() if _shown(i)])
         height = self.tree.header().sizeHint().height() + max(rows, 44) + 6
         self.tree.setFixedHeight(min(height, 460))
 
@@ -219,7 +291,14 @@ class HomeView(QWidget):
         deck_id = self.selected_deck_id()
         deck = next((d for d in self.collection.decks if d.id == deck_id), None)
         if deck is None:
-            self.description.clear()
+            node = self.selected_node()
+            if node is None:
+                self.description.clear()
+            else:
+                decks = len(node.deck_ids())
+                self.description.setText(
+                    f"{node.name}: {decks} deck{'s' * (decks != 1)}, {node.total} cards"
+                )
             return
         cards = len(deck.cards())
         self.description.setText(f"{deck.description}  ({len(deck.notes)} notes, {cards} cards)")
@@ -270,9 +349,9 @@ class HomeView(QWidget):
         if error is not None:
             self.deck_problems_requested.emit(error)
             return
-        deck_id = self.selected_deck_id()
-        if deck_id is not None:
-            self.study_requested.emit([deck_id])
+        node = self.selected_node()
+        if node is not None:
+            self.study_requested.emit(node.deck_ids())
 
     def _on_double_click(self, item: QTreeWidgetItem, _column: int) -> None:
         if item.data(COL_NAME, ERROR_ROLE) is None:
@@ -309,9 +388,9 @@ class HomeView(QWidget):
             self.study_selected()
             return True
         if key == Qt.Key.Key_O:
-            deck_id = self.selected_deck_id()
-            if deck_id is not None:
-                self.options_requested.emit(deck_id)
+            node = self.selected_node()
+            if node is not None and node.deck_ids():
+                self.options_requested.emit(node.deck_id or "")
             return True
         if key == Qt.Key.Key_C:  # Custom study, as Anki's deck screen
             self.custom_study_requested.emit(self.selected_deck_id() or "")
@@ -331,6 +410,16 @@ class HomeView(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._handle_key(event):
             super().keyPressEvent(event)
+
+
+def _shown(item: QTreeWidgetItem) -> bool:
+    """Whether a row of the tree shows (every parent above it expanded)."""
+    parent = item.parent()
+    while parent is not None:
+        if not parent.isExpanded():
+            return False
+        parent = parent.parent()
+    return True
 
 
 def today_progress(collection: Collection, now: datetime) -> tuple[int, float]:

@@ -645,20 +645,34 @@ class MainWindow(QMainWindow):
         return deck
 
     def rename_deck(self) -> bool:
-        """Notes > Rename deck: a new name for the deck selected on Home."""
+        """Notes > Rename deck: a new name for the row selected on Home; the decks under
+        it in the deck tree keep their place under it (``A::B`` becomes ``Z::B``)."""
         from PySide6.QtWidgets import QInputDialog
 
         from rapport.errors import RapportError
+        from rapport.study.decktree import renamed
         from rapport.ui import dialogs
 
-        deck = self._selected_added_deck("Rename")
-        if deck is None:
+        node = self.home.selected_node()
+        if node is None or node.children == () and node.deck_id is None:
+            dialogs.show_error(self, "Rename deck", "Select a deck on Home first.")
             return False
-        name, ok = QInputDialog.getText(self, "Rename deck", "New name:", text=deck.name)
+        decks = {d.id: d for d in self.collection.decks}
+        under = [decks[i] for i in node.deck_ids() if i in decks]
+        fixed = [d.name for d in under if not self.authoring.is_added(d)]
+        if fixed:
+            dialogs.show_error(
+                self, "Rename deck", f"'{fixed[0]}' comes with Rapport: it stays as it is."
+            )
+            return False
+        name, ok = QInputDialog.getText(self, "Rename deck", "New name:", text=node.name)
         if not ok:
             return False
         try:
-            self.authoring.rename_deck(deck, name)
+            for deck_id, new_name in renamed(
+                {d.id: d.name for d in under}, node.name, name
+            ).items():
+                self.authoring.rename_deck(decks[deck_id], new_name)
         except RapportError as error:
             dialogs.show_error(self, "The deck was not renamed", str(error))
             return False
@@ -800,10 +814,20 @@ class MainWindow(QMainWindow):
         """Notes > Deck options (O on Home): the preset of the selected deck."""
         from rapport.ui.deck_options import DeckOptionsDialog
 
+        under: list[str] = []
+        if deck_id == "" or (deck_id is None and self.home.selected_deck_id() is None):
+            # A parent no deck file names: its options are those of the decks under it.
+            node = self.home.selected_node()
+            under = node.deck_ids() if node is not None else []
+            deck_id = under[0] if under else None
         deck = self._deck(deck_id or self.home.selected_deck_id())
         if deck is None:
             return
         if DeckOptionsDialog(self.collection, deck.id, self, self.clock).exec():
+            preset = self.collection.preset_of(deck.id)
+            for other in under[1:]:
+                if self.collection.preset_of(other) != preset:
+                    self.collection.set_deck_preset(other, preset)
             self.home.refresh()
 
     def font_size(self) -> int:

@@ -140,6 +140,12 @@ class PracticeView(QWidget):
         self.setup_page = _Page(self._setup_key)
         self.question_page = _Page(self._question_key, owns_escape=True)
         self.result_page = _Page(self._result_key)
+        for page, name in (
+            (self.setup_page, "Practice test: choose decks, concepts and length"),
+            (self.question_page, "Practice test: question"),
+            (self.result_page, "Practice test: score"),
+        ):
+            page.setAccessibleName(name)
         self._build_setup()
         self._build_question()
         self._build_result()
@@ -158,7 +164,10 @@ class PracticeView(QWidget):
         for widget in (self.deck_list, self.concept_list):
             widget.itemChanged.connect(self._setup_changed)
             widget.setStyleSheet("QListWidget::item { padding: 5px 4px; }")
+        self.deck_list.setAccessibleName("Decks to test (Space ticks)")
+        self.concept_list.setAccessibleName("Concepts to test (Space ticks)")
         self.count_box = QSpinBox()
+        self.count_box.setAccessibleName("Number of questions")
         self.count_box.setRange(1, 1)
         self.count_box.setMinimumWidth(90)
         self.available_label = _muted("")
@@ -167,6 +176,8 @@ class PracticeView(QWidget):
         self.start_button.clicked.connect(self.start)
         all_button = QPushButton("All")
         none_button = QPushButton("None")
+        all_button.setAccessibleName("Tick every concept")
+        none_button.setAccessibleName("Untick every concept")
         all_button.clicked.connect(lambda: self._check_all(self.concept_list, True))
         none_button.clicked.connect(lambda: self._check_all(self.concept_list, False))
 

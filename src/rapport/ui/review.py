@@ -40,13 +40,14 @@ from rapport.content.answers import Verdict
 from rapport.content.kinds import Interaction, RespondKind, rules_for
 from rapport.content.model import Card, CardKey, ChoiceNote, Deck
 from rapport.errors import RapportError
+from rapport.store.records import Phase
 from rapport.study import Rating, actions, suggested_rating
 from rapport.study.calibration import CBM_MARKS, PREF_CERTAINTY, Certainty, cbm_mark
 from rapport.study.rubric import suggested_from_rubric
 from rapport.study.timetext import format_due, format_duration, format_interval
 from rapport.ui import render, scrolling
 from rapport.ui.changes import changes_of
-from rapport.ui.theme import DEFAULT_FONT_SIZE, card_font, colours
+from rapport.ui.theme import DEFAULT_FONT_SIZE, card_font, colours, flag_colours
 
 if TYPE_CHECKING:
     from rapport.study import Collection, ReviewSession
@@ -172,6 +173,7 @@ class ReviewView(QWidget):
         self.marks_label = QLabel()
         self.marks_label.setProperty("role", "muted")
         self.marks_label.setAccessibleName("Flag and mark")
+        self.marks_label.setTextFormat(Qt.TextFormat.RichText)  # (only our own markup)
         top.addWidget(self.marks_label)
         # Deck options' "Show answer timer": the time on this card, up to the maximum.
         self.timer_label = QLabel()
@@ -807,18 +809,36 @@ class ReviewView(QWidget):
         assert self.session is not None
         new, learning, review = self.session.remaining(self.clock())
         c = colours()
-        self.counts_label.setText(
-            f'<span style="color:{c.new}"><b>{new}</b></span> new &nbsp; '
-            f'<span style="color:{c.learning}"><b>{learning}</b></span> learning &nbsp; '
-            f'<span style="color:{c.due}"><b>{review}</b></span> to review'
-        )
+        queue = self._queue_of_card()
+        parts = []
+        for name, colour, count, words in (
+            ("new", c.new, new, "new"),
+            ("learning", c.learning, learning, "learning"),
+            ("review", c.due, review, "to review"),
+        ):
+            number = f"<b>{count}</b>"
+            if name == queue:  # as Anki underlines the count of the card's own queue
+                number = f"<u>{number}</u>"
+            parts.append(f'<span style="color:{colour}">{number}</span> {words}')
+        self.counts_label.setText(" &nbsp; ".join(parts))
         self.counts_label.setAccessibleDescription(
             f"{new} new, {learning} learning, {review} to review"
+            + (f"; this card is {queue}" if queue else "")
         )
         done = self.session.summary().studied
         total = done + new + learning + review
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
+
+    def _queue_of_card(self) -> str | None:
+        """The queue of the card on show: "new", "learning" or "review" (None if none)."""
+        if self.card is None:
+            return None
+        card_id = self.collection.card_id(self.card.key)
+        if card_id is None:
+            return None
+        phase = self.collection.store.card_state(card_id).phase
+        return {Phase.NEW: "new", Phase.REVIEW: "review"}.get(phase, "learning")
 
     def _show_summary(self) -> None:
         assert self.session is not None
@@ -1050,7 +1070,9 @@ class ReviewView(QWidget):
         flag = actions.flag_of(self.session, self.card)
         parts = []
         if flag:
-            parts.append(f"{actions.FLAGS[flag].capitalize()} flag")
+            colour = flag_colours()[flag]  # coloured as Anki colours its flags
+            name = f"{actions.FLAGS[flag].capitalize()} flag"
+            parts.append(f'<span style="color:{colour}"><b>\u2691 {name}</b></span>')
         if actions.is_marked(self.session, self.card):
             parts.append("Marked")
         self.marks_label.setText("  ·  ".join(parts))

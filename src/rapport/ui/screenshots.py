@@ -41,8 +41,15 @@ NAMES = (
     "deck-options",
     "simulator",
     "note-editor",
+    "deck-tree",
     "export",
 )
+# Decks of the trainee's own with "::" in their names, for the deck tree's picture.
+TREE_DECKS = {
+    "Counselling Skills::Week 1": ("Reflecting feelings", "Open questions", "Minimal encouragers"),
+    "Counselling Skills::Week 2": ("Summarising", "Immediacy"),
+    "Counselling Skills::Week 2::Role plays": ("A client arrives late", "A silent client"),
+}
 
 
 class DemoClock:
@@ -118,7 +125,7 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
         simulate_history(collection, clock, DEMO_NOW, random.Random(7))
         collection.set_pref(PREF_THEME, "light")
         apply_theme(app, "light")
-        window = MainWindow(collection, decks.errors, clock, deck_dirs=[])
+        window = MainWindow(collection, decks.errors, clock, deck_dirs=[decks_dir()])
         window.resize(*WINDOW_SIZE)
         window.show()
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -152,11 +159,17 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
         practice.pick(1)
         shoot("practice")
 
+        from rapport.ui.browse import DUE, BrowseView
+
         browse = window.show_view("browse")
-        table = getattr(browse, "table", None)
-        if table is not None:
-            table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
-            table.selectRow(3)
+        assert isinstance(browse, BrowseView)
+        browse.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
+        due = browse.sidebar.item_for("is:review")
+        if due is not None:  # the sidebar writes the search, as a click on it would
+            browse.sidebar.setCurrentItem(due)
+            browse.apply_sidebar("is:review", "replace")
+            browse.apply_sidebar("prop:lapses>0", "and")
+        browse.table.selectRow(1)
         shoot("browse")
 
         stats = window.show_view("stats")
@@ -172,6 +185,10 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
 
         shoot("export", _export_dialog(window))  # (before the editor adds a deck)
         shoot("note-editor", _note_editor(window))
+        _tree_decks(window)
+        window.show_view("home")
+        window.home._select("Counselling Skills")
+        shoot("deck-tree")
         window.close()
         return written
     finally:
@@ -278,6 +295,26 @@ def _note_editor(window: object) -> QWidget:
     editor.show()
     editor.validate()
     return editor
+
+
+def _tree_decks(window: object) -> None:
+    """Decks of the trainee's own named with "::", a few cards studied: Home's tree."""
+    from rapport.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    taken = [d.id for d in window.collection.decks]
+    for name, fronts in TREE_DECKS.items():
+        path = window.authoring.new_deck(name, taken)
+        window.refresh_decks()
+        deck = next(d for d in window.collection.decks if d.path == path)
+        taken.append(deck.id)
+        for front in fronts:
+            values = {"kind": "basic", "concept": "skills", "front": f"{front}: what is it for?",
+                      "back": "See the week's handout."}  # fmt: skip
+            values["id"] = window.authoring.new_note_id(deck, values)
+            window.authoring.save_note(deck, values)
+            window.refresh_decks()
+            deck = next(d for d in window.collection.decks if d.path == path)
 
 
 def _export_dialog(window: object) -> QWidget:

@@ -234,6 +234,7 @@ class StatsView(QWidget):
         inner.addWidget(self.calibration)
         inner.addStretch(1)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (its charts take the keyboard)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
@@ -453,7 +454,13 @@ class StatsView(QWidget):
         view = self._charts_module.QChartView(chart)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(height)
-        view.setStyleSheet("background: transparent; border: none;")
+        c = theme.colours()
+        view.setStyleSheet(  # a ring when the chart has the keyboard (it reads its name)
+            "QChartView { background: transparent; border: 2px solid transparent; "
+            f"border-radius: 10px; }} QChartView:focus {{ border-color: {c.accent}; }}"
+        )
+        view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        view.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (the view is named)
         view.setAccessibleName(title)
         view.setAccessibleDescription("Show as tables (Alt+T) reads its figures")
         return view

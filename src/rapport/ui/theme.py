@@ -47,6 +47,10 @@ class Colours(NamedTuple):
     bad: str
     missed: str
     highlight_bg: str
+    # The edge of an interactive control (a text box, a check box, a radio button), at
+    # least 3:1 against the window and the base (WCAG 1.4.11); ``border`` only decorates.
+    control: str = "#767d86"
+    on_accent: str = "#ffffff"  # the tick on a ticked check box (filled with ``accent``)
 
 
 LIGHT = Colours(
@@ -55,8 +59,8 @@ LIGHT = Colours(
     base="#ffffff",
     alt_base="#f8f7f4",
     text="#1f2328",
-    muted="#6a737d",
-    accent="#2f6fde",
+    muted="#5f6670",
+    accent="#2a62c9",
     primary="#2f6fde",
     border="#d4d2cc",
     new="#1c64d8",
@@ -64,8 +68,10 @@ LIGHT = Colours(
     due="#1a7f37",
     good="#1a7f37",
     bad="#c62828",
-    missed="#8b949e",
+    missed="#656d77",
     highlight_bg="#fff3c4",
+    control="#767d86",
+    on_accent="#ffffff",
 )
 
 DARK = Colours(
@@ -83,8 +89,10 @@ DARK = Colours(
     due="#5fd07a",
     good="#5fd07a",
     bad="#ff6b6b",
-    missed="#8b949e",
-    highlight_bg="#4a4120",
+    missed="#969ea8",
+    highlight_bg="#36301a",
+    control="#7d838c",
+    on_accent="#1e1f22",
 )
 
 _current: Colours = LIGHT
@@ -95,6 +103,16 @@ _applied: tuple[QApplication, Colours, int] | None = None
 def colours() -> Colours:
     """The colours of the theme in force."""
     return _current
+
+
+# Anki's flag hues, darkened or lightened to read as text on each theme's base (WCAG AA).
+_FLAGS_LIGHT = {1: "#c62828", 2: "#b45309", 3: "#1a7f37", 4: "#1c64d8"}
+_FLAGS_DARK = {1: "#ff6b6b", 2: "#ffa657", 3: "#5fd07a", 4: "#6ea8fe"}
+
+
+def flag_colours(c: Colours | None = None) -> dict[int, str]:
+    """The colour of each flag (1 red, 2 orange, 3 green, 4 blue) in a theme."""
+    return dict(_FLAGS_DARK if (c or _current).dark else _FLAGS_LIGHT)
 
 
 def system_is_dark(app: QApplication) -> bool:
@@ -134,9 +152,20 @@ def _palette(c: Colours) -> QPalette:
     return p
 
 
+def _resource(c: Colours, name: str) -> str:
+    """A small picture of the theme (``check``, ``arrow-up``...), as a stylesheet url."""
+    from rapport.paths import resources_dir
+
+    return (resources_dir() / f"{name}-{'dark' if c.dark else 'light'}.svg").as_posix()
+
+
 def stylesheet(c: Colours, font_size: int) -> str:
     """The app stylesheet; ``font_size`` is the card text size in points, which only the
-    card's own widgets take (the card view sets its font itself)."""
+    card's own widgets take (the card view sets its font itself).
+
+    Every control that takes the keyboard shows it: a 2px ``accent`` ring (at least 3:1
+    against the window and the base in both themes, see tests/unit/ui/test_accessibility.py).
+    """
     ui = UI_FONT_SIZE
     big = TITLE_FONT_SIZE
     return f"""
@@ -189,6 +218,50 @@ QProgressBar {{
     border: none; background: {c.border}; border-radius: 3px; max-height: 6px;
 }}
 QProgressBar::chunk {{ background: {c.primary}; border-radius: 3px; }}
+QLineEdit, QSpinBox, QDoubleSpinBox, QComboBox, QPlainTextEdit, QTextEdit {{
+    border: 1px solid {c.control}; border-radius: 6px; background: {c.base};
+}}
+QPushButton {{ border-color: {c.control}; }}
+QTreeWidget, QTreeView, QTableView, QListWidget, QListView, QTextBrowser {{
+    border: 1px solid {c.border}; border-radius: 6px;
+}}
+QLineEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QComboBox:focus,
+QPlainTextEdit:focus, QTextEdit:focus, QTreeWidget:focus, QTreeView:focus,
+QTableView:focus, QListWidget:focus, QListView:focus, QTextBrowser:focus {{
+    border: 2px solid {c.accent};
+}}
+QTextBrowser#card:focus {{ border: 2px solid {c.accent}; }}
+QCheckBox, QRadioButton {{ spacing: 8px; padding: 2px; border: 2px solid transparent;
+    border-radius: 4px; }}
+QCheckBox:focus, QRadioButton:focus {{ border: 2px solid {c.accent}; }}
+QCheckBox::indicator, QRadioButton::indicator {{
+    width: 14px; height: 14px; border: 1px solid {c.control}; background: {c.base};
+}}
+QCheckBox::indicator {{ border-radius: 3px; }}
+QRadioButton::indicator {{ border-radius: 8px; }}
+QCheckBox::indicator:checked {{
+    background: {c.accent}; border-color: {c.accent}; image: url("{_resource(c, "check")}");
+}}
+QRadioButton::indicator:checked {{
+    border: 1px solid {c.accent};
+    background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5,
+        stop:0 {c.accent}, stop:0.55 {c.accent}, stop:0.65 {c.base}, stop:1 {c.base});
+}}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: {c.border}; }}
+QLabel[role="error"] {{ color: {c.bad}; }}
+QPushButton[role="primary"]:focus {{ border: 2px solid {c.text}; padding: 5px 13px; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button, QSpinBox::down-button,
+QDoubleSpinBox::down-button {{
+    subcontrol-origin: border; width: 18px; border-left: 1px solid {c.border};
+}}
+QSpinBox::up-button, QDoubleSpinBox::up-button {{ subcontrol-position: top right; }}
+QSpinBox::down-button, QDoubleSpinBox::down-button {{ subcontrol-position: bottom right; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{
+    image: url("{_resource(c, "arrow-up")}"); width: 10px; height: 6px;
+}}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{
+    image: url("{_resource(c, "arrow-down")}"); width: 10px; height: 6px;
+}}
 """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,25 @@ def test_a_v5_database_gains_review_and_lapse_counts_from_its_log(
     assert (rows[CardKey("a", "n0", 0)].reviews, rows[CardKey("a", "n0", 0)].lapses) == (4, 1)
     assert (rows[CardKey("a", "n1", 0)].reviews, rows[CardKey("a", "n1", 0)].lapses) == (0, 0)
     assert col.store.review_count() == 4
+
+
+def test_v9_dates_old_cards_by_their_first_answer_and_rewrites_the_text(
+    open_col: OpenCollection, data_dir: Path
+) -> None:
+    write_v1(data_dir / DB_NAME)
+    conn = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    schema_module.migrate(conn, 7)
+    conn.execute(
+        "INSERT INTO cards (id, deck_id, note_id, ordinal, position) VALUES (8, 'a', 'n1', 0, 1)"
+    )
+    conn.execute("INSERT INTO deck_text VALUES ('a', 'Deck a', 'old stamp')")
+    schema_module.migrate(conn, 9)
+    added = dict(conn.execute("SELECT id, added_us FROM cards").fetchall())
+    assert (
+        added[7] == to_us(T0) - 2 * DAY_US and added[8] > 1_700_000_000 * 1_000_000
+    )  # the upgrade's
+    assert conn.execute("SELECT COUNT(*) FROM deck_text").fetchone()[0] == 0
+    conn.close()
+    col = open_col([basic_deck("a", 2)], settings=None)
+    col.refresh_text()
+    assert col.browse_count(col.search_query("tag:none n1", datetime.now(UTC))) == 1

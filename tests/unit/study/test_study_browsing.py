@@ -10,7 +10,6 @@ from rapport.content import CardKey, Note
 from rapport.store import DB_NAME
 from rapport.store.records import BROWSE_SORTS, BrowseQuery
 from rapport.study import Collection, Rating
-from rapport.study.browsing import search_words
 from tests.support.collection import T0, OpenCollection, basic, cloze, make_deck
 
 DAY = timedelta(days=1)
@@ -61,6 +60,10 @@ def test_review_and_lapse_counts_are_kept_with_each_answer_and_undo(
     assert _kept_counts(col) == _log_counts(data_dir)
 
 
+def _q(col: Collection, text: str) -> BrowseQuery:
+    return col.search_query(text, T0)
+
+
 def _questions(col: Collection, query: BrowseQuery) -> list[str]:
     return [r.question for r in col.browse_rows(query, 0, 1000)]
 
@@ -85,19 +88,20 @@ def test_browse_filters_searches_sorts_and_pages_in_the_database(
     pages = [r.question for k in range(0, 32, 7) for r in col.browse_rows(everything, k, 7)]
     assert pages == shown
     # Every word must occur, anywhere in the card's text (answer, deck name too).
-    assert col.browse_count(BrowseQuery(words=search_words("QUESTION"))) == 30
-    assert col.browse_count(BrowseQuery(words=search_words("QUESTION 1"))) == sum(
-        "1" in f"{i:02d} n{i} c{i % 3}" for i in range(30)
-    )
-    assert col.browse_count(BrowseQuery(words=search_words("bond 07"))) == 1
-    assert col.browse_count(BrowseQuery(words=search_words("ünïcode goals"))) == 2
-    assert col.browse_count(BrowseQuery(words=search_words("answer n29"))) == 1
-    assert col.browse_count(BrowseQuery(concept="c1")) == 10
+    assert col.browse_count(_q(col, "QUESTION")) == 30
+    assert col.browse_count(_q(col, "QUESTION 1")) == sum("1" in f"{i:02d} n{i}" for i in range(30))
+    assert col.browse_count(_q(col, "bond 07")) == 1
+    assert col.browse_count(_q(col, "deck:ünïcode* goals")) == 2
+    assert col.browse_count(_q(col, "ünïcode")) == 0  # words are the notes' text, as in Anki
+    assert col.browse_count(_q(col, "answer n29")) == 1
+    assert col.browse_count(_q(col, "concept:c1")) == 10
     assert col.browse_concepts() == ["c0", "c1", "c2", "cloze-concept"]
     # Where a card is in a given order.
     key = CardKey("d", "n5", 0)
     assert col.browse_positions(everything, [key]) == [5]
-    assert col.browse_positions(everything._replace(concept="c1"), [key]) == []
+    assert (
+        col.browse_positions(everything._replace(search=_q(col, "concept:c1").search), [key]) == []
+    )
     # Every column sorts.
     for sort in BROWSE_SORTS:
         assert len(col.browse_rows(BrowseQuery(sort=sort), 0, 100)) == 32
@@ -115,16 +119,16 @@ def test_browse_states_counts_and_due_order_follow_study(open_col: OpenCollectio
     by_id = {r.id: r for r in col.store.card_table()}
     for row in rows:
         assert (row.reviews, row.lapses) == (by_id[row.card_id].reviews, by_id[row.card_id].lapses)
-    reviews = col.browse_count(BrowseQuery(state="review"))
-    learning = col.browse_count(BrowseQuery(state="learning"))
-    new = col.browse_count(BrowseQuery(state="new"))
+    reviews = col.browse_count(_q(col, "is:review -is:suspended"))
+    learning = col.browse_count(_q(col, "is:learn -is:suspended"))
+    new = col.browse_count(_q(col, "is:new -is:suspended"))
     assert reviews + learning + new == 6
     col.set_suspended(CardKey("d", "n0", 0), True)
-    assert col.browse_count(BrowseQuery(state="suspended")) == 1
+    assert col.browse_count(_q(col, "is:suspended")) == 1
     assert (
-        col.browse_count(BrowseQuery(state="review"))
-        + col.browse_count(BrowseQuery(state="learning"))
-        + col.browse_count(BrowseQuery(state="new"))
+        col.browse_count(_q(col, "is:review -is:suspended"))
+        + col.browse_count(_q(col, "is:learn -is:suspended"))
+        + col.browse_count(_q(col, "is:new -is:suspended"))
         == 5
     )
     most = col.browse_rows(BrowseQuery(sort="reviews", descending=True), 0, 1)[0]
@@ -135,9 +139,9 @@ def test_edited_deck_text_is_written_again(open_col: OpenCollection, data_dir: P
     deck = make_deck("d", [basic("n0", "Old wording"), basic("n1")])
     col = open_col([deck])
     col.refresh_text()
-    assert col.browse_count(BrowseQuery(words=("old",))) == 1
+    assert col.browse_count(_q(col, "old")) == 1
     col.replace_decks([make_deck("d", [basic("n0", "New wording"), basic("n1")])])
     assert col.refresh_text() == 1  # same cards, new content: only that deck again
-    assert col.browse_count(BrowseQuery(words=("old",))) == 0
-    assert col.browse_count(BrowseQuery(words=("new",))) == 1
+    assert col.browse_count(_q(col, "old")) == 0
+    assert col.browse_count(_q(col, "new")) == 1
     assert col.browse_count(BrowseQuery()) == 2

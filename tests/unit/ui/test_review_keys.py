@@ -17,6 +17,7 @@ from rapport.content import Card, ChoiceNote, Deck, Option
 from rapport.study import Collection, Rating
 from rapport.ui.main_window import MainWindow
 from rapport.ui.review import ReviewView
+from rapport.ui.theme import flag_colours
 from tests.support.collection import (
     SOURCE,
     basic,
@@ -248,12 +249,13 @@ def test_flag_and_mark_by_key_then_undo(window: MainWindow, qtbot: QtBot) -> Non
     assert card is not None
     press(qtbot, window, Qt.Key.Key_1, CTRL)
     assert review.notice.text().startswith("Card flagged red.")
-    assert review.marks_label.text() == "Red flag"
+    assert _plain(review.marks_label.text()) == "⚑ Red flag"
+    assert f"color:{flag_colours()[1]}" in review.marks_label.text()  # coloured, as Anki
     press(qtbot, window, Qt.Key.Key_Asterisk, SHIFT)
-    assert review.marks_label.text() == "Red flag  ·  Marked"
+    assert _plain(review.marks_label.text()) == "⚑ Red flag · Marked"
     assert window.undo_name() == "Mark note"
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
-    assert review.marks_label.text() == "Red flag" and review.card == card
+    assert _plain(review.marks_label.text()) == "⚑ Red flag" and review.card == card
     assert window.undo_name() == "Flag red"
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert review.marks_label.text() == "" and window.undo_name() is None
@@ -344,7 +346,7 @@ def test_flags_and_marks_show_in_browse_and_are_searchable(
             rows.append((model.index(r, 0).data(), model.index(r, FLAG).data()))
         return rows
 
-    assert [flag for _, flag in shown("flag:2")] == ["orange, marked"]
+    assert [flag for _, flag in shown("flag:2")] == ["Orange, marked"]
     assert shown("flag:orange") == shown("flag:2")
     siblings = [c for c in window.collection.decks[0].cards() if c.note.id == card.note.id]
     assert len(shown("tag:marked")) == len(siblings) == 3
@@ -373,3 +375,9 @@ def test_a_leech_is_suspended_with_a_message(
 
 def basic_card(view: ReviewView, note_id: str) -> Card:
     return next(c for d in view.collection.decks for c in d.cards() if c.note.id == note_id)
+
+
+def _plain(rich: str) -> str:
+    from PySide6.QtGui import QTextDocumentFragment
+
+    return QTextDocumentFragment.fromHtml(rich).toPlainText()
