@@ -280,7 +280,8 @@ class BrowseView(QWidget):
         self.search.setAccessibleName("Search cards")
         self.search.setAccessibleDescription(
             "Anki's search language: words, quoted phrases, -not, or, (groups), deck:, tag:, "
-            "concept:, kind:, flag:, is:, prop:, rated:, added:, edited:, card:, nid:, cid:, picked:, typed:"
+            "concept:, kind:, flag:, is:, prop:, rated:, added:, edited:, card:, nid:, cid:, "
+            "picked:, typed:"
         )
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._refilter)

@@ -9,9 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from rapport.store.records import BrowseQuery
 from rapport.study import Rating
-from rapport.study.browsing import search_words
 from rapport.ui.browse import BrowseView
 from tests.support.choices import choice, typed
 from tests.support.collection import make_deck, open_collection
@@ -46,7 +44,7 @@ def test_search_by_option_picked_and_text_typed(qtbot: QtBot, tmp_path: Path, cl
     col.refresh_text()  # (Browse stores the cards' text first)
 
     def found(text: str) -> int:
-        return col.browse_count(BrowseQuery(words=search_words(text)))
+        return col.browse_count(col.search_query(text, clock()))
 
     assert found("picked:goal") == 2
     assert found("picked:silence") == 0  # an option never picked
