@@ -203,8 +203,11 @@ def test_the_coherent_narrative_is_not_credited_to_siegel_as_his_term(deck: Deck
     for note in deck.notes:
         for text in fields(note):
             assert "Siegel calls" not in text, note.id
-    typed = next(n for n in deck.notes if n.id == "coherent-narrative-typed")
+    typed = next(n for n in deck.notes if n.id == "who-siegel-typed")
     assert "Mary Main" in typed.extra and "popularised" in typed.extra
+    # His phrase, not his concept (lecturer review E6).
+    assert "not Siegel's own concept" in typed.extra
+    assert not any("Siegel's own term" in " ".join(fields(n)) for n in deck.notes)
     assert any(
         "own gloss" in " ".join(fields(n)) for n in deck.notes if n.concept == "coherent-narrative"
     )
@@ -237,7 +240,7 @@ EXTENSIONS = {
     "ext-secure-base": "secure base",
     "ext-internal-working-models": "Mental representations",
     "ext-mary-main-aai": "Mary Main",
-    "ext-earned-security": "Secure attachment",
+    "ext-earned-security": "secure-autonomous",
     "ext-attachment-stability": "Moderately",
     "ext-bordin-working-alliance": "Bordin",
 }
@@ -299,7 +302,6 @@ TYPED_ANSWERS = {
         "Goals, tasks, and bond",
         "goals tasks bond",
     ],
-    "coherent-narrative-typed": ["a coherent narrative"],
     "ext-mary-main-aai": ["Main"],
 }
 
@@ -337,7 +339,7 @@ KEPT_IDS = set(
     attunement-cloze attunement-new-way attunement-scenario-withdrawal attunement-typed
     change-choice change-cloze change-heading change-scenario-checking-in
     coherent-narrative-choice coherent-narrative-cloze coherent-narrative-gift
-    coherent-narrative-scenario-flat-story coherent-narrative-typed common-factor-choice
+    coherent-narrative-scenario-flat-story common-factor-choice
     common-factor-cloze common-factor-research-confirms-intuition
     common-factor-scenario-protocol-first elements-choice elements-cloze
     elements-scenario-scripted ext-aai-narrative-coherence ext-bordin-working-alliance
@@ -352,3 +354,70 @@ KEPT_IDS = set(
     who-norcross-reversed who-pairing-choice who-real-human-being-typed who-siegel-typed
     """.split()
 )
+
+
+# --- the lecturer review (issue 22, ../shared/essay/LECTURER-REVIEW.md section 6) ---------
+
+# Notes the review retired, each named in the deck's changelog so a trainee adding the
+# revision sees why its cards go (their history stays in the database).
+RETIRED = {
+    "coherent-narrative-typed",
+}
+
+
+def said(note: Note) -> str:
+    return " ".join(fields(note))
+
+
+def note_of(deck: Deck, note_id: str) -> Note:
+    note = deck.note(note_id)
+    assert note is not None, note_id
+    return note
+
+
+def choice_of(deck: Deck, note_id: str) -> ChoiceNote:
+    note = note_of(deck, note_id)
+    assert isinstance(note, ChoiceNote), note_id
+    return note
+
+
+def test_retired_notes_are_gone_and_named_in_the_changelog(deck: Deck) -> None:
+    assert deck.version >= 2 and deck.changelog
+    changes = " ".join(entry.text for entry in deck.changelog)
+    ids = {n.id for n in deck.notes}
+    for note_id in RETIRED:
+        assert note_id not in ids, note_id
+        assert f"Retired {note_id}" in changes or f"retired {note_id}" in changes, note_id
+    assert not RETIRED & KEPT_IDS
+
+
+def test_review_factual_errors_are_corrected(deck: Deck) -> None:
+    # 1. Earned security in its two definitions, with what Roisman et al. found.
+    earned = note_of(deck, "ext-earned-security")
+    assert "retrospective" in said(earned) and "prospective" in said(earned)
+    assert "Roisman" in earned.extra and "typically reached by making sense" not in said(earned)
+    # 2. The scenario: no option-opening "That", no overstatement, therapy has its source.
+    scenario = choice_of(deck, "ext-scenario-earned-security")
+    assert not any(o.text.startswith("That") for o in scenario.options)
+    assert "documented longitudinally (Roisman et al., 2002)" in scenario.answer.why
+    assert "well documented" not in said(scenario) and "therapy included" not in said(scenario)
+    assert "Saunders" in said(scenario)
+    # 3. Each attachment claim with its own source.
+    predictor = note_of(deck, "attachment-predictor").extra
+    for source in ("Fraley, 2002", "Pinquart", "Roisman et al., 2002", "Saunders et al., 2011"):
+        assert source in predictor, source
+    assert "therapy included" not in predictor
+    # 4. The alliance is collaboration plus a bond; no yes/no pattern.
+    correlation = choice_of(deck, "ext-scenario-correlation")
+    assert "collaboration plus a bond, not warmth alone" in correlation.answer.text
+    assert not any(re.match(r"(?:Yes|No)\b", o.text) for o in correlation.options)
+    # 5. The lists and the criteria, each credited to its own source; the key in parallel.
+    origin = choice_of(deck, "ext-task-force-est-origin")
+    assert origin.answer.text == "Division 12's task force chaired by Chambless, in 1995"
+    assert all(re.search(r", in \d{4}$", o.text) for o in origin.options)
+    for source in ("(1995)", "Chambless et al. (1996)", "Chambless et al. (1998)"):
+        assert source in origin.extra, source
+    assert "Chambless & Hollon (1998)" in origin.answer.why + origin.extra
+    # 7. Change with life events, with the studies that show it.
+    stability = note_of(deck, "ext-attachment-stability")
+    assert "Waters" in stability.extra and "Weinfield" in stability.extra
