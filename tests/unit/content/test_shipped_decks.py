@@ -452,3 +452,46 @@ def test_review_duplicates_and_trivia_are_gone(deck: Deck) -> None:
     # 11. The evidence ratings on one note, 2011 and 2019.
     ratings = note_of(deck, "ext-evidence-ratings")
     assert "2011" in said(ratings) and "2019" in ratings.extra
+
+
+# The nine scenarios where only the key was warm and collaborative (review 3.2, item 1).
+WARM_KEYED = (
+    "apa-scenario-which-therapy attunement-scenario-withdrawal ext-scenario-reactance "
+    "ext-scenario-faith ext-scenario-secure-base ext-scenario-in-concert "
+    "ext-scenario-rupture-withdrawal ext-scenario-rupture-confrontation "
+    "ext-scenario-feedback-worse"
+).split()
+WARM = re.compile(
+    r"\b(?:explor\w*|gentl\w*|together|acknowledg\w*|ask\w*|both|may|might|invit\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def test_review_item_writing_defects_are_fixed(deck: Deck) -> None:
+    # 9. A warm, collaborative distractor in each of the nine.
+    for note_id in WARM_KEYED:
+        note = choice_of(deck, note_id)
+        assert any(WARM.search(o.text) for o in note.options if not o.correct), note_id
+    # 8. One grammatical form: every option a noun phrase led by a gerund.
+    withdrawing = choice_of(deck, "attachment-scenario-withdrawing")
+    assert all(re.match(r"[A-Z][a-z]+ing\b", o.text) for o in withdrawing.options)
+    # 10. The rupture vignette no longer repeats the attunement one.
+    rupture = choice_of(deck, "ext-scenario-rupture-withdrawal")
+    assert not re.search(r"mother|father|parent", rupture.question)
+    assert "expert" in rupture.question
+    # 14. No distractor the stem's own category eliminates.
+    for note_id in ("alliance-scenario-tasks", "alliance-scenario-bond"):
+        texts = [o.text for o in choice_of(deck, note_id).options]
+        assert "Empathy" not in texts and not any(t.startswith("None of") for t in texts)
+    # 18. One person throughout.
+    assert "trainee" not in choice_of(deck, "genuine-scenario-moved").question
+    assert "both need care" in choice_of(deck, "ext-scenario-in-concert").answer.text
+
+
+def test_review_safety_notes_are_present(deck: Deck) -> None:
+    worse = note_of(deck, "ext-scenario-feedback-worse")
+    assert "suicid" in worse.extra and "supervision" in worse.extra and "risk" in worse.tags
+    disclosure = note_of(deck, "safe-space-scenario-first-disclosure")
+    for words in ("limits of confidentiality", "contracting", "safeguarding"):
+        assert words in disclosure.extra, words
+    assert "risk" in disclosure.tags
