@@ -495,3 +495,43 @@ def test_review_safety_notes_are_present(deck: Deck) -> None:
     for words in ("limits of confidentiality", "contracting", "safeguarding"):
         assert words in disclosure.extra, words
     assert "risk" in disclosure.tags
+
+
+# The review's missing must-knows (4.2 and section 6, item 19): note, what it must say,
+# and the reference it must cite.
+NEW_NOTES = {
+    "ext-empathy-definition": ("as if", "Rogers"),
+    "ext-empathy-evidence": ("r = .28", "Elliott, Bohart, Watson & Murphy (2018)"),
+    "ext-positive-regard": ("demonstrably effective", "Farber, Suzuki & Lynch (2018)"),
+    "ext-congruence-effect": ("r = .23", "Kolden"),
+    "ext-task-force-2019-verdicts": ("Evidence-Based Relationships and Responsiveness", "2019"),
+    "ext-what-does-not-work": ("Confrontational", "Norcross & Wampold (2011)"),
+    "ext-working-alliance-inventory": ("Bordin", "Horvath & Greenberg (1989)"),
+    "ext-common-factors": ("Rosenzweig", "Rosenzweig (1936)"),
+    "ext-strange-situation": ("disorganised", "Ainsworth"),
+    "ext-aai-classifications": ("Secure-autonomous (secure), dismissing (avoidant)", "Main"),
+    "ext-grice-maxims": ("quality", "Grice (1975)"),
+    "ext-interpersonal-neurobiology": ("window of tolerance", "Siegel (1999"),
+    "ext-cultural-humility": ("curiosity", "Hook, Davis, Owen, Worthington & Utsey (2013)"),
+    "ext-therapist-effects": ("between therapists", "Baldwin & Imel (2013)"),
+}
+# Each new topic also has a choice or a scenario, by concept.
+NEW_CONCEPTS = (
+    "empathy positive-regard what-does-not-work alliance-measurement common-factor "
+    "attachment-classifications coherent-narrative interpersonal-neurobiology "
+    "cultural-humility therapist-effects"
+).split()
+
+
+def test_review_new_notes_are_present_with_a_reference(deck: Deck) -> None:
+    for note_id, (mention, reference) in NEW_NOTES.items():
+        note = note_of(deck, note_id)
+        assert note.extension and "extension" in note.tags, note_id
+        assert mention in said(note), (note_id, mention)
+        assert reference in note.extra, (note_id, reference)
+    for concept in NEW_CONCEPTS:
+        assert any(
+            isinstance(n, ChoiceNote) and n.extension and n.concept == concept for n in deck.notes
+        ), concept
+    verdicts = note_of(deck, "ext-task-force-2019-verdicts")
+    assert "9 elements demonstrably effective, 7 probably effective, 1 promising" in said(verdicts)
