@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tomllib
+from typing import Any
 
 import pytest
 
@@ -535,3 +537,127 @@ def test_review_new_notes_are_present_with_a_reference(deck: Deck) -> None:
         ), concept
     verdicts = note_of(deck, "ext-task-force-2019-verdicts")
     assert "9 elements demonstrably effective, 7 probably effective, 1 promising" in said(verdicts)
+
+
+# --- the skills deck of respond notes (issue 22, item 4) ---------------------------------
+# Read with tomllib, so these tests need nothing of the respond kind's code; the kind's own
+# validation (and `rapport check --strict`) runs on it as a shipped deck like any other.
+
+# Until the respond kind lands on main the deck waits in a subfolder, which no deck folder
+# scan reads (it would not load yet); it then moves to decks/ beside the essay deck.
+SKILLS_DECK = decks_dir() / "awaiting-respond-kind" / "relationship-skills.toml"
+# The essay's concepts, and the concepts of notes beyond it (flagged extension).
+ESSAY_SKILL_CONCEPTS = {
+    "attunement",
+    "empathy",
+    "genuineness",
+    "tailoring",
+    "safe-space",
+    "inner-critic",
+    "coherent-narrative",
+}
+EXTENSION_SKILL_CONCEPTS = {"rupture-repair", "cultural-humility", "risk"}
+SITUATIONS = {"mistrust", "rupture", "advice-seeking", "minimising", "culture-faith", "risk"}
+# Advice in a model response (a supervisor would not sign it off unless the rubric allows).
+ADVICE = re.compile(
+    r"\b(?:you should|you shouldn't|you must|you need to|you ought to|try to|why don't you|"
+    r"why not try|if i were you|have you tried|my advice)\b",
+    re.IGNORECASE,
+)
+# Statements that call for a risk or confidentiality note.
+RISK_STATEMENT = re.compile(
+    r"better off without me|hurt|harm|shoved|violent|tell anyone|write that down|"
+    r"locked me|wish it was over|useless|glasses at night",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="module")
+def skills() -> dict[str, Any]:
+    data: dict[str, Any] = tomllib.loads(SKILLS_DECK.read_text(encoding="utf-8"))
+    return data
+
+
+def respond_notes(skills: dict[str, Any]) -> list[dict[str, Any]]:
+    return [n for n in skills["notes"] if n.get("kind") == "respond"]
+
+
+def test_the_skills_deck_has_its_metadata_and_at_least_30_respond_notes(
+    skills: dict[str, Any],
+) -> None:
+    assert skills["id"] == "relationship-skills" and skills.get("format") == 2
+    assert skills["name"] and len(skills["description"]) > 100
+    assert skills["version"] == 1
+    assert [c["version"] for c in skills["changelog"]] == [1]
+    notes = skills["notes"]
+    assert len(notes) >= 30 and notes == respond_notes(skills)
+    ids = [n["id"] for n in notes]
+    assert len(set(ids)) == len(ids)
+    assert "essay" not in skills and "sources" not in skills  # a deck of its own notes
+
+
+def test_every_respond_note_has_context_statement_models_and_a_rubric_tied_to_concepts(
+    skills: dict[str, Any],
+) -> None:
+    concepts = ESSAY_SKILL_CONCEPTS | EXTENSION_SKILL_CONCEPTS
+    for note in respond_notes(skills):
+        where = note["id"]
+        assert note["context"].strip() and "\n" not in note["context"], where
+        assert note["statement"].strip(), where
+        models = note["models"]
+        assert 2 <= len(models) <= 3, where
+        assert all(m["style"].strip() and m["text"].strip() for m in models), where
+        assert len({m["style"].casefold() for m in models}) == len(models), where
+        rubric = note["rubric"]
+        assert 3 <= len(rubric) <= 6, where
+        for line in rubric:
+            assert line["line"].strip(), where
+            assert line["concept"] in concepts, (where, line["concept"])
+        assert note["concept"] in concepts, where
+
+
+def test_skills_notes_beyond_the_essay_are_flagged_and_cite_a_reference(
+    skills: dict[str, Any],
+) -> None:
+    for note in respond_notes(skills):
+        used = {note["concept"], *(line["concept"] for line in note["rubric"])}
+        if used & EXTENSION_SKILL_CONCEPTS:
+            assert note.get("extension"), f"{note['id']} goes beyond the essay"
+        if note.get("extension"):
+            assert REFERENCE.search(note.get("extra", "")), f"{note['id']}: no reference"
+            assert "extension" in note["tags"], note["id"]
+    essay_grounded = [n for n in respond_notes(skills) if not n.get("extension")]
+    assert {n["concept"] for n in essay_grounded} == ESSAY_SKILL_CONCEPTS
+
+
+def test_skills_statements_are_varied_in_situation_and_difficulty(
+    skills: dict[str, Any],
+) -> None:
+    tags = [set(n["tags"]) for n in respond_notes(skills)]
+    for situation in SITUATIONS:
+        assert sum(situation in t for t in tags) >= 3, situation
+    for level in ("level::foundation", "level::intermediate", "level::advanced"):
+        assert sum(level in t for t in tags) >= 5, level
+    assert all("skills" in t and sum(x.startswith("level::") for x in t) == 1 for t in tags)
+
+
+def test_statements_that_call_for_it_carry_a_risk_note(skills: dict[str, Any]) -> None:
+    for note in respond_notes(skills):
+        calls = RISK_STATEMENT.search(note["statement"]) or "risk" in note["tags"]
+        if calls:
+            risk = note.get("risk", "")
+            assert risk, f"{note['id']}: the statement calls for a risk note"
+            assert re.search(r"supervision|safeguarding|GP", risk), note["id"]
+            assert "risk" in note["tags"], note["id"]
+        elif "risk" in note:
+            assert "risk" in note["tags"], note["id"]
+
+
+def test_no_model_response_gives_advice_unless_its_rubric_allows_it(
+    skills: dict[str, Any],
+) -> None:
+    for note in respond_notes(skills):
+        allowed = any("advice is allowed" in line["line"] for line in note["rubric"])
+        for model in note["models"]:
+            found = ADVICE.search(model["text"])
+            assert allowed or not found, (note["id"], found and found.group(0))
