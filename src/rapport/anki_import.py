@@ -435,38 +435,50 @@ def _import_progress(
     now: datetime,
     report: ImportReport,
 ) -> None:
-    """Replay each imported card's Anki review log through Rapport's scheduler."""
+    """Replay each imported card's Anki review log through Rapport's scheduler (the
+    preset of the card's deck), as one operation: every review and suspension in one
+    transaction and one undo step, so a killed import leaves none of it."""
     from rapport.content.model import CardKey
-    from rapport.store import CardState, ReviewRecord
+    from rapport.store import CardState, ReviewRecord, Scope
     from rapport.study import Rating
 
     collection.check_writable()
     store = collection.store
+    found: list[tuple[int, int, str]] = []  # (card id, Anki card id, deck id)
     for deck_name, items in by_deck.items():
         for item in items:
             for anki_id, ordinal in item.cards:
                 key = CardKey(deck_ids[deck_name], item.table["id"], ordinal)
                 card_id = collection.card_id(key)
-                if card_id is None:
-                    continue
-                if anki_id in suspended:
-                    collection.set_suspended(key, True)
-                entries = revlog.get(anki_id, [])
-                if not entries:
-                    continue
-                if store.reviews_of(card_id):
-                    report.cards_with_history_kept += 1
-                    continue
-                state = CardState()
-                for rid, ease, taken, _kind in entries:
-                    when = datetime.fromtimestamp(rid / 1000, UTC)
-                    after = collection.scheduler.review(card_id, state, Rating(ease), when)
-                    store.record_review(
-                        ReviewRecord(
-                            card_id, when, ease, timedelta(milliseconds=taken), state, after
-                        )
-                    )
-                    state = after
-                    report.reviews += 1
+                if card_id is not None and (anki_id in suspended or revlog.get(anki_id)):
+                    found.append((card_id, anki_id, key.deck_id))
+    if not found:
+        return
+    counted = [0, 0]  # reviews, cards with history kept
+
+    def write() -> None:
+        for card_id, anki_id, deck_id in found:
+            if anki_id in suspended:
+                store.set_suspended(card_id, True)
+            entries = revlog.get(anki_id, [])
+            if not entries:
+                continue
+            if store.reviews_of(card_id):
+                counted[1] += 1
+                continue
+            scheduler = collection.scheduler_for(deck_id)
+            state = CardState()
+            for rid, ease, taken, _kind in entries:
+                when = datetime.fromtimestamp(rid / 1000, UTC)
+                after = scheduler.review(card_id, state, Rating(ease), when)
+                store.record_review(
+                    ReviewRecord(card_id, when, ease, timedelta(milliseconds=taken), state, after)
+                )
+                state = after
+                counted[0] += 1
+
+    scope = Scope(tuple(dict.fromkeys(card_id for card_id, _, _ in found)))
+    collection.ops.perform("Import Anki package", scope, write, now=now)
+    report.reviews += counted[0]
+    report.cards_with_history_kept += counted[1]
     collection.mark_changed()
-    collection.after_write(now)

@@ -16,6 +16,7 @@ from rapport.store.backups import (
 )
 from rapport.store.database import DB_NAME, MATURE_INTERVAL, Store, probe_file
 from rapport.store.errors import AlreadyRunning, BackupError, DatabaseError, WriteError
+from rapport.store.images import Image, Scope
 from rapport.store.lock import DataLock
 from rapport.store.records import CardState, CardTableRow, Hiding, Phase, ReviewRecord
 from rapport.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -23,6 +24,7 @@ from rapport.store.schema import MIGRATIONS, SCHEMA_VERSION
 __all__ = [
     "DB_NAME",
     "Hiding",
+    "Image",
     "MATURE_INTERVAL",
     "MIGRATIONS",
     "SCHEMA_VERSION",
@@ -36,6 +38,7 @@ __all__ = [
     "Phase",
     "ReviewRecord",
     "Restored",
+    "Scope",
     "Store",
     "WriteError",
     "backups_to_keep",

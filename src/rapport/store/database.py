@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
+from rapport.store import images
 from rapport.store.backups import BACKUP_DIR, BackupSchedule, make_backup, newest_backup
 from rapport.store.backups import remove_litter as remove_backup_litter
 from rapport.store.checks import (
@@ -38,6 +39,7 @@ from rapport.store.checks import (
     repair_indexes,
 )
 from rapport.store.errors import DatabaseError, FolderError, WriteError
+from rapport.store.images import Image, Scope
 from rapport.store.records import (
     BrowseQuery,
     BrowseRow,
@@ -446,7 +448,9 @@ def _values_checked(method: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-_UNCHECKED = frozenset({"open", "snapshot_of", "close", "backup", "repair", "integrity_check"})
+_UNCHECKED = frozenset(
+    {"open", "snapshot_of", "close", "backup", "repair", "integrity_check", "transaction"}
+)
 
 
 def _check_values(cls: type[Store]) -> type[Store]:
@@ -471,6 +475,9 @@ class Store:
         # What opening repaired, in words for the trainee (None: nothing).
         self.notice: str | None = None
         self.backups: BackupSchedule | None = None
+        # Open transactions (see :meth:`transaction`) and commits made, for tests.
+        self._depth = 0
+        self.commits = 0
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -669,20 +676,61 @@ class Store:
         return [row[0] for row in self._conn.execute("PRAGMA integrity_check")]
 
     @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction around everything inside: all of it is committed, or none of it
+        and the error (an SQLite error as a :class:`WriteError`) goes on.
+
+        Nesting-safe: inside a transaction, another one (and every writing method of the
+        store) joins the outer one and commits nothing of its own. One operation of
+        :mod:`rapport.study.ops` is one transaction, so one commit.
+        """
+        with self._write():
+            yield
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a :meth:`transaction` is open."""
+        return self._depth > 0
+
+    def image(self, scope: Scope) -> Image:
+        """The rows of ``scope`` now (see :mod:`rapport.store.images`)."""
+        return images.capture(self._conn, scope)
+
+    def restore_image(self, image: Image) -> None:
+        """Write the rows of ``image`` back, in one transaction."""
+        with self._write() as conn:
+            images.restore(conn, image)
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction: all of it is committed, or none of it and a WriteError."""
+        """One transaction: all of it is committed, or none of it and a WriteError.
+        Inside another one it joins it (see :meth:`transaction`)."""
         conn = self._conn
+        if self._depth:
+            self._depth += 1
+            try:
+                yield conn
+            except sqlite3.Error as exc:
+                raise WriteError(self.path, describe(exc)) from exc
+            finally:
+                self._depth -= 1
+            return
         try:
             conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             yield conn
         except sqlite3.Error as exc:
+            self._depth = 0
             self._rollback()
             raise WriteError(self.path, describe(exc)) from exc
         except BaseException:
+            self._depth = 0
             self._rollback()
             raise
+        self._depth = 0
         try:
             conn.execute("COMMIT")
+            self.commits += 1
         except sqlite3.Error as exc:
             self._rollback()
             self._overwrite_refused()

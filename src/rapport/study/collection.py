@@ -30,6 +30,7 @@ from rapport.errors import RapportError
 from rapport.store import (
     DataLock,
     Phase,
+    Scope,
     Store,
     WriteError,
 )
@@ -40,6 +41,8 @@ from rapport.study.cardmap import CardMap
 from rapport.study.counts import DeckCounts
 from rapport.study.days import require_aware
 from rapport.study.ledger import DayLedger, DeckVersion, DoneToday
+from rapport.study.ops import UNDO_LEVELS, Operations
+from rapport.study.ops import set_suspended as set_suspended_op
 from rapport.study.scheduling import Scheduler
 from rapport.study.session import LEARN_AHEAD, FocusedSession, ReviewSession
 from rapport.study.settings import DEFAULT_PRESET, InvalidSettings, Settings, check_preset_name
@@ -102,6 +105,8 @@ class Collection:
         self._stamps = {deck.id: deck_stamp(deck) for deck in self.decks}
         self._changed = False
         self._closed = False
+        # The app's one undo stack (see rapport.study.ops), its depth a preference.
+        self.ops = Operations(self, _undo_levels(store.pref(UNDO_PREF)))
 
     @classmethod
     def open(
@@ -287,18 +292,31 @@ class Collection:
         return self._settings
 
     def save_settings(self, settings: Settings) -> None:
-        """Store new settings; they apply to the next answer (sessions included)."""
-        self.check_writable()
-        self.store.replace_settings(settings.to_strings())
+        """Store new settings; they apply to the next answer (sessions included).
+        One operation ("Change settings"), undone with the rest."""
+        store = self.store
+
+        def write() -> None:
+            store.replace_settings(settings.to_strings())
+            # The study-day start and fuzz are shared: every preset follows Default's.
+            for name, preset in self._presets.items():
+                if preset.with_global(settings) != preset:
+                    store.save_preset(name, preset.with_global(settings).to_json())
+
+        self.ops.perform("Change settings", Scope(settings=True), write)
         self._settings = settings
         self.scheduler = Scheduler(settings)
-        if any(p.with_global(settings) != p for p in self._presets.values()):
-            # The study-day start and fuzz are shared: every preset follows Default's.
-            for name, preset in list(self._presets.items()):
-                self._presets[name] = preset.with_global(settings)
-                self.store.save_preset(name, self._presets[name].to_json())
-            self._schedulers.clear()
-        self.mark_changed()
+        self._presets = {name: p.with_global(settings) for name, p in self._presets.items()}
+        self._schedulers.clear()
+
+    def reload_settings(self) -> None:
+        """Read the settings and deck options presets again (after an undo or redo)."""
+        store = self.store
+        self._settings = Settings.from_strings(store.settings())
+        self.scheduler = Scheduler(self._settings)
+        self._presets = {name: Settings.from_json(v) for name, v in store.presets().items()}
+        self._schedulers.clear()
+        self._deck_presets = store.deck_presets() if self._presets else {}
 
     # -- deck options presets ------------------------------------------------------------
 
@@ -319,23 +337,26 @@ class Collection:
             self.save_settings(settings)
             return
         check_preset_name(name)
-        self.check_writable()
         settings = settings.with_global(self._settings)
-        self.store.save_preset(name, settings.to_json())
+        value = settings.to_json()
+        self.ops.perform(
+            f"Save preset {name}",
+            Scope(settings=True),
+            lambda: self.store.save_preset(name, value),
+        )
         self._presets[name] = settings
         self._schedulers.pop(name, None)
-        self.mark_changed()
 
     def delete_preset(self, name: str) -> None:
         """Remove preset ``name``; the decks that used it use "Default" again."""
         if name == DEFAULT_PRESET:
             raise InvalidSettings("The Default preset cannot be deleted.")
-        self.check_writable()
-        self.store.delete_preset(name)
+        self.ops.perform(
+            f"Delete preset {name}", Scope(settings=True), lambda: self.store.delete_preset(name)
+        )
         self._presets.pop(name, None)
         self._schedulers.pop(name, None)
         self._deck_presets = {d: p for d, p in self._deck_presets.items() if p != name}
-        self.mark_changed()
 
     def preset_of(self, deck_id: str) -> str:
         """The name of the preset deck ``deck_id`` uses."""
@@ -345,13 +366,16 @@ class Collection:
         """Make deck ``deck_id`` use preset ``name`` from the next answer on."""
         if name != DEFAULT_PRESET and name not in self._presets:
             raise InvalidSettings(f"There is no preset named {name!r}.")
-        self.check_writable()
-        self.store.set_deck_preset(deck_id, None if name == DEFAULT_PRESET else name)
-        if name == DEFAULT_PRESET:
+        preset = None if name == DEFAULT_PRESET else name
+        self.ops.perform(
+            "Change deck preset",
+            Scope(settings=True),
+            lambda: self.store.set_deck_preset(deck_id, preset),
+        )
+        if preset is None:
             self._deck_presets.pop(deck_id, None)
         else:
-            self._deck_presets[deck_id] = name
-        self.mark_changed(deck_id)
+            self._deck_presets[deck_id] = preset
 
     def settings_for(self, deck_id: str) -> Settings:
         """The settings of the preset deck ``deck_id`` uses (no database read)."""
@@ -545,13 +569,9 @@ class Collection:
         return self.store.browse_concepts()
 
     def set_suspended(self, key: CardKey, suspended: bool) -> None:
-        """Suspend a card (never shown until unsuspended) or unsuspend it."""
-        self.check_writable()
-        card_id = self.card_id(key)
-        if card_id is None:
-            raise ValueError(f"card {key} is not in this collection")
-        self.store.set_suspended(card_id, suspended)
-        self.mark_changed(key.deck_id)
+        """Suspend a card (never shown until unsuspended) or unsuspend it: one operation
+        (several cards at once: :func:`rapport.study.ops.set_suspended`)."""
+        set_suspended_op(self.ops, self, [key], suspended)
 
     def studied_today(self, now: datetime) -> tuple[int, timedelta]:
         """Answers given and time spent since the study day began (cheap: for Home)."""
@@ -603,3 +623,13 @@ class Collection:
                 self._lock.release()
         if problem is not None:
             raise problem
+
+
+UNDO_PREF = "undo_levels"  # the preference: how many steps Edit > Undo keeps
+
+
+def _undo_levels(value: str | None) -> int:
+    try:
+        return max(1, int(value)) if value else UNDO_LEVELS
+    except ValueError:
+        return UNDO_LEVELS

@@ -18,9 +18,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from rapport.content import Card
+from rapport.store import Phase
 from rapport.study.days import require_aware
-from rapport.study.scheduling import Rating
-from rapport.study.session import FocusedSession
+from rapport.study.ops import Changes
+from rapport.study.scheduling import Rating, capped_duration
+from rapport.study.session import FocusedSession, _Answered
 
 if TYPE_CHECKING:
     from rapport.study.collection import Collection
@@ -83,10 +85,6 @@ class PreviewSession(FocusedSession):
     summary only; undo takes the last one back.
     """
 
-    def __init__(self, collection: Collection, cards: Sequence[Card]) -> None:
-        super().__init__(collection, cards)
-        self._preview_undo: list[tuple[Card, Rating, float, bool]] = []
-
     def next_card(self, now: datetime) -> Card | None:
         if self._pending is not None:
             return self._pending
@@ -96,47 +94,44 @@ class PreviewSession(FocusedSession):
         return 0, 0, len(self._waiting)
 
     def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
+        """Count the grade for the summary; nothing is written. The grade is still one
+        step on the app's undo stack (:meth:`Operations.record`), so that Ctrl+Z takes
+        back the last thing done, whether a grade here or a flag."""
         rating = Rating(rating)
-        seconds = min(max(duration, timedelta(0)), timedelta(seconds=60)).total_seconds()
-        requeued = False
-        if card in self._waiting:
-            self._waiting.remove(card)
-            if rating == Rating.AGAIN:
-                self._waiting.append(card)
-                requeued = True
-        if self._pending is not None and self._pending.key == card.key:
-            self._pending = None
-        self._preview_undo.append((card, rating, seconds, requeued))
-        self._tally(rating, seconds, +1)
+        answered = _Answered(card, Phase.REVIEW, rating, capped_duration(duration), now)
+        changes = self.collection.ops.record(
+            rating.name.capitalize(), card=card, hides=True, detail=answered
+        )
+        self._mine[changes.serial] = answered
+        self._grade(answered, +1)
 
-    def _tally(self, rating: Rating, seconds: float, sign: int) -> None:
-        self._studied += sign
-        self._seconds += sign * seconds
-        if rating == Rating.AGAIN:
-            self._again += sign
+    def _grade(self, answered: _Answered, sign: int) -> None:
+        card = answered.card
+        if sign > 0:
+            if card in self._waiting:
+                self._waiting.remove(card)
+                if answered.rating == Rating.AGAIN:
+                    self._waiting.append(card)
+            if self._pending is not None and self._pending.key == card.key:
+                self._pending = None
         else:
-            self._right += sign
+            if card in self._waiting:
+                self._waiting.remove(card)
+            self._waiting.insert(0, card)
+            self._pending = card
+        self._tally(answered.rating, answered.duration.total_seconds(), sign)
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._preview_undo) or super().can_undo
-
-    @property
-    def undo_name(self) -> str | None:
-        if self._preview_undo and not self._undo:
-            return self._preview_undo[-1][1].name.capitalize()
-        return super().undo_name
-
-    def undo(self) -> Card | None:
-        if not self._preview_undo or self._undo:
-            return super().undo()  # a reviewer action (bury, flag...)
-        card, rating, seconds, requeued = self._preview_undo.pop()
-        if requeued and card in self._waiting:
-            self._waiting.remove(card)
-        self._waiting.insert(0, card)
-        self._tally(rating, seconds, -1)
-        self._pending = card
-        return card
+    def _on_changes(self, changes: Changes) -> None:
+        mine = self._mine.get(changes.serial)
+        if mine is None or changes.kind == "do":
+            super()._on_changes(changes)
+            return
+        if changes.kind == "undo":
+            self._undone.add(changes.serial)
+            self._grade(mine, -1)
+        else:
+            self._undone.discard(changes.serial)
+            self._grade(mine, +1)
 
 
 __all__ = [

@@ -64,6 +64,12 @@ class DayLedger:
             self._day = start
         return start, end
 
+    def recount(self) -> None:
+        """Count the study day's answers again from the log (after an undo or redo)."""
+        if self._day is not None:
+            done = self._store.studied_since(self._day)
+            self._done = {d: list(done.get(d, (0, 0))) for d in self._deck_ids()}
+
     def extra_new(self, deck_id: str) -> int:
         """New cards deck ``deck_id`` may show today beyond its daily limit."""
         return self._extra_new.get(deck_id, 0)

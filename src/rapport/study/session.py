@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from rapport.content import Card
-from rapport.store import Hiding, Phase, ReviewRecord, Store, WriteError
+from rapport.store import Hiding, Phase, ReviewRecord, Scope, Store, WriteError
 from rapport.study import actions, siblings
-from rapport.study.actions import Action
 from rapport.study.cardmap import CardMap
 from rapport.study.days import require_aware
 from rapport.study.ledger import DayLedger
+from rapport.study.ops import Changes, Operations
 from rapport.study.scheduling import Rating, Scheduler, capped_duration
 from rapport.study.settings import Settings
 
@@ -51,6 +51,9 @@ class StudyHost(Protocol):
     @property
     def settings(self) -> Settings: ...
 
+    @property
+    def ops(self) -> Operations: ...
+
     def settings_for(self, deck_id: str) -> Settings: ...
 
     def scheduler_for(self, deck_id: str) -> Scheduler: ...
@@ -67,7 +70,6 @@ class StudyHost(Protocol):
 
 
 LEARN_AHEAD = timedelta(minutes=20)
-UNDO_LEVELS = 30
 
 T = TypeVar("T")
 
@@ -88,15 +90,13 @@ class SessionSummary(NamedTuple):
 
 
 class _Answered(NamedTuple):
-    review_id: int
+    """An answer, as its undo step keeps it (the step's ``detail``)."""
+
     card: Card
-    card_id: int
-    deck_id: str
     phase_before: Phase
     rating: Rating
     duration: timedelta
     day: datetime  # start of the study day it was given on
-    leech: Callable[[], None] | None = None  # undoes the leech tag and suspension it caused
 
 
 class ReviewSession:
@@ -108,7 +108,9 @@ class ReviewSession:
         self._cards = collection.cards
         self._ledger = collection.ledger
         self.deck_ids = tuple(deck_ids)
-        self._undo: list[_Answered | Action] = []
+        # The steps this session took (answers), by serial: undo and redo count them.
+        self._mine: dict[int, _Answered] = {}
+        self._undone: set[int] = set()  # (those of them undone now)
         self._pending: Card | None = None  # an undone card, shown again first
         # (deck, note, card id) of the last answer: its siblings do not come next.
         self._last_note: tuple[str, str, int] | None = None
@@ -125,6 +127,7 @@ class ReviewSession:
         self._seconds = 0.0
         self._right = 0
         self._again = 0
+        collection.ops.subscribe(self._on_changes, early=True)
 
     @property
     def collection(self) -> StudyHost:
@@ -310,36 +313,44 @@ class ReviewSession:
     def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
         """Grade ``card``; the answer is committed to disk before this returns.
 
-        Raises :class:`WriteError` if it cannot be saved; then nothing changed.
+        One operation (:mod:`rapport.study.ops`): the new state, the log entry and, for a
+        leech, its tag and suspension, in one transaction and one undo step named after
+        the grade. Raises :class:`WriteError` if it cannot be saved; then nothing changed.
         """
         collection = self._collection
-        collection.check_writable()
         now = require_aware(now)
         rating = Rating(rating)
         card_id = self._cards.require_id(card)
         start, _ = self._today(now)
-        before = self._store.card_state(card_id)
+        store = self._store
+        before = store.card_state(card_id)
         after = collection.scheduler_for(card.deck_id).review(card_id, before, rating, now)
         duration = capped_duration(duration)
+        leech = False
+        lapse = rating == Rating.AGAIN and before.phase == Phase.REVIEW
+
+        def write() -> None:
+            nonlocal leech
+            store.record_review(ReviewRecord(card_id, now, int(rating), duration, before, after))
+            if lapse:
+                threshold = collection.settings_for(card.deck_id).leech_threshold
+                if actions.is_leech_lapse(store.lapses(card_id), threshold):
+                    actions.mark_leech(store, card, card_id)
+                    leech = True
+
+        answered = _Answered(card, before.phase, rating, duration, start)
+        scope = Scope((card_id,), ((card.deck_id, card.note.id),) if lapse else ())
         try:
-            review_id = self._store.record_review(
-                ReviewRecord(card_id, now, int(rating), duration, before, after)
-            )
+            changes = collection.ops.perform(
+                rating.name.capitalize(), scope, write, now=now, card=card, hides=True,
+                detail=answered,
+            )  # fmt: skip
         except WriteError as error:
             log.warning("answer to %s not saved: %s", card.key, error)
             raise
         # Committed: only now does the session's own state move on.
-        leech = None
-        if rating == Rating.AGAIN and before.phase == Phase.REVIEW:
-            threshold = collection.settings_for(card.deck_id).leech_threshold
-            if actions.is_leech_lapse(self._store.lapses(card_id), threshold):
-                leech = actions.mark_leech(self, card)
-        self.last_leech = leech is not None
-        answered = _Answered(
-            review_id, card, card_id, card.deck_id, before.phase, rating, duration, start, leech
-        )
-        self._undo.append(answered)
-        del self._undo[:-UNDO_LEVELS]
+        self.last_leech = leech
+        self._mine[changes.serial] = answered
         if self._pending is not None and self._pending.key == card.key:
             self._pending = None
         # Siblings are the note's other cards (its deck file says how many it has): a
@@ -351,70 +362,76 @@ class ReviewSession:
             notes = answered_notes.get(card.deck_id, ())
             if card.note.id not in notes and has_siblings:
                 answered_notes[card.deck_id] = (*notes, card.note.id)
-        self._count(answered, +1)
-        collection.after_write(now, card.deck_id)
+        self._ledger.count_done(card.deck_id, answered.phase_before, answered.day, +1)
+        self._tally(answered.rating, answered.duration.total_seconds(), +1)
 
-    def _count(self, answered: _Answered, sign: int) -> None:
-        self._ledger.count_done(answered.deck_id, answered.phase_before, answered.day, sign)
+    def _tally(self, rating: Rating, seconds: float, sign: int) -> None:
+        """Count an answer (``sign`` 1) or an undone one (-1) in the session's summary."""
         self._studied += sign
-        self._seconds += sign * answered.duration.total_seconds()
-        if answered.rating == Rating.AGAIN:
+        self._seconds += sign * seconds
+        if rating == Rating.AGAIN:
             self._again += sign
         else:
             self._right += sign
 
-    def push_action(self, action: Action) -> None:
-        """Put a reviewer action (see :mod:`rapport.study.actions`) on the undo list,
-        once it is saved."""
-        self._undo.append(action)
-        del self._undo[:-UNDO_LEVELS]
+    def _on_changes(self, changes: Changes) -> None:
+        """React to any step, undo or redo of the app (see :mod:`rapport.study.ops`)."""
+        if changes.kind == "do" and changes.serial in self._mine:
+            return  # (an answer of this session: :meth:`answer` did the bookkeeping)
         self._buried = None
-        self._collection.mark_changed(action.deck_id)
+        self._answered = None  # read again: a note may have no answer today now
+        if changes.kind == "undo":
+            self._took_back(changes)
+        elif changes.kind == "redo":
+            self._did_again(changes)
+
+    def _shows(self, card: Card) -> bool:
+        """Whether ``card`` belongs to this session's queue."""
+        return not self.deck_ids or card.deck_id in self.deck_ids
+
+    def _took_back(self, changes: Changes) -> None:
+        mine = self._mine.get(changes.serial)
+        if mine is not None:
+            self._undone.add(changes.serial)
+            self._tally(mine.rating, mine.duration.total_seconds(), -1)
+        card = changes.card
+        if card is not None and changes.hides and self._shows(card):
+            self._pending = card
+
+    def _did_again(self, changes: Changes) -> None:
+        mine = self._mine.get(changes.serial)
+        if mine is not None:
+            self._undone.discard(changes.serial)
+            self._tally(mine.rating, mine.duration.total_seconds(), +1)
+        card = changes.card
+        if card is not None and self._pending is not None and self._pending.key == card.key:
+            self._pending = None
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self._collection.ops.can_undo
 
     @property
     def undo_name(self) -> str | None:
-        """What :meth:`undo` would take back: a grade ("Good") or an action ("Bury
-        card"); ``None`` if nothing."""
-        if not self._undo:
-            return None
-        last = self._undo[-1]
-        if isinstance(last, Action):
-            return last.name
-        return last.rating.name.capitalize()
+        """What :meth:`undo` would take back: a grade ("Good"), an action ("Bury
+        card") or any other step of the app; ``None`` if nothing."""
+        return self._collection.ops.undo_name
 
     def undo(self) -> Card | None:
-        """Take back the last answer or action. For an answer the card's state is
-        restored and the answer leaves the log; the card is returned, and
-        :meth:`next_card` shows it again. An action that hid the card (bury, suspend)
-        is reverted and its card returned likewise; one that did not (flag, mark)
-        returns ``None``. Raises :class:`WriteError` if it cannot be saved."""
-        if not self._undo:
+        """Take back the app's last step (see :mod:`rapport.study.ops`). For an answer
+        the card's state is restored and the answer leaves the log; the card is
+        returned, and :meth:`next_card` shows it again. An action that hid the card
+        (bury, suspend) is reverted and its card returned likewise; one that did not
+        (flag, mark) returns ``None``. Raises :class:`WriteError` if it cannot be saved."""
+        changes = self._collection.ops.undo()
+        if changes is None or not changes.hides or changes.card is None:
             return None
-        self._collection.check_writable()
-        last = self._undo[-1]
-        if isinstance(last, Action):
-            last.revert()
-            self._undo.pop()
-            self._buried = None
-            self._collection.mark_changed(last.deck_id)
-            if not last.hid_card:
-                return None
-            self._pending = last.card
-            return last.card
-        answered = last
-        if answered.leech is not None:
-            answered.leech()
-        self._store.undo_review(answered.review_id)
-        self._undo.pop()
-        self._answered = None  # read again: the note may have no answer today now
-        self._count(answered, -1)
-        self._pending = answered.card
-        self._collection.mark_changed(answered.deck_id)
-        return answered.card
+        return changes.card
+
+    def redo(self) -> Card | None:
+        """Do the last undone step again; the card it was taken on, or ``None``."""
+        changes = self._collection.ops.redo()
+        return None if changes is None else changes.card
 
     def summary(self) -> SessionSummary:
         return SessionSummary(self._studied, self._seconds, self._right, self._again)
@@ -480,18 +497,28 @@ class FocusedSession(ReviewSession):
             self._waiting.remove(card)
         self._relearning.add(card)
 
-    def undo(self) -> Card | None:
-        if not self._undo:
-            return None
-        last = self._undo[-1]
-        card = last.card
-        answers = [a for a in self._undo if isinstance(a, _Answered)]
-        first_answer = isinstance(last, _Answered) and sum(a.card == card for a in answers) == 1
-        undone = super().undo()
-        if undone is not None and first_answer:
+    def _took_back(self, changes: Changes) -> None:
+        card = changes.card
+        if card is None or card not in self._relearning and card not in self._waiting:
+            return  # not one of this session's cards
+        super()._took_back(changes)
+        mine = self._mine.get(changes.serial)
+        if mine is None or mine.card != card:
+            return
+        # The card's first answer in this session: it waits again as if never shown.
+        earlier = (a for n, a in self._mine.items() if n < changes.serial and n not in self._undone)
+        if not any(a.card == card for a in earlier):
             self._relearning.discard(card)
-            self._waiting.insert(0, card)
-        return undone
+            if card not in self._waiting:
+                self._waiting.insert(0, card)
+
+    def _did_again(self, changes: Changes) -> None:
+        super()._did_again(changes)
+        mine = self._mine.get(changes.serial)
+        if mine is not None:
+            if mine.card in self._waiting:
+                self._waiting.remove(mine.card)
+            self._relearning.add(mine.card)
 
 
 def _hides_learning(deck_id: str, hiding: Hiding) -> bool:

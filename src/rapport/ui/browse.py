@@ -40,15 +40,19 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.content.model import Card, CardKey
+from rapport.errors import RapportError
 from rapport.store.records import BROWSE_SORTS, BROWSE_STATES, BrowseQuery, BrowseRow
 from rapport.study.actions import FLAGS
 from rapport.study.browsing import search_words
+from rapport.study.ops import set_suspended
 from rapport.study.timetext import format_interval
 from rapport.ui import theme
+from rapport.ui.changes import changes_of
 from rapport.ui.render import answer_html, question_html
 
 if TYPE_CHECKING:
     from rapport.study import Collection
+    from rapport.study.ops import Changes
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -267,8 +271,7 @@ class BrowseView(QWidget):
             view.setObjectName("card")
             view.setOpenLinks(False)
             view.setFont(theme.card_font(PREVIEW_FONT_SIZE))
-        # (name, [(card, suspended before)]) of each Ctrl+J here: Edit > Undo names it.
-        self.undo_list: list[tuple[str, list[tuple[CardKey, bool]]]] = []
+        changes_of(collection).changed.connect(self._on_changes)
         self.suspend_button = QPushButton("Suspend  (Ctrl+J)")
         self.suspend_button.setEnabled(False)
         self.suspend_button.clicked.connect(self.toggle_suspended)
@@ -439,44 +442,40 @@ class BrowseView(QWidget):
         self.answer_view.setHtml(answer_html(card))
 
     def toggle_suspended(self) -> None:
-        """Suspend the selected cards, or unsuspend them if the first one is suspended."""
+        """Suspend the selected cards, or unsuspend them if the first one is suspended:
+        one operation (one transaction, one step Edit > Undo names)."""
         positions = self.selected_rows()
         if not positions:
             return
         suspend = not self.model.card_row(positions[0]).suspended
-        by_id = self._collection.card_by_id
-        rows = [self.model.card_row(p) for p in positions]
-        before = [(by_id(row.card_id).key, row.suspended) for row in rows]
-        keys = [key for key, _ in before]
-        for key in keys:
-            self._collection.set_suspended(key, suspend)
-        name = "Suspend" if suspend else "Unsuspend"
-        self.undo_list.append((f"{name} card{'s' * (len(keys) != 1)}", before))
-        del self.undo_list[:-30]
+        keys = self.selected_keys()
+        try:
+            set_suspended(self._collection.ops, self._collection, keys, suspend)
+        except RapportError as error:
+            from rapport.ui.dialogs import show_error
+
+            show_error(self, "Not saved", str(error))
+            return
+        self._after_change(keys)
+
+    def _after_change(self, keys: Sequence[CardKey]) -> None:
         self.reload()
         self.select_keys(keys)
         self._show_selected()
         self.suspended_changed.emit()
 
-    @property
-    def undo_name(self) -> str | None:
-        """What :meth:`undo` would take back ("Suspend card"), or ``None``."""
-        return self.undo_list[-1][0] if self.undo_list else None
-
-    def undo(self) -> str | None:
-        """Take back the last suspend or unsuspend made here; its name, or ``None``."""
-        if not self.undo_list:
-            return None
-        name, before = self.undo_list[-1]
-        for key, suspended in before:
-            self._collection.set_suspended(key, suspended)
-        self.undo_list.pop()
-        keys = [key for key, _ in before]
-        self.reload()
-        self.select_keys(keys)
-        self._show_selected()
-        self.suspended_changed.emit()
-        return name
+    def _on_changes(self, changes: Changes) -> None:
+        """After an undo or redo anywhere: read the rows again, the changed cards selected
+        (hidden, Browse reads them again when next shown)."""
+        if changes.kind == "do" or not self.isVisible() or self._collection.closed:
+            return
+        keys = []
+        for card_id in sorted(changes.card_ids):
+            try:
+                keys.append(self._collection.card_by_id(card_id).key)
+            except KeyError:
+                continue
+        self._after_change(keys or self.selected_keys())
 
     def on_shown(self) -> None:
         """Called by the main window each time Browse is shown: the rows may have moved

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.errors import RapportError
+from rapport.store import Scope
 from rapport.study.settings import DEFAULT_PRESET, check_preset_name
 from rapport.ui.settings import SchedulingFields, add_problem_and_buttons
 
@@ -199,7 +200,8 @@ class DeckOptionsDialog(QDialog):
         if not self._keep_shown():
             return
         collection = self.collection
-        try:
+
+        def apply() -> None:
             for name in self._deleted:
                 if name in collection.preset_names():
                     collection.delete_preset(name)
@@ -209,6 +211,10 @@ class DeckOptionsDialog(QDialog):
                     collection.save_preset(name, settings)
             if collection.preset_of(self.deck_id) != self._shown:
                 collection.set_deck_preset(self.deck_id, self._shown)
+
+        try:
+            # One operation: every preset saved and the deck's choice, or none of it.
+            collection.ops.perform("Deck options", Scope(settings=True), apply)
         except (ValueError, RapportError) as error:
             self._problem(str(error))
             return

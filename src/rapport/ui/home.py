@@ -223,6 +223,8 @@ class HomeView(QWidget):
         self.done_label.show()
 
     def _show_today(self) -> None:
+        if self.collection.closed:
+            return  # (the window closed before this waited turn came)
         reviews, seconds = today_progress(self.collection, self.clock())
         if reviews:
             self.today_label.setText(

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from rapport.content.loader import DeckError
 from rapport.content.model import CardKey, Deck
+from rapport.errors import RapportError
 from rapport.ui.home import HomeView
 from rapport.ui.theme import PREF_FONT_SIZE, PREF_THEME, apply_theme, clamp_font_size
 
@@ -123,8 +124,6 @@ class MainWindow(QMainWindow):
         collection = self.collection
         if collection.closed or collection.read_only:
             return
-        from rapport.errors import RapportError
-
         try:
             if collection.refresh_text(limit=1):
                 QTimer.singleShot(TEXT_STEP_MS, self.store_text_when_idle)
@@ -238,6 +237,7 @@ class MainWindow(QMainWindow):
             )
             self._review.title_changed.connect(self.set_title)
             self._review.undo_shortcut.setEnabled(False)  # Edit > Undo has Ctrl+Z
+            self._review.redo_shortcut.setEnabled(False)  # and Edit > Redo Ctrl+Shift+Z
             self._views["review"] = self._review
             self._titles["review"] = "Review"
             self.stack.addWidget(self._review)
@@ -293,6 +293,8 @@ class MainWindow(QMainWindow):
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.undo_action = self._action("edit", "&Undo", self.undo, "Ctrl+Z")
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.redo_action = self._action("edit", "&Redo", self.redo, "Ctrl+Shift+Z")
+        self.redo_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self._menus["edit"].aboutToShow.connect(self._name_undo)
         self._action("notes", "&Add note...", self.add_note, "A")
         self._action("notes", "&Rename deck...", self.rename_deck)
@@ -302,37 +304,54 @@ class MainWindow(QMainWindow):
         self._action("help", "&About Rapport", self.show_about)
 
     def undo_name(self) -> str | None:
-        """What Edit > Undo would take back ("Good", "Suspend card"), or ``None``."""
-        browse = self._views.get("browse")
-        if self.current_view_name() == "browse" and browse is not None:
-            name = getattr(browse, "undo_name", None)
-            if name is not None:
-                return str(name)
-        review = self._review
-        if review is None or review.session is None:
-            return None
-        return review.session.undo_name
+        """What Edit > Undo would take back ("Good", "Suspend card"), or ``None``: the
+        app's last step, whichever view took it (see :mod:`rapport.study.ops`)."""
+        return self.collection.ops.undo_name
+
+    def redo_name(self) -> str | None:
+        """What Edit > Redo would do again, or ``None``."""
+        return self.collection.ops.redo_name
 
     def _name_undo(self) -> None:
-        name = self.undo_name()
         # (Not disabled when empty: the shortcut would stay off after the menu closed.)
+        name = self.undo_name()
         self.undo_action.setText(f"&Undo {name}" if name else "&Undo (nothing to undo)")
+        name = self.redo_name()
+        self.redo_action.setText(f"&Redo {name}" if name else "&Redo (nothing to redo)")
 
     def undo(self) -> str | None:
-        """Edit > Undo (Ctrl+Z) from any view: take back the last answer or reviewer
-        action; the reviewer shows the card it brings back. Returns what was undone."""
-        if self.undo_name() is None:
-            return None
-        browse = self._views.get("browse")
-        if self.current_view_name() == "browse" and browse is not None:
-            from rapport.ui.browse import BrowseView
+        """Edit > Undo (Ctrl+Z) from any view: take back the app's last step. A step
+        taken in the reviewer brings the reviewer back, showing the card it concerns;
+        the other views refresh themselves (they subscribe to the changes). Returns what
+        was undone."""
+        return self._step("undo")
 
-            if isinstance(browse, BrowseView) and browse.undo_name is not None:
-                return browse.undo()
-        review = self.review
-        if self.current_view_name() != "review":
-            self.stack.setCurrentWidget(review)
-        return review.undo()
+    def redo(self) -> str | None:
+        """Edit > Redo (Ctrl+Shift+Z): do the last undone step again."""
+        return self._step("redo")
+
+    def _step(self, kind: str) -> str | None:
+        ops = self.collection.ops
+        name = ops.undo_name if kind == "undo" else ops.redo_name
+        if name is None:
+            return None
+        try:
+            changes = ops.undo() if kind == "undo" else ops.redo()
+        except RapportError as error:
+            from rapport.ui.dialogs import show_error
+
+            show_error(self, f"Not {kind}ne", str(error))
+            return None
+        review = self._review
+        reviewed = changes is not None and changes.card is not None
+        if reviewed and review is not None and review.session is not None:
+            if self.current_view_name() != "review":
+                self.stack.setCurrentWidget(review)
+            review.confirm(f"{'Undone' if kind == 'undo' else 'Redone'}: {name}.")
+        elif self.current_view_name() == "home":
+            self.home.refresh()
+        self._name_undo()
+        return name
 
     def export_to_anki(self) -> None:
         """File > Export to Anki..."""

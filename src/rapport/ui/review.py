@@ -38,10 +38,12 @@ from rapport.errors import RapportError
 from rapport.study import Rating, actions, suggested_rating
 from rapport.study.timetext import format_due, format_duration, format_interval
 from rapport.ui import render, scrolling
+from rapport.ui.changes import changes_of
 from rapport.ui.theme import DEFAULT_FONT_SIZE, card_font, colours
 
 if TYPE_CHECKING:
     from rapport.study import Collection, ReviewSession
+    from rapport.study.ops import Changes
     from rapport.ui.custom_study import CustomStudy
 
 RATINGS: tuple[tuple[Rating, str, str], ...] = (
@@ -113,10 +115,15 @@ class ReviewView(QWidget):
         self.pages.addWidget(self._build_review_page())
         self.pages.addWidget(self._build_summary_page())
 
-        # Ctrl+Z here when the view stands alone; the main window's Edit > Undo instead.
+        # Ctrl+Z and Ctrl+Shift+Z here when the view stands alone; the main window's
+        # Edit > Undo and Redo instead.
         self.undo_shortcut = QShortcut(QKeySequence.StandardKey.Undo, self)
         self.undo_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.undo_shortcut.activated.connect(self.undo)
+        self.redo_shortcut = QShortcut(QKeySequence("Ctrl+Shift+Z"), self)
+        self.redo_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.redo_shortcut.activated.connect(self.redo)
+        changes_of(collection).changed.connect(self._on_changes)
         self.set_font_size(font_size)
 
     # -- layout -------------------------------------------------------------------------
@@ -484,25 +491,48 @@ class ReviewView(QWidget):
             self.message.show()
 
     def undo(self) -> str | None:
-        """Take back the last answer or action (named in the confirmation); a card it
-        brings back shows again, a choice card with its options as they were. Returns
-        what was undone, or ``None``."""
-        if self.session is None or not self.session.can_undo:
+        """Take back the app's last step (an answer or action here, or a change made in
+        another view), named in the confirmation; a card it brings back shows again, a
+        choice card with its options as they were. Returns what was undone, or ``None``."""
+        return self._step("undo")
+
+    def redo(self) -> str | None:
+        """Do the last undone step again (Ctrl+Shift+Z); what was redone, or ``None``."""
+        return self._step("redo")
+
+    def _step(self, kind: str) -> str | None:
+        ops = self.collection.ops
+        name = ops.undo_name if kind == "undo" else ops.redo_name
+        if name is None:
             return None
-        name = self.session.undo_name
         try:
-            card = self.session.undo()
+            ops.undo() if kind == "undo" else ops.redo()
         except RapportError as error:
             from rapport.ui.dialogs import show_error
 
-            show_error(self, "Not undone", str(error))
+            show_error(self, f"Not {kind}ne", str(error))
             return None
-        if card is not None:
-            self.show_question(card, self.orders.get(card.key))
-        else:
-            self._show_card_marks()
-        self.confirm(f"Undone: {name}.")
+        self.confirm(f"{'Undone' if kind == 'undo' else 'Redone'}: {name}.")
         return name
+
+    def _on_changes(self, changes: Changes) -> None:
+        """After an undo or redo anywhere: show the card it brings back, move on from the
+        card it takes away, or show the card's flag and mark as they are now."""
+        session = self.session
+        if changes.kind == "do" or session is None or self.collection.closed:
+            return
+        card = changes.card
+        if card is not None and changes.hides:
+            if changes.kind == "undo" and session.next_card(self.clock()) == card:
+                self.show_question(card, self.orders.get(card.key))
+                return
+            shown = self.card is not None and self.card.key == card.key
+            if changes.kind == "redo" and shown and not self.finished:
+                self._next()
+                return
+        if self.card is not None and not self.finished:
+            self._show_card_marks()
+            self._update_counts()
 
     def toggle_passage(self) -> None:
         """Show or hide the essay passage the card comes from (answer side only)."""

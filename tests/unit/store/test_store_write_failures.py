@@ -30,6 +30,11 @@ class FailingConnection:
             raise sqlite3.OperationalError(self.message)
         return self._conn.execute(sql, params)
 
+    def executemany(self, sql: str, params: Any) -> sqlite3.Cursor:
+        if self.armed and sql.lstrip().upper().startswith(self.prefix):
+            raise sqlite3.OperationalError(self.message)
+        return self._conn.executemany(sql, params)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)
 

@@ -1,0 +1,163 @@
+"""An Anki import of 2,000 reviews killed (SIGKILL by strace) at several of its writes
+leaves either none of the history or all of it, and an import run again afterwards
+brings all of it: the reviews are one operation, one transaction (rapport.study.ops)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, DeckIdLimit, ExportAnkiPackageOptions
+
+from rapport.store import DB_NAME
+from tests.support.collection import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+NOTES, PER_CARD = 200, 10  # 2,000 reviews
+DAY_MS = 86_400_000
+START_MS = 1_700_000_000_000
+
+
+def strace() -> str:
+    found = shutil.which("strace")
+    assert found, "strace is needed (apt-get install strace; .ci/sysdeps installs it)"
+    return found
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real Anki package: 200 Basic notes, each card with 10 reviews a day apart."""
+    folder = tmp_path_factory.mktemp("anki-source")
+    col = Collection(str(folder / "collection.anki2"))
+    deck_id = col.decks.id("Fault")
+    assert deck_id is not None
+    model = col.models.by_name("Basic")
+    assert model is not None
+    for i in range(NOTES):
+        note = col.new_note(model)
+        note["Front"] = f"Question {i}?"
+        note["Back"] = f"Answer {i}."
+        col.add_note(note, deck_id)
+    rows = []
+    review_id = START_MS
+    for card_id in col.find_cards(""):
+        for day in range(PER_CARD):
+            review_id += 1
+            ease = 1 if day == 3 else 3
+            kind = 0 if day == 0 else 1
+            rows.append((review_id + day * DAY_MS, card_id, ease, 8000, kind))
+    db = col.db
+    assert db is not None
+    db.executemany(
+        "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+        "VALUES (?, ?, -1, ?, 1, 0, 2500, ?, ?)",
+        rows,
+    )
+    db.execute("UPDATE cards SET type = 2, queue = 2, ivl = 10, due = 100")
+    out = folder / "fault.apkg"
+    options = ExportAnkiPackageOptions(
+        with_scheduling=True, with_deck_configs=True, with_media=False, legacy=False
+    )
+    col.export_anki_package(out_path=str(out), options=options, limit=DeckIdLimit(deck_id))
+    col.close()
+    return out
+
+
+def run(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def import_command(data_dir: Path, package: Path) -> list[str]:
+    return [sys.executable, "-m", "rapport", "--data-dir", str(data_dir), "import", str(package)]
+
+
+def reviews(data_dir: Path) -> int:
+    path = data_dir / DB_NAME
+    if not path.exists():
+        return 0
+    conn = sqlite3.connect(path)  # (recovers the write-ahead log as the app would)
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'revlog'").fetchone():
+            return 0  # (killed while the new database was being made: none of it)
+        return int(conn.execute("SELECT count(*) FROM revlog").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def database_writes(data_dir: Path, package: Path) -> tuple[list[int], list[int]]:
+    """Which of the import's ``pwrite64`` and ``fdatasync`` calls (1-based, in the order
+    strace counts them) go to the progress database's write-ahead log (a traced dry run)."""
+    done = run(
+        [
+            strace(),
+            "-f",
+            "-qq",
+            "-y",
+            "-e",
+            "trace=pwrite64,fdatasync",
+            *import_command(data_dir, package),
+        ]
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    writes: list[int] = []
+    syncs: list[int] = []
+    count = {"pwrite64": 0, "fdatasync": 0}
+    for line in done.stderr.splitlines():
+        found = re.search(r"\b(pwrite64|fdatasync)\((\d+)<([^>]*)>", line)
+        if not found:
+            continue
+        call, _, path = found.groups()
+        count[call] += 1
+        if path.endswith(DB_NAME + "-wal"):
+            (writes if call == "pwrite64" else syncs).append(count[call])
+    shutil.rmtree(data_dir)
+    return writes, syncs
+
+
+def test_an_anki_import_killed_at_any_write_keeps_none_or_all_of_its_history(
+    package: Path, tmp_path: Path
+) -> None:
+    total = NOTES * PER_CARD
+    writes, syncs = database_writes(tmp_path / "dry" / "data", package)
+    assert len(writes) > 10 and syncs, (writes, syncs)
+    # Several points across the import's writes to the log, first and last included,
+    # and each of its flushes.
+    step = max(1, len(writes) // 6)
+    points = [("pwrite64", w) for w in writes[::step] + writes[-1:]]
+    points += [("fdatasync", s) for s in syncs]
+    outcomes: list[int | str] = []
+    for call, when in points:
+        data_dir = tmp_path / f"{call}{when}" / "data"
+        done = run(
+            [
+                strace(),
+                "-f",
+                "-qq",
+                "-o",
+                "/dev/null",
+                "-e",
+                f"inject={call}:when={when}:signal=SIGKILL",
+                *import_command(data_dir, package),
+            ]
+        )
+        killed = done.returncode == -signal.SIGKILL or "killed by SIGKILL" in done.stderr
+        found = reviews(data_dir)
+        assert found in (0, total), (call, when, found)
+        if not killed:  # (the closing backup's thread makes the last flushes vary)
+            assert done.returncode == 0 and found == total, done.stderr[-1000:]
+        outcomes.append(found if killed else "done")
+        # Run again, not killed: every review is there (none kept from a partial run).
+        again = run(import_command(data_dir, package))
+        assert again.returncode == 0, again.stderr[-1000:]
+        assert reviews(data_dir) == total
+    print(f"killed at {points}: {outcomes}")
+    assert 0 in outcomes  # at least one kill fell inside the transaction
