@@ -14,7 +14,9 @@ from rapport.content import (
     ChoiceNote,
     ClozeNote,
     Deck,
+    Kind,
     Note,
+    RespondNote,
     ReversedNote,
     TypedNote,
     load_decks,
@@ -536,9 +538,7 @@ def test_review_new_notes_are_present_with_a_reference(deck: Deck) -> None:
 # Read with tomllib, so these tests need nothing of the respond kind's code; the kind's own
 # validation (and `rapport check --strict`) runs on it as a shipped deck like any other.
 
-# Until the respond kind lands on main the deck waits in a subfolder, which no deck folder
-# scan reads (it would not load yet); it then moves to decks/ beside the essay deck.
-SKILLS_DECK = decks_dir() / "awaiting-respond-kind" / "relationship-skills.toml"
+SKILLS_DECK = decks_dir() / "relationship-skills.toml"
 # The essay's concepts, and the concepts of notes beyond it (flagged extension).
 ESSAY_SKILL_CONCEPTS = {
     "attunement",
@@ -654,3 +654,13 @@ def test_no_model_response_gives_advice_unless_its_rubric_allows_it(
         for model in note["models"]:
             found = ADVICE.search(model["text"])
             assert allowed or not found, (note["id"], found and found.group(0))
+
+
+def test_the_skills_deck_loads_as_respond_notes_and_passes_the_checks() -> None:
+    result = load_decks([SKILLS_DECK])
+    assert not result.errors, "\n".join(map(str, result.problems))
+    [skills_deck] = result.decks
+    assert skills_deck.version == 1 and len(skills_deck.notes) >= 30
+    assert {n.kind for n in skills_deck.notes} == {Kind.RESPOND}
+    assert all(isinstance(n, RespondNote) and n.context for n in skills_deck.notes)
+    assert check_deck(skills_deck).warnings == ()
