@@ -194,13 +194,16 @@ class HomeView(QWidget):
             self.tree.setCurrentItem(target)
 
     def _fit_list(self) -> None:
-        """As tall as its rows (up to a point): no empty white box under a short list."""
-        rows = sum(
+        """As tall as its rows (up to a point): no empty white box under a short list. On a
+        small screen (800x600, with the first-run welcome above it) the list may shrink to
+        one row and scroll, rather than push the window past the screen's edge."""
+        heights = [
             self.tree.sizeHintForRow(i) if self.tree.sizeHintForRow(i) > 0 else 44
             for i in range(self.tree.topLevelItemCount())
-        )
-        height = self.tree.header().sizeHint().height() + max(rows, 44) + 6
-        self.tree.setFixedHeight(min(height, 460))
+        ]
+        header = self.tree.header().sizeHint().height() + 6
+        self.tree.setMaximumHeight(min(header + max(sum(heights), 44), 460))
+        self.tree.setMinimumHeight(header + min(heights, default=44))
 
     def _describe_selected(self) -> None:
         deck_id = self.selected_deck_id()
