@@ -251,6 +251,19 @@ class SettingsDialog(QDialog):
         current = collection.get_pref(PREF_THEME, "system") or "system"
         self.theme.setCurrentIndex(THEMES.index(current) if current in THEMES else 0)
         add("Theme", self.theme, "System follows your desktop's light or dark setting")
+        from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
+
+        self.choice_unpicked = QComboBox()
+        self.choice_unpicked.addItems(["Ask for a pick", "Show the answer, Again suggested"])
+        unpicked = collection.get_pref(PREF_CHOICE_UNPICKED, "ask") or "ask"
+        self.choice_unpicked.setCurrentIndex(
+            CHOICE_UNPICKED.index(unpicked) if unpicked in CHOICE_UNPICKED else 0
+        )
+        add(
+            "Space on multiple choice without a pick",
+            self.choice_unpicked,
+            "A multiple-choice card is never passed as Good without a pick",
+        )
 
         self.error = add_problem_and_buttons(self, layout, "Settings problem")
 
@@ -271,6 +284,11 @@ class SettingsDialog(QDialog):
             self.collection.save_settings(settings)
             self.collection.set_pref(PREF_FONT_SIZE, str(self.font_size.value()))
             self.collection.set_pref(PREF_THEME, self.chosen_theme())
+            from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
+
+            self.collection.set_pref(
+                PREF_CHOICE_UNPICKED, CHOICE_UNPICKED[self.choice_unpicked.currentIndex()]
+            )
         except (ValueError, RapportError) as error:
             self.error.setText(f"Not saved: {error}")
             self.error.show()
