@@ -402,6 +402,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         warnings += len(report.warnings)
         if report.longest.choices:
             print(f"{deck.path}: {report.longest}")
+        if report.warm.choices:
+            print(f"{deck.path}: {report.warm}")
     notes = sum(len(d.notes) for d in result.decks)
     cards = sum(len(d.cards()) for d in result.decks)
     problems = len(result.problems)

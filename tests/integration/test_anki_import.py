@@ -305,13 +305,18 @@ def test_shipped_decks_import_and_render(collection: Collection, tmp_path: Path)
     assert collection.card_count() == result.cards == sum(len(d.cards()) for d in loaded.decks)
     for deck in loaded.decks:
         assert collection.decks.by_name(f"Rapport::{deck.name}") is not None
+    own_labels = [d.source_label for d in loaded.decks if not d.sources and d.source_label]
     for cid in collection.find_cards(""):
         card = collection.get_card(cid)
         question, answer = _body(card.question()), _body(card.answer())
         assert question.strip() and answer.strip()
         assert "<script" not in without_our_script(question + answer)
         assert card.note_type()["id"] in MODEL_IDS.values()
-        assert re.search(r'<span class="source">(The|Beyond the) essay.*?paragraph \d+', answer)
+        # A card says where it comes from: the essay's paragraph, or (in a deck of its own
+        # notes, such as the skills deck) the deck's own source label.
+        assert re.search(
+            r'<span class="source">(The|Beyond the) essay.*?paragraph \d+', answer
+        ) or any(f'<span class="source">{label}</span>' in answer for label in own_labels)
         if card.note_type()["id"] == MODEL_IDS[Kind.CLOZE]:
             assert re.search(r'<span class="cloze"[^>]*>\[[^]]*\]</span>', question)
 

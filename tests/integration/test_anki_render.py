@@ -127,7 +127,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
     """Question and answer HTML of one choice and one typed card of the shipped deck."""
     folder = tmp_path_factory.mktemp("anki-render")
     loaded = load_decks([decks_dir()])
-    deck: Deck = loaded.decks[0]
+    deck: Deck = next(d for d in loaded.decks if d.id == "the-relationship-in-therapy")
     choice = max(
         (n for n in deck.notes if isinstance(n, ChoiceNote)),
         key=lambda n: sum(len(o.text) + len(o.why) for o in n.options),

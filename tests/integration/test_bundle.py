@@ -189,7 +189,8 @@ def test_bundle_studies_a_card_by_keyboard(bundle: Path, tmp_path: Path) -> None
                 time.sleep(0.5)
 
             key("d")  # put the first-run welcome away
-            key("Return")  # study the first deck
+            key("t")  # the essay deck, by the deck list's type-ahead ("The Relationship...")
+            key("Return")  # study it
             assert "Reviewing" in xdotool("getwindowname", window)
             key("space")  # show the answer
             key("3")  # Good

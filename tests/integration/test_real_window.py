@@ -77,7 +77,8 @@ def test_home_shows_and_a_session_is_studied_by_keyboard(
             subprocess.run(["xdotool", "key", name], env=display, check=True)
             time.sleep(0.3)
 
-        key("Return")  # study the first deck
+        key("t")  # the essay deck, by the deck list's type-ahead ("The Relationship...")
+        key("Return")  # study it
         for answered in range(1, 4):
             key("space")  # show the answer
             key("3")  # Good

@@ -31,12 +31,25 @@ CHECKS: Mapping[str, str] = {
     "cloze-hint": "the hint gives the deleted text away",
     "cloze-list": "items of one list can be guessed from each other; make the list one deletion",
     "near-duplicate": "two notes teaching the same fact the same way add reviews, not learning",
+    "warm-key": "a test-wise trainee picks the gentle, collaborative option without the content",
+    "grammar": "an option whose grammar differs from the others' stands out",
+    "convergence": "the option sharing most with all the others is found without the content",
+    "answer-elsewhere": "a card that prints another card's answer in its context gives it away",
+    "same-fact": "two notes asking the same fact with the same answer add reviews, not learning",
     "unused-allow": "an allow entry that suppresses nothing would hide a later cue unseen",
 }
 # How much longer than every distractor the answer may be before it stands out.
 LONGEST_MARGIN = 1.25
 # Jaccard similarity of word trigrams from which two notes count as near-duplicates.
 DUPLICATE_SIMILARITY = 0.5
+# Two cards ask the same fact when their question and answer share this much of their
+# content words, and their answers alone this much.
+SAME_FACT_TEXT = 0.6
+SAME_FACT_ANSWER = 0.55
+# An answer printed on another card gives it away when the words around it there hold
+# this share of the asking card's own content words.
+ELSEWHERE_CONTEXT = 0.5
+ELSEWHERE_WINDOW = 12
 # How unlikely (under chance) the deck's count of longest answers must be to warn.
 LONGEST_SHARE_P = 0.05
 MIN_CHOICES_FOR_SHARE = 4
@@ -100,11 +113,36 @@ class LongestShare(NamedTuple):
         )
 
 
+class WarmShare(NamedTuple):
+    """How often, of the choice notes where one option alone is warm or hedged ("explore",
+    "gently", "together", "may"...), that option is the answer, against chance."""
+
+    warm: int
+    choices: int  # choice notes with exactly one warm option
+    chance: float
+    p_value: float
+
+    @property
+    def share(self) -> float:
+        return self.warm / self.choices if self.choices else 0.0
+
+    @property
+    def well_above_chance(self) -> bool:
+        return self.choices >= MIN_CHOICES_FOR_SHARE and self.p_value < LONGEST_SHARE_P
+
+    def __str__(self) -> str:
+        return (
+            f"the answer is the one warm or hedged option in {self.warm} of {self.choices} "
+            f"choice notes that have one ({self.share:.0%}; chance {self.chance:.0%})"
+        )
+
+
 class ItemReport(NamedTuple):
-    """The item-writing warnings of one deck and its longest-answer share."""
+    """The item-writing warnings of one deck, its longest-answer and warm-answer shares."""
 
     warnings: tuple[ItemWarning, ...]
     longest: LongestShare
+    warm: WarmShare = WarmShare(0, 0, 0.0, 1.0)
 
 
 # --- the `allow` key ---------------------------------------------------------------------
@@ -166,6 +204,14 @@ def visible(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(visible(text).casefold().replace("’", "'"))
+
+
+STOPWORDS = _STOPWORDS
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` as a trainee reads them, in order, case folded."""
+    return _words(text)
 
 
 def _stem(word: str) -> str:
@@ -256,8 +302,13 @@ def longest_share(notes: Iterable[Note]) -> LongestShare:
         > max(len(visible(o.text)) for o in n.options if not o.correct)
     )
     chances = [1 / len(n.options) for n in choices]
-    # The chance of at least `longest` successes among independent trials with these
-    # probabilities (a Poisson binomial tail), by dynamic programming over the notes.
+    chance = sum(chances) / len(chances) if chances else 0.0
+    return LongestShare(longest, len(choices), chance, _tail(chances, longest))
+
+
+def _tail(chances: Sequence[float], hits: int) -> float:
+    """The chance of at least ``hits`` successes among independent trials with these
+    probabilities (a Poisson binomial tail), by dynamic programming over the trials."""
     dist = [1.0]
     for p in chances:
         nxt = [0.0] * (len(dist) + 1)
@@ -265,9 +316,151 @@ def longest_share(notes: Iterable[Note]) -> LongestShare:
             nxt[k] += q * (1 - p)
             nxt[k + 1] += q * p
         dist = nxt
-    p_value = sum(dist[longest:])
+    return sum(dist[hits:])
+
+
+def warm_share(notes: Iterable[Note]) -> WarmShare:
+    """Of the choice notes with exactly one warm or hedged option, how many have it as the
+    answer; by chance it would be the answer in 1 of the number of options."""
+    from rapport.content.optioncues import key_most_warm
+
+    chances: list[float] = []
+    warm = 0
+    for n in notes:
+        if not isinstance(n, ChoiceNote) or len(n.options) < 2:
+            continue
+        keyed = key_most_warm(n.answer.text, [o.text for o in n.options])
+        if keyed is None:
+            continue
+        chances.append(1 / len(n.options))
+        warm += keyed
     chance = sum(chances) / len(chances) if chances else 0.0
-    return LongestShare(longest, len(choices), chance, p_value)
+    return WarmShare(warm, len(chances), chance, _tail(chances, warm))
+
+
+class _Card(NamedTuple):
+    note: str
+    question: str
+    answer: str  # what the trainee must produce or pick
+    typed: tuple[str, ...]  # what may be typed as the answer; () when nothing is typed
+
+
+def _cards(notes: Sequence[Note]) -> list[_Card]:
+    from rapport.content.kinds import rules_of
+
+    out: list[_Card] = []
+    for note in notes:
+        rules = rules_of(note)
+        for ordinal in note.ordinals:
+            typed = tuple(rules.accepted(note, ordinal))
+            answer = typed[0] if typed else rules.answer_text(note, ordinal)
+            out.append(_Card(note.id, rules.question_text(note, ordinal), answer, typed))
+    return out
+
+
+def _alike(a: set[str], b: set[str]) -> float:
+    shared = sum(1 for w in a if any(related(w, v) for v in b))
+    union = len(a) + len(b) - shared
+    return shared / union if union else 0.0
+
+
+def _same_fact_warnings(file: str, notes: Sequence[Note]) -> list[tuple[ItemWarning, str]]:
+    """Each note with a card asking what a card of an earlier note asks, with the same
+    answer (content words of question and answer alike, and of the answers alone), named
+    once with that note; an index of answer words keeps big decks fast."""
+    cards = _cards(notes)
+    texts = [content_words(f"{c.question} {c.answer}") for c in cards]
+    answers = [content_words(c.answer) for c in cards]
+    index: dict[str, list[int]] = {}
+    out: list[tuple[ItemWarning, str]] = []
+    warned: set[str] = set()
+    for i, card in enumerate(cards):
+        shared: dict[int, int] = {}
+        for w in answers[i]:
+            for j in index.get(w, ()):
+                shared[j] = shared.get(j, 0) + 1
+            index.setdefault(w, []).append(i)
+        if card.note in warned:
+            continue
+        # Answers sharing too few words (as written) to reach the threshold are skipped
+        # before the finer comparison (which also matches related forms).
+        mine = len(answers[i])
+        for j in sorted(
+            j for j, n in shared.items() if 2 * n >= SAME_FACT_ANSWER * max(mine, len(answers[j]))
+        ):
+            other = cards[j]
+            if other.note == card.note:
+                continue
+            answer = _alike(answers[i], answers[j])
+            if answer < SAME_FACT_ANSWER:
+                continue
+            text = _alike(texts[i], texts[j])
+            if text >= SAME_FACT_TEXT:
+                message = (
+                    f"it asks what note {other.note} asks ({text:.0%} of the words of "
+                    f"question and answer, {answer:.0%} of the answer's, are the same)"
+                )
+                out.append((ItemWarning(file, card.note, "-", "same-fact", message), other.note))
+                warned.add(card.note)
+                break
+    return out
+
+
+def _elsewhere_warnings(file: str, notes: Sequence[Note]) -> list[tuple[ItemWarning, str]]:
+    """Each note whose typed answer another note prints on its question side, among the
+    words the asking card itself uses: that card gives the answer away."""
+    cards = _cards(notes)
+    fronts = [words_of(c.question) for c in cards]
+    index: dict[str, set[int]] = {}
+    for i, words in enumerate(fronts):
+        for w in words:
+            index.setdefault(w, set()).add(i)
+    out: list[tuple[ItemWarning, str]] = []
+    warned: set[str] = set()
+    for card in cards:
+        if card.note in warned or not card.typed:
+            continue
+        context = content_words(card.question)
+        for typed in card.typed:
+            wanted = words_of(typed)
+            mine = context - content_words(typed)
+            if not wanted or not content_words(typed) or not mine:
+                continue
+            found = set.intersection(*(index.get(w, set()) for w in wanted))
+            hit = next(
+                (
+                    j
+                    for j in sorted(found)
+                    if cards[j].note != card.note and _printed_in_context(wanted, fronts[j], mine)
+                ),
+                None,
+            )
+            if hit is None:
+                continue
+            message = (
+                f"its answer '{typed}' is printed on the question side of note "
+                f"{cards[hit].note}, among the words of this card's own question"
+            )
+            out.append(
+                (ItemWarning(file, card.note, "-", "answer-elsewhere", message), cards[hit].note)
+            )
+            warned.add(card.note)
+            break
+    return out
+
+
+def _printed_in_context(wanted: list[str], words: list[str], context: set[str]) -> bool:
+    """Whether ``wanted`` occurs in ``words`` with most of ``context`` around it."""
+    n = len(wanted)
+    for start in range(len(words) - n + 1):
+        if words[start : start + n] != wanted:
+            continue
+        lo, hi = max(0, start - ELSEWHERE_WINDOW), start + n + ELSEWHERE_WINDOW
+        around = content_words(" ".join(words[lo:hi]))
+        shared = sum(1 for w in context if any(related(w, v) for v in around))
+        if shared / len(context) >= ELSEWHERE_CONTEXT:
+            return True
+    return False
 
 
 def check_deck(deck: Deck, allowances: Mapping[str, frozenset[str]] | None = None) -> ItemReport:
@@ -286,7 +479,15 @@ def check_deck(deck: Deck, allowances: Mapping[str, frozenset[str]] | None = Non
         for cue in rules_of(note).item_cues(note):
             warning = ItemWarning(file, note.id, cue.field, cue.check, cue.message)
             found.append((warning, (note.id,)))
-    found += [(w, (w.note, other)) for w, other in _duplicate_warnings(file, deck.notes)]
+    duplicates = _duplicate_warnings(file, deck.notes)
+    # A note that near-duplicates another asks its fact too: one warning says so.
+    same_fact = [
+        pair
+        for pair in _same_fact_warnings(file, deck.notes)
+        if pair[0].note not in {w.note for w, _ in duplicates}
+    ]
+    for pairs in (duplicates, same_fact, _elsewhere_warnings(file, deck.notes)):
+        found += [(w, (w.note, other)) for w, other in pairs]
     kept: list[ItemWarning] = []
     used: set[tuple[str, str]] = set()
     for warning, excusers in found:
@@ -310,7 +511,10 @@ def check_deck(deck: Deck, allowances: Mapping[str, frozenset[str]] | None = Non
                 f"{share}, well above chance",
             )
         )
-    return ItemReport(tuple(_with_lines(deck, kept)), share)
+    warm = warm_share(deck.notes)
+    if warm.well_above_chance:
+        kept.append(ItemWarning(file, "deck", "-", "warm-key", f"{warm}, well above chance"))
+    return ItemReport(tuple(_with_lines(deck, kept)), share, warm)
 
 
 def _with_lines(deck: Deck, warnings: list[ItemWarning]) -> list[ItemWarning]:

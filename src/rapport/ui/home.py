@@ -282,10 +282,13 @@ class HomeView(QWidget):
         return find(self._nodes, str(name)) if name else None
 
     def _fit_list(self) -> None:
-        """As tall as its rows (up to a point): no empty white box under a short list."""
+        """As tall as its shown rows (up to a point): no empty white box under a short list.
+        On a small screen (800x600, with the first-run welcome above it) the list may
+        shrink to one row and scroll, rather than push the window past the screen's edge."""
         rows = 44 * len([i for i in self._items() if _shown(i)])
-        height = self.tree.header().sizeHint().height() + max(rows, 44) + 6
-        self.tree.setFixedHeight(min(height, 460))
+        header = self.tree.header().sizeHint().height() + 6
+        self.tree.setMaximumHeight(min(header + max(rows, 44), 460))
+        self.tree.setMinimumHeight(header + 44)
 
     def _describe_selected(self) -> None:
         deck_id = self.selected_deck_id()

@@ -270,7 +270,7 @@ def test_version_one_decks_still_load_unchanged() -> None:
 
     result = load_decks([decks_dir()])
     assert result.errors == ()
-    deck = result.decks[0]
+    deck = next(d for d in result.decks if d.id == "the-relationship-in-therapy")
     assert deck.sources[0].label == "The essay" and "garbled" in deck.sources[0].caveat
     note = next(n for n in deck.notes if not n.extension)
     assert deck.source_label_of(note).startswith("The essay, paragraph ")

@@ -12,6 +12,7 @@ import pytest
 from rapport.cli import main
 from rapport.content import DeckError, load_deck
 from rapport.content.itemcheck import CHECKS, ItemReport, check_deck, longest_share
+from rapport.content.optioncues import grammatical_form
 
 WriteDeck = Callable[[str], Path]
 SOURCE = 'source = { paragraph = 5, anchor = "outlined this new therapeutic alliance" }'
@@ -357,3 +358,232 @@ def test_a_registered_kind_brings_its_own_cues(tmp_path: Path) -> None:
         assert check_deck(deck, {"alliance-word": frozenset({"reversed-term"})}).warnings == ()
     finally:
         unregister("flash")
+
+
+# --- the cues of the lecturer review (issue 22) ------------------------------------------
+
+
+def typed(note_id: str, prompt: str, answer: str) -> str:
+    return (
+        f'\n[[notes]]\nid = "{note_id}"\nkind = "typed"\nconcept = "c"\n{SOURCE}\n'
+        f'prompt = "{prompt}"\nanswer = "{answer}"\n'
+    )
+
+
+WARM_KEYED = choice(
+    "warm",
+    "A client goes quiet after you mention their father. What would an attuned therapist do?",
+    "Gently name the shift and explore it together",
+    [
+        "Carry on with the planned agenda for today",
+        "Change the subject quickly without comment",
+        "Tell them firmly to keep on talking",
+    ],
+)
+
+
+def test_only_the_answer_warm_or_hedged(write_deck: WriteDeck) -> None:
+    rep = report(write_deck, WARM_KEYED)
+    assert found(rep) == {("warm", "answer.text", "warm-key")}
+    [warning] = rep.warnings
+    assert "'gently', 'explore', 'together'" in warning.message
+    assert "picks the gentle, collaborative option" in str(warning)
+
+
+def test_a_warm_distractor_wrong_for_its_content_clears_the_cue(write_deck: WriteDeck) -> None:
+    body = WARM_KEYED.replace(
+        "Carry on with the planned agenda for today", "Gently ask about what their father did"
+    )
+    assert found(report(write_deck, body)) == set()
+
+
+@pytest.mark.parametrize("marker", ["may", "might", "both", "acknowledge", "asking", "invite"])
+def test_each_hedge_or_collaborative_marker_counts(write_deck: WriteDeck, marker: str) -> None:
+    body = choice(
+        "hedged",
+        "What does the research suggest?",
+        f"Relationship and method {marker} matter",
+        ["Method alone matters", "Relationship alone matters", "Neither matters"],
+    )
+    assert ("hedged", "answer.text", "warm-key") in found(report(write_deck, body))
+
+
+SUBJECTS = ["grief", "anger", "shame", "trust", "loss", "fear"]
+
+
+def warm_item(note_id: str, subject: str, *, warm_answer: bool) -> str:
+    """A scenario whose one warm option is the answer (or a distractor)."""
+    warm, firm = f"Ask gently about the {subject}", f"Insist firmly on the {subject}"
+    answer, first = (warm, firm) if warm_answer else (firm, warm)
+    return choice(
+        note_id,
+        f"A client brings {subject} to the session. What fits?",
+        answer,
+        [first, f"Drop the topic of {subject}", f"Lecture them on {subject}"],
+    )
+
+
+def test_a_deck_whose_one_warm_option_is_usually_the_answer_is_warned(
+    write_deck: WriteDeck,
+) -> None:
+    # Six notes where the one warm option is the answer: warned per note and as a share.
+    body = "".join(warm_item(f"w{i}", s, warm_answer=True) for i, s in enumerate(SUBJECTS))
+    rep = report(write_deck, body)
+    assert ("deck", "-", "warm-key") in found(rep)
+    assert {n for n, _, c in found(rep) if c == "warm-key"} == {f"w{i}" for i in range(6)} | {
+        "deck"
+    }
+    assert (rep.warm.warm, rep.warm.choices) == (6, 6)
+    assert "in 6 of 6 choice notes that have one (100%; chance 25%)" in str(rep.warm)
+
+
+def test_warm_options_spread_like_chance_are_not_warned_as_a_share(write_deck: WriteDeck) -> None:
+    # The one warm option is a distractor in five notes and the answer in one.
+    body = "".join(warm_item(f"w{i}", s, warm_answer=i == 5) for i, s in enumerate(SUBJECTS))
+    rep = report(write_deck, body)
+    assert (rep.warm.warm, rep.warm.choices) == (1, 6)
+    assert not rep.warm.well_above_chance
+    assert found(rep) == {("w5", "answer.text", "warm-key")}
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("Advise them to find a new partner", "verb"),
+        ("Gently name the shift", "verb"),
+        ("Exploring how a strategy formed early", "gerund"),
+        ("How a strategy formed early may shape it", "wh"),
+        ("The relationship bond", "noun"),
+        ("Consensus on treatment tasks", "noun"),
+        ("They should wait for a partner", "noun"),
+        ("Because no two people are alike", "because"),
+        ("That the research is right", "that"),
+        ("Yes: a warm manner is enough", "yes-no"),
+        ("No, the link is an artefact", "yes-no"),
+        ("No two people are alike", "noun"),
+        ('"Research suggests both matter."', "quote"),
+        ("To identify effective elements", "to"),
+    ],
+)
+def test_the_grammatical_form_of_an_option(text: str, form: str) -> None:
+    assert grammatical_form(text) == form
+
+
+def test_an_answer_whose_grammar_differs_from_the_distractors(write_deck: WriteDeck) -> None:
+    body = choice(
+        "form",
+        "Which line of exploration follows the essay?",
+        "How an early strategy shapes the reactions they draw",
+        [
+            "Advise them to look for more patient partners",
+            "Treat the pattern as a trait fixed for life",
+            "Focus on what the partners do and say to them",
+        ],
+    )
+    rep = report(write_deck, body)
+    assert found(rep) == {("form", "answer.text", "grammar")}
+    assert (
+        'the answer is a "How/What/Why..." clause, while the distractors are an '
+        "instruction (verb first)" in rep.warnings[0].message
+    )
+    same = body.replace(
+        "How an early strategy shapes the reactions they draw",
+        "Look at how early strategies shape their reactions",
+    )
+    assert found(report(write_deck, same)) == set()
+
+
+def test_a_yes_no_pattern_against_a_qualified_answer(write_deck: WriteDeck) -> None:
+    body = choice(
+        "yesno",
+        "Does the alliance cause improvement?",
+        "The link is moderate and not simply causal",
+        [
+            "Yes: warmth on its own produces the change",
+            "No: the link is an artefact of measuring",
+            "Yes, and a strong alliance guarantees it",
+        ],
+    )
+    assert found(report(write_deck, body)) == {("yesno", "answer.text", "grammar")}
+
+
+QUOTED = (
+    "the therapy relationship accounts for why clients improve at least as much as the "
+    "particular treatment method"
+)
+
+
+def test_an_answer_each_distractor_varies_by_one_element(write_deck: WriteDeck) -> None:
+    # Each distractor changes one element of the answer: the answer is the centre.
+    body = choice(
+        "centre",
+        "Which is the task force's finding, word for word?",
+        QUOTED,
+        [
+            QUOTED.replace("at least as much as", "far more than"),
+            QUOTED.replace("why clients improve", "how quickly clients improve"),
+            QUOTED.replace("the particular treatment method", "the client's own motivation"),
+        ],
+    )
+    rep = report(write_deck, body)
+    assert found(rep) == {("centre", "answer.text", "convergence")}
+    assert "the option most like all the others" in rep.warnings[0].message
+    # A distractor at the centre (the others vary it further) breaks the cue.
+    centre = QUOTED.replace("at least as much as", "far more than")
+    fixed = choice(
+        "fixed",
+        "Which is the task force's finding, word for word?",
+        QUOTED,
+        [
+            centre,
+            centre.replace("why clients improve", "how quickly clients improve"),
+            centre.replace("the particular treatment method", "the client's own motivation"),
+        ],
+    )
+    assert found(report(write_deck, fixed)) == set()
+
+
+def test_an_answer_printed_on_another_card_in_its_context(write_deck: WriteDeck) -> None:
+    body = typed(
+        "attuned-typed",
+        "The essay asks the therapist to be ____ to the client and their state of being.",
+        "attuned",
+    ) + cloze(
+        "attuned-cloze",
+        "To build a relationship on {{c1::trust and understanding}}, the therapist must be "
+        "attuned to the client and their state of being.",
+    )
+    rep = report(write_deck, body)
+    assert found(rep) == {("attuned-typed", "-", "answer-elsewhere")}
+    assert "'attuned' is printed on the question side of note attuned-cloze" in str(rep.warnings[0])
+    # The same word in another context gives nothing away.
+    elsewhere = body.replace(
+        "the therapist must be attuned to the client and their state of being",
+        "an attuned therapist offers a new way of seeing relationships",
+    )
+    assert found(report(write_deck, elsewhere)) == set()
+
+
+def test_two_notes_asking_the_same_fact(write_deck: WriteDeck) -> None:
+    body = basic(
+        "why-basic",
+        "Why, according to the essay, is there no one-size-fits-all approach to therapy?",
+        "Because no two people are alike.",
+    ) + choice(
+        "why-choice",
+        "Why, according to the essay, is there no one-size-fits-all therapy?",
+        "Because no two people are alike",
+        [
+            "Because methods are all equally good",
+            "Because clients choose their methods",
+            "Because research has not settled it",
+        ],
+    )
+    rep = report(write_deck, body)
+    assert found(rep) == {("why-choice", "-", "same-fact")}
+    assert "it asks what note why-basic asks" in rep.warnings[0].message
+    # The same fact from another angle (applying it to a case) is not a duplicate.
+    applied = body.replace(
+        'Because no two people are alike"', 'Tailor the work to each of the two clients"'
+    )
+    assert "same-fact" not in {c for _, _, c in found(report(write_deck, applied))}

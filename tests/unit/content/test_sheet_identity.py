@@ -109,7 +109,8 @@ def test_every_deck_comes_back_from_a_spreadsheet_as_the_same_deck(
         args = ["export", str(path), "--csv", "-o", str(sheet), "--data-dir", str(tmp_path / "d")]
         assert main([*args, "--excel"] if excel else args) == 0
         # beside the original, where its source text is (shipped decks': in resources)
-        back = (tmp_path / "back" if path.parent == decks_dir() else path.parent) / "back.toml"
+        folder = tmp_path / "back" if path.parent == decks_dir() else path.parent
+        back = folder / f"back-{before.id}.toml"  # one per deck: several decks ship
         assert main(["import", str(sheet), "-o", str(back), "--data-dir", str(tmp_path / "d")]) == 0
         same_deck(before, load_deck(back))
 

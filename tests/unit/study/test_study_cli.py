@@ -45,7 +45,7 @@ def test_stats_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert deck["name"] in out and "Today: 1 reviews" in out and "Recall by concept" in out
     assert "Young" in out and "Mature" in out
     # One deck, and a period.
-    other = data["decks"][-1]
+    other = next(d for d in data["decks"] if d["learning"] == 1)  # the deck studied
     args = ["stats", "--json", "--deck", other["name"], "--period", "all"]
     assert main([*args, "--data-dir", str(data_dir)]) == 0
     narrow = json.loads(capsys.readouterr().out)

@@ -233,7 +233,7 @@ class ChoiceRules(PickKind[ChoiceNote]):
                 "but in no distractor"
             )
             cues.append(ItemCue("answer.text", "answer-echo", message))
-        return cues
+        return cues + _option_cues(note)
 
     def practice_question(self, card: Card, rng: random.Random) -> Question | None:
         note = self.note_of(card)
@@ -260,6 +260,33 @@ class ChoiceRules(PickKind[ChoiceNote]):
             for i, o in enumerate(order)
         )
         return [field_html(note.question, html=note.html), options, answer, rationales]
+
+
+def _option_cues(note: ChoiceNote) -> list[ItemCue]:
+    """The cues in the set of options (:mod:`rapport.content.optioncues`): only the answer
+    warm or hedged, the answer's grammar unlike the distractors', the answer the option
+    most like all the others."""
+    from rapport.content.optioncues import FORM_NAMES, converges_on, key_only_warm, odd_form
+
+    cues: list[ItemCue] = []
+    texts = [o.text for o in note.options]
+    distractors = [o.text for o in note.options if not o.correct]
+    if warm := key_only_warm(note.answer.text, distractors):
+        words = ", ".join(f"'{w}'" for w in dict.fromkeys(w.casefold() for w in warm))
+        message = f"only the answer is warm or hedged ({words}); no distractor is"
+        cues.append(ItemCue("answer.text", "warm-key", message))
+    if form := odd_form(note.answer.text, distractors):
+        mine, theirs = (FORM_NAMES[f] for f in form)
+        message = f"the answer is {mine}, while the distractors are {theirs}"
+        cues.append(ItemCue("answer.text", "grammar", message))
+    index = next(i for i, o in enumerate(note.options) if o.correct)
+    if converged := converges_on(index, texts):
+        message = (
+            f"the answer is the option most like all the others ({converged[0]:.0%} alike "
+            f"on average, the closest distractor {converged[1]:.0%})"
+        )
+        cues.append(ItemCue("answer.text", "convergence", message))
+    return cues
 
 
 def _options(table: Mapping[str, Any], label: str, check: FieldReader) -> tuple[Option, ...]:
