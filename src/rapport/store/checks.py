@@ -97,7 +97,7 @@ def is_folder_problem(exc: BaseException) -> bool:
 
 @cache
 def expected_schema(version: int) -> dict[str, tuple[str, str | None]]:
-    """Name -> (type, SQL) of every table and index a database of ``version`` has, as the
+    """Name -> (type, SQL) of every table, index and trigger a database of ``version`` has, as the
     migrations create them (built once in memory)."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
@@ -110,7 +110,7 @@ def expected_schema(version: int) -> dict[str, tuple[str, str | None]]:
 def _schema(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None]]:
     rows = conn.execute(
         "SELECT name, type, sql FROM sqlite_master "
-        "WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'"
+        "WHERE type IN ('table', 'index', 'trigger') AND name NOT LIKE 'sqlite_%'"
     )
     return {name: (kind, sql) for name, kind, sql in rows}
 

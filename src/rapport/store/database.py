@@ -436,6 +436,24 @@ def _bucket(column: str, starts: Sequence[float]) -> tuple[str, list[object]]:
     return part(0, len(starts))
 
 
+_HOUR_US = 3_600_000_000
+
+
+def _whole_hours(*times_us: int) -> bool:
+    """Whether every one of ``times_us`` (microseconds) is a whole UTC hour, so that the
+    log's summary per hour (``revlog_hours``) answers exactly; a study day that starts
+    between hours (a time zone half an hour off UTC) reads the log itself."""
+    return all(t % _HOUR_US == 0 for t in times_us)
+
+
+def _hours_decks(deck_ids: Sequence[str] | None) -> tuple[str, list[object]]:
+    """A condition (leading " AND") keeping the log summary's rows of ``deck_ids``
+    (``None``: all)."""
+    if deck_ids is None:
+        return "", []
+    return f" AND deck_id IN ({_marks(deck_ids)})", list(deck_ids)
+
+
 def _revlog_decks(deck_ids: Sequence[str] | None) -> tuple[str, list[object]]:
     """A condition (leading " AND") keeping answers to cards of ``deck_ids`` (``None``:
     every answer in the log)."""
@@ -1406,6 +1424,15 @@ class Store:
         card was new or learning), 1 young review, 2 mature review (in review with a
         scheduled interval of at least 21 days), 3 relearning."""
         bounds = [to_us(s) for s in starts]
+        if _whole_hours(*bounds):  # read the log's summary per hour (schema v9)
+            expression, params = _bucket("hour", [b // _HOUR_US for b in bounds])
+            where, deck_params = _hours_decks(deck_ids)
+            rows = self._conn.execute(
+                f"SELECT {expression} AS bucket, kind, rating, SUM(answers), SUM(ms) "
+                f"FROM revlog_hours WHERE hour >= ?{where} GROUP BY bucket, kind, rating",
+                (*params, bounds[0] // _HOUR_US, *deck_params),
+            )
+            return [(int(b), int(k), int(r), int(n), ms / 1000) for b, k, r, n, ms in rows]
         expression, params = _bucket("time_us", bounds)
         where, deck_params = _revlog_decks(deck_ids)
         rows = self._conn.execute(
@@ -1426,13 +1453,24 @@ class Store:
         only (a mature review: of a card in review with a scheduled interval of at least
         21 days). Hours, not days: study days change length with daylight saving; the
         caller maps hours to its days."""
-        where, params = _revlog_decks(deck_ids)
         start = to_us(since)
+        later = to_us(mature_since)
+        if _whole_hours(start, later):  # read the log's summary per hour (schema v9)
+            where, params = _hours_decks(deck_ids)
+            first, mature_hour = start // _HOUR_US, later // _HOUR_US
+            rows = self._conn.execute(
+                f"SELECT hour - ? AS h, SUM(answers), SUM(ms), "
+                f"SUM(CASE WHEN hour >= ? AND kind = 2 THEN answers ELSE 0 END), "
+                f"SUM(CASE WHEN hour >= ? AND kind = 2 AND rating != 1 THEN answers ELSE 0 END) "
+                f"FROM revlog_hours WHERE hour >= ?{where} GROUP BY h",
+                (first, mature_hour, mature_hour, first, *params),
+            )
+            return [(int(h), int(n), ms / 1000, int(m), int(k)) for h, n, ms, m, k in rows]
+        where, params = _revlog_decks(deck_ids)
         mature = (
             f"(CASE WHEN time_us >= ? THEN state_before = {Phase.REVIEW:d} "
             f"AND due_before_us - last_review_before_us >= {_MATURE_US} END)"
         )
-        later = to_us(mature_since)
         rows = self._conn.execute(
             f"SELECT (time_us - ?) / 3600000000 AS h, COUNT(*), TOTAL(duration_ms), "
             f"TOTAL({mature}), TOTAL({mature} AND rating != 1) FROM revlog "
@@ -1446,12 +1484,22 @@ class Store:
     ) -> list[tuple[int, int, int]]:
         """Answers since ``since`` per hour of the day at ``utc_offset`` from UTC: (hour,
         answers, answers other than Again)."""
-        where, params = _revlog_decks(deck_ids)
         shift = int(utc_offset.total_seconds() * 1_000_000)
+        start = to_us(since)
+        if _whole_hours(shift, start):  # read the log's summary per hour (schema v9)
+            where, params = _hours_decks(deck_ids)
+            rows = self._conn.execute(
+                f"SELECT (hour + ?) % 24 AS h, SUM(answers), "
+                f"SUM(CASE WHEN rating != 1 THEN answers ELSE 0 END) "
+                f"FROM revlog_hours WHERE hour >= ?{where} GROUP BY h",
+                (shift // _HOUR_US, start // _HOUR_US, *params),
+            )
+            return [(int(h) % 24, int(n), int(p)) for h, n, p in rows]
+        where, params = _revlog_decks(deck_ids)
         rows = self._conn.execute(
             f"SELECT ((time_us + ?) / 3600000000) % 24 AS hour, COUNT(*), TOTAL(rating != 1) "
             f"FROM revlog WHERE time_us >= ?{where} GROUP BY hour",
-            (shift, to_us(since), *params),
+            (shift, start, *params),
         )
         return [(int(h) % 24, int(n), int(p)) for h, n, p in rows]
 

@@ -37,6 +37,12 @@ Version history:
    the settings of an older database become the Default preset unchanged.
 8. ``revlog.response``: the text a trainee typed in answer to a respond card (NULL for
    every other answer), shown beside the next response to the same card.
+9. ``revlog_hours``: the log summarised per whole UTC hour, deck, kind of answer (0
+   learning, 1 young review, 2 mature review, 3 relearning, as the statistics count
+   them) and rating: answers and milliseconds taken. Kept by triggers on ``revlog`` in
+   the transaction of whatever writes the log (an answer, its undo, an import, an undo
+   step's before-image), filled from the log here, so that statistics read a year of
+   answers without reading every answer (see :meth:`rapport.store.Store.answer_breakdown`).
 """
 
 from __future__ import annotations
@@ -184,7 +190,56 @@ def _v8(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE revlog ADD COLUMN response TEXT")
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+# A review is mature when its scheduled interval was at least 21 days (fixed here: a
+# migration's SQL never changes with later code).
+_MATURE_US_V9 = 21 * 86_400_000_000
+_HOUR_US = 3_600_000_000
+
+
+def _hours_key(row: str) -> str:
+    """The (hour, deck, kind, rating) of the log entry ``row`` (``NEW`` or ``OLD``)."""
+    return (
+        f"{row}.time_us / {_HOUR_US}, "
+        f"COALESCE((SELECT deck_id FROM cards WHERE id = {row}.card_id), ''), "
+        f"CASE {row}.state_before WHEN 2 THEN (CASE WHEN {row}.due_before_us - "
+        f"{row}.last_review_before_us >= {_MATURE_US_V9} THEN 2 ELSE 1 END) "
+        f"WHEN 3 THEN 3 ELSE 0 END, {row}.rating"
+    )
+
+
+def _v9(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE TABLE revlog_hours (hour INTEGER NOT NULL, deck_id TEXT NOT NULL, "
+        "kind INTEGER NOT NULL, rating INTEGER NOT NULL, answers INTEGER NOT NULL, "
+        "ms INTEGER NOT NULL, PRIMARY KEY (hour, deck_id, kind, rating)) WITHOUT ROWID"
+    )
+    add = (
+        f"INSERT INTO revlog_hours (hour, deck_id, kind, rating, answers, ms) "
+        f"VALUES ({_hours_key('NEW')}, 1, NEW.duration_ms) "
+        f"ON CONFLICT (hour, deck_id, kind, rating) DO UPDATE "
+        f"SET answers = answers + 1, ms = ms + excluded.ms;"
+    )
+    remove = (
+        f"UPDATE revlog_hours SET answers = answers - 1, ms = ms - OLD.duration_ms "
+        f"WHERE (hour, deck_id, kind, rating) = ({_hours_key('OLD')}); "
+        f"DELETE FROM revlog_hours WHERE answers <= 0 "
+        f"AND (hour, deck_id, kind, rating) = ({_hours_key('OLD')});"
+    )
+    conn.execute(f"CREATE TRIGGER revlog_hours_add AFTER INSERT ON revlog BEGIN {add} END")
+    conn.execute(f"CREATE TRIGGER revlog_hours_remove AFTER DELETE ON revlog BEGIN {remove} END")
+    conn.execute(
+        "CREATE TRIGGER revlog_hours_change AFTER UPDATE OF card_id, time_us, rating, "
+        f"duration_ms, state_before, due_before_us, last_review_before_us ON revlog "
+        f"BEGIN {remove} {add} END"
+    )
+    conn.execute(
+        f"INSERT INTO revlog_hours (hour, deck_id, kind, rating, answers, ms) "
+        f"SELECT {_hours_key('r')}, COUNT(*), SUM(r.duration_ms) FROM revlog r "
+        f"GROUP BY 1, 2, 3, 4"
+    )
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
 # The tables a database of each version must have beyond those (a file without one is
@@ -195,6 +250,7 @@ _ADDED_TABLES = {
     4: frozenset({"note_tags"}),
     6: frozenset({"card_text", "deck_text"}),
     7: frozenset({"presets", "deck_presets"}),
+    9: frozenset({"revlog_hours"}),
 }
 
 
