@@ -1284,6 +1284,37 @@ class Store:
             ).fetchone()[0]
         )
 
+    def queue_counts(
+        self, limits: Mapping[str, tuple[int, int]], due_by: datetime, due_before: datetime
+    ) -> dict[str, tuple[int, int, int]]:
+        """:meth:`count_new`, :meth:`count_learning` and :meth:`count_reviews` of several
+        decks, none hiding a card, in one statement: per deck id of ``limits`` (deck id ->
+        the most new cards and reviews to count), (new, learning, due)."""
+        if not limits:
+            return {}
+        decks = list(limits)
+        caps = [max(0, n) for n, _ in limits.values()], [max(0, r) for _, r in limits.values()]
+        rows = self._conn.execute(
+            f"WITH d (deck_id) AS (VALUES {', '.join('(?)' for _ in decks)}) "
+            f"SELECT d.deck_id, (SELECT COUNT(*) FROM (SELECT 1 FROM cards "
+            f"WHERE deck_id = d.deck_id AND state = {Phase.NEW:d} AND {_ACTIVE} LIMIT ?)), "
+            f"(SELECT COUNT(*) FROM cards WHERE deck_id = d.deck_id "
+            f"AND state IN ({Phase.LEARNING:d}, {Phase.RELEARNING:d}) "
+            f"AND due_us <= ? AND {_ACTIVE}), "
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE deck_id = d.deck_id "
+            f"AND state = {Phase.REVIEW:d} AND due_us < ? AND {_ACTIVE} LIMIT ?)) FROM d",
+            (*decks, max(caps[0]), to_us(due_by), to_us(due_before), max(caps[1])),
+        )
+        out = {}
+        for deck, new, learning, due in rows:
+            new_cap, review_cap = limits[deck]
+            out[deck] = (
+                min(int(new), max(0, new_cap)),
+                int(learning),
+                min(int(due), max(0, review_cap)),
+            )
+        return out
+
     def present_counts(self) -> dict[str, int]:
         """How many cards each deck has (hidden ones not counted)."""
         rows = self._conn.execute(
@@ -1557,6 +1588,7 @@ class Store:
         curves: Mapping[str, tuple[float, float, float]],
         now: datetime,
         horizon_days: int,
+        concepts: Sequence[tuple[int, str]] = (),
     ) -> list[tuple[str, int, int, int, float, int]]:
         """Per concept of the present cards of the decks in ``curves`` (deck id -> FSRS's
         (factor, decay) and the desired retention of its preset): (concept, cards, studied
@@ -1564,7 +1596,27 @@ class Store:
         retrievabilities now, cards whose retrievability ``horizon_days`` from now is at
         least the desired retention). Retrievability as in :meth:`memory_histogram`; "at
         least the desired retention" is compared as days over stability against the
-        curve's inverse at that retention (one power per card, not three)."""
+        curve's inverse at that retention (one power per card, not three).
+
+        A card's concept is its stored text's (``card_text``), or the one ``concepts``
+        gives for its id (card id, concept): the cards of decks whose stored text is not
+        of the deck as loaded, read in place through a temporary table of this
+        connection, so that statistics never wait for Browse's text to be written."""
+        text = "JOIN card_text t ON t.card_id = c.id"
+        concept = "t.concept"
+        if concepts:
+            conn = self._conn
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS stats_concepts "
+                "(card_id INTEGER PRIMARY KEY, concept TEXT NOT NULL)"
+            )
+            conn.execute("DELETE FROM temp.stats_concepts")
+            conn.executemany("INSERT INTO temp.stats_concepts VALUES (?, ?)", concepts)
+            text = (
+                "LEFT JOIN temp.stats_concepts o ON o.card_id = c.id "
+                "LEFT JOIN card_text t ON t.card_id = c.id AND o.card_id IS NULL"
+            )
+            concept = "COALESCE(o.concept, t.concept)"
         limits = {
             deck: (factor, decay, (wanted ** (1 / decay) - 1) / factor)
             for deck, (factor, decay, wanted) in curves.items()
@@ -1576,14 +1628,14 @@ class Store:
             SELECT concept, COUNT(*), TOTAL(studied), TOTAL(studied AND ratio <= reach),
                    TOTAL(CASE WHEN studied THEN pow(1 + factor * ratio, decay) END),
                    TOTAL(studied AND ratio + ? / stability <= reach) FROM (
-                SELECT t.concept AS concept, p.factor AS factor, p.decay AS decay,
+                SELECT {concept} AS concept, p.factor AS factor, p.decay AS decay,
                        p.reach AS reach, c.stability AS stability,
                        (c.state != 0 AND c.stability > 0
                         AND c.last_review_us IS NOT NULL) AS studied,
                        max(0, (? - c.last_review_us) / 86400000000) / c.stability AS ratio
                 FROM p CROSS JOIN cards c ON c.deck_id = p.deck_id
-                JOIN card_text t ON t.card_id = c.id WHERE c.present = 1)
-            GROUP BY concept ORDER BY concept
+                {text} WHERE c.present = 1)
+            WHERE concept IS NOT NULL GROUP BY concept ORDER BY concept
             """,
             (*value_params, float(horizon_days), to_us(now)),
         )

@@ -16,7 +16,15 @@ from rapport.store import database as store_database
 from rapport.store.backups import make_backup
 from rapport.store.restore import restore_backup
 from rapport.study import Collection, Rating
-from tests.support.collection import SECOND, T0, OpenCollection, basic_deck, with_settings
+from tests.support.collection import (
+    SECOND,
+    T0,
+    OpenCollection,
+    basic,
+    basic_deck,
+    make_deck,
+    with_settings,
+)
 
 # What the triggers keep, counted again from the log (kinds as the statistics count them).
 RECOUNT = """
@@ -156,3 +164,42 @@ def test_statistics_from_the_summary_equal_those_from_the_log(
     read.append(col.stats(later).to_json())
     assert read[0] == read[1]
     assert read[0]["reviews_total"] == 10 + 8 * 4
+
+
+def test_statistics_never_wait_for_browse_text(
+    open_col: OpenCollection, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deck edited since Browse's text was stored: the statistics take its concepts from
+    the deck as loaded, write no text, and (read-only, as ``rapport stats`` while the app
+    runs) read the file in place instead of a copy in memory."""
+    old = make_deck("d", [basic("n0", concept="alliance"), basic("n1", concept="alliance")])
+    col = open_col([old, basic_deck("e", 2)])
+    col.refresh_text()
+    card = col.session(None, T0).next_card(T0)
+    assert card is not None
+    col.session(None, T0).answer(card, Rating.GOOD, T0, 3 * SECOND)
+    new = make_deck("d", [basic("n0", concept="rupture"), basic("n1", concept="alliance")])
+    col.replace_decks([new, basic_deck("e", 2)])
+    stamps = col.store.text_stamps()
+    stale = col.stats(T0 + timedelta(hours=1)).to_json()
+    assert col.store.text_stamps() == stamps  # nothing written
+    col.refresh_text()
+    assert col.stats(T0 + timedelta(hours=1)).to_json() == stale
+    assert {c["concept"] for c in stale["concepts"]} >= {"rupture", "alliance"}
+    col.close(T0)
+
+    # Read-only with the text behind the decks again: in place, no copy.
+    col = open_col([old, basic_deck("e", 2)])
+    assert col.refresh_text() == 1  # the old deck's text stored again
+    col.close(T0)
+    monkeypatch.setattr(
+        store_database.Store,
+        "snapshot_of",
+        classmethod(lambda *_: pytest.fail("a copy in memory was made")),
+    )
+    reader = Collection.open(data_dir, [new, basic_deck("e", 2)], T0, lock=False)
+    try:
+        assert reader.read_only
+        assert reader.stats(T0 + timedelta(hours=1)).to_json() == stale
+    finally:
+        reader.close(T0)
