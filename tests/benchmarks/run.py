@@ -23,6 +23,7 @@ import bench_backup
 import bench_bundle
 import bench_export
 import bench_load
+import bench_sheet
 import bench_startup
 from common import Row, table
 
@@ -36,6 +37,7 @@ def main() -> int:
         ("start-up and memory", bench_startup.run),
         ("answer to next card", bench_answer.run),
         ("deck loading", bench_load.run),
+        ("spreadsheet ids", bench_sheet.run),
         ("Anki export", bench_export.run),
         ("backups", bench_backup.run),
         ("the bundle's start-up beside the venv's", bench_bundle.run),

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from rapport.store import images
-from rapport.store.backups import BACKUP_DIR, BackupSchedule, make_backup, newest_backup
-from rapport.store.backups import remove_litter as remove_backup_litter
+from rapport.store.backups import BackupSchedule, make_backup, newest_backup
 from rapport.store.checks import (
     UnusableDatabase,
     closed_cleanly,
@@ -81,13 +80,12 @@ log = logging.getLogger(__name__)
 
 
 def _remove_litter(data_dir: Path) -> None:
-    """What killed backups and restores left behind (a restore's staged copy without its
-    journal was never used: the journal is written only once the copy is complete)."""
-    if (data_dir / BACKUP_DIR).is_dir():
-        remove_backup_litter(data_dir)
-    litter = (f"{DB_NAME}.restoring", f"{_RESTORE_JOURNAL}.partial", f"{DB_NAME}.closed.partial")
-    for name in litter:
-        (data_dir / name).unlink(missing_ok=True)
+    """What killed writes left behind (a restore's staged copy without its journal was
+    never used: the journal is written only once the copy is complete); see
+    :mod:`rapport.litter`."""
+    from rapport.litter import remove_litter
+
+    remove_litter(data_dir)
 
 
 def _refuse_a_lost_database(data_dir: Path, path: Path) -> None:
@@ -137,6 +135,27 @@ def _inspect(data_dir: Path, path: Path, *, full: bool) -> str | None:
             log.warning("repaired the indexes of %s: %s", path, "; ".join(problems[:5]))
             return _repaired(path, problems)
     log.error("refused damaged %s: %s", path, "; ".join(problems[:5]))
+    raise DatabaseError(path, f"the file is damaged ({problems[0]})", newest_backup(data_dir))
+
+
+def _checked_for_reading(data_dir: Path, path: Path, conn: sqlite3.Connection) -> str | None:
+    """A read-only command's check of the file (on its read-only connection): in full
+    when the app would check it at its next start (no clean close recorded for the file
+    as it is), so that damage is said as the app says it. Index-only damage is a notice
+    (the app rebuilds the indexes at its next start); other damage a DatabaseError."""
+    if closed_cleanly(path):
+        return None
+    problems = full_check(conn)
+    if not problems:
+        return None
+    if index_only(conn, problems):
+        log.warning("index damage found read-only in %s: %s", path, "; ".join(problems[:5]))
+        return (
+            f"Rapport found damage in the indexes of your progress file {path} "
+            f"({problems[0]}); the figures come from your data, and the app rebuilds the "
+            "indexes when it next starts."
+        )
+    log.error("damage found read-only in %s: %s", path, "; ".join(problems[:5]))
     raise DatabaseError(path, f"the file is damaged ({problems[0]})", newest_backup(data_dir))
 
 
@@ -614,15 +633,23 @@ class Store:
                 raise _open_error(data_dir, path, exc) from exc
             try:
                 probe(source)
+                notice = _checked_for_reading(data_dir, path, source)
                 source.backup(memory)
+                if notice is not None:  # the private copy's indexes, rebuilt
+                    repair_indexes(memory)
             except UnusableDatabase as exc:
                 raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
             except sqlite3.DatabaseError as exc:
                 raise _open_error(data_dir, path, exc) from exc
             finally:
                 source.close()
+        else:
+            _refuse_a_lost_database(data_dir, path)
+            notice = None
         migrate(memory)
-        return cls(memory, path, snapshot=True)
+        store = cls(memory, path, snapshot=True)
+        store.notice = notice
+        return store
 
     @classmethod
     def read_only(cls, data_dir: Path) -> Store | None:
@@ -644,16 +671,22 @@ class Store:
             raise _open_error(data_dir, path, exc) from exc
         try:
             version = probe(conn)
+            notice = _checked_for_reading(data_dir, path, conn)
         except UnusableDatabase as exc:
             conn.close()
             raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise _open_error(data_dir, path, exc) from exc
+        except BaseException:
+            conn.close()
+            raise
         if version != SCHEMA_VERSION:
             conn.close()
             return None
-        return cls(conn, path, snapshot=True)
+        store = cls(conn, path, snapshot=True)
+        store.notice = notice
+        return store
 
     def peer(self) -> Callable[[], Store] | None:
         """What opens another read-only connection to the file this store reads (in the

@@ -93,6 +93,15 @@ class MainWindow(QMainWindow):
         if (collection.data_dir / FILE_NAME).exists():
             decks, self.conflicts = self.authoring.apply(collection.decks)
             collection.replace_decks(decks)
+            if self.authoring.local.notice is not None:
+                from PySide6.QtCore import QTimer
+
+                from rapport.ui import dialogs
+
+                notice = self.authoring.local.notice
+                QTimer.singleShot(
+                    0, lambda: dialogs.show_error(self, "Your own changes to notes", notice)
+                )
         self._build_menus()
         self.home = HomeView(collection, self.deck_errors, self.clock)
         self.home.study_requested.connect(self.start_review)
