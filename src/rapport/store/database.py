@@ -216,6 +216,18 @@ def _connect_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connec
     return sqlite3.connect(f"{path.resolve().as_uri()}{flags}", uri=True, isolation_level=None)
 
 
+def _connect_peer(path: Path, parent: sqlite3.Connection) -> sqlite3.Connection:
+    """A second read-only connection beside ``parent`` (statistics in a thread): damage
+    it meets is a :class:`DatabaseError` naming the file, as on the store's own
+    connection, and marks ``parent`` damaged too, so that no clean close is recorded."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, factory=_Connection)
+    assert isinstance(conn, _Connection)
+    conn.data_dir = path.parent
+    conn.parent = parent if isinstance(parent, _Connection) else None
+    return conn
+
+
 class _Connection(sqlite3.Connection):
     """The store's connection: damage met while reading or writing (which a full check
     would have found, had one been due) reaches the trainee as a :class:`DatabaseError`
@@ -224,6 +236,7 @@ class _Connection(sqlite3.Connection):
 
     data_dir: Path
     damaged = False
+    parent: _Connection | None = None  # a peer's store connection (see _connect_peer)
 
     # Errors met while stepping through rows later (fetchone, iteration) are turned
     # into DatabaseError by the Store methods' own wrapper (_values_checked): a cursor
@@ -246,6 +259,8 @@ def _damaged(conn: sqlite3.Connection, exc: sqlite3.DatabaseError) -> NoReturn:
     if not is_damage(exc) or not isinstance(conn, _Connection):
         raise exc
     conn.damaged = True
+    if conn.parent is not None:
+        conn.parent.damaged = True
     path = conn.data_dir / DB_NAME
     raise DatabaseError(
         path,
@@ -695,15 +710,15 @@ class Store:
         row = self._conn.execute("PRAGMA database_list").fetchone()
         if row is None or not row[2]:
             return None
-        path = Path(row[2])
-        return lambda: Store(_connect_read_only(path), path, snapshot=True)
+        path, parent = Path(row[2]), self._conn
+        return lambda: Store(_connect_peer(path, parent), path, snapshot=True)
 
     def reader(self) -> Store:
         """A second, read-only connection to this database's file, for another thread
         (open it in that thread; SQLite connections stay in the thread that made them)."""
         if self.snapshot:
             raise ValueError("a read-only copy has no file to read again")
-        return Store(_connect_read_only(self.path), self.path, snapshot=True)
+        return Store(_connect_peer(self.path, self._conn), self.path, snapshot=True)
 
     def close(self) -> None:
         """Close the connection (a WAL checkpoint folds the log back into the file) and,
