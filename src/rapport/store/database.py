@@ -476,16 +476,9 @@ _HOUR_US = 3_600_000_000
 def _whole_hours(*times_us: int) -> bool:
     """Whether every one of ``times_us`` (microseconds) is a whole UTC hour, so that the
     log's summary per hour (``revlog_hours``) answers exactly; a study day that starts
-    between hours (a time zone half an hour off UTC) reads the log itself."""
+    between hours (a time zone half an hour off UTC) reads the log itself, as do the
+    statistics of chosen decks (the summary is of every deck)."""
     return all(t % _HOUR_US == 0 for t in times_us)
-
-
-def _hours_decks(deck_ids: Sequence[str] | None) -> tuple[str, list[object]]:
-    """A condition (leading " AND") keeping the log summary's rows of ``deck_ids``
-    (``None``: all)."""
-    if deck_ids is None:
-        return "", []
-    return f" AND deck_id IN ({_marks(deck_ids)})", list(deck_ids)
 
 
 def _revlog_decks(deck_ids: Sequence[str] | None) -> tuple[str, list[object]]:
@@ -1503,13 +1496,12 @@ class Store:
         card was new or learning), 1 young review, 2 mature review (in review with a
         scheduled interval of at least 21 days), 3 relearning."""
         bounds = [to_us(s) for s in starts]
-        if _whole_hours(*bounds):  # read the log's summary per hour (schema v9)
+        if deck_ids is None and _whole_hours(*bounds):  # the log's summary (schema v9)
             expression, params = _bucket("hour", [b // _HOUR_US for b in bounds])
-            where, deck_params = _hours_decks(deck_ids)
             rows = self._conn.execute(
                 f"SELECT {expression} AS bucket, kind, rating, SUM(answers), SUM(ms) "
-                f"FROM revlog_hours WHERE hour >= ?{where} GROUP BY bucket, kind, rating",
-                (*params, bounds[0] // _HOUR_US, *deck_params),
+                f"FROM revlog_hours WHERE hour >= ? GROUP BY bucket, kind, rating",
+                (*params, bounds[0] // _HOUR_US),
             )
             return [(int(b), int(k), int(r), int(n), ms / 1000) for b, k, r, n, ms in rows]
         expression, params = _bucket("time_us", bounds)
@@ -1534,15 +1526,14 @@ class Store:
         caller maps hours to its days."""
         start = to_us(since)
         later = to_us(mature_since)
-        if _whole_hours(start, later):  # read the log's summary per hour (schema v9)
-            where, params = _hours_decks(deck_ids)
+        if deck_ids is None and _whole_hours(start, later):  # the log's summary (schema v9)
             first, mature_hour = start // _HOUR_US, later // _HOUR_US
             rows = self._conn.execute(
-                f"SELECT hour - ? AS h, SUM(answers), SUM(ms), "
-                f"SUM(CASE WHEN hour >= ? AND kind = 2 THEN answers ELSE 0 END), "
-                f"SUM(CASE WHEN hour >= ? AND kind = 2 AND rating != 1 THEN answers ELSE 0 END) "
-                f"FROM revlog_hours WHERE hour >= ?{where} GROUP BY h",
-                (first, mature_hour, mature_hour, first, *params),
+                "SELECT hour - ? AS h, SUM(answers), SUM(ms), "
+                "SUM(CASE WHEN hour >= ? AND kind = 2 THEN answers ELSE 0 END), "
+                "SUM(CASE WHEN hour >= ? AND kind = 2 AND rating != 1 THEN answers ELSE 0 END) "
+                "FROM revlog_hours WHERE hour >= ? GROUP BY h",
+                (first, mature_hour, mature_hour, first),
             )
             return [(int(h), int(n), ms / 1000, int(m), int(k)) for h, n, ms, m, k in rows]
         where, params = _revlog_decks(deck_ids)
@@ -1565,13 +1556,12 @@ class Store:
         answers, answers other than Again)."""
         shift = int(utc_offset.total_seconds() * 1_000_000)
         start = to_us(since)
-        if _whole_hours(shift, start):  # read the log's summary per hour (schema v9)
-            where, params = _hours_decks(deck_ids)
+        if deck_ids is None and _whole_hours(shift, start):  # the log's summary (schema v9)
             rows = self._conn.execute(
-                f"SELECT (hour + ?) % 24 AS h, SUM(answers), "
-                f"SUM(CASE WHEN rating != 1 THEN answers ELSE 0 END) "
-                f"FROM revlog_hours WHERE hour >= ?{where} GROUP BY h",
-                (shift // _HOUR_US, start // _HOUR_US, *params),
+                "SELECT (hour + ?) % 24 AS h, SUM(answers), "
+                "SUM(CASE WHEN rating != 1 THEN answers ELSE 0 END) "
+                "FROM revlog_hours WHERE hour >= ? GROUP BY h",
+                (shift // _HOUR_US, start // _HOUR_US),
             )
             return [(int(h) % 24, int(n), int(p)) for h, n, p in rows]
         where, params = _revlog_decks(deck_ids)

@@ -37,12 +37,14 @@ Version history:
    the settings of an older database become the Default preset unchanged.
 8. ``revlog.response``: the text a trainee typed in answer to a respond card (NULL for
    every other answer), shown beside the next response to the same card.
-9. ``revlog_hours``: the log summarised per whole UTC hour, deck, kind of answer (0
-   learning, 1 young review, 2 mature review, 3 relearning, as the statistics count
-   them) and rating: answers and milliseconds taken. Kept by triggers on ``revlog`` in
-   the transaction of whatever writes the log (an answer, its undo, an import, an undo
-   step's before-image), filled from the log here, so that statistics read a year of
-   answers without reading every answer (see :meth:`rapport.store.Store.answer_breakdown`).
+9. ``revlog_hours``: the log summarised per whole UTC hour, kind of answer (0 learning,
+   1 young review, 2 mature review, 3 relearning, as the statistics count them) and
+   rating: answers and milliseconds taken. Kept by triggers on ``revlog`` in the
+   transaction of whatever writes the log (an answer, its undo, an import, an undo step's
+   before-image), filled from the log here, so that statistics of every deck read a year
+   of answers without reading every answer (see :meth:`rapport.store.Store.answer_breakdown`).
+   Not per deck: a trainee's answers spread over many decks in an hour, and the summary
+   would be as long as the log; statistics of chosen decks read the log.
 """
 
 from __future__ import annotations
@@ -197,10 +199,9 @@ _HOUR_US = 3_600_000_000
 
 
 def _hours_key(row: str) -> str:
-    """The (hour, deck, kind, rating) of the log entry ``row`` (``NEW`` or ``OLD``)."""
+    """The (hour, kind, rating) of the log entry ``row`` (``NEW`` or ``OLD``)."""
     return (
         f"{row}.time_us / {_HOUR_US}, "
-        f"COALESCE((SELECT deck_id FROM cards WHERE id = {row}.card_id), ''), "
         f"CASE {row}.state_before WHEN 2 THEN (CASE WHEN {row}.due_before_us - "
         f"{row}.last_review_before_us >= {_MATURE_US_V9} THEN 2 ELSE 1 END) "
         f"WHEN 3 THEN 3 ELSE 0 END, {row}.rating"
@@ -209,33 +210,33 @@ def _hours_key(row: str) -> str:
 
 def _v9(conn: sqlite3.Connection) -> None:
     conn.execute(
-        "CREATE TABLE revlog_hours (hour INTEGER NOT NULL, deck_id TEXT NOT NULL, "
-        "kind INTEGER NOT NULL, rating INTEGER NOT NULL, answers INTEGER NOT NULL, "
-        "ms INTEGER NOT NULL, PRIMARY KEY (hour, deck_id, kind, rating)) WITHOUT ROWID"
+        "CREATE TABLE revlog_hours (hour INTEGER NOT NULL, kind INTEGER NOT NULL, "
+        "rating INTEGER NOT NULL, answers INTEGER NOT NULL, ms INTEGER NOT NULL, "
+        "PRIMARY KEY (hour, kind, rating)) WITHOUT ROWID"
     )
     add = (
-        f"INSERT INTO revlog_hours (hour, deck_id, kind, rating, answers, ms) "
+        f"INSERT INTO revlog_hours (hour, kind, rating, answers, ms) "
         f"VALUES ({_hours_key('NEW')}, 1, NEW.duration_ms) "
-        f"ON CONFLICT (hour, deck_id, kind, rating) DO UPDATE "
+        f"ON CONFLICT (hour, kind, rating) DO UPDATE "
         f"SET answers = answers + 1, ms = ms + excluded.ms;"
     )
     remove = (
         f"UPDATE revlog_hours SET answers = answers - 1, ms = ms - OLD.duration_ms "
-        f"WHERE (hour, deck_id, kind, rating) = ({_hours_key('OLD')}); "
+        f"WHERE (hour, kind, rating) = ({_hours_key('OLD')}); "
         f"DELETE FROM revlog_hours WHERE answers <= 0 "
-        f"AND (hour, deck_id, kind, rating) = ({_hours_key('OLD')});"
+        f"AND (hour, kind, rating) = ({_hours_key('OLD')});"
     )
     conn.execute(f"CREATE TRIGGER revlog_hours_add AFTER INSERT ON revlog BEGIN {add} END")
     conn.execute(f"CREATE TRIGGER revlog_hours_remove AFTER DELETE ON revlog BEGIN {remove} END")
     conn.execute(
-        "CREATE TRIGGER revlog_hours_change AFTER UPDATE OF card_id, time_us, rating, "
+        "CREATE TRIGGER revlog_hours_change AFTER UPDATE OF time_us, rating, "
         f"duration_ms, state_before, due_before_us, last_review_before_us ON revlog "
         f"BEGIN {remove} {add} END"
     )
     conn.execute(
-        f"INSERT INTO revlog_hours (hour, deck_id, kind, rating, answers, ms) "
+        f"INSERT INTO revlog_hours (hour, kind, rating, answers, ms) "
         f"SELECT {_hours_key('r')}, COUNT(*), SUM(r.duration_ms) FROM revlog r "
-        f"GROUP BY 1, 2, 3, 4"
+        f"GROUP BY 1, 2, 3"
     )
 
 
