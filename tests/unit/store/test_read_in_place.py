@@ -4,6 +4,7 @@ read-only connection leaves beside the file is no sign of an unclean close."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -39,10 +40,13 @@ def test_a_log_with_frames_beside_the_file_is_no_clean_close(
     Collection.open(data_dir, decks, T0).close(T0)
     (data_dir / (DB_NAME + "-wal")).write_bytes(b"\0" * 32)  # (not a valid log: ignored)
     checked: list[bool] = []
-    real = store_database.full_check
-    monkeypatch.setattr(
-        store_database, "full_check", lambda conn: checked.append(True) or real(conn)
-    )
+    real = store_database.full_check  # type: ignore[attr-defined]
+
+    def counted(conn: sqlite3.Connection) -> list[str]:
+        checked.append(True)
+        return real(conn)
+
+    monkeypatch.setattr(store_database, "full_check", counted)
     reader = Collection.open(data_dir, decks, T0, lock=False)
     reader.close(T0)
     assert checked
