@@ -311,7 +311,7 @@ def run_size(cards: int, reviews: int, env: dict[str, str]) -> list[Row]:
             cli,
             anki_cli,
             "s",
-            1.5,
+            1.0,
             "the command; vs a process opening Anki's collection for its graphs",
         )
     )

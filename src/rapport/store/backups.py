@@ -201,14 +201,14 @@ def _copy_checked(database: Path, raw: Path, *, check_source: bool) -> list[str]
 
 
 def rebuild_indexes(conn: sqlite3.Connection) -> None:
-    """Create the indexes a backup leaves out (see :func:`_copy_checked`), as the
-    migrations of the database's version define them."""
+    """Create the indexes and triggers a backup leaves out (see :func:`_copy_checked`), as
+    the migrations of the database's version define them."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if not 1 <= version <= SCHEMA_VERSION:
         return
     present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     for name, (kind, sql) in expected_schema(version).items():
-        if kind == "index" and sql and name not in present:
+        if kind in ("index", "trigger") and sql and name not in present:
             conn.execute(sql)
 
 

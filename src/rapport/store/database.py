@@ -218,6 +218,18 @@ def _connect_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connec
     return sqlite3.connect(f"{path.resolve().as_uri()}{flags}", uri=True, isolation_level=None)
 
 
+def _connect_peer(path: Path, parent: sqlite3.Connection) -> sqlite3.Connection:
+    """A second read-only connection beside ``parent`` (statistics in a thread): damage
+    it meets is a :class:`DatabaseError` naming the file, as on the store's own
+    connection, and marks ``parent`` damaged too, so that no clean close is recorded."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, factory=_Connection)
+    assert isinstance(conn, _Connection)
+    conn.data_dir = path.parent
+    conn.parent = parent if isinstance(parent, _Connection) else None
+    return conn
+
+
 class _Connection(sqlite3.Connection):
     """The store's connection: damage met while reading or writing (which a full check
     would have found, had one been due) reaches the trainee as a :class:`DatabaseError`
@@ -226,6 +238,7 @@ class _Connection(sqlite3.Connection):
 
     data_dir: Path
     damaged = False
+    parent: _Connection | None = None  # a peer's store connection (see _connect_peer)
 
     # Errors met while stepping through rows later (fetchone, iteration) are turned
     # into DatabaseError by the Store methods' own wrapper (_values_checked): a cursor
@@ -248,6 +261,8 @@ def _damaged(conn: sqlite3.Connection, exc: sqlite3.DatabaseError) -> NoReturn:
     if not is_damage(exc) or not isinstance(conn, _Connection):
         raise exc
     conn.damaged = True
+    if conn.parent is not None:
+        conn.parent.damaged = True
     path = conn.data_dir / DB_NAME
     raise DatabaseError(
         path,
@@ -456,6 +471,17 @@ def _bucket(column: str, starts: Sequence[float]) -> tuple[str, list[object]]:
         )
 
     return part(0, len(starts))
+
+
+_HOUR_US = 3_600_000_000
+
+
+def _whole_hours(*times_us: int) -> bool:
+    """Whether every one of ``times_us`` (microseconds) is a whole UTC hour, so that the
+    log's summary per hour (``revlog_hours``) answers exactly; a study day that starts
+    between hours (a time zone half an hour off UTC) reads the log itself, as do the
+    statistics of chosen decks (the summary is of every deck)."""
+    return all(t % _HOUR_US == 0 for t in times_us)
 
 
 def _revlog_decks(deck_ids: Sequence[str] | None) -> tuple[str, list[object]]:
@@ -680,15 +706,15 @@ class Store:
         row = self._conn.execute("PRAGMA database_list").fetchone()
         if row is None or not row[2]:
             return None
-        path = Path(row[2])
-        return lambda: Store(_connect_read_only(path), path, snapshot=True)
+        path, parent = Path(row[2]), self._conn
+        return lambda: Store(_connect_peer(path, parent), path, snapshot=True)
 
     def reader(self) -> Store:
         """A second, read-only connection to this database's file, for another thread
         (open it in that thread; SQLite connections stay in the thread that made them)."""
         if self.snapshot:
             raise ValueError("a read-only copy has no file to read again")
-        return Store(_connect_read_only(self.path), self.path, snapshot=True)
+        return Store(_connect_peer(self.path, self._conn), self.path, snapshot=True)
 
     def close(self) -> None:
         """Close the connection (a WAL checkpoint folds the log back into the file) and,
@@ -1343,6 +1369,37 @@ class Store:
             ).fetchone()[0]
         )
 
+    def queue_counts(
+        self, limits: Mapping[str, tuple[int, int]], due_by: datetime, due_before: datetime
+    ) -> dict[str, tuple[int, int, int]]:
+        """:meth:`count_new`, :meth:`count_learning` and :meth:`count_reviews` of several
+        decks, none hiding a card, in one statement: per deck id of ``limits`` (deck id ->
+        the most new cards and reviews to count), (new, learning, due)."""
+        if not limits:
+            return {}
+        decks = list(limits)
+        caps = [max(0, n) for n, _ in limits.values()], [max(0, r) for _, r in limits.values()]
+        rows = self._conn.execute(
+            f"WITH d (deck_id) AS (VALUES {', '.join('(?)' for _ in decks)}) "
+            f"SELECT d.deck_id, (SELECT COUNT(*) FROM (SELECT 1 FROM cards "
+            f"WHERE deck_id = d.deck_id AND state = {Phase.NEW:d} AND {_ACTIVE} LIMIT ?)), "
+            f"(SELECT COUNT(*) FROM cards WHERE deck_id = d.deck_id "
+            f"AND state IN ({Phase.LEARNING:d}, {Phase.RELEARNING:d}) "
+            f"AND due_us <= ? AND {_ACTIVE}), "
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM cards WHERE deck_id = d.deck_id "
+            f"AND state = {Phase.REVIEW:d} AND due_us < ? AND {_ACTIVE} LIMIT ?)) FROM d",
+            (*decks, max(caps[0]), to_us(due_by), to_us(due_before), max(caps[1])),
+        )
+        out = {}
+        for deck, new, learning, due in rows:
+            new_cap, review_cap = limits[deck]
+            out[deck] = (
+                min(int(new), max(0, new_cap)),
+                int(learning),
+                min(int(due), max(0, review_cap)),
+            )
+        return out
+
     def present_counts(self) -> dict[str, int]:
         """How many cards each deck has (hidden ones not counted)."""
         rows = self._conn.execute(
@@ -1483,6 +1540,14 @@ class Store:
         card was new or learning), 1 young review, 2 mature review (in review with a
         scheduled interval of at least 21 days), 3 relearning."""
         bounds = [to_us(s) for s in starts]
+        if deck_ids is None and _whole_hours(*bounds):  # the log's summary (schema v11)
+            expression, params = _bucket("hour", [b // _HOUR_US for b in bounds])
+            rows = self._conn.execute(
+                f"SELECT {expression} AS bucket, kind, rating, SUM(answers), SUM(ms) "
+                f"FROM revlog_hours WHERE hour >= ? GROUP BY bucket, kind, rating",
+                (*params, bounds[0] // _HOUR_US),
+            )
+            return [(int(b), int(k), int(r), int(n), ms / 1000) for b, k, r, n, ms in rows]
         expression, params = _bucket("time_us", bounds)
         where, deck_params = _revlog_decks(deck_ids)
         rows = self._conn.execute(
@@ -1503,13 +1568,23 @@ class Store:
         only (a mature review: of a card in review with a scheduled interval of at least
         21 days). Hours, not days: study days change length with daylight saving; the
         caller maps hours to its days."""
-        where, params = _revlog_decks(deck_ids)
         start = to_us(since)
+        later = to_us(mature_since)
+        if deck_ids is None and _whole_hours(start, later):  # the log's summary (schema v11)
+            first, mature_hour = start // _HOUR_US, later // _HOUR_US
+            rows = self._conn.execute(
+                "SELECT hour - ? AS h, SUM(answers), SUM(ms), "
+                "SUM(CASE WHEN hour >= ? AND kind = 2 THEN answers ELSE 0 END), "
+                "SUM(CASE WHEN hour >= ? AND kind = 2 AND rating != 1 THEN answers ELSE 0 END) "
+                "FROM revlog_hours WHERE hour >= ? GROUP BY h",
+                (first, mature_hour, mature_hour, first),
+            )
+            return [(int(h), int(n), ms / 1000, int(m), int(k)) for h, n, ms, m, k in rows]
+        where, params = _revlog_decks(deck_ids)
         mature = (
             f"(CASE WHEN time_us >= ? THEN state_before = {Phase.REVIEW:d} "
             f"AND due_before_us - last_review_before_us >= {_MATURE_US} END)"
         )
-        later = to_us(mature_since)
         rows = self._conn.execute(
             f"SELECT (time_us - ?) / 3600000000 AS h, COUNT(*), TOTAL(duration_ms), "
             f"TOTAL({mature}), TOTAL({mature} AND rating != 1) FROM revlog "
@@ -1523,12 +1598,21 @@ class Store:
     ) -> list[tuple[int, int, int]]:
         """Answers since ``since`` per hour of the day at ``utc_offset`` from UTC: (hour,
         answers, answers other than Again)."""
-        where, params = _revlog_decks(deck_ids)
         shift = int(utc_offset.total_seconds() * 1_000_000)
+        start = to_us(since)
+        if deck_ids is None and _whole_hours(shift, start):  # the log's summary (schema v11)
+            rows = self._conn.execute(
+                "SELECT (hour + ?) % 24 AS h, SUM(answers), "
+                "SUM(CASE WHEN rating != 1 THEN answers ELSE 0 END) "
+                "FROM revlog_hours WHERE hour >= ? GROUP BY h",
+                (shift // _HOUR_US, start // _HOUR_US),
+            )
+            return [(int(h) % 24, int(n), int(p)) for h, n, p in rows]
+        where, params = _revlog_decks(deck_ids)
         rows = self._conn.execute(
             f"SELECT ((time_us + ?) / 3600000000) % 24 AS hour, COUNT(*), TOTAL(rating != 1) "
             f"FROM revlog WHERE time_us >= ?{where} GROUP BY hour",
-            (shift, to_us(since), *params),
+            (shift, start, *params),
         )
         return [(int(h) % 24, int(n), int(p)) for h, n, p in rows]
 
@@ -1586,6 +1670,7 @@ class Store:
         curves: Mapping[str, tuple[float, float, float]],
         now: datetime,
         horizon_days: int,
+        concepts: Sequence[tuple[int, str]] = (),
     ) -> list[tuple[str, int, int, int, float, int]]:
         """Per concept of the present cards of the decks in ``curves`` (deck id -> FSRS's
         (factor, decay) and the desired retention of its preset): (concept, cards, studied
@@ -1593,7 +1678,27 @@ class Store:
         retrievabilities now, cards whose retrievability ``horizon_days`` from now is at
         least the desired retention). Retrievability as in :meth:`memory_histogram`; "at
         least the desired retention" is compared as days over stability against the
-        curve's inverse at that retention (one power per card, not three)."""
+        curve's inverse at that retention (one power per card, not three).
+
+        A card's concept is its stored text's (``card_text``), or the one ``concepts``
+        gives for its id (card id, concept): the cards of decks whose stored text is not
+        of the deck as loaded, read in place through a temporary table of this
+        connection, so that statistics never wait for Browse's text to be written."""
+        text = "JOIN card_text t ON t.card_id = c.id"
+        concept = "t.concept"
+        if concepts:
+            conn = self._conn
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS stats_concepts "
+                "(card_id INTEGER PRIMARY KEY, concept TEXT NOT NULL)"
+            )
+            conn.execute("DELETE FROM temp.stats_concepts")
+            conn.executemany("INSERT INTO temp.stats_concepts VALUES (?, ?)", concepts)
+            text = (
+                "LEFT JOIN temp.stats_concepts o ON o.card_id = c.id "
+                "LEFT JOIN card_text t ON t.card_id = c.id AND o.card_id IS NULL"
+            )
+            concept = "COALESCE(o.concept, t.concept)"
         limits = {
             deck: (factor, decay, (wanted ** (1 / decay) - 1) / factor)
             for deck, (factor, decay, wanted) in curves.items()
@@ -1605,14 +1710,14 @@ class Store:
             SELECT concept, COUNT(*), TOTAL(studied), TOTAL(studied AND ratio <= reach),
                    TOTAL(CASE WHEN studied THEN pow(1 + factor * ratio, decay) END),
                    TOTAL(studied AND ratio + ? / stability <= reach) FROM (
-                SELECT t.concept AS concept, p.factor AS factor, p.decay AS decay,
+                SELECT {concept} AS concept, p.factor AS factor, p.decay AS decay,
                        p.reach AS reach, c.stability AS stability,
                        (c.state != 0 AND c.stability > 0
                         AND c.last_review_us IS NOT NULL) AS studied,
                        max(0, (? - c.last_review_us) / 86400000000) / c.stability AS ratio
                 FROM p CROSS JOIN cards c ON c.deck_id = p.deck_id
-                JOIN card_text t ON t.card_id = c.id WHERE c.present = 1)
-            GROUP BY concept ORDER BY concept
+                {text} WHERE c.present = 1)
+            WHERE concept IS NOT NULL GROUP BY concept ORDER BY concept
             """,
             (*value_params, float(horizon_days), to_us(now)),
         )
@@ -1843,7 +1948,7 @@ class Store:
             )
 
     def card_added(self, card_id: int) -> datetime | None:
-        """When the card came into the collection (schema 9)."""
+        """When the card came into the collection (schema 10)."""
         row = self._conn.execute("SELECT added_us FROM cards WHERE id = ?", (card_id,)).fetchone()
         return opt_dt(row[0]) if row else None
 

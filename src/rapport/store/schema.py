@@ -51,6 +51,14 @@ Version history:
     Reposition gave it one (``position`` stays the card's place in its deck file, which
     matching the cards to their rows relies on); the queue's index orders by
     ``coalesce(new_order, position)``.
+11. ``revlog_hours``: the log summarised per whole UTC hour, kind of answer (0 learning,
+    1 young review, 2 mature review, 3 relearning, as the statistics count them) and
+    rating: answers and milliseconds taken. Kept by triggers on ``revlog`` in the
+    transaction of whatever writes the log (an answer, its undo, an import, an undo step's
+    before-image), filled from the log here, so that statistics of every deck read a year
+    of answers without reading every answer (see :meth:`rapport.store.Store.answer_breakdown`).
+    Not per deck: a trainee's answers spread over many decks in an hour, and the summary
+    would be as long as the log; statistics of chosen decks read the log.
 """
 
 from __future__ import annotations
@@ -228,7 +236,55 @@ def _v10(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10)
+# A review is mature when its scheduled interval was at least 21 days (fixed here: a
+# migration's SQL never changes with later code).
+_MATURE_US_V11 = 21 * 86_400_000_000
+_HOUR_US = 3_600_000_000
+
+
+def _hours_key(row: str) -> str:
+    """The (hour, kind, rating) of the log entry ``row`` (``NEW`` or ``OLD``)."""
+    return (
+        f"{row}.time_us / {_HOUR_US}, "
+        f"CASE {row}.state_before WHEN 2 THEN (CASE WHEN {row}.due_before_us - "
+        f"{row}.last_review_before_us >= {_MATURE_US_V11} THEN 2 ELSE 1 END) "
+        f"WHEN 3 THEN 3 ELSE 0 END, {row}.rating"
+    )
+
+
+def _v11(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE TABLE revlog_hours (hour INTEGER NOT NULL, kind INTEGER NOT NULL, "
+        "rating INTEGER NOT NULL, answers INTEGER NOT NULL, ms INTEGER NOT NULL, "
+        "PRIMARY KEY (hour, kind, rating)) WITHOUT ROWID"
+    )
+    add = (
+        f"INSERT INTO revlog_hours (hour, kind, rating, answers, ms) "
+        f"VALUES ({_hours_key('NEW')}, 1, NEW.duration_ms) "
+        f"ON CONFLICT (hour, kind, rating) DO UPDATE "
+        f"SET answers = answers + 1, ms = ms + excluded.ms;"
+    )
+    remove = (
+        f"UPDATE revlog_hours SET answers = answers - 1, ms = ms - OLD.duration_ms "
+        f"WHERE (hour, kind, rating) = ({_hours_key('OLD')}); "
+        f"DELETE FROM revlog_hours WHERE answers <= 0 "
+        f"AND (hour, kind, rating) = ({_hours_key('OLD')});"
+    )
+    conn.execute(f"CREATE TRIGGER revlog_hours_add AFTER INSERT ON revlog BEGIN {add} END")
+    conn.execute(f"CREATE TRIGGER revlog_hours_remove AFTER DELETE ON revlog BEGIN {remove} END")
+    conn.execute(
+        "CREATE TRIGGER revlog_hours_change AFTER UPDATE OF time_us, rating, "
+        f"duration_ms, state_before, due_before_us, last_review_before_us ON revlog "
+        f"BEGIN {remove} {add} END"
+    )
+    conn.execute(
+        f"INSERT INTO revlog_hours (hour, kind, rating, answers, ms) "
+        f"SELECT {_hours_key('r')}, COUNT(*), SUM(r.duration_ms) FROM revlog r "
+        f"GROUP BY 1, 2, 3"
+    )
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
 # The tables a database of each version must have beyond those (a file without one is
@@ -240,6 +296,7 @@ _ADDED_TABLES = {
     6: frozenset({"card_text", "deck_text"}),
     7: frozenset({"presets", "deck_presets"}),
     10: frozenset({"card_tags"}),
+    11: frozenset({"revlog_hours"}),
 }
 
 

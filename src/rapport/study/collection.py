@@ -161,13 +161,11 @@ class Collection:
         return collection
 
     def _current(self) -> bool:
-        """Whether the database is in step with the decks: their cards synced and their
-        text stored (so that reading needs no write)."""
+        """Whether the database is in step with the decks' cards (synced), so that reading
+        needs no write. (Browse's stored text need not be: what reads it in place, the
+        statistics, takes the concepts of a deck whose text is not stored from the deck.)"""
         synced = self.store.synced_digests()
-        stored = self.store.text_stamps()
-        return synced == {deck.id: deck.digest for deck in self.decks} and all(
-            stored.get(deck.id) == (deck.name, self._stamps[deck.id]) for deck in self.decks
-        )
+        return synced == {deck.id: deck.digest for deck in self.decks}
 
     def replace_decks(self, decks: Sequence[Deck]) -> None:
         """Use ``decks`` from now on (a deck added or updated while the app runs): their
@@ -560,23 +558,38 @@ class Collection:
         totals = store.present_counts()
         counts = []
         buried, answered = store.buried_cards(now), store.notes_answered_since(start)
+        limits = {}
         for deck in self.decks:
             settings = self.settings_for(deck.id)
-            hide = siblings.hiding(settings, buried, answered)
             new_done, reviews_done = done.get(deck.id, (0, 0))
+            limits[deck.id] = (
+                settings.new_per_day + self.ledger.extra_new(deck.id) - new_done,
+                settings.reviews_per_day - reviews_done,
+            )
+        # The decks that hide no card (nothing buried, no sibling answered today: most of
+        # them, always at the day's start) are counted in one statement, not three each.
+        plain = store.queue_counts(
+            {d: limit for d, limit in limits.items() if not buried.get(d) and not answered.get(d)},
+            now + LEARN_AHEAD,
+            end,
+        )
+        for deck in self.decks:
+            found = plain.get(deck.id)
+            if found is None:
+                hide = siblings.hiding(self.settings_for(deck.id), buried, answered)
+                new_limit, review_limit = limits[deck.id]
+                found = (
+                    store.count_new(deck.id, new_limit, hide),
+                    store.count_learning(deck.id, now + LEARN_AHEAD, hide),
+                    store.count_reviews(deck.id, end, review_limit, hide),
+                )
             counts.append(
                 DeckCounts(
                     deck_id=deck.id,
                     name=deck.name,
-                    new=store.count_new(
-                        deck.id,
-                        settings.new_per_day + self.ledger.extra_new(deck.id) - new_done,
-                        hide,
-                    ),
-                    learning=store.count_learning(deck.id, now + LEARN_AHEAD, hide),
-                    due=store.count_reviews(
-                        deck.id, end, settings.reviews_per_day - reviews_done, hide
-                    ),
+                    new=found[0],
+                    learning=found[1],
+                    due=found[2],
                     total=totals.get(deck.id, 0),
                 )
             )
@@ -736,7 +749,6 @@ class Collection:
 
     def stats(self, now: datetime, scope: StatsScope | None = None) -> Stats:
         """Every statistic at ``now`` for ``scope`` (see :mod:`rapport.study.stats`)."""
-        self.refresh_text()
         return self.stats_reader(now, scope)(self.store)
 
     def stats_reader(
@@ -744,9 +756,12 @@ class Collection:
     ) -> Callable[[Store], Stats]:
         """What computes the statistics at ``now`` from a store: the store's own, or a
         second connection to its file in another thread (:meth:`Store.reader`), so that
-        a window stays responsive. Call :meth:`refresh_text` first; nothing the returned
-        function does touches this collection."""
+        a window stays responsive. Nothing the returned function does touches this
+        collection. Browse's stored text is neither needed nor written: the concepts of
+        the decks whose text is not stored (changed since) come from the decks as loaded."""
         from rapport.study.stats import DeckCurve, build_stats
+
+        concepts = self._unstored_concepts()
 
         now = require_aware(now)
         curves = {}
@@ -758,9 +773,22 @@ class Collection:
 
         def compute(store: Store) -> Stats:
             counts = self.deck_counts(now, store)
-            return build_stats(store, counts, curves, now, hour, tz, scope)
+            return build_stats(store, counts, curves, now, hour, tz, scope, concepts)
 
         return compute
+
+    def _unstored_concepts(self) -> list[tuple[int, str]]:
+        """(card id, concept) of the cards of each deck whose stored text is not of the
+        deck as loaded (see :meth:`refresh_text`); empty when all of it is."""
+        stored = self.store.text_stamps()
+        concepts: list[tuple[int, str]] = []
+        for deck in self.decks:
+            if stored.get(deck.id) == (deck.name, self._stamps[deck.id]):
+                continue
+            ids = self.cards.ids_of(deck.id)
+            assert ids is not None
+            concepts.extend((ids[c.note.id, c.ordinal], c.note.concept) for c in deck.cards())
+        return concepts
 
     def close(self, now: datetime) -> None:
         """Back up if anything changed since the last backup, close, release the lock.

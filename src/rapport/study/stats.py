@@ -316,13 +316,15 @@ def build_stats(
     day_start_hour: int,
     tz: tzinfo | None,
     scope: StatsScope | None = None,
+    unstored: Sequence[tuple[int, str]] = (),
 ) -> Stats:
     """Compute :class:`Stats` from the store at ``now`` for ``scope``, as aggregate
     queries: per study day, kind of answer and rating, per hour, per bucket and per
     concept, never per
     answer or per card in Python. ``curves`` gives each deck's :class:`DeckCurve` (the
     decks in scope are those of ``decks``). The concepts are those of the stored card
-    text (see :meth:`rapport.study.Collection.refresh_text`)."""
+    text (see :meth:`rapport.study.Collection.refresh_text`), or for the cards
+    ``unstored`` lists (card id, concept: the decks whose text is not stored yet), those."""
     scope = scope or StatsScope()
     ids = scope.deck_ids
     decks = tuple(d for d in decks if ids is None or d.deck_id in ids)
@@ -370,7 +372,7 @@ def build_stats(
                 mastered=mastered,
             )
             for concept, cards, studied, recalled, total, mastered in cards_store.concept_mastery(
-                curves, now, MASTERY_HORIZON_DAYS
+                curves, now, MASTERY_HORIZON_DAYS, unstored
             )
         )
         return forecast, counts, grid, concepts

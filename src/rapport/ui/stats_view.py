@@ -292,7 +292,6 @@ class StatsView(QWidget):
             self._again = True
             return
         collection = self._collection
-        collection.refresh_text()
         compute = collection.stats_reader(self._clock(), self.scope())
         if collection.read_only:  # a private copy in memory: only its connection sees it
             self._done(compute(collection.store))

@@ -16,6 +16,7 @@ import pytest
 
 from rapport.store import DB_NAME
 from tests.support.collection import REPO_ROOT, T0, basic_deck, open_collection
+from tests.unit.study.test_log_summary import RECOUNT, SUMMARY
 
 CHILD = """
 import sys
@@ -70,6 +71,8 @@ def test_sigkill_after_n_answers_keeps_every_committed_answer(
     # The file passes SQLite's full check, even before Rapport opens it.
     conn = sqlite3.connect(data_dir / DB_NAME)
     assert [r[0] for r in conn.execute("PRAGMA integrity_check")] == ["ok"]
+    # The log's summary per hour (schema v9) was written with each answer or not at all.
+    assert conn.execute(SUMMARY).fetchall() == conn.execute(RECOUNT).fetchall()
     conn.close()
 
     col = open_collection(data_dir, [basic_deck("a", 400)])

@@ -108,7 +108,7 @@ def test_a_v2_database_gains_the_sync_record(open_col: OpenCollection, data_dir:
     conn.close()
     deck = basic_deck("a", 2)
     col = open_col([deck], settings=None)
-    assert schema_module.user_version(col.store._conn) == SCHEMA_VERSION == 9
+    assert schema_module.user_version(col.store._conn) == SCHEMA_VERSION == 11
     assert col.store.synced_digests() == {"a": deck.digest}
     assert col.card(CardKey("a", "n1", 0)) is not None
 
@@ -145,7 +145,7 @@ def test_a_v5_database_gains_review_and_lapse_counts_from_its_log(
     assert col.store.review_count() == 4
 
 
-def test_v9_dates_old_cards_by_their_first_answer_and_rewrites_the_text(
+def test_v10_dates_old_cards_by_their_first_answer_and_rewrites_the_text(
     open_col: OpenCollection, data_dir: Path
 ) -> None:
     write_v1(data_dir / DB_NAME)
@@ -155,7 +155,7 @@ def test_v9_dates_old_cards_by_their_first_answer_and_rewrites_the_text(
         "INSERT INTO cards (id, deck_id, note_id, ordinal, position) VALUES (8, 'a', 'n1', 0, 1)"
     )
     conn.execute("INSERT INTO deck_text VALUES ('a', 'Deck a', 'old stamp')")
-    schema_module.migrate(conn, 9)
+    schema_module.migrate(conn, 10)
     added = dict(conn.execute("SELECT id, added_us FROM cards").fetchall())
     assert (
         added[7] == to_us(T0) - 2 * DAY_US and added[8] > 1_700_000_000 * 1_000_000
