@@ -35,6 +35,7 @@ from rapport.ui.theme import PREF_FONT_SIZE, PREF_THEME, apply_theme, clamp_font
 if TYPE_CHECKING:
     from rapport.content.authoring import Authoring
     from rapport.content.local import Conflict
+    from rapport.library import Library
     from rapport.study import Collection
     from rapport.ui.review import ReviewView
 
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         *,
         deck_dirs: Sequence[Path] | None = None,
         export_dir: Path | None = None,
+        library: Library | None = None,
     ) -> None:
         super().__init__()
         from datetime import UTC
@@ -89,8 +91,13 @@ class MainWindow(QMainWindow):
 
         self._authoring: Authoring | None = None
         self.conflicts: list[Conflict] = []
+        if library is not None:
+            # The collection was opened over the library's decks (local changes laid over).
+            if library.file_decks is not library.decks:
+                self.authoring.remember(library.file_decks)
+            self.conflicts = list(library.conflicts)
         # Start-up reads the trainee's local changes only when there are some.
-        if (collection.data_dir / FILE_NAME).exists():
+        elif (collection.data_dir / FILE_NAME).exists():
             decks, self.conflicts = self.authoring.apply(collection.decks)
             collection.replace_decks(decks)
         self._build_menus()
@@ -465,13 +472,14 @@ class MainWindow(QMainWindow):
             self.resolve_conflicts()
 
     def _reread_decks(self) -> None:
-        from rapport.content import discover, load_decks
+        from rapport.library import load_library
 
-        result = load_decks(discover(self.deck_folders()))
-        decks, self.conflicts = self.authoring.apply(result.decks)
-        self.collection.replace_decks(decks)
-        self.deck_errors = result.errors
-        self.home.deck_errors = result.errors
+        library = load_library(self.collection.data_dir, self.deck_dirs, cached=False)
+        self.authoring.remember(library.file_decks)
+        self.conflicts = list(library.conflicts)
+        self.collection.replace_decks(library.decks)
+        self.deck_errors = library.errors
+        self.home.deck_errors = library.errors
 
     def refresh_decks(self) -> None:
         """After a note or deck was written: use the decks as they are now and stay where
