@@ -40,7 +40,7 @@ from rapport.study.browsing import deck_stamp, text_row
 from rapport.study.cardmap import CardMap
 from rapport.study.counts import DeckCounts
 from rapport.study.days import require_aware
-from rapport.study.ledger import DayLedger, DeckVersion, DoneToday
+from rapport.study.ledger import DayLedger, DeckVersion, DoneToday, new_left
 from rapport.study.ops import UNDO_LEVELS, Operations
 from rapport.study.ops import set_suspended as set_suspended_op
 from rapport.study.scheduling import Scheduler
@@ -443,7 +443,7 @@ class Collection:
                     name=deck.name,
                     new=store.count_new(
                         deck.id,
-                        settings.new_per_day + self.ledger.extra_new(deck.id) - new_done,
+                        new_left(settings.new_per_day, self.ledger.extra_new(deck.id), new_done),
                         hide,
                     ),
                     learning=store.count_learning(deck.id, now + LEARN_AHEAD, hide),
@@ -489,7 +489,8 @@ class Collection:
             elif self.store.first_review(deck_id, end) is not None:
                 add(end)  # buried until the next study day
             if self.store.first_new(deck_id, hide) is not None:
-                add(now if settings.new_per_day - new_done > 0 else end)
+                extra = self.ledger.extra_new(deck_id)
+                add(now if new_left(settings.new_per_day, extra, new_done) else end)
             elif self.store.first_new(deck_id) is not None:
                 add(end)
         if not candidates:

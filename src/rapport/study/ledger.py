@@ -20,6 +20,14 @@ from rapport.study.days import require_aware, today_bounds
 DoneToday = DayCounts  # new cards introduced and reviews answered in a deck on the study day
 
 
+def new_left(limit: int, extra: int, done: int) -> int:
+    """New cards a deck may still show on the study day: its daily limit (``limit``)
+    plus those allowed beyond it (``extra``, custom study) less those introduced
+    (``done``). The one home of this rule: the queue, Home's counts and the next-due
+    time all ask it."""
+    return max(0, limit + extra - done)
+
+
 class DeckVersion(NamedTuple):
     """Changes whenever the settings (``settings``) or a card of the deck (``deck``) do."""
 

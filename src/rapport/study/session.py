@@ -19,10 +19,11 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from rapport.content import Card
 from rapport.store import Hiding, Phase, ReviewRecord, Scope, Store, WriteError
+from rapport.store.records import is_lapse
 from rapport.study import actions, siblings
 from rapport.study.cardmap import CardMap
 from rapport.study.days import require_aware
-from rapport.study.ledger import DayLedger
+from rapport.study.ledger import DayLedger, new_left
 from rapport.study.ops import Changes, Operations
 from rapport.study.scheduling import Rating, Scheduler, capped_duration
 from rapport.study.settings import Settings
@@ -147,7 +148,7 @@ class ReviewSession:
     def _new_left(self, deck_id: str) -> int:
         done = self._ledger.done_today(deck_id).new
         extra = self._ledger.extra_new(deck_id)
-        return max(0, self._collection.settings_for(deck_id).new_per_day + extra - done)
+        return new_left(self._collection.settings_for(deck_id).new_per_day, extra, done)
 
     def allow_more_new(self, count: int) -> None:
         """Raise the new-card limit of each of this session's decks by ``count`` for the
@@ -327,7 +328,7 @@ class ReviewSession:
         after = collection.scheduler_for(card.deck_id).review(card_id, before, rating, now)
         duration = capped_duration(duration)
         leech = False
-        lapse = rating == Rating.AGAIN and before.phase == Phase.REVIEW
+        lapse = is_lapse(rating, before.phase)
 
         def write() -> None:
             nonlocal leech

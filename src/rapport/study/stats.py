@@ -72,6 +72,13 @@ class ConceptRecall:
         """Share of studied cards with retrievability >= 0.9; ``None`` if none studied."""
         return self.recalled / self.studied if self.studied else None
 
+    @property
+    def mastery(self) -> float:
+        """The concept's mastery: the share of *all* its cards the trainee would recall
+        now (retrievability >= 0.9), so unstudied cards count against it; 0 without
+        cards. The one home of the rule (the Statistics view shows it)."""
+        return self.recalled / self.cards if self.cards else 0.0
+
 
 @dataclass(frozen=True, slots=True)
 class Stats:

@@ -55,8 +55,7 @@ class Figures:
 def figures_of(stats: Stats) -> Figures:
     """Read the view's figures from :class:`rapport.study.Stats`.
 
-    A concept's mastery is the share of *all* its cards that the trainee would recall now
-    (FSRS retrievability of at least 0.9), so unstudied cards count against it.
+    A concept's mastery is :attr:`ConceptRecall.mastery <rapport.study.ConceptRecall.mastery>`.
     """
     weeks = stats.retention_per_week
     return Figures(
@@ -72,10 +71,7 @@ def figures_of(stats: Stats) -> Figures:
             if w.retention is not None
         ),
         retention_weeks=len(weeks),
-        mastery=tuple(
-            (c.concept, c.recalled / c.cards if c.cards else 0.0, c.recalled, c.cards)
-            for c in stats.concepts
-        ),
+        mastery=tuple((c.concept, c.mastery, c.recalled, c.cards) for c in stats.concepts),
     )
 
 
