@@ -42,8 +42,10 @@ from rapport.errors import RapportError
 
 if TYPE_CHECKING:
     from rapport.study import Collection
+    from rapport.study.ops import FileImage
 
 PACKAGE_SUFFIXES = (".apkg", ".colpkg")
+STEP = "Import Anki package"  # the undo step's name
 # Anki's stock note kinds (notetype "originalStockKind").
 STOCK_BASIC, STOCK_REVERSED, STOCK_OPTIONAL_REVERSED, STOCK_TYPED, STOCK_CLOZE = 1, 2, 3, 4, 5
 _STOCK_BY_NAME = {
@@ -372,6 +374,8 @@ def import_anki_package(
         finally:
             col.close()
 
+    # In the app: the deck files and the history are one undo step (rapport.study.ops).
+    files = collection.ops.capture_files() if collection is not None else None
     by_deck: dict[str, list[_Imported]] = {}
     for item in imported:
         by_deck.setdefault(item.deck_name, []).append(item)
@@ -410,6 +414,12 @@ def import_anki_package(
 
     if collection is not None and reload is not None:
         reload()
+    if collection is not None and files is not None:
+        if not (with_progress and (revlog or suspended)):
+            collection.ops.push_files(STEP, files)
+            return report
+        _import_progress(collection, by_deck, deck_ids, revlog, suspended, now, report, files)
+        return report
     if with_progress and (revlog or suspended):
         progress = (by_deck, deck_ids, revlog, suspended)
         if collection is not None:
@@ -434,6 +444,7 @@ def _import_progress(
     suspended: set[int],
     now: datetime,
     report: ImportReport,
+    files: FileImage | None = None,
 ) -> None:
     """Replay each imported card's Anki review log through Rapport's scheduler (the
     preset of the card's deck), as one operation: every review and suspension in one
@@ -453,6 +464,8 @@ def _import_progress(
                 if card_id is not None and (anki_id in suspended or revlog.get(anki_id)):
                     found.append((card_id, anki_id, key.deck_id))
     if not found:
+        if files is not None:
+            collection.ops.push_files(STEP, files)
         return
     counted = [0, 0]  # reviews, cards with history kept
 
@@ -478,7 +491,7 @@ def _import_progress(
                 counted[0] += 1
 
     scope = Scope(tuple(dict.fromkeys(card_id for card_id, _, _ in found)))
-    collection.ops.perform("Import Anki package", scope, write, now=now)
+    collection.ops.perform(STEP, scope, write, now=now, files=files)
     report.reviews += counted[0]
     report.cards_with_history_kept += counted[1]
     collection.mark_changed()

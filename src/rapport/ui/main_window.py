@@ -349,6 +349,8 @@ class MainWindow(QMainWindow):
 
             show_error(self, f"Not {kind}ne", str(error))
             return None
+        if changes is not None and changes.files:
+            self.refresh_decks()  # (the deck files are as they were: read them again)
         review = self._review
         reviewed = changes is not None and changes.card is not None
         if reviewed and review is not None and review.session is not None:
@@ -512,8 +514,23 @@ class MainWindow(QMainWindow):
     def _deck(self, deck_id: str | None) -> Deck | None:
         return next((d for d in self.collection.decks if d.id == deck_id), None)
 
+    def _deck_step(self, name: str | Callable[[], str], change: Callable[[], bool]) -> bool:
+        """Make a change to the trainee's deck files (``change``, which may run a dialog;
+        whether it changed anything) one step on the undo stack, with the files'
+        before-image (see :mod:`rapport.study.ops`)."""
+        ops = self.collection.ops
+        before = ops.capture_files()
+        done = change()
+        if done:
+            ops.push_files(name if isinstance(name, str) else name(), before)
+        return done
+
     def add_note(self) -> bool:
-        """Notes > Add note (A): a note of any kind into one of the trainee's decks."""
+        """Notes > Add note (A): a note of any kind into one of the trainee's decks (one
+        undo step, with the deck made for it if the trainee had none)."""
+        return self._deck_step("Add note", self._add_note)
+
+    def _add_note(self) -> bool:
         from rapport.ui.note_editor import NoteEditor
 
         own = self.authoring.own_decks(self.collection.decks)
@@ -530,7 +547,8 @@ class MainWindow(QMainWindow):
         return True
 
     def edit_note(self, deck_id: str, note_id: str) -> bool:
-        """Open the note editor on a note (E in review, Enter in Browse)."""
+        """Open the note editor on a note (E in review, Enter in Browse); what it saves,
+        deletes or drops is one undo step."""
         from rapport.ui.note_editor import NoteEditor
 
         deck = self._deck(deck_id)
@@ -538,7 +556,13 @@ class MainWindow(QMainWindow):
         if deck is None or note is None:
             return False
         editor = NoteEditor(self.authoring, [deck], note=note, deck=deck, parent=self)
-        if not editor.exec():
+
+        def name() -> str:
+            if editor.deleted:
+                return "Delete note"
+            return "Edit note" if editor.saved is not None else "Drop local change"
+
+        if not self._deck_step(name, lambda: bool(editor.exec())):
             return False
         self.refresh_decks()
         return True
@@ -549,7 +573,17 @@ class MainWindow(QMainWindow):
             self.edit_note(card.deck_id, card.note.id)
 
     def new_deck(self) -> Path | None:
-        """File > New deck: an empty deck of the trainee's own notes."""
+        """File > New deck: an empty deck of the trainee's own notes (one undo step)."""
+        made: list[Path | None] = []
+
+        def make() -> bool:
+            made.append(self._new_deck())
+            return made[0] is not None
+
+        self._deck_step("New deck", make)
+        return made[0] if made else None
+
+    def _new_deck(self) -> Path | None:
         from PySide6.QtWidgets import QInputDialog
 
         from rapport.errors import RapportError
@@ -594,7 +628,12 @@ class MainWindow(QMainWindow):
         if not ok:
             return False
         try:
-            self.authoring.rename_deck(deck, name)
+
+            def rename() -> bool:
+                self.authoring.rename_deck(deck, name)
+                return True
+
+            self._deck_step("Rename deck", rename)
         except RapportError as error:
             dialogs.show_error(self, "The deck was not renamed", str(error))
             return False
@@ -620,7 +659,7 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         try:
-            self.authoring.delete_deck(deck)
+            self._deck_step("Delete deck", lambda: bool(self.authoring.delete_deck(deck)))
         except RapportError as error:
             dialogs.show_error(self, "The deck was not deleted", str(error))
             return False
@@ -646,7 +685,10 @@ class MainWindow(QMainWindow):
         name, _ = QFileDialog.getOpenFileName(
             self, "Import a spreadsheet", str(self.export_dir), "Spreadsheets (*.csv *.tsv *.txt)"
         )
-        if name and ImportDialog(Path(name), self.authoring, self.collection.decks, self).exec():
+        if not name:
+            return
+        dialog = ImportDialog(Path(name), self.authoring, self.collection.decks, self)
+        if self._deck_step("Import spreadsheet", lambda: bool(dialog.exec())):
             self.refresh_decks()
 
     def choose_anki_package(self) -> None:
