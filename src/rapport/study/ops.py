@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import inspect
 import os
-import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -158,6 +157,8 @@ def _refused(text: str) -> Exception:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
+    import tempfile  # (it imports shutil, which start-up does without)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
