@@ -41,10 +41,10 @@ from rapport.study.cardmap import CardMap
 from rapport.study.counts import DeckCounts
 from rapport.study.days import require_aware
 from rapport.study.ledger import DayLedger, DeckVersion, DoneToday, new_left
-from rapport.study.ops import UNDO_LEVELS, Operations
+from rapport.study.ops import UNDO_LEVELS, Changes, Operations
 from rapport.study.ops import set_suspended as set_suspended_op
 from rapport.study.scheduling import Scheduler
-from rapport.study.session import LEARN_AHEAD, FocusedSession, ReviewSession
+from rapport.study.session import LEARN_AHEAD, FocusedSession, MoreNew, ReviewSession
 from rapport.study.settings import DEFAULT_PRESET, InvalidSettings, Settings, check_preset_name
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ class Collection:
         self._closed = False
         # The app's one undo stack (see rapport.study.ops), its depth a preference.
         self.ops = Operations(self, _undo_levels(store.pref(UNDO_PREF)))
+        self.ops.subscribe(self._on_changes, early=True)
 
     @classmethod
     def open(
@@ -308,6 +309,14 @@ class Collection:
         self.scheduler = Scheduler(settings)
         self._presets = {name: p.with_global(settings) for name, p in self._presets.items()}
         self._schedulers.clear()
+
+    def _on_changes(self, changes: Changes) -> None:
+        """Undo and redo of what lives in memory only: custom study's extra new cards."""
+        more = changes.detail
+        if changes.kind != "do" and isinstance(more, MoreNew):
+            sign = -1 if changes.kind == "undo" else 1
+            for deck_id in more.deck_ids:
+                self.ledger.allow_more_new(deck_id, sign * more.extra)
 
     def reload_settings(self) -> None:
         """Read the settings and deck options presets again (after an undo or redo)."""

@@ -83,8 +83,9 @@ class DayLedger:
         return self._extra_new.get(deck_id, 0)
 
     def allow_more_new(self, deck_id: str, count: int) -> None:
-        """Raise deck ``deck_id``'s new-card limit by ``count`` for the rest of the day."""
-        self._extra_new[deck_id] = self._extra_new.get(deck_id, 0) + max(0, count)
+        """Raise deck ``deck_id``'s new-card limit by ``count`` for the rest of the day
+        (a negative ``count``, from undo, lowers it again, never below the limit)."""
+        self._extra_new[deck_id] = max(0, self._extra_new.get(deck_id, 0) + count)
         self.changed(deck_id)
 
     def done_today(self, deck_id: str) -> DoneToday:

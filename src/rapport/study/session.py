@@ -90,6 +90,13 @@ class SessionSummary(NamedTuple):
         return self.right / self.studied if self.studied else None
 
 
+class MoreNew(NamedTuple):
+    """Custom study's "more new cards today", as its undo step keeps it."""
+
+    deck_ids: tuple[str, ...]
+    extra: int
+
+
 class _Answered(NamedTuple):
     """An answer, as its undo step keeps it (the step's ``detail``)."""
 
@@ -154,9 +161,13 @@ class ReviewSession:
         """Raise the new-card limit of each of this session's decks by ``count`` for the
         rest of the study day, in this session and later ones (custom study's "more new
         cards today")."""
+        count = max(0, count)
         for deck_id in self.deck_ids:
             self._ledger.allow_more_new(deck_id, count)
         self._cache.clear()
+        # One step on the undo stack (custom study's change to the day's limits); the
+        # ledger takes it back (see Collection._on_changes).
+        self._collection.ops.record("More new cards today", detail=MoreNew(self.deck_ids, count))
 
     def _reviews_left(self, deck_id: str) -> int:
         done = self._ledger.done_today(deck_id).reviews

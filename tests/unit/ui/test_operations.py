@@ -267,3 +267,31 @@ def test_a_leech_answer_is_one_commit_and_one_step(
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert not col.store.is_suspended(card_id) and not col.store.note_tags("d", "n0")
     assert col.store.card_state(card_id).phase.name == "REVIEW"
+
+
+def test_custom_study_more_new_cards_by_keys_then_undo_and_redo_from_other_views(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from rapport.ui.custom_study import CustomStudyDialog
+
+    col = window.collection
+    col.save_settings(with_settings(new_per_day=1))
+    col.ops.clear()
+    first_card(window, qtbot)
+    press(qtbot, window, Qt.Key.Key_Space)
+    press(qtbot, window, Qt.Key.Key_4)
+    review = window.review
+    assert review.finished
+
+    def more(widget: object) -> None:
+        assert isinstance(widget, CustomStudyDialog)
+        qtbot.keyClick(widget.counts["more_new"], Qt.Key.Key_Return)  # 10 more, the default
+
+    QTimer.singleShot(50, lambda: more(QApplication.activeModalWidget()))
+    qtbot.keyClick(review, Qt.Key.Key_C)
+    assert not review.finished
+
+    def more_new() -> bool:
+        return col.deck_counts(window.clock())[0].new == 5
+
+    home_then_undo_redo(qtbot, window, "More new cards today", more_new)
