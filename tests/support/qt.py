@@ -33,3 +33,36 @@ class ModalDriver:
         """Raise the first failure met inside a dialog, if any."""
         if self.failures:
             raise self.failures.pop(0)
+
+
+class ModalCatcher:
+    """Closes every modal dialog as it opens, remembering its title and text."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.seen: list[tuple[str, str]] = []
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._close)
+        self.timer.start()
+        self.respond: str | None = None  # a button text to click instead of closing
+
+    def _close(self) -> None:
+        from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QPlainTextEdit
+
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            return
+        texts = [label.text() for label in widget.findChildren(QLabel)]
+        texts += [edit.toPlainText() for edit in widget.findChildren(QPlainTextEdit)]
+        self.seen.append((widget.windowTitle(), "\n".join(texts)))
+        if self.respond is not None:
+            for button in widget.findChildren(QAbstractButton):
+                if button.text() == self.respond:
+                    button.click()
+                    return
+        widget.close()
+
+    def titles(self) -> list[str]:
+        return [title for title, _text in self.seen]

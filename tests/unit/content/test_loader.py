@@ -18,7 +18,7 @@ from rapport.content import (
     load_deck,
     load_decks,
 )
-from tests.unit.content.conftest import GOOD_NOTES
+from tests.support.decks import GOOD_NOTES
 
 WriteDeck = Callable[..., Path]
 

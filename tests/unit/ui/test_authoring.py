@@ -19,8 +19,7 @@ from rapport.study import Collection
 from rapport.ui.conflicts import ConflictDialog
 from rapport.ui.main_window import MainWindow
 from rapport.ui.note_editor import NoteEditor
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

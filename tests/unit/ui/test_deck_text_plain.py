@@ -19,9 +19,9 @@ from rapport.content import load_decks
 from rapport.study import Collection
 from rapport.ui.home import HomeView
 from rapport.ui.main_window import MainWindow
+from tests.support.clock import Clock
+from tests.support.decks import KINDS_DECK
 from tests.support.handout import HANDOUT, write_handout
-
-from .conftest import KINDS_DECK, Clock
 
 NAME = 'Week <b>one</b> <img src="file:///etc/passwd">'
 DESCRIPTION = '<a href="https://example.org">Click</a> <img src="file:///etc/hostname"> & more'

@@ -18,10 +18,9 @@ from rapport.study import Collection
 from rapport.ui.export_dialog import ExportDialog
 from rapport.ui.main_window import MainWindow
 from rapport.ui.note_editor import NoteEditor
+from tests.support.clock import Clock
 from tests.support.packages import guids_and_fields
 from tests.support.qt import ModalDriver
-
-from .conftest import Clock
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 TWO_GAPS = "The alliance is measured by {{c1::goals}} and {{c2::tasks}} (my words)."

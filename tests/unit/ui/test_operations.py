@@ -18,9 +18,8 @@ from rapport.ui.browse import BrowseView
 from rapport.ui.custom_study import CustomStudy
 from rapport.ui.deck_options import DeckOptionsDialog
 from rapport.ui.main_window import MainWindow
+from tests.support.clock import Clock
 from tests.support.collection import basic, make_deck, open_collection, with_settings
-
-from .conftest import Clock
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier

@@ -17,9 +17,8 @@ from rapport.study import Collection
 from rapport.study.ops import capture_files
 from rapport.ui.main_window import MainWindow
 from rapport.ui.note_editor import NoteEditor
+from tests.support.clock import Clock
 from tests.support.qt import ModalDriver
-
-from .conftest import Clock
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier

@@ -17,6 +17,7 @@ from rapport.content import Card, ChoiceNote, Deck, Option
 from rapport.study import Collection, Rating
 from rapport.ui.main_window import MainWindow
 from rapport.ui.review import ReviewView
+from tests.support.clock import Clock
 from tests.support.collection import (
     SOURCE,
     basic,
@@ -25,8 +26,6 @@ from tests.support.collection import (
     open_collection,
     with_settings,
 )
-
-from .conftest import Clock
 
 THREE = "The alliance has {{c1::goals}}, {{c2::tasks}} and {{c3::a bond}}."
 CTRL = Qt.KeyboardModifier.ControlModifier
