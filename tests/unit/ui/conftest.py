@@ -78,4 +78,4 @@ def shipped_collection(
 def modals(qapp: object) -> Iterator[ModalCatcher]:
     catcher = ModalCatcher()
     yield catcher
-    catcher.timer.stop()
+    catcher.stop()

@@ -76,6 +76,7 @@ def test_cli_export_and_stats_see_what_the_window_shows(
 
     driver.when_modal(export)
     window.export_to_anki()
+    driver.stop()
     driver.check()
 
     # rapport export and rapport stats, while the window runs

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +20,7 @@ from rapport.ui.deck_options import DeckOptionsDialog
 from rapport.ui.main_window import MainWindow
 from tests.support.clock import Clock
 from tests.support.collection import basic, make_deck, open_collection, with_settings
+from tests.support.qt import ModalDriver
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -155,8 +156,7 @@ def test_deck_options_by_keys_then_undo_and_redo_from_other_views(
 ) -> None:
     col = window.collection
 
-    def drive() -> None:
-        dialog = QApplication.activeModalWidget()
+    def drive(dialog: object) -> None:
         assert isinstance(dialog, DeckOptionsDialog)
         try:
             dialog.new_name.setFocus()
@@ -170,8 +170,11 @@ def test_deck_options_by_keys_then_undo_and_redo_from_other_views(
             if dialog.isVisible():
                 dialog.reject()
 
-    QTimer.singleShot(0, drive)
+    driver = ModalDriver()
+    driver.when_modal(drive)
     qtbot.keyClick(window.home.tree, Qt.Key.Key_O)
+    driver.stop()
+    driver.check()
 
     def light() -> bool:
         return col.preset_of("d") == "Light" and col.settings_for("d").new_per_day == 2
@@ -286,8 +289,11 @@ def test_custom_study_more_new_cards_by_keys_then_undo_and_redo_from_other_views
         assert isinstance(widget, CustomStudyDialog)
         qtbot.keyClick(widget.counts["more_new"], Qt.Key.Key_Return)  # 10 more, the default
 
-    QTimer.singleShot(50, lambda: more(QApplication.activeModalWidget()))
+    driver = ModalDriver()
+    driver.when_modal(more)
     qtbot.keyClick(review, Qt.Key.Key_C)
+    driver.stop()
+    driver.check()
     assert not review.finished
 
     def more_new() -> bool:

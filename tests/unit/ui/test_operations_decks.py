@@ -40,6 +40,7 @@ def window(
 def driver() -> Iterator[ModalDriver]:
     driver = ModalDriver()
     yield driver
+    driver.stop()
     driver.check()
 
 
