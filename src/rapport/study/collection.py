@@ -412,6 +412,12 @@ class Collection:
         self.check_writable()
         self.store.set_pref(key, value)
 
+    def set_undo_levels(self, levels: int) -> None:
+        """How many steps Edit > Undo keeps (the preference ``undo_levels``), from now."""
+        levels = max(1, levels)
+        self.set_pref(UNDO_PREF, str(levels))
+        self.ops.depth = levels
+
     # -- studying ------------------------------------------------------------------------
 
     def session(self, deck_ids: Sequence[str] | None, now: datetime) -> ReviewSession:

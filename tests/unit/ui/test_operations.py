@@ -300,3 +300,38 @@ def test_custom_study_more_new_cards_by_keys_then_undo_and_redo_from_other_views
         return col.deck_counts(window.clock())[0].new == 5
 
     home_then_undo_redo(qtbot, window, "More new cards today", more_new)
+
+
+def test_settings_by_keys_then_undo_and_redo_from_other_views_and_the_undo_depth(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from rapport.ui.settings import SettingsDialog
+
+    col = window.collection
+
+    def change(dialog: object) -> None:
+        assert isinstance(dialog, SettingsDialog)
+        for spin, text in ((dialog.new_per_day, "3"), (dialog.undo_levels, "2")):
+            spin.setFocus()
+            spin.selectAll()
+            qtbot.keyClicks(spin, text)
+        qtbot.keyClick(dialog.undo_levels, Qt.Key.Key_Return)  # OK
+
+    driver = ModalDriver()
+    driver.when_modal(change)
+    window.home.setFocus()
+    press(qtbot, window, Qt.Key.Key_Comma, CTRL)  # File > Settings
+    driver.stop()
+    driver.check()
+    assert col.ops.depth == 2 and col.get_pref("undo_levels") == "2"
+    home_then_undo_redo(qtbot, window, "Change settings", lambda: col.settings.new_per_day == 3)
+
+    # Two levels kept: three answers, two undone, the first stays.
+    window.show_view("home")
+    first_card(window, qtbot)
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_Space)
+        press(qtbot, window, Qt.Key.Key_3)
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert col.store.review_count() == 1 and window.undo_name() is None
