@@ -119,6 +119,7 @@ class ReviewSession:
         # The steps this session took (answers), by serial: undo and redo count them.
         self._mine: dict[int, _Answered] = {}
         self._undone: set[int] = set()  # (those of them undone now)
+        self._answering = False  # (while its own answer is being saved)
         self._pending: Card | None = None  # an undone card, shown again first
         # (deck, note, card id) of the last answer: its siblings do not come next.
         self._last_note: tuple[str, str, int] | None = None
@@ -352,6 +353,7 @@ class ReviewSession:
 
         answered = _Answered(card, before.phase, rating, duration, start)
         scope = Scope((card_id,), ((card.deck_id, card.note.id),) if lapse else ())
+        self._answering = True
         try:
             changes = collection.ops.perform(
                 rating.name.capitalize(), scope, write, now=now, card=card, hides=True,
@@ -360,6 +362,8 @@ class ReviewSession:
         except WriteError as error:
             log.warning("answer to %s not saved: %s", card.key, error)
             raise
+        finally:
+            self._answering = False
         # Committed: only now does the session's own state move on.
         self.last_leech = leech
         self._mine[changes.serial] = answered
@@ -388,8 +392,8 @@ class ReviewSession:
 
     def _on_changes(self, changes: Changes) -> None:
         """React to any step, undo or redo of the app (see :mod:`rapport.study.ops`)."""
-        if changes.kind == "do" and changes.serial in self._mine:
-            return  # (an answer of this session: :meth:`answer` did the bookkeeping)
+        if changes.kind == "do" and self._answering:
+            return  # (this session's own answer: :meth:`answer` does the bookkeeping)
         self._buried = None
         self._answered = None  # read again: a note may have no answer today now
         if changes.kind == "undo":
