@@ -1,3 +1,3 @@
 """Rapport: a flashcard trainer for counselling trainees."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -128,6 +129,13 @@ def _load_anki() -> Any:
     try:
         import anki.collection
     except ImportError as exc:
+        if getattr(sys, "frozen", False):  # the bundle leaves Anki's AGPL library out
+            raise AnkiImportError(
+                "This download of Rapport cannot read Anki packages: Anki's library is "
+                "left out of it (its licence is the AGPL). Install Rapport with "
+                "pipx install 'rapport[anki]' to import them, or export the deck from Anki "
+                "as Notes in Plain Text and use File > Import spreadsheet."
+            ) from exc
         raise AnkiImportError(
             "Importing Anki packages needs Anki's library: install it with "
             "pip install 'rapport[anki]' (make run installs it)."

@@ -52,10 +52,13 @@ def _deck_paths_argument(parser: argparse.ArgumentParser) -> None:
 
 
 class _Version(argparse.Action):
-    """``--version``: the version and where the log file is, printed as is."""
+    """``--version``: the version and where the data and the log file are, as is."""
 
-    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
-        print(f"rapport {__version__}\nlog file: {log_file()}")
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *args: object
+    ) -> None:
+        data = getattr(namespace, "data_dir", None) or default_data_dir()
+        print(f"rapport {__version__}\ndata folder: {data}\nlog file: {log_file()}")
         parser.exit()
 
 
@@ -69,7 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common = _common(argparse.SUPPRESS)
     parser.add_argument(
-        "--version", action=_Version, nargs=0, help="show the version and the log file's place"
+        "--version",
+        action=_Version,
+        nargs=0,
+        help="show the version, the data folder and the log file's place",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -212,7 +218,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="a backup file, or its name in the backups folder (see `rapport backups`)",
     )
     restore.set_defaults(func=cmd_restore)
+
+    desktop = sub.add_parser(
+        "install-desktop",
+        help="add Rapport to your applications menu (its launcher and icon, for you only)",
+        description="Put Rapport's launcher (a freedesktop .desktop entry starting this "
+        "rapport), its icon and its AppStream file in your folders under $XDG_DATA_HOME "
+        "(default ~/.local/share), for a pip or pipx install or an unpacked bundle.",
+    )
+    desktop.add_argument(
+        "--uninstall", action="store_true", help="remove what install-desktop put there"
+    )
+    desktop.set_defaults(func=cmd_install_desktop)
     return parser
+
+
+def cmd_install_desktop(args: argparse.Namespace) -> int:
+    """Install (or with --uninstall remove) the launcher and icons; 1 if a file fails."""
+    from rapport.desktop import DesktopInstallError, install, uninstall
+
+    try:
+        paths = uninstall() if args.uninstall else install()
+    except DesktopInstallError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.uninstall:
+        print(f"removed {len(paths)} file{'s' * (len(paths) != 1)}")
+    else:
+        print(f"installed Rapport's launcher and icons ({len(paths)} files)")
+    for path in paths:
+        print(f"  {path}")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:

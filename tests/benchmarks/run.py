@@ -20,6 +20,7 @@ from pathlib import Path
 
 import bench_answer
 import bench_backup
+import bench_bundle
 import bench_export
 import bench_load
 import bench_startup
@@ -37,6 +38,7 @@ def main() -> int:
         ("deck loading", bench_load.run),
         ("Anki export", bench_export.run),
         ("backups", bench_backup.run),
+        ("the bundle's start-up beside the venv's", bench_bundle.run),
     ]
     if "--scale" in sys.argv[1:] or os.environ.get("SCALE", "") not in ("", "0"):
         import bench_scale

@@ -1230,6 +1230,10 @@ class Store:
 
     # -- statistics ----------------------------------------------------------------------
 
+    def has_answers(self) -> bool:
+        """Whether any answer was ever logged (a first-run check: stops at the first)."""
+        return self._conn.execute("SELECT 1 FROM revlog LIMIT 1").fetchone() is not None
+
     def review_count(self) -> int:
         """Answers in the log (what the per-card counts add up to)."""
         row = self._conn.execute("SELECT TOTAL(reviews) FROM cards").fetchone()

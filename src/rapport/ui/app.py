@@ -225,10 +225,18 @@ def run_app(data_dir: Path) -> int:
     load_start_path()
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    from rapport.desktop import APP_ID, APP_NAME, WM_INSTANCE
+
+    # argv[0] names the WM_CLASS instance: "rapport" however it was started (python -m,
+    # the bundle's launcher), so the desktop matches the window to the entry.
+    app = QApplication.instance() or QApplication([WM_INSTANCE, *sys.argv[1:]])
     assert isinstance(app, QApplication)
-    app.setApplicationName("Rapport")
-    app.setDesktopFileName("rapport")
+    app.setApplicationName(APP_NAME)  # the WM_CLASS class, the entry's StartupWMClass
+    app.setDesktopFileName(APP_ID)  # the entry's file name, Wayland's app id
+
+    from rapport.ui.icons import app_icon
+
+    app.setWindowIcon(app_icon())
 
     from rapport.paths import decks_dir
     from rapport.ui import crash

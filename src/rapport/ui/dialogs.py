@@ -9,6 +9,7 @@ committed by the core, so a crash loses nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -33,7 +34,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     (
         "Home",
         "Enter or S: study the selected deck · Shift+A: study all decks · "
-        "O: deck options (its preset)",
+        "O: deck options (its preset) · D: put the first-run welcome away",
     ),
     ("Main window", "A: add a note · Ctrl+N: new deck · Ctrl+I: import a spreadsheet"),
     ("Review", "E: edit the card's note (Browse: Enter)"),
@@ -215,11 +216,17 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def about_text() -> str:
-    """The About box text."""
+def about_text(data_dir: Path | None = None) -> str:
+    """The About box text: the version, the data folder (``data_dir``) and the log's."""
     import html
 
     from rapport import __version__
+
+    data = (
+        f"<p>Data folder (your progress and backups): {html.escape(str(data_dir))}</p>"
+        if data_dir is not None
+        else ""
+    )
 
     return (
         f"<h3>Rapport {__version__}</h3>"
@@ -227,15 +234,16 @@ def about_text() -> str:
         "therapeutic relationship.</p>"
         "<p>Reviews are scheduled with FSRS, the algorithm Anki offers; every answer is "
         "saved as you give it, and decks export to Anki.</p>"
-        f"<p>Log file: {html.escape(str(log_file()))}</p>"
+        f"{data}<p>Log folder: {html.escape(str(log_file().parent))}<br>"
+        f"Log file: {html.escape(str(log_file()))}</p>"
     )
 
 
-def show_about(parent: QWidget | None) -> None:
+def show_about(parent: QWidget | None, data_dir: Path | None = None) -> None:
     """Help > About."""
     box = QMessageBox(parent)
     box.setWindowTitle("About Rapport")
     box.setTextFormat(Qt.TextFormat.RichText)
-    box.setText(about_text())
+    box.setText(about_text(data_dir))
     box.setAccessibleName("About Rapport")
     box.exec()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from rapport.content.loader import DeckError
 from rapport.study.timetext import format_due, format_duration
 from rapport.ui.theme import colours
+from rapport.ui.welcome import WelcomePanel, wants_welcome
 
 if TYPE_CHECKING:
     from rapport.study import Collection
@@ -68,6 +69,10 @@ class HomeView(QWidget):
         self.title.setProperty("role", "title")
         self.title.setAccessibleName("Decks")
         outer.addWidget(self.title)
+        self.welcome: WelcomePanel | None = None
+        if wants_welcome(collection):  # the first run on this data folder
+            self.welcome = WelcomePanel(collection)
+            outer.addWidget(self.welcome)
 
         self.done_label = QLabel()
         self.done_label.setProperty("role", "banner")
@@ -284,6 +289,9 @@ class HomeView(QWidget):
             return True
         if mods:
             return False
+        if key == Qt.Key.Key_D and self.welcome is not None and self.welcome.isVisible():
+            self.welcome.dismiss()  # D: the first-run welcome, put away for good
+            return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_S):
             self.study_selected()
             return True

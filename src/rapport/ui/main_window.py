@@ -758,7 +758,7 @@ class MainWindow(QMainWindow):
         """Help > About."""
         from rapport.ui import dialogs
 
-        dialogs.show_about(self)
+        dialogs.show_about(self, self.collection.data_dir)
 
     def open_settings(self) -> None:
         """File > Settings: edit, save, and apply theme and font size at once."""

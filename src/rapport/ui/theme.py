@@ -170,6 +170,9 @@ QLabel[role="banner"] {{
     background: {c.highlight_bg}; border: 1px solid {c.border}; border-radius: 6px;
     padding: 8px 12px;
 }}
+QFrame#welcome {{
+    background: {c.base}; border: 1px solid {c.accent}; border-radius: 8px;
+}}
 QTreeWidget, QTextBrowser, QLineEdit {{
     background: {c.base}; border: 1px solid {c.border}; border-radius: 6px;
 }}
