@@ -5,16 +5,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from rapport.content import Deck, DeckSet, load_decks
+from rapport.content import DeckSet, load_decks
 from rapport.paths import decks_dir
 from rapport.study import Collection
 from tests.support.clock import Clock
-from tests.support.collection import open_collection as support_open_collection
+from tests.support.collection import open_as_app as open_collection
 from tests.support.decks import KINDS_DECK, write_deck
 from tests.support.qt import ModalCatcher
 
@@ -49,11 +48,6 @@ def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
     return folder
-
-
-def open_collection(data_dir: Path, decks: tuple[Deck, ...], now: datetime) -> Collection:
-    """As the app opens it: the system's time zone and the stored settings."""
-    return support_open_collection(data_dir, decks, now, settings=None, tz=None)
 
 
 @pytest.fixture
