@@ -7,6 +7,9 @@ which reads every format Anki writes (legacy ``collection.anki2``/``collection.a
 and the current zstd-compressed ``collection.anki21b``); Rapport then reads the notes,
 cards and review log from that collection.
 
+* Notes of Rapport's own note types (an earlier export) come back as the notes they were:
+  each kind module reads its own fields back (``KindRules.from_anki``), the concept, tags
+  and flags from Rapport's tags.
 * Notes of the standard note types become Rapport notes: Basic -> basic, Basic (and
   reversed card) -> reversed, Basic (optional reversed card) -> reversed when "Add
   Reverse" is filled (else basic), Basic (type in the answer) -> typed, Cloze -> cloze
@@ -245,6 +248,27 @@ def _read_note(
     stock = _stock_kind(notetype)
     table: dict[str, Any] = {"id": _note_id(note.guid)}
     first, second = (shown + ["", ""])[:2]
+    own = _rapport_kind(notetype)
+    names = [str(f["name"]) for f in notetype.get("flds", [])]
+    by_name = dict(zip(names, values, strict=False))
+    if own is not None and _reads_back(own, by_name):
+        table.update(kind=str(own.name), **own.from_anki(by_name))
+        extra = _plain(by_name.get("Extra", ""))
+        if extra:
+            table["extra"] = extra
+        html = False  # Rapport's own markup, read back by the kind module
+        ordinals = {c.ord: c.ord for c in cards}
+        tags, flags = _rapport_tags(note.tags)
+        concept = _plain(by_name.get("Concept", "")) or flags.get("concept", "")
+        if concept:
+            table["concept"] = concept
+        for flag in ("extension", "scenario"):
+            if flag in flags and flag in own.keys | {"extension"}:
+                table[flag] = True
+        if tags:
+            table["tags"] = tags
+        mapped = [(c.id, ordinals[c.ord]) for c in cards]
+        return _Imported(deck_name, table, mapped)
     if stock == STOCK_CLOZE:
         table.update(kind="cloze", text=first)
         if second:
@@ -297,6 +321,56 @@ def _read_note(
         return None
     mapped = [(c.id, ordinals[c.ord]) for c in cards if c.ord in ordinals]
     return _Imported(deck_name, table, mapped)
+
+
+def _rapport_kind(notetype: Mapping[str, Any]) -> Any:
+    """The kind whose Anki note type this is (Rapport's own export), if any and if it
+    still has the kind's fields (a trainee may have renamed one in Anki: then its notes
+    are read by position, as any other note type's)."""
+    from rapport.content.kinds import registered
+
+    model_id = notetype.get("id")
+    names = {str(f.get("name")) for f in notetype.get("flds", [])}
+    return next(
+        (
+            r
+            for r in registered().values()
+            if r.anki.model_id == model_id and set(r.anki.fields) <= names
+        ),
+        None,
+    )
+
+
+def _reads_back(rules: Any, fields: Mapping[str, str]) -> bool:
+    """Whether an Anki note of a Rapport note type reads back into a valid note of its
+    kind (a trainee may have edited Rapport's markup in Anki: then it is read by
+    position, as any other note type's)."""
+    from pathlib import Path
+
+    from rapport.content.loader import check_note_table
+    from rapport.content.model import Deck
+
+    table = {"id": "n", "kind": str(rules.name), "concept": "c", **rules.from_anki(fields)}
+    skeleton = Deck("anki", "Anki", "", Path("anki.toml"), (), {}, ())
+    return not check_note_table(table, skeleton)[1]
+
+
+def _rapport_tags(tags: Sequence[str]) -> tuple[list[str], dict[str, str]]:
+    """A Rapport-exported note's own tags, and its concept and flags, from the tags the
+    export writes (``rapport::concept::X``, ``rapport::tag::T``, ``rapport::extension``)."""
+    own: list[str] = []
+    flags: dict[str, str] = {}
+    for tag in tags:
+        parts = tag.split("::")
+        if len(parts) >= 3 and parts[0].lower() == "rapport" and parts[1] == "concept":
+            flags["concept"] = parts[2]
+        elif len(parts) >= 3 and parts[0].lower() == "rapport" and parts[1] == "tag":
+            own.append("::".join(parts[2:]))
+        elif len(parts) == 2 and parts[0].lower() == "rapport":
+            flags[parts[1]] = "true"
+        else:
+            own.extend(_tags([tag]))
+    return own, flags
 
 
 def _short(text: str, limit: int = 50) -> str:
@@ -395,7 +469,8 @@ def import_anki_package(
         deck_ids[deck_name] = deck_id
         for item in items:
             tags = item.table.get("tags") or []
-            item.table["concept"] = slugify(tags[0].replace("::", "-")) if tags else deck_id
+            if "concept" not in item.table:
+                item.table["concept"] = slugify(tags[0].replace("::", "-")) if tags else deck_id
         target = folder_path / f"{deck_id}.toml"
         tables = [i.table for i in items]
         if target.exists():

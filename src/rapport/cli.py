@@ -40,6 +40,17 @@ def _common(default: object) -> argparse.ArgumentParser:
     return common
 
 
+def _kind_name(value: str) -> str:
+    """A ``--kind`` value: the name of a registered kind (checked when given, so that
+    building the parser loads no kind module)."""
+    from rapport.content.kinds import registered
+
+    if value not in registered():
+        kinds = ", ".join(registered())
+        raise argparse.ArgumentTypeError(f"unknown kind {value!r} (choose from {kinds})")
+    return value
+
+
 def _deck_paths_argument(parser: argparse.ArgumentParser) -> None:
     """The deck files or folders a subcommand reads (``check``, ``export``)."""
     parser.add_argument(
@@ -157,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, metavar="FILE", help="the .csv or .tsv file")
     imp.add_argument(
         "--kind",
-        choices=[k for k in ("basic", "reversed", "cloze", "choice", "typed")],
+        type=_kind_name,
+        metavar="KIND",
         help="the kind of the rows when the file has no note type column (default: basic, "
         "or cloze for text with {{c1::...}})",
     )
@@ -365,7 +377,7 @@ def _export_csv(decks: Sequence[Deck], output: Path) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a spreadsheet (CSV/TSV in Anki's text format) as a deck file; 1 if a row is
     bad (every bad row is listed by line, nothing is written)."""
-    from rapport.content import DeckError, Kind
+    from rapport.content import DeckError
     from rapport.content.deckfile import DeckWriteError
     from rapport.content.spreadsheet import SheetError, read_sheet, write_sheet_deck
 
@@ -385,7 +397,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         existing = [] if args.output else _known_decks(data_dir)
         sheet = read_sheet(
             path,
-            kind=Kind(args.kind) if args.kind else None,
+            kind=args.kind or None,
             mapping=mapping,
             deck_name=args.deck_name,
             deck_id=args.deck_id,

@@ -177,7 +177,7 @@ def test_anki_packages_arrive_with_history_and_no_duplicates(
     assert loaded.errors == ()
     decks = {d.name: d for d in loaded.decks}
     assert set(decks) == {"Psychology", "Psychology::Week 1", "Psychology::Week 2"}
-    kinds = sorted(n.kind.value for d in decks.values() for n in d.notes)
+    kinds = sorted(str(n.kind) for d in decks.values() for n in d.notes)
     assert kinds == ["basic", "basic", "basic", "cloze", "reversed", "reversed", "typed"]
     week1 = decks["Psychology::Week 1"]
     basic = next(n for n in week1.notes if n.kind is Kind.BASIC and "alliance" in n.tags)
@@ -243,7 +243,7 @@ def test_a_note_type_of_ones_own_is_mapped_as_asked(
     notes = [n for d in load_decks(discover([user_decks_dir(data_dir)])).decks for n in d.notes]
     vocab = next(n for n in notes if "vocab" in n.tags)
     assert vocab.kind is Kind.BASIC
-    assert (vocab.front, vocab.back, vocab.extra) == (  # type: ignore[union-attr]
+    assert (vocab.front, vocab.back, vocab.extra) == (  # type: ignore[attr-defined]
         "Saying what one feels",
         "Congruence",
         "Being genuine",

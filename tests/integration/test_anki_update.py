@@ -17,6 +17,7 @@ from anki.notes import NoteId
 from anki.scheduler.v3 import CardAnswer
 
 from rapport.cli import main
+from rapport.content import load_deck
 from rapport.export import export_decks
 from rapport.export.identity import note_guid, variant_guid
 from rapport.export.plan import Change
@@ -100,7 +101,7 @@ def test_changes_leave_nothing_stale(collection: Collection, tmp_path: Path) -> 
     assert result.record is not None
     save_record(data_dir, result.record)
     assert_no_warnings(import_package(collection, first))
-    assert collection.note_count() == 6
+    assert collection.note_count() == len(first_deck.notes)
 
     reworded_guid = note_guid(first_deck.id, "alliance-components")
     [reworded_card] = collection.get_note(note_id(collection, reworded_guid)).card_ids()
@@ -116,11 +117,16 @@ def test_changes_leave_nothing_stale(collection: Collection, tmp_path: Path) -> 
     plan = {change: sorted(n.label for n in result.plan.of(change)) for change in Change}
     assert plan[Change.NEW] == ["anki-check/alliance-cloze", "anki-check/common-factor"]
     assert plan[Change.UPDATED] == ["anki-check/alliance-components"]
-    assert plan[Change.UNCHANGED] == ["anki-check/marked-up", "anki-check/who-headed"]
+    assert plan[Change.UNCHANGED] == [
+        "anki-check/doubts-the-point",
+        "anki-check/marked-up",
+        "anki-check/who-headed",
+    ]
     assert len(plan[Change.WITHDRAWN]) == 3
 
     log = import_package(collection, second)
-    assert_no_warnings(log, unchanged=2)  # the two unchanged notes are skipped
+    # the unchanged notes are skipped
+    assert_no_warnings(log, unchanged=len(plan[Change.UNCHANGED]))
     new_guids = {collection.get_note(NoteId(n.id.nid)).guid for n in log.new}
     assert new_guids == {
         variant_guid(second_deck.id, "alliance-cloze", "cloze", (0, 1)),
@@ -178,7 +184,7 @@ def test_since_lists_what_the_package_will_do(
     first = tmp_path / "first.apkg"
     export_decks([first_deck], first, now=T1)
     from_package = record_from_package(first)
-    assert len(from_package.notes) == 6
+    assert len(from_package.notes) == len(first_deck.notes)
 
     deck_file = write_deck(tmp_path, changed_notes()).path
     second = tmp_path / "second.apkg"
@@ -197,11 +203,13 @@ def test_since_lists_what_the_package_will_do(
     )
     assert code == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"exported 1 deck (5 notes, 6 cards, 3 withdrawn) to {second}"
+    changed = load_deck(deck_file)
+    n_notes, n_cards = len(changed.notes), len(changed.cards())
+    assert out[0] == f"exported 1 deck ({n_notes} notes, {n_cards} cards, 3 withdrawn) to {second}"
     assert out[2] == "  add 2 notes: anki-check/alliance-cloze, anki-check/common-factor"
     assert out[3] == "  update 1 note whose content changed: anki-check/alliance-components"
-    assert out[4] == "  skip 2 notes that did not change"
+    assert out[4] == f"  skip {n_notes - 3} notes that did not change"  # (3 added or updated)
     assert out[5].startswith("  mark 3 notes withdrawn")
     assert "\u201cTherapeutic alliance\u201d" in out[5]
     # The export was recorded: the next one compares with it without --since.
-    assert len(load_record(data_dir).notes) == 5 + 3
+    assert len(load_record(data_dir).notes) == n_notes + 3

@@ -73,7 +73,8 @@ def every_kind_notes(
     scenario: bool = True,
     html_note: bool = True,
 ) -> str:
-    """The notes of the every-kind deck: six notes, nine cards (eight without the html note)."""
+    """The notes of the every-kind deck: a note of every shipped kind (tests that count
+    them ask :func:`rapport.content.kinds.registered`), plus the html note."""
     accepted = ", ".join(f'"{a}"' for a in accept)
     notes = [
         note(
@@ -131,6 +132,28 @@ def every_kind_notes(
             answer='"the most important common factor"',
             accept=f"[{accepted}]",
         ),
+        note(
+            "doubts-the-point",
+            "respond",
+            "alliance-definition",
+            ANCHOR_ALLIANCE,
+            5,
+            extension="true",
+            tags='["skills"]',
+            context='"Second session. The client looks at the floor & speaks quietly."',
+            statement="\"I don't know why I'm here. Talking won't change anything.\"",
+            models="""[
+  { style = "Reflection of feeling", text = "You sound discouraged, unsure talking can help." },
+  { style = "Open question", text = "What would make our time here worth it for you?" },
+]""",
+            rubric="""[
+  { line = "Names the client's doubt without arguing against it", concept = "alliance-definition" },
+  { line = "Asks what the client wants from therapy", concept = "alliance-definition" },
+  { line = "Gives no advice and promises no results", concept = "alliance-definition" },
+]""",
+            risk='"If the hopelessness reaches life itself, ask directly about suicide."',
+            extra='"Agreeing goals is one of the alliance\'s three parts (Bordin, 1979)."',
+        ),
     ]
     if html_note:
         notes.append(
@@ -168,6 +191,15 @@ def write_deck(folder: Path, text: str, filename: str = "deck.toml") -> Path:
     path = folder / filename
     path.write_text(text, encoding="utf-8")
     return path
+
+
+RESPOND_DECK = Path(__file__).with_name("respond_deck.toml")
+
+
+def write_respond_deck(folder: Path) -> Path:
+    """Write the respond test deck (four good respond notes) into ``folder`` beside a copy
+    of the essay; return its path."""
+    return write_deck(folder, RESPOND_DECK.read_text(encoding="utf-8"), "respond-practice.toml")
 
 
 # The UI tests' small deck: one note of each kind, in a fixed order.

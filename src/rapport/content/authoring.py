@@ -29,6 +29,7 @@ from rapport.content.deckfile import (
     unique_id,
     write_text,
 )
+from rapport.content.kinds import registered
 from rapport.content.loader import DeckError, Problem
 from rapport.content.local import Conflict, LocalChanges
 from rapport.content.model import Deck, Note
@@ -89,7 +90,8 @@ class Authoring:
 
     def new_note_id(self, deck: Deck, values: Mapping[str, Any]) -> str:
         """An id for a new note, made from its first words and unique in ``deck``."""
-        first = next((v for k, v in values.items() if k in _FIRST_FIELDS and v), "note")
+        firsts = {rules.columns[0][0] for rules in registered().values()}
+        first = next((v for k, v in values.items() if k in firsts and v), "note")
         base = slugify(" ".join(str(first).split()[:6]), "note")
         return unique_id(base, {n.id for n in deck.notes})
 
@@ -174,9 +176,6 @@ class Authoring:
         except OSError as exc:
             raise DeckWriteError(f"Cannot remove {deck.path}: {exc.strerror or exc}.") from exc
         return target
-
-
-_FIRST_FIELDS = ("front", "text", "question", "prompt")
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -63,7 +63,7 @@ KEPT = frozenset({"allow"})
 def note_table(note: Note) -> dict[str, Any]:
     """``note`` as the plain values of its ``[[notes]]`` table (the loader's inverse);
     keys with their default value are left out."""
-    table: dict[str, Any] = {"id": note.id, "kind": note.kind.value, "concept": note.concept}
+    table: dict[str, Any] = {"id": note.id, "kind": str(note.kind), "concept": note.concept}
     if note.tags:
         table["tags"] = list(note.tags)
     if note.source is not None:

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     CLOZE = "cloze"
     CHOICE = "choice"
     TYPED = "typed"
+    RESPOND = "respond"
 
 
 # A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
@@ -69,6 +70,16 @@ class NoteFields:
     extension: bool
     html: bool
     extra: str
+
+    if TYPE_CHECKING:  # each kind's note class gives these (a field and a property)
+
+        @property
+        def kind(self) -> str:
+            """The note's kind (its ``kind = "..."``), the key of its kind module."""
+
+        @property
+        def ordinals(self) -> tuple[int, ...]:
+            """The ordinal of each of its cards."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +152,41 @@ class TypedNote(NoteFields):
         return (0,)
 
 
-Note = BasicNote | ReversedNote | ClozeNote | ChoiceNote | TypedNote
+class Model(NamedTuple):
+    """A model response of a respond note, and its style ("Reflection of feeling")."""
+
+    style: str
+    text: str
+
+
+class RubricLine(NamedTuple):
+    """One line of a respond note's rubric, and the concept of the deck it applies."""
+
+    line: str
+    concept: str
+
+
+@dataclass(frozen=True, slots=True)
+class RespondNote(NoteFields):
+    """A client statement with a line of context, answered in the trainee's own words and
+    compared with model responses and a rubric (see :mod:`rapport.content.kinds.respond`)."""
+
+    context: str
+    statement: str
+    models: tuple[Model, ...]
+    rubric: tuple[RubricLine, ...]
+    risk: str
+    kind: Kind = Kind.RESPOND
+
+    @property
+    def ordinals(self) -> tuple[int, ...]:
+        return (0,)
+
+
+# Any kind's note: the shipped kinds' classes above, or a kind registered at run time
+# (rapport.content.kinds.register). Code that needs a kind's own values asks its kind
+# module (rapport.content.kinds.rules_of), never a closed list of classes.
+Note = NoteFields
 
 
 class CardKey(NamedTuple):
@@ -168,7 +213,7 @@ class Card:
         return CardKey(self.deck_id, self.note.id, self.ordinal)
 
     @property
-    def kind(self) -> Kind:
+    def kind(self) -> str:
         return self.note.kind
 
     def question_text(self) -> str:

@@ -30,18 +30,20 @@ from types import MappingProxyType
 from typing import Any
 
 from rapport.content.deckfile import slugify, unique_id
-from rapport.content.kinds import rules_for, rules_of
+from rapport.content.kinds import KindTable, registered, rules_for, rules_of
 from rapport.content.loader import SLUG, check_note_table
 from rapport.content.model import Deck, Essay, Kind, Note
 from rapport.errors import RapportError
 
 
-def field_names(kind: Kind) -> tuple[str, ...]:
+def field_names(kind: str) -> tuple[str, ...]:
     """A kind's own fields in spreadsheet order (the kind module's text columns)."""
     return tuple(key for key, _label, _multi in rules_for(kind).columns)
 
 
-FIELDS: Mapping[Kind, tuple[str, ...]] = MappingProxyType({k: field_names(k) for k in Kind})
+FIELDS: Mapping[str, tuple[str, ...]] = KindTable(
+    lambda rules: tuple(key for key, _label, _multi in rules.columns)
+)
 ROLES = ("id", "kind", "deck", "concept", "source", "extension", "extra", "tags")
 _ROLE_NAMES = {"guid": "id", "notetype": "kind", "note type": "kind", "type": "kind"}
 SEPARATORS = {
@@ -52,15 +54,22 @@ SEPARATORS = {
     "pipe": "|",
     "colon": ":",
 }
-# Note type names, lower case, as Anki or Rapport's own export call them.
-NOTETYPES: Mapping[str, Kind] = MappingProxyType(
-    {
-        **{k.value: k for k in Kind},
-        **{f"rapport {k.value}": k for k in Kind},
-        "basic (and reversed card)": Kind.REVERSED,
-        "basic (type in the answer)": Kind.TYPED,
-    }
+# Anki's own note type names, lower case, for Rapport's kinds.
+_ANKI_NOTETYPES: Mapping[str, str] = MappingProxyType(
+    {"basic (and reversed card)": Kind.REVERSED, "basic (type in the answer)": Kind.TYPED}
 )
+
+
+def notetype_kind(name: str) -> str | None:
+    """The kind a note type name (any case) means: a kind's own name, its Anki note type's
+    name ("Rapport Cloze"), or one of Anki's ("Basic (type in the answer)")."""
+    wanted = name.strip().lower()
+    for kind, rules in registered().items():
+        if wanted in (kind, rules.anki.name.lower(), f"rapport {kind}"):
+            return kind
+    return _ANKI_NOTETYPES.get(wanted)
+
+
 _MARKUP = re.compile(r"</?[A-Za-z][^>]*>")
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 
@@ -133,7 +142,7 @@ def _column(value: str, names: list[str], where: str, problems: list[str]) -> in
 def read_sheet(
     path: Path,
     *,
-    kind: Kind | None = None,
+    kind: str | None = None,
     mapping: Mapping[str, str] | None = None,
     deck_name: str | None = None,
     deck_id: str | None = None,
@@ -223,11 +232,11 @@ def read_sheet(
 
     default_kind = kind
     if "notetype" in header:
-        default_kind = NOTETYPES.get(header["notetype"].lower(), default_kind)
-        if header["notetype"].lower() not in NOTETYPES:
+        default_kind = notetype_kind(header["notetype"]) or default_kind
+        if notetype_kind(header["notetype"]) is None:
             problems.append(
                 f"{where}: #notetype:{header['notetype']} is not a kind Rapport has "
-                f"({', '.join(k.value for k in Kind)})"
+                f"({', '.join(registered())})"
             )
     extra_tags = header.get("tags", "").split()
     fallback_name = deck_name or header.get("deck") or path.stem.replace("_", " ").strip()
@@ -273,9 +282,9 @@ def _is_field(role: str) -> bool:
     return role.startswith("field ") or any(role in names for names in FIELDS.values())
 
 
-def _kind_of(value: str, default: Kind | None, first: str) -> Kind | None:
+def _kind_of(value: str, default: str | None, first: str) -> str | None:
     if value.strip():
-        return NOTETYPES.get(value.strip().lower())
+        return notetype_kind(value)
     if default is not None:
         return default
     return Kind.CLOZE if "{{c" in first else Kind.BASIC
@@ -283,7 +292,7 @@ def _kind_of(value: str, default: Kind | None, first: str) -> Kind | None:
 
 def _note_table(
     values: Mapping[str, str],
-    default_kind: Kind | None,
+    default_kind: str | None,
     extra_tags: list[str],
     html: bool,
     deck_id: str,
@@ -293,7 +302,7 @@ def _note_table(
     columns = [(role, value) for role, value in values.items() if _is_field(role)]
     kind = _kind_of(values.get("kind", ""), default_kind, columns[0][1] if columns else "")
     if kind is None:
-        kinds = ", ".join(k.value for k in Kind)
+        kinds = ", ".join(registered())
         problems.append(f"kind: unknown note type {values.get('kind')!r} (expected {kinds})")
         return None, problems
     names = FIELDS[kind]
@@ -306,7 +315,7 @@ def _note_table(
             if n > len(names):
                 if value.strip():
                     problems.append(
-                        f"{role}: a {kind.value} note has {len(names)} field"
+                        f"{role}: a {kind} note has {len(names)} field"
                         f"{'s' * (len(names) != 1)} ({', '.join(names)}); this row has more"
                     )
                 continue
@@ -323,7 +332,7 @@ def _note_table(
     else:
         words = _CLOZE.sub(r"\1", _MARKUP.sub(" ", first)).split()
         table["id"] = slugify(" ".join(words[:8]), "note")
-    table["kind"] = kind.value
+    table["kind"] = str(kind)
     tags = [*values.get("tags", "").split(), *extra_tags]
     concept = values.get("concept", "").strip() or (
         slugify(tags[0].replace("::", "-")) if tags else deck_id
@@ -374,7 +383,7 @@ def sheet_text(decks: Sequence[Deck], *, separator: str = ",") -> str:
         writer.writerow(
             [
                 note.id,
-                note.kind.value,
+                str(note.kind),
                 deck.name,
                 *fields,
                 note.concept,

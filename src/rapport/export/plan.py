@@ -32,16 +32,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from html import unescape
 
-from rapport.content.model import Deck, Kind, Note
+from rapport.content.model import Deck, Note
 from rapport.export.fields import note_fields
 from rapport.export.html import escape_text
 from rapport.export.identity import anki_deck_id, note_guid, note_tags, variant_guid
-from rapport.export.models import FIELDS, MODEL_IDS
+from rapport.export.models import FIELDS, FRONT_FIELDS, MODEL_IDS
 from rapport.export.record import WITHDRAWN_TAG, ExportedNote, ExportRecord, content_digest
 
-# The fields a card shows on its front: where a withdrawn note says so first.
-FRONT_FIELDS = frozenset({"Front", "Back", "Text", "Question", "Prompt"})
-KIND_OF_MODEL: dict[int, Kind] = {model_id: kind for kind, model_id in MODEL_IDS.items()}
+
+def kind_of_model(model_id: int) -> str | None:
+    """The kind whose Anki note type has this id, if any kind registered has it."""
+    return next((kind for kind, known in MODEL_IDS.items() if known == model_id), None)
+
 
 HOW_TO_DELETE = (
     "To delete withdrawn notes in Anki: open Browse, search for tag:rapport::withdrawn, "
@@ -61,7 +63,7 @@ class PlannedNote:
     """One note of the package, as it will be written."""
 
     deck_slug: str
-    kind: Kind
+    kind: str
     guid: str
     fields: tuple[str, ...]
     tags: tuple[str, ...]
@@ -152,9 +154,7 @@ def _plain(html: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def withdrawn_fields(
-    kind: Kind, fields: Sequence[str], deck_name: str, when: datetime
-) -> list[str]:
+def withdrawn_fields(kind: str, fields: Sequence[str], deck_name: str, when: datetime) -> list[str]:
     """The fields of a withdrawn note: a banner before each front field, the how-to in
     ``Extra``; every cloze deletion stays, so each card still renders."""
     names = FIELDS[kind]
@@ -163,7 +163,7 @@ def withdrawn_fields(
         f"{escape_text(deck_name)} on {when:%Y-%m-%d}: do not study this card.</div>"
     )
     out = [
-        banner + value if name in FRONT_FIELDS else value
+        banner + value if name in FRONT_FIELDS[kind] else value
         for name, value in zip(names, fields, strict=False)
     ]
     out += [""] * (len(names) - len(out))
@@ -190,7 +190,7 @@ def plan_export(
             guid = note_guid(deck.id, note.id)
             entry = record.get(guid)
             if entry is not None and not _compatible(entry, model_id, ordinals):
-                guid = variant_guid(deck.id, note.id, note.kind.value, ordinals)
+                guid = variant_guid(deck.id, note.id, str(note.kind), ordinals)
                 entry = record.get(guid)
             fields = tuple(note_fields(deck, note))
             tags = tuple(note_tags(note))
@@ -228,7 +228,7 @@ def _withdrawals(
     for entry in record.notes.values():
         if entry.deck_id != deck_id or entry.guid in written:
             continue
-        kind = KIND_OF_MODEL.get(entry.model_id)
+        kind = kind_of_model(entry.model_id)
         if kind is None:  # not a Rapport note type: nothing Rapport may rewrite
             continue
         if entry.withdrawn:

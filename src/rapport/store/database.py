@@ -292,7 +292,7 @@ _REVLOG_COLUMNS = ", ".join(
     for name in (
         "card_id time_us rating duration_ms state_before step_before stability_before "
         "difficulty_before due_before_us last_review_before_us state_after step_after "
-        "stability_after difficulty_after due_after_us last_review_after_us"
+        "stability_after difficulty_after due_after_us last_review_after_us response"
     ).split()
 )
 
@@ -306,6 +306,7 @@ def _review_record(row: Sequence[Any]) -> ReviewRecord:
         duration=timedelta(milliseconds=row[3]),
         before=_state(row[4:10]),
         after=_state(row[10:16]),
+        response=row[16],
     )
 
 
@@ -1036,8 +1037,8 @@ class Store:
                 "state_before, step_before, stability_before, difficulty_before, "
                 "due_before_us, last_review_before_us, "
                 "state_after, step_after, stability_after, difficulty_after, "
-                "due_after_us, last_review_after_us) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "due_after_us, last_review_after_us, response) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     review.card_id,
                     to_us(review.time),
@@ -1045,6 +1046,7 @@ class Store:
                     round(review.duration.total_seconds() * 1000),
                     *_state_params(review.before),
                     *_state_params(review.after),
+                    review.response,
                 ),
             )
         review_id = cursor.lastrowid
@@ -1083,6 +1085,15 @@ class Store:
             "JOIN cards c ON c.id = r.card_id WHERE c.present = 1 ORDER BY r.id"
         )
         return [_review_record(row) for row in rows]
+
+    def last_response(self, card_id: int) -> str | None:
+        """The response typed at the card's latest answer that kept one (respond cards)."""
+        row = self._conn.execute(
+            "SELECT response FROM revlog WHERE card_id = ? AND response IS NOT NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (card_id,),
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def reviews_of(self, card_id: int) -> list[ReviewRecord]:
         """The log of one card, oldest first."""

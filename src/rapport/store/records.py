@@ -59,6 +59,7 @@ class ReviewRecord(NamedTuple):
     duration: timedelta
     before: CardState
     after: CardState
+    response: str | None = None  # what the trainee typed for a respond card
 
 
 class CardIndexEntry(NamedTuple):

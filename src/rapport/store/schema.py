@@ -35,6 +35,8 @@ Version history:
    values as in ``settings``, JSON) and ``deck_presets`` (the preset each deck uses; a deck
    not listed uses "Default"). The "Default" preset is the ``settings`` table itself, so
    the settings of an older database become the Default preset unchanged.
+8. ``revlog.response``: the text a trainee typed in answer to a respond card (NULL for
+   every other answer), shown beside the next response to the same card.
 """
 
 from __future__ import annotations
@@ -180,7 +182,11 @@ def _v7(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE revlog ADD COLUMN response TEXT")
+
+
+MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
 # The tables a database of each version must have beyond those (a file without one is

@@ -30,7 +30,7 @@ def text_row(card: Card, card_id: int, deck_name: str) -> TextRow:
     question = question_line(card)
     note = card.note
     search = " ".join((question, card.answer_text(), deck_name, note.concept, *note.tags))
-    return TextRow(card_id, question, note.concept, card.kind.value, search.casefold())
+    return TextRow(card_id, question, note.concept, str(card.kind), search.casefold())
 
 
 def search_words(text: str) -> tuple[str, ...]:

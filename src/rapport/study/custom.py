@@ -93,10 +93,18 @@ class PreviewSession(FocusedSession):
     def remaining(self, now: datetime) -> tuple[int, int, int]:
         return 0, 0, len(self._waiting)
 
-    def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
-        """Count the grade for the summary; nothing is written. The grade is still one
-        step on the app's undo stack (:meth:`Operations.record`), so that Ctrl+Z takes
-        back the last thing done, whether a grade here or a flag."""
+    def answer(
+        self,
+        card: Card,
+        rating: Rating,
+        now: datetime,
+        duration: timedelta,
+        response: str | None = None,
+    ) -> None:
+        """Count the grade for the summary; nothing is written (a respond card's response
+        neither). The grade is still one step on the app's undo stack
+        (:meth:`Operations.record`), so that Ctrl+Z takes back the last thing done, whether
+        a grade here or a flag."""
         rating = Rating(rating)
         answered = _Answered(card, Phase.REVIEW, rating, capped_duration(duration), now)
         changes = self.collection.ops.record(

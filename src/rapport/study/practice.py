@@ -1,11 +1,15 @@
 """Practice tests: exam-style questions drawn from the decks that never touch the schedule.
 
-A test mixes three kinds of question, each scored by the machine so the result is fair
-and repeatable:
+A test mixes the kinds of question a machine can score, so the result is fair and
+repeatable:
 
 * **choice** - the options are shuffled; the picked option is right or wrong.
 * **typed** - the typed text is compared with the answer and every ``accept`` spelling.
 * **cloze** - the trainee types the deleted text of the active deletion.
+
+A fourth kind is self-assessed: **respond** - the trainee types a response to a client in
+their own words, then ticks the rubric lines it met; it counts as right when the rubric
+suggests Good or Easy (:func:`grade_response`).
 
 Typed and cloze answers go through the one answer checker of the core
 (:func:`rapport.content.answers.check_typed`, the same as the review screen's): case,
@@ -30,6 +34,7 @@ from rapport.content.kinds import Question as Question  # re-exported
 from rapport.content.kinds import practice_kinds, rules_for
 from rapport.content.kinds.cloze import cloze_answer as cloze_answer  # re-exported
 from rapport.content.model import Card, Deck, Option
+from rapport.study.rubric import rubric_counts_as_known
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,7 @@ class Result:
     correct: bool
     close: bool = False
     check: AnswerCheck | None = None  # the core's check of a typed answer
+    rubric: tuple[int, int] | None = None  # a response's rubric lines (met, of)
 
     @property
     def verdict(self) -> Verdict:
@@ -186,6 +192,15 @@ def grade(question: Question, response: int | str | None) -> Result:
         close=check.verdict is Verdict.CLOSE,
         check=check,
     )
+
+
+def grade_response(question: Question, response: str, met: int, lines: int) -> Result:
+    """Score a response to a respond question by the rubric lines the trainee ticked as
+    met: right when the rubric suggests Good or Easy (:mod:`rapport.study.rubric`)."""
+    if not response.strip():
+        return Result(question, None, False)
+    right = rubric_counts_as_known(met, lines)
+    return Result(question, response, right, rubric=(met, lines))
 
 
 def score(results: Sequence[Result]) -> Score:

@@ -317,14 +317,26 @@ class ReviewSession:
 
     # -- answering -----------------------------------------------------------------------
 
+    def last_response(self, card: Card) -> str | None:
+        """What the trainee typed the last time they answered this respond card."""
+        return self._store.last_response(self._cards.require_id(card))
+
     def intervals(self, card: Card, now: datetime) -> dict[Rating, timedelta]:
         """For each rating, the time until ``card`` would be due again (for button labels)."""
         card_id = self._cards.require_id(card)
         state = self._store.card_state(card_id)
         return self._collection.scheduler_for(card.deck_id).intervals(card_id, state, now)
 
-    def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
-        """Grade ``card``; the answer is committed to disk before this returns.
+    def answer(
+        self,
+        card: Card,
+        rating: Rating,
+        now: datetime,
+        duration: timedelta,
+        response: str | None = None,
+    ) -> None:
+        """Grade ``card``; the answer (with the ``response`` typed for a respond card) is
+        committed to disk before this returns.
 
         One operation (:mod:`rapport.study.ops`): the new state, the log entry and, for a
         leech, its tag and suspension, in one transaction and one undo step named after
@@ -344,7 +356,9 @@ class ReviewSession:
 
         def write() -> None:
             nonlocal leech
-            store.record_review(ReviewRecord(card_id, now, int(rating), duration, before, after))
+            store.record_review(
+                ReviewRecord(card_id, now, int(rating), duration, before, after, response)
+            )
             if lapse:
                 threshold = collection.settings_for(card.deck_id).leech_threshold
                 if actions.is_leech_lapse(store.lapses(card_id), threshold):
@@ -507,8 +521,15 @@ class FocusedSession(ReviewSession):
             learning += state.phase in (Phase.LEARNING, Phase.RELEARNING)
         return new, learning, review
 
-    def answer(self, card: Card, rating: Rating, now: datetime, duration: timedelta) -> None:
-        super().answer(card, rating, now, duration)
+    def answer(
+        self,
+        card: Card,
+        rating: Rating,
+        now: datetime,
+        duration: timedelta,
+        response: str | None = None,
+    ) -> None:
+        super().answer(card, rating, now, duration, response)
         if card in self._waiting:
             self._waiting.remove(card)
         self._relearning.add(card)

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.content.authoring import Authoring
-from rapport.content.model import Deck, Kind
+from rapport.content.kinds import registered
+from rapport.content.model import Deck
 from rapport.content.spreadsheet import FIELDS, ROLES, Sheet, SheetError, read_sheet
 
 AUTO = "(as the file says)"
@@ -46,8 +47,8 @@ class ImportDialog(QDialog):
         self.kind_box = QComboBox()
         self.kind_box.setAccessibleName("Kind of the rows")
         self.kind_box.addItem(AUTO, "")
-        for kind in Kind:
-            self.kind_box.addItem(kind.value, kind.value)
+        for kind in registered():
+            self.kind_box.addItem(kind, kind)
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("Deck name")
         self.name_edit.setPlaceholderText("from the file")
@@ -87,7 +88,7 @@ class ImportDialog(QDialog):
         try:
             sheet = read_sheet(
                 self.path,
-                kind=Kind(kind) if kind else None,
+                kind=kind or None,
                 mapping=self._mapping(),
                 deck_name=self.name_edit.text().strip() or None,
                 existing=self.authoring.own_decks(self.decks),

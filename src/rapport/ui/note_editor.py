@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 
 from rapport.content.authoring import Authoring, Saved
 from rapport.content.deckfile import DeckWriteError, note_table
-from rapport.content.kinds import rules_for, rules_of
+from rapport.content.kinds import registered, rules_for, rules_of
 from rapport.content.loader import DeckError
-from rapport.content.model import Card, Deck, Kind, Note
+from rapport.content.model import Card, Deck, Note
 
 
 class NoteEditor(QDialog):
@@ -71,10 +71,10 @@ class NoteEditor(QDialog):
         self.deck_box.setEnabled(note is None and len(self._decks) > 1)
         self.kind_box = QComboBox()
         self.kind_box.setAccessibleName("Kind")
-        for kind in Kind:
-            self.kind_box.addItem(rules_for(kind).label, kind.value)
+        for kind, rules in registered().items():
+            self.kind_box.addItem(rules.label, kind)
         if note is not None:
-            self.kind_box.setCurrentIndex(list(Kind).index(note.kind))
+            self.kind_box.setCurrentIndex(self.kind_box.findData(str(note.kind)))
             self.kind_box.setEnabled(False)  # a note's kind makes its cards: keep it
         deck_label = QLabel("&Deck:")
         deck_label.setBuddy(self.deck_box)
@@ -151,8 +151,8 @@ class NoteEditor(QDialog):
         return next((d for d in self._decks if d.id == deck_id), None)
 
     @property
-    def kind(self) -> Kind:
-        return Kind(self.kind_box.currentData())
+    def kind(self) -> str:
+        return str(self.kind_box.currentData())
 
     def _build_form(self) -> None:
         kept = self.values() if self.inputs else {}
@@ -258,7 +258,7 @@ class NoteEditor(QDialog):
         values: dict[str, Any] = {}
         if self.note is not None:
             values["id"] = self.note.id
-        values["kind"] = kind.value
+        values["kind"] = str(kind)
         values["concept"] = self._text("concept").strip() or (deck.id if deck else "")
         tags = self._text("tags").split()
         if tags:

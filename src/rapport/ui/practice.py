@@ -6,8 +6,10 @@ missed question with its rationale and offers to study those cards now, which th
 window turns into an ordinary review session.
 
 Keyboard first: Space ticks decks and concepts, Enter starts; 1-9 pick an option, Enter
-submits and moves on (an empty answer skips); Esc ends the test early and scores what was
-answered. On the result, S studies the missed cards and N sets up a new test.
+submits and moves on (an empty answer skips); a respond question takes a response in a
+multi-line box, Ctrl+Enter shows its rubric, 1-6 tick the lines met and Enter submits;
+Esc ends the test early and scores what was answered. On the result, S studies the
+missed cards and N sets up a new test.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -35,19 +38,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.content.kinds import rules_for
-from rapport.content.model import CardKey, Deck, Kind
+from rapport.content.kinds import Interaction, RespondKind, registered, rules_for
+from rapport.content.model import CardKey, Deck
 from rapport.study.practice import (
     Question,
     Result,
     Score,
     build_test,
     grade,
+    grade_response,
     pool_sizes,
     score,
 )
-from rapport.ui import scrolling, theme
-from rapport.ui.render import cloze_question_html, field, question_body
+from rapport.ui import render, scrolling, theme
+from rapport.ui.render import field, question_body
 
 DEFAULT_COUNT = 10
 
@@ -123,6 +127,8 @@ class PracticeView(QWidget):
         self.questions: tuple[Question, ...] = ()
         self.results: list[Result] = []
         self.picked: int | None = None
+        # A respond question: the rubric lines ticked, once its rubric shows (else None).
+        self.ticked: set[int] | None = None
         self.last_score: Score | None = None
 
         self.stack = QStackedWidget()
@@ -184,11 +190,12 @@ class PracticeView(QWidget):
         layout.setContentsMargins(40, 28, 40, 28)
         layout.setSpacing(14)
         layout.addWidget(_title("Practice test"))
+        # The kinds of question are those of the registered kinds a test may ask.
+        asked = [r.practice_label.lower() for r in registered().values() if r.practice]
         layout.addWidget(
             _muted(
-                "An exam-style test of multiple-choice, typed and fill-the-gap questions, "
-                "scored at the end. It never changes your review schedule. "
-                "Space ticks a deck or concept; Enter starts."
+                f"An exam-style test ({'; '.join(asked)}), scored at the end. It never "
+                "changes your review schedule. Space ticks a deck or concept; Enter starts."
             )
         )
         layout.addLayout(grid, 1)
@@ -304,6 +311,16 @@ class PracticeView(QWidget):
         self.answer_edit = QLineEdit()
         self.answer_edit.setObjectName("typedAnswer")
         # Enter is not handled here: QLineEdit passes it on to the page, which submits.
+        self.respond_edit = QPlainTextEdit()
+        self.respond_edit.setObjectName("respondAnswer")
+        self.respond_edit.setAccessibleName("Your response")
+        self.respond_edit.setTabChangesFocus(True)
+        self.respond_edit.setMaximumHeight(140)
+        self.respond_edit.setPlaceholderText(
+            "Type your response to the client; Ctrl+Enter shows the rubric"
+        )
+        self.respond_edit.installEventFilter(self)
+        self.respond_edit.hide()
         self.hint_label = _muted("")
         self.hint_label.setWordWrap(False)
         self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -333,6 +350,7 @@ class PracticeView(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(frame, 1)
         layout.addWidget(self.answer_edit)
+        layout.addWidget(self.respond_edit)
         layout.addLayout(buttons)
 
     def start(self) -> None:
@@ -367,6 +385,7 @@ class PracticeView(QWidget):
             self.finish()
             return
         self.picked = None
+        self.ticked = None
         position = len(self.results) + 1
         self.progress_label.setText(f"Question {position} of {len(self.questions)}")
         self.kind_label.setText(rules_for(question.kind).practice_label)
@@ -374,15 +393,23 @@ class PracticeView(QWidget):
         self.progress.setValue(position - 1)
         self.card_view.setFont(theme.card_font(self._card_font_size()))
         self._render_question()
-        is_choice = question.kind == Kind.CHOICE
-        self.answer_edit.setVisible(not is_choice)
+        interaction = rules_for(question.kind).interaction
+        responds = interaction is Interaction.RESPOND
+        self.answer_edit.setVisible(not question.options and not responds)
         self.answer_edit.clear()
-        if is_choice:
+        self.respond_edit.setVisible(responds)
+        self.respond_edit.setReadOnly(False)
+        self.respond_edit.clear()
+        if question.options:
             n = len(question.options)
             self.hint_label.setText(f"1-{n} pick · Enter submits · no pick skips")
             self.question_page.setFocus()
+        elif responds:
+            self.hint_label.setText("Ctrl+Enter shows the rubric · an empty response skips")
+            self.respond_edit.setFocus()
         else:
-            what = "the missing text" if question.kind == Kind.CLOZE else "your answer"
+            rules = rules_for(question.kind)
+            what = "the missing text" if rules.answer_replaces_question else "your answer"
             self.answer_edit.setPlaceholderText(f"Type {what}")
             self.hint_label.setText("Enter submits · an empty answer skips")
             self.answer_edit.setFocus()
@@ -395,10 +422,13 @@ class PracticeView(QWidget):
         assert question is not None
         c = theme.colours()
         card = question.card
-        body = (
-            cloze_question_html(card, c) if question.kind == Kind.CLOZE else question_body(card, c)
-        )
-        parts = [f"<p>{body}</p>"]
+        if self.ticked is not None:  # a respond question's rubric, to tick
+            answer = render.answer_html(
+                card, typed=self.respond_edit.toPlainText().strip(), ticked=self.ticked, c=c
+            )
+            self.card_view.setHtml(answer)
+            return
+        parts = [f"<p>{question_body(card, c)}</p>"]
         if question.options:
             rows = []
             for n, option in enumerate(question.options, start=1):
@@ -421,10 +451,58 @@ class PracticeView(QWidget):
         self.picked = index
         self._render_question()
 
+    def _rubric_lines(self) -> int:
+        question = self.current
+        if question is None:
+            return 0
+        rules = rules_for(question.kind)
+        note = question.card.note
+        return len(rules.rubric(note)) if isinstance(rules, RespondKind) else 0
+
+    def show_rubric(self) -> None:
+        """Show a respond question's models and rubric for ticking (an empty response
+        skips the question)."""
+        if self.ticked is not None or not self._rubric_lines():
+            return
+        if not self.respond_edit.toPlainText().strip():
+            self.submit()
+            return
+        self.ticked = set()
+        self.respond_edit.setReadOnly(True)
+        self.respond_edit.hide()
+        lines = self._rubric_lines()
+        self.hint_label.setText(f"1-{lines} tick the lines your response met · Enter submits")
+        self._render_question()
+        self.question_page.setFocus()
+
+    def tick(self, line: int) -> None:
+        """Tick or untick rubric line ``line`` (1-based) of the shown respond question."""
+        if self.ticked is None or not 1 <= line <= self._rubric_lines():
+            return
+        self.ticked ^= {line - 1}
+        self._render_question()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is getattr(self, "respond_edit", None)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+        ):
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if _is_enter(event) and ctrl:
+                self.show_rubric()
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.finish()
+                return True
+        return super().eventFilter(watched, event)
+
     def _anchor_clicked(self, url: Any) -> None:
         text = url.toString()
         if text.startswith("pick:"):
             self.pick(int(text.removeprefix("pick:")) - 1)
+        elif text.startswith("tick:"):
+            self.tick(int(text.removeprefix("tick:")))
 
     def submit(self) -> None:
         """Score the current answer and move on (to the result after the last one)."""
@@ -432,6 +510,15 @@ class PracticeView(QWidget):
         if question is None:
             return
         response: int | str | None
+        if self._rubric_lines():
+            if self.ticked is None and self.respond_edit.toPlainText().strip():
+                self.show_rubric()  # Enter on a typed response: its rubric first
+                return
+            typed = self.respond_edit.toPlainText()
+            met = len(self.ticked or ())
+            self.results.append(grade_response(question, typed, met, self._rubric_lines()))
+            self._show_question()
+            return
         if question.options:
             response = self.picked
         else:
@@ -447,7 +534,10 @@ class PracticeView(QWidget):
             self.finish()
             return True
         if Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9:
-            self.pick(event.key() - Qt.Key.Key_1)
+            if self.ticked is not None:
+                self.tick(event.key() - Qt.Key.Key_1 + 1)
+            else:
+                self.pick(event.key() - Qt.Key.Key_1)
             return True
         return scrolling.scroll_by_key(self.card_view, event.key())
 
@@ -546,6 +636,8 @@ class PracticeView(QWidget):
             self.deck_list.setFocus()
         elif page is self.question_page and self.answer_edit.isVisible():
             self.answer_edit.setFocus()
+        elif page is self.question_page and self.respond_edit.isVisible():
+            self.respond_edit.setFocus()
         elif page is not None:
             page.setFocus()
 
@@ -558,9 +650,7 @@ def missed_html(result: Score) -> str:
         question = missed.question
         card = question.card
         html_ok = card.note.html
-        body = (
-            cloze_question_html(card, c) if question.kind == Kind.CLOZE else question_body(card, c)
-        )
+        body = question_body(card, c)
         lines = [f'<p><b><span style="color:{c.muted}">{number}.</span></b>&nbsp; {body}</p>']
         good = f"color:{c.good}"
         bad = f"color:{c.bad}"
@@ -579,6 +669,24 @@ def missed_html(result: Score) -> str:
                 f'<p style="margin-left:18px"><span style="{good}"><b>Right answer:</b> '
                 f"{field(right.text, is_html=html_ok)}</span><br>"
                 f'<span style="color:{c.muted}">{field(right.why, is_html=html_ok)}</span></p>'
+            )
+        elif missed.rubric is not None or rules_for(question.kind).interaction is (
+            Interaction.RESPOND
+        ):
+            typed = (
+                f"<b>Your response:</b> {field(str(missed.response), is_html=False)}"
+                if missed.response is not None
+                else "Skipped."
+            )
+            met = (
+                f"<br>Rubric lines met: {missed.rubric[0]} of {missed.rubric[1]}."
+                if missed.rubric
+                else ""
+            )
+            model = field(question.expected, is_html=html_ok)
+            lines.append(
+                f'<p style="margin-left:18px"><span style="{bad}">{typed}{met}</span><br>'
+                f'<span style="{good}"><b>A model response:</b> {model}</span></p>'
             )
         else:
             typed = (

@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import html
 import random
-from collections.abc import Sequence
-from typing import NamedTuple, assert_never
+from collections.abc import Collection, Sequence
+from typing import Any, NamedTuple
 
-from rapport.content.answers import AnswerCheck, Verdict, check_typed
-from rapport.content.cloze import render_cloze
-from rapport.content.kinds import choice as choice_rules
-from rapport.content.kinds import rules_of
-from rapport.content.model import (
-    Card,
-    ChoiceNote,
-    ClozeNote,
-    Deck,
-    Kind,
-    Option,
-    Source,
-    TypedNote,
+from rapport.content.answers import AnswerCheck, Verdict, check_choice, check_typed
+from rapport.content.kinds import (
+    Interaction,
+    KindRules,
+    PickKind,
+    RespondKind,
+    rules_for,
+    rules_of,
 )
+from rapport.content.model import Card, Deck, Note, Option, Source
 from rapport.ui.theme import Colours, colours
 
 
@@ -53,36 +49,31 @@ def _muted(text: str, c: Colours) -> str:
     return f'<span style="color:{c.muted}">{text}</span>'
 
 
-# --- cloze -------------------------------------------------------------------------------
+class _Marks:
+    """How the app marks text in a card (:class:`rapport.content.kinds.Marks`)."""
+
+    def __init__(self, c: Colours) -> None:
+        self.c = c
+
+    def accent(self, html: str) -> str:
+        return f'<b><span style="color:{self.c.accent}">{html}</span></b>'
+
+    def muted(self, html: str) -> str:
+        return _muted(html, self.c)
+
+
+def _rules(card: Card) -> KindRules[Any]:
+    return rules_for(card.kind)
 
 
 def cloze_question_html(card: Card, c: Colours | None = None) -> str:
-    """The cloze text with the active deletion shown as ``[...]`` or ``[hint]``."""
-    c = c or colours()
-    note = card.note
-    assert isinstance(note, ClozeNote)
-
-    def hidden(hint: str | None) -> str:
-        label = f"[{_f(card, hint)}]" if hint else "[...]"
-        return f'<b><span style="color:{c.accent}">{label}</span></b>'
-
-    return render_cloze(
-        note.text, card.ordinal + 1, revealed=False, hidden=hidden, plain=lambda s: _f(card, s)
-    )
+    """A card's prompt as its kind draws it (a cloze: the active deletion as ``[...]``)."""
+    return _rules(card).question_html(card.note, card.ordinal, _Marks(c or colours()))
 
 
 def cloze_answer_html(card: Card, c: Colours | None = None) -> str:
-    """The cloze text with the active deletion filled in, bold and coloured."""
-    c = c or colours()
-    note = card.note
-    assert isinstance(note, ClozeNote)
-    return render_cloze(
-        note.text,
-        card.ordinal + 1,
-        revealed=True,
-        shown=lambda body: f'<b><span style="color:{c.accent}">{_f(card, body)}</span></b>',
-        plain=lambda s: _f(card, s),
-    )
+    """A card's answer as its kind draws it (a cloze: the deletion filled in)."""
+    return _rules(card).answer_html(card.note, card.ordinal, _Marks(c or colours()))
 
 
 # --- typed -------------------------------------------------------------------------------
@@ -101,12 +92,14 @@ class TypedComparison(NamedTuple):
         return self.check.counts_as_known
 
 
-def typed_check(given: str, note: TypedNote, ordinal: int = 0) -> AnswerCheck:
+def typed_check(given: str, note: Note, ordinal: int = 0) -> AnswerCheck:
     """The core's verdict on what was typed for a card of the note."""
     return check_typed(given, rules_of(note).accepted(note, ordinal))
 
 
-def compare_typed(given: str, note: TypedNote, c: Colours | None = None) -> TypedComparison:
+def compare_typed(
+    given: str, note: Note, c: Colours | None = None, ordinal: int = 0
+) -> TypedComparison:
     """Draw the core's comparison of what was typed, as Anki's type-in comparison does.
 
     A right answer shows the expected spelling in green alone. Otherwise the typed line
@@ -114,7 +107,7 @@ def compare_typed(given: str, note: TypedNote, c: Colours | None = None) -> Type
     answer shows the characters that were missing underlined.
     """
     c = c or colours()
-    check = typed_check(given, note)
+    check = typed_check(given, note, ordinal)
     return TypedComparison(comparison_html(check, c), check)
 
 
@@ -155,12 +148,23 @@ def verdict_html(verdict: Verdict, c: Colours | None = None) -> str:
     return f'<b><span style="color:{c.bad}">Not quite.</span></b>'
 
 
-# --- choice ------------------------------------------------------------------------------
+# --- pick --------------------------------------------------------------------------------
 
 
-def choice_order(note: ChoiceNote, rng: random.Random | None = None) -> tuple[int, ...]:
-    """A fresh shuffled order of a choice note's options (indices into ``note.options``)."""
-    order = list(range(len(note.options)))
+def _pick(note: Note) -> PickKind[Any]:
+    rules = rules_of(note)
+    assert isinstance(rules, PickKind), f"a {note.kind} card has no options"
+    return rules
+
+
+def options_of(note: Note) -> tuple[Option, ...]:
+    """The options of a card's note whose kind is answered by a pick."""
+    return _pick(note).options(note)
+
+
+def choice_order(note: Note, rng: random.Random | None = None) -> tuple[int, ...]:
+    """A fresh shuffled order of a pick note's options (indices into its options)."""
+    order = list(range(len(options_of(note))))
     (rng or random).shuffle(order)
     return tuple(order)
 
@@ -178,11 +182,10 @@ def choice_html(
     the picked one too, and every option shows its rationale.
     """
     c = c or colours()
-    note = card.note
-    assert isinstance(note, ChoiceNote)
+    options = options_of(card.note)
     rows: list[str] = []
     for position, index in enumerate(order, start=1):
-        option: Option = note.options[index]
+        option: Option = options[index]
         text = _f(card, option.text)
         if picked is None:
             cell = (
@@ -209,81 +212,72 @@ def choice_html(
     return f'<table width="100%" cellspacing="4">{"".join(rows)}</table>'
 
 
-def choice_verdict(note: ChoiceNote, order: Sequence[int], picked: int) -> Verdict:
+def choice_verdict(note: Note, order: Sequence[int], picked: int) -> Verdict:
     """The core's verdict on the option at 1-based ``picked`` position in ``order``."""
-    return choice_rules.verdict(note, order[picked - 1])
+    return check_choice(options_of(note)[order[picked - 1]].correct)
 
 
 # --- whole sides -------------------------------------------------------------------------
 
 
 class Answered(NamedTuple):
-    """What the trainee did before the answer side shows: the text typed (typed cards),
-    the option order shown and the 1-based position picked (choice cards)."""
+    """What the trainee did before the answer side shows: the text typed (typed and
+    respond cards), the option order shown and the 1-based position picked (pick cards),
+    the rubric lines ticked (0-based) and the response the trainee gave last time
+    (respond cards)."""
 
     typed: str | None = None
     order: Sequence[int] | None = None
     picked: int | None = None
+    ticked: Collection[int] = ()
+    last_response: str | None = None
 
 
 class KindRenderer:
-    """How one kind of card is drawn: its prompt, the rest of its question side and its
-    answer (above the extra). One subclass per kind; :func:`renderer_for` picks it."""
+    """How the cards of one :class:`~rapport.content.kinds.Interaction` are drawn: the
+    prompt, the rest of the question side and the answer (above the extra). The kind
+    module gives the texts (``question_html``, ``answer_html``, options, rubric...)."""
 
     def prompt(self, card: Card, c: Colours) -> str:
-        return _f(card, card.question_text())
+        return _rules(card).question_html(card.note, card.ordinal, _Marks(c))
 
     def question_extra(self, card: Card, order: Sequence[int] | None, c: Colours) -> str:
         return ""
 
     def answer(self, card: Card, done: Answered, c: Colours) -> str:
-        return (
-            f"<p>{self.prompt(card, c)}</p><hr>"
-            f'<p><a name="answer"></a><b>{_f(card, card.answer_text())}</b></p>'
-        )
+        rules = _rules(card)
+        shown = rules.answer_html(card.note, card.ordinal, _Marks(c))
+        if rules.answer_replaces_question:
+            return f'<p><a name="answer"></a>{shown}</p>'
+        return f'<p>{self.prompt(card, c)}</p><hr><p><a name="answer"></a><b>{shown}</b></p>'
 
 
-class _PlainRenderer(KindRenderer):
-    """Basic and reversed cards: the question, a rule, the answer in bold."""
+class _RevealRenderer(KindRenderer):
+    """Think, then show the answer: the question, a rule, the answer in bold (a cloze
+    shows its passage filled in instead)."""
 
 
-class _ClozeRenderer(KindRenderer):
+class _PickRenderer(KindRenderer):
     def prompt(self, card: Card, c: Colours) -> str:
-        return cloze_question_html(card, c)
-
-    def answer(self, card: Card, done: Answered, c: Colours) -> str:
-        return f'<p><a name="answer"></a>{cloze_answer_html(card, c)}</p>'
-
-
-class _ChoiceRenderer(KindRenderer):
-    def prompt(self, card: Card, c: Colours) -> str:
-        note = card.note
-        assert isinstance(note, ChoiceNote)
-        lead = _muted("<i>Scenario</i>", c) + "<br>" if note.scenario else ""
-        return lead + _f(card, note.question)
+        lead = _pick(card.note).question_lead(card.note, _Marks(c))
+        return (lead + "<br>" if lead else "") + super().prompt(card, c)
 
     def question_extra(self, card: Card, order: Sequence[int] | None, c: Colours) -> str:
-        note = card.note
-        assert isinstance(note, ChoiceNote)
-        return choice_html(card, order or range(len(note.options)), c=c)
+        return choice_html(card, order or range(len(options_of(card.note))), c=c)
 
     def answer(self, card: Card, done: Answered, c: Colours) -> str:
-        note = card.note
-        assert isinstance(note, ChoiceNote)
         parts = [f"<p>{self.prompt(card, c)}</p>"]
         if done.picked is not None and done.order is not None:
-            verdict = verdict_html(choice_verdict(note, done.order, done.picked), c)
+            verdict = verdict_html(choice_verdict(card.note, done.order, done.picked), c)
             parts.append(f'<p><a name="answer"></a>{verdict}</p>')
-        order = done.order or range(len(note.options))
+        order = done.order or range(len(options_of(card.note)))
         parts.append(choice_html(card, order, picked=done.picked or 0, c=c))
         return "".join(parts)
 
 
-class _TypedRenderer(KindRenderer):
+class _TypeRenderer(KindRenderer):
     def answer(self, card: Card, done: Answered, c: Colours) -> str:
-        note = card.note
-        assert isinstance(note, TypedNote)
-        result = compare_typed(done.typed or "", note, c)
+        result = compare_typed(done.typed or "", card.note, c, card.ordinal)
         return (
             f"<p>{self.prompt(card, c)}</p><hr>"
             f'<p><a name="answer"></a>{verdict_html(result.check.verdict, c)}</p>'
@@ -291,30 +285,85 @@ class _TypedRenderer(KindRenderer):
         )
 
 
+def _respond(note: Note) -> RespondKind[Any]:
+    rules = rules_of(note)
+    assert isinstance(rules, RespondKind), f"a {note.kind} card takes no response"
+    return rules
+
+
+def _quote(text: str, c: Colours) -> str:
+    return (
+        f'<table width="100%" cellpadding="6" style="background-color:{c.alt_base}">'
+        f"<tr><td>{text}</td></tr></table>"
+    )
+
+
+class _RespondRenderer(KindRenderer):
+    """A client statement answered in one's own words. The answer side shows what was
+    typed (and last time's response), the risk note if any, the rubric (each line
+    numbered for its key and ticked as the trainee ticks it) and then the model responses
+    with their styles; the rubric comes first so that it is in view for ticking."""
+
+    def answer(self, card: Card, done: Answered, c: Colours) -> str:
+        note = card.note
+        rules = _respond(note)
+        mine = field(done.typed or "", is_html=False) or _muted("(nothing typed)", c)
+        parts = [f"<p>{self.prompt(card, c)}</p><hr>"]
+        parts.append(f'<p><a name="answer"></a><b>Your response</b></p>{_quote(mine, c)}')
+        if done.last_response:
+            last = field(done.last_response, is_html=False)
+            parts.append(f"<p><b>Your last response</b></p>{_quote(_muted(last, c), c)}")
+        risk = rules.risk(note)
+        if risk:
+            parts.append(
+                f'<p><span style="color:{c.bad}"><b>Risk and confidentiality:</b></span> '
+                f"{_f(card, risk)}</p>"
+            )
+        rubric = rules.rubric(note)
+        parts.append(
+            "<p><b>Tick what your response did</b> "
+            + _muted(f"(keys 1-{len(rubric)}, Enter confirms)", c)
+            + "</p>"
+        )
+        rows = []
+        for i, line in enumerate(rubric):
+            on = i in done.ticked
+            box = f'<span style="color:{c.good}">&#9745;</span>' if on else "&#9744;"
+            last_row = '<a name="right"></a>' if i == len(rubric) - 1 else ""
+            rows.append(
+                f'<tr><td style="padding: 3px 4px">{last_row}<a href="tick:{i + 1}" '
+                f'style="text-decoration:none; color:{c.text}">'
+                f"<b>{box} {i + 1}.</b>&nbsp; {_f(card, line.line)}</a> "
+                + _muted(f"<small>[{html.escape(line.concept)}]</small>", c)
+                + "</td></tr>"
+            )
+        parts.append(f'<table width="100%" cellspacing="2">{"".join(rows)}</table>')
+        parts.append("<p><b>Model responses</b></p>")
+        for model in rules.models(note):
+            parts.append(
+                f'<p><span style="color:{c.accent}"><b>{_f(card, model.style)}</b></span><br>'
+                f"{_f(card, model.text)}</p>"
+            )
+        return "".join(parts)
+
+
+_RENDERERS: dict[Interaction, KindRenderer] = {
+    Interaction.REVEAL: _RevealRenderer(),
+    Interaction.PICK: _PickRenderer(),
+    Interaction.TYPE: _TypeRenderer(),
+    Interaction.RESPOND: _RespondRenderer(),
+}
+
+
+def register_renderer(interaction: Interaction, renderer: KindRenderer) -> None:
+    """Draw the cards of a new interaction with ``renderer``."""
+    _RENDERERS[interaction] = renderer
+
+
 def renderer_for(kind: str) -> KindRenderer:
-    """The renderer of a kind; mypy checks that every shipped kind has one, and a kind
-    registered at run time is drawn as a plain question and answer."""
-    try:
-        shipped = Kind(kind)
-    except ValueError:  # a kind registered at run time (rapport.content.kinds.register)
-        return _PLAIN
-    match shipped:
-        case Kind.BASIC | Kind.REVERSED:
-            return _PLAIN
-        case Kind.CLOZE:
-            return _CLOZE
-        case Kind.CHOICE:
-            return _CHOICE
-        case Kind.TYPED:
-            return _TYPED
-        case _:
-            assert_never(shipped)
-
-
-_PLAIN: KindRenderer = _PlainRenderer()
-_CLOZE: KindRenderer = _ClozeRenderer()
-_CHOICE: KindRenderer = _ChoiceRenderer()
-_TYPED: KindRenderer = _TypedRenderer()
+    """The renderer of a kind: the one of its interaction (a test checks that every
+    interaction has one)."""
+    return _RENDERERS[rules_for(kind).interaction]
 
 
 def question_body(card: Card, c: Colours | None = None) -> str:
@@ -337,6 +386,8 @@ def answer_html(
     typed: str | None = None,
     order: Sequence[int] | None = None,
     picked: int | None = None,
+    ticked: Collection[int] = (),
+    last_response: str | None = None,
     c: Colours | None = None,
 ) -> str:
     """The whole answer side: the question again, a rule, the answer and the extra.
@@ -349,7 +400,8 @@ def answer_html(
     """
     c = c or colours()
     note = card.note
-    parts = [renderer_for(card.kind).answer(card, Answered(typed, order, picked), c)]
+    done = Answered(typed, order, picked, ticked, last_response)
+    parts = [renderer_for(card.kind).answer(card, done, c)]
     if note.extra:
         extra = _f(card, note.extra)
         parts.append(f'<p><small><span style="color:{c.muted}">{extra}</span></small></p>')

@@ -1,10 +1,13 @@
 """The review view: one card at a time, keyboard first, as in Anki.
 
 Space or Enter shows the answer; 1-4 rate it (Again, Hard, Good, Easy), each button
-labelled with the interval it would give; Ctrl+Z undoes, several levels deep. A typed
-card takes its answer in a box (Enter compares); a multiple-choice card takes a click or a
-number key (before the answer shows, numbers pick options; after, they rate). Both then
-suggest a rating, focused so that Space or Enter takes it. P shows the essay passage the
+labelled with the interval it would give; Ctrl+Z undoes, several levels deep. How a card
+is answered is its kind's interaction (:class:`rapport.content.kinds.Interaction`), never
+its note class: a typed card takes its answer in a box (Enter compares); a pick card takes
+a click or a number key (before the answer shows, numbers pick options; after, they rate);
+a respond card takes a response in a multi-line box (Ctrl+Enter shows the answer), then
+numbers tick the rubric lines the response met and Enter confirms them. Each then
+suggests a rating, focused so that Space or Enter takes it. P shows the essay passage the
 card comes from. The view asks the study session for cards and hands back ratings; the
 session commits every answer before :meth:`ReviewSession.answer` returns.
 """
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -33,9 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.content.answers import Verdict
-from rapport.content.model import Card, CardKey, ChoiceNote, Deck, TypedNote
+from rapport.content.kinds import Interaction, RespondKind, rules_for
+from rapport.content.model import Card, CardKey, Deck
 from rapport.errors import RapportError
 from rapport.study import Rating, actions, suggested_rating
+from rapport.study.rubric import suggested_from_rubric
 from rapport.study.timetext import format_due, format_duration, format_interval
 from rapport.ui import render, scrolling
 from rapport.ui.changes import changes_of
@@ -100,6 +106,11 @@ class ReviewView(QWidget):
         self.typed: str | None = None
         self.suggested: Rating | None = None
         self.verdict: Verdict | None = None  # the core's verdict on a typed or picked answer
+        # A respond card's answer side: the rubric lines ticked (0-based), whether the
+        # ticks still await Enter, and what the trainee typed there last time.
+        self.ticked: set[int] = set()
+        self.ticking = False
+        self.last_response: str | None = None
         self.intervals: dict[Rating, timedelta] = {}
         # The option order each choice card was shown in, so that undo shows it alike.
         self.orders: dict[CardKey, tuple[int, ...]] = {}
@@ -178,6 +189,18 @@ class ReviewView(QWidget):
         self.typed_edit.installEventFilter(self)
         self.typed_edit.hide()
         frame_layout.addWidget(self.typed_edit)
+
+        self.respond_edit = QPlainTextEdit()
+        self.respond_edit.setObjectName("respondAnswer")
+        self.respond_edit.setAccessibleName("Your response")
+        self.respond_edit.setPlaceholderText(
+            "Type your response to the client in your own words; Ctrl+Enter shows the answer"
+        )
+        self.respond_edit.setTabChangesFocus(True)
+        self.respond_edit.setMaximumHeight(140)
+        self.respond_edit.installEventFilter(self)
+        self.respond_edit.hide()
+        frame_layout.addWidget(self.respond_edit)
 
         self.passage_view = QTextBrowser()
         self.passage_view.setAccessibleName("Essay passage")
@@ -332,35 +355,46 @@ class ReviewView(QWidget):
         self.typed = None
         self.suggested = None
         self.verdict = None
+        self.ticked = set()
+        self.ticking = False
+        self.last_response = None
         self.message.hide()
         self.passage_view.hide()
         self.passage_button.setText("Show passage  (P)")
         self.passage_button.hide()
         self.source_label.clear()
-        note = card.note
-        if not isinstance(note, ChoiceNote):
+        interaction = rules_for(card.kind).interaction
+        if interaction is not Interaction.PICK:
             self.order = ()
-        elif order and sorted(order) == list(range(len(note.options))):
+        elif order and sorted(order) == list(range(len(render.options_of(card.note)))):
             self.order = order
         else:
-            self.order = render.choice_order(note, self.rng)
+            self.order = render.choice_order(card.note, self.rng)
         self._show_card_marks()
         self.card_view.setHtml(render.question_html(card, order=self.order or None))
         self._set_answer_side(False)
-        is_typed = isinstance(note, TypedNote)
+        is_typed = interaction is Interaction.TYPE
+        responds = interaction is Interaction.RESPOND
         self.typed_edit.setVisible(is_typed)
         self.typed_edit.setReadOnly(False)
         self.typed_edit.clear()
-        if isinstance(note, ChoiceNote):
+        self.respond_edit.setVisible(responds)
+        self.respond_edit.setReadOnly(False)
+        self.respond_edit.clear()
+        if interaction is Interaction.PICK:
             self.show_button.setText(f"Pick 1–{len(self.order)}, or Space to show the answer")
         elif is_typed:
             self.show_button.setText("Check  (Enter)")
+        elif responds:
+            self.show_button.setText("Show the models and rubric  (Ctrl+Enter)")
         else:
             self.show_button.setText("Show answer  (Space)")
         self._update_counts()
         self._shown_at = self.clock()
         if is_typed:
             self.typed_edit.setFocus()
+        elif responds:
+            self.respond_edit.setFocus()
         else:
             self.setFocus()
         # While the trainee reads (once the card is on screen), ready what the reveal and
@@ -388,21 +422,27 @@ class ReviewView(QWidget):
             return
         assert self.session is not None
         card = self.card
-        note = card.note
+        interaction = rules_for(card.kind).interaction
         verdict: Verdict | None = None
-        if isinstance(note, TypedNote):
+        if interaction is Interaction.TYPE:
             self.typed = self.typed_edit.text()
             self.typed_edit.setReadOnly(True)
             self.typed_edit.hide()
-            verdict = render.typed_check(self.typed, note).verdict
-        elif isinstance(note, ChoiceNote) and self.picked is not None:
-            verdict = render.choice_verdict(note, self.order, self.picked)
+            verdict = render.typed_check(self.typed, card.note, card.ordinal).verdict
+        elif interaction is Interaction.PICK and self.picked is not None:
+            verdict = render.choice_verdict(card.note, self.order, self.picked)
+        elif interaction is Interaction.RESPOND:
+            self.typed = self.respond_edit.toPlainText().strip()
+            self.respond_edit.setReadOnly(True)
+            self.respond_edit.hide()
+            self.last_response = self.session.last_response(card)
+            self.ticking = True
         self.verdict = verdict
         self.suggested = suggested_rating(verdict) if verdict is not None else None
+        if self.ticking:
+            self.suggested = suggested_from_rubric(0, self._rubric_lines())
         self.revealed = True
-        self.card_view.setHtml(
-            render.answer_html(card, typed=self.typed, order=self.order or None, picked=self.picked)
-        )
+        self._draw_answer()
         self.intervals = self.session.intervals(card, self.clock())
         for rating, name, _role in RATINGS:
             label = format_interval(self.intervals[rating])
@@ -418,13 +458,63 @@ class ReviewView(QWidget):
         # a note in its deck's own words has no passage to show
         self.passage_button.setVisible(card.note.source is not None)
         self._set_answer_side(True)
+        self._mark_default()
+        self.setFocus()
+        scrolling.show_anchors(self.card_view, "answer", "right")
+
+    def _draw_answer(self) -> None:
+        assert self.card is not None
+        self.card_view.setHtml(
+            render.answer_html(
+                self.card,
+                typed=self.typed,
+                order=self.order or None,
+                picked=self.picked,
+                ticked=self.ticked,
+                last_response=self.last_response,
+            )
+        )
+
+    def _mark_default(self) -> None:
         default = self.default_rating
         for rating, button in self.rating_buttons.items():
             button.setProperty("default", "true" if rating == default else "false")
             button.style().unpolish(button)
             button.style().polish(button)
-        self.setFocus()
-        scrolling.show_anchors(self.card_view, "answer", "right")
+
+    def _rubric_lines(self) -> int:
+        if self.card is None:
+            return 0
+        rules = rules_for(self.card.kind)
+        return len(rules.rubric(self.card.note)) if isinstance(rules, RespondKind) else 0
+
+    def tick(self, line: int) -> None:
+        """Tick or untick rubric line ``line`` (1-based) of a revealed respond card; the
+        suggested grade follows the share ticked (:mod:`rapport.study.rubric`)."""
+        lines = self._rubric_lines()
+        if not self.revealed or not lines or not 1 <= line <= lines:
+            return
+        self.ticked ^= {line - 1}
+        self.suggested = suggested_from_rubric(len(self.ticked), lines)
+        bar = self.card_view.verticalScrollBar().value()
+        self._draw_answer()
+        self.card_view.verticalScrollBar().setValue(bar)
+        self._mark_default()
+
+    def confirm_ticks(self) -> None:
+        """Take the ticked rubric lines as the respond card's self-assessment: from now
+        on 1-4 grade it, and Space or Enter gives the suggested grade."""
+        if not self.ticking:
+            return
+        self.ticking = False
+        lines = self._rubric_lines()
+        self.suggested = suggested_from_rubric(len(self.ticked), lines)
+        self._mark_default()
+        name = next(n for r, n, _ in RATINGS if r == self.suggested)
+        self.confirm(
+            f"{len(self.ticked)} of {lines} rubric lines met: {name} suggested "
+            "(Space or Enter), or grade 1-4."
+        )
 
     @property
     def default_rating(self) -> Rating:
@@ -445,7 +535,9 @@ class ReviewView(QWidget):
 
     def pick(self, position: int) -> None:
         """Pick option ``position`` (1-based, as shown) of a multiple-choice card."""
-        if self.revealed or not isinstance(self.card and self.card.note, ChoiceNote):
+        if self.revealed or self.card is None:
+            return
+        if rules_for(self.card.kind).interaction is not Interaction.PICK:
             return
         if 1 <= position <= len(self.order):
             self.picked = position
@@ -459,7 +551,9 @@ class ReviewView(QWidget):
         self.orders[self.card.key] = self.order
         try:
             # The session records the time capped (rapport.study.capped_duration).
-            self.session.answer(self.card, rating, now, now - self._shown_at)
+            responds = rules_for(self.card.kind).interaction is Interaction.RESPOND
+            response = self.typed if responds else None
+            self.session.answer(self.card, rating, now, now - self._shown_at, response)
         except RapportError as error:
             self.message.setText(f"<b>Your answer was not saved.</b> {error}")
             self.message.show()
@@ -607,6 +701,8 @@ class ReviewView(QWidget):
         text = url.toString()
         if text.startswith("pick:"):
             self.pick(int(text.split(":", 1)[1]))
+        elif text.startswith("tick:"):
+            self.tick(int(text.split(":", 1)[1]))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -614,6 +710,15 @@ class ReviewView(QWidget):
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.reveal()
+            return True
+        if (
+            watched is getattr(self, "respond_edit", None)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
         ):
             self.reveal()
             return True
@@ -663,8 +768,18 @@ class ReviewView(QWidget):
             if enter or key == Qt.Key.Key_Space:
                 self.reveal()
                 return
-            if key in _DIGITS and isinstance(self.card and self.card.note, ChoiceNote):
+            if key in _DIGITS and self.card is not None:
                 self.pick(_DIGITS[key])
+                return
+        elif self.ticking:
+            if key in _DIGITS:
+                self.tick(_DIGITS[key])
+                return
+            if enter:
+                self.confirm_ticks()
+                return
+            if key == Qt.Key.Key_P:
+                self.toggle_passage()
                 return
         else:
             if key in _DIGITS and 1 <= _DIGITS[key] <= 4:
@@ -777,6 +892,7 @@ class ReviewView(QWidget):
             (self.card_view, size),
             (self.passage_view, max(10, round(size * 0.8))),
             (self.typed_edit, size),
+            (self.respond_edit, size),
         ):
             font = card_font(points)
             families = ", ".join(f'"{f}"' for f in font.families())

@@ -164,7 +164,7 @@ def _note_editor(window: object) -> QWidget:
     window.refresh_decks()
     own = window.authoring.own_decks(window.collection.decks)
     editor = NoteEditor(window.authoring, own, deck=own[0], parent=window)
-    editor.kind_box.setCurrentIndex(list(Kind).index(Kind.CLOZE))
+    editor.kind_box.setCurrentIndex(editor.kind_box.findData(Kind.CLOZE.value))
     editor.field("text").setPlainText(  # type: ignore[union-attr]
         "Reflecting a feeling names the {{c1::emotion}} the client conveys, and "
         "{{c2::checks::what does it do?}} that it was heard rightly."

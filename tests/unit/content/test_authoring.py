@@ -120,7 +120,7 @@ def test_a_local_change_merges_with_a_revision_and_a_clash_is_a_conflict(
     assert authoring.save_note(deck, mine, replacing="paraphrase").local
     assert path.read_text() == HAND_WRITTEN  # the handed-out file is untouched
     decks, conflicts = Authoring(tmp_path / "data").apply([load_deck(path)])
-    assert conflicts == [] and decks[0].notes[0].back == "The content, in my words."  # type: ignore[union-attr]
+    assert conflicts == [] and decks[0].notes[0].back == "The content, in my words."  # type: ignore[attr-defined]
 
     # the revision changes the front: merged, the change kept
     path.write_text(HAND_WRITTEN.replace("give back?", "give back to the client?"))
@@ -128,7 +128,7 @@ def test_a_local_change_merges_with_a_revision_and_a_clash_is_a_conflict(
     decks, conflicts = again.apply([load_deck(path)])
     note = decks[0].notes[0]
     assert conflicts == []
-    assert (note.front, note.back) == (  # type: ignore[union-attr]
+    assert (note.front, note.back) == (  # type: ignore[attr-defined]
         "What does a paraphrase give back to the client?",
         "The content, in my words.",
     )
@@ -144,8 +144,8 @@ def test_a_local_change_merges_with_a_revision_and_a_clash_is_a_conflict(
     assert conflict.fields == ("back",)
     assert conflict.mine["back"] == "The content, in my words."
     assert conflict.theirs["back"] == "The content, in the counsellor's own, fresh words."
-    assert decks[0].notes[0].back == "The content, in my words."  # type: ignore[union-attr]
+    assert decks[0].notes[0].back == "The content, in my words."  # type: ignore[attr-defined]
     again.local.resolve(conflict, keep_mine=False)
     decks, conflicts = again.apply([load_deck(path)])
     assert conflicts == [] and not again.has_local_change("week-3", "paraphrase")
-    assert decks[0].notes[0].back == "The content, in the counsellor's own, fresh words."  # type: ignore[union-attr]
+    assert decks[0].notes[0].back == "The content, in the counsellor's own, fresh words."  # type: ignore[attr-defined]

@@ -60,7 +60,7 @@ def test_edited_deck_file_is_loaded_again(
     bump(deck)
     again = load_decks_cached([deck], tmp_path / "cache")
     assert count_loads == [deck.name, deck.name]
-    assert again.decks[0].notes[0].back == "Goals, tasks\nand the bond."  # type: ignore[union-attr]
+    assert again.decks[0].notes[0].back == "Goals, tasks\nand the bond."  # type: ignore[attr-defined]
 
 
 def test_same_size_edit_with_its_time_restored_is_loaded_again(
@@ -77,7 +77,7 @@ def test_same_size_edit_with_its_time_restored_is_loaded_again(
     assert deck.stat().st_mtime_ns == before.st_mtime_ns
     again = load_decks_cached([deck], tmp_path / "cache")
     assert count_loads == [deck.name, deck.name]
-    assert again.decks[0].notes[0].back == "Goals, tasks\nand a BOND."  # type: ignore[union-attr]
+    assert again.decks[0].notes[0].back == "Goals, tasks\nand a BOND."  # type: ignore[attr-defined]
 
 
 def test_a_changed_essay_reloads_its_deck_but_new_times_alone_do_not(
@@ -242,7 +242,7 @@ def test_damaged_notes_are_read_from_the_file_again(
     first, cache, decks = cached_with_damaged_notes(write_deck, tmp_path)
     both = ["deck0.toml", "deck1.toml"]
     assert count_loads == both and cache.is_file()  # the damage is inside one deck's notes
-    assert decks[0].notes[0].back == "Goals, tasks\nand a bond."  # type: ignore[union-attr]
+    assert decks[0].notes[0].back == "Goals, tasks\nand a bond."  # type: ignore[attr-defined]
     assert count_loads == [*both, "deck0.toml"]  # that deck alone, from its file
     assert not cache.exists()  # deleted, to be rebuilt at the next start
     load_decks_cached([first.parent], cache.parent)

@@ -207,7 +207,7 @@ def test_tabs_and_line_breaks_are_fine(write_deck: WriteDeck) -> None:
     deck = load_deck(
         write_deck(GOOD_NOTES.replace("Goals, tasks\\nand a bond.", "Goals\\ttasks\\r\\n"))
     )
-    assert deck.notes[0].back == "Goals\ttasks\r\n"  # type: ignore[union-attr]
+    assert deck.notes[0].back == "Goals\ttasks\r\n"  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow

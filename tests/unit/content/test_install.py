@@ -43,7 +43,7 @@ def test_adding_again_updates_the_copy(write_deck: WriteDeck, tmp_path: Path) ->
     newer = write_deck(GOOD_NOTES.replace("and a bond.", "and the bond."))
     deck, replaced = add_deck(newer, folder, existing=[first])
     assert replaced
-    assert deck.notes[0].back == "Goals, tasks\nand the bond."  # type: ignore[union-attr]
+    assert deck.notes[0].back == "Goals, tasks\nand the bond."  # type: ignore[attr-defined]
     assert sorted(p.name for p in folder.glob("*.toml")) == ["mini.toml"]
 
 

@@ -333,7 +333,7 @@ def test_a_registered_kind_brings_its_own_cues(tmp_path: Path) -> None:
     ``allow`` apply to them like to any other."""
     from rapport.content.kinds import ItemCue, register, unregister
     from tests.support.decks import write_deck as write_support_deck
-    from tests.unit.content.test_kind_registry import FLASH_DECK, FlashNote, FlashRules
+    from tests.support.flash import FLASH_DECK, FlashNote, FlashRules
 
     class CuedFlash(FlashRules):
         def item_cues(self, note: FlashNote) -> list[ItemCue]:

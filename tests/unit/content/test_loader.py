@@ -18,6 +18,7 @@ from rapport.content import (
     load_deck,
     load_decks,
 )
+from rapport.content.model import RespondNote
 from tests.support.decks import GOOD_NOTES
 
 WriteDeck = Callable[..., Path]
@@ -34,7 +35,7 @@ def test_good_deck_loads_into_typed_values(write_deck: WriteDeck) -> None:
     deck = load_deck(write_deck(GOOD_NOTES))
     assert deck.id == "mini" and deck.name == "Mini deck"
     kinds = [type(n) for n in deck.notes]
-    assert kinds == [BasicNote, ReversedNote, ClozeNote, ChoiceNote, TypedNote]
+    assert kinds == [BasicNote, ReversedNote, ClozeNote, ChoiceNote, TypedNote, RespondNote]
     basic = deck.notes[0]
     assert basic.tags == ("norcross", "research::alliance")
     assert basic.source is not None and basic.source.paragraph == 5
@@ -57,6 +58,7 @@ def test_cards_per_kind_and_identity(write_deck: WriteDeck) -> None:
         "mini/alliance-cloze/2",
         "mini/who-headed/0",
         "mini/common-factor/0",
+        "mini/doubts-the-point/0",
     ]
     term, reverse = deck.cards()[1:3]
     assert term.question_text() == "Therapeutic alliance"

@@ -11,6 +11,7 @@ import pytest
 
 from rapport.cli import main
 from rapport.content import load_deck
+from rapport.content.kinds import registered
 from rapport.content.spreadsheet import read_sheet
 
 HEADER = (
@@ -95,8 +96,7 @@ def test_every_bad_row_is_named_by_its_line(
     assert err[:-1] == [
         f"{source}:11: text: is empty",
         f"{source}:13: distractors: has 2; a choice needs at least 3",
-        f"{source}:14: kind: unknown note type 'flashcard' "
-        "(expected basic, reversed, cloze, choice, typed)",
+        f"{source}:14: kind: unknown note type 'flashcard' (expected {', '.join(registered())})",
         f"{source}:15: id: 'note-1' is the id of the note on line 9 too",
     ]
     assert err[-1].startswith("not imported: 4 problems")

@@ -39,5 +39,5 @@ def write_deck(tmp_path: Path) -> WriteDeck:
 
 @pytest.fixture
 def mini_deck(write_deck: WriteDeck) -> Deck:
-    """The mini deck: six notes, nine cards, every kind, an html note and special characters."""
+    """The mini deck: a note of every kind, an html note and special characters."""
     return load_deck(write_deck())

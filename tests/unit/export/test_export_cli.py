@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rapport.cli import main
+from rapport.content import load_deck
 from tests.support.packages import WriteDeck
 
 
@@ -15,9 +16,11 @@ def test_export_succeeds(
     write_deck: WriteDeck, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     deck = write_deck()
+    loaded = load_deck(deck)
+    notes, cards = len(loaded.notes), len(loaded.cards())
     out = tmp_path / "mini.apkg"
     assert main(["export", str(deck), "-o", str(out)]) == 0
-    assert capsys.readouterr().out == f"exported 1 deck (6 notes, 9 cards) to {out}\n"
+    assert capsys.readouterr().out == f"exported 1 deck ({notes} notes, {cards} cards) to {out}\n"
     assert zipfile.is_zipfile(out)
 
 

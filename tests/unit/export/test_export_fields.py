@@ -6,8 +6,16 @@ import re
 from dataclasses import replace
 
 from rapport.content import ChoiceNote, Deck, Kind
+from rapport.content.kinds import registered
 from rapport.export.fields import note_fields, option_order
-from rapport.export.models import FIELDS, MODEL_IDS, MODEL_NAMES, SCRIPT_NAME, note_types
+from rapport.export.models import (
+    FIELDS,
+    MODEL_IDS,
+    MODEL_NAMES,
+    SCRIPT_NAME,
+    kinds_stylesheet,
+    note_types,
+)
 
 
 def _fields(deck: Deck, note_id: str) -> dict[str, str]:
@@ -16,16 +24,22 @@ def _fields(deck: Deck, note_id: str) -> dict[str, str]:
     return dict(zip(FIELDS[note.kind], note_fields(deck, note), strict=True))
 
 
+# Released: changing any of these breaks updating trainees' notes in Anki. (A new kind
+# adds its line; no count here breaks when one is added.)
+RELEASED_IDS = {
+    Kind.BASIC: 1580929433,
+    Kind.REVERSED: 1682238691,
+    Kind.CLOZE: 1526314407,
+    Kind.CHOICE: 1123759629,
+    Kind.TYPED: 1251914550,
+    Kind.RESPOND: 1407771123,
+}
+
+
 def test_note_types_are_fixed() -> None:
-    # Released: changing any of these breaks updating trainees' notes in Anki.
-    assert MODEL_IDS == {
-        Kind.BASIC: 1580929433,
-        Kind.REVERSED: 1682238691,
-        Kind.CLOZE: 1526314407,
-        Kind.CHOICE: 1123759629,
-        Kind.TYPED: 1251914550,
-    }
-    assert FIELDS == {
+    assert {kind: MODEL_IDS[kind] for kind in RELEASED_IDS} == RELEASED_IDS
+    assert len(set(MODEL_IDS.values())) == len(MODEL_IDS) == len(set(MODEL_NAMES.values()))
+    assert {kind: FIELDS[kind] for kind in RELEASED_IDS} == {
         Kind.BASIC: ("Front", "Back", "Source", "Concept", "Extra"),
         Kind.REVERSED: ("Front", "Back", "Source", "Concept", "Extra"),
         Kind.CLOZE: ("Text", "Source", "Concept", "Extra"),
@@ -39,13 +53,24 @@ def test_note_types_are_fixed() -> None:
             "Extra",
         ),
         Kind.TYPED: ("Prompt", "Answer", "Accept", "Source", "Concept", "Extra"),
+        Kind.RESPOND: (
+            "Context",
+            "Statement",
+            "Models",
+            "Rubric",
+            "Risk",
+            "Source",
+            "Concept",
+            "Extra",
+        ),
     }
-    assert set(MODEL_NAMES.values()) == {
+    assert {MODEL_NAMES[kind] for kind in RELEASED_IDS} == {
         "Rapport Basic",
         "Rapport Reversed",
         "Rapport Cloze",
         "Rapport Choice",
         "Rapport Typed",
+        "Rapport Respond",
     }
 
 
@@ -58,9 +83,10 @@ def test_models_have_the_right_shape() -> None:
     assert models[Kind.CLOZE].model_type == models[Kind.CLOZE].CLOZE
     assert "{{cloze:Text}}" in models[Kind.CLOZE].templates[0]["qfmt"]
     assert "{{type:Answer}}" in models[Kind.TYPED].templates[0]["qfmt"]
-    for kind in Kind:
+    for kind in registered():
         model = models[kind]
-        assert model.css == "/* css */"
+        # The shared stylesheet, then every kind's own rules (from the kind modules).
+        assert model.css == "/* css */" + kinds_stylesheet()
         assert [f["name"] for f in model.fields] == list(FIELDS[kind])
         for template in model.templates:
             both = template["qfmt"] + template["afmt"]

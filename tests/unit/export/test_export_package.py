@@ -29,15 +29,16 @@ def _leftovers(folder: Path) -> list[str]:
 def test_export_writes_a_complete_package(mini_deck: Deck, tmp_path: Path) -> None:
     out = tmp_path / "mini.apkg"
     result = export_decks([mini_deck], out, now=NOW)
-    assert (result.path, result.decks, result.notes, result.cards) == (out, 1, 6, 9)
+    notes, cards = len(mini_deck.notes), len(mini_deck.cards())
+    assert (result.path, result.decks, result.notes, result.cards) == (out, 1, notes, cards)
     assert result.withdrawn == 0
     with zipfile.ZipFile(out) as apkg:
         assert sorted(apkg.namelist()) == ["collection.anki2", "media"]
         assert apkg.read("media") == b"{}"
     conn = read_collection(out)
     try:
-        assert conn.execute("SELECT count(*) FROM notes").fetchone() == (6,)
-        assert conn.execute("SELECT count(*) FROM cards").fetchone() == (9,)
+        assert conn.execute("SELECT count(*) FROM notes").fetchone() == (notes,)
+        assert conn.execute("SELECT count(*) FROM cards").fetchone() == (cards,)
         mods = {mod for (mod,) in conn.execute("SELECT mod FROM notes")}
         assert mods == {int(NOW.timestamp())}
     finally:
@@ -64,11 +65,12 @@ def test_progress_runs_from_zero_to_total(mini_deck: Deck, tmp_path: Path) -> No
     calls: list[tuple[int, int]] = []
     decks = [mini_deck, replace(mini_deck, id="other")]
     export_decks(decks, tmp_path / "two.apkg", lambda d, t: calls.append((d, t)))
-    assert calls[0] == (0, 12)
-    assert calls[-1] == (12, 12)
+    total = 2 * len(mini_deck.notes)
+    assert calls[0] == (0, total)
+    assert calls[-1] == (total, total)
     done = [d for d, _ in calls]
     assert done == sorted(done)
-    assert {t for _, t in calls} == {12}
+    assert {t for _, t in calls} == {total}
 
 
 def test_progress_is_throttled_for_large_exports(mini_deck: Deck, tmp_path: Path) -> None:
@@ -78,7 +80,8 @@ def test_progress_is_throttled_for_large_exports(mini_deck: Deck, tmp_path: Path
     )
     calls: list[tuple[int, int]] = []
     export_decks([big], tmp_path / "big.apkg", lambda d, t: calls.append((d, t)))
-    assert calls[0] == (0, 1200) and calls[-1] == (1200, 1200)
+    total = len(big.notes)
+    assert calls[0] == (0, total) and calls[-1] == (total, total)
     assert len(calls) <= package_module.PROGRESS_STEPS + 2
 
 

@@ -57,7 +57,10 @@ def type_into(qtbot: QtBot, editor: NoteEditor, values: dict[str, str]) -> None:
     for key, text in values.items():
         field = editor.field(key)
         field.setFocus()
-        qtbot.keyClicks(field, text)
+        for i, line in enumerate(text.split("\n")):
+            if i:  # a new line in a multi-line field
+                qtbot.keyClick(field, Qt.Key.Key_Return)
+            qtbot.keyClicks(field, line)
 
 
 NEW_NOTES: list[tuple[Kind, dict[str, str]]] = [
@@ -79,6 +82,20 @@ NEW_NOTES: list[tuple[Kind, dict[str, str]]] = [
         },
     ),
     (Kind.TYPED, {"prompt": "Who described the core conditions?", "answer": "Carl Rogers"}),
+    (
+        Kind.RESPOND,
+        {
+            "context": "Second session. The client looks away.",
+            "statement": "Nobody ever listens to me anyway.",
+            "model 1 style": "Reflection of feeling",
+            "model 1": "You feel unheard, and it has happened so often.",
+            "model 2 style": "Open question",
+            "model 2": "Who has not listened, that comes to mind now?",
+            "rubric": "attunement: Reflects the feeling of not being heard\n"
+            "attunement: Does not argue with the client\n"
+            "genuineness: Shows real interest in hearing more",
+        },
+    ),
 ]
 
 
@@ -90,7 +107,7 @@ def add_by_keys(qtbot: QtBot, window: MainWindow, kind: Kind, values: dict[str, 
         widget.kind_box.setFocus()
         for _ in range(list(Kind).index(kind)):
             qtbot.keyClick(widget.kind_box, Qt.Key.Key_Down)
-        assert widget.kind is kind
+        assert widget.kind == kind
         assert not widget.save_button.isEnabled()  # empty fields: problems shown live
         seen.append(widget.problems.text())
         type_into(qtbot, widget, values)
@@ -126,6 +143,11 @@ def test_add_study_edit_and_delete_notes_by_keys(
         if review.typed_edit.isVisible():
             qtbot.keyClicks(review.typed_edit, "Carl Rogers")
             qtbot.keyClick(review.typed_edit, Qt.Key.Key_Return)
+        elif review.respond_edit.isVisible():
+            qtbot.keyClicks(review.respond_edit, "It sounds lonely, not being heard.")
+            qtbot.keyClick(review.respond_edit, Qt.Key.Key_Return, CTRL)
+            qtbot.keyClick(review, Qt.Key.Key_1)
+            qtbot.keyClick(review, Qt.Key.Key_Return)  # confirms the ticks
         else:
             qtbot.keyClick(review, Qt.Key.Key_Space)
         assert review.source_label.text() == "My notes"
@@ -152,7 +174,7 @@ def test_add_study_edit_and_delete_notes_by_keys(
     assert window.current_view_name() == "review"
     assert window.review.card is not None
     assert window.review.card.answer_text() == "Full, undivided attention."
-    assert load_deck(deck_file).notes[0].back == "Full, undivided attention."  # type: ignore[union-attr]
+    assert load_deck(deck_file).notes[0].back == "Full, undivided attention."  # type: ignore[attr-defined]
 
     # delete it from the editor (E, then Delete note, then Yes)
     card_id = collection.card_id(window.review.card.key)
@@ -171,7 +193,7 @@ def test_add_study_edit_and_delete_notes_by_keys(
     qtbot.keyClick(window.review, Qt.Key.Key_E)
     remaining = load_deck(deck_file)
     assert deck.notes[0].id not in [n.id for n in remaining.notes]
-    assert len(remaining.notes) == 4
+    assert len(remaining.notes) == len(NEW_NOTES) - 1
     assert card_id is not None and collection.store.reviews_of(card_id)  # history kept
 
 
@@ -230,7 +252,7 @@ def test_a_local_change_survives_a_revision_and_a_conflict_offers_both(
     deck_file.write_text(text.replace("From Norcross.", "From Norcross (2011)."))
     window.reload_decks()
     note = next(d for d in collection.decks if d.id == "kinds").note("basic-one")
-    assert note is not None and note.back == "Goals, tasks and bond (my words)."  # type: ignore[union-attr]
+    assert note is not None and note.back == "Goals, tasks and bond (my words)."  # type: ignore[attr-defined]
     assert note.extra == "From Norcross (2011)."
 
     # a revision that changes the same field: both versions shown, the trainee chooses
@@ -254,7 +276,7 @@ def test_a_local_change_survives_a_revision_and_a_conflict_offers_both(
     assert "Goals, tasks and bond (my words)." in shown[-1]
     assert "Goals, tasks and a bond." in shown[-1]
     note = next(d for d in collection.decks if d.id == "kinds").note("basic-one")
-    assert note is not None and note.back == "Goals, tasks and bond (my words)."  # type: ignore[union-attr]
+    assert note is not None and note.back == "Goals, tasks and bond (my words)."  # type: ignore[attr-defined]
     window.reload_decks()  # settled: no second question
     assert window.conflicts == []
 
@@ -272,4 +294,4 @@ def test_a_local_change_survives_a_revision_and_a_conflict_offers_both(
         window.authoring.local.drop("kinds", "basic-one")
         window.reload_decks()
     note = next(d for d in collection.decks if d.id == "kinds").note("basic-one")
-    assert note is not None and note.back == "Goals, tasks and a bond."  # type: ignore[union-attr]
+    assert note is not None and note.back == "Goals, tasks and a bond."  # type: ignore[attr-defined]

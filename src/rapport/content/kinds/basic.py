@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from typing import Any
 
+from rapport.content.kinds import anki
 from rapport.content.kinds.base import (
     AnkiNoteType,
+    AnkiTemplate,
     CommonFields,
     FieldReader,
+    Interaction,
+    ItemCue,
     KindRules,
+    Question,
+    anki_text,
     field_html,
 )
-from rapport.content.model import BasicNote, Kind
+from rapport.content.model import BasicNote, Card, Kind
 
 
 class BasicRules(KindRules[BasicNote]):
@@ -20,7 +27,31 @@ class BasicRules(KindRules[BasicNote]):
     label = "Basic"
     keys = frozenset({"front", "back"})
     columns = (("front", "Front", True), ("back", "Back", True))
-    anki = AnkiNoteType(1580929433, "Rapport Basic", ("Front", "Back"))
+    interaction = Interaction.REVEAL
+    practice = False  # no answer a machine can score
+    practice_label = ""
+    anki = AnkiNoteType(1580929433, "Rapport Basic", ("Front", "Back"), ("Front",))
+
+    def anki_templates(self) -> tuple[AnkiTemplate, ...]:
+        return (
+            AnkiTemplate(
+                "Card 1",
+                anki.card("basic", '<div class="prompt">{{Front}}</div>'),
+                anki.back("basic", '<div class="answer">{{Back}}</div>'),
+            ),
+        )
+
+    def anki_css(self) -> str:
+        return ""
+
+    def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
+        return {"front": anki_text(fields["Front"]), "back": anki_text(fields["Back"])}
+
+    def practice_question(self, card: Card, rng: random.Random) -> Question | None:
+        return None
+
+    def item_cues(self, note: BasicNote) -> list[ItemCue]:
+        return []
 
     def read(
         self, table: Mapping[str, Any], common: CommonFields, label: str, check: FieldReader

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import string
 from collections.abc import Mapping
 from typing import Any
 
 from rapport.content.answers import Verdict, check_choice
+from rapport.content.kinds import anki
 from rapport.content.kinds.base import (
     AnkiNoteType,
+    AnkiTemplate,
     CommonFields,
     FieldReader,
     ItemCue,
-    KindRules,
+    Marks,
+    PickKind,
     Question,
+    anki_text,
     field_html,
 )
 from rapport.content.model import Card, ChoiceNote, Kind, Option
@@ -50,11 +55,19 @@ def option_order(deck_slug: str, note: ChoiceNote) -> tuple[Option, ...]:
     return tuple(note.options[i] for _, i in keyed)
 
 
+# One option of the Rationales field (ChoiceRules.anki_fields): its verdict, text and why.
+_RATIONALE = re.compile(
+    r'<div class="rationale (right|wrong)" data-option="\d+">.*?'
+    r'<span class="option-text">(.*?)</span>.*?<span class="why">(.*?)</span></div>',
+    re.S,
+)
+
+
 def _letter(index: int) -> str:
     return f'<span class="letter">{LETTERS[index]}.</span>'
 
 
-class ChoiceRules(KindRules[ChoiceNote]):
+class ChoiceRules(PickKind[ChoiceNote]):
     name = Kind.CHOICE
     label = "Multiple choice"
     keys = frozenset({"question", "answer", "distractors", "scenario"})
@@ -92,8 +105,59 @@ class ChoiceRules(KindRules[ChoiceNote]):
         }
 
     anki = AnkiNoteType(
-        1123759629, "Rapport Choice", ("Question", "Options", "Answer", "Rationales")
+        1123759629,
+        "Rapport Choice",
+        ("Question", "Options", "Answer", "Rationales"),
+        ("Question", "Options"),
     )
+
+    def options(self, note: ChoiceNote) -> tuple[Option, ...]:
+        return note.options
+
+    def question_lead(self, note: ChoiceNote, marks: Marks) -> str:
+        return marks.muted("<i>Scenario</i>") if note.scenario else ""
+
+    def anki_templates(self) -> tuple[AnkiTemplate, ...]:
+        return (
+            AnkiTemplate(
+                "Choice",
+                anki.card(
+                    "choice",
+                    '<div class="prompt">{{Question}}</div>\n'
+                    '<div class="options" id="rapport-options">{{Options}}</div>\n'
+                    '<div class="pick-hint" id="rapport-hint" hidden>Tap your answer.</div>',
+                )
+                + anki.script("choiceFront"),
+                # Not {{FrontSide}}: each option is shown once, with its rationale.
+                anki.card(
+                    "choice",
+                    '<div class="prompt">{{Question}}</div>\n<hr id="answer">\n'
+                    '<div class="pick-verdict" id="rapport-verdict" hidden></div>\n'
+                    '<div class="rationales" id="rapport-rationales">{{Rationales}}</div>\n'
+                    + anki.FOOTER,
+                )
+                + anki.script("choiceBack"),
+            ),
+        )
+
+    def anki_css(self) -> str:
+        return _CSS
+
+    def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
+        answer: dict[str, str] = {}
+        distractors: list[dict[str, str]] = []
+        for verdict, text, why in _RATIONALE.findall(fields.get("Rationales", "")):
+            option = {"text": anki_text(text), "why": anki_text(why)}
+            if verdict == "right":
+                answer = option
+            else:
+                distractors.append(option)
+        return {
+            "question": anki_text(fields["Question"]),
+            "answer": answer,
+            "distractors": distractors,
+        }
+
     practice = True
     practice_label = "Multiple choice"
 
@@ -239,6 +303,119 @@ def _option(
     if "why" not in raw:
         check.add(label, f"{where}.why", "missing rationale")
     return Option(text=text, why=why, correct=correct)
+
+
+_CSS = """
+/* Choice */
+.rapport .options .option,
+.rapport .rationales .rationale {
+  margin: 0.35em 0;
+  padding: 0.35em 0.6em;
+  border-radius: 6px;
+  background-color: var(--rapport-panel);
+}
+
+.rapport .letter {
+  font-weight: 700;
+  color: var(--rapport-accent);
+  margin-right: 0.3em;
+}
+
+.rapport.choice .answer {
+  font-weight: 600;
+}
+
+.rapport .rationale {
+  font-size: 0.9em;
+}
+
+.rapport .rationale .option-text {
+  font-weight: 600;
+}
+
+/* The letter and the option on one line, the verdict and rationale on the next. */
+.rapport .rationale .option-text::after {
+  content: "";
+  display: block;
+}
+
+.rapport .rationale .verdict {
+  font-weight: 700;
+  margin-right: 0.3em;
+}
+
+.rapport .rationale.right {
+  background-color: var(--rapport-right-panel);
+}
+
+.rapport .rationale.right .verdict {
+  color: var(--rapport-right);
+}
+
+.rapport .rationale.wrong .verdict {
+  color: var(--rapport-wrong);
+}
+
+/* Interactive: set by anki-cards.js. Options become buttons; the pick is marked. */
+.rapport .options.interactive .option.pickable {
+  cursor: pointer;
+  border: 1px solid var(--rapport-rule);
+  -webkit-tap-highlight-color: transparent;
+}
+
+.rapport .options.interactive .option.pickable:hover,
+.rapport .options.interactive .option.pickable:focus-visible {
+  border-color: var(--rapport-accent);
+  outline: none;
+}
+
+.rapport .options .option.picked {
+  border-color: var(--rapport-accent);
+  box-shadow: inset 0 0 0 2px var(--rapport-accent);
+}
+
+.rapport .pick-hint {
+  font-size: 0.8em;
+  color: var(--rapport-muted);
+}
+
+.rapport .rationale.picked {
+  box-shadow: inset 0 0 0 2px var(--rapport-accent);
+}
+
+.rapport .rationale .your-pick {
+  float: right;
+  font-size: 0.8em;
+  font-weight: 700;
+  color: var(--rapport-accent);
+}
+
+.rapport .pick-verdict {
+  font-weight: 700;
+  margin: 0.4em 0;
+}
+
+.rapport .pick-verdict.right {
+  color: var(--rapport-right);
+}
+
+.rapport .pick-verdict.wrong {
+  color: var(--rapport-wrong);
+}
+
+/* Phone width: a choice card's back fits a phone screen. */
+@media (max-width: 480px) {
+  .rapport .options .option,
+  .rapport .rationales .rationale {
+    margin: 0.25em 0;
+    padding: 0.3em 0.45em;
+  }
+
+  .rapport .rationale {
+    font-size: 0.85em;
+  }
+}
+"""
 
 
 RULES = ChoiceRules()

@@ -8,13 +8,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from rapport.content.cloze import DELETION, cloze_problems, render_cloze
+from rapport.content.kinds import anki
 from rapport.content.kinds.base import (
     AnkiNoteType,
+    AnkiTemplate,
     CommonFields,
     FieldReader,
+    Interaction,
     ItemCue,
     KindRules,
+    Marks,
     Question,
+    anki_text,
     field_html,
 )
 from rapport.content.model import Card, ClozeNote, Kind
@@ -37,7 +42,9 @@ class ClozeRules(KindRules[ClozeNote]):
     label = "Cloze"
     keys = frozenset({"text"})
     columns = (("text", "Text with {{c1::deletions}}", True),)
-    anki = AnkiNoteType(1526314407, "Rapport Cloze", ("Text",), cloze=True)
+    interaction = Interaction.REVEAL  # typed in a practice test, revealed in review
+    anki = AnkiNoteType(1526314407, "Rapport Cloze", ("Text",), ("Text",), cloze=True)
+    answer_replaces_question = True
     practice = True
     practice_label = "Fill the gap"
 
@@ -58,6 +65,46 @@ class ClozeRules(KindRules[ClozeNote]):
 
     def answer_text(self, note: ClozeNote, ordinal: int) -> str:
         return render_cloze(note.text, ordinal + 1, revealed=True)
+
+    def question_html(self, note: ClozeNote, ordinal: int, marks: Marks) -> str:
+        """The text with the active deletion shown as ``[...]`` or ``[hint]``."""
+
+        def hidden(hint: str | None) -> str:
+            return marks.accent(f"[{field_html(hint, html=note.html)}]" if hint else "[...]")
+
+        return render_cloze(
+            note.text,
+            ordinal + 1,
+            revealed=False,
+            hidden=hidden,
+            plain=lambda s: field_html(s, html=note.html),
+        )
+
+    def answer_html(self, note: ClozeNote, ordinal: int, marks: Marks) -> str:
+        """The text with the active deletion filled in and marked."""
+        return render_cloze(
+            note.text,
+            ordinal + 1,
+            revealed=True,
+            shown=lambda body: marks.accent(field_html(body, html=note.html)),
+            plain=lambda s: field_html(s, html=note.html),
+        )
+
+    def anki_templates(self) -> tuple[AnkiTemplate, ...]:
+        return (
+            AnkiTemplate(
+                "Cloze",
+                anki.card("cloze", '<div class="prompt">{{cloze:Text}}</div>'),
+                # Not {{FrontSide}}: the answer shows the passage with the deletion revealed.
+                anki.card("cloze", f'<div class="prompt">{{{{cloze:Text}}}}</div>\n{anki.FOOTER}'),
+            ),
+        )
+
+    def anki_css(self) -> str:
+        return _CSS
+
+    def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
+        return {"text": anki_text(fields["Text"])}
 
     def accepted(self, note: ClozeNote, ordinal: int) -> tuple[str, ...]:
         return (cloze_answer(note.text, ordinal + 1),)
@@ -104,6 +151,15 @@ class ClozeRules(KindRules[ClozeNote]):
                 )
                 cues.append(ItemCue("text", "cloze-list", message))
         return cues
+
+
+_CSS = """
+/* Cloze: Anki wraps the active deletion in span.cloze on both sides. */
+.rapport .cloze {
+  font-weight: 600;
+  color: var(--rapport-cloze);
+}
+"""
 
 
 RULES = ClozeRules()

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from rapport.content.kinds import anki
 from rapport.content.kinds.base import (
     AnkiNoteType,
+    AnkiTemplate,
     CommonFields,
     FieldReader,
+    Interaction,
     ItemCue,
     KindRules,
+    Question,
+    anki_text,
     field_html,
 )
-from rapport.content.model import Kind, ReversedNote
+from rapport.content.model import Card, Kind, ReversedNote
 
 
 class ReversedRules(KindRules[ReversedNote]):
@@ -22,7 +28,33 @@ class ReversedRules(KindRules[ReversedNote]):
     label = "Reversed"
     keys = frozenset({"front", "back"})
     columns = (("front", "Term", True), ("back", "Definition", True))
-    anki = AnkiNoteType(1682238691, "Rapport Reversed", ("Front", "Back"))
+    interaction = Interaction.REVEAL
+    practice = False  # no answer a machine can score
+    practice_label = ""
+    anki = AnkiNoteType(1682238691, "Rapport Reversed", ("Front", "Back"), ("Front", "Back"))
+
+    def anki_templates(self) -> tuple[AnkiTemplate, ...]:
+        return (
+            AnkiTemplate(
+                "Term to definition",
+                anki.card("reversed", '<div class="prompt term">{{Front}}</div>'),
+                anki.back("reversed", '<div class="answer">{{Back}}</div>'),
+            ),
+            AnkiTemplate(
+                "Definition to term",
+                anki.card("reversed", '<div class="prompt">{{Back}}</div>'),
+                anki.back("reversed", '<div class="answer term">{{Front}}</div>'),
+            ),
+        )
+
+    def anki_css(self) -> str:
+        return ""
+
+    def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
+        return {"front": anki_text(fields["Front"]), "back": anki_text(fields["Back"])}
+
+    def practice_question(self, card: Card, rng: random.Random) -> Question | None:
+        return None
 
     def read(
         self, table: Mapping[str, Any], common: CommonFields, label: str, check: FieldReader
