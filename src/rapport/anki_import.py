@@ -428,15 +428,15 @@ def import_anki_package(
     question and answer fields (by default the first two).
     """
     from rapport.content import discover, load_decks
-    from rapport.content.deckfile import DeckFile, deck_text, slugify, write_text
-    from rapport.paths import deck_folders, user_decks_dir
+    from rapport.paths import deck_folders
 
     path = Path(path)
     if path.suffix.lower() not in PACKAGE_SUFFIXES:
         raise AnkiImportError(f"{path} is not an Anki package (.apkg or .colpkg).")
     if not path.is_file():
         raise AnkiImportError(f"{path} does not exist.")
-    now = now or datetime.now(UTC)
+    started = datetime.now(UTC)
+    now = now or started
     report = ImportReport(path)
     with tempfile.TemporaryDirectory(prefix="rapport-anki-") as folder:
         col = _open_package(path, Path(folder))
@@ -446,77 +446,236 @@ def import_anki_package(
                 for n in (_read_note(col, nid, report, mapping or {}) for nid in col.find_notes(""))
                 if n
             ]
-            revlog: dict[int, list[tuple[int, int, int, int]]] = {}
-            for cid, rid, ease, taken, kind in col.db.all(
-                "SELECT cid, id, ease, time, type FROM revlog ORDER BY id"
-            ):
-                if 1 <= ease <= 4 and kind in (0, 1, 2, 3):
-                    revlog.setdefault(cid, []).append((rid, ease, taken, kind))
+            revlog = _read_revlog(col, now, started, report)
             suspended = set(col.db.list("SELECT id FROM cards WHERE queue = -1"))
         finally:
             col.close()
 
-    # In the app: the deck files and the history are one undo step (rapport.study.ops).
-    files = collection.ops.capture_files() if collection is not None else None
     by_deck: dict[str, list[_Imported]] = {}
     for item in imported:
         by_deck.setdefault(item.deck_name, []).append(item)
-    folder_path = user_decks_dir(data_dir)
+    known = list(load_decks(discover(deck_folders(data_dir))).decks)
+    plans, deck_ids = _plan_decks(path, data_dir, by_deck, known, report)
+    # In the app: the deck files and the history are one undo step (rapport.study.ops).
+    files = collection.ops.capture_files() if collection is not None else None
+    written = _write_decks(plans, report)
+    try:
+        if collection is not None and reload is not None:
+            reload()
+        if with_progress and (revlog or suspended):
+            progress = (by_deck, deck_ids, revlog, suspended)
+            if collection is not None:
+                _import_progress(collection, *progress, now, report, files)
+            else:
+                from rapport.study import Collection
+
+                decks = list(load_decks(discover(deck_folders(data_dir))).decks)
+                opened = Collection.open(data_dir, decks, now)
+                try:
+                    _import_progress(opened, *progress, now, report)
+                finally:
+                    opened.close(now)
+        elif collection is not None and files is not None:
+            collection.ops.push_files(STEP, files)
+    except BaseException:
+        _undo_writes(written)  # all or nothing: the decks go with their history
+        if collection is not None and reload is not None:
+            reload()
+        raise
+    return report
+
+
+# Anki's first release; a review dated before it (or after now) is not a real one.
+_FIRST_ANKI_REVIEW = datetime(2006, 1, 1, tzinfo=UTC)
+
+
+def _read_revlog(
+    col: Any, now: datetime, started: datetime, report: ImportReport
+) -> dict[int, list[tuple[int, int, int, int]]]:
+    """Each card's answers, in order; answers dated before Anki existed or after ``now``
+    (Anki keeps its review times as the id) and unknown ratings are skipped and reported."""
+    revlog: dict[int, list[tuple[int, int, int, int]]] = {}
+    low = int(_FIRST_ANKI_REVIEW.timestamp() * 1000)
+    # Not after the import began (by the later of the two clocks, so that a clock set
+    # behind refuses no real answer): Anki's own import moves an answer dated in the
+    # future to the moment it imports it, which is after that.
+    high = int(max(now, started).timestamp() * 1000)
+    odd_dates: list[int] = []
+    odd_other = 0
+    for cid, rid, ease, taken, kind in col.db.all(
+        "SELECT cid, id, ease, time, type FROM revlog ORDER BY id"
+    ):
+        if not (isinstance(rid, int) and isinstance(ease, int) and isinstance(kind, int)):
+            odd_other += 1
+        elif not low <= rid <= high:
+            odd_dates.append(rid)
+        elif 1 <= ease <= 4 and kind in (0, 1, 2, 3):
+            taken = min(max(int(taken) if isinstance(taken, int) else 0, 0), 60_000)
+            revlog.setdefault(cid, []).append((rid, ease, taken, kind))
+    if odd_dates:
+        first = min(odd_dates)
+        when = (
+            datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=first)
+            if -62_135_596_800_000 <= first <= 253_402_300_799_000
+            else None
+        )
+        shown = when.date().isoformat() if when is not None else str(first)
+        report.skipped.append(
+            f"{len(odd_dates)} review{'s' * (len(odd_dates) != 1)} dated before 2006 or after "
+            f"today (the first on {shown}): not real answers, left out"
+        )
+    if odd_other:
+        report.skipped.append(f"{odd_other} review(s) with values Anki never writes: left out")
+    return revlog
+
+
+@dataclass
+class _DeckPlan:
+    name: str
+    deck_id: str
+    target: Path
+    tables: list[dict[str, Any]]
+    items: list[_Imported]
+    update: bool  # an earlier import of this deck: its file is updated
+
+
+def _plan_decks(
+    path: Path,
+    data_dir: Path,
+    by_deck: dict[str, list[_Imported]],
+    known: Sequence[Any],
+    report: ImportReport,
+) -> tuple[list[_DeckPlan], dict[str, str]]:
+    """Where each Anki deck goes, and its notes checked by the deck loader's own rules.
+
+    A deck goes into the trainee's own decks (``my-decks``); an earlier import of it
+    (a file made by this import, ``source_label = "Anki"``, in ``my-decks`` or ``decks``)
+    is updated. A deck whose id or name is that of any other deck (shipped, handed out by
+    a course leader, or made in Rapport) gets its own (``...-anki``): no file the import
+    did not make is ever written. Notes that would not load, and a second note with the
+    same GUID, are skipped and reported.
+    """
+    from rapport.content.deckfile import slugify, unique_id
+    from rapport.content.loader import check_note_table
+    from rapport.content.model import Deck
+    from rapport.paths import own_decks_dir
+
+    own = own_decks_dir(data_dir)
+    earlier = [d for d in known if d.source_label == ANKI_LABEL and _in_data(d, data_dir)]
+    ours = {d.name.casefold(): d for d in earlier}  # by name, as this import names them
+    taken_ids = {d.id for d in known if d not in earlier} | _stems(own)
+    taken_names = {d.name.casefold() for d in known if d not in earlier}
+    plans: list[_DeckPlan] = []
     deck_ids: dict[str, str] = {}
     for deck_name, items in sorted(by_deck.items()):
         name = path.stem if deck_name == "Default" else deck_name
-        deck_id = slugify(name.replace("::", " "), "anki")
+        base = slugify(name.replace("::", " "), "anki")
+        again = ours.get(name.casefold()) or ours.get(f"{name} (Anki)".casefold())
+        if again is not None:
+            deck_id, name, target, update = again.id, again.name, again.path, True
+        else:
+            deck_id = base if base not in taken_ids else unique_id(f"{base}-anki", taken_ids)
+            if name.casefold() in taken_names:
+                name = f"{name} (Anki)"
+            target, update = own / f"{deck_id}.toml", False
+        taken_ids.add(deck_id)
+        taken_names.add(name.casefold())
         deck_ids[deck_name] = deck_id
+        skeleton = Deck(deck_id, name, "", target, (), {}, ())
+        tables: list[dict[str, Any]] = []
+        kept: list[_Imported] = []
+        seen: set[str] = set()
         for item in items:
             tags = item.table.get("tags") or []
             if "concept" not in item.table:
                 item.table["concept"] = slugify(tags[0].replace("::", "-")) if tags else deck_id
-        target = folder_path / f"{deck_id}.toml"
-        tables = [i.table for i in items]
-        if target.exists():
-            file = DeckFile(target)
-            existing = {t.get("id") for t in file.doc.get("notes", [])}
-            for table in tables:
-                if table["id"] in existing:
-                    file.replace_note(table["id"], table)
-                    report.updated += 1
-                else:
-                    file.add_note(table)
-            file.save()
-        else:
-            header = {
-                "id": deck_id,
-                "name": name,
-                "description": f"Imported from the Anki package {path.name}.",
-                "source_label": "Anki",
-            }
-            write_text(target, deck_text(header, tables), check=True)
-        report.decks.append((name, target, len(tables)))
-        report.notes += len(tables)
-        report.cards += sum(len(i.cards) for i in items)
+            label = _short(str(item.table.get("front") or item.table.get("text") or ""))
+            if item.table["id"] in seen:
+                report.skipped.append(
+                    f"a second note with the same GUID in '{name}' ({label!r}): left out"
+                )
+                continue
+            _note, problems = check_note_table(item.table, skeleton)
+            if problems:
+                why = "; ".join(f"{p.field}: {p.message}" for p in problems[:3])
+                report.skipped.append(
+                    f"a note of '{name}' that Rapport cannot hold ({label!r}): {why}"
+                )
+                continue
+            seen.add(item.table["id"])
+            tables.append(item.table)
+            kept.append(item)
+        by_deck[deck_name] = kept
+        if tables:
+            plans.append(_DeckPlan(name, deck_id, target, tables, kept, update))
+    return plans, deck_ids
 
-    if collection is not None and reload is not None:
-        reload()
-    if collection is not None and files is not None:
-        if not (with_progress and (revlog or suspended)):
-            collection.ops.push_files(STEP, files)
-            return report
-        _import_progress(collection, by_deck, deck_ids, revlog, suspended, now, report, files)
-        return report
-    if with_progress and (revlog or suspended):
-        progress = (by_deck, deck_ids, revlog, suspended)
-        if collection is not None:
-            _import_progress(collection, *progress, now, report)
-        else:
-            from rapport.study import Collection
 
-            decks = list(load_decks(discover(deck_folders(data_dir))).decks)
-            opened = Collection.open(data_dir, decks, now)
-            try:
-                _import_progress(opened, *progress, now, report)
-            finally:
-                opened.close(now)
-    return report
+ANKI_LABEL = "Anki"
+
+
+def _in_data(deck: Any, data_dir: Path) -> bool:
+    from rapport.paths import own_decks_dir, user_decks_dir
+
+    parent = deck.path.parent.resolve()
+    return parent in (own_decks_dir(data_dir).resolve(), user_decks_dir(data_dir).resolve())
+
+
+def _stems(folder: Path) -> set[str]:
+    return {p.stem for p in folder.glob("*.toml")} if folder.is_dir() else set()
+
+
+def _write_decks(plans: Sequence[_DeckPlan], report: ImportReport) -> list[tuple[Path, str | None]]:
+    """Write the planned deck files (each checked as it is written); what each file held
+    before (None: it did not exist), for :func:`_undo_writes`. A failure undoes the files
+    already written and raises."""
+    from rapport.content.deckfile import DeckFile, deck_text, write_text
+
+    written: list[tuple[Path, str | None]] = []
+    try:
+        for plan in plans:
+            if plan.update and plan.target.exists():
+                before = plan.target.read_text(encoding="utf-8")
+                file = DeckFile(plan.target)
+                existing = {t.get("id") for t in file.doc.get("notes", [])}
+                for table in plan.tables:
+                    if table["id"] in existing:
+                        file.replace_note(table["id"], table)
+                        report.updated += 1
+                    else:
+                        file.add_note(table)
+                file.save()
+                written.append((plan.target, before))
+            else:
+                header = {
+                    "id": plan.deck_id,
+                    "name": plan.name,
+                    "description": f"Imported from the Anki package {report.package.name}.",
+                    "source_label": ANKI_LABEL,
+                }
+                write_text(plan.target, deck_text(header, plan.tables), check=True)
+                written.append((plan.target, None))
+            report.decks.append((plan.name, plan.target, len(plan.tables)))
+            report.notes += len(plan.tables)
+            report.cards += sum(len(i.cards) for i in plan.items)
+    except BaseException:
+        _undo_writes(written)
+        raise
+    return written
+
+
+def _undo_writes(written: Sequence[tuple[Path, str | None]]) -> None:
+    """Put the deck files an import wrote back as they were."""
+    from rapport.content.deckfile import write_text
+
+    for target, before in reversed(written):
+        try:
+            if before is None:
+                target.unlink(missing_ok=True)
+            else:
+                write_text(target, before)
+        except Exception:  # (logged by write_text; the rest are still put back)
+            continue
 
 
 def _import_progress(
@@ -531,9 +690,13 @@ def _import_progress(
 ) -> None:
     """Replay each imported card's Anki review log through Rapport's scheduler (the
     preset of the card's deck), as one operation: every review and suspension in one
-    transaction and one undo step, so a killed import leaves none of it."""
+    transaction and one undo step, so a killed import leaves none of it. Each card's
+    replay is checked first against the damage check's time rule: a card whose answers
+    give a time it would refuse keeps no history (reported)."""
     from rapport.content.model import CardKey
     from rapport.store import CardState, ReviewRecord, Scope
+    from rapport.store.checks import time_in_range
+    from rapport.store.records import opt_us
     from rapport.study import Rating
 
     collection.check_writable()
@@ -550,31 +713,49 @@ def _import_progress(
         if files is not None:
             collection.ops.push_files(STEP, files)
         return
-    counted = [0, 0]  # reviews, cards with history kept
-
-    def write() -> None:
-        for card_id, anki_id, deck_id in found:
-            if anki_id in suspended:
-                store.set_suspended(card_id, True)
-            entries = revlog.get(anki_id, [])
-            if not entries:
-                continue
-            if store.reviews_of(card_id):
-                counted[1] += 1
-                continue
-            scheduler = collection.scheduler_for(deck_id)
-            state = CardState()
+    suspend: list[int] = []
+    records: list[ReviewRecord] = []
+    kept = out_of_range = 0
+    for card_id, anki_id, deck_id in found:
+        if anki_id in suspended:
+            suspend.append(card_id)
+        entries = revlog.get(anki_id, [])
+        if not entries:
+            continue
+        if store.reviews_of(card_id):
+            kept += 1
+            continue
+        scheduler = collection.scheduler_for(deck_id)
+        state = CardState()
+        replayed: list[ReviewRecord] = []
+        try:
             for rid, ease, taken, _kind in entries:
                 when = datetime.fromtimestamp(rid / 1000, UTC)
                 after = scheduler.review(card_id, state, Rating(ease), when)
-                store.record_review(
+                replayed.append(
                     ReviewRecord(card_id, when, ease, timedelta(milliseconds=taken), state, after)
                 )
                 state = after
-                counted[0] += 1
+            if not all(time_in_range(opt_us(t)) for t in (state.due, state.last_review)):
+                raise OverflowError("a time out of range")
+        except (OverflowError, ValueError):
+            out_of_range += 1
+            continue
+        records += replayed
+    if out_of_range:
+        report.skipped.append(
+            f"the history of {out_of_range} card{'s' * (out_of_range != 1)} whose answers "
+            "give a due date Rapport cannot store: the cards start new"
+        )
+
+    def write() -> None:
+        for card_id in suspend:
+            store.set_suspended(card_id, True)
+        for record in records:
+            store.record_review(record)
 
     scope = Scope(tuple(dict.fromkeys(card_id for card_id, _, _ in found)))
     collection.ops.perform(STEP, scope, write, now=now, files=files)
-    report.reviews += counted[0]
-    report.cards_with_history_kept += counted[1]
+    report.reviews += len(records)
+    report.cards_with_history_kept += kept
     collection.mark_changed()

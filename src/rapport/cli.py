@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from rapport import __version__
 from rapport.logs import log, log_file, start_logging
@@ -19,6 +19,8 @@ from rapport.paths import deck_folders, default_data_dir, own_decks_dir, user_de
 
 if TYPE_CHECKING:
     from rapport.content import Deck
+    from rapport.content.sheetimport import Mode
+    from rapport.content.spreadsheet import Sheet
     from rapport.export.progress import StudyProgress
 
 # The exit status when whoever reads our output stops early (128 + SIGPIPE, as a shell
@@ -206,13 +208,44 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--preview", action="store_true", help="show how the columns are read; write nothing"
     )
+    when_there = imp.add_mutually_exclusive_group()
+    when_there.add_argument(
+        "--replace",
+        action="store_true",
+        help="when the deck is already one of yours: replace its notes with the file's "
+        "(your file is kept in removed-decks)",
+    )
+    when_there.add_argument(
+        "--add",
+        action="store_true",
+        help="when the deck is already one of yours: add the rows to it (a row with the id "
+        "of one of its notes updates that note). Without --replace or --add, Rapport asks "
+        "at a terminal and refuses otherwise",
+    )
     imp.set_defaults(func=cmd_import)
 
     stats = sub.add_parser(
         "stats", parents=[common], help="show study statistics (works while the app runs)"
     )
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    stats.add_argument("--deck", help="only this deck (its id or name); default: all decks")
+    stats.add_argument(
+        "--period",
+        choices=("1m", "3m", "1y", "all"),
+        default="1m",
+        help="the period of the figures (default 1m, as the Statistics screen)",
+    )
     stats.set_defaults(func=cmd_stats)
+
+    optimise = sub.add_parser(
+        "optimize",
+        parents=[common],
+        help="fit FSRS's parameters to your review history (a preset's decks), as Anki's "
+        "Optimize; keeps the current ones unless the fit is better",
+    )
+    optimise.add_argument("--preset", help="the preset to optimise (default: Default)")
+    optimise.add_argument("--json", action="store_true", help="print the result as JSON")
+    optimise.set_defaults(func=cmd_optimize)
 
     backups = sub.add_parser("backups", parents=[common], help="list the backups of your progress")
     backups.set_defaults(func=cmd_backups)
@@ -360,13 +393,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export_csv(decks: Sequence[Deck], output: Path) -> int:
-    from rapport.content.deckfile import DeckWriteError, write_text
-    from rapport.content.spreadsheet import sheet_text
+    from rapport.content.spreadsheet import SHEET_SUFFIXES, sheet_text
+    from rapport.export import ExportError
+    from rapport.export.package import check_target, write_atomically
 
     separator = "\t" if output.suffix.lower() in (".tsv", ".txt", ".tab") else ","
     try:
-        write_text(output, sheet_text(decks, separator=separator))
-    except DeckWriteError as exc:
+        check_target(output, decks, SHEET_SUFFIXES, "a spreadsheet")
+        data = sheet_text(decks, separator=separator).encode("utf-8")
+
+        def write(out: IO[bytes]) -> None:
+            out.write(data)
+
+        write_atomically(output, write)
+    except ExportError as exc:
         print(f"not exported: {exc}", file=sys.stderr)
         return 1
     notes = sum(len(d.notes) for d in decks)
@@ -379,7 +419,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     bad (every bad row is listed by line, nothing is written)."""
     from rapport.content import DeckError
     from rapport.content.deckfile import DeckWriteError
-    from rapport.content.spreadsheet import SheetError, read_sheet, write_sheet_deck
+    from rapport.content.sheetimport import write_deck
+    from rapport.content.spreadsheet import SheetError, read_sheet
 
     path: Path = args.file
     if path.suffix.lower() in (".apkg", ".colpkg"):
@@ -391,6 +432,13 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"--map {item}: write ROLE=COLUMN, e.g. front=1 or back=Answer", file=sys.stderr)
             return 2
         mapping[role.strip()] = column.strip()
+    if args.output is not None and (
+        args.output.suffix.lower() != ".toml" or _same_path(args.output, path)
+    ):
+        print(
+            f"not imported: -o {args.output}: name a new deck file ending in .toml", file=sys.stderr
+        )
+        return 2
     data_dir = _data_dir(args)
     folder = args.output.parent if args.output else own_decks_dir(data_dir)
     try:
@@ -428,11 +476,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    mode = _sheet_mode(args, sheet, folder, data_dir, existing)
+    if mode is None:
+        return 1
     for sheet_deck in sheet.decks:
         target = args.output or folder / f"{sheet_deck.id}.toml"
         try:
-            written = write_sheet_deck(
-                sheet_deck, target, label=args.label or "", dry_run=args.preview
+            done = write_deck(
+                sheet_deck, target, data_dir, mode, label=args.label or "", dry_run=args.preview
             )
         except DeckError as exc:
             for deck_problem in exc.problems:
@@ -442,6 +493,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         except DeckWriteError as exc:
             print(f"not imported: {exc}", file=sys.stderr)
             return 1
+        written = done.written
         deck = written.deck
         size = f"'{deck.name}' ({len(deck.notes)} notes, {len(deck.cards())} cards)"
         if args.preview:
@@ -449,13 +501,58 @@ def cmd_import(args: argparse.Namespace) -> int:
             continue
         for change in written.changes:
             print(f"  {change}")
-        verb = "updated" if written.replaced is not None else "imported"
+        verb = (
+            "added to" if done.added else "updated" if written.replaced is not None else "imported"
+        )
         print(f"{verb} {size} from {path} into {target}")
+        if done.kept is not None:
+            print(f"the deck's earlier file was kept as {done.kept}")
     return 0
+
+
+def _sheet_mode(
+    args: argparse.Namespace, sheet: Sheet, folder: Path, data_dir: Path, known: Sequence[Deck]
+) -> Mode | None:
+    """What to do with decks of ``sheet`` that are already the trainee's: ``--replace``,
+    ``--add``, the answer to the question at a terminal; None (said why) to stop."""
+    from rapport.content.sheetimport import Match, Mode, matches, not_theirs, question
+
+    refused = [] if args.output else not_theirs(sheet, folder, known)
+    for line in refused:
+        print(f"not imported: {line}", file=sys.stderr)
+    if refused:
+        return None
+    mode = Mode.REPLACE if args.replace else Mode.ADD if args.add else Mode.ASK
+    found = matches(sheet, folder) if not args.output else []
+    if args.output and args.output.exists():
+        found = [Match(sheet.decks[0].name, args.output, 0)] if sheet.decks else []
+    if not found or mode is not Mode.ASK or args.preview:
+        return mode
+    if not sys.stdin.isatty():
+        print(
+            f"not imported: {question(found)} Give --replace or --add (nothing was written).",
+            file=sys.stderr,
+        )
+        return None
+    answer = input(f"{question(found)} [r]eplace / [a]dd / [C]ancel: ").strip().lower()
+    if answer in ("r", "replace"):
+        return Mode.REPLACE
+    if answer in ("a", "add"):
+        return Mode.ADD
+    print("not imported: nothing was changed")
+    return None
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _import_anki(args: argparse.Namespace) -> int:
     from rapport.anki_import import import_anki_package
+    from rapport.content import DeckError
     from rapport.errors import RapportError
 
     mapping: dict[str, tuple[str, str]] = {}
@@ -471,7 +568,12 @@ def _import_anki(args: argparse.Namespace) -> int:
         mapping[name.strip()] = (question.strip(), answer.strip())
     try:
         report = import_anki_package(args.file, _data_dir(args), mapping=mapping)
-    except RapportError as exc:  # an unreadable package, a locked data folder, a bad deck
+    except DeckError as exc:  # (every note is checked first: a deck the import made wrong)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"not imported: a deck made from {args.file} has problems", file=sys.stderr)
+        return 1
+    except RapportError as exc:  # an unreadable package, a locked data folder
         print(f"not imported: {exc}", file=sys.stderr)
         return 1
     print(report)
@@ -579,6 +681,56 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_optimize(args: argparse.Namespace) -> int:
+    """Fit a preset's FSRS parameters to its decks' history and keep the better set."""
+    from rapport.content.cache import load_decks_cached
+    from rapport.errors import RapportError
+    from rapport.paths import deck_folders
+    from rapport.study import Collection
+    from rapport.study.optimize import Optimised
+    from rapport.study.settings import DEFAULT_PRESET
+
+    now = datetime.now(UTC)
+    data_dir = _data_dir(args)
+    try:
+        decks = load_decks_cached(deck_folders(data_dir), data_dir).decks
+        collection = Collection.open(data_dir, decks, now)
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    name = args.preset or DEFAULT_PRESET
+    try:
+        if name not in collection.preset_names():
+            known = ", ".join(collection.preset_names())
+            print(f"rapport optimize: there is no preset {name!r} ({known}).", file=sys.stderr)
+            return 1
+
+        def say(stage: str) -> None:
+            if not args.json:
+                print(f"{stage}...", file=sys.stderr)
+
+        result = collection.optimiser(name, now)(collection.store, say)
+        assert isinstance(result, Optimised)
+        if result.kept == "fitted":
+            collection.use_parameters(name, result.parameters)
+    except RapportError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        collection.close(now)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+        return 0
+    print(f"Preset {name}: {result.reviews:,} reviews ({result.items:,} predictions).")
+    for label, evaluation in (("current", result.current), ("fitted", result.fitted)):
+        print(f"  {label:8} log loss {evaluation.log_loss:.4f}, RMSE (bins) {evaluation.rmse:.2%}")
+    if result.kept == "fitted":
+        print("The fitted parameters are better: the preset uses them from now on.")
+    else:
+        print("The fit is not better: the preset keeps its current parameters.")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print study statistics, read from a snapshot (safe while the app is running)."""
     from rapport.errors import RapportError
@@ -595,8 +747,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except RapportError as exc:
         print(exc, file=sys.stderr)
         return 1
+    if collection.notice is not None:  # damage found, as the app would say it
+        print(collection.notice, file=sys.stderr)
+    from rapport.study.stats import PERIODS, StatsScope
+
+    periods = dict(zip(("1m", "3m", "1y", "all"), PERIODS.values(), strict=True))
     try:
-        stats = collection.stats(now)
+        deck_ids = None
+        if args.deck is not None:
+            found = [d.id for d in collection.decks if args.deck in (d.id, d.name)]
+            if not found:
+                print(f"rapport stats: there is no deck {args.deck!r}.", file=sys.stderr)
+                return 1
+            deck_ids = (found[0],)
+        stats = collection.stats(now, StatsScope(deck_ids, periods[args.period]))
     finally:
         collection.close(now)
     if args.json:
@@ -646,6 +810,12 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rapport`` command."""
+    if getattr(sys, "frozen", False):
+        # A bundled app's worker processes (the optimiser's, see rapport.ui.background)
+        # start this same program: let multiprocessing take them over here.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     args = build_parser().parse_args(argv)
     func = getattr(args, "func", cmd_app)
     # The app opens the file once its window is up (start-up pays nothing for it).

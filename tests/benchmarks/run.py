@@ -23,6 +23,7 @@ import bench_backup
 import bench_bundle
 import bench_export
 import bench_load
+import bench_sheet
 import bench_startup
 from common import Row, table
 
@@ -36,14 +37,17 @@ def main() -> int:
         ("start-up and memory", bench_startup.run),
         ("answer to next card", bench_answer.run),
         ("deck loading", bench_load.run),
+        ("spreadsheet ids", bench_sheet.run),
         ("Anki export", bench_export.run),
         ("backups", bench_backup.run),
         ("the bundle's start-up beside the venv's", bench_bundle.run),
     ]
     if "--scale" in sys.argv[1:] or os.environ.get("SCALE", "") not in ("", "0"):
+        import bench_optimise
         import bench_scale
 
         benches.append(("heavy user's scale (50,000 and 200,000 cards)", bench_scale.run))
+        benches.append(("optimiser at 200,000 cards", bench_optimise.run))
     failed = []
     for name, bench in benches:
         print(f"running: {name} ...", file=sys.stderr, flush=True)

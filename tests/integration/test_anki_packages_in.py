@@ -19,7 +19,7 @@ from rapport.anki_import import import_anki_package
 from rapport.cli import main
 from rapport.content import Kind, discover, load_decks
 from rapport.content.model import CardKey
-from rapport.paths import deck_folders, user_decks_dir
+from rapport.paths import deck_folders, own_decks_dir
 from rapport.study import Collection as RapportCollection
 from tests.integration.test_anki_import import db, scheduler
 
@@ -173,7 +173,7 @@ def test_anki_packages_arrive_with_history_and_no_duplicates(
     assert "its fields are Word, Meaning, Example" in text
     assert "norcross.jpg" in text and "name.mp3" in text
 
-    loaded = load_decks(discover([user_decks_dir(data_dir)]))
+    loaded = load_decks(discover([own_decks_dir(data_dir)]))
     assert loaded.errors == ()
     decks = {d.name: d for d in loaded.decks}
     assert set(decks) == {"Psychology", "Psychology::Week 1", "Psychology::Week 2"}
@@ -203,7 +203,7 @@ def test_anki_packages_arrive_with_history_and_no_duplicates(
     # Again: the same notes, updated in place; no duplicates and no history twice.
     again = import_anki_package(package, data_dir, now=now)
     assert again.notes == 7 and again.updated == 7 and again.reviews == 0
-    loaded = load_decks(discover([user_decks_dir(data_dir)]))
+    loaded = load_decks(discover([own_decks_dir(data_dir)]))
     assert sum(len(d.notes) for d in loaded.decks) == 7
 
 
@@ -224,8 +224,8 @@ def test_a_damaged_package_is_refused_by_name(tmp_path: Path) -> None:
     bad.write_bytes(b"not a zip at all")
     with pytest.raises(AnkiImportError, match="bad.apkg"):
         import_anki_package(bad, tmp_path / "data")
-    assert not user_decks_dir(tmp_path / "data").exists() or not any(
-        user_decks_dir(tmp_path / "data").iterdir()
+    assert not own_decks_dir(tmp_path / "data").exists() or not any(
+        own_decks_dir(tmp_path / "data").iterdir()
     )
 
 
@@ -240,7 +240,7 @@ def test_a_note_type_of_ones_own_is_mapped_as_asked(
     assert (
         "note type 'Vocabulary': 1 notes mapped by the fields you chose" in capsys.readouterr().out
     )
-    notes = [n for d in load_decks(discover([user_decks_dir(data_dir)])).decks for n in d.notes]
+    notes = [n for d in load_decks(discover([own_decks_dir(data_dir)])).decks for n in d.notes]
     vocab = next(n for n in notes if "vocab" in n.tags)
     assert vocab.kind is Kind.BASIC
     assert (vocab.front, vocab.back, vocab.extra) == (  # type: ignore[attr-defined]

@@ -107,6 +107,8 @@ class Authoring:
         if note is None:
             raise DeckError(deck.path, problems)
         if self.is_own(deck):
+            if replacing is not None:
+                self._refuse_a_changed_note(deck, replacing)
             file = DeckFile(deck.path)
             if replacing is None:
                 file.add_note(values)
@@ -124,6 +126,22 @@ class Authoring:
             raise DeckWriteError(f"'{deck.name}' has no note '{replacing}'.")
         self.local.set(deck.id, replacing, note_table(original), dict(values))
         return Saved(note, local=True)
+
+    def _refuse_a_changed_note(self, deck: Deck, note_id: str) -> None:
+        """Refuse to save over a note whose file changed it (or removed it) since the
+        editor opened it: an edit made outside Rapport is never silently undone."""
+        from rapport.content.loader import load_deck
+
+        opened = self._files.get(deck.id, deck).note(note_id)
+        try:
+            now = load_deck(deck.path).note(note_id)
+        except DeckError:
+            return  # (the save itself refuses a file that does not load, saying why)
+        if opened is not None and now is not None and now != opened:
+            raise DeckWriteError(
+                f"The note '{note_id}' was changed in {deck.path} outside Rapport since you "
+                "opened it; your edit was not saved. Close the editor and open the note again."
+            )
 
     def drop_local_change(self, deck: Deck, note_id: str) -> None:
         self.local.drop(deck.id, note_id)
@@ -167,15 +185,40 @@ class Authoring:
         deck's review history in the database. Returns where the file went."""
         if not self.is_added(deck):
             raise DeckWriteError(f"'{deck.name}' comes with Rapport and cannot be deleted.")
-        folder = self.data_dir / "removed-decks"
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        target = folder / f"{deck.path.stem}.{stamp}.toml"
+        target = removed_deck_path(self.data_dir, deck.path)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             os.replace(deck.path, target)
         except OSError as exc:
             raise DeckWriteError(f"Cannot remove {deck.path}: {exc.strerror or exc}.") from exc
         return target
+
+
+def removed_deck_path(data_dir: Path, path: Path) -> Path:
+    """Where a deck file removed or replaced is kept: ``removed-decks``, named with the
+    time (and a number if that name is taken); the folder is made here."""
+    folder = Path(data_dir) / "removed-decks"
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DeckWriteError(f"Cannot write into {folder}: {exc.strerror or exc}.") from exc
+    target, number = folder / f"{path.stem}.{stamp}.toml", 2
+    while target.exists():
+        target, number = folder / f"{path.stem}.{stamp}-{number}.toml", number + 1
+    return target
+
+
+def keep_replaced(data_dir: Path, path: Path) -> Path:
+    """Keep a copy of the deck file ``path`` about to be replaced, as Delete deck keeps a
+    deleted one (:func:`removed_deck_path`); where the copy is."""
+    import shutil
+
+    target = removed_deck_path(data_dir, path)
+    try:
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise DeckWriteError(f"Cannot keep a copy of {path}: {exc.strerror or exc}.") from exc
+    return target
 
 
 def _same(a: Path, b: Path) -> bool:

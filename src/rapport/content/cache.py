@@ -344,7 +344,7 @@ def _write(cache: Path, entries: dict[str, _Entry]) -> None:
 
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".decks-", dir=cache.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{cache.name}.", suffix=".part", dir=cache.parent)
     except OSError as error:
         log.warning("deck cache not written: %s", error)
         return  # no cache this time; the decks are loaded all the same

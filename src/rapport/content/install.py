@@ -147,20 +147,11 @@ _PARTIAL_SUFFIX = ".part"
 
 
 def remove_partial_files(folder: Path) -> list[Path]:
-    """Delete what an add killed while writing left in ``folder`` (hidden ``.part`` files);
-    start-up calls this. Returns the deleted paths."""
-    removed = []
-    try:
-        candidates = list(folder.glob(f".*{_PARTIAL_SUFFIX}"))
-    except OSError:
-        return []
-    for path in candidates:
-        try:
-            path.unlink()
-        except OSError:
-            continue
-        removed.append(path)
-    return removed
+    """Delete what an add killed while writing left in ``folder`` (hidden ``.part`` files,
+    as :mod:`rapport.litter` lists them). Returns the deleted paths."""
+    from rapport.litter import LITTER, remove_in
+
+    return remove_in(folder, dict(LITTER)["decks"])
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

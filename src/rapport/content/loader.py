@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
@@ -319,11 +319,31 @@ def check_note_table(
     spreadsheet import use this): the note, or None and every problem found."""
     check = _Checker(str(deck.path))
     context = _Context(list(deck.sources), True, deck.summaries, bool(deck.summaries))
+    label = str(table.get("id") or f"#{len(deck.notes) + 1}")
+    for key, value in table.items():  # as the file's own check would refuse them
+        for text in _strings(value):
+            message = files.control_message(text)
+            if message is not None:
+                check.add(label, str(key), message)
+                break
     note = _note(table, len(deck.notes) + 1, context, check)
     if note is not None and note.id != replacing and deck.note(note.id) is not None:
         check.add(note.id, "id", "another note of this deck has this id")
         note = None
     return (note if not check.problems else None), check.problems
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a note table's value (nested lists and tables included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
 
 
 class _Context(NamedTuple):

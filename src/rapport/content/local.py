@@ -69,34 +69,66 @@ def _merge(change: _Change, current: dict[str, Any]) -> tuple[dict[str, Any], tu
     return merged, tuple(clashes)
 
 
+def kept_aside_name(path: Path) -> Path:
+    """A name beside ``path`` for keeping it aside, damaged: with the time (and a number
+    when that is taken), so that a second damaged file never replaces the first."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    aside, number = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}"), 2
+    while aside.exists():
+        aside = path.with_name(f"{path.stem}.damaged-{stamp}-{number}{path.suffix}")
+        number += 1
+    return aside
+
+
+def _parsed(data: object) -> dict[tuple[str, str], _Change]:
+    """The changes the file's JSON ``data`` holds; ValueError (saying where) for anything
+    of another shape than :meth:`LocalChanges._save` writes."""
+    if not isinstance(data, dict) or not isinstance(data.get("changes"), list):
+        raise ValueError("it holds no list of changes")
+    changes: dict[tuple[str, str], _Change] = {}
+    for number, item in enumerate(data["changes"], start=1):
+        if not isinstance(item, dict):
+            raise ValueError(f"change {number} is not a table")
+        for key, kind in (("deck", str), ("note", str), ("base", dict), ("local", dict)):
+            if not isinstance(item.get(key), kind):
+                raise ValueError(f"change {number} has no {key}")
+        for key in ("base", "local"):
+            if not all(isinstance(k, str) for k in item[key]):
+                raise ValueError(f"change {number}: its {key} has a field that is not named")
+        changed = item.get("changed", "")
+        changes[(item["deck"], item["note"])] = _Change(
+            dict(item["base"]), dict(item["local"]), changed if isinstance(changed, str) else ""
+        )
+    return changes
+
+
 class LocalChanges:
     """The trainee's changes to notes of decks not theirs (see the module doc)."""
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / FILE_NAME
         self._changes: dict[tuple[str, str], _Change] = {}
+        # Why the file was kept aside unread (a damaged or wrong-shaped file), to show.
+        self.notice: str | None = None
         if self.path.exists():
             self._read()
 
     def _read(self) -> None:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            for item in data["changes"]:
-                key = (str(item["deck"]), str(item["note"]))
-                self._changes[key] = _Change(
-                    dict(item["base"]), dict(item["local"]), str(item.get("changed", ""))
-                )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            aside = self.path.with_name(f"{self.path.stem}.damaged.json")
+            self._changes = _parsed(data)
+        except (OSError, ValueError) as exc:
+            aside = kept_aside_name(self.path)
             log.error("damaged file of local changes %s: %s (kept as %s)", self.path, exc, aside)
             try:
                 os.replace(self.path, aside)
             except OSError:
                 pass
-            raise LocalChangesError(
+            self._changes = {}
+            self.notice = (
                 f"{self.path} could not be read ({exc}); it was kept as {aside.name} and your "
                 "notes show as their decks have them."
-            ) from exc
+            )
 
     def __contains__(self, key: tuple[str, str]) -> bool:
         return key in self._changes
@@ -182,7 +214,9 @@ class LocalChanges:
         text = json.dumps({"version": 1, "changes": items}, indent=1, ensure_ascii=False)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent
+            )
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
                 f.flush()

@@ -29,7 +29,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from rapport.content.deckfile import slugify, unique_id
+from rapport.content.deckfile import slugify
 from rapport.content.kinds import KindTable, registered, rules_for, rules_of
 from rapport.content.loader import SLUG, check_note_table
 from rapport.content.model import Deck, Essay, Kind, Note
@@ -44,6 +44,7 @@ def field_names(kind: str) -> tuple[str, ...]:
 FIELDS: Mapping[str, tuple[str, ...]] = KindTable(
     lambda rules: tuple(key for key, _label, _multi in rules.columns)
 )
+SHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 ROLES = ("id", "kind", "deck", "concept", "source", "extension", "extra", "tags")
 _ROLE_NAMES = {"guid": "id", "notetype": "kind", "note type": "kind", "type": "kind"}
 SEPARATORS = {
@@ -71,11 +72,80 @@ def notetype_kind(name: str) -> str | None:
 
 
 _MARKUP = re.compile(r"</?[A-Za-z][^>]*>")
+# Limits checked while reading (a spreadsheet is refused as soon as it passes one); the
+# note limit is a deck file's own (rapport.content.files).
+MAX_SHEET_BYTES = 16 * 1024 * 1024
+MAX_SHEET_ROWS = 50_000
+MAX_SHEET_COLUMNS = 64
+# A cell a spreadsheet program would run as a formula (OWASP "CSV injection"): written
+# with a leading apostrophe, which the import removes again.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_GUARDED = re.compile(r"'+[=+\-@\t\r]")
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 
 
 class SheetError(RapportError):
     """A spreadsheet that cannot be read at all (not a file of rows)."""
+
+
+def guard_formula(cell: str) -> str:
+    """``cell`` as exported: one that a spreadsheet would run as a formula (it starts with
+    ``= + - @``, a tab or a carriage return, after any apostrophes) gets a leading ``'``."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def unguard_formula(cell: str) -> str:
+    """A cell as imported: the apostrophe :func:`guard_formula` put there is removed."""
+    return cell[1:] if _GUARDED.match(cell) else cell
+
+
+def _read_limited(path: Path) -> bytes:
+    """The file's bytes, refused before reading more than :data:`MAX_SHEET_BYTES`."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_SHEET_BYTES + 1)
+    except OSError as exc:
+        raise SheetError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if len(raw) > MAX_SHEET_BYTES:
+        raise SheetError(
+            f"{path} is larger than {MAX_SHEET_BYTES // (1024 * 1024)} MiB, the most a "
+            "spreadsheet import reads: split it into several files."
+        )
+    return raw
+
+
+def _checked_row(path: Path, line: int, row: list[str], count: int) -> list[str]:
+    """A row read, with the limits checked as it comes (``count``: rows so far)."""
+    if count > MAX_SHEET_ROWS:
+        raise SheetError(
+            f"{path} has more than {MAX_SHEET_ROWS} rows, the most a deck holds: split it "
+            "into several files."
+        )
+    if len(row) > MAX_SHEET_COLUMNS:
+        raise SheetError(
+            f"{path}:{line}: has {len(row)} columns, more than the {MAX_SHEET_COLUMNS} a "
+            "spreadsheet import reads."
+        )
+    return [unguard_formula(cell) for cell in row]
+
+
+class _Ids:
+    """Unique note ids per deck, made in linear time (``unique_id`` rescans from 2)."""
+
+    def __init__(self) -> None:
+        self.taken: dict[str, set[str]] = {}
+        self.next: dict[tuple[str, str], int] = {}
+
+    def make(self, deck_id: str, base: str) -> str:
+        taken = self.taken.setdefault(deck_id, set())
+        candidate, n = base, self.next.get((deck_id, base), 2)
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        self.next[(deck_id, base)] = n
+        return candidate
+
+    def add(self, deck_id: str, note_id: str) -> None:
+        self.taken.setdefault(deck_id, set()).add(note_id)
 
 
 @dataclass
@@ -130,6 +200,11 @@ def _separator(value: str) -> str:
 def _column(value: str, names: list[str], where: str, problems: list[str]) -> int | None:
     """A column given by its number (from 1) or its name; None (and a problem) if neither."""
     value = value.strip()
+    if value.isdigit() and int(value) > MAX_SHEET_COLUMNS:
+        problems.append(
+            f"{where}: no column {value} (a spreadsheet has {MAX_SHEET_COLUMNS} at most)"
+        )
+        return None
     if value.isdigit() and int(value) >= 1:
         return int(value) - 1
     lowered = [n.lower() for n in names]
@@ -155,10 +230,7 @@ def read_sheet(
     ``existing`` decks are matched by name so that a re-import keeps a deck's id.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SheetError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    raw = _read_limited(path)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
@@ -192,7 +264,7 @@ def read_sheet(
             start = skip + previous + 1
             previous = reader.line_num
             if any(cell.strip() for cell in row):
-                rows.append((start, row))
+                rows.append((start, _checked_row(path, start, row, len(rows) + 1)))
     except csv.Error as exc:
         problems.append(f"{where}:{skip + reader.line_num}: cannot read this row ({exc})")
 
@@ -243,6 +315,7 @@ def read_sheet(
     by_name = {d.name: d.id for d in existing}
     decks: dict[str, SheetDeck] = {}
     seen_ids: dict[tuple[str, str], int] = {}
+    ids = _Ids()
     for line, row in rows:
         values = {role: row[i] if i < len(row) else "" for i, role in enumerate(roles)}
         if len(row) > len(roles):
@@ -258,8 +331,7 @@ def read_sheet(
         if table is None or row_problems:
             continue
         if not values.get("id", "").strip():  # an id made from the text: made unique
-            taken = {i for d, i in seen_ids if d == deck.id}
-            table["id"] = unique_id(table["id"], taken)
+            table["id"] = ids.make(deck.id, table["id"])
         note_key = (deck.id, table["id"])
         if note_key in seen_ids:
             problems.append(
@@ -268,6 +340,7 @@ def read_sheet(
             )
             continue
         seen_ids[note_key] = line
+        ids.add(deck.id, table["id"])
         skeleton = Deck(deck.id, deck.name, "", path, tuple(sources), {}, ())
         _checked, found = check_note_table(table, skeleton)
         if found:
@@ -381,7 +454,8 @@ def sheet_text(decks: Sequence[Deck], *, separator: str = ",") -> str:
         fields += [""] * (width - len(fields))
         source = note.source.anchor if note.source is not None else ""
         writer.writerow(
-            [
+            guard_formula(cell)
+            for cell in [
                 note.id,
                 str(note.kind),
                 deck.name,

@@ -91,6 +91,26 @@ class _Ticker:
             self.progress(self.done, self.total)
 
 
+def check_target(path: Path, decks: Sequence[Deck], suffixes: Sequence[str], what: str) -> None:
+    """Refuse (:class:`ExportError`) to write an export to ``path`` when its name does not
+    end in one of ``suffixes`` (so no deck file, database or other file is taken for an
+    earlier export) or when it is the file of one of the ``decks`` exported."""
+    if path.suffix.lower() not in suffixes:
+        raise ExportError(path, f"{what}'s name must end in {' or '.join(suffixes)}.")
+    if path.is_dir():
+        raise ExportError(path, f"that is a folder; name a file ending in {suffixes[0]}.")
+    for deck in decks:
+        if _same_file(deck.path, path):
+            raise ExportError(path, "that is one of the deck files being exported.")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
 def _check_decks(decks: Sequence[Deck], path: Path) -> None:
     if not decks:
         raise ExportError(path, "there are no decks to export.")
@@ -281,10 +301,7 @@ def export_decks(
     Raises :class:`ExportError` (nothing written, any earlier file of that name intact).
     """
     path = Path(path)
-    if path.suffix.lower() != PACKAGE_SUFFIX:
-        raise ExportError(path, f"an Anki package's name must end in {PACKAGE_SUFFIX}.")
-    if path.is_dir():
-        raise ExportError(path, "that is a folder; name a file ending in .apkg.")
+    check_target(path, decks, (PACKAGE_SUFFIX,), "an Anki package")
     _check_decks(decks, path)
     try:
         css = stylesheet if stylesheet is not None else load_stylesheet()

@@ -38,7 +38,7 @@ from xml.etree import ElementTree as ET
 from rapport.content.model import ChoiceNote, Deck, Note, TypedNote
 from rapport.export.fields import option_order
 from rapport.export.html import escape_text, field_html
-from rapport.export.package import ExportError, write_atomically
+from rapport.export.package import ExportError, check_target, write_atomically
 
 FORMATS = ("gift", "qti")
 SUFFIXES = {"gift": (".gift", ".txt"), "qti": (".zip",)}
@@ -255,10 +255,7 @@ def export_quiz(decks: Sequence[Deck], path: Path, format: str) -> QuizResult:
     path = Path(path)
     if format not in FORMATS:
         raise ExportError(path, f"unknown quiz format '{format}' (use gift or qti).")
-    if path.suffix.lower() not in SUFFIXES[format]:
-        raise ExportError(
-            path, f"a {format.upper()} file's name must end in {' or '.join(SUFFIXES[format])}."
-        )
+    check_target(path, decks, SUFFIXES[format], f"a {format.upper()} file")
     choice = sum(isinstance(n, ChoiceNote) for d in decks for n in d.notes)
     typed = sum(isinstance(n, TypedNote) for d in decks for n in d.notes)
     total = sum(len(d.notes) for d in decks)

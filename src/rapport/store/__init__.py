@@ -18,7 +18,14 @@ from rapport.store.database import DB_NAME, MATURE_INTERVAL, Store, probe_file
 from rapport.store.errors import AlreadyRunning, BackupError, DatabaseError, WriteError
 from rapport.store.images import Image, Scope
 from rapport.store.lock import DataLock
-from rapport.store.records import CardState, CardTableRow, Hiding, Phase, ReviewRecord
+from rapport.store.records import (
+    CardState,
+    CardTableRow,
+    Hiding,
+    Phase,
+    ReviewOrder,
+    ReviewRecord,
+)
 from rapport.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = [
@@ -36,6 +43,7 @@ __all__ = [
     "DataLock",
     "DatabaseError",
     "Phase",
+    "ReviewOrder",
     "ReviewRecord",
     "Restored",
     "Scope",

@@ -66,8 +66,6 @@ COMPRESSION_LEVEL = 6
 
 _NAME = re.compile(r"^collection-(\d{8}-\d{6})(?:-(\d{1,9}))?\.sqlite3(\.zst)?$")
 _STAMP = "%Y%m%d-%H%M%S"
-# Files a killed backup or restore probe leaves in the backups folder.
-_LITTER = re.compile(r"^collection-.*\.(partial|sqlite3-wal|sqlite3-shm|sqlite3-journal)$")
 
 
 class Backup(NamedTuple):
@@ -109,25 +107,6 @@ def newest_backup(data_dir: Path) -> Path | None:
     """The most recently made backup, if there is one."""
     backups = list_backups(data_dir)
     return backups[0].path if backups else None
-
-
-def remove_litter(data_dir: Path) -> list[Path]:
-    """Delete what killed backups left in the backups folder; return the deleted paths."""
-    removed: list[Path] = []
-    try:
-        paths = list(backup_dir(data_dir).iterdir())
-    except OSError:
-        return removed
-    for path in paths:
-        if _LITTER.match(path.name):
-            try:
-                path.unlink()
-            except OSError:
-                continue
-            removed.append(path)
-    if removed:
-        log.info("removed %d unfinished backup file(s) from %s", len(removed), backup_dir(data_dir))
-    return removed
 
 
 def make_backup(

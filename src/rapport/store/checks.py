@@ -171,6 +171,12 @@ def full_check(conn: sqlite3.Connection) -> list[str]:
 _MAX_US = 253_370_764_800_000_000
 
 
+def time_in_range(us: int | None) -> bool:
+    """Whether a stored time (microseconds since 1970, or None) passes the damage check's
+    rule below: what any value read from outside must pass before it is written."""
+    return us is None or 0 <= us <= _MAX_US
+
+
 def _out_of_range(column: str) -> str:
     return f"({column} IS NOT NULL AND ({column} < 0 OR {column} > {_MAX_US}))"
 

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from rapport.store import images
-from rapport.store.backups import BACKUP_DIR, BackupSchedule, make_backup, newest_backup
-from rapport.store.backups import remove_litter as remove_backup_litter
+from rapport.store.backups import BackupSchedule, make_backup, newest_backup
 from rapport.store.checks import (
     UnusableDatabase,
     closed_cleanly,
@@ -56,6 +55,7 @@ from rapport.store.records import (
     Phase,
     PresentCard,
     RatedReview,
+    ReviewOrder,
     ReviewRecord,
     TextRow,
     TimedAnswer,
@@ -73,19 +73,21 @@ _MATURE_US = int(MATURE_INTERVAL.total_seconds() * 1_000_000)
 _STATE_COLUMNS = "state, step, stability, difficulty, due_us, last_review_us"
 # Literal conditions that let SQLite use the partial queue indexes.
 _ACTIVE = "present = 1 AND suspended = 0"
+# A stable shuffle of cards by a seed (a multiplicative hash of id and seed), for the
+# random orders of deck options.
+_SHUFFLED = "((id + ?) * 2654435761) % 4294967296, id"
 _RESTORE_JOURNAL = "restore.journal"  # (see rapport.store.restore)
 
 log = logging.getLogger(__name__)
 
 
 def _remove_litter(data_dir: Path) -> None:
-    """What killed backups and restores left behind (a restore's staged copy without its
-    journal was never used: the journal is written only once the copy is complete)."""
-    if (data_dir / BACKUP_DIR).is_dir():
-        remove_backup_litter(data_dir)
-    litter = (f"{DB_NAME}.restoring", f"{_RESTORE_JOURNAL}.partial", f"{DB_NAME}.closed.partial")
-    for name in litter:
-        (data_dir / name).unlink(missing_ok=True)
+    """What killed writes left behind (a restore's staged copy without its journal was
+    never used: the journal is written only once the copy is complete); see
+    :mod:`rapport.litter`."""
+    from rapport.litter import remove_litter
+
+    remove_litter(data_dir)
 
 
 def _refuse_a_lost_database(data_dir: Path, path: Path) -> None:
@@ -135,6 +137,27 @@ def _inspect(data_dir: Path, path: Path, *, full: bool) -> str | None:
             log.warning("repaired the indexes of %s: %s", path, "; ".join(problems[:5]))
             return _repaired(path, problems)
     log.error("refused damaged %s: %s", path, "; ".join(problems[:5]))
+    raise DatabaseError(path, f"the file is damaged ({problems[0]})", newest_backup(data_dir))
+
+
+def _checked_for_reading(data_dir: Path, path: Path, conn: sqlite3.Connection) -> str | None:
+    """A read-only command's check of the file (on its read-only connection): in full
+    when the app would check it at its next start (no clean close recorded for the file
+    as it is), so that damage is said as the app says it. Index-only damage is a notice
+    (the app rebuilds the indexes at its next start); other damage a DatabaseError."""
+    if closed_cleanly(path):
+        return None
+    problems = full_check(conn)
+    if not problems:
+        return None
+    if index_only(conn, problems):
+        log.warning("index damage found read-only in %s: %s", path, "; ".join(problems[:5]))
+        return (
+            f"Rapport found damage in the indexes of your progress file {path} "
+            f"({problems[0]}); the figures come from your data, and the app rebuilds the "
+            "indexes when it next starts."
+        )
+    log.error("damage found read-only in %s: %s", path, "; ".join(problems[:5]))
     raise DatabaseError(path, f"the file is damaged ({problems[0]})", newest_backup(data_dir))
 
 
@@ -415,7 +438,7 @@ def _browse_row(row: Sequence[Any]) -> BrowseRow:
     )
 
 
-def _bucket(column: str, starts: Sequence[int]) -> tuple[str, list[object]]:
+def _bucket(column: str, starts: Sequence[float]) -> tuple[str, list[object]]:
     """An SQL expression giving the index ``i`` of the bucket ``starts[i] <= column <
     starts[i + 1]`` (the last bucket open above), a binary search of nested CASEs, with
     its parameters in order."""
@@ -432,6 +455,31 @@ def _bucket(column: str, starts: Sequence[int]) -> tuple[str, list[object]]:
         )
 
     return part(0, len(starts))
+
+
+def _revlog_decks(deck_ids: Sequence[str] | None) -> tuple[str, list[object]]:
+    """A condition (leading " AND") keeping answers to cards of ``deck_ids`` (``None``:
+    every answer in the log)."""
+    if deck_ids is None:
+        return "", []
+    return (
+        # "+card_id": the time index leads; the cards' ids are looked up as a set.
+        f" AND +card_id IN (SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)}))",
+        list(deck_ids),
+    )
+
+
+def _curve_values(curves: Mapping[str, Sequence[float]]) -> tuple[str, list[object]]:
+    """The rows of a ``VALUES`` list of (deck id, *numbers) with their parameters; a row
+    that matches no deck when ``curves`` is empty."""
+    if not curves:
+        return "(NULL, 0, 0, 0)", []
+    width = 1 + len(next(iter(curves.values())))
+    row = "(" + ", ".join("?" * width) + ")"
+    params: list[object] = []
+    for deck_id, numbers in curves.items():
+        params += [deck_id, *numbers]
+    return ", ".join([row] * len(curves)), params
 
 
 def _values_checked(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -569,15 +617,23 @@ class Store:
                 raise _open_error(data_dir, path, exc) from exc
             try:
                 probe(source)
+                notice = _checked_for_reading(data_dir, path, source)
                 source.backup(memory)
+                if notice is not None:  # the private copy's indexes, rebuilt
+                    repair_indexes(memory)
             except UnusableDatabase as exc:
                 raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
             except sqlite3.DatabaseError as exc:
                 raise _open_error(data_dir, path, exc) from exc
             finally:
                 source.close()
+        else:
+            _refuse_a_lost_database(data_dir, path)
+            notice = None
         migrate(memory)
-        return cls(memory, path, snapshot=True)
+        store = cls(memory, path, snapshot=True)
+        store.notice = notice
+        return store
 
     @classmethod
     def read_only(cls, data_dir: Path) -> Store | None:
@@ -599,16 +655,32 @@ class Store:
             raise _open_error(data_dir, path, exc) from exc
         try:
             version = probe(conn)
+            notice = _checked_for_reading(data_dir, path, conn)
         except UnusableDatabase as exc:
             conn.close()
             raise DatabaseError(path, exc.reason, newest_backup(data_dir)) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise _open_error(data_dir, path, exc) from exc
+        except BaseException:
+            conn.close()
+            raise
         if version != SCHEMA_VERSION:
             conn.close()
             return None
-        return cls(conn, path, snapshot=True)
+        store = cls(conn, path, snapshot=True)
+        store.notice = notice
+        return store
+
+    def peer(self) -> Callable[[], Store] | None:
+        """What opens another read-only connection to the file this store reads (in the
+        thread that calls it), to run queries side by side; ``None`` for a private copy
+        in memory, which no other connection sees."""
+        row = self._conn.execute("PRAGMA database_list").fetchone()
+        if row is None or not row[2]:
+            return None
+        path = Path(row[2])
+        return lambda: Store(_connect_read_only(path), path, snapshot=True)
 
     def reader(self) -> Store:
         """A second, read-only connection to this database's file, for another thread
@@ -1119,24 +1191,54 @@ class Store:
         return None if row is None else (int(row[0]), from_us(row[1]))
 
     def first_review(
-        self, deck_id: str, due_before: datetime, hiding: Hiding | None = None
+        self,
+        deck_id: str,
+        due_before: datetime,
+        hiding: Hiding | None = None,
+        order: ReviewOrder | None = None,
     ) -> tuple[int, datetime] | None:
-        """The review card of a deck due first, if it is due before ``due_before``."""
+        """The first review card of a deck due before ``due_before``, in ``order``
+        (default: due first)."""
         hide, params = _hidden(hiding, Phase.REVIEW, deck_id)
+        by, by_params = "due_us, id", tuple[object, ...]()
+        if order is not None and order.kind == "retrievability":
+            # Lowest predicted recall now first (FSRS's curve, whole days).
+            by = "pow(1 + ? * max(0, (? - last_review_us) / 86400000000) / stability, ?), id"
+            by_params = (order.factor, to_us(order.now), order.decay)
+        elif order is not None and order.kind == "random":
+            by, by_params = _SHUFFLED, (order.seed,)
         row = self._conn.execute(
             f"SELECT id, due_us FROM cards WHERE deck_id = ? AND state = {Phase.REVIEW:d} "
-            f"AND due_us < ? AND {_ACTIVE}{hide} ORDER BY due_us, id LIMIT 1",
-            (deck_id, to_us(due_before), *params),
+            f"AND due_us < ? AND {_ACTIVE}{hide} ORDER BY {by} LIMIT 1",
+            (deck_id, to_us(due_before), *params, *by_params),
         ).fetchone()
         return None if row is None else (int(row[0]), from_us(row[1]))
 
-    def first_new(self, deck_id: str, hiding: Hiding | None = None) -> int | None:
-        """The first new card of a deck in deck order."""
+    def first_new(
+        self,
+        deck_id: str,
+        hiding: Hiding | None = None,
+        gather: str = "ascending",
+        sort: str = "gathered",
+        seed: int = 0,
+    ) -> int | None:
+        """The first new card of a deck: gathered in deck order ("ascending"), reverse
+        deck order ("descending") or at random ("random", by ``seed``), then shown in
+        that order ("gathered"), card type (ordinal) first ("card-type") or at random."""
         hide, params = _hidden(hiding, Phase.NEW, deck_id)
+        gathered, order_params = {
+            "ascending": ("position", ()),
+            "descending": ("position DESC", ()),
+            "random": (_SHUFFLED, (seed,)),
+        }[gather]
+        if sort == "card-type":
+            gathered = f"ordinal, {gathered}"
+        elif sort == "random":
+            gathered, order_params = _SHUFFLED, (seed + 1,)
         row = self._conn.execute(
             f"SELECT id FROM cards WHERE deck_id = ? AND state = {Phase.NEW:d} "
-            f"AND {_ACTIVE}{hide} ORDER BY position LIMIT 1",
-            (deck_id, *params),
+            f"AND {_ACTIVE}{hide} ORDER BY {gathered} LIMIT 1",
+            (deck_id, *params, *order_params),
         ).fetchone()
         return None if row is None else int(row[0])
 
@@ -1245,9 +1347,13 @@ class Store:
         """Whether any answer was ever logged (a first-run check: stops at the first)."""
         return self._conn.execute("SELECT 1 FROM revlog LIMIT 1").fetchone() is not None
 
-    def review_count(self) -> int:
-        """Answers in the log (what the per-card counts add up to)."""
-        row = self._conn.execute("SELECT TOTAL(reviews) FROM cards").fetchone()
+    def review_count(self, deck_ids: Sequence[str] | None = None) -> int:
+        """Answers in the log (what the per-card counts add up to), of the cards of
+        ``deck_ids`` (``None``: all)."""
+        decks = "" if deck_ids is None else f" WHERE deck_id IN ({_marks(deck_ids)})"
+        row = self._conn.execute(
+            f"SELECT TOTAL(reviews) FROM cards{decks}", (*(deck_ids or ()),)
+        ).fetchone()
         return int(row[0])
 
     def reviews_per_bucket(
@@ -1274,15 +1380,19 @@ class Store:
             out[bucket] = (int(answers), int(passed), ms / 1000)
         return out
 
-    def due_per_bucket(self, starts: Sequence[datetime], end: datetime) -> list[int]:
-        """Active studied cards due per bucket (``starts[i]`` to ``starts[i + 1]``, the
-        last up to ``end``); cards due before ``starts[0]`` count in the first."""
+    def due_per_bucket(
+        self, starts: Sequence[datetime], end: datetime, deck_ids: Sequence[str] | None = None
+    ) -> list[int]:
+        """Active studied cards (of ``deck_ids``, ``None``: all) due per bucket
+        (``starts[i]`` to ``starts[i + 1]``, the last up to ``end``); cards due before
+        ``starts[0]`` count in the first."""
         bounds = [to_us(s) for s in starts]
         expression, params = _bucket("due_us", bounds)
+        decks = "" if deck_ids is None else f" AND deck_id IN ({_marks(deck_ids)})"
         rows = self._conn.execute(
             f"SELECT {expression} AS bucket, COUNT(*) FROM cards "
-            f"WHERE state != 0 AND due_us < ? AND {_ACTIVE} GROUP BY bucket",
-            (*params, to_us(end)),
+            f"WHERE state != 0 AND due_us < ? AND {_ACTIVE}{decks} GROUP BY bucket",
+            (*params, to_us(end), *(deck_ids or ())),
         )
         out = [0] * len(bounds)
         for bucket, count in rows:
@@ -1311,6 +1421,205 @@ class Store:
             (threshold, factor, to_us(now), decay),
         )
         return [(c, int(n), int(s), int(k), float(r)) for c, n, s, k, r in rows]
+
+    # -- statistics by deck and period (rapport.study.stats) -------------------------------
+
+    def first_review_time(self, deck_ids: Sequence[str] | None) -> datetime | None:
+        """When the first answer of the log (of the cards of ``deck_ids``) was given."""
+        where, params = _revlog_decks(deck_ids)
+        row = self._conn.execute(
+            f"SELECT time_us FROM revlog WHERE 1{where} ORDER BY time_us LIMIT 1", params
+        ).fetchone()
+        return None if row is None else from_us(row[0])
+
+    def answer_breakdown(
+        self, deck_ids: Sequence[str] | None, starts: Sequence[datetime]
+    ) -> list[tuple[int, int, int, int, float]]:
+        """Answers since ``starts[0]`` grouped by (time bucket ``i``: ``starts[i] <=
+        time``, the last open above; kind; rating): rows of (bucket, kind, rating,
+        answers, seconds). Kinds are Anki's revlog types split by maturity: 0 learning (the
+        card was new or learning), 1 young review, 2 mature review (in review with a
+        scheduled interval of at least 21 days), 3 relearning."""
+        bounds = [to_us(s) for s in starts]
+        expression, params = _bucket("time_us", bounds)
+        where, deck_params = _revlog_decks(deck_ids)
+        rows = self._conn.execute(
+            f"SELECT {expression} AS bucket, CASE state_before WHEN {Phase.REVIEW:d} THEN "
+            f"(CASE WHEN due_before_us - last_review_before_us >= {_MATURE_US} THEN 2 "
+            f"ELSE 1 END) WHEN {Phase.RELEARNING:d} THEN 3 ELSE 0 END AS kind, rating, "
+            f"COUNT(*), TOTAL(duration_ms) FROM revlog WHERE time_us >= ?{where} "
+            f"GROUP BY bucket, kind, rating",
+            (*params, bounds[0], *deck_params),
+        )
+        return [(int(b), int(k), int(r), int(n), ms / 1000) for b, k, r, n, ms in rows]
+
+    def answers_per_hour_since(
+        self, deck_ids: Sequence[str] | None, since: datetime, mature_since: datetime
+    ) -> list[tuple[int, int, float, int, int]]:
+        """Answers from ``since`` per whole hour after it: (hour index, answers, seconds,
+        mature reviews, those not Again), the mature ones counted from ``mature_since``
+        only (a mature review: of a card in review with a scheduled interval of at least
+        21 days). Hours, not days: study days change length with daylight saving; the
+        caller maps hours to its days."""
+        where, params = _revlog_decks(deck_ids)
+        start = to_us(since)
+        mature = (
+            f"(CASE WHEN time_us >= ? THEN state_before = {Phase.REVIEW:d} "
+            f"AND due_before_us - last_review_before_us >= {_MATURE_US} END)"
+        )
+        later = to_us(mature_since)
+        rows = self._conn.execute(
+            f"SELECT (time_us - ?) / 3600000000 AS h, COUNT(*), TOTAL(duration_ms), "
+            f"TOTAL({mature}), TOTAL({mature} AND rating != 1) FROM revlog "
+            f"WHERE time_us >= ?{where} GROUP BY h",
+            (start, later, later, start, *params),
+        )
+        return [(int(h), int(n), ms / 1000, int(m), int(k)) for h, n, ms, m, k in rows]
+
+    def answers_per_hour(
+        self, deck_ids: Sequence[str] | None, since: datetime, utc_offset: timedelta
+    ) -> list[tuple[int, int, int]]:
+        """Answers since ``since`` per hour of the day at ``utc_offset`` from UTC: (hour,
+        answers, answers other than Again)."""
+        where, params = _revlog_decks(deck_ids)
+        shift = int(utc_offset.total_seconds() * 1_000_000)
+        rows = self._conn.execute(
+            f"SELECT ((time_us + ?) / 3600000000) % 24 AS hour, COUNT(*), TOTAL(rating != 1) "
+            f"FROM revlog WHERE time_us >= ?{where} GROUP BY hour",
+            (shift, to_us(since), *params),
+        )
+        return [(int(h) % 24, int(n), int(p)) for h, n, p in rows]
+
+    def card_state_counts(self, deck_ids: Sequence[str], now: datetime) -> dict[str, int]:
+        """Present cards of ``deck_ids`` by Anki's card-count categories: new, learning,
+        relearning, young, mature (review cards with an interval of at least 21 days),
+        suspended and buried (hidden until after ``now``); each card counts once."""
+        rows = self._conn.execute(
+            f"SELECT CASE WHEN suspended = 1 THEN 'suspended' "
+            f"WHEN buried_until_us > ? THEN 'buried' WHEN state = 0 THEN 'new' "
+            f"WHEN state = 1 THEN 'learning' WHEN state = 3 THEN 'relearning' "
+            f"WHEN due_us - last_review_us >= {_MATURE_US} THEN 'mature' ELSE 'young' END "
+            f"AS category, COUNT(*) FROM cards WHERE present = 1 "
+            f"AND deck_id IN ({_marks(deck_ids)}) GROUP BY category",
+            (to_us(now), *deck_ids),
+        )
+        return {str(category): int(n) for category, n in rows}
+
+    def memory_histogram(
+        self,
+        curves: Mapping[str, tuple[float, float]],
+        now: datetime,
+        interval_days: Sequence[float],
+        stability_days: Sequence[float],
+        difficulty: Sequence[float],
+        retrievability: Sequence[float],
+    ) -> list[tuple[int, int, int, int, int]]:
+        """Studied present cards of the decks in ``curves`` (deck id -> FSRS's (factor,
+        decay) of its preset) counted by (interval bucket, stability bucket, difficulty
+        bucket, retrievability-now bucket): rows of those four indices and a count. Each
+        sequence holds its buckets' lower bounds (the first is the floor, the last bucket
+        open above). Intervals are due minus last review in days; retrievability is
+        ``(1 + factor * t / stability) ** decay`` at whole days ``t`` since the last
+        review."""
+        ivl, ivl_params = _bucket("ivl", list(interval_days))
+        stab, stab_params = _bucket("stability", list(stability_days))
+        diff, diff_params = _bucket("difficulty", list(difficulty))
+        ret, ret_params = _bucket("r", list(retrievability))
+        values, value_params = _curve_values(curves)
+        rows = self._conn.execute(
+            f"WITH p (deck_id, factor, decay) AS (VALUES {values}) "
+            f"SELECT {ivl}, {stab}, {diff}, {ret}, COUNT(*) FROM ("
+            f"SELECT (c.due_us - c.last_review_us) / 86400000000.0 AS ivl, c.stability, "
+            f"c.difficulty, pow(1 + p.factor * max(0, (? - c.last_review_us) / 86400000000) "
+            f"/ c.stability, p.decay) AS r FROM p CROSS JOIN cards c ON c.deck_id = p.deck_id "
+            f"WHERE c.present = 1 AND c.state != 0 AND c.stability > 0 "
+            f"AND c.last_review_us IS NOT NULL AND c.difficulty IS NOT NULL) "
+            f"GROUP BY 1, 2, 3, 4",
+            (*value_params, *ivl_params, *stab_params, *diff_params, *ret_params, to_us(now)),
+        )
+        return [(int(a), int(b), int(c), int(d), int(n)) for a, b, c, d, n in rows]
+
+    def concept_mastery(
+        self,
+        curves: Mapping[str, tuple[float, float, float]],
+        now: datetime,
+        horizon_days: int,
+    ) -> list[tuple[str, int, int, int, float, int]]:
+        """Per concept of the present cards of the decks in ``curves`` (deck id -> FSRS's
+        (factor, decay) and the desired retention of its preset): (concept, cards, studied
+        cards, those recalled now with at least the desired retention, the sum of
+        retrievabilities now, cards whose retrievability ``horizon_days`` from now is at
+        least the desired retention). Retrievability as in :meth:`memory_histogram`; "at
+        least the desired retention" is compared as days over stability against the
+        curve's inverse at that retention (one power per card, not three)."""
+        limits = {
+            deck: (factor, decay, (wanted ** (1 / decay) - 1) / factor)
+            for deck, (factor, decay, wanted) in curves.items()
+        }
+        values, value_params = _curve_values(limits)
+        rows = self._conn.execute(
+            f"""
+            WITH p (deck_id, factor, decay, reach) AS (VALUES {values})
+            SELECT concept, COUNT(*), TOTAL(studied), TOTAL(studied AND ratio <= reach),
+                   TOTAL(CASE WHEN studied THEN pow(1 + factor * ratio, decay) END),
+                   TOTAL(studied AND ratio + ? / stability <= reach) FROM (
+                SELECT t.concept AS concept, p.factor AS factor, p.decay AS decay,
+                       p.reach AS reach, c.stability AS stability,
+                       (c.state != 0 AND c.stability > 0
+                        AND c.last_review_us IS NOT NULL) AS studied,
+                       max(0, (? - c.last_review_us) / 86400000000) / c.stability AS ratio
+                FROM p CROSS JOIN cards c ON c.deck_id = p.deck_id
+                JOIN card_text t ON t.card_id = c.id WHERE c.present = 1)
+            GROUP BY concept ORDER BY concept
+            """,
+            (*value_params, float(horizon_days), to_us(now)),
+        )
+        return [(c, int(n), int(s), int(k), float(r), int(m)) for c, n, s, k, r, m in rows]
+
+    def answers_by_card(self, deck_ids: Sequence[str]) -> list[tuple[int, int, int, int]]:
+        """Every answer to the cards of ``deck_ids`` as (card id, time in microseconds,
+        rating, phase before), in the log's order (no sort: the caller groups them by
+        card): the history the optimiser fits FSRS to."""
+        rows = self._conn.execute(
+            # "+card_id": one scan of the log with the cards' ids as a set, not a lookup
+            # in the log's card index per card (four times slower for millions).
+            f"SELECT card_id, time_us, rating, state_before FROM revlog WHERE +card_id IN "
+            f"(SELECT id FROM cards WHERE deck_id IN ({_marks(deck_ids)}))",
+            tuple(deck_ids),
+        )
+        return rows.fetchall()
+
+    def memory_states(
+        self, deck_ids: Sequence[str]
+    ) -> tuple[list[tuple[float, float, int, int]], int]:
+        """The active present cards of ``deck_ids``: the studied ones as (stability,
+        difficulty, last review and due in microseconds), and how many are new."""
+        rows = self._conn.execute(
+            f"SELECT state, stability, difficulty, last_review_us, due_us FROM cards "
+            f"WHERE {_ACTIVE} AND deck_id IN ({_marks(deck_ids)})",
+            tuple(deck_ids),
+        )
+        studied, new = [], 0
+        for state, stability, difficulty, last, due in rows:
+            if state == Phase.NEW or not stability or last is None or due is None:
+                new += 1
+            else:
+                studied.append((float(stability), float(difficulty or 5.0), int(last), int(due)))
+        return studied, new
+
+    def answer_times(self, deck_ids: Sequence[str]) -> dict[str, tuple[int, float]]:
+        """Answers to the cards of ``deck_ids`` and their seconds, by kind: "learning"
+        (new or learning before), "pass" (a review not Again), "fail" (a review answered
+        Again) and "relearning"."""
+        rows = self._conn.execute(
+            f"SELECT CASE WHEN state_before = {Phase.RELEARNING:d} THEN 'relearning' "
+            f"WHEN state_before != {Phase.REVIEW:d} THEN 'learning' "
+            f"WHEN rating = 1 THEN 'fail' ELSE 'pass' END AS kind, COUNT(*), "
+            f"TOTAL(duration_ms) FROM revlog WHERE card_id IN (SELECT id FROM cards "
+            f"WHERE deck_id IN ({_marks(deck_ids)})) GROUP BY kind",
+            tuple(deck_ids),
+        )
+        return {str(kind): (int(n), ms / 1000) for kind, n, ms in rows}
 
     # -- browsing ------------------------------------------------------------------------
 

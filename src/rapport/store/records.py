@@ -247,3 +247,15 @@ class RatedReview(NamedTuple):
 
     time: datetime
     rating: int
+
+
+# A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
+class ReviewOrder(NamedTuple):
+    """The order of a deck's reviews (deck options): "due", "retrievability" (lowest
+    first, by FSRS's curve ``factor``, ``decay`` at ``now``) or "random" (by ``seed``)."""
+
+    kind: str
+    factor: float
+    decay: float
+    now: datetime
+    seed: int

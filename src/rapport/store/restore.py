@@ -23,18 +23,22 @@ journal leaves only the ``.restoring`` file, which is deleted as litter.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rapport.litter import remove_litter
 from rapport.store.backups import expand_backup, list_backups, rebuild_indexes
 from rapport.store.checks import UnusableDatabase, describe, is_folder_problem, probe
 from rapport.store.database import DB_NAME, probe_file
 from rapport.store.errors import BackupError, FolderError
 from rapport.store.lock import DataLock
 
+log = logging.getLogger(__name__)
 JOURNAL = "restore.journal"
 STAGED_SUFFIX = ".restoring"
 _COMPANIONS = ("-wal", "-shm")
@@ -66,6 +70,7 @@ def restore_backup(data_dir: Path, backup: Path | None, now: datetime) -> Restor
         target = data_dir / DB_NAME
         staged = target.with_name(target.name + STAGED_SUFFIX)
         try:
+            remove_litter(data_dir)  # a stale -journal must never meet the new copy
             expand_backup(backup, staged)
             problem = _prepare(staged)
         except (OSError, sqlite3.Error) as exc:
@@ -137,16 +142,19 @@ def finish_interrupted_restore(data_dir: Path) -> Path | None:
     """
     journal = data_dir / JOURNAL
     try:
-        aside_name = str(json.loads(journal.read_text(encoding="utf-8"))["aside"])
+        aside_name = _aside_in(journal.read_bytes())
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError):
-        aside_name = ""
+    except OSError as exc:
+        raise FolderError.from_error(data_dir, exc) from exc
     target = data_dir / DB_NAME
     staged = target.with_name(target.name + STAGED_SUFFIX)
     moved: Path | None = None
+    if aside_name is None:
+        _keep_damaged_journal(journal, staged)
+        return None
     try:
-        if staged.exists() and "/" not in aside_name and aside_name.startswith(DB_NAME + "."):
+        if staged.exists():
             aside = data_dir / aside_name
             for suffix in (*_COMPANIONS, ""):
                 current = target.with_name(target.name + suffix)
@@ -161,6 +169,46 @@ def finish_interrupted_restore(data_dir: Path) -> Path | None:
     except OSError as exc:
         raise FolderError.from_error(data_dir, exc) from exc
     return moved
+
+
+# The only names a restore ever keeps a file aside as (see _aside_name).
+_ASIDE = re.compile(
+    re.escape(DB_NAME) + r"\.(damaged|before-restore|orphan)-\d{8}-\d{6}(-\d{1,6})?"
+)
+
+
+def _aside_in(data: bytes) -> str | None:
+    """The kept-aside name a journal's ``data`` gives, or None when the journal is not one
+    this module writes (unparsable, the wrong shape, or a name no restore uses)."""
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except ValueError:  # (UnicodeDecodeError and JSONDecodeError among them)
+        return None
+    name = value.get("aside") if isinstance(value, dict) else None
+    if not isinstance(name, str) or not _ASIDE.fullmatch(name):
+        return None
+    return name
+
+
+def _keep_damaged_journal(journal: Path, staged: Path) -> None:
+    """A journal of the wrong shape: kept aside (with the time) and logged; the current
+    database is left as it is, and the staged copy (of a backup that still exists) goes
+    as litter."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    aside = journal.with_name(f"{journal.name}.damaged-{stamp}")
+    number = 2
+    while aside.exists():
+        aside, number = journal.with_name(f"{journal.name}.damaged-{stamp}-{number}"), number + 1
+    log.error(
+        "the restore journal %s is damaged or not Rapport's; nothing was moved (kept as %s)",
+        journal,
+        aside.name,
+    )
+    try:
+        os.replace(journal, aside)
+        staged.unlink(missing_ok=True)
+    except OSError as exc:
+        raise FolderError.from_error(journal.parent, exc) from exc
 
 
 def _sync_folder(folder: Path) -> None:

@@ -105,7 +105,9 @@ def is_leech_lapse(lapses: int, threshold: int) -> bool:
     return (lapses - threshold) % max(1, threshold // 2) == 0
 
 
-def mark_leech(store: Store, card: Card, card_id: int) -> None:
-    """Tag the card's note ``leech`` and suspend the card (inside the answer's step)."""
+def mark_leech(store: Store, card: Card, card_id: int, *, suspend: bool = True) -> None:
+    """Tag the card's note ``leech`` and (deck options' leech action) suspend the card
+    (inside the answer's step)."""
     store.set_note_tag(card.deck_id, card.note.id, LEECH, True)
-    store.suspend([card_id])
+    if suspend:
+        store.suspend([card_id])

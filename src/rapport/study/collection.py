@@ -50,7 +50,10 @@ from rapport.study.settings import DEFAULT_PRESET, InvalidSettings, Settings, ch
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from rapport.study.stats import Stats  # (imported by stats() when first used)
+    from rapport.study.exam import ExamOutlook
+    from rapport.study.optimize import Evaluated, Optimised
+    from rapport.study.simulate import Plan, SimCard, Workload
+    from rapport.study.stats import Stats, StatsScope  # (imported by stats() when first used)
 
 
 # A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
@@ -403,6 +406,123 @@ class Collection:
             scheduler = self._schedulers[name] = Scheduler(self._presets[name])
         return scheduler
 
+    def preset_decks(self, name: str) -> list[str]:
+        """The ids of the decks that use preset ``name``."""
+        return [deck.id for deck in self.decks if self.preset_of(deck.id) == name]
+
+    def optimiser(
+        self, name: str, now: datetime, *, evaluate_only: bool = False
+    ) -> Callable[[Store, Callable[[str], None] | None], Optimised | Evaluated]:
+        """What fits (or, ``evaluate_only``, evaluates) the parameters of preset ``name``
+        to the history of its decks at ``now``, from a store: the collection's own or a
+        reader in another thread (see :mod:`rapport.study.optimize`). Nothing is saved:
+        :meth:`use_parameters` saves the kept ones."""
+        from rapport.study import optimize
+
+        deck_ids = self.preset_decks(name)
+        current = self.preset(name).parameters or optimize.default_parameters()
+        _, next_day = self.today_bounds(require_aware(now))
+
+        def run(
+            store: Store, progress: Callable[[str], None] | None = None
+        ) -> Optimised | Evaluated:
+            if evaluate_only:
+                used, evaluation = optimize.evaluate(store, deck_ids, current, next_day)
+                return optimize.Evaluated(used, evaluation)
+            return optimize.optimise(store, deck_ids, current, next_day, progress)
+
+        return run
+
+    def optimiser_arguments(
+        self, name: str, now: datetime, *, evaluate_only: bool = False
+    ) -> tuple[Path, list[str], tuple[float, ...], datetime, bool]:
+        """The arguments of :func:`rapport.study.optimize.run_on_file` for preset
+        ``name`` at ``now`` (what a worker process is given)."""
+        from rapport.study import optimize
+
+        current = self.preset(name).parameters or optimize.default_parameters()
+        _, next_day = self.today_bounds(require_aware(now))
+        return self.data_dir, self.preset_decks(name), current, next_day, evaluate_only
+
+    def simulator(
+        self, name: str, now: datetime, days: int = 365, settings: Settings | None = None
+    ) -> Callable[[Store], tuple[Workload, ...]]:
+        """What simulates preset ``name`` (or ``settings`` given for it, as edited) over
+        ``days`` for each desired retention, from a store (see
+        :mod:`rapport.study.simulate`)."""
+        from rapport.study import simulate as sim
+
+        inputs = self._simulation(name, now, days, settings)
+
+        def run(store: Store) -> tuple[Workload, ...]:
+            cards, new, plan, costs = inputs(store)
+            return sim.workload_curve(cards, new, plan, costs)
+
+        return run
+
+    def exam_outlook(
+        self, name: str, now: datetime, settings: Settings | None = None
+    ) -> Callable[[Store], ExamOutlook]:
+        """What checks the exam date of preset ``name`` (or of ``settings`` as edited)
+        against its limits, from a store (see :mod:`rapport.study.exam`)."""
+        from datetime import date
+
+        from rapport.study.exam import exam_outlook
+
+        settings = settings or self.preset(name)
+        if not settings.exam_date:
+            raise InvalidSettings("This preset has no exam date.")
+        exam = date.fromisoformat(settings.exam_date)
+        from rapport.study.days import study_date
+
+        today = study_date(require_aware(now), self._settings.day_start_hour, self.tz)
+        inputs = self._simulation(name, now, 1, settings)
+
+        def run(store: Store) -> ExamOutlook:
+            cards, new, plan, costs = inputs(store)
+            return exam_outlook(cards, new, plan, costs, settings.desired_retention, today, exam)
+
+        return run
+
+    def _simulation(
+        self, name: str, now: datetime, days: int, settings: Settings | None
+    ) -> Callable[[Store], tuple[list[SimCard], int, Plan, dict[str, float]]]:
+        """What reads the simulator's inputs for preset ``name`` from a store: its
+        decks' cards as memory states (days from today's start), the new cards, the
+        preset's plan and the trainee's answer times."""
+        from rapport.study import optimize
+        from rapport.study import simulate as sim
+
+        deck_ids = self.preset_decks(name)
+        settings = settings or self.preset(name)
+        start, _ = self.today_bounds(require_aware(now))
+        start_us = round(start.timestamp() * 1_000_000)
+        day_us = 86_400_000_000
+        plan = sim.Plan(
+            days=days,
+            new_per_day=settings.new_per_day,
+            reviews_per_day=settings.reviews_per_day,
+            maximum_interval=settings.maximum_interval,
+            learning_steps=len(settings.learning_steps),
+            parameters=settings.parameters or optimize.default_parameters(),
+        )
+
+        def read(store: Store) -> tuple[list[SimCard], int, Plan, dict[str, float]]:
+            studied, new = store.memory_states(deck_ids)
+            cards = [
+                sim.SimCard(s, d, (last - start_us) // day_us, (due - start_us) // day_us)
+                for s, d, last, due in studied
+            ]
+            return cards, new, plan, sim.costs_from(store.answer_times(deck_ids))
+
+        return read
+
+    def use_parameters(self, name: str, parameters: Sequence[float]) -> None:
+        """Make preset ``name`` schedule with these FSRS parameters from the next answer."""
+        from dataclasses import replace
+
+        self.save_preset(name, replace(self.preset(name), parameters=tuple(parameters)))
+
     def get_pref(self, key: str, default: str | None = None) -> str | None:
         """A UI preference (font size, theme, window geometry...)."""
         value = self.store.pref(key)
@@ -595,25 +715,31 @@ class Collection:
         times = self.store.review_times(start)
         return len(times), sum((taken for _, taken in times), timedelta(0))
 
-    def stats(self, now: datetime) -> Stats:
-        """Every statistic at ``now`` (see :mod:`rapport.study.stats`)."""
+    def stats(self, now: datetime, scope: StatsScope | None = None) -> Stats:
+        """Every statistic at ``now`` for ``scope`` (see :mod:`rapport.study.stats`)."""
         self.refresh_text()
-        return self.stats_reader(now)(self.store)
+        return self.stats_reader(now, scope)(self.store)
 
-    def stats_reader(self, now: datetime) -> Callable[[Store], Stats]:
+    def stats_reader(
+        self, now: datetime, scope: StatsScope | None = None
+    ) -> Callable[[Store], Stats]:
         """What computes the statistics at ``now`` from a store: the store's own, or a
         second connection to its file in another thread (:meth:`Store.reader`), so that
         a window stays responsive. Call :meth:`refresh_text` first; nothing the returned
         function does touches this collection."""
-        from rapport.study.stats import build_stats
+        from rapport.study.stats import DeckCurve, build_stats
 
         now = require_aware(now)
-        curve = self.scheduler.forgetting_curve()
+        curves = {}
+        for deck in self.decks:
+            factor, decay = self.scheduler_for(deck.id).forgetting_curve()
+            wanted = self.settings_for(deck.id).desired_retention
+            curves[deck.id] = DeckCurve(factor, decay, wanted)
         hour, tz = self._settings.day_start_hour, self.tz
 
         def compute(store: Store) -> Stats:
             counts = self.deck_counts(now, store)
-            return build_stats(store, counts, curve, now, hour, tz)
+            return build_stats(store, counts, curves, now, hour, tz, scope)
 
         return compute
 

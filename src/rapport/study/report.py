@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rapport.store import Backup
-from rapport.study.stats import RECALL_THRESHOLD, Stats
+from rapport.study.stats import Stats
 
 
 def _percent(value: float | None) -> str:
@@ -42,8 +42,24 @@ def format_stats(stats: Stats) -> str:
         "",
         f"Today: {stats.reviews_today} reviews in {_duration(stats.time_today_seconds)}; "
         f"{stats.reviews_total} reviews in all.",
-        f"True retention (mature cards not answered Again): last 7 days "
-        f"{_percent(stats.retention_7d)}, last 30 days {_percent(stats.retention_30d)}.",
+        "True retention (review answers not Again; mature: an interval of 21 days or more):",
+        *_table(
+            ("Span", "Young", "Reviews", "Mature", "Reviews", "All", "Reviews"),
+            [
+                (
+                    row.span,
+                    _percent(row.young.share),
+                    str(row.young.reviews),
+                    _percent(row.mature.share),
+                    str(row.mature.reviews),
+                    _percent(row.total.share),
+                    str(row.total.reviews),
+                )
+                for row in stats.retention
+            ],
+        ),
+        f"Streak: {stats.streak} days (longest {stats.longest_streak}); "
+        f"{stats.days_studied} days studied.",
         "",
         "Due in the next 30 days (today includes overdue cards):",
     ]
@@ -54,11 +70,12 @@ def format_stats(stats: Stats) -> str:
     )
     lines += [
         "",
-        f"Recall by concept (studied cards with a predicted recall of at least "
-        f"{RECALL_THRESHOLD:.0%} now):",
+        f"Recall by concept (recalled: studied cards with a predicted recall of at least "
+        f"the desired retention now; mastered: all cards, {stats.mastery_horizon_days} "
+        f"days from now):",
     ]
     lines += _table(
-        ("Concept", "Cards", "Studied", "Recalled", "Share", "Mean recall"),
+        ("Concept", "Cards", "Studied", "Recalled", "Share", "Mean recall", "Mastery"),
         [
             (
                 c.concept,
@@ -67,6 +84,7 @@ def format_stats(stats: Stats) -> str:
                 str(c.recalled),
                 _percent(c.share_recalled),
                 _percent(c.mean_retrievability),
+                _percent(c.mastery),
             )
             for c in stats.concepts
         ],

@@ -8,6 +8,7 @@ first schedules, not at start-up (showing the first card needs no scheduling).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING
@@ -35,9 +36,37 @@ class Rating(IntEnum):
 MAX_ANSWER_TIME = timedelta(seconds=60)
 
 
-def capped_duration(duration: timedelta) -> timedelta:
-    """The time an answer took as recorded: never negative, at most :data:`MAX_ANSWER_TIME`."""
-    return min(max(duration, timedelta(0)), MAX_ANSWER_TIME)
+def capped_duration(duration: timedelta, cap: timedelta = MAX_ANSWER_TIME) -> timedelta:
+    """The time an answer took as recorded: never negative, at most ``cap`` (the preset's
+    maximum answer time, by default :data:`MAX_ANSWER_TIME`)."""
+    return min(max(duration, timedelta(0)), cap)
+
+
+def easy_day_due(
+    due: datetime,
+    now: datetime,
+    loads: tuple[float, ...],
+    weekday_of: Callable[[datetime], int],
+) -> datetime:
+    """Anki's Easy Days: a review due ``due`` (from ``now``) moves, within its fuzz range
+    (5 % of the interval, at least a day, never before tomorrow), to the day whose
+    weekday takes the most reviews by ``loads`` (Monday first: 1 normal, 0.5 reduced, 0
+    minimum), the nearest such day on a tie; unchanged when every day is normal or the
+    interval is under two days."""
+    days = (due - now).total_seconds() / 86_400
+    if days < 2 or all(load == 1.0 for load in loads):
+        return due
+    spread = max(1, round(days * 0.05))
+    best = due
+    best_key = (loads[weekday_of(due)], 0)
+    for shift in sorted(range(-spread, spread + 1), key=abs):
+        moved = due + timedelta(days=shift)
+        if (moved - now).total_seconds() < 86_400:
+            continue
+        key = (loads[weekday_of(moved)], -abs(shift))
+        if key > best_key:
+            best, best_key = moved, key
+    return best
 
 
 def suggested_rating(verdict: Verdict | None) -> Rating:
@@ -82,8 +111,10 @@ class Scheduler:
     @staticmethod
     def _build(settings: Settings, *, fuzz: bool) -> fsrs.Scheduler:
         import fsrs
+        from fsrs.scheduler import DEFAULT_PARAMETERS
 
         return fsrs.Scheduler(
+            parameters=settings.parameters or DEFAULT_PARAMETERS,
             desired_retention=settings.desired_retention,
             learning_steps=settings.learning_steps,
             relearning_steps=settings.relearning_steps,

@@ -18,14 +18,14 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from rapport.content import Card
-from rapport.store import Hiding, Phase, ReviewRecord, Scope, Store, WriteError
+from rapport.store import Hiding, Phase, ReviewOrder, ReviewRecord, Scope, Store, WriteError
 from rapport.store.records import is_lapse
 from rapport.study import actions, siblings
 from rapport.study.cardmap import CardMap
 from rapport.study.days import require_aware
 from rapport.study.ledger import DayLedger, new_left
 from rapport.study.ops import Changes, Operations
-from rapport.study.scheduling import Rating, Scheduler, capped_duration
+from rapport.study.scheduling import Rating, Scheduler, capped_duration, easy_day_due
 from rapport.study.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -266,7 +266,9 @@ class ReviewSession:
                 self._cached(
                     d,
                     "first_review" + tags[d],
-                    lambda d=d: store.first_review(d, end, hide[d]),  # type: ignore[misc]
+                    lambda d=d: store.first_review(  # type: ignore[misc]
+                        d, end, hide[d], self._review_order(d, now)
+                    ),
                 )
                 for d in self.deck_ids
                 if self._reviews_left(d)
@@ -275,14 +277,36 @@ class ReviewSession:
         if found is None:
             for deck_id in self.deck_ids:
                 if self._new_left(deck_id):
+                    settings = self._collection.settings_for(deck_id)
                     found = self._cached(
                         deck_id,
                         "first_new" + tags[deck_id],
-                        lambda d=deck_id: store.first_new(d, hide[d]),  # type: ignore[misc]
+                        lambda d=deck_id, s=settings: store.first_new(  # type: ignore[misc]
+                            d, hide[d], s.new_gather_order, s.new_sort_order, self._seed()
+                        ),
                     )
                     if found is not None:
                         break
         return found
+
+    def _weekday(self, when: datetime) -> int:
+        """The weekday (Monday 0) of the study day ``when`` falls in."""
+        from rapport.study.days import study_date
+
+        hour = self._collection.settings.day_start_hour
+        return study_date(when, hour, self._ledger.tz).weekday()
+
+    def _seed(self) -> int:
+        """The random orders' seed: the study day, so a shuffle holds for the day."""
+        return 0 if self._day is None else int(self._day.timestamp()) // 86_400
+
+    def _review_order(self, deck_id: str, now: datetime) -> ReviewOrder | None:
+        """The deck's review order (deck options); ``None`` for due first."""
+        kind = self._collection.settings_for(deck_id).review_order
+        if kind == "due":
+            return None
+        factor, decay = self._collection.scheduler_for(deck_id).forgetting_curve()
+        return ReviewOrder(kind, factor, decay, now, self._seed())
 
     @staticmethod
     def _earliest(candidates: Sequence[tuple[int, datetime] | None]) -> int | None:
@@ -350,7 +374,11 @@ class ReviewSession:
         store = self._store
         before = store.card_state(card_id)
         after = collection.scheduler_for(card.deck_id).review(card_id, before, rating, now)
-        duration = capped_duration(duration)
+        settings = collection.settings_for(card.deck_id)
+        if after.phase == Phase.REVIEW and after.due is not None:
+            due = easy_day_due(after.due, now, settings.easy_days, self._weekday)
+            after = after._replace(due=due)
+        duration = capped_duration(duration, timedelta(seconds=settings.max_answer_seconds))
         leech = False
         lapse = is_lapse(rating, before.phase)
 
@@ -359,11 +387,10 @@ class ReviewSession:
             store.record_review(
                 ReviewRecord(card_id, now, int(rating), duration, before, after, response)
             )
-            if lapse:
-                threshold = collection.settings_for(card.deck_id).leech_threshold
-                if actions.is_leech_lapse(store.lapses(card_id), threshold):
-                    actions.mark_leech(store, card, card_id)
-                    leech = True
+            if lapse and actions.is_leech_lapse(store.lapses(card_id), settings.leech_threshold):
+                suspend = settings.leech_action == "suspend"
+                actions.mark_leech(store, card, card_id, suspend=suspend)
+                leech = True
 
         answered = _Answered(card, before.phase, rating, duration, start)
         scope = Scope((card_id,), ((card.deck_id, card.note.id),) if lapse else ())

@@ -36,6 +36,10 @@ def check_preset_name(name: str) -> None:
         raise InvalidSettings("A preset name cannot contain control characters.")
 
 
+# FSRS-6's parameter count (py-fsrs and the Rust FSRS Anki runs alike).
+FSRS_PARAMETER_COUNT = 21
+
+
 class Limit(NamedTuple):
     """The lowest and highest value a setting may take (both allowed)."""
 
@@ -56,8 +60,41 @@ LIMITS: Mapping[str, Limit] = MappingProxyType(
         "reviews_per_day": Limit(0, 99999),
         "day_start_hour": Limit(0, 23),
         "leech_threshold": Limit(0, 99),
+        "max_answer_seconds": Limit(1, 3600),
     }
 )
+
+# Deck options' orders and actions (Anki's names in the comments), value -> label.
+NEW_GATHER_ORDERS: Mapping[str, str] = MappingProxyType(
+    {
+        "ascending": "Deck order",  # Anki: Ascending position
+        "descending": "Reverse deck order",  # Anki: Descending position
+        "random": "Random cards",
+    }
+)
+NEW_SORT_ORDERS: Mapping[str, str] = MappingProxyType(
+    {
+        "gathered": "Order gathered",
+        "card-type": "Card type, then order gathered",
+        "random": "Random",
+    }
+)
+REVIEW_ORDERS: Mapping[str, str] = MappingProxyType(
+    {
+        "due": "Due date",
+        "retrievability": "Retrievability, lowest first",
+        "random": "Random",
+    }
+)
+LEECH_ACTIONS: Mapping[str, str] = MappingProxyType(
+    {"suspend": "Tag and suspend", "tag": "Tag only"}
+)
+# Easy Days: the share of a normal day's reviews a weekday takes (Anki's Normal, Reduced,
+# Minimum), Monday first.
+EASY_DAY_LOADS: Mapping[float, str] = MappingProxyType(
+    {1.0: "Normal", 0.5: "Reduced", 0.0: "Minimum"}
+)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +114,21 @@ class Settings:
     bury_reviews: bool = True
     # Lapses after which a card is a leech: tagged ``leech`` and suspended (0: never).
     leech_threshold: int = 8
+    # FSRS's parameters fitted to the trainee's history ("Optimise"); empty: FSRS's own
+    # defaults (see rapport.study.optimize).
+    parameters: tuple[float, ...] = ()
+    # An exam the decks of this preset prepare for, as an ISO date ("" for none); see
+    # rapport.study.exam.
+    exam_date: str = ""
+    # Deck options as Anki has them: the order new cards are gathered and shown in,
+    # the order of reviews, what a leech gets, Easy Days, the answer time.
+    new_gather_order: str = "ascending"
+    new_sort_order: str = "gathered"
+    review_order: str = "due"
+    leech_action: str = "suspend"
+    easy_days: tuple[float, ...] = (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)
+    max_answer_seconds: int = 60
+    show_answer_timer: bool = False
 
     def __post_init__(self) -> None:
         if self.desired_retention not in LIMITS["desired_retention"]:
@@ -100,6 +152,35 @@ class Settings:
             raise InvalidSettings(f"The leech threshold is from 0 (off) to {high:.0f} lapses.")
         if self.day_start_hour not in LIMITS["day_start_hour"]:
             raise InvalidSettings("The next day starts at an hour from 0 to 23.")
+        for name, choices in (
+            ("new_gather_order", NEW_GATHER_ORDERS),
+            ("new_sort_order", NEW_SORT_ORDERS),
+            ("review_order", REVIEW_ORDERS),
+            ("leech_action", LEECH_ACTIONS),
+        ):
+            if getattr(self, name) not in choices:
+                raise InvalidSettings(f"{name.replace('_', ' ').capitalize()}: no such choice.")
+        if len(self.easy_days) != 7 or any(d not in EASY_DAY_LOADS for d in self.easy_days):
+            raise InvalidSettings("Easy Days takes Normal, Reduced or Minimum for each weekday.")
+        if all(d == 0.0 for d in self.easy_days):
+            raise InvalidSettings("Easy Days: at least one weekday must take reviews.")
+        if self.max_answer_seconds not in LIMITS["max_answer_seconds"]:
+            high = LIMITS["max_answer_seconds"].high
+            raise InvalidSettings(f"The maximum answer time is from 1 to {high:.0f} seconds.")
+        if self.exam_date:
+            from datetime import date
+
+            try:
+                date.fromisoformat(self.exam_date)
+            except ValueError:
+                raise InvalidSettings("The exam date is a date such as 2027-06-14.") from None
+        if self.parameters and (
+            len(self.parameters) != FSRS_PARAMETER_COUNT
+            or not all(isinstance(p, float) and p == p for p in self.parameters)
+        ):
+            raise InvalidSettings(
+                f"FSRS parameters are {FSRS_PARAMETER_COUNT} numbers (or none for the defaults)."
+            )
 
     def to_strings(self) -> dict[str, str]:
         """The settings as the key/value strings the database keeps (JSON values)."""
@@ -110,6 +191,8 @@ class Settings:
             value = getattr(self, field.name)
             if field.name in ("learning_steps", "relearning_steps"):
                 value = [step.total_seconds() for step in value]
+            elif field.name in ("parameters", "easy_days"):
+                value = list(value)
             out[field.name] = json.dumps(value)
         return out
 
@@ -164,10 +247,18 @@ class Settings:
 
 
 def _coerce(name: str, value: object, default: object) -> object:
+    if name in ("parameters", "easy_days"):
+        if not isinstance(value, list) or any(isinstance(v, bool) for v in value):
+            raise TypeError(name)
+        return tuple(float(v) for v in value)
     if name in ("learning_steps", "relearning_steps"):
         if not isinstance(value, list):
             raise TypeError(name)
         return tuple(timedelta(seconds=float(v)) for v in value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise TypeError(name)
+        return value
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise TypeError(name)

@@ -183,10 +183,6 @@ def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow |
 
         dialogs.show_error(None, "Rapport cannot start", f"Cannot create {data_dir}: {error}")
         return None
-    from rapport.content.install import remove_partial_files
-    from rapport.paths import user_decks_dir
-
-    remove_partial_files(user_decks_dir(data_dir))  # what an add killed mid-write left
     started = time.perf_counter()
     log.info("start-up: Rapport %s, data folder %s", __version__, data_dir)
     library = load_library(data_dir, deck_dirs)  # (the deck cache; local changes laid over)
@@ -241,16 +237,75 @@ def run_app(data_dir: Path) -> int:
     from rapport.paths import decks_dir
     from rapport.ui import crash
 
-    window = open_main_window(app, data_dir, [decks_dir()])
-    if window is None:
-        return 1
-    crash.install_excepthook(lambda: window)
+    stop_listening = quit_on_signals(app)
     try:
-        return app.exec()
+        window = open_main_window(app, data_dir, [decks_dir()])
+        if window is None:
+            return 1
+        crash.install_excepthook(lambda: window)
+        try:
+            return app.exec()
+        finally:
+            crash.uninstall_excepthook()
+            close_collection(window.collection)
+            open_log_file()  # (if the app closed before the timer opened it)
     finally:
-        crash.uninstall_excepthook()
-        close_collection(window.collection)
-        open_log_file()  # (if the app closed before the timer opened it)
+        stop_listening()
+
+
+QUIT_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
+
+
+def quit_on_signals(app: QApplication) -> Callable[[], None]:
+    """Make SIGTERM (a desktop logout, ``kill``), SIGHUP (the terminal closed) and SIGINT
+    (Ctrl+C) close the app as File > Quit does: every dialog and window closed, the
+    event loops left, then the collection closed (its closing backup and clean-close
+    record), the log written and the lock released by :func:`run_app`'s way out.
+
+    Python runs a signal handler only when it next runs code, which it does not while
+    Qt waits for events: the signal also writes a byte to a socket Qt watches
+    (``signal.set_wakeup_fd``), which wakes the loop. Returns what undoes this.
+    """
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier, QTimer
+
+    names = [name for name in QUIT_SIGNALS if hasattr(signal, name)]
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+
+    def drain() -> None:
+        try:
+            reader.recv(512)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+
+    def quit_now() -> None:
+        for widget in app.topLevelWidgets():
+            widget.close()
+        app.quit()
+
+    def handler(number: int, _frame: object) -> None:
+        log.warning("signal %s: closing as File > Quit does", signal.Signals(number).name)
+        QTimer.singleShot(0, quit_now)
+
+    previous_fd = signal.set_wakeup_fd(writer.fileno())
+    previous = {name: signal.signal(getattr(signal, name), handler) for name in names}
+
+    def undo() -> None:
+        for name, old in previous.items():
+            signal.signal(getattr(signal, name), old)
+        signal.set_wakeup_fd(previous_fd)
+        notifier.setEnabled(False)
+        reader.close()
+        writer.close()
+
+    return undo
 
 
 def close_collection(collection: Collection) -> None:

@@ -9,6 +9,9 @@ the preset shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -17,11 +20,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +35,11 @@ from PySide6.QtWidgets import (
 from rapport.errors import RapportError
 from rapport.store import Scope
 from rapport.study.settings import DEFAULT_PRESET, check_preset_name
+from rapport.ui.deck_option_fields import OrderFields
+from rapport.ui.exam_panel import ExamPanel
+from rapport.ui.fsrs_panel import FsrsPanel
 from rapport.ui.settings import SchedulingFields, add_problem_and_buttons
+from rapport.ui.simulator_panel import SimulatorPanel
 
 if TYPE_CHECKING:
     from rapport.study import Collection, Settings
@@ -38,8 +48,15 @@ if TYPE_CHECKING:
 class DeckOptionsDialog(QDialog):
     """Pick, edit, add or delete the preset of one deck; OK saves and assigns it."""
 
-    def __init__(self, collection: Collection, deck_id: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        collection: Collection,
+        deck_id: str,
+        parent: QWidget | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ):
         super().__init__(parent)
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.collection = collection
         self.deck_id = deck_id
         name = next((d.name for d in collection.decks if d.id == deck_id), deck_id)
@@ -93,7 +110,26 @@ class DeckOptionsDialog(QDialog):
         form = QFormLayout(box)
         form.setSpacing(10)
         self.fields = SchedulingFields(form, self._edited[self._shown], day_start=False)
-        layout.addWidget(box)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_scrolled(box), "Settings")
+        self.order = OrderFields()
+        self.order.load(self._edited[self._shown])
+        self.tabs.addTab(_scrolled(self.order), "Order and timing")
+        self.fsrs = FsrsPanel(collection, self.clock)
+        self.fsrs.fitted.connect(self._fitted)
+        self.simulator = SimulatorPanel(collection, self.clock, self._preset_as_edited)
+        self.simulator.chosen.connect(self.fields.retention.setValue)
+        fsrs_page = QWidget()
+        fsrs_layout = QVBoxLayout(fsrs_page)
+        fsrs_layout.addWidget(self.fsrs)
+        fsrs_layout.addWidget(self.simulator, 1)
+        self.tabs.addTab(_scrolled(fsrs_page), "FSRS")
+        self.exam = ExamPanel(collection, self.clock, self._preset_as_edited)
+        self.exam.load(self._edited[self._shown])
+        self.exam.use_retention.connect(self.fields.retention.setValue)
+        self.exam.use_new_per_day.connect(self.fields.new_per_day.setValue)
+        self.tabs.addTab(_scrolled(self.exam), "Exam")
+        layout.addWidget(self.tabs)
         self.note = QLabel("")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
@@ -134,13 +170,16 @@ class DeckOptionsDialog(QDialog):
             f"Also used by: {', '.join(users)}." if users else "No other deck uses this preset."
         )
         self.delete.setEnabled(self._shown != DEFAULT_PRESET)
+        saved = self._shown in self.collection.preset_names()
+        self.fsrs.show_preset(self._shown, self._edited[self._shown], saved)
 
     def _keep_shown(self) -> bool:
         """Keep the fields' values as the shown preset's; False (and say why) if a field
         cannot be read."""
         try:
-            self._edited[self._shown] = self.fields.entered(self._edited[self._shown])
-        except ValueError as error:
+            entered = self.fields.entered(self._edited[self._shown])
+            self._edited[self._shown] = self.order.entered(self.exam.entered(entered))
+        except (ValueError, RapportError) as error:
             self._problem(str(error))
             return False
         return True
@@ -156,6 +195,8 @@ class DeckOptionsDialog(QDialog):
         self.error.hide()
         self._shown = name
         self.fields.load(self._edited[name])
+        self.exam.load(self._edited[name])
+        self.order.load(self._edited[name])
         self._describe()
 
     def add_preset(self) -> None:
@@ -185,7 +226,30 @@ class DeckOptionsDialog(QDialog):
         self._deleted.add(self._shown)
         self._shown = DEFAULT_PRESET
         self.fields.load(self._edited[DEFAULT_PRESET])
+        self.exam.load(self._edited[DEFAULT_PRESET])
+        self.order.load(self._edited[DEFAULT_PRESET])
         self._fill_presets()
+
+    def show_tab(self, title: str) -> None:
+        """Show the tab named ``title`` ("Settings", "Order and timing", "FSRS", "Exam")."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index) == title:
+                self.tabs.setCurrentIndex(index)
+                return
+        raise KeyError(title)
+
+    def _preset_as_edited(self) -> tuple[str, Settings] | None:
+        """The preset shown with the values entered (None, saying why, if unreadable)."""
+        if not self._keep_shown():
+            return None
+        return self._shown, self._edited[self._shown]
+
+    def _fitted(self, name: str, parameters: tuple[float, ...]) -> None:
+        """An optimisation kept new parameters (already saved): show and keep them."""
+        if name in self._edited:
+            self._edited[name] = replace(self._edited[name], parameters=parameters)
+            if name == self._shown:
+                self.fsrs.show_preset(name, self._edited[name], True)
 
     def chosen_preset(self) -> str:
         """The name of the preset shown (the deck's at OK)."""
@@ -219,3 +283,12 @@ class DeckOptionsDialog(QDialog):
             self._problem(str(error))
             return
         super().accept()
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    """A tab's page in a scroll area, so that the dialog fits a small screen."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(page)
+    return scroll

@@ -112,6 +112,25 @@ def ask_restore(parent: QWidget | None, message: str, has_backup: bool) -> bool:
     return restore is not None and box.clickedButton() is restore
 
 
+def ask_replace_or_add(parent: QWidget | None, message: str) -> str:
+    """Ask what to do with a deck an import matches: "replace", "add" or "" (cancel,
+    the default, so that Enter or Escape changes nothing)."""
+    box = QMessageBox(_styled(parent))
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("The deck is already there")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(message)
+    box.setAccessibleName("The deck is already there")
+    replace = box.addButton("&Replace", QMessageBox.ButtonRole.DestructiveRole)
+    add = box.addButton("&Add to it", QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return "replace" if clicked is replace else "add" if clicked is add else ""
+
+
 class DetailsDialog(QDialog):
     """A message with copyable details beneath it (used for crashes and deck problems)."""
 

@@ -46,6 +46,7 @@ class HomeView(QWidget):
     study_requested = Signal(list)
     deck_problems_requested = Signal(object)  # a DeckError
     options_requested = Signal(str)  # a deck id: O, Anki's deck options key
+    custom_study_requested = Signal(str)  # the selected deck id ("" for all decks): C
 
     def __init__(
         self,
@@ -299,6 +300,9 @@ class HomeView(QWidget):
             deck_id = self.selected_deck_id()
             if deck_id is not None:
                 self.options_requested.emit(deck_id)
+            return True
+        if key == Qt.Key.Key_C:  # Custom study, as Anki's deck screen
+            self.custom_study_requested.emit(self.selected_deck_id() or "")
             return True
         return False
 

@@ -124,17 +124,36 @@ class ImportDialog(QDialog):
             self.column_boxes.append(box)
 
     def do_import(self) -> None:
-        from rapport.content.spreadsheet import write_sheet_deck
+        from rapport.content.sheetimport import Mode, matches, not_theirs, question, write_deck
         from rapport.errors import RapportError
 
         self.refresh()
         if self.sheet is None or self.sheet.problems:
             return
+        own_dir = self.authoring.own_dir
+        refused = not_theirs(self.sheet, own_dir, self.decks)
+        if refused:
+            self.preview.setPlainText("Not imported: " + "\n".join(refused))
+            return
+        mode = Mode.ASK
+        found = matches(self.sheet, own_dir)
+        if found:
+            choice = self.ask(question(found))
+            if not choice:
+                return
+            mode = Mode(choice)
         try:
             for sheet_deck in self.sheet.decks:
-                target = self.authoring.own_dir / f"{sheet_deck.id}.toml"
-                self.written.append(write_sheet_deck(sheet_deck, target).deck)
+                target = own_dir / f"{sheet_deck.id}.toml"
+                done = write_deck(sheet_deck, target, self.authoring.data_dir, mode)
+                self.written.append(done.written.deck)
         except RapportError as error:
             self.preview.setPlainText(str(error))
             return
         self.accept()
+
+    def ask(self, message: str) -> str:
+        """Replace, add or cancel (""), asked in a message box (tests replace this)."""
+        from rapport.ui import dialogs
+
+        return dialogs.ask_replace_or_add(self, message)

@@ -100,11 +100,21 @@ class MainWindow(QMainWindow):
         elif (collection.data_dir / FILE_NAME).exists():
             decks, self.conflicts = self.authoring.apply(collection.decks)
             collection.replace_decks(decks)
+            if self.authoring.local.notice is not None:
+                from PySide6.QtCore import QTimer
+
+                from rapport.ui import dialogs
+
+                notice = self.authoring.local.notice
+                QTimer.singleShot(
+                    0, lambda: dialogs.show_error(self, "Your own changes to notes", notice)
+                )
         self._build_menus()
         self.home = HomeView(collection, self.deck_errors, self.clock)
         self.home.study_requested.connect(self.start_review)
         self.home.deck_problems_requested.connect(self._show_deck_error)
         self.home.options_requested.connect(self.open_deck_options)
+        self.home.custom_study_requested.connect(self.custom_study)
         self.add_view("home", "&Home", self.home, shortcut="Ctrl+H")
         self._register_views()
 
@@ -258,6 +268,24 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(review)
         review.start(deck_ids or None, title)
 
+    def custom_study(self, deck_id: str | None = None) -> bool:
+        """Custom study (C on Home, Tools > Custom study): on the selected deck (or the
+        one given; "" or none selected: all decks). Returns whether a session began."""
+        if deck_id is None and self.current_view_name() == "review" and self._review:
+            session = self._review.session
+            if session is not None:
+                return self._review.custom_study()
+        if deck_id is None:
+            deck_id = self.home.selected_deck_id() or ""
+        names = {d.id: d.name for d in self.collection.decks}
+        deck_ids = [deck_id] if deck_id in names else []
+        where = names.get(deck_id, "All decks")
+        review = self.review
+        began = review.custom_study(deck_ids=deck_ids, where=where)
+        if began:
+            self.stack.setCurrentWidget(review)
+        return began
+
     def _show_deck_error(self, error: DeckError) -> None:
         from rapport.ui import dialogs
 
@@ -284,6 +312,7 @@ class MainWindow(QMainWindow):
             "edit": bar.addMenu("&Edit"),
             "view": bar.addMenu("&View"),
             "notes": bar.addMenu("&Notes"),
+            "tools": bar.addMenu("&Tools"),
             "help": bar.addMenu("&Help"),
         }
         self.view_menu = self._menus["view"]
@@ -307,6 +336,7 @@ class MainWindow(QMainWindow):
         self._action("notes", "&Rename deck...", self.rename_deck)
         self._action("notes", "Deck &options...", self.open_deck_options)
         self._action("notes", "&Delete deck...", self.delete_deck)
+        self._action("tools", "&Custom study...", self.custom_study)
         self._action("help", "&Keyboard shortcuts", self.show_shortcuts, "F1")
         self._action("help", "&About Rapport", self.show_about)
 
@@ -775,7 +805,7 @@ class MainWindow(QMainWindow):
         deck = self._deck(deck_id or self.home.selected_deck_id())
         if deck is None:
             return
-        if DeckOptionsDialog(self.collection, deck.id, self).exec():
+        if DeckOptionsDialog(self.collection, deck.id, self, self.clock).exec():
             self.home.refresh()
 
     def font_size(self) -> int:

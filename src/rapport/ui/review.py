@@ -74,6 +74,10 @@ _ACTION_KEYS: dict[int, tuple[str]] = {
 PREPARE_AFTER_MS = 100
 # How long a reviewer action's confirmation stays.
 NOTICE_MS = 3000
+# What Space does on a multiple-choice question with no pick: "ask" for one (the default)
+# or "again": show the answer with Again suggested (a preference, in Settings).
+PREF_CHOICE_UNPICKED = "choice_unpicked"
+CHOICE_UNPICKED = ("ask", "again")
 
 
 class ReviewView(QWidget):
@@ -155,6 +159,15 @@ class ReviewView(QWidget):
         self.marks_label.setProperty("role", "muted")
         self.marks_label.setAccessibleName("Flag and mark")
         top.addWidget(self.marks_label)
+        # Deck options' "Show answer timer": the time on this card, up to the maximum.
+        self.timer_label = QLabel()
+        self.timer_label.setProperty("role", "muted")
+        self.timer_label.setAccessibleName("Answer timer")
+        self.timer_label.hide()
+        top.addWidget(self.timer_label)
+        self._answer_timer = QTimer(self)
+        self._answer_timer.setInterval(1000)
+        self._answer_timer.timeout.connect(self._tick)
         self.where_label = QLabel()
         self.where_label.setTextFormat(Qt.TextFormat.PlainText)  # a deck name, never markup
         self.where_label.setProperty("role", "muted")
@@ -259,7 +272,7 @@ class ReviewView(QWidget):
         self.show_button.setAccessibleName("Show answer")
         self.show_button.setMinimumWidth(420)
         self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.show_button.clicked.connect(self.reveal)
+        self.show_button.clicked.connect(self.show_answer)
         bar.addWidget(self.show_button)
         self.rating_buttons: dict[Rating, QPushButton] = {}
         for rating, name, role in RATINGS:
@@ -382,7 +395,10 @@ class ReviewView(QWidget):
         self.respond_edit.setReadOnly(False)
         self.respond_edit.clear()
         if interaction is Interaction.PICK:
-            self.show_button.setText(f"Pick 1–{len(self.order)}, or Space to show the answer")
+            if self.collection.get_pref(PREF_CHOICE_UNPICKED, "ask") == "again":
+                self.show_button.setText(f"Pick 1–{len(self.order)}, or Space: answer (Again)")
+            else:
+                self.show_button.setText(f"Pick 1–{len(self.order)}  (a number or a click)")
         elif is_typed:
             self.show_button.setText("Check  (Enter)")
         elif responds:
@@ -391,6 +407,13 @@ class ReviewView(QWidget):
             self.show_button.setText("Show answer  (Space)")
         self._update_counts()
         self._shown_at = self.clock()
+        settings = self.collection.settings_for(card.deck_id)
+        self.timer_label.setVisible(settings.show_answer_timer)
+        if settings.show_answer_timer:
+            self._tick()
+            self._answer_timer.start()
+        else:
+            self._answer_timer.stop()
         if is_typed:
             self.typed_edit.setFocus()
         elif responds:
@@ -439,6 +462,8 @@ class ReviewView(QWidget):
             self.ticking = True
         self.verdict = verdict
         self.suggested = suggested_rating(verdict) if verdict is not None else None
+        if interaction is Interaction.PICK and self.picked is None:
+            self.suggested = Rating.AGAIN  # shown without a pick: never a silent Good
         if self.ticking:
             self.suggested = suggested_from_rubric(0, self._rubric_lines())
         self.revealed = True
@@ -516,6 +541,38 @@ class ReviewView(QWidget):
             "(Space or Enter), or grade 1-4."
         )
 
+    def _tick(self) -> None:
+        """Show the time on this card, stopping at the preset's maximum answer time."""
+        if self.card is None or self.finished:
+            self._answer_timer.stop()
+            self.timer_label.hide()
+            return
+        cap = self.collection.settings_for(self.card.deck_id).max_answer_seconds
+        seconds = min(cap, max(0, int((self.clock() - self._shown_at).total_seconds())))
+        self.timer_label.setText(f"{seconds // 60}:{seconds % 60:02d}")
+        if seconds >= cap:
+            self._answer_timer.stop()
+
+    def show_answer(self) -> None:
+        """Space, Enter or "Show answer" on the question side. A multiple-choice card
+        without a pick asks for one (the default) or, as the trainee's preference,
+        shows the answer with Again suggested: never a silent Good."""
+        card = self.card
+        unpicked = (
+            card is not None
+            and rules_for(card.kind).interaction is Interaction.PICK
+            and self.picked is None
+        )
+        if unpicked and not self.revealed:
+            if self.collection.get_pref(PREF_CHOICE_UNPICKED, "ask") != "again":
+                count = len(self.order)
+                self.confirm(
+                    f"Pick an answer first: press its number (1-{count}) or click it.",
+                    ms=2 * NOTICE_MS,
+                )
+                return
+        self.reveal()
+
     @property
     def default_rating(self) -> Rating:
         """What Space and Enter give on the answer side: the card's suggestion, or Good."""
@@ -563,12 +620,15 @@ class ReviewView(QWidget):
             self.setFocus()
             return
         if self.session.last_leech:
-            threshold = self.collection.settings_for(self.card.deck_id).leech_threshold
+            settings = self.collection.settings_for(self.card.deck_id)
+            if settings.leech_action == "suspend":
+                done = "'leech' and suspended; rewrite it or split it (Browse, tag:leech), then "
+                done += "unsuspend it."
+            else:
+                done = "'leech'; rewrite it or split it (Browse, tag:leech)."
             self.confirm(
                 "This card is a leech: you have forgotten it "
-                f"{threshold} times or more. It is tagged "
-                "'leech' and suspended; rewrite it or split it (Browse, tag:leech), then "
-                "unsuspend it.",
+                f"{settings.leech_threshold} times or more. It is tagged {done}",
                 ms=4 * NOTICE_MS,
             )
         self._next()
@@ -766,7 +826,7 @@ class ReviewView(QWidget):
                 return
         elif not self.revealed:
             if enter or key == Qt.Key.Key_Space:
-                self.reveal()
+                self.show_answer()
                 return
             if key in _DIGITS and self.card is not None:
                 self.pick(_DIGITS[key])
@@ -795,12 +855,19 @@ class ReviewView(QWidget):
 
     # -- custom study ---------------------------------------------------------------------
 
-    def custom_study(self, choice: CustomStudy | None = None) -> bool:
-        """Study more once the day is done (see :mod:`rapport.study.custom`): ask with the
-        Custom study dialog unless ``choice`` is given. Returns whether a session began."""
+    def custom_study(
+        self,
+        choice: CustomStudy | None = None,
+        deck_ids: Sequence[str] | None = None,
+        where: str | None = None,
+    ) -> bool:
+        """Study more (see :mod:`rapport.study.custom`): ask with the Custom study dialog
+        unless ``choice`` is given. The decks are the session's, or ``deck_ids`` (named
+        ``where``) when started from Home or the Tools menu. Returns whether a session
+        began."""
         from rapport.study import custom
 
-        if self.session is None:
+        if deck_ids is None and self.session is None:
             return False
         if choice is None:
             from rapport.ui.custom_study import CustomStudyDialog
@@ -810,12 +877,16 @@ class ReviewView(QWidget):
                 return False
             choice = dialog.choice()
         now = self.clock()
-        deck_ids = list(self.session.deck_ids)
+        if deck_ids is None:
+            assert self.session is not None
+            deck_ids = list(self.session.deck_ids)
+            where = self.where_label.text()
+        deck_ids = list(deck_ids)
         session: ReviewSession
         if choice.kind == "more_new":
             session = self.collection.session(deck_ids or None, now)
             session.allow_more_new(choice.number)
-            title = f"{self.where_label.text()}, {choice.number} more new"
+            title = f"{where or 'All decks'}, {choice.number} more new"
         elif choice.kind == "ahead":
             session = custom.ahead(self.collection, deck_ids, now, choice.number)
             title = f"Reviewing {choice.number} days ahead (not rescheduled)"

@@ -26,7 +26,18 @@ WINDOW_SIZE = (1100, 720)
 # The demo's "now": a weekday afternoon; the history runs up to it.
 DEMO_NOW = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
 HISTORY_DAYS = 75
-NAMES = ("home", "review-question", "review-answer", "practice", "browse", "stats", "note-editor")
+NAMES = (
+    "home",
+    "review-question",
+    "review-answer",
+    "practice",
+    "browse",
+    "stats",
+    "stats-charts",
+    "deck-options",
+    "simulator",
+    "note-editor",
+)
 
 
 class DemoClock:
@@ -143,14 +154,94 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
             table.selectRow(3)
         shoot("browse")
 
-        window.show_view("stats")
+        stats = window.show_view("stats")
+        _wait_for_figures(app, stats)
         shoot("stats")
+        shoot("stats-charts", _whole_page(stats))
+
+        options = _deck_options(window, clock)
+        shoot("deck-options", options)
+        _simulate(app, options)
+        shoot("simulator", options)
+        options.close()
 
         shoot("note-editor", _note_editor(window))
         window.close()
         return written
     finally:
         collection.close(clock())
+
+
+def _wait_for_figures(app: object, view: object) -> None:
+    """Let the statistics view compute its figures (in its thread) and draw them."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from rapport.ui.stats_view import StatsView
+
+    assert isinstance(app, QApplication) and isinstance(view, StatsView)
+    deadline = time.monotonic() + 60
+    while (view.stats is None or view.computing) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _whole_page(view: object) -> QWidget:
+    """The statistics page's scrolled content, every chart (a taller picture)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from rapport.ui.stats_view import StatsView
+
+    assert isinstance(view, StatsView)
+    scroll = view.findChild(QScrollArea)
+    assert scroll is not None
+    content = scroll.widget()
+    assert content is not None
+    content.resize(WINDOW_SIZE[0], content.sizeHint().height())
+    return content
+
+
+def _deck_options(window: object, clock: DemoClock) -> QWidget:
+    """Deck options of the first deck, on its settings."""
+    from rapport.ui.deck_options import DeckOptionsDialog
+    from rapport.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    dialog = DeckOptionsDialog(window.collection, window.collection.decks[0].id, window, clock)
+    dialog.resize(*WINDOW_SIZE)
+    dialog.show()
+    return dialog
+
+
+def _simulate(app: object, dialog: object) -> None:
+    """FSRS tab: Help me decide's curve computed, 0.85 picked from it."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from rapport.ui.deck_options import DeckOptionsDialog
+
+    assert isinstance(app, QApplication) and isinstance(dialog, DeckOptionsDialog)
+    dialog.show_tab("FSRS")
+    dialog.simulator.simulate()
+    deadline = time.monotonic() + 120
+    while dialog.simulator.job is not None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    dialog.simulator.choose(0.85)
+    from PySide6.QtWidgets import QScrollArea
+
+    page = dialog.tabs.currentWidget()
+    if isinstance(page, QScrollArea) and dialog.simulator.table is not None:
+        for _ in range(5):
+            app.processEvents()
+        from PySide6.QtCore import QPoint
+
+        inner = page.widget()
+        assert inner is not None
+        top = dialog.simulator.mapTo(inner, QPoint(0, 0)).y()
+        page.verticalScrollBar().setValue(top)
 
 
 def _note_editor(window: object) -> QWidget:

@@ -257,6 +257,19 @@ class SettingsDialog(QDialog):
         self.undo_levels.setRange(1, MAX_UNDO_LEVELS)
         self.undo_levels.setValue(collection.ops.depth)
         add("Undo levels", self.undo_levels, "How many steps Edit > Undo (Ctrl+Z) can take back")
+        from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
+
+        self.choice_unpicked = QComboBox()
+        self.choice_unpicked.addItems(["Ask for a pick", "Show the answer, Again suggested"])
+        unpicked = collection.get_pref(PREF_CHOICE_UNPICKED, "ask") or "ask"
+        self.choice_unpicked.setCurrentIndex(
+            CHOICE_UNPICKED.index(unpicked) if unpicked in CHOICE_UNPICKED else 0
+        )
+        add(
+            "Space on multiple choice without a pick",
+            self.choice_unpicked,
+            "A multiple-choice card is never passed as Good without a pick",
+        )
 
         self.error = add_problem_and_buttons(self, layout, "Settings problem")
 
@@ -278,6 +291,11 @@ class SettingsDialog(QDialog):
             self.collection.set_pref(PREF_FONT_SIZE, str(self.font_size.value()))
             self.collection.set_pref(PREF_THEME, self.chosen_theme())
             self.collection.set_undo_levels(self.undo_levels.value())
+            from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
+
+            self.collection.set_pref(
+                PREF_CHOICE_UNPICKED, CHOICE_UNPICKED[self.choice_unpicked.currentIndex()]
+            )
         except (ValueError, RapportError) as error:
             self.error.setText(f"Not saved: {error}")
             self.error.show()

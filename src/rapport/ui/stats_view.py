@@ -1,32 +1,37 @@
-"""Statistics: the day's headline figures and four charts drawn from ``Collection.stats``.
-
-Charts: reviews per day (last 30 days), the due forecast (next 30 days), retention over
-time, and mastery per concept. QtCharts is imported only when the view is first shown,
-because loading it costs start-up time that most sessions never need.
+"""Statistics: headline figures and the charts of ``Collection.stats`` for a deck and a
+period, each chart drawn from its :class:`rapport.study.stats.ChartTable` (the figures and
+their definitions are the core's), with that table as its text alternative ("Show as
+tables", Alt+T). Charts follow the theme at once. QtCharts is imported only when the view
+is first shown, because loading it costs start-up time that most sessions never need.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import QEvent, QMargins, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from rapport.study.stats import Stats
+from rapport.study.stats import PERIODS, ChartTable, Stats, StatsScope, chart_tables
 from rapport.study.timetext import format_duration
 from rapport.ui import theme
 
@@ -35,44 +40,9 @@ if TYPE_CHECKING:
 
 CHART_HEIGHT = 260
 CONCEPT_ROW_HEIGHT = 26
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """What the view draws, in the shapes the charts want."""
-
-    reviews_today: int
-    seconds_today: float
-    retention_7d: float | None
-    retention_30d: float | None
-    reviews_per_day: tuple[tuple[date, int], ...]
-    forecast: tuple[tuple[date, int], ...]
-    retention: tuple[tuple[int, float], ...]  # weeks ago, share; weeks with mature reviews
-    retention_weeks: int
-    mastery: tuple[tuple[str, float, int, int], ...]  # concept, share, recalled, cards
-
-
-def figures_of(stats: Stats) -> Figures:
-    """Read the view's figures from :class:`rapport.study.Stats`.
-
-    A concept's mastery is :attr:`ConceptRecall.mastery <rapport.study.ConceptRecall.mastery>`.
-    """
-    weeks = stats.retention_per_week
-    return Figures(
-        reviews_today=stats.reviews_today,
-        seconds_today=stats.time_today_seconds,
-        retention_7d=stats.retention_7d,
-        retention_30d=stats.retention_30d,
-        reviews_per_day=tuple((d.day, d.reviews) for d in stats.reviews_per_day),
-        forecast=tuple((d.day, d.due) for d in stats.forecast),
-        retention=tuple(
-            ((weeks[-1].start - w.start).days // 7, w.retention)
-            for w in weeks
-            if w.retention is not None
-        ),
-        retention_weeks=len(weeks),
-        mastery=tuple((c.concept, c.mastery, c.recalled, c.cards) for c in stats.concepts),
-    )
+# Where each chart goes in the two-column grid, in screen order (the retention table spans).
+WIDE = frozenset({"retention", "calendar", "mastery"})
+SERIES_COLOURS = ("bad", "learning", "good", "accent")  # Again, Hard, Good, Easy; young, mature
 
 
 def _percent(value: float | None) -> str:
@@ -88,13 +58,74 @@ class _Tile(QFrame):
         self.value = QLabel("–")
         self.value.setProperty("role", "title")
         self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label = QLabel(caption)
-        label.setProperty("role", "muted")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption = QLabel(caption)
+        self.caption.setProperty("role", "muted")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)  # "young retention, 1,234 reviews" fits a narrow tile
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(self.value)
-        layout.addWidget(label)
+        layout.addWidget(self.caption)
+
+
+def table_widget(table: ChartTable) -> QTableWidget:
+    """A read-only table of a chart's figures (its text alternative)."""
+    widget = QTableWidget(len(table.rows), len(table.columns))
+    widget.setHorizontalHeaderLabels(list(table.columns))
+    widget.verticalHeader().hide()
+    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    widget.setAccessibleName(f"{table.title} (table)")
+    for r, row in enumerate(table.rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            if c:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            widget.setItem(r, c, item)
+    widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    widget.horizontalHeader().setStretchLastSection(True)
+    height = widget.horizontalHeader().height() + 4
+    height += sum(widget.rowHeight(r) for r in range(min(len(table.rows), 12)))
+    widget.setMinimumHeight(min(height, 360))
+    if len(table.rows) <= 12:
+        widget.setMaximumHeight(height + 4)  # no blank rows below a short table
+    return widget
+
+
+class Heatmap(QWidget):
+    """The calendar: one square per study day, weeks as columns, darker for more answers
+    (the last 53 weeks of the calendar)."""
+
+    def __init__(self, days: list[tuple[int, int]], title: str) -> None:
+        super().__init__()
+        self.days = days[-53 * 7 :]  # (weekday, reviews) from the oldest day to today
+        self.setAccessibleName(title)
+        self.setMinimumHeight(7 * 14 + 40)
+        self._title = title
+
+    def sizeHint(self) -> QSize:
+        return QSize(53 * 14 + 20, 7 * 14 + 40)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        c = theme.colours()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor(c.base))
+        font = QFont(self.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor(c.text))
+        painter.drawText(8, 18, self._title)
+        top = max((n for _, n in self.days), default=0) or 1
+        size = max(6.0, min(14.0, (self.width() - 16) / 54))
+        weekday_first = self.days[0][0] if self.days else 0
+        for i, (_, reviews) in enumerate(self.days):
+            slot = i + weekday_first
+            x, y = 8 + (slot // 7) * size, 28 + (slot % 7) * size
+            colour = QColor(c.accent) if reviews else QColor(c.border)
+            if reviews:
+                colour.setAlphaF(0.25 + 0.75 * reviews / top)
+            painter.fillRect(QRectF(x, y, size - 2, size - 2), colour)
+        painter.end()
 
 
 class StatsView(QWidget):
@@ -114,8 +145,10 @@ class StatsView(QWidget):
         self.setAccessibleName("Statistics")
         self._collection = collection
         self._clock = clock
-        self.charts: dict[str, Any] = {}  # name -> QChartView, once built
-        self.figures: Figures | None = None
+        self.charts: dict[str, Any] = {}  # name -> QChartView (or the heat map), once built
+        self.tables: dict[str, QTableWidget] = {}  # name -> its text alternative
+        self.stats: Stats | None = None
+        self.figures: tuple[ChartTable, ...] | None = None
         self._charts_module: Any = None
         self._worker: threading.Thread | None = None
         self._again = False
@@ -127,11 +160,38 @@ class StatsView(QWidget):
         self.progress.setAccessibleName("Computing statistics")
         self.progress.hide()
 
+        self.deck = QComboBox()
+        self.deck.setAccessibleName("Deck")
+        self.period = QComboBox()
+        self.period.setAccessibleName("Period")
+        self.period.addItems(list(PERIODS))
+        self.as_tables = QCheckBox("Show as tables (Alt+T)")
+        self.as_tables.setToolTip("Every chart's figures as a table (what a screen reader reads)")
+        deck_label, period_label = QLabel("Deck (Alt+D)"), QLabel("Period (Alt+P)")
+        deck_label.setBuddy(self.deck)
+        period_label.setBuddy(self.period)
+        selectors = QHBoxLayout()
+        for widget in (deck_label, self.deck, period_label, self.period):
+            selectors.addWidget(widget)
+        selectors.addStretch(1)
+        selectors.addWidget(self.as_tables)
+        self._fill_decks()
+        self.deck.currentIndexChanged.connect(lambda _: self.refresh())
+        self.period.currentIndexChanged.connect(lambda _: self.refresh())
+        self.as_tables.toggled.connect(self._show_tables)
+        for keys, action in (
+            ("Alt+T", self.as_tables.toggle),
+            ("Alt+D", self.deck.setFocus),
+            ("Alt+P", self.period.setFocus),
+        ):
+            QShortcut(QKeySequence(keys), self).activated.connect(action)
+
         self.tiles = {
             "reviews": _Tile("reviews today"),
             "time": _Tile("studied today"),
-            "retention_7d": _Tile("retention, 7 days"),
-            "retention_30d": _Tile("retention, 30 days"),
+            "retention_young": _Tile("young retention"),
+            "retention_mature": _Tile("mature retention"),
+            "streak": _Tile("days in a row"),
         }
         tiles = QHBoxLayout()
         tiles.setSpacing(12)
@@ -155,6 +215,7 @@ class StatsView(QWidget):
         title = QLabel("Statistics")
         title.setProperty("role", "title")
         inner.addWidget(title)
+        inner.addLayout(selectors)
         inner.addWidget(self.progress)
         inner.addLayout(tiles)
         inner.addWidget(self.empty_label)
@@ -168,9 +229,34 @@ class StatsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
 
+    def _fill_decks(self) -> None:
+        chosen = self.deck.currentData()
+        self.deck.blockSignals(True)
+        self.deck.clear()
+        self.deck.addItem("All decks", None)
+        for deck in self._collection.decks:
+            self.deck.addItem(deck.name, deck.id)
+        index = self.deck.findData(chosen)
+        self.deck.setCurrentIndex(max(0, index))
+        self.deck.blockSignals(False)
+
+    def scope(self) -> StatsScope:
+        """The decks and period chosen."""
+        deck_id = self.deck.currentData()
+        return StatsScope(
+            None if deck_id is None else (str(deck_id),), PERIODS[self.period.currentText()]
+        )
+
     def showEvent(self, event: Any) -> None:
+        self._fill_decks()
         self.refresh()
         super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A new theme's palette reaches every widget: redraw the charts in its colours.
+        if event.type() == QEvent.Type.PaletteChange and self.stats is not None:
+            self._draw(self.stats)
+        super().changeEvent(event)
 
     @property
     def computing(self) -> bool:
@@ -187,7 +273,7 @@ class StatsView(QWidget):
             return
         collection = self._collection
         collection.refresh_text()
-        compute = collection.stats_reader(self._clock())
+        compute = collection.stats_reader(self._clock(), self.scope())
         if collection.read_only:  # a private copy in memory: only its connection sees it
             self._done(compute(collection.store))
             return
@@ -227,18 +313,31 @@ class StatsView(QWidget):
         self._done(result)
 
     def _done(self, stats: Stats) -> None:
-        self.figures = figures_of(stats)
-        self._draw(self.figures)
+        self.stats = stats
+        self._draw(stats)
         self.refreshed.emit()
 
     # -- drawing --------------------------------------------------------------------
 
-    def _draw(self, f: Figures) -> None:
-        self.tiles["reviews"].value.setText(str(f.reviews_today))
-        self.tiles["time"].value.setText(format_duration(f.seconds_today))
-        self.tiles["retention_7d"].value.setText(_percent(f.retention_7d))
-        self.tiles["retention_30d"].value.setText(_percent(f.retention_30d))
-        if not any(n for _, n in f.reviews_per_day):
+    def _draw(self, stats: Stats) -> None:
+        self.figures = chart_tables(stats)
+        span = {row.span: row for row in stats.retention}.get("period")
+        self.tiles["reviews"].value.setText(str(stats.reviews_today))
+        self.tiles["time"].value.setText(format_duration(stats.time_today_seconds))
+        for key, figure in (
+            ("retention_young", None if span is None else span.young),
+            ("retention_mature", None if span is None else span.mature),
+        ):
+            tile = self.tiles[key]
+            kind = key.split("_")[1]
+            share = None if figure is None else figure.share
+            reviews = 0 if figure is None else figure.reviews
+            tile.value.setText(_percent(share))
+            tile.caption.setText(f"{kind} retention, {reviews:,} reviews")
+            tile.setAccessibleName(f"{kind} retention {_percent(share)} of {reviews} reviews")
+        self.tiles["streak"].value.setText(str(stats.streak))
+        self.tiles["streak"].caption.setText(f"days in a row (longest {stats.longest_streak})")
+        if not any(d.reviews for d in stats.reviews_per_day):
             self.empty_label.setText(
                 "No reviews yet in the last 30 days. Study a deck and your progress shows here."
             )
@@ -250,31 +349,55 @@ class StatsView(QWidget):
             from PySide6 import QtCharts  # deferred: see the module docstring
 
             self._charts_module = QtCharts
-        for view in self.charts.values():
-            self.grid.removeWidget(view)
-            view.deleteLater()
-        self.charts = {
-            "reviews": self._bar_chart(
-                "Reviews per day (last 30 days)",
-                [str((d - f.reviews_per_day[-1][0]).days) for d, _ in f.reviews_per_day],
-                [n for _, n in f.reviews_per_day],
-                "days ago (0 = today)",
-                theme.colours().accent,
-            ),
-            "forecast": self._bar_chart(
-                "Due forecast (next 30 days)",
-                [str((d - f.forecast[0][0]).days) for d, _ in f.forecast],
-                [n for _, n in f.forecast],
-                "days from today",
-                theme.colours().due,
-            ),
-            "retention": self._retention_chart(f.retention, f.retention_weeks),
-            "mastery": self._mastery_chart(f.mastery),
-        }
-        self.grid.addWidget(self.charts["reviews"], 0, 0)
-        self.grid.addWidget(self.charts["forecast"], 0, 1)
-        self.grid.addWidget(self.charts["retention"], 1, 0)
-        self.grid.addWidget(self.charts["mastery"], 1, 1)
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            old = None if item is None else item.widget()
+            if old is not None:
+                old.deleteLater()
+        self.charts, self.tables = {}, {}
+        row = column = 0
+        for table in self.figures:
+            panel = QWidget()
+            box = QVBoxLayout(panel)
+            box.setContentsMargins(0, 0, 0, 0)
+            chart = self._chart_for(table, stats)
+            if chart is not None:
+                self.charts[table.name] = chart
+                box.addWidget(chart)
+            alternative = table_widget(table)
+            self.tables[table.name] = alternative
+            box.addWidget(alternative)
+            wide = table.name in WIDE
+            if wide and column == 1:
+                row, column = row + 1, 0
+            self.grid.addWidget(panel, row, column, 1, 2 if wide else 1)
+            if wide or column == 1:
+                row, column = row + 1, 0
+            else:
+                column = 1
+        self._show_tables(self.as_tables.isChecked())
+
+    def _show_tables(self, tables: bool) -> None:
+        for name, widget in self.tables.items():
+            chart = self.charts.get(name)
+            widget.setVisible(tables or chart is None)
+            if chart is not None:
+                chart.setVisible(not tables)
+
+    def _chart_for(self, table: ChartTable, stats: Stats) -> Any:
+        if table.name == "retention":
+            return None  # a table is the clearest figure: Anki shows it as one too
+        if table.name == "calendar":
+            first = stats.calendar[0].day if stats.calendar else None
+            days = [(0 if first is None else first.weekday(), d.reviews) for d in stats.calendar]
+            heatmap = Heatmap(days, table.title)
+            heatmap.setAccessibleDescription(
+                f"{stats.days_studied} days studied; streak {stats.streak} days"
+            )
+            return heatmap
+        if table.name == "mastery":
+            return self._mastery_chart(table)
+        return self._bar_chart(table)
 
     def _chart(self, title: str) -> Any:
         qc = self._charts_module
@@ -306,88 +429,69 @@ class StatsView(QWidget):
         axis.setTitleBrush(QColor(c.muted))
         axis.setTitleFont(small)
 
-    def _view(self, chart: Any, height: int = CHART_HEIGHT) -> Any:
+    def _view(self, chart: Any, title: str, height: int = CHART_HEIGHT) -> Any:
         view = self._charts_module.QChartView(chart)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(height)
         view.setStyleSheet("background: transparent; border: none;")
+        view.setAccessibleName(title)
+        view.setAccessibleDescription("Show as tables (Alt+T) reads its figures")
         return view
 
-    def _bar_chart(
-        self, title: str, labels: Sequence[str], values: Sequence[int], axis_title: str, colour: str
-    ) -> Any:
+    def _bar_chart(self, table: ChartTable) -> Any:
         qc = self._charts_module
-        chart = self._chart(title)
-        bars = qc.QBarSet(title)
-        bars.append([float(v) for v in values])
-        bars.setColor(QColor(colour))
-        bars.setBorderColor(QColor(colour))
+        c = theme.colours()
+        chart = self._chart(table.title)
         series = qc.QBarSeries()
         series.setBarWidth(0.75)
-        series.append(bars)
+        single = len(table.series) == 1
+        colour_of = {"forecast": c.due, "hours": c.good}
+        for index, name in enumerate(table.series):
+            bars = qc.QBarSet(name)
+            bars.append([values[index] for values in table.values])
+            colour = (
+                colour_of.get(table.name, c.accent)
+                if single
+                else getattr(c, SERIES_COLOURS[index % 4], c.accent)
+            )
+            bars.setColor(QColor(colour))
+            bars.setBorderColor(QColor(colour))
+            series.append(bars)
         chart.addSeries(series)
-        # A category axis would label (and elide) all thirty days; this labels every fifth.
+        if not single:
+            chart.legend().show()
+            chart.legend().setLabelColor(QColor(c.muted))
+        labels = [row[0] for row in table.rows]
         x = qc.QCategoryAxis()
         x.setRange(-0.5, len(labels) - 0.5)
         x.setStartValue(-0.5)
         x.setLabelsPosition(qc.QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        step = max(1, len(labels) // 6)
         for i, label in enumerate(labels):
-            if int(label) % 5 == 0:
-                x.append(label, float(i))
-        x.setTitleText(axis_title)
+            if i % step == 0 or len(labels) <= 12:
+                x.append(label[5:] if len(label) == 10 and label[4] == "-" else label, float(i))
         x.setGridLineVisible(False)
+        if 6 < len(labels) <= 12:
+            x.setLabelsAngle(-35)  # bucket names, all shown
         y = qc.QValueAxis()
         y.setLabelFormat("%d")
-        y.setRange(0, max(5, _nice_ceiling(max(values, default=0))))
+        top = max((max(v, default=0) for v in table.values), default=0)
+        y.setRange(0, max(5, _nice_ceiling(int(top + 0.999))))
         y.setTickCount(6)
         for axis, side in ((x, Qt.AlignmentFlag.AlignBottom), (y, Qt.AlignmentFlag.AlignLeft)):
             self._style_axis(axis)
             chart.addAxis(axis, side)
             series.attachAxis(axis)
-        return self._view(chart)
+        return self._view(chart, table.title)
 
-    def _retention_chart(self, points: Sequence[tuple[int, float]], weeks: int) -> Any:
+    def _mastery_chart(self, table: ChartTable) -> Any:
         qc = self._charts_module
         c = theme.colours()
-        title = "True retention per week (mature cards)"
-        if not points:
-            title = "Retention per week: no mature reviews yet"
-        chart = self._chart(title)
-        series = qc.QLineSeries()
-        for weeks_ago, share in sorted(points, reverse=True):
-            series.append(float(-weeks_ago), share * 100)
-        pen = series.pen()
-        pen.setColor(QColor(c.good))
-        pen.setWidthF(2.5)
-        series.setPen(pen)
-        series.setColor(QColor(c.good))
-        series.setPointsVisible(True)
-        chart.addSeries(series)
-        x = qc.QValueAxis()
-        oldest = max((weeks_ago for weeks_ago, _ in points), default=0)
-        x.setRange(-min(max(weeks, 2) - 1, max(oldest + 1, 8)), 0)
-        x.setLabelFormat("%d")
-        x.setTitleText("weeks ago (0 = this week)")
-        x.setGridLineVisible(False)
-        y = qc.QValueAxis()
-        low = min((share for _, share in points), default=1.0)
-        y.setRange(0 if low < 0.5 else 50, 100)
-        y.setLabelFormat("%d%%")
-        y.setTickCount(6)
-        for axis, side in ((x, Qt.AlignmentFlag.AlignBottom), (y, Qt.AlignmentFlag.AlignLeft)):
-            self._style_axis(axis)
-            chart.addAxis(axis, side)
-            series.attachAxis(axis)
-        return self._view(chart)
-
-    def _mastery_chart(self, mastery: Sequence[tuple[str, float, int, int]]) -> Any:
-        qc = self._charts_module
-        c = theme.colours()
-        chart = self._chart("Mastery per concept (recalled now)")
+        chart = self._chart(table.title)
         bars = qc.QBarSet("mastery")
         # Bottom-up in a horizontal chart: reverse so the list reads top to bottom.
-        rows = list(reversed(mastery))
-        bars.append([share * 100 for _, share, _, _ in rows])
+        rows = list(reversed(range(len(table.rows))))
+        bars.append([table.values[i][0] for i in rows])
         bars.setColor(QColor(c.accent))
         bars.setBorderColor(QColor(c.accent))
         series = qc.QHorizontalBarSeries()
@@ -396,7 +500,11 @@ class StatsView(QWidget):
         chart.addSeries(series)
         y = qc.QBarCategoryAxis()
         y.append(
-            [f"{name.replace('-', ' ')}  {done}/{cards}" for name, _, done, cards in rows] or [" "]
+            [
+                f"{table.rows[i][0].replace('-', ' ')}  {table.rows[i][2]}/{table.rows[i][3]}"
+                for i in rows
+            ]
+            or [" "]
         )
         y.setGridLineVisible(False)
         x = qc.QValueAxis()
@@ -408,7 +516,7 @@ class StatsView(QWidget):
             chart.addAxis(axis, side)
             series.attachAxis(axis)
         height = max(CHART_HEIGHT, 90 + CONCEPT_ROW_HEIGHT * len(rows))
-        return self._view(chart, height)
+        return self._view(chart, table.title, height)
 
 
 def _nice_ceiling(value: int) -> int:

@@ -74,7 +74,7 @@ def test_300_notes_import_in_one_command_and_round_trip(
     assert main(["export", "--csv", "-o", str(back), str(deck_file)]) == 0
     assert body(back.read_text(encoding="utf-8")) == body(source.read_text(encoding="utf-8"))
     # and again: importing the export over the deck changes nothing
-    assert main(["import", str(back), "--data-dir", str(data)]) == 0
+    assert main(["import", str(back), "--data-dir", str(data), "--replace"]) == 0
     assert "updated 'Counselling skills'" in capsys.readouterr().out
     assert load_deck(deck_file).notes == deck.notes
 

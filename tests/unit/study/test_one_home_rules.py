@@ -28,8 +28,10 @@ def test_a_lapse_is_again_on_a_card_in_review() -> None:
 
 
 def test_mastery_counts_every_card_of_the_concept() -> None:
-    recall = ConceptRecall("alliance", cards=4, studied=2, recalled=1, mean_retrievability=0.8)
-    assert recall.mastery == 0.25 and recall.share_recalled == 0.5
+    recall = ConceptRecall(
+        "alliance", cards=4, studied=2, recalled=2, mean_retrievability=0.8, mastered=1
+    )
+    assert recall.mastery == 0.25 and recall.share_recalled == 1.0
     assert ConceptRecall("none", 0, 0, 0, None).mastery == 0.0
 
 

@@ -35,9 +35,23 @@ def test_stats_json_and_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert set(deck) == {"id", "name", "new", "learning", "due", "total"}
     assert deck["learning"] == 1 and deck["total"] > 1
     assert {"retention", "forecast", "concepts", "reviews_per_day"} <= set(data)
+    for key in ("true_retention", "card_counts", "intervals", "stability", "difficulty"):
+        assert key in data
+    assert {"retrievability", "answer_buttons", "hours", "calendar", "streak"} <= set(data)
+    assert data["answer_buttons"]["learning"]["good"] == 1 and data["streak"]["current"] == 1
+    assert data["card_counts"]["learning"] == 1
     assert main(["stats", "--data-dir", str(data_dir)]) == 0
     out = capsys.readouterr().out
     assert deck["name"] in out and "Today: 1 reviews" in out and "Recall by concept" in out
+    assert "Young" in out and "Mature" in out
+    # One deck, and a period.
+    other = data["decks"][-1]
+    args = ["stats", "--json", "--deck", other["name"], "--period", "all"]
+    assert main([*args, "--data-dir", str(data_dir)]) == 0
+    narrow = json.loads(capsys.readouterr().out)
+    assert narrow["scope"]["decks"] == [other["id"]] and narrow["scope"]["period_days"] is None
+    assert [d["id"] for d in narrow["decks"]] == [other["id"]] and narrow["reviews_total"] == 1
+    assert main(["stats", "--deck", "no such deck", "--data-dir", str(data_dir)]) == 1
 
 
 def test_stats_while_the_app_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

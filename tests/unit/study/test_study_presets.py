@@ -145,3 +145,14 @@ def test_the_settings_of_a_v6_database_become_the_default_preset(
     assert col.preset_names() == [DEFAULT_PRESET]
     assert col.preset(DEFAULT_PRESET).new_per_day == 7 == col.settings_for("a").new_per_day
     assert {c.deck_id: c.new for c in col.deck_counts(T0)} == {"a": 7}
+
+
+def test_fitted_parameters_round_trip_and_are_checked() -> None:
+    from rapport.study.settings import Settings
+
+    fitted = tuple(0.1 * i + 0.05 for i in range(21))
+    settings = Settings(parameters=fitted)
+    assert Settings.from_json(settings.to_json()).parameters == fitted
+    assert Settings.from_json(Settings().to_json()).parameters == ()
+    with pytest.raises(InvalidSettings, match="21 numbers"):
+        Settings(parameters=(1.0, 2.0))

@@ -143,6 +143,8 @@ def test_add_study_edit_and_delete_notes_by_keys(
         if review.typed_edit.isVisible():
             qtbot.keyClicks(review.typed_edit, "Carl Rogers")
             qtbot.keyClick(review.typed_edit, Qt.Key.Key_Return)
+        elif review.card.kind == Kind.CHOICE:
+            qtbot.keyClick(review, Qt.Key.Key_1)  # a choice card is answered by a pick
         elif review.respond_edit.isVisible():
             qtbot.keyClicks(review.respond_edit, "It sounds lonely, not being heard.")
             qtbot.keyClick(review.respond_edit, Qt.Key.Key_Return, CTRL)

@@ -72,3 +72,148 @@ def test_switching_back_to_default_and_deleting_a_preset(
     dialog.accept()
     assert collection.preset_names() == [DEFAULT_PRESET]
     assert collection.preset_of("kinds") == DEFAULT_PRESET
+
+
+def test_optimise_and_evaluate_in_the_background_by_keys(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock, data_dir: object
+) -> None:
+    from datetime import timedelta
+    from pathlib import Path
+
+    from rapport.study.optimize import default_parameters
+    from tests.support.fsrs_history import simulate, write_rapport
+
+    collection = shipped_collection
+    ids = [collection.require_id(c) for d in collection.decks for c in d.cards()]
+    start = clock() - timedelta(days=300)
+    assert isinstance(data_dir, Path)
+    write_rapport(data_dir / "collection.sqlite3", ids, simulate(len(ids), 299, start))
+    deck_id = collection.decks[0].id
+    dialog = DeckOptionsDialog(collection, deck_id, clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.show_tab("FSRS")
+    panel = dialog.fsrs
+    assert panel.summary.text() == "FSRS's default parameters."
+    # Alt+E: Evaluate, in the background; the dialog answers meanwhile.
+    qtbot.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert panel.job is not None and not panel.progress.isHidden()
+    qtbot.waitUntil(lambda: panel.job is None, timeout=60_000)
+    assert panel.result.text().split("\n")[0].endswith(" reviews.")
+    assert "Current: log loss" in panel.result.text() and "Fitted" not in panel.result.text()
+    assert collection.settings.parameters == ()
+    # Alt+O: Optimise; the fit is better (drawn from other parameters), saved at once.
+    qtbot.keyClick(dialog, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    assert panel.job is not None and panel.job.running
+    qtbot.waitUntil(lambda: panel.job is None, timeout=120_000)
+    assert "this preset uses them now" in panel.result.text(), panel.result.text()
+    assert collection.settings.parameters not in ((), default_parameters())
+    assert panel.summary.text() == "Fitted to your reviews."
+    # OK keeps them (the dialog's copy of the preset took the new parameters).
+    dialog.accept()
+    assert collection.settings.parameters != ()
+
+
+def test_help_me_decide_simulates_and_a_retention_is_picked(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock
+) -> None:
+    from rapport.study.simulate import RETENTIONS
+
+    collection = shipped_collection
+    deck_id = collection.decks[0].id
+    dialog = DeckOptionsDialog(collection, deck_id, clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.show_tab("FSRS")
+    panel = dialog.simulator
+    panel.days.setValue(60)
+    qtbot.keyClick(dialog, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    assert panel.job is not None
+    qtbot.waitUntil(lambda: panel.job is None and bool(panel.curve), timeout=60_000)
+    assert [w.retention for w in panel.curve] == list(RETENTIONS)
+    assert panel.table is not None and panel.table.rowCount() == len(RETENTIONS)
+    assert panel.chart_view.chart().series()[0].count() == len(RETENTIONS)
+    # Pick 0.85 by keys: the preset's desired retention follows, saved at OK.
+    panel.pick.setFocus()
+    panel.pick.selectAll()
+    qtbot.keyClicks(panel.pick, "0.85")
+    qtbot.keyClick(dialog, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)
+    assert dialog.fields.retention.value() == 0.85
+    assert "minutes" in panel.status.text()
+    dialog.accept()
+    assert collection.settings_for(deck_id).desired_retention == 0.85
+
+
+def test_exam_date_warns_and_offers_by_keys(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock
+) -> None:
+    from datetime import timedelta
+
+    collection = shipped_collection
+    deck_id = collection.decks[0].id
+    dialog = DeckOptionsDialog(collection, deck_id, clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.show_tab("Exam")
+    panel = dialog.exam
+    # Every card of the deck is new; 20 a day cannot learn them in 3 days.
+    panel.has_exam.setChecked(True)
+    exam = clock().date() + timedelta(days=3)
+    panel.date.setDate(panel.date.date().fromString(exam.isoformat(), "yyyy-MM-dd"))
+    qtbot.keyClick(dialog, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: panel.job is None and panel.outlook is not None, timeout=60_000)
+    assert not panel.warning.isHidden() and "would not be learnt" in panel.warning.text()
+    assert "on the exam day you would recall about" in panel.summary.text()
+    assert not panel.new_button.isHidden()
+    offered = panel.outlook.offered_new_per_day if panel.outlook else None
+    assert offered is not None and offered > 20
+    panel.new_button.click()
+    assert dialog.fields.new_per_day.value() == offered
+    dialog.accept()
+    saved = collection.settings_for(deck_id)
+    assert saved.exam_date == exam.isoformat() and saved.new_per_day == offered
+
+
+def test_order_and_timing_by_keys_and_the_answer_timer(
+    qtbot: QtBot, collection: Collection, clock: Clock
+) -> None:
+    from datetime import timedelta
+
+    from rapport.ui.review import ReviewView
+
+    dialog = DeckOptionsDialog(collection, "kinds", clock=clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.show_tab("Order and timing")
+    order = dialog.order
+    order.review_order.setFocus()
+    qtbot.keyClick(order.review_order, Qt.Key.Key_Down)  # Retrievability, lowest first
+    qtbot.keyClick(order.leech_action, Qt.Key.Key_Down)  # Tag only
+    sunday = order.easy_days[6]
+    qtbot.keyClick(sunday, Qt.Key.Key_Down)
+    qtbot.keyClick(sunday, Qt.Key.Key_Down)  # Minimum
+    order.max_answer.setValue(30)
+    qtbot.keyClick(order.show_timer, Qt.Key.Key_Space)
+    dialog.accept()
+    saved = collection.settings_for("kinds")
+    assert (saved.review_order, saved.leech_action) == ("retrievability", "tag")
+    assert saved.easy_days == (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0)
+    assert saved.max_answer_seconds == 30 and saved.show_answer_timer
+
+    view = ReviewView(collection, clock)
+    qtbot.addWidget(view)
+    view.show()
+    view.start(["kinds"], "Every kind")
+    assert view.timer_label.isVisibleTo(view) and view.timer_label.text() == "0:00"
+    clock.advance(timedelta(seconds=12))
+    view._tick()
+    assert view.timer_label.text() == "0:12"
+    clock.advance(timedelta(minutes=5))
+    view._tick()
+    assert view.timer_label.text() == "0:30"  # stops at the maximum answer time

@@ -39,3 +39,40 @@ def test_map_a_column_preview_and_import(qtbot: QtBot, tmp_path: Path) -> None:
     assert [n.id for n in deck.notes] == ["empathy", "congruence"]
     assert deck.notes[0].tags == ("skills",)
     assert authoring.is_own(deck)
+
+
+def test_an_own_deck_is_replaced_only_when_chosen(qtbot: QtBot, tmp_path: Path) -> None:
+    """Issue 20 item 2: the dialog asks replace / add / cancel (Escape cancels), and a
+    replaced file is kept in removed-decks."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    authoring = Authoring(tmp_path / "data")
+    path = authoring.new_deck("Week 2", [])
+    mine = {"id": "mine", "kind": "basic", "concept": "week-2", "front": "Editor's", "back": "Keep"}
+    authoring.save_note(load_deck(path), mine)
+    sheet = tmp_path / "week 2.csv"
+    sheet.write_text("Front one,Back one\n", encoding="utf-8")
+    dialog = ImportDialog(sheet, authoring, [load_deck(path)])
+    qtbot.addWidget(dialog)
+    seen: list[str] = []
+
+    def answer(key: Qt.Key, button: str) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, lambda: answer(key, button))
+            return
+        seen.append(box.text())
+        target = next((b for b in box.buttons() if b.text() == button), box)
+        QTest.keyClick(target, key)
+
+    QTimer.singleShot(0, lambda: answer(Qt.Key.Key_Escape, ""))
+    qtbot.keyClick(dialog.import_button, Qt.Key.Key_Space)
+    assert "You already have 'Week 2'" in seen[0]
+    assert [n.id for n in load_deck(path).notes] == ["mine"] and not dialog.written
+    QTimer.singleShot(0, lambda: answer(Qt.Key.Key_Space, "&Replace"))
+    qtbot.keyClick(dialog.import_button, Qt.Key.Key_Space)
+    assert [n.id for n in load_deck(path).notes] == ["front-one"]
+    (kept,) = (authoring.data_dir / "removed-decks").iterdir()
+    assert [n.id for n in load_deck(kept).notes] == ["mine"]

@@ -77,7 +77,7 @@ def test_starting_the_app_with_a_fresh_data_folder_logs_and_an_unexpected_error_
 
 def test_records_before_the_file_opens_are_kept(caplog: pytest.LogCaptureFixture) -> None:
     start_logging(deferred=True)
-    logging.getLogger("rapport.test").warning("said before the window was up")
+    logging.getLogger("rapport.test").info("said before the window was up")
     assert not log_file().exists()
     assert open_log_file() == log_file()
     assert "said before the window was up" in log_file().read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from rapport.content import DeckSet
+from rapport.content.model import ChoiceNote
 from rapport.study import Collection, Rating
 from rapport.ui.main_window import PREF_GEOMETRY, MainWindow
 from rapport.ui.review import ReviewView
@@ -52,6 +53,8 @@ def answer_by_keys(review: ReviewView, qtbot: QtBot, rating: Qt.Key) -> None:
     if review.typed_edit.isVisible():
         qtbot.keyClicks(review.typed_edit, "Norcross")
         key(qtbot, Qt.Key.Key_Return)
+    elif isinstance(card.note, ChoiceNote):
+        key(qtbot, Qt.Key.Key_1)  # a choice card is answered by a pick
     else:
         key(qtbot, Qt.Key.Key_Space)
     assert review.revealed

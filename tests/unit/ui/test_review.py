@@ -271,3 +271,35 @@ def test_a_failed_periodic_backup_is_shown_and_logged(
     assert "the disk is full" in view.message.text()
     assert "periodic backup failed" in caplog.text
     monkeypatch.undo()  # the closing backup at teardown may work again
+
+
+def test_choice_space_without_a_pick_asks_never_good(view: ReviewView, qtbot: QtBot) -> None:
+    from rapport.ui.review import PREF_CHOICE_UNPICKED
+
+    skip_to(view, qtbot, Kind.CHOICE)
+    card = view.card
+    assert card is not None
+    # Space (and Enter) on the question ask for a pick: the answer stays hidden.
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert not view.revealed and view.card is card
+    assert view.notice.text().startswith("Pick an answer first")
+    # A pick by number then reveals, as before.
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert view.revealed and view.picked == 1
+    qtbot.keyClick(view, Qt.Key.Key_1)  # Again, to meet the card again
+    # As a preference, Space shows the answer with Again suggested: Space then gives Again.
+    view.collection.set_pref(PREF_CHOICE_UNPICKED, "again")
+    for _ in range(10):
+        if view.card is not None and view.card.kind == Kind.CHOICE:
+            break
+        view.reveal()
+        view.rate(Rating.EASY)
+    assert view.card is not None and view.card.kind == Kind.CHOICE
+    answered = view.session.summary() if view.session else None
+    assert answered is not None
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert view.revealed and view.picked is None and view.default_rating == Rating.AGAIN
+    before = view.session.summary().right if view.session else 0
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert view.session is not None and view.session.summary().right == before  # not passed

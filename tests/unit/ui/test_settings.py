@@ -42,6 +42,7 @@ def test_settings_saved_to_the_collection(qtbot: QtBot, collection: Collection) 
     dialog.leech_threshold.setValue(5)
     dialog.font_size.setValue(24)
     dialog.theme.setCurrentIndex(2)
+    dialog.choice_unpicked.setCurrentIndex(1)
     dialog.accept()
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
     s = collection.settings
@@ -61,6 +62,8 @@ def test_settings_saved_to_the_collection(qtbot: QtBot, collection: Collection) 
     qtbot.addWidget(again)
     assert again.learning.text() == "2m 15m" and again.font_size.value() == 24
     assert again.chosen_theme() == "dark"
+    assert collection.get_pref("choice_unpicked") == "again"
+    assert again.choice_unpicked.currentIndex() == 1
 
 
 def test_unreadable_steps_are_refused_and_nothing_saved(

@@ -51,16 +51,22 @@ def test_charts_show_the_collection_figures(
     qtbot.waitExposed(view)
     qtbot.waitUntil(lambda: view.figures is not None and not view.computing)
 
-    assert set(view.charts) == {"reviews", "forecast", "retention", "mastery"}
+    assert set(view.charts) >= {"reviews", "forecast", "mastery", "calendar", "buttons"}
     reviews = _bar_values(view.charts["reviews"])
     assert len(reviews) == 30 and sum(reviews) == answered == stats.reviews_total
     assert reviews[-1] == stats.reviews_today > 0
     assert _bar_values(view.charts["forecast"]) == [d.due for d in stats.forecast]
     mastery = view.charts["mastery"].chart()
     assert mastery.series()[0].barSets()[0].count() == len(stats.concepts) > 5
-    assert view.charts["retention"].chart().series()[0].count() == len(
-        [w for w in stats.retention_per_week if w.retention is not None]
+    # Every figure has its table; the retention table is shown as the figure itself.
+    assert set(view.tables) == set(view.charts) | {"retention"}
+    assert not view.tables["retention"].isHidden()
+    period = {row.span: row for row in stats.retention}["period"]
+    assert view.tiles["retention_young"].caption.text() == (
+        f"young retention, {period.young.reviews:,} reviews"
     )
+    new_cards = view.tables["counts"].item(0, 1)
+    assert new_cards is not None and new_cards.text() == str(stats.card_counts["new"])
     assert view.tiles["reviews"].value.text() == str(stats.reviews_today)
     assert view.tiles["time"].value.text().endswith(("seconds", "minutes", "minute", "min"))
     assert not view.empty_label.isVisible()
@@ -90,7 +96,7 @@ def test_empty_collection_says_so_and_follows_dark_theme(
         qtbot.waitExposed(view)
         qtbot.waitUntil(lambda: view.figures is not None and not view.computing)
         assert view.empty_label.isVisible()
-        assert view.tiles["retention_7d"].value.text() == "–"
+        assert view.tiles["retention_mature"].value.text() == "–"
         chart = view.charts["reviews"].chart()
         assert chart.backgroundBrush().color().name() == theme.DARK.base
     finally:
@@ -116,8 +122,8 @@ def test_figures_are_computed_off_the_ui_thread_with_progress_shown(
     threads: list[str] = []
     reader = collection.stats_reader
 
-    def slow_reader(now: object) -> object:
-        compute = reader(clock())
+    def slow_reader(now: object, scope: object = None) -> object:
+        compute = reader(clock(), scope)  # type: ignore[arg-type]
 
         def wait_then_compute(store: object) -> object:
             threads.append(threading.current_thread().name)
@@ -139,3 +145,50 @@ def test_figures_are_computed_off_the_ui_thread_with_progress_shown(
         release.set()
     assert not view.computing and not view.progress.isVisible()
     assert view.figures is not None and threads == ["statistics"]
+
+
+def test_deck_period_tables_and_theme_at_once(
+    qtbot: QtBot, shipped_collection: Collection, clock: Clock
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    _study(shipped_collection, clock, days=2, per_day=6)
+    view = StatsView(shipped_collection, clock)
+    qtbot.addWidget(view)
+    view.resize(1100, 720)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.stats is not None and not view.computing)
+    view.activateWindow()  # shortcuts reach the active window only
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    # Alt+T shows every chart as its table, and back.
+    qtbot.keyClick(view, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    assert not view.tables["reviews"].isHidden() and view.charts["reviews"].isHidden()
+    assert view.tables["reviews"].accessibleName() == "Reviews per day (last 30 days) (table)"
+    qtbot.keyClick(view, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    assert not view.charts["reviews"].isHidden() and view.tables["reviews"].isHidden()
+    # The deck selector (Alt+D, then Down) narrows every figure to that deck.
+    qtbot.keyClick(view, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert view.deck.hasFocus()
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        qtbot.keyClick(view.deck, Qt.Key.Key_Down)
+    deck_id = view.deck.currentData()
+    assert view.stats is not None and view.stats.scope.deck_ids == (deck_id,)
+    assert [d.deck_id for d in view.stats.decks] == [deck_id]
+    with qtbot.waitSignal(view.refreshed, timeout=10_000):
+        view.period.setCurrentText("all history")
+    assert view.stats.scope.period_days is None
+    # A new theme recolours the charts at once, without computing again.
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        theme.apply_theme(app, "dark")
+        qtbot.waitUntil(
+            lambda: (
+                view.charts["reviews"].chart().backgroundBrush().color().name() == theme.DARK.base
+            )
+        )
+        assert not view.computing
+    finally:
+        theme.apply_theme(app, "light")

@@ -1,0 +1,71 @@
+"""Every temporary name Rapport writes in the data folder, and their removal.
+
+A write that must be all or nothing goes to a temporary file renamed into place; a kill
+between the two leaves the temporary file. Each such name is listed here, with the folder
+it is written in, and :func:`remove_litter` deletes them at the next start (the store
+calls it while it holds the data folder's lock, so no other Rapport is mid-write):
+
+* deck files (``decks``, ``my-decks``), the deck cache, the file of local changes and the
+  record of Anki exports: a hidden ``.NAME.<random>.part`` beside the file;
+* a restore: ``collection.sqlite3.restoring`` (the expanded backup, unused until its
+  journal exists), its SQLite journal ``collection.sqlite3.restoring-journal`` (which a
+  later restore must never meet as a hot journal) and ``restore.journal.partial``;
+* the clean-close record's ``collection.sqlite3.closed.partial``;
+* in ``backups``: a killed backup's ``collection-*.partial`` and the journals a killed
+  check of one leaves.
+
+Nothing here imports Qt or SQLite.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_HIDDEN_PART = re.compile(r"^\..+\.part$")
+# (folder inside the data folder, names in it that only a killed write leaves)
+LITTER: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        ".",
+        re.compile(
+            r"^(\..+\.part"
+            r"|collection\.sqlite3\.restoring(-journal|-wal|-shm)?"
+            r"|restore\.journal\.partial"
+            r"|collection\.sqlite3\.closed\.partial)$"
+        ),
+    ),
+    ("decks", _HIDDEN_PART),
+    ("my-decks", _HIDDEN_PART),
+    ("backups", re.compile(r"^collection-.*\.(partial|sqlite3-wal|sqlite3-shm|sqlite3-journal)$")),
+)
+
+
+def remove_in(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
+    """Delete the files of ``folder`` whose names ``pattern`` matches; the deleted paths."""
+    removed: list[Path] = []
+    try:
+        paths = [p for p in folder.iterdir() if pattern.match(p.name)]
+    except OSError:
+        return removed
+    for path in paths:
+        try:
+            if path.is_file() or path.is_symlink():
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def remove_litter(data_dir: Path) -> list[Path]:
+    """Delete every temporary file a killed write left in ``data_dir`` (see the module
+    doc); the deleted paths. The caller holds the data folder's lock."""
+    removed: list[Path] = []
+    for folder, pattern in LITTER:
+        removed += remove_in(Path(data_dir) / folder, pattern)
+    if removed:
+        log.info("removed %d unfinished file(s): %s", len(removed), ", ".join(map(str, removed)))
+    return removed
