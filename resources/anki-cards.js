@@ -102,6 +102,28 @@ var rapport = (function () {
         }
       });
     });
+    // Keys: the option's letter picks it (a-f). Anki's reviewer takes Enter and Space
+    // (show answer), 1-7 (answer buttons, audio) and e, m, r, o, i, u, v, Shift+A as
+    // shortcuts before a card's script sees them (aqt/reviewer.py, _shortcutKeys); the
+    // letters are left to the card, and the fifth option is picked with Shift+E.
+    if (window.rapportChoiceKeys) {
+      document.removeEventListener("keydown", window.rapportChoiceKeys);
+    }
+    window.rapportChoiceKeys = function (event) {
+      if (event.ctrlKey || event.altKey || event.metaKey || !event.key) {
+        return;
+      }
+      var target = event.target;
+      if (target && /^(INPUT|TEXTAREA)$/.test(target.tagName || "")) {
+        return;
+      }
+      var index = LETTERS.toLowerCase().indexOf(event.key.toLowerCase());
+      if (event.key.length === 1 && index >= 0 && index < items.length) {
+        event.preventDefault();
+        items[index].click();
+      }
+    };
+    document.addEventListener("keydown", window.rapportChoiceKeys);
     box.classList.add("interactive");
     store("choice", state);
     var hint = document.getElementById("rapport-hint");

@@ -85,10 +85,12 @@ class ImportReport:
     mapped: dict[str, int] = field(default_factory=dict)  # note type -> notes, as asked
     media: list[tuple[str, str]] = field(default_factory=list)  # note, file names
     skipped: list[str] = field(default_factory=list)
+    preview: bool = False  # nothing was written: what an import would do
 
     def __str__(self) -> str:
+        verb = "preview only, nothing written: would import" if self.preview else "imported"
         lines = [
-            f"imported {self.notes} note{'s' * (self.notes != 1)} ({self.cards} cards, "
+            f"{verb} {self.notes} note{'s' * (self.notes != 1)} ({self.cards} cards, "
             f"{self.updated} already there and updated) from {self.package} "
             f"into {len(self.decks)} deck{'s' * (len(self.decks) != 1)}:"
         ]
@@ -418,6 +420,7 @@ def import_anki_package(
     collection: Collection | None = None,
     reload: Callable[[], None] | None = None,
     mapping: Mapping[str, tuple[str, str]] | None = None,
+    preview: bool = False,
 ) -> ImportReport:
     """Import the Anki package ``path`` into the trainee's decks in ``data_dir``.
 
@@ -425,7 +428,8 @@ def import_anki_package(
     files as they now are; without them (the command line) the collection is opened,
     and closed, here. Raises :class:`AnkiImportError` (nothing written) if the package
     cannot be read. ``mapping`` names, for a note type that is not a standard one, its
-    question and answer fields (by default the first two).
+    question and answer fields (by default the first two). ``preview``: read the package
+    and report what an import would do, writing nothing (no deck, no progress, no backup).
     """
     from rapport.content import discover, load_decks
     from rapport.paths import deck_folders
@@ -437,7 +441,7 @@ def import_anki_package(
         raise AnkiImportError(f"{path} does not exist.")
     started = datetime.now(UTC)
     now = now or started
-    report = ImportReport(path)
+    report = ImportReport(path, preview=preview)
     with tempfile.TemporaryDirectory(prefix="rapport-anki-") as folder:
         col = _open_package(path, Path(folder))
         try:
@@ -456,6 +460,12 @@ def import_anki_package(
         by_deck.setdefault(item.deck_name, []).append(item)
     known = list(load_decks(discover(deck_folders(data_dir))).decks)
     plans, deck_ids = _plan_decks(path, data_dir, by_deck, known, report)
+    if preview:  # what the import would write; nothing is
+        for plan in plans:
+            report.decks.append((plan.name, plan.target, len(plan.tables)))
+            report.notes += len(plan.tables)
+            report.cards += sum(len(i.cards) for i in plan.items)
+        return report
     # In the app: the deck files and the history are one undo step (rapport.study.ops).
     files = collection.ops.capture_files() if collection is not None else None
     written = _write_decks(plans, report)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from rapport import __version__
 from rapport.logs import log, log_file, start_logging
@@ -136,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
         "ends in .tsv or .txt), which `rapport import` reads back with the same note ids",
     )
     export.add_argument(
+        "--excel",
+        action="store_true",
+        help="with --csv: write the spreadsheet as Excel on Windows reads it (a UTF-8 "
+        "byte-order mark and CRLF line ends); implies --csv",
+    )
+    export.add_argument(
         "--format",
         choices=("apkg", "gift", "qti"),
         default="apkg",
@@ -189,6 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=QUESTION,ANSWER",
         help="for an Anki package: which fields of a note type that is not a standard one "
         "are the question and the answer (default: its first two). Repeat for several.",
+    )
+    imp.add_argument(
+        "--header",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="whether the first row names the columns (e.g. Front,Back,Tags as Excel or "
+        "Google Sheets save it); auto (default): yes when there is no #columns line and "
+        "every cell of the first row is a column name Rapport knows",
     )
     imp.add_argument("--deck-name", metavar="NAME", help="the deck's name (default: from the file)")
     imp.add_argument("--deck-id", metavar="ID", help="the deck's id (default: from its name)")
@@ -336,6 +350,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export decks to an Anki package; 1 (and no file) if a deck has problems or writing fails."""
     from rapport.content import discover
     from rapport.export import ExportError, export_decks
+    from rapport.export.anki_limits import progress_advice, withdrawn_advice
     from rapport.export.record import RecordError, load_record, record_from_package, save_record
     from rapport.library import load_library
 
@@ -351,16 +366,21 @@ def cmd_export(args: argparse.Namespace) -> int:
         for problem in result.problems:
             print(problem, file=sys.stderr)
         count = len(result.errors)
-        print(
-            f"not exported: {count} deck file{'s' * (count != 1)} with problems "
-            "(fix them, then export again)",
-            file=sys.stderr,
-        )
-        return 1
-    if args.csv:
-        return _export_csv(result.decks, args.output)
+        named = {Path(p).resolve() for p in paths if Path(p).is_file()}
+        if not result.decks or any(Path(e.path).resolve() in named for e in result.errors):
+            print(
+                f"not exported: {count} deck file{'s' * (count != 1)} with problems "
+                "(fix them, then export again)",
+                file=sys.stderr,
+            )
+            return 1
+        for error in result.errors:  # a broken draft in a folder: the other decks go out
+            print(f"skipped {error.path}: it has problems (listed above)", file=sys.stderr)
+    decks = _with_local_changes(data_dir, result.decks)
+    if args.csv or args.excel:
+        return _export_csv(decks, args.output, excel=args.excel)
     if args.format != "apkg":
-        return _export_quiz(result.decks, args.output, args.format)
+        return _export_quiz(decks, args.output, args.format)
     try:
         previous = load_record(data_dir) if args.since is None else record_from_package(args.since)
     except RecordError as exc:
@@ -372,7 +392,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if study is None:
             return 1
     try:
-        written = export_decks(result.decks, args.output, previous=previous, study=study)
+        written = export_decks(decks, args.output, previous=previous, study=study)
     except ExportError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -386,31 +406,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     if study is not None:
         studied = sum(1 for card in study.cards.values() if card.reviews)
         print(f"with the progress of {studied} studied card{'s' * (studied != 1)}")
+        print(progress_advice())
     if written.plan is not None and (args.since is not None or previous.notes):
         for line in written.plan.describe():
             print(line)
+    if written.withdrawn:
+        print(withdrawn_advice(written.withdrawn))
     return 0
 
 
-def _export_csv(decks: Sequence[Deck], output: Path) -> int:
-    from rapport.content.spreadsheet import SHEET_SUFFIXES, sheet_text
+def _export_csv(decks: Sequence[Deck], output: Path, *, excel: bool = False) -> int:
     from rapport.export import ExportError
-    from rapport.export.package import check_target, write_atomically
+    from rapport.export.sheetfile import export_sheet
 
-    separator = "\t" if output.suffix.lower() in (".tsv", ".txt", ".tab") else ","
     try:
-        check_target(output, decks, SHEET_SUFFIXES, "a spreadsheet")
-        data = sheet_text(decks, separator=separator).encode("utf-8")
-
-        def write(out: IO[bytes]) -> None:
-            out.write(data)
-
-        write_atomically(output, write)
+        written = export_sheet(decks, output, excel=excel)
     except ExportError as exc:
         print(f"not exported: {exc}", file=sys.stderr)
         return 1
-    notes = sum(len(d.notes) for d in decks)
-    print(f"exported {len(decks)} deck{'s' * (len(decks) != 1)} ({notes} notes) to {output}")
+    count = written.decks
+    for_excel = " for Excel (byte-order mark, CRLF)" if excel else ""
+    print(
+        f"exported {count} deck{'s' * (count != 1)} ({written.notes} notes) to {output}" + for_excel
+    )
     return 0
 
 
@@ -450,6 +468,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             deck_name=args.deck_name,
             deck_id=args.deck_id,
             existing=existing,
+            header_row=args.header,
         )
     except SheetError as exc:
         print(f"not imported: {exc}", file=sys.stderr)
@@ -567,7 +586,9 @@ def _import_anki(args: argparse.Namespace) -> int:
             return 2
         mapping[name.strip()] = (question.strip(), answer.strip())
     try:
-        report = import_anki_package(args.file, _data_dir(args), mapping=mapping)
+        report = import_anki_package(
+            args.file, _data_dir(args), mapping=mapping, preview=args.preview
+        )
     except DeckError as exc:  # (every note is checked first: a deck the import made wrong)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -629,6 +650,15 @@ def _study_progress(data_dir: Path) -> StudyProgress | None:
         collection.close(now)
 
 
+def _with_local_changes(data_dir: Path, decks: Sequence[Deck]) -> tuple[Deck, ...]:
+    """``decks`` as the trainee studies them: with their own changes to notes laid over
+    (every export carries them, as File > Export does)."""
+    from rapport.content.local import LocalChanges
+
+    changed, _conflicts = LocalChanges(data_dir).apply(list(decks))
+    return changed
+
+
 def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir or default_data_dir())
 
@@ -657,10 +687,14 @@ def cmd_add(args: argparse.Namespace) -> int:
             print(f"{args.deck} is a revision of your copy of '{plan.deck.name}':")
             for line in changes:
                 print(f"  {line}")
-            if not args.yes and sys.stdin.isatty():
-                answer = input("Replace your copy with it? [y/N] ").strip().lower()
+            same = all(t.is_file() and t.read_bytes() == data for data, t in plan.copies)
+            if not args.yes and not same:  # at a terminal or from a pipe: only "y" replaces
+                try:
+                    answer = input("Replace your copy with it? [y/N] ").strip().lower()
+                except (EOFError, OSError):  # nothing to read: no
+                    answer = ""
                 if answer not in {"y", "yes"}:
-                    print("not added: your copy is unchanged")
+                    print("not added: your copy is unchanged (answer y, or give --yes)")
                     return 1
         replaced = plan.replaces
         deck = plan.apply()

@@ -168,12 +168,13 @@ def test_package_imports_cleanly(collection: Collection, deck: Deck, tmp_path: P
 
     nid = anki_note_id(collection, deck, "alliance-components")
     assert sorted(collection.get_note(nid).tags) == [
+        "norcross",
         "rapport::concept::alliance-definition",
-        "rapport::tag::norcross",
-        "rapport::tag::research::alliance",
+        "research::alliance",
     ]
     defining = [n for n in deck.notes if n.concept == "alliance-definition"]
     assert len(collection.find_notes("tag:rapport::concept::alliance-definition")) == len(defining)
+    assert nid in collection.find_notes("tag:norcross")  # the deck's own tag, as written
 
 
 def test_cards_render_safely(collection: Collection, deck: Deck, tmp_path: Path) -> None:

@@ -313,3 +313,24 @@ def test_screenshots_at_phone_and_desktop_width_light_and_dark(rendered: dict[st
         )
     assert len(pngs) == 12
     print(f"\nAnki card screenshots (400 px and 1280 px, light and dark, +/- script): {shots}")
+
+
+KEY_B = (
+    "window.addEventListener('load', function () {"
+    " document.dispatchEvent(new KeyboardEvent('keydown', {key: 'b', bubbles: true})); });"
+)
+
+
+def test_choice_front_takes_an_option_letter_by_keyboard(rendered: dict[str, str]) -> None:
+    """A key Anki's reviewer leaves to the card (a letter, not Enter or Space, which it
+    takes for "show answer") picks the option shown with that letter."""
+    folder = Path(rendered["folder"])
+    page = write(
+        folder, "choice-front-key", page_html(rendered["choice_q"], dark=False, harness=KEY_B)
+    )
+    after = dom(page, folder / "profile")
+    picked = re.findall(
+        r'<div class="option pickable picked"[^>]*>\s*<span class="letter">([A-Z])\.', after
+    )
+    assert picked == ["B"], after[:2000]
+    assert after.count('aria-pressed="true"') == 1

@@ -59,7 +59,7 @@ def test_a_revision_shows_what_it_changes_before_replacing(
         'back = "Edward Bordin."\n'
     )
     handout.write_text(revised)
-    assert main(["add", str(handout), "--data-dir", data]) == 0
+    assert main(["add", str(handout), "--yes", "--data-dir", data]) == 0
     out = capsys.readouterr().out.splitlines()
     copy = tmp_path / "data" / "decks" / "course-week-1.toml"
     assert out == [
@@ -88,3 +88,22 @@ def test_a_revision_at_a_terminal_is_added_only_when_confirmed(
     monkeypatch.setattr("builtins.input", lambda _prompt: "y")
     assert main(["add", str(handout), "--data-dir", data]) == 0
     assert "Goals, tasks, bond." in copy.read_text()
+
+
+def test_a_revision_is_not_added_when_n_is_piped_in(handout: Path, tmp_path: Path) -> None:
+    """`echo n | rapport add deck.toml`: the copy stays; `--yes` replaces it."""
+    import subprocess
+    import sys
+
+    data = str(tmp_path / "data")
+    assert main(["add", str(handout), "--data-dir", data]) == 0
+    handout.write_text(HANDOUT.replace("Goals, tasks and a bond.", "Goals, tasks, bond."))
+    command = [sys.executable, "-m", "rapport", "add", str(handout), "--data-dir", data]
+    for piped in ("n\n", ""):
+        run = subprocess.run(command, input=piped, capture_output=True, text=True, check=False)
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert "your copy is unchanged" in run.stdout
+    copy = tmp_path / "data" / "decks" / "course-week-1.toml"
+    assert "Goals, tasks and a bond." in copy.read_text()
+    run = subprocess.run(command, input="y\n", capture_output=True, text=True, check=False)
+    assert run.returncode == 0 and "Goals, tasks, bond." in copy.read_text()

@@ -14,6 +14,7 @@ cards of notes and decks that are gone, as it does when a revision removes a not
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,16 +24,18 @@ from rapport.content.deckfile import (
     DeckFile,
     DeckWriteError,
     check_note,
+    deck_text,
     new_deck_text,
     note_table,
+    readable_id,
     slugify,
     unique_id,
     write_text,
 )
-from rapport.content.kinds import registered
-from rapport.content.loader import DeckError, Problem
+from rapport.content.kinds import registered, rules_for
+from rapport.content.loader import DeckError, Problem, load_deck
 from rapport.content.local import Conflict, LocalChanges
-from rapport.content.model import Deck, Note
+from rapport.content.model import Deck, Kind, Note
 from rapport.paths import own_decks_dir, user_decks_dir
 
 
@@ -89,11 +92,23 @@ class Authoring:
         return check_note(values, self._files.get(deck.id, deck), replacing=replacing)
 
     def new_note_id(self, deck: Deck, values: Mapping[str, Any]) -> str:
-        """An id for a new note, made from its first words and unique in ``deck``."""
-        firsts = {rules.columns[0][0] for rules in registered().values()}
+        """A short id for a new note: a few words of meaning from its first field, unique
+        in ``deck``."""
+        firsts = {rules.columns[0][0] for rules in registered().values() if rules.columns}
         first = next((v for k, v in values.items() if k in firsts and v), "note")
-        base = slugify(" ".join(str(first).split()[:6]), "note")
-        return unique_id(base, {n.id for n in deck.notes})
+        return readable_id(str(first), {n.id for n in self.deck_now(deck).notes})
+
+    def deck_now(self, deck: Deck) -> Deck:
+        """``deck`` as its file has it now (after the notes saved since it was loaded)."""
+        return self._files.get(deck.id, deck)
+
+    def pending_deck(self, name: str, taken: Sequence[str]) -> Deck:
+        """A deck of the trainee's own notes that exists only in memory: its file is
+        written with the first note saved into it (so an Add that is cancelled leaves no
+        empty deck behind)."""
+        name = " ".join(name.split()) or "My notes"
+        deck_id = unique_id(slugify(name), set(taken) | _files_in(self.own_dir))
+        return Deck(deck_id, name, "", self.own_dir / f"{deck_id}.toml", (), {}, (), name, 1)
 
     def save_note(
         self, deck: Deck, values: Mapping[str, Any], *, replacing: str | None = None
@@ -106,6 +121,11 @@ class Authoring:
         note, problems = self.check(deck, values, replacing=replacing)
         if note is None:
             raise DeckError(deck.path, problems)
+        if self.is_own(deck) and not deck.path.exists() and replacing is None:
+            header = {"id": deck.id, "name": deck.name, "source_label": deck.source_label}
+            write_text(deck.path, deck_text({**header, "version": 1}, [values]), check=True)
+            self._files[deck.id] = load_deck(deck.path)
+            return Saved(note, local=False)
         if self.is_own(deck):
             if replacing is not None:
                 self._refuse_a_changed_note(deck, replacing)
@@ -114,7 +134,7 @@ class Authoring:
                 file.add_note(values)
             else:
                 file.replace_note(replacing, values)
-            file.save()
+            self._files[deck.id] = file.save()
             return Saved(note, local=False)
         if replacing is None:
             raise DeckWriteError(
@@ -191,6 +211,49 @@ class Authoring:
         except OSError as exc:
             raise DeckWriteError(f"Cannot remove {deck.path}: {exc.strerror or exc}.") from exc
         return target
+
+
+_OPTION_PATH = re.compile(r"^distractors\[(\d+)\]\.(text|why)$")
+
+
+def column_of(kind: str, field: str) -> str | None:
+    """The editor's column (a key of the kind's ``columns``, or a common key such as
+    ``concept``) that a problem or item-writing cue about ``field`` concerns; None when it
+    concerns no one field."""
+    keys = {key for key, _label, _multi in rules_for(kind).columns}
+    keys |= {"concept", "tags", "extra", "source", "extension", "scenario"}
+    if field in keys:
+        return field
+    if kind == Kind.CHOICE:
+        if field in ("answer", "answer.text"):
+            return "answer"
+        if field == "answer.why":
+            return "answer why"
+        if field == "distractors":
+            return "distractor 1"
+        if match := _OPTION_PATH.match(field):
+            number, part = match.groups()
+            return f"distractor {number}" if part == "text" else f"why {number}"
+    base = field.split(".")[0].split("[")[0]
+    return base if base in keys else None
+
+
+def field_words(kind: str, field: str) -> str:
+    """``field`` in the editor's words: ``distractors[2].why`` is "wrong answer 2's why",
+    ``answer.text`` "the right answer"."""
+    if kind == Kind.CHOICE:
+        if field in ("answer", "answer.text"):
+            return "the right answer"
+        if field == "answer.why":
+            return "the right answer's why"
+        if match := _OPTION_PATH.match(field):
+            number, part = match.groups()
+            return f"wrong answer {number}" + ("'s why" if part == "why" else "")
+    labels = {key: label for key, label, _multi in rules_for(kind).columns}
+    column = column_of(kind, field)
+    if column in labels:
+        return labels[column].lower()
+    return field
 
 
 def removed_deck_path(data_dir: Path, path: Path) -> Path:

@@ -265,6 +265,19 @@ def slugify(text: str, fallback: str = "deck") -> str:
     return slug[:60].strip("-") or fallback
 
 
+def readable_id(text: str, taken: set[str], fallback: str = "note") -> str:
+    """A short note id from the words of ``text`` that carry meaning (a few words, at most
+    32 characters), unique among ``taken``: "Rogers named {{c1::empathy}} a core condition"
+    gives ``rogers-named-empathy-core``."""
+    from rapport.content.itemcheck import key_words
+
+    words = key_words(text) or text.split()[:4]  # "Who?" has no word of meaning: "who"
+    base = slugify(" ".join(words), fallback)
+    if len(base) > 32:
+        base = base[:32].rsplit("-", 1)[0]
+    return unique_id(base, taken)
+
+
 def unique_id(base: str, taken: set[str]) -> str:
     """``base``, or ``base-2``, ``base-3``... whichever ``taken`` does not hold."""
     candidate, n = base, 2

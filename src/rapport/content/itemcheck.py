@@ -67,10 +67,12 @@ class ItemWarning(NamedTuple):
     field: str
     check: str
     message: str
+    line: int = 0  # the field's line in the deck file (0: unknown)
 
     def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
         return (
-            f"{self.file}: {self.note}: {self.field}: warning ({self.check}): "
+            f"{where}: {self.note}: {self.field}: warning ({self.check}): "
             f"{self.message}; {CHECKS.get(self.check, 'see decks/README.md')}"
         )
 
@@ -180,6 +182,14 @@ def _stem(word: str) -> str:
 def content_words(text: str) -> set[str]:
     """The stems of the words in ``text`` that carry meaning."""
     return {_stem(w) for w in _words(text) if w not in _STOPWORDS and len(w) > 2}
+
+
+def key_words(text: str, count: int = 4) -> list[str]:
+    """The first ``count`` words of ``text`` that carry meaning, in reading order (cloze
+    markers and markup left out): what a short, readable note id is made from."""
+    plain = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", text)
+    words = [w for w in _words(plain) if w not in _STOPWORDS and not w.isdigit()]
+    return words[:count]
 
 
 def related(a: str, b: str) -> bool:
@@ -300,4 +310,31 @@ def check_deck(deck: Deck, allowances: Mapping[str, frozenset[str]] | None = Non
                 f"{share}, well above chance",
             )
         )
-    return ItemReport(tuple(kept), share)
+    return ItemReport(tuple(_with_lines(deck, kept)), share)
+
+
+def _with_lines(deck: Deck, warnings: list[ItemWarning]) -> list[ItemWarning]:
+    """The warnings with the line of their field (or note) in the deck file."""
+    from rapport.content.tomltext import layout
+
+    try:
+        shape = layout(deck.path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return warnings
+    index = {note_id: i for i, note_id in enumerate(_file_note_ids(deck))}
+    out = []
+    for warning in warnings:
+        i = index.get(warning.note)
+        line = shape.line(("notes", i), warning.field) if i is not None else 0
+        out.append(warning._replace(line=line))
+    return out
+
+
+def _file_note_ids(deck: Deck) -> list[str]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(deck.path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [n.id for n in deck.notes]
+    return [str(t.get("id")) for t in data.get("notes", []) if isinstance(t, dict)]

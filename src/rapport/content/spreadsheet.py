@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from rapport.content.deckfile import slugify
+from rapport.content.deckfile import readable_id, slugify
 from rapport.content.kinds import KindTable, registered, rules_for, rules_of
 from rapport.content.loader import SLUG, check_note_table
 from rapport.content.model import Deck, Essay, Kind, Note
@@ -45,7 +46,23 @@ FIELDS: Mapping[str, tuple[str, ...]] = KindTable(
     lambda rules: tuple(key for key, _label, _multi in rules.columns)
 )
 SHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
-ROLES = ("id", "kind", "deck", "concept", "source", "extension", "extra", "tags")
+ROLES = (
+    "id",
+    "kind",
+    "deck",
+    "concept",
+    "source",
+    "extension",
+    "extra",
+    "tags",
+    "scenario",
+    "allow",
+)
+# Rapport's own header line (Anki ignores a ``#key:`` it does not know): one per deck,
+# the deck's own keys (id, name, description, source_label, version, changelog, sources,
+# summaries...) as one line of JSON, so that a deck comes back as the same deck.
+DECK_LINE = "rapport-deck"
+HEADER_CHOICES = ("auto", "yes", "no")
 _ROLE_NAMES = {"guid": "id", "notetype": "kind", "note type": "kind", "type": "kind"}
 SEPARATORS = {
     "comma": ",",
@@ -81,7 +98,6 @@ MAX_SHEET_COLUMNS = 64
 # with a leading apostrophe, which the import removes again.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 _GUARDED = re.compile(r"'+[=+\-@\t\r]")
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}")
 
 
 class SheetError(RapportError):
@@ -156,6 +172,7 @@ class SheetDeck:
     id: str
     notes: list[dict[str, Any]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # its #rapport-deck keys, if any
 
 
 @dataclass
@@ -223,11 +240,15 @@ def read_sheet(
     deck_id: str | None = None,
     existing: Iterable[Deck] = (),
     sources: Sequence[Essay] = (),
+    header_row: str = "auto",
 ) -> Sheet:
     """Read a CSV/TSV file into deck tables, checking every row (see the module doc).
 
     ``mapping`` maps a role or field name to a column (its number from 1, or its name);
     ``existing`` decks are matched by name so that a re-import keeps a deck's id.
+    ``header_row``: whether the first row names the columns (``yes``, ``no``, or ``auto``:
+    when there is no ``#columns`` line and every cell of the first row is a column name
+    Rapport knows, such as ``Front,Back,Tags``).
     """
     path = Path(path)
     raw = _read_limited(path)
@@ -240,12 +261,7 @@ def read_sheet(
         ) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    header: dict[str, str] = {}
-    skip = 0
-    while skip < len(lines) and lines[skip].startswith("#"):
-        key, _, value = lines[skip][1:].partition(":")
-        header[key.strip().lower()] = value.strip()
-        skip += 1
+    header, metas, skip = _header_lines(lines)
     problems: list[str] = []
     where = str(path)
     if "separator" in header:
@@ -270,6 +286,12 @@ def read_sheet(
 
     names = header["columns"].split(sep) if "columns" in header else []
     names = [n.strip() for n in names]
+    if header_row not in HEADER_CHOICES:
+        problems.append(f"header: {header_row!r} is not one of {', '.join(HEADER_CHOICES)}")
+    elif rows and (header_row == "yes" or (header_row == "auto" and _is_header(rows[0][1]))):
+        if not names:
+            names = [cell.strip() for cell in rows[0][1]]
+        rows = rows[1:]
     width = max([len(names), *(len(r) for _, r in rows)], default=0)
     roles: list[str] = [""] * width
     for i, name in enumerate(names):
@@ -323,8 +345,9 @@ def read_sheet(
             continue
         name = (values.get("deck") or "").strip() or fallback_name
         if name not in decks:
-            new_id = deck_id or by_name.get(name) or slugify(name)
-            decks[name] = SheetDeck(name, new_id)
+            meta = metas.get(name, {})
+            new_id = deck_id or str(meta.get("id") or "") or by_name.get(name) or slugify(name)
+            decks[name] = SheetDeck(name, new_id, meta=meta)
         deck = decks[name]
         table, row_problems = _note_table(values, default_kind, extra_tags, html, deck.id)
         problems.extend(f"{where}:{line}: {p}" for p in row_problems)
@@ -341,7 +364,7 @@ def read_sheet(
             continue
         seen_ids[note_key] = line
         ids.add(deck.id, table["id"])
-        skeleton = Deck(deck.id, deck.name, "", path, tuple(sources), {}, ())
+        skeleton = _skeleton(deck, path, sources)
         _checked, found = check_note_table(table, skeleton)
         if found:
             problems.extend(f"{where}:{line}: {p.field}: {p.message}" for p in found)
@@ -349,6 +372,119 @@ def read_sheet(
         deck.notes.append(table)
         deck.lines.append(line)
     return Sheet(path, sep, html, roles, list(decks.values()), problems, len(rows))
+
+
+def deck_tables(deck: Deck) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """A deck's own keys as its file has them (everything but the notes: id, name,
+    description, source_label, version, changelog, sources, summaries...) and each note's
+    ``allow`` entries. A deck without a readable file gives its id and name."""
+    import tomllib
+
+    try:
+        data: dict[str, Any] = tomllib.loads(deck.path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    meta = {k: v for k, v in data.items() if k != "notes"} or {"id": deck.id}
+    meta["id"], meta["name"] = deck.id, deck.name
+    allows = {
+        str(t["id"]): [str(a) for a in t["allow"]]
+        for t in data.get("notes", [])
+        if isinstance(t, dict) and isinstance(t.get("allow"), list) and "id" in t
+    }
+    return meta, allows
+
+
+def _header_lines(lines: list[str]) -> tuple[dict[str, str], dict[str, dict[str, Any]], int]:
+    """The leading ``#key:value`` lines (Anki's, and Rapport's ``#rapport-deck``): their
+    values by key, the decks' own keys by deck name, and how many lines they take.
+
+    As Anki does, a value's trailing separators are dropped (a spreadsheet that saved the
+    line as a row of cells adds them); a line a spreadsheet quoted (``"#columns:a,b"``)
+    is read as the cells it holds, joined again."""
+    header: dict[str, str] = {}
+    metas: dict[str, dict[str, Any]] = {}
+    skip = 0
+    while skip < len(lines) and lines[skip].lstrip('"').startswith("#"):
+        line = lines[skip]
+        if line.startswith('"'):
+            cells = next(csv.reader([line], delimiter=_line_separator(line)), [line])
+            line = _line_separator(line).join(cells)
+        key, _, value = line[1:].partition(":")
+        key = key.strip().lower()
+        if key == DECK_LINE:
+            try:
+                meta = json.loads(value.rstrip(",;\t|"))
+            except ValueError:
+                meta = None
+            if isinstance(meta, dict) and isinstance(meta.get("name"), str):
+                metas[meta["name"]] = meta
+        elif key in ("tags", "columns", "deck", "notetype"):
+            header[key] = value.strip()
+        else:
+            header[key] = value.strip().rstrip(",;\t|").strip()
+        skip += 1
+    sep = header.get("separator", "")
+    trailing = SEPARATORS.get(sep.lower(), sep[:1]) or ","
+    for key in ("tags", "columns", "deck", "notetype"):  # free text: only the separator
+        if key in header:
+            header[key] = header[key].rstrip(trailing).strip()
+    return header, metas, skip
+
+
+def _line_separator(line: str) -> str:
+    return max((",", ";", "\t", "|"), key=line.count)
+
+
+def _is_header(row: Sequence[str]) -> bool:
+    """Whether a first row names columns: every cell a role, a field name or Anki's
+    Front/Back/Text/Tags, and at least one that is not a note's likely text."""
+    cells = [c.strip().lower() for c in row if c.strip()]
+    if not cells:
+        return False
+    known = {*ROLES, *_ROLE_NAMES, "text", "extra", *(n for ns in FIELDS.values() for n in ns)}
+    return all(c in known or c.startswith("field ") for c in cells)
+
+
+def _skeleton(deck: SheetDeck, path: Path, sources: Sequence[Essay]) -> Deck:
+    """The deck a row's note is checked against: with the sources its ``#rapport-deck``
+    line names (read as the loader reads them), else with ``sources``."""
+    if deck.meta and not sources and any(k in deck.meta for k in ("essay", "sources")):
+        cached = _SKELETONS.get(json.dumps(deck.meta, sort_keys=True, default=str))
+        if cached is not None:
+            return cached
+        loaded = _load_meta(deck.meta, path)
+        if loaded is not None:
+            _SKELETONS[json.dumps(deck.meta, sort_keys=True, default=str)] = loaded
+            return loaded
+    return Deck(deck.id, deck.name, "", path, tuple(sources), {}, ())
+
+
+_SKELETONS: dict[str, Deck] = {}
+
+
+def _load_meta(meta: Mapping[str, Any], path: Path) -> Deck | None:
+    """A deck with ``meta``'s keys and no notes, loaded from a temporary file (its source
+    texts found in Rapport's resources, or beside the spreadsheet)."""
+    import tempfile
+
+    from rapport.content.deckfile import deck_text
+    from rapport.content.loader import DeckError, load_deck
+
+    with tempfile.TemporaryDirectory(prefix="rapport-sheet-") as folder:
+        trial = Path(folder) / "deck.toml"
+        for key in ("essay",):
+            value = meta.get(key)
+            if isinstance(value, str) and (path.parent / value).is_file():
+                (Path(folder) / value).write_bytes((path.parent / value).read_bytes())
+        for source in meta.get("sources", []) if isinstance(meta.get("sources"), list) else []:
+            name = source.get("file") if isinstance(source, dict) else None
+            if isinstance(name, str) and (path.parent / name).is_file():
+                (Path(folder) / name).write_bytes((path.parent / name).read_bytes())
+        try:
+            trial.write_text(deck_text(dict(meta), []), encoding="utf-8")
+            return load_deck(trial)
+        except (DeckError, OSError, ValueError, TypeError):
+            return None
 
 
 def _is_field(role: str) -> bool:
@@ -403,8 +539,7 @@ def _note_table(
 
         table["id"] = "n-" + hashlib.blake2b(raw_id.encode(), digest_size=6).hexdigest()
     else:
-        words = _CLOZE.sub(r"\1", _MARKUP.sub(" ", first)).split()
-        table["id"] = slugify(" ".join(words[:8]), "note")
+        table["id"] = readable_id(_MARKUP.sub(" ", first), set())
     table["kind"] = str(kind)
     tags = [*values.get("tags", "").split(), *extra_tags]
     concept = values.get("concept", "").strip() or (
@@ -418,6 +553,11 @@ def _note_table(
         table["source"] = {"anchor": anchor}
     if values.get("extension", "").strip().lower() in ("true", "yes", "1", "x"):
         table["extension"] = True
+    if values.get("scenario", "").strip().lower() in ("true", "yes", "1", "x"):
+        table["scenario"] = True
+    allow = [line.strip() for line in values.get("allow", "").splitlines() if line.strip()]
+    if allow:
+        table["allow"] = allow
     if html and any(_MARKUP.search(t) for t in fields.values()):
         table["html"] = True
     table.update(rules_for(kind).from_columns(fields))
@@ -441,13 +581,18 @@ def sheet_text(decks: Sequence[Deck], *, separator: str = ",") -> str:
     notes = [(deck, note) for deck in decks for note in deck.notes]
     width = max([2, *(len(_fields_of(n)) for _, n in notes)])
     names = ["id", "kind", "deck", *(f"field {i}" for i in range(1, width + 1))]
-    names += ["concept", "source", "extension", "extra", "tags"]
+    names += ["concept", "source", "extension", "scenario", "allow", "extra", "tags"]
     out = io.StringIO()
     label = {v: k for k, v in SEPARATORS.items()}.get(separator, separator)
     html = any(n.html for _, n in notes)
     out.write(f"#separator:{label}\n#html:{'true' if html else 'false'}\n")
     out.write(f"#columns:{separator.join(names)}\n")
     out.write(f"#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:{len(names)}\n")
+    allows: dict[tuple[str, str], list[str]] = {}
+    for deck in decks:
+        meta, deck_allows = deck_tables(deck)
+        out.write(f"#{DECK_LINE}:{json.dumps(meta, ensure_ascii=False, default=str)}\n")
+        allows.update({(deck.id, note_id): v for note_id, v in deck_allows.items()})
     writer = csv.writer(out, delimiter=separator, lineterminator="\n")
     for deck, note in notes:
         fields = _fields_of(note)
@@ -463,6 +608,8 @@ def sheet_text(decks: Sequence[Deck], *, separator: str = ",") -> str:
                 note.concept,
                 source,
                 "true" if note.extension else "",
+                "true" if getattr(note, "scenario", False) else "",
+                "\n".join(allows.get((deck.id, note.id), [])),
                 note.extra,
                 " ".join(note.tags),
             ]
@@ -492,6 +639,7 @@ def write_sheet_deck(
     from rapport.content.revision import deck_changes
 
     previous: Deck | None = None
+    meta = {k: v for k, v in sheet_deck.meta.items() if k != "notes"}
     if target.exists():
         try:
             previous = load_deck(target)
@@ -503,13 +651,17 @@ def write_sheet_deck(
             table = tomlkit.table()
             _fill(table, values)
             notes.append(table)
+        for key, value in meta.items():  # the spreadsheet's deck keys update the file's
+            if key != "id" and (key not in file.doc or file.doc[key] != value):
+                if key in file.doc:
+                    del file.doc[key]
+                file.doc[key] = value
         if "notes" in file.doc:
-            file.doc["notes"] = notes
-        else:
-            file.doc.append("notes", notes)
+            del file.doc["notes"]
+        file.doc.append("notes", notes)
         text = tomlkit.dumps(file.doc)
     else:
-        header = {"id": sheet_deck.id, "name": sheet_deck.name}
+        header: dict[str, Any] = {**meta, "id": sheet_deck.id, "name": sheet_deck.name}
         if label:
             header["source_label"] = label
         text = deck_text(header, sheet_deck.notes)

@@ -142,6 +142,30 @@ def plain_words(message: str) -> str:
     return message[:1].lower() + message[1:]
 
 
+# Two values side by side with no comma: "a" "b", } {, ] [, 1 "b".
+_NO_COMMA = re.compile(r"""(["'\]}0-9])\s+(["'\[{])""")
+
+
+def _fix_hint(message: str, lines: list[str], line: int) -> str:
+    """What to change, where the error's usual cause can be seen on its line: a missing
+    comma between two values of a list; a ``[notes]`` header where every note needs its
+    own ``[[notes]]``."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if message.startswith(("Unclosed array", "Unclosed inline table")):
+        statement = text.partition("=")[2]
+        if _NO_COMMA.search(statement):
+            return (
+                "; two values on this line have no comma between them: separate the "
+                'items with commas, as in tags = ["week3", "rogers"]'
+            )
+    if message.startswith("Cannot declare") and text.strip() == "[notes]":
+        return (
+            "; each note starts with [[notes]] (two brackets on each side): [notes] "
+            "declares one table named notes, so the second is refused"
+        )
+    return ""
+
+
 def parse(text: str) -> tuple[dict[str, Any], list[SyntaxProblem]]:
     """Parse deck TOML; return the data and every syntax error found (see module doc).
 
@@ -175,7 +199,7 @@ def _locate(error: str, lines: list[str], shape: Layout) -> tuple[SyntaxProblem,
     starts = [s for s in shape.statements if s <= line]
     if message.startswith("Unclosed") and starts:
         line = starts[-1]  # where the list or table was opened
-    words = plain_words(message)
+    words = plain_words(message) + _fix_hint(message, lines, line)
     if shape.unclosed and line == shape.unclosed:
         words = 'a text opened with """ on this line is never closed'
     line = max(1, min(line, len(lines)))

@@ -14,11 +14,14 @@ Note GUID
 Deck name
     ``Rapport::<deck name>``, so every Rapport deck nests under one parent in Anki.
 Tags
-    ``rapport::concept::<concept>`` for the note's concept, ``rapport::tag::<tag>`` for
-    each of its own tags (their ``::`` nest further), plus ``rapport::scenario`` for
-    session-moment choices and ``rapport::extension`` for facts from beyond the essay.
-    Each tag appears once: an own tag that repeats one of these flags (a scenario note
-    tagged ``scenario``) is not written a second time as ``rapport::tag::scenario``.
+    ``rapport::concept::<concept>`` for the note's concept, each of its own tags as the
+    deck writes it (``week3``, ``research::alliance``: so ``tag:week3`` finds it in Anki),
+    plus ``rapport::scenario`` for session-moment choices and ``rapport::extension`` for
+    facts from beyond the essay. A prefix only where a clash needs one: an own tag that
+    would read as one of Rapport's (``rapport``, ``rapport::...``) or as one Anki gives a
+    meaning (``marked``, ``leech``) is written ``rapport::tag::<tag>``. Each tag appears
+    once: an own tag that repeats one of the flags (a scenario note tagged ``scenario``)
+    is not written a second time.
     Withdrawn notes (see :mod:`rapport.export.plan`) also carry ``rapport::withdrawn``.
 Variant GUID
     ``genanki.guid_for("rapport", deck slug, note slug, kind, card ordinals)``: the
@@ -64,6 +67,18 @@ def anki_deck_name(deck_name: str) -> str:
     return f"{DECK_PARENT}::{deck_name.strip()}"
 
 
+# Own tags that would read as Rapport's own, or as tags Anki gives a meaning to.
+CLASHING_TAGS = frozenset({"marked", "leech"})
+
+
+def anki_tag(tag: str) -> str:
+    """A note's own tag in Anki: as written, prefixed only where it would clash."""
+    root = tag.split("::")[0].lower()
+    if root == TAG_ROOT or tag.lower() in CLASHING_TAGS:
+        return f"{TAG_ROOT}::tag::{tag}"
+    return tag
+
+
 def note_tags(note: Note) -> list[str]:
     """The note's Anki tags (see the module docstring for the scheme)."""
     flags = []
@@ -72,6 +87,6 @@ def note_tags(note: Note) -> list[str]:
     if note.extension:
         flags.append("extension")
     tags = [f"{TAG_ROOT}::concept::{note.concept}"]
-    tags.extend(f"{TAG_ROOT}::tag::{tag}" for tag in note.tags if tag not in flags)
+    tags.extend(anki_tag(tag) for tag in note.tags if tag not in flags)
     tags.extend(f"{TAG_ROOT}::{flag}" for flag in flags)
     return tags

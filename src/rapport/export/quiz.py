@@ -15,7 +15,7 @@ HTML the Anki export does.
 GIFT (https://docs.moodle.org/en/GIFT_format): one question per block, ``::title::`` with
 the note's id, ``[html]`` text, ``=right#feedback`` and ``~wrong#feedback`` options. In
 the HTML text ``= ~ { }`` are character references and ``# : \\`` are escaped with a
-backslash; short answers (plain text) escape all of ``~ = # { } : \\``. Each deck is a
+backslash; short answers (plain text, no HTML) escape all of ``~ = # { } : \\``. Each deck is a
 ``$CATEGORY: Rapport/<deck name>``.
 
 QTI 1.2 (IMS Question and Test Interoperability, the version Canvas imports): a zip with
@@ -37,7 +37,7 @@ from xml.etree import ElementTree as ET
 
 from rapport.content.model import ChoiceNote, Deck, Note, TypedNote
 from rapport.export.fields import option_order
-from rapport.export.html import escape_text, field_html
+from rapport.export.html import field_html
 from rapport.export.package import ExportError, check_target, write_atomically
 
 FORMATS = ("gift", "qti")
@@ -84,6 +84,15 @@ def gift_escape(text: str) -> str:
     return "".join("\\" + c if c in GIFT_SPECIAL else c for c in text)
 
 
+def gift_category(name: str) -> str:
+    """A deck name as one level of a GIFT category path. Moodle reads the ``$CATEGORY:``
+    line after replacing escapes by placeholders that it never turns back for categories
+    (question/format/gift/format.php, ``readquestion``), so the name is written as it is,
+    with no escape: only a "/" is doubled (a single one separates levels) and line
+    breaks become spaces."""
+    return " ".join(name.split()).replace("/", "//")
+
+
 # In HTML text, the characters that end an option or its feedback are written as
 # character references (their "#" escaped), so that no reader has to get escapes right
 # inside feedback; Moodle shows them as the characters.
@@ -102,7 +111,7 @@ def gift_text(decks: Sequence[Deck]) -> str:
         notes = _quiz_notes(deck)
         if not notes:
             continue
-        blocks.append(f"$CATEGORY: Rapport/{gift_escape(deck.name.strip())}")
+        blocks.append(f"$CATEGORY: Rapport/{gift_category(deck.name)}")
         for note in notes:
             title = f"::{gift_escape(note.id)}::[html]"
             if isinstance(note, ChoiceNote):
@@ -114,7 +123,8 @@ def gift_text(decks: Sequence[Deck]) -> str:
                 ]
             else:
                 question = gift_html(_html(note.prompt, note))
-                options = [f"={gift_escape(escape_text(a))}" for a in _accepted(note)]
+                # plain text, compared with what the student types: GIFT's escapes only
+                options = [f"={gift_escape(a)}" for a in _accepted(note)]
             blocks.append(title + question + " {\n" + "\n".join(options) + "\n}")
     return "\n\n".join(blocks) + "\n"
 

@@ -30,7 +30,8 @@ show, for a scope (all decks or some, and a period). Every definition lives here
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
@@ -374,83 +375,88 @@ def build_stats(
         )
         return forecast, counts, grid, concepts
 
-    cards_done = _side_by_side(store, card_figures)
+    # The log figures below run while the card figures are computed on a second
+    # connection; leaving the block (also by an error) waits for that thread, so no
+    # connection outlives the call.
+    with _side_by_side(store, card_figures) as cards_done:
+        first = store.first_review_time(ids)
+        first_day = None if first is None else day_of(first)
+        if scope.period_days is None:
+            period_start = first_day
+        else:
+            period_start = today - timedelta(days=scope.period_days - 1)
+            if first_day is not None:
+                period_start = max(period_start, first_day)
+        period_offset = 0 if period_start is None else (period_start - today).days
 
-    first = store.first_review_time(ids)
-    first_day = None if first is None else day_of(first)
-    if scope.period_days is None:
-        period_start = first_day
-    else:
-        period_start = today - timedelta(days=scope.period_days - 1)
-        if first_day is not None:
-            period_start = max(period_start, first_day)
-    period_offset = 0 if period_start is None else (period_start - today).days
-
-    # The log since the calendar's start per hour (calendar, streak, reviews per day,
-    # weekly mature retention), and since the period's start (at least 30 days) per
-    # study day, kind and rating (true retention, buttons).
-    calendar_offset = min(
-        period_offset, -(CALENDAR_MIN_DAYS - 1), -(HISTORY_DAYS - 1), -(RETENTION_WEEKS * 7 - 1)
-    )
-    days_back = -calendar_offset + 1
-    starts = [start_of(o) for o in range(calendar_offset, 2)]
-    first_hour = starts[0]
-    day_hours = [round((d - first_hour).total_seconds()) // 3600 for d in starts]
-    answers_on = [0] * days_back
-    seconds_on = [0.0] * days_back
-    mature_on = [[0, 0] for _ in range(days_back)]
-    for hour, answers, seconds, mature, mature_passed in store.answers_per_hour_since(
-        ids, first_hour, start_of(-(RETENTION_WEEKS * 7 - 1))
-    ):
-        index = min(days_back - 1, bisect_right(day_hours, hour) - 1)
-        answers_on[index] += answers
-        seconds_on[index] += seconds
-        mature_on[index][0] += mature
-        mature_on[index][1] += mature_passed
-    spans = {"today": 0, "7 days": -6, "30 days": -29, "period": period_offset}
-    kind_offset = min(spans.values())
-    rows = store.answer_breakdown(ids, [start_of(o) for o in range(kind_offset, 1)])
-    kept = {span: {1: [0, 0], 2: [0, 0]} for span in spans}
-    buttons = {group: [0, 0, 0, 0] for group in BUTTON_GROUPS}
-    for bucket, kind, rating, answers, _ in rows:
-        offset = bucket + kind_offset
-        passed = 0 if rating == 1 else answers
-        if kind in (1, 2):
-            for span, since in spans.items():
-                if offset >= since:
-                    kept[span][kind][0] += answers
-                    kept[span][kind][1] += passed
-        if offset >= period_offset and 1 <= rating <= 4:
-            buttons[_BUTTON_GROUP[kind]][rating - 1] += answers
-
-    def day_figures(offset: int) -> DayReviews:
-        index = offset - calendar_offset
-        return DayReviews(
-            today + timedelta(days=offset), answers_on[index], float(seconds_on[index])
+        # The log since the calendar's start per hour (calendar, streak, reviews per day,
+        # weekly mature retention), and since the period's start (at least 30 days) per
+        # study day, kind and rating (true retention, buttons).
+        calendar_offset = min(
+            period_offset, -(CALENDAR_MIN_DAYS - 1), -(HISTORY_DAYS - 1), -(RETENTION_WEEKS * 7 - 1)
         )
+        days_back = -calendar_offset + 1
+        starts = [start_of(o) for o in range(calendar_offset, 2)]
+        first_hour = starts[0]
+        day_hours = [round((d - first_hour).total_seconds()) // 3600 for d in starts]
+        answers_on = [0] * days_back
+        seconds_on = [0.0] * days_back
+        mature_on = [[0, 0] for _ in range(days_back)]
+        for hour, answers, seconds, mature, mature_passed in store.answers_per_hour_since(
+            ids, first_hour, start_of(-(RETENTION_WEEKS * 7 - 1))
+        ):
+            index = min(days_back - 1, bisect_right(day_hours, hour) - 1)
+            answers_on[index] += answers
+            seconds_on[index] += seconds
+            mature_on[index][0] += mature
+            mature_on[index][1] += mature_passed
+        spans = {"today": 0, "7 days": -6, "30 days": -29, "period": period_offset}
+        kind_offset = min(spans.values())
+        rows = store.answer_breakdown(ids, [start_of(o) for o in range(kind_offset, 1)])
+        kept = {span: {1: [0, 0], 2: [0, 0]} for span in spans}
+        buttons = {group: [0, 0, 0, 0] for group in BUTTON_GROUPS}
+        for bucket, kind, rating, answers, _ in rows:
+            offset = bucket + kind_offset
+            passed = 0 if rating == 1 else answers
+            if kind in (1, 2):
+                for span, since in spans.items():
+                    if offset >= since:
+                        kept[span][kind][0] += answers
+                        kept[span][kind][1] += passed
+            if offset >= period_offset and 1 <= rating <= 4:
+                buttons[_BUTTON_GROUP[kind]][rating - 1] += answers
 
-    reviews_per_day = tuple(day_figures(o) for o in range(-(HISTORY_DAYS - 1), 1))
-    calendar = tuple(day_figures(o) for o in range(calendar_offset, 1))
-    streak, longest, studied_days = _streaks(calendar)
-    retention = [
-        RetentionRow(span, Retention(*kept[span][1]), Retention(*kept[span][2])) for span in spans
-    ]
-    weeks = []
-    for k in range(RETENTION_WEEKS - 1, -1, -1):
-        begin = days_back - 7 * k - 7
-        week = mature_on[begin : begin + 7]
-        answers, passed = sum(w[0] for w in week), sum(w[1] for w in week)
-        weeks.append(
-            WeekRetention(today + timedelta(days=-7 * k - 6), answers, _share(passed, answers))
-        )
+        def day_figures(offset: int) -> DayReviews:
+            index = offset - calendar_offset
+            return DayReviews(
+                today + timedelta(days=offset), answers_on[index], float(seconds_on[index])
+            )
 
-    # The hourly breakdown over the period, by the local hour at today's UTC offset.
-    offset_now = now.astimezone(tz).utcoffset() or timedelta(0)
-    hours = [[0, 0] for _ in range(24)]
-    for hour, answers, passed in store.answers_per_hour(ids, start_of(period_offset), offset_now):
-        hours[hour] = [answers, passed]
+        reviews_per_day = tuple(day_figures(o) for o in range(-(HISTORY_DAYS - 1), 1))
+        calendar = tuple(day_figures(o) for o in range(calendar_offset, 1))
+        streak, longest, studied_days = _streaks(calendar)
+        retention = [
+            RetentionRow(span, Retention(*kept[span][1]), Retention(*kept[span][2]))
+            for span in spans
+        ]
+        weeks = []
+        for k in range(RETENTION_WEEKS - 1, -1, -1):
+            begin = days_back - 7 * k - 7
+            week = mature_on[begin : begin + 7]
+            answers, passed = sum(w[0] for w in week), sum(w[1] for w in week)
+            weeks.append(
+                WeekRetention(today + timedelta(days=-7 * k - 6), answers, _share(passed, answers))
+            )
 
-    forecast, counts, grid, concepts = cards_done()
+        # The hourly breakdown over the period, by the local hour at today's UTC offset.
+        offset_now = now.astimezone(tz).utcoffset() or timedelta(0)
+        hours = [[0, 0] for _ in range(24)]
+        for hour, answers, passed in store.answers_per_hour(
+            ids, start_of(period_offset), offset_now
+        ):
+            hours[hour] = [answers, passed]
+
+        forecast, counts, grid, concepts = cards_done()
 
     def marginal(axis: int, labels: Sequence[str]) -> tuple[Bin, ...]:
         totals = [0] * len(labels)
@@ -496,9 +502,10 @@ _CardFigures = tuple[
 ]
 
 
+@contextmanager
 def _side_by_side(
     store: Store, compute: Callable[[Store], _CardFigures]
-) -> Callable[[], _CardFigures]:
+) -> Iterator[Callable[[], _CardFigures]]:
     """Start ``compute`` on a second connection to ``store``'s file in a thread; the
     returned function waits for its result (or raises its error). Without a second
     connection (a copy in memory), ``compute(store)`` runs when the result is asked for."""
@@ -506,7 +513,8 @@ def _side_by_side(
 
     opener = store.peer()
     if opener is None:
-        return lambda: compute(store)
+        yield lambda: compute(store)
+        return
     result: list[_CardFigures] = []
     failure: list[BaseException] = []
 
@@ -529,7 +537,10 @@ def _side_by_side(
             raise failure[0]
         return result[0]
 
-    return wait
+    try:
+        yield wait
+    finally:
+        thread.join()  # also when the caller's part failed: the thread's connection closes
 
 
 def _streaks(calendar: Sequence[DayReviews]) -> tuple[int, int, int]:

@@ -56,7 +56,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Practice test", "After the score: S studies the missed cards · N starts a new test"),
     ("Anywhere", "Escape: back to Home"),
     ("Anywhere", "Ctrl+H Home · Ctrl+B Browse · Ctrl+T Statistics · Ctrl+P Practice test"),
-    ("Anywhere", "Ctrl+O Add deck file · Ctrl+E Export to Anki · Ctrl+, Settings"),
+    ("Anywhere", "Ctrl+O Add deck file · Ctrl+E Export · Ctrl+, Settings"),
     ("Anywhere", "Ctrl+Q Quit · F1 this list"),
 )
 

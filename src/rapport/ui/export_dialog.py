@@ -1,4 +1,7 @@
-"""File > Export to Anki...: choose decks and a file, watch the progress, see the result.
+"""File > Export...: choose decks, a format (Anki package with or without progress, a
+spreadsheet, optionally for Excel, a Moodle GIFT quiz or a Canvas QTI quiz) and a file;
+watch the progress, see the result. The same options as ``rapport export``, through the
+same Qt-free functions.
 
 The export runs in the UI thread with the progress callback pumping events: a package of
 the shipped deck takes well under a second, and this keeps the dialog free of threads.
@@ -14,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,8 +39,18 @@ if TYPE_CHECKING:
     from rapport.export.progress import StudyProgress
 
 
+# (format key, label, file suffix, file filter)
+FORMATS = (
+    ("apkg", "Anki package (.apkg)", ".apkg", "Anki package (*.apkg)"),
+    ("csv", "Spreadsheet (.csv, Anki's text format)", ".csv", "Spreadsheet (*.csv *.tsv)"),
+    ("gift", "Moodle quiz (GIFT)", ".gift", "GIFT quiz (*.gift *.txt)"),
+    ("qti", "Canvas quiz (QTI 1.2 .zip)", ".zip", "QTI package (*.zip)"),
+)
+
+
 class ExportDialog(QDialog):
-    """Choose decks and where to save; Export writes the ``.apkg`` with a progress bar."""
+    """Choose decks, a format and where to save; Export writes the file with a progress
+    bar (Anki packages) and says what it wrote."""
 
     def __init__(
         self,
@@ -55,11 +69,22 @@ class ExportDialog(QDialog):
         # Reads the trainee's progress when an export with progress is asked for.
         self.study = study
         self.result_path: Path | None = None
-        self.setWindowTitle("Export to Anki")
-        self.setAccessibleName("Export to Anki")
-        self.resize(560, 420)
+        self.setWindowTitle("Export")
+        self.setAccessibleName("Export")
+        self.resize(560, 460)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
+
+        format_row = QHBoxLayout()
+        format_label = QLabel("&Format:")
+        self.format_box = QComboBox()
+        self.format_box.setAccessibleName("Format")
+        format_label.setBuddy(self.format_box)
+        for key, label, _suffix, _filter in FORMATS:
+            self.format_box.addItem(label, key)
+        format_row.addWidget(format_label)
+        format_row.addWidget(self.format_box, 1)
+        layout.addLayout(format_row)
 
         layout.addWidget(QLabel("Decks to export:"))
         self.deck_list = QListWidget()
@@ -98,6 +123,14 @@ class ExportDialog(QDialog):
         self.with_progress.setChecked(False)
         self.with_progress.setVisible(study is not None)
         layout.addWidget(self.with_progress)
+        self.excel = QCheckBox("For Excel (byte-order mark and Windows line ends)")
+        self.excel.setAccessibleName("For Excel")
+        self.excel.setToolTip(
+            "Excel on Windows needs these to read accents and line breaks rightly; Google "
+            "Sheets and LibreOffice read either."
+        )
+        layout.addWidget(self.excel)
+        self.format_box.currentIndexChanged.connect(lambda _i: self._format_changed())
 
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Export progress")
@@ -119,8 +152,31 @@ class ExportDialog(QDialog):
         self.buttons.accepted.connect(self.export)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self._update_enabled()
+        self._format_changed()
         self.export_button.setFocus()
+
+    @property
+    def format(self) -> str:
+        return str(self.format_box.currentData())
+
+    def set_format(self, key: str) -> None:
+        self.format_box.setCurrentIndex([f[0] for f in FORMATS].index(key))
+
+    def _format_changed(self) -> None:
+        """Show the options of the chosen format; give the file name its suffix."""
+        key = self.format
+        self.with_progress.setVisible(key == "apkg" and self.study is not None)
+        self.excel.setVisible(key == "csv")
+        suffix = next(f[2] for f in FORMATS if f[0] == key)
+        text = self.path_edit.text().strip()
+        if text:
+            path = Path(text)
+            known = {f[2] for f in FORMATS} | {".tsv", ".txt"}
+            if path.suffix.lower() in known and path.suffix.lower() != suffix:
+                if not (key == "csv" and path.suffix.lower() in (".tsv", ".txt")):
+                    self.path_edit.setText(str(path.with_suffix(suffix)))
+        self.setWindowTitle(f"Export: {self.format_box.currentText()}")
+        self._update_enabled()
 
     def chosen_decks(self) -> list[Deck]:
         """The ticked decks, in list order."""
@@ -135,12 +191,13 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(bool(self.chosen_decks() and self.path_edit.text().strip()))
 
     def _choose(self) -> None:
+        _key, _label, suffix, filter_ = next(f for f in FORMATS if f[0] == self.format)
         path, _filter = QFileDialog.getSaveFileName(
-            self, "Export to Anki", self.path_edit.text(), "Anki package (*.apkg)"
+            self, self.windowTitle(), self.path_edit.text(), filter_
         )
         if path:
-            if not path.lower().endswith(".apkg"):
-                path += ".apkg"
+            if "." not in Path(path).name:
+                path += suffix
             self.path_edit.setText(path)
 
     def _progress(self, done: int, total: int) -> None:
@@ -150,14 +207,53 @@ class ExportDialog(QDialog):
         QApplication.processEvents()
 
     def export(self) -> bool:
-        """Write the package; show the result or the error in the dialog."""
-        from rapport.export import export_decks
-        from rapport.export.record import load_record, save_record
-
+        """Write the file in the chosen format; show the result or the error."""
         decks = self.chosen_decks()
         path = Path(self.path_edit.text().strip()).expanduser()
         if not decks:
             return False
+        if self.format != "apkg":
+            return self._export_other(decks, path)
+        return self._export_package(decks, path)
+
+    def _export_other(self, decks: list[Deck], path: Path) -> bool:
+        """A spreadsheet or a quiz, as ``rapport export --csv/--format`` writes them."""
+        from rapport.export.quiz import export_quiz
+        from rapport.export.sheetfile import export_sheet
+
+        self.export_button.setEnabled(False)
+        try:
+            if self.format == "csv":
+                sheet = export_sheet(decks, path, excel=self.excel.isChecked())
+                message = (
+                    f"Exported {sheet.notes} notes from {sheet.decks} "
+                    f"deck{'s' * (sheet.decks != 1)} to {sheet.path}"
+                    + (" for Excel." if self.excel.isChecked() else ".")
+                    + " Rapport reads it back (File > Import spreadsheet) as the same decks."
+                )
+                self.result_path = sheet.path
+            else:
+                quiz = export_quiz(decks, path, self.format)
+                left = f"; {quiz.left_out} notes of other kinds left out" if quiz.left_out else ""
+                message = (
+                    f"Exported {quiz.questions} questions ({quiz.choice} multiple choice, "
+                    f"{quiz.short_answer} short answer) to {quiz.path}{left}."
+                )
+                self.result_path = quiz.path
+        except RapportError as error:
+            self.status.setText(f"Export failed: {error}")
+            self._update_enabled()
+            return False
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.status.setText(message)
+        self._update_enabled()
+        return True
+
+    def _export_package(self, decks: list[Deck], path: Path) -> bool:
+        from rapport.export import export_decks
+        from rapport.export.record import load_record, save_record
+
         self.export_button.setEnabled(False)
         try:
             previous = load_record(self.data_dir) if self.data_dir is not None else None
@@ -174,12 +270,11 @@ class ExportDialog(QDialog):
         self.result_path = result.path
         if self.data_dir is not None and result.record is not None:
             save_record(self.data_dir, result.record)
-        withdrawn = (
-            f" {result.withdrawn} note{'s' * (result.withdrawn != 1)} no longer in the deck "
-            "will show as withdrawn in Anki."
-            if result.withdrawn
-            else ""
-        )
+        from rapport.export.anki_limits import progress_advice, withdrawn_advice
+
+        withdrawn = " " + withdrawn_advice(result.withdrawn) if result.withdrawn else ""
+        if study is not None:
+            withdrawn += " " + progress_advice()
         self.status.setText(
             f"Exported {result.notes} notes ({result.cards} cards) from {result.decks} "
             f"deck{'s' * (result.decks != 1)} to {result.path}. In Anki: File > Import"

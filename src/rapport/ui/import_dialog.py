@@ -52,7 +52,16 @@ class ImportDialog(QDialog):
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("Deck name")
         self.name_edit.setPlaceholderText("from the file")
+        self.header_box = QComboBox()
+        self.header_box.setAccessibleName("First row")
+        for label, value in (
+            ("detect (a row of column names such as Front,Back,Tags)", "auto"),
+            ("names the columns", "yes"),
+            ("is a note", "no"),
+        ):
+            self.header_box.addItem(label, value)
         form.addRow("&Kind of the rows:", self.kind_box)
+        form.addRow("&First row:", self.header_box)
         form.addRow("Deck &name:", self.name_edit)
         layout.addLayout(form)
         self.columns_form = QFormLayout()
@@ -72,6 +81,7 @@ class ImportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.kind_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.header_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.name_edit.editingFinished.connect(self.refresh)
         self.refresh()
 
@@ -92,6 +102,7 @@ class ImportDialog(QDialog):
                 mapping=self._mapping(),
                 deck_name=self.name_edit.text().strip() or None,
                 existing=self.authoring.own_decks(self.decks),
+                header_row=str(self.header_box.currentData()),
             )
         except SheetError as error:
             self.preview.setPlainText(str(error))

@@ -124,6 +124,11 @@ class MainWindow(QMainWindow):
         escape.triggered.connect(self.go_home)
         self.addAction(escape)
 
+        from rapport.ui.deck_watch import DeckWatcher
+
+        self.deck_watch = DeckWatcher(self._watched_folders, self)
+        self.deck_watch.changed.connect(self._decks_changed_on_disk)
+
         self.restore_geometry()
         self.show_view("home")
         if self.conflicts:
@@ -316,7 +321,7 @@ class MainWindow(QMainWindow):
             "help": bar.addMenu("&Help"),
         }
         self.view_menu = self._menus["view"]
-        self._action("file", "&Export to Anki...", self.export_to_anki, "Ctrl+E")
+        self._action("file", "&Export...", self.export_to_anki, "Ctrl+E")
         self._action("file", "&Add deck file...", self.choose_deck_file, "Ctrl+O")
         self._action("file", "&Import spreadsheet...", self.choose_spreadsheet, "Ctrl+I")
         self._action("file", "Import &Anki package...", self.choose_anki_package, "Ctrl+Shift+I")
@@ -393,7 +398,7 @@ class MainWindow(QMainWindow):
         return name
 
     def export_to_anki(self) -> None:
-        """File > Export to Anki..."""
+        """File > Export...: an Anki package, a spreadsheet, a GIFT or a QTI quiz."""
         from rapport.export.progress import study_progress
         from rapport.ui.export_dialog import ExportDialog
 
@@ -512,6 +517,29 @@ class MainWindow(QMainWindow):
         self.collection.replace_decks(library.decks)
         self.deck_errors = library.errors
         self.home.deck_errors = library.errors
+        watch = getattr(self, "deck_watch", None)
+        if watch is not None:
+            watch.rescan()
+
+    def _watched_folders(self) -> list[Path]:
+        """The deck folders, and the trainee's ones even before they exist."""
+        from rapport.paths import own_decks_dir, user_decks_dir
+
+        data = self.collection.data_dir
+        folders = [*self.deck_folders(), user_decks_dir(data), own_decks_dir(data)]
+        return list(dict.fromkeys(folders))
+
+    def _decks_changed_on_disk(self, files: list[Path]) -> None:
+        """A deck file changed outside the app: use it now, and say so."""
+        if not self.isVisible():  # closed (its collection too): nothing to show it in
+            return
+        names = [d.name for d in self.collection.decks if d.path in files]
+        self.refresh_decks()
+        names += [d.name for d in self.collection.decks if d.path in files]
+        shown = ", ".join(f"'{n}'" for n in dict.fromkeys(names)) or ", ".join(
+            f.name for f in files
+        )
+        self.statusBar().showMessage(f"Reloaded {shown}: changed on disk.", 15000)
 
     def refresh_decks(self) -> None:
         """After a note or deck was written: use the decks as they are now and stay where
@@ -564,17 +592,14 @@ class MainWindow(QMainWindow):
         from rapport.ui.note_editor import NoteEditor
 
         own = self.authoring.own_decks(self.collection.decks)
-        if not own:
-            path = self.authoring.new_deck("My notes", [d.id for d in self.collection.decks])
-            self.refresh_decks()
-            own = [d for d in self.collection.decks if d.path == path]
+        if not own:  # a deck of one's own, written only when its first note is saved
+            own = [self.authoring.pending_deck("My notes", [d.id for d in self.collection.decks])]
         chosen = self._deck(self.home.selected_deck_id())
         deck = chosen if chosen in own else own[0]
         editor = NoteEditor(self.authoring, own, deck=deck, parent=self)
-        if not editor.exec():
-            return False
-        self.refresh_decks()
-        return True
+        editor.note_saved.connect(lambda _saved: self.refresh_decks())  # Add stays open
+        editor.exec()
+        return editor.saved_count > 0
 
     def edit_note(self, deck_id: str, note_id: str) -> bool:
         """Open the note editor on a note (E in review, Enter in Browse); what it saves,

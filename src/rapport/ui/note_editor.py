@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,21 +24,81 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from rapport.content.authoring import Authoring, Saved
+from rapport.content.authoring import Authoring, Saved, column_of, field_words
 from rapport.content.deckfile import DeckWriteError, note_table
 from rapport.content.kinds import registered, rules_for, rules_of
 from rapport.content.loader import DeckError
 from rapport.content.model import Card, Deck, Note
 
 
+class FieldBox(QPlainTextEdit):
+    """A text field that wraps its text and grows with it (up to ``MAX_LINES`` lines, then
+    scrolls), so a long answer shows whole. A one-line field (``multi`` False) takes no
+    line break: Enter there does nothing, as in a line edit; Tab always moves on."""
+
+    MAX_LINES = 8
+
+    def __init__(self, multi: bool) -> None:
+        super().__init__()
+        self.multi = multi
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.textChanged.connect(self._fit)
+        self._fit()
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text)
+
+    def lines_shown(self) -> int:
+        """How many wrapped lines the text takes now (at least one, or two for a multi-line
+        field)."""
+        count = int(self.document().documentLayout().documentSize().height())
+        return max(count, 2 if self.multi else 1)
+
+    def _fit(self) -> None:
+        lines = min(self.lines_shown(), self.MAX_LINES)
+        margins = self.contentsMargins()
+        frame = int(self.document().documentMargin() * 2) + margins.top() + margins.bottom()
+        self.setFixedHeight(lines * self.fontMetrics().lineSpacing() + frame + 4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._fit)  # the text re-wraps to the new width first
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if (
+            not self.multi
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            event.accept()  # a one-line field: no line break
+            return
+        super().keyPressEvent(event)
+
+
 class NoteEditor(QDialog):
-    """Add a note to one of the trainee's decks, or edit a note of any deck."""
+    """Add a note to one of the trainee's decks, or edit a note of any deck.
+
+    Like Anki's Add, the Add dialog starts in the first field, Tab goes through the fields
+    in order, Ctrl+Enter saves and the dialog stays open for the next note, keeping the
+    kind, the deck and the tags (:attr:`note_saved` tells the window each time). Its form
+    scrolls, so it fits an 800x600 screen with Save in view.
+    """
+
+    note_saved = Signal(object)  # the Saved note
 
     def __init__(
         self,
@@ -53,12 +113,13 @@ class NoteEditor(QDialog):
         self.authoring = authoring
         self.note = note
         self.saved: Saved | None = None
+        self.saved_count = 0
         self.deleted = False
         self.dropped = False
         self._decks = list(decks) if note is None else [deck] if deck else []
         self.setWindowTitle("Edit note" if note else "Add note")
         self.setAccessibleName(self.windowTitle())
-        self.resize(980, 640)
+        self.resize(*_fitting_size(parent, 980, 640))
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -95,7 +156,12 @@ class NoteEditor(QDialog):
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # wide text boxes
-        split.addWidget(self.form_host)
+        self.form_scroll = QScrollArea()  # the form scrolls; Tab brings each field into view
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.form_scroll.setWidget(self.form_host)
+        split.addWidget(self.form_scroll)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -106,16 +172,31 @@ class NoteEditor(QDialog):
         right_layout.addWidget(self.problems)
         self.preview = QTextBrowser()
         self.preview.setAccessibleName("Preview of the cards")
+        self.preview.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stays in the fields
         right_layout.addWidget(self.preview, 1)
         split.addWidget(right)
-        split.setSizes([520, 440])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])  # the form gets the larger share, whatever the width
+        split.setChildrenCollapsible(False)
+        self.form_scroll.setMinimumWidth(320)
         layout.addWidget(split, 1)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Saved")
+        layout.addWidget(self.status)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setToolTip("Save (Ctrl+Enter)")
+        self.save_button.setAutoDefault(False)  # Enter in a field never saves by surprise
+        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button.setAutoDefault(False)
+        if note is None:
+            self.save_button.setText("Add")
+            self.close_button.setText("Close")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.delete_button: QPushButton | None = None
@@ -136,6 +217,9 @@ class NoteEditor(QDialog):
             shortcut.activated.connect(self.save)
 
         self.inputs: dict[str, QLineEdit | QPlainTextEdit | QCheckBox] = {}
+        self.hints: dict[str, QLabel] = {}  # each field's live problems and warnings
+        self._touched: set[str] = set()  # fields typed in: an untouched empty one is no fault
+        self._focused_once = False
         self.kind_box.currentIndexChanged.connect(lambda _i: self._build_form())
         self.deck_box.currentIndexChanged.connect(lambda _i: self._build_form())
         self._build_form()
@@ -159,6 +243,7 @@ class NoteEditor(QDialog):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.inputs = {}
+        self.hints = {}
         rules = rules_for(self.kind)
         for key, label, multi in rules.columns:  # the kind's own fields, from its module
             self._add(key, label, multi)
@@ -173,7 +258,12 @@ class NoteEditor(QDialog):
             self._add_check("extension", "From beyond the deck's sources")
         if deck is not None:
             own = self.authoring.is_own(deck)
-            if own:
+            if own and not deck.path.exists():
+                self.notice.setText(
+                    f"A new deck of your own, '{deck.name}' ({deck.path.name}): it is made "
+                    "when you add its first note."
+                )
+            elif own:
                 self.notice.setText(f"Saved into your deck '{deck.name}' ({deck.path.name}).")
             else:
                 self.notice.setText(
@@ -182,23 +272,77 @@ class NoteEditor(QDialog):
                 )
         if kept:
             self._fill(kept)
+        self._order_tabs()
         self.validate()
 
+    def tab_chain(self) -> list[QWidget]:
+        """Where Tab goes: the fields in form order, then Save and Close, then the deck and
+        kind boxes, and round to the first field (what is disabled is passed over)."""
+        chain: list[QWidget] = [*self.inputs.values(), self.save_button, self.close_button]
+        chain += [b for b in (self.delete_button, self.drop_button) if b is not None]
+        return [*chain, self.deck_box, self.kind_box]
+
+    def _order_tabs(self) -> None:
+        chain = self.tab_chain()
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        chain = self.tab_chain()
+        current = self.focusWidget()
+        if current not in chain:
+            return super().focusNextPrevChild(next)
+        index = chain.index(current)
+        for step in range(1, len(chain)):
+            target = chain[(index + (step if next else -step)) % len(chain)]
+            if target.isEnabled() and target.isVisibleTo(self):
+                reason = (
+                    Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+                )
+                target.setFocus(reason)
+                if self.form_host.isAncestorOf(target):
+                    self.form_scroll.ensureWidgetVisible(target)
+                return True
+        return False
+
+    def first_field(self) -> QWidget:
+        return next(iter(self.inputs.values()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._focused_once:
+            self._focused_once = True
+            self.first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _add(self, key: str, label: str, multi: bool) -> None:
-        widget: QLineEdit | QPlainTextEdit
-        if multi:
-            widget = QPlainTextEdit()
-            widget.setTabChangesFocus(True)
-            widget.setFixedHeight(70)
-            widget.textChanged.connect(self.validate)
-            widget.installEventFilter(self)  # Ctrl+Enter saves, even inside a text box
-        else:
-            widget = QLineEdit()
-            widget.textChanged.connect(lambda _t: self.validate())
+        widget = FieldBox(multi)
+        widget.textChanged.connect(lambda: self._touched.add(key))
+        widget.textChanged.connect(self.validate)
+        widget.installEventFilter(self)  # Ctrl+Enter saves, even inside a text box
         widget.setAccessibleName(label.split(" (")[0])
         widget.setObjectName(f"field-{key}")
-        self.form.addRow(label, widget)
+        host = self._with_hint(key, widget)
+        self.form.addRow(label, host)
+        host.show()  # now, not queued: Tab may go to it before the event loop runs
         self.inputs[key] = widget
+
+    def _with_hint(self, key: str, widget: QWidget) -> QWidget:
+        """``widget`` with a line under it for the problems and warnings of its field."""
+        host = QWidget()
+        column = QVBoxLayout(host)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        hint = QLabel()
+        hint.setWordWrap(True)
+        hint.setObjectName(f"hint-{key}")
+        hint.setAccessibleName(f"About {widget.accessibleName()}")
+        hint.setStyleSheet("color: #a14a00;")
+        hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
+        hint.hide()
+        column.addWidget(hint)
+        self.hints[key] = hint
+        return host
 
     def _add_check(self, key: str, label: str) -> None:
         box = QCheckBox(label)
@@ -206,7 +350,13 @@ class NoteEditor(QDialog):
         box.setObjectName(f"field-{key}")
         box.toggled.connect(lambda _b: self.validate())
         self.form.addRow("", box)
+        box.show()
         self.inputs[key] = box
+
+    def hint(self, key: str) -> str:
+        """The problems and warnings shown under the field ``key`` (empty if none)."""
+        label = self.hints.get(key)
+        return label.text() if label is not None and not label.isHidden() else ""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -299,15 +449,60 @@ class NoteEditor(QDialog):
         note, problems = self.authoring.check(
             deck, self.values(), replacing=self.note.id if self.note else None
         )
-        lines = [f"{p.field}: {p.message}" for p in problems]
+        kind = self.kind
+        lines = [f"{field_words(kind, p.field)}: {p.message}" for p in problems]
+        by_field: dict[str, list[str]] = {}
+        # An empty field is pointed at once the trainee has typed in it or in one below it.
+        order = list(self.inputs)
+        reached = max((order.index(k) for k in self._touched if k in order), default=-1)
+        for p in problems:
+            column = column_of(kind, p.field) or ""
+            passed = column in order and order.index(column) <= reached
+            if passed or p.message not in ("is empty", "missing field"):
+                by_field.setdefault(column, []).append(p.message)
+        warnings: list[str] = []
+        if note is not None:
+            from rapport.content.itemcheck import CHECKS
+            from rapport.content.kinds import rules_of
+
+            allowed = {a.partition(":")[0].strip() for a in self._allowed()}
+            for cue in rules_of(note).item_cues(note):
+                if cue.check in allowed:
+                    continue
+                why = CHECKS.get(cue.check, "")
+                text = f"Warning ({cue.check}): {cue.message}"
+                by_field.setdefault(column_of(kind, cue.field) or "", []).append(text)
+                warnings.append(f"{field_words(kind, cue.field)}: {text}; {why}")
+        for key, hint in self.hints.items():
+            messages = by_field.get(key, [])
+            hint.setText("\n".join(messages))
+            hint.setVisible(bool(messages))
         if lines:
             self.problems.setText("<b>Not saved yet:</b><br>" + "<br>".join(_esc(x) for x in lines))
+        elif warnings:
+            self.problems.setText(
+                "<b>Ready to save, but check --strict warns:</b><br>"
+                + "<br>".join(_esc(x) for x in warnings)
+            )
         else:
             self.problems.setText("Ready to save.")
         self.save_button.setEnabled(note is not None)
         if note is not None:
             self._show_preview(deck, note)
         return lines
+
+    def _allowed(self) -> list[str]:
+        """The ``allow`` entries of the note being edited (they silence their warnings)."""
+        if self.note is None:
+            return []
+        from rapport.content.itemcheck import read_allowances
+
+        deck = self.deck
+        try:
+            found = read_allowances(deck.path.read_text(encoding="utf-8")) if deck else {}
+        except (OSError, ValueError):
+            return []
+        return sorted(found.get(self.note.id, frozenset()))
 
     def _show_preview(self, deck: Deck, note: Note) -> None:
         from rapport.ui import render
@@ -336,7 +531,38 @@ class NoteEditor(QDialog):
         except DeckWriteError as error:
             self.problems.setText(_esc(str(error)))
             return
-        self.accept()
+        self.saved_count += 1
+        self.note_saved.emit(self.saved)
+        if self.note is not None:
+            self.accept()
+            return
+        self._next_note(deck)
+
+    def _next_note(self, deck: Deck) -> None:
+        """After Add: the deck as saved, the fields emptied for the next note of the same
+        kind (the tags kept), the cursor in the first field."""
+        fresh = self.authoring.deck_now(deck)
+        self._decks = [fresh if d.id == fresh.id else d for d in self._decks]
+        saved = self.saved.note.id if self.saved is not None else ""
+        tags = self._text("tags")
+        for key, widget in self.inputs.items():
+            if key != "tags":
+                self._set(key, False if isinstance(widget, QCheckBox) else "")
+        self._set("tags", tags)
+        self._touched.clear()
+        self.status.setText(
+            f"Added '{saved}' to '{fresh.name}' ({len(fresh.notes)} notes). Type the next "
+            "note, or Close."
+        )
+        self.validate()
+        self.first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def reject(self) -> None:
+        """Close (Escape): an Add that saved notes counts as accepted."""
+        if self.note is None and self.saved_count:
+            self.accept()
+            return
+        super().reject()
 
     def delete(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -366,6 +592,17 @@ class NoteEditor(QDialog):
         self.authoring.drop_local_change(deck, self.note.id)
         self.dropped = True
         self.accept()
+
+
+def _fitting_size(parent: QWidget | None, width: int, height: int) -> tuple[int, int]:
+    """``width`` x ``height``, shrunk to fit the screen (less room for the title bar)."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+    if screen is None:
+        return width, height
+    room = screen.availableGeometry()
+    return min(width, room.width()), min(height, room.height() - 40)
 
 
 def _esc(text: str) -> str:

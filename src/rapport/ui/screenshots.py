@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 WINDOW_SIZE = (1100, 720)
+EDITOR_SIZE = (800, 600)
+EXPORT_SIZE = (560, 460)
+# Each picture's size where it is not the window's.
+SIZES = {"note-editor": EDITOR_SIZE, "export": EXPORT_SIZE}
 # The demo's "now": a weekday afternoon; the history runs up to it.
 DEMO_NOW = datetime(2026, 3, 4, 15, 30, tzinfo=UTC)
 HISTORY_DAYS = 75
@@ -37,6 +41,7 @@ NAMES = (
     "deck-options",
     "simulator",
     "note-editor",
+    "export",
 )
 
 
@@ -165,6 +170,7 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
         shoot("simulator", options)
         options.close()
 
+        shoot("export", _export_dialog(window))  # (before the editor adds a deck)
         shoot("note-editor", _note_editor(window))
         window.close()
         return written
@@ -255,17 +261,41 @@ def _note_editor(window: object) -> QWidget:
     window.refresh_decks()
     own = window.authoring.own_decks(window.collection.decks)
     editor = NoteEditor(window.authoring, own, deck=own[0], parent=window)
-    editor.kind_box.setCurrentIndex(editor.kind_box.findData(Kind.CLOZE.value))
-    editor.field("text").setPlainText(  # type: ignore[union-attr]
-        "Reflecting a feeling names the {{c1::emotion}} the client conveys, and "
-        "{{c2::checks::what does it do?}} that it was heard rightly."
-    )
-    editor.field("concept").setText("reflecting-feelings")  # type: ignore[union-attr]
-    editor.field("tags").setText("skills week-3")  # type: ignore[union-attr]
-    editor.resize(*WINDOW_SIZE)
+    editor.kind_box.setCurrentIndex(editor.kind_box.findData(Kind.CHOICE.value))
+    for key, text in (
+        ("question", "A client falls silent after naming a loss. What fits best?"),
+        ("answer", "Stay with the silence, letting the client set the pace of what comes next"),
+        ("answer why", "Silence after a loss is often working time."),
+        ("distractor 1", "Change the subject"),
+        ("why 1", "It pulls away from what the client brought."),
+        ("distractor 2", "Offer advice"),
+        ("why 2", "Advice this early closes the moment down."),
+        ("distractor 3", "End the session early"),
+        ("why 3", "Nothing in the moment calls for it."),
+    ):
+        editor.field(key).setText(text)  # type: ignore[union-attr]
+    editor.resize(*EDITOR_SIZE)  # it fits a small screen: the form scrolls
     editor.show()
     editor.validate()
     return editor
+
+
+def _export_dialog(window: object) -> QWidget:
+    """File > Export, a spreadsheet for Excel chosen."""
+    from rapport.export.progress import study_progress
+    from rapport.ui.export_dialog import ExportDialog
+    from rapport.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    collection = window.collection
+    dialog = ExportDialog(
+        collection.decks, window.export_dir, window, study=lambda: study_progress(collection)
+    )
+    dialog.set_format("csv")
+    dialog.excel.setChecked(True)
+    dialog.resize(*EXPORT_SIZE)
+    dialog.show()
+    return dialog
 
 
 def _to_choice_question(practice: object) -> None:

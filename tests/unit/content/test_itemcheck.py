@@ -104,7 +104,11 @@ def test_longest_answer_by_a_wide_margin(write_deck: WriteDeck) -> None:
     rep = report(write_deck, body)
     assert ("long", "answer.text", "longest-answer") in found(rep)
     [line] = [str(w) for w in rep.warnings if w.check == "longest-answer"]
-    assert line.startswith(f"{rep.warnings[0].file}: long: answer.text: warning (longest-answer): ")
+    warning = rep.warnings[0]
+    assert warning.line > 0  # the answer's line in the file
+    assert line.startswith(
+        f"{warning.file}:{warning.line}: long: answer.text: warning (longest-answer): "
+    )
     assert "test-wise trainees pick the longest option" in line
 
 
@@ -314,7 +318,7 @@ def test_check_reports_warnings_and_strict_makes_them_errors(
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        f"{path}: abs: distractors[1].text: warning (absolute): 'only' appears in a "
+        f"{path}:18: abs: distractors[1].text: warning (absolute): 'only' appears in a "
         f"distractor but not in the answer; {CHECKS['absolute']}"
     )
     assert (

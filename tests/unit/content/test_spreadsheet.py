@@ -17,8 +17,8 @@ from rapport.content.spreadsheet import read_sheet
 HEADER = (
     "#separator:comma\n#html:false\n"
     "#columns:id,kind,deck,field 1,field 2,field 3,field 4,field 5,field 6,field 7,field 8,"
-    "field 9,concept,source,extension,extra,tags\n"
-    "#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:17\n"
+    "field 9,concept,source,extension,scenario,allow,extra,tags\n"
+    "#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:19\n"
 )
 
 
@@ -45,7 +45,7 @@ def row(i: int) -> list[str]:
     extra = f"Remark {i}" if i % 7 == 0 else ""
     tags = "skills week-3" if i % 3 == 0 else "skills"
     return [f"note-{i}", kind, "Counselling skills", *fields, f"concept-{i % 12}", "", "",
-            extra, tags]  # fmt: skip
+            "", "", extra, tags]  # fmt: skip
 
 
 def sheet(rows: list[list[str]]) -> str:
@@ -137,7 +137,7 @@ def test_anki_headers_give_notetype_deck_and_tags(tmp_path: Path) -> None:
     (deck,) = result.decks
     assert (deck.name, deck.id) == ("Week 4", "week-4")
     assert deck.notes[0]["kind"] == "cloze" and deck.notes[0]["tags"] == ["imported"]
-    assert deck.notes[0]["id"] == "the-alliance-has-three-parts"
+    assert deck.notes[0]["id"] == "alliance-parts"  # a few words of meaning
 
 
 def test_a_spreadsheet_given_to_add_names_the_import_command(

@@ -81,3 +81,18 @@ def test_default_is_the_shipped_decks(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["export", "-o", str(out)]) == 0
     assert capsys.readouterr().out.startswith("exported ")
     assert zipfile.is_zipfile(out)
+
+
+def test_a_folder_export_skips_a_broken_draft_with_its_message(
+    write_deck: WriteDeck, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write_deck()
+    folder = good.parent
+    draft = folder / "draft.toml"
+    draft.write_text('id = "draft"\nname = "Draft"\n\n[[notes]]\nid = "x"\nkind = "basic"\n')
+    out = tmp_path / "folder.apkg"
+    assert main(["export", str(folder), "-o", str(out), "--data-dir", str(tmp_path / "d")]) == 0
+    captured = capsys.readouterr()
+    assert f"skipped {draft}: it has problems (listed above)" in captured.err
+    assert f"{draft}:" in captured.err  # its own message, by line
+    assert "exported 1 deck" in captured.out and out.is_file()

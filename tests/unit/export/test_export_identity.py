@@ -51,8 +51,8 @@ def test_tags_are_hierarchical(mini_deck: Deck) -> None:
     by_id = {n.id: n for n in mini_deck.notes}
     assert note_tags(by_id["alliance-components"]) == [
         "rapport::concept::alliance-definition",
-        "rapport::tag::norcross",
-        "rapport::tag::research::alliance",
+        "norcross",
+        "research::alliance",
     ]
     assert note_tags(by_id["who-headed"]) == [
         "rapport::concept::apa-task-force",
@@ -91,3 +91,20 @@ def _deck_ids(package: Path) -> set[int]:
         return {did for (did,) in conn.execute("SELECT DISTINCT did FROM cards")}
     finally:
         conn.close()
+
+
+def test_own_tags_keep_their_name_unless_they_clash() -> None:
+    from rapport.export.identity import anki_tag
+
+    assert [anki_tag(t) for t in ("week3", "research::apa", "Week-3")] == [
+        "week3",
+        "research::apa",
+        "Week-3",
+    ]
+    # a tag that would read as Rapport's own, or as one Anki gives a meaning to
+    assert [anki_tag(t) for t in ("rapport", "Rapport::withdrawn", "leech", "marked")] == [
+        "rapport::tag::rapport",
+        "rapport::tag::Rapport::withdrawn",
+        "rapport::tag::leech",
+        "rapport::tag::marked",
+    ]

@@ -34,7 +34,7 @@ def test_each_tag_once(write_deck: WriteDeck) -> None:
     who = deck.note("who-headed")
     assert who is not None
     tags = note_tags(who)
-    assert tags == ["rapport::concept::apa-task-force", "rapport::tag::x", "rapport::scenario"]
+    assert tags == ["rapport::concept::apa-task-force", "x", "rapport::scenario"]
     assert len(set(tags)) == len(tags)
 
 

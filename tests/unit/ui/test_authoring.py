@@ -113,6 +113,8 @@ def add_by_keys(qtbot: QtBot, window: MainWindow, kind: Kind, values: dict[str, 
         type_into(qtbot, widget, values)
         seen.append(widget.preview.toPlainText())
         qtbot.keyClick(widget.field(next(iter(values))), Qt.Key.Key_Return, CTRL)
+        assert widget.isVisible() and widget.saved_count == 1  # Add stays open, like Anki's
+        qtbot.keyClick(widget.first_field(), Qt.Key.Key_Escape)  # Close
 
     when_modal(fill)
     window.activateWindow()

@@ -41,6 +41,23 @@ def test_map_a_column_preview_and_import(qtbot: QtBot, tmp_path: Path) -> None:
     assert authoring.is_own(deck)
 
 
+def test_first_row_header_is_detected_and_can_be_turned_off_by_keys(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "w.csv"
+    sheet.write_bytes(b"\xef\xbb\xbfFront,Back\r\nWhat is empathy?,Sensing.\r\n")
+    dialog = ImportDialog(sheet, Authoring(tmp_path / "data"), [])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.sheet is not None and len(dialog.sheet.decks[0].notes) == 1  # detected
+    dialog.header_box.setFocus()
+    qtbot.keyClick(dialog.header_box, Qt.Key.Key_End)  # "is a note"
+    assert dialog.header_box.currentData() == "no"
+    assert len(dialog.sheet.decks[0].notes) == 2
+    assert "'front'" in dialog.preview.toPlainText()
+
+
 def test_an_own_deck_is_replaced_only_when_chosen(qtbot: QtBot, tmp_path: Path) -> None:
     """Issue 20 item 2: the dialog asks replace / add / cancel (Escape cancels), and a
     replaced file is kept in removed-decks."""
@@ -73,6 +90,8 @@ def test_an_own_deck_is_replaced_only_when_chosen(qtbot: QtBot, tmp_path: Path) 
     assert [n.id for n in load_deck(path).notes] == ["mine"] and not dialog.written
     QTimer.singleShot(0, lambda: answer(Qt.Key.Key_Space, "&Replace"))
     qtbot.keyClick(dialog.import_button, Qt.Key.Key_Space)
-    assert [n.id for n in load_deck(path).notes] == ["front-one"]
+    assert [n.id for n in load_deck(path).notes] == [
+        "front"
+    ]  # a readable id: "one" is no word of meaning
     (kept,) = (authoring.data_dir / "removed-decks").iterdir()
     assert [n.id for n in load_deck(kept).notes] == ["mine"]

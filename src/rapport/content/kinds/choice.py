@@ -296,8 +296,16 @@ def _option(
 ) -> Option:
     for key in sorted(set(raw) - {"text", "why"}):
         check.add(label, f"{where}.{key}", "unknown key (expected text and why)")
-    text = check.text(raw, "text", label, required=False)
-    why = check.text(raw, "why", label, required=False)
+    # Read under their full path, so that a problem names the option ("distractors[2].why").
+    text, why = (
+        check.text(
+            {f"{where}.{key}": raw[key]} if key in raw else {},
+            f"{where}.{key}",
+            label,
+            required=False,
+        )
+        for key in ("text", "why")
+    )
     if "text" not in raw:
         check.add(label, f"{where}.text", "missing field")
     if "why" not in raw:

@@ -38,14 +38,18 @@ class TypedRules(TypeKind[TypedNote]):
     )
 
     def to_columns(self, note: TypedNote) -> dict[str, str]:
-        return {"prompt": note.prompt, "answer": note.answer, "accept": "; ".join(note.accept)}
+        # "; " between alternatives, or one a line when an alternative holds a ";" itself
+        joiner = "\n" if any(";" in a for a in note.accept) else "; "
+        return {"prompt": note.prompt, "answer": note.answer, "accept": joiner.join(note.accept)}
 
     def from_columns(self, values: Mapping[str, str]) -> dict[str, Any]:
         table: dict[str, Any] = {
             "prompt": values.get("prompt", ""),
             "answer": values.get("answer", ""),
         }
-        accept = [a.strip() for a in values.get("accept", "").split(";") if a.strip()]
+        text = values.get("accept", "")
+        parts = text.splitlines() if "\n" in text.strip() else text.split(";")
+        accept = [a.strip() for a in parts if a.strip()]
         if accept:
             table["accept"] = accept
         return table
