@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from rapport.logs import stop_logging
+from tests.support.logfail import LogFail
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +21,17 @@ def _own_log_folder(
     monkeypatch.setenv("XDG_STATE_HOME", str(state))
     yield state
     stop_logging()
+
+
+@pytest.fixture(autouse=True)
+def logfail(request: pytest.FixtureRequest) -> Iterator[LogFail]:
+    """Fail the test if Rapport logs an error it did not expect (see tests.support.logfail)."""
+    handler = LogFail()
+    logger = logging.getLogger("rapport")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+    if request.node.get_closest_marker("logs_errors") is None and handler.records:
+        pytest.fail("unexpected errors logged:\n" + "\n".join(handler.unexpected()))

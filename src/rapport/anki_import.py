@@ -47,9 +47,11 @@ from rapport.errors import RapportError
 if TYPE_CHECKING:
     from rapport.store import ReviewRecord
     from rapport.study import Collection
+    from rapport.study.ops import FileImage
     from rapport.study.scheduling import Scheduler
 
 PACKAGE_SUFFIXES = (".apkg", ".colpkg")
+STEP = "Import Anki package"  # the undo step's name
 # Anki's stock note kinds (notetype "originalStockKind").
 STOCK_BASIC, STOCK_REVERSED, STOCK_OPTIONAL_REVERSED, STOCK_TYPED, STOCK_CLOZE = 1, 2, 3, 4, 5
 _STOCK_BY_NAME = {
@@ -477,6 +479,8 @@ def import_anki_package(
             report.notes += len(plan.tables)
             report.cards += sum(len(i.cards) for i in plan.items)
         return report
+    # In the app: the deck files and the history are one undo step (rapport.study.ops).
+    files = collection.ops.capture_files() if collection is not None else None
     written = _write_decks(plans, report)
     try:
         if collection is not None and reload is not None:
@@ -484,7 +488,7 @@ def import_anki_package(
         if with_progress and (revlog or suspended):
             progress = (by_deck, deck_ids, revlog, suspended)
             if collection is not None:
-                _import_progress(collection, *progress, now, report)
+                _import_progress(collection, *progress, now, report, files)
             else:
                 from rapport.study import Collection
 
@@ -494,6 +498,8 @@ def import_anki_package(
                     _import_progress(opened, *progress, now, report)
                 finally:
                     opened.close(now)
+        elif collection is not None and files is not None:
+            collection.ops.push_files(STEP, files)
     except BaseException:
         _undo_writes(written)  # all or nothing: the decks go with their history
         if collection is not None and reload is not None:
@@ -703,6 +709,7 @@ def _import_progress(
     suspended: set[int],
     now: datetime,
     report: ImportReport,
+    files: FileImage | None = None,
 ) -> None:
     """Replay each imported card's Anki review log through Rapport's scheduler (the
     preset of the card's deck), as one operation: every review and suspension in one
@@ -725,6 +732,8 @@ def _import_progress(
                 if card_id is not None and (anki_id in suspended or revlog.get(anki_id)):
                     found.append((card_id, anki_id, key.deck_id))
     if not found:
+        if files is not None:
+            collection.ops.push_files(STEP, files)
         return
     suspend: list[int] = []
     records: list[ReviewRecord] = []
@@ -760,7 +769,7 @@ def _import_progress(
             store.record_review(record)
 
     scope = Scope(tuple(dict.fromkeys(card_id for card_id, _, _ in found)))
-    collection.ops.perform("Import Anki package", scope, write, now=now)
+    collection.ops.perform(STEP, scope, write, now=now, files=files)
     report.reviews += len(records)
     report.cards_with_history_kept += kept
     collection.mark_changed()

@@ -386,12 +386,13 @@ def cmd_install_desktop(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate decks; print one line per problem, the item-writing warnings of the valid
     decks and a summary; 1 if anything is wrong (or, with --strict, anything warned)."""
-    from rapport.content import discover, load_decks
+    from rapport.content import discover
     from rapport.content.itemcheck import check_deck
+    from rapport.library import load_library
 
     paths = args.paths or deck_folders(_data_dir(args))
     files = discover(paths)
-    result = load_decks(files)
+    result = load_library(_data_dir(args), folders=paths, cached=False).deck_set
     for problem in result.problems:
         print(problem)
     warnings = 0
@@ -422,10 +423,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export decks to an Anki package; 1 (and no file) if a deck has problems or writing fails."""
-    from rapport.content import discover, load_decks
+    from rapport.content import discover
     from rapport.export import ExportError, export_decks
     from rapport.export.anki_limits import progress_advice, withdrawn_advice
     from rapport.export.record import RecordError, load_record, record_from_package, save_record
+    from rapport.library import load_library
 
     data_dir = _data_dir(args)
     paths = args.paths or deck_folders(_data_dir(args))
@@ -433,7 +435,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not files:
         print("no deck files found in: " + ", ".join(map(str, paths)), file=sys.stderr)
         return 1
-    result = load_decks(files)
+    # The decks as the window shows them (the trainee's local changes laid over).
+    result = load_library(data_dir, folders=paths, cached=False).deck_set
     if result.errors:
         for problem in result.problems:
             print(problem, file=sys.stderr)
@@ -700,8 +703,8 @@ def _study_progress(data_dir: Path) -> StudyProgress | None:
     """The trainee's progress, read from a snapshot (None, with a message, if unreadable)."""
     from rapport.errors import RapportError
     from rapport.export.progress import study_progress
+    from rapport.library import load_library, open_collection
     from rapport.store import DB_NAME
-    from rapport.study import Collection
 
     if not (data_dir / DB_NAME).is_file():
         print(
@@ -712,7 +715,7 @@ def _study_progress(data_dir: Path) -> StudyProgress | None:
         return None
     now = datetime.now(UTC)
     try:
-        collection = Collection.open(data_dir, _known_decks(data_dir), now, lock=False)
+        collection = open_collection(load_library(data_dir, cached=False), now, lock=False)
     except RapportError as exc:
         print(f"not exported: {exc}", file=sys.stderr)
         return None
@@ -736,10 +739,10 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _known_decks(data_dir: Path) -> list[Deck]:
-    """The shipped decks and the trainee's own, as the app loads them."""
-    from rapport.content import discover, load_decks
+    """The shipped decks and the trainee's own, as the app shows them."""
+    from rapport.library import load_library
 
-    return list(load_decks(discover(deck_folders(data_dir))).decks)
+    return list(load_library(data_dir, cached=False).decks)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -839,19 +842,17 @@ def cmd_optimize(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print study statistics, read from a snapshot (safe while the app is running)."""
-    from rapport.content.cache import load_decks_cached
     from rapport.errors import RapportError
-    from rapport.paths import deck_folders
-    from rapport.study import Collection
+    from rapport.library import load_library, open_collection
     from rapport.study.report import format_stats
 
     now = datetime.now(UTC)
     data_dir = _data_dir(args)
     try:
-        # The deck cache, as the app reads the decks (no deck file parsed while it holds);
-        # the database is read in place unless the decks changed since the app last ran.
-        decks = load_decks_cached(deck_folders(data_dir), data_dir).decks
-        collection = Collection.open(data_dir, decks, now, lock=False)
+        # The library as the app reads it (from the deck cache: no deck file parsed while
+        # it holds; the local changes laid over); the database is read in place unless
+        # the decks changed since the app last ran.
+        collection = open_collection(load_library(data_dir), now, lock=False)
     except RapportError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -132,7 +132,7 @@ def test_an_anki_import_killed_at_any_write_keeps_none_or_all_of_its_history(
     # Several points across the import's writes to the log, first and last included,
     # and each of its flushes.
     step = max(1, len(writes) // 6)
-    points = [("pwrite64", w) for w in writes[::step] + writes[-1:]]
+    points = [("pwrite64", w) for w in dict.fromkeys(writes[::step] + writes[-1:])]
     points += [("fdatasync", s) for s in syncs]
     outcomes: list[int | str] = []
     for call, when in points:
@@ -161,3 +161,76 @@ def test_an_anki_import_killed_at_any_write_keeps_none_or_all_of_its_history(
         assert reviews(data_dir) == total
     print(f"killed at {points}: {outcomes}")
     assert 0 in outcomes  # at least one kill fell inside the transaction
+
+
+IMPORT_THEN_UNDO = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rapport.anki_import import import_anki_package
+from rapport.library import load_library, open_collection
+
+data_dir, package = Path(sys.argv[1]), Path(sys.argv[2])
+now = datetime.now(UTC)
+col = open_collection(load_library(data_dir, cached=False), now)
+reload = lambda: col.replace_decks(load_library(data_dir, cached=False).decks)
+import_anki_package(package, data_dir, now=now, collection=col, reload=reload)
+print("UNDO", flush=True)
+assert col.ops.undo_name == "Import Anki package"
+col.ops.undo()
+print("UNDONE", flush=True)
+col.close(now)
+"""
+
+
+def test_undoing_an_anki_import_killed_at_any_write_keeps_none_or_all_of_its_history(
+    package: Path, tmp_path: Path
+) -> None:
+    """Ctrl+Z after an import is one transaction too: killed at its writes to the log,
+    the history is all there (the undo did not happen) or all gone."""
+    total = NOTES * PER_CARD
+    dry = tmp_path / "dry" / "data"
+    child = [sys.executable, "-c", IMPORT_THEN_UNDO]
+    done = run(
+        [strace(), "-f", "-qq", "-y", "-e", "trace=pwrite64,write", *child, str(dry), str(package)]
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert reviews(dry) == 0
+    writes: list[int] = []
+    started, count = False, 0
+    for line in done.stderr.splitlines():
+        if re.search(r'\bwrite\(1<[^>]*>, "UNDO",', line):  # (the marker the child prints)
+            started = True
+        call = re.search(r"\bpwrite64\((\d+)<([^>]*)>", line)
+        if not call:
+            continue
+        count += 1
+        if started and call.group(2).endswith(DB_NAME + "-wal"):
+            writes.append(count)
+    assert len(writes) > 3, writes
+    step = max(1, len(writes) // 5)
+    outcomes: list[int] = []
+    points = list(dict.fromkeys(writes[::step] + writes[-1:]))
+    for when in points:
+        data_dir = tmp_path / f"pwrite{when}" / "data"
+        killed_run = run(
+            [
+                strace(),
+                "-f",
+                "-qq",
+                "-o",
+                "/dev/null",
+                "-e",
+                f"inject=pwrite64:when={when}:signal=SIGKILL",
+                *child,
+                str(data_dir),
+                str(package),
+            ]
+        )
+        assert "UNDO" in killed_run.stdout, killed_run.stderr[-1000:]  # killed in the undo
+        found = reviews(data_dir)
+        assert found in (0, total), (when, found)
+        outcomes.append(found)
+    print(f"undo killed at {points}: {outcomes}")
+    assert total in outcomes  # at least one kill fell inside the undo's transaction

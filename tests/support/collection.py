@@ -106,6 +106,12 @@ def open_collection(
     return collection
 
 
+def open_as_app(data_dir: Path, decks: Sequence[Deck], now: datetime) -> Collection:
+    """Open a collection as the app opens it: the system's time zone and the stored
+    settings."""
+    return open_collection(data_dir, decks, now, settings=None, tz=None)
+
+
 def with_settings(**changes: object) -> Settings:
     return replace(TEST_SETTINGS, **changes)  # type: ignore[arg-type]
 

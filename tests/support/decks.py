@@ -200,3 +200,72 @@ def write_respond_deck(folder: Path) -> Path:
     """Write the respond test deck (four good respond notes) into ``folder`` beside a copy
     of the essay; return its path."""
     return write_deck(folder, RESPOND_DECK.read_text(encoding="utf-8"), "respond-practice.toml")
+
+
+# The UI tests' small deck: one note of each kind, in a fixed order.
+KINDS_ANCHOR = 'source = { paragraph = 5, anchor = "outlined this new therapeutic alliance" }'
+
+# One note of every kind, in a fixed order: new cards come in deck order.
+KINDS_DECK = f'''
+id = "kinds"
+name = "Every kind"
+description = "One note of each kind, for UI tests"
+essay = "{ESSAY}"
+
+[paragraphs]
+5 = "Norcross defined the alliance by goals, tasks and a bond."
+
+[[notes]]
+id = "basic-one"
+kind = "basic"
+concept = "alliance-definition"
+{KINDS_ANCHOR}
+front = "Which three components is the alliance measured by? a<b and c>d"
+back = "Goals, tasks and a bond. <script>alert(1)</script>"
+extra = "From Norcross."
+
+[[notes]]
+id = "cloze-one"
+kind = "cloze"
+concept = "alliance-definition"
+{KINDS_ANCHOR}
+text = "The alliance is measured by agreement on {{{{c1::goals::one word}}}}."
+
+[[notes]]
+id = "typed-one"
+kind = "typed"
+concept = "alliance-definition"
+{KINDS_ANCHOR}
+prompt = "Who headed the APA task force?"
+answer = "John Norcross"
+accept = ["Norcross"]
+
+[[notes]]
+id = "choice-one"
+kind = "choice"
+concept = "alliance-definition"
+{KINDS_ANCHOR}
+question = "What is the alliance measured by?"
+answer = {{ text = "Goals, tasks and bond", why = "Norcross's three components." }}
+distractors = [
+  {{ text = "Technique alone", why = "The essay says the relationship matters." }},
+  {{ text = "Diagnosis", why = "Not one of the components." }},
+  {{ text = "Session length", why = "Not mentioned." }},
+]
+
+[[notes]]
+id = "reversed-one"
+kind = "reversed"
+concept = "alliance-definition"
+{KINDS_ANCHOR}
+front = "Therapeutic alliance"
+back = "The quality and strength of the collaborative relationship."
+'''
+
+
+# The content tests' mini deck: the every-kind notes without the html note (one of each
+# kind), and the export tests' deck of every note.
+MINI_HEADER = header("mini", "Mini deck")
+GOOD_NOTES = every_kind_notes(extension=False, scenario=False, html_note=False)
+EXPORT_HEADER = header("mini-export", "Mini Export", "A small deck for export tests")
+EXPORT_NOTES = every_kind_notes()

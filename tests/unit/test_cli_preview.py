@@ -11,8 +11,7 @@ import pytest
 from rapport.cli import main
 from rapport.content import load_deck
 from rapport.export import export_decks
-from tests.support.decks import write_deck
-from tests.unit.ui.conftest import KINDS_DECK
+from tests.support.decks import KINDS_DECK, write_deck
 
 
 def listing(folder: Path) -> list[tuple[str, int]]:

@@ -63,6 +63,11 @@ class Authoring:
         self._files = {d.id: d for d in decks}
         return self.local.apply(list(decks))
 
+    def remember(self, decks: Sequence[Deck]) -> None:
+        """Keep ``decks`` as their files have them (their local changes were laid over
+        elsewhere, by :func:`rapport.library.load_library`)."""
+        self._files = {d.id: d for d in decks}
+
     def is_own(self, deck: Deck) -> bool:
         """Whether ``deck`` is the trainee's to rewrite (a file in ``my-decks``)."""
         return _same(deck.path.parent, self.own_dir)

@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING
 
 from rapport.content.model import CardKey
 from rapport.store import CardState, Phase, ReviewRecord
+from rapport.store.records import is_lapse
 from rapport.study.days import day_start, study_date
-from rapport.study.scheduling import Rating
+from rapport.study.scheduling import MAX_ANSWER_TIME
 
 if TYPE_CHECKING:
     from rapport.study import Collection
@@ -44,7 +45,8 @@ QUEUE_SUSPENDED, QUEUE_NEW, QUEUE_LEARN, QUEUE_REVIEW, QUEUE_DAY_LEARN = -1, 0, 
 # Anki's review-log kinds.
 REVLOG_LEARN, REVLOG_REVIEW, REVLOG_RELEARN = 0, 1, 2
 DEFAULT_FACTOR = 2500  # Anki's starting ease (permille); FSRS ignores it
-MAX_ANSWER_MS = 60_000  # Anki caps the time taken per answer at one minute
+# Anki caps the time taken per answer at one minute, as Rapport does (one home of it).
+MAX_ANSWER_MS = round(MAX_ANSWER_TIME.total_seconds() * 1000)
 DEFAULT_DECAY = 0.1542  # FSRS-6's default decay (py-fsrs and Anki)
 
 
@@ -144,9 +146,7 @@ def card_columns(
 ) -> dict[str, int | str]:
     """The Anki ``cards`` columns for one card's progress."""
     state = card.state
-    lapses = sum(
-        1 for r in card.reviews if r.rating == Rating.AGAIN and r.before.phase == Phase.REVIEW
-    )
+    lapses = sum(1 for r in card.reviews if is_lapse(r.rating, r.before.phase))
     columns: dict[str, int | str] = {
         "type": TYPE_NEW,
         "queue": QUEUE_NEW,

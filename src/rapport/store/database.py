@@ -40,6 +40,7 @@ from rapport.store.checks import (
 from rapport.store.errors import DatabaseError, FolderError, WriteError
 from rapport.store.images import Image, Scope
 from rapport.store.records import (
+    LAPSE_SQL,
     BrowseQuery,
     BrowseRow,
     CardIdentity,
@@ -60,6 +61,7 @@ from rapport.store.records import (
     TextRow,
     TimedAnswer,
     from_us,
+    is_lapse,
     opt_dt,
     opt_us,
     to_us,
@@ -1129,7 +1131,7 @@ class Store:
         Returns the id of the log entry (what :meth:`undo_review` takes).
         """
         with self._write() as conn:
-            lapse = int(review.rating == 1 and review.before.phase == Phase.REVIEW)
+            lapse = int(is_lapse(review.rating, review.before.phase))
             conn.execute(
                 "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
                 "due_us = ?, last_review_us = ?, reviews = reviews + 1, lapses = lapses + ? "
@@ -1169,7 +1171,7 @@ class Store:
             row = conn.execute(
                 "SELECT card_id, state_before, step_before, stability_before, "
                 "difficulty_before, due_before_us, last_review_before_us, "
-                f"rating = 1 AND state_before = {Phase.REVIEW} FROM revlog WHERE id = ?",
+                f"{LAPSE_SQL} FROM revlog WHERE id = ?",
                 (review_id,),
             ).fetchone()
             if row is None:

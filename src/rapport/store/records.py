@@ -26,6 +26,18 @@ class Phase(IntEnum):
     RELEARNING = 3
 
 
+AGAIN = 1  # the rating Again (rapport.study.Rating.AGAIN), as stored
+
+
+def is_lapse(rating: int, before: Phase) -> bool:
+    """Whether an answer is a lapse: Again on a card in review (Anki's rule). The one home
+    of the rule; :data:`LAPSE_SQL` says it to SQLite over the review log's columns."""
+    return rating == AGAIN and before == Phase.REVIEW
+
+
+LAPSE_SQL = f"(rating = {AGAIN} AND state_before = {int(Phase.REVIEW)})"
+
+
 # A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
 class CardState(NamedTuple):
     """A card's scheduling state: FSRS's memory model plus where it is in the queue."""

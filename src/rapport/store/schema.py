@@ -66,6 +66,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from rapport.store.records import LAPSE_SQL
+
 Migration = Callable[[sqlite3.Connection], None]
 # The new-card queue's order (schema 10): a place Reposition gave, else the deck's order.
 NEW_ORDER = "coalesce(new_order, position)"
@@ -167,7 +169,7 @@ def _v6(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE cards ADD COLUMN lapses INTEGER NOT NULL DEFAULT 0")
     conn.execute(
         "UPDATE cards SET reviews = log.answers, lapses = log.lapses FROM ("
-        "SELECT card_id, COUNT(*) AS answers, SUM(rating = 1 AND state_before = 2) AS lapses "
+        f"SELECT card_id, COUNT(*) AS answers, SUM({LAPSE_SQL}) AS lapses "
         "FROM revlog GROUP BY card_id) AS log WHERE log.card_id = cards.id"
     )
     conn.execute(

@@ -41,11 +41,11 @@ from rapport.study.browsing import deck_stamp, text_row
 from rapport.study.cardmap import CardMap
 from rapport.study.counts import DeckCounts
 from rapport.study.days import require_aware
-from rapport.study.ledger import DayLedger, DeckVersion, DoneToday
-from rapport.study.ops import UNDO_LEVELS, Operations
+from rapport.study.ledger import DayLedger, DeckVersion, DoneToday, new_left
+from rapport.study.ops import UNDO_LEVELS, Changes, Operations
 from rapport.study.ops import set_suspended as set_suspended_op
 from rapport.study.scheduling import Scheduler
-from rapport.study.session import LEARN_AHEAD, FocusedSession, ReviewSession
+from rapport.study.session import LEARN_AHEAD, FocusedSession, MoreNew, ReviewSession
 from rapport.study.settings import DEFAULT_PRESET, InvalidSettings, Settings, check_preset_name
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,7 @@ class Collection:
         self._closed = False
         # The app's one undo stack (see rapport.study.ops), its depth a preference.
         self.ops = Operations(self, _undo_levels(store.pref(UNDO_PREF)))
+        self.ops.subscribe(self._on_changes, early=True)
 
     @classmethod
     def open(
@@ -316,6 +317,14 @@ class Collection:
         self.scheduler = Scheduler(settings)
         self._presets = {name: p.with_global(settings) for name, p in self._presets.items()}
         self._schedulers.clear()
+
+    def _on_changes(self, changes: Changes) -> None:
+        """Undo and redo of what lives in memory only: custom study's extra new cards."""
+        more = changes.detail
+        if changes.kind != "do" and isinstance(more, MoreNew):
+            sign = -1 if changes.kind == "undo" else 1
+            for deck_id in more.deck_ids:
+                self.ledger.allow_more_new(deck_id, sign * more.extra)
 
     def reload_settings(self) -> None:
         """Read the settings and deck options presets again (after an undo or redo)."""
@@ -528,6 +537,12 @@ class Collection:
         self.check_writable()
         self.store.set_pref(key, value)
 
+    def set_undo_levels(self, levels: int) -> None:
+        """How many steps Edit > Undo keeps (the preference ``undo_levels``), from now."""
+        levels = max(1, levels)
+        self.set_pref(UNDO_PREF, str(levels))
+        self.ops.depth = levels
+
     # -- studying ------------------------------------------------------------------------
 
     def session(self, deck_ids: Sequence[str] | None, now: datetime) -> ReviewSession:
@@ -563,7 +578,7 @@ class Collection:
             settings = self.settings_for(deck.id)
             new_done, reviews_done = done.get(deck.id, (0, 0))
             limits[deck.id] = (
-                settings.new_per_day + self.ledger.extra_new(deck.id) - new_done,
+                new_left(settings.new_per_day, self.ledger.extra_new(deck.id), new_done),
                 settings.reviews_per_day - reviews_done,
             )
         # The decks that hide no card (nothing buried, no sibling answered today: most of
@@ -629,7 +644,8 @@ class Collection:
             elif self.store.first_review(deck_id, end) is not None:
                 add(end)  # buried until the next study day
             if self.store.first_new(deck_id, hide) is not None:
-                add(now if settings.new_per_day - new_done > 0 else end)
+                extra = self.ledger.extra_new(deck_id)
+                add(now if new_left(settings.new_per_day, extra, new_done) else end)
             elif self.store.first_new(deck_id) is not None:
                 add(end)
         if not candidates:

@@ -20,6 +20,14 @@ from rapport.study.days import require_aware, today_bounds
 DoneToday = DayCounts  # new cards introduced and reviews answered in a deck on the study day
 
 
+def new_left(limit: int, extra: int, done: int) -> int:
+    """New cards a deck may still show on the study day: its daily limit (``limit``)
+    plus those allowed beyond it (``extra``, custom study) less those introduced
+    (``done``). The one home of this rule: the queue, Home's counts and the next-due
+    time all ask it."""
+    return max(0, limit + extra - done)
+
+
 class DeckVersion(NamedTuple):
     """Changes whenever the settings (``settings``) or a card of the deck (``deck``) do."""
 
@@ -75,8 +83,9 @@ class DayLedger:
         return self._extra_new.get(deck_id, 0)
 
     def allow_more_new(self, deck_id: str, count: int) -> None:
-        """Raise deck ``deck_id``'s new-card limit by ``count`` for the rest of the day."""
-        self._extra_new[deck_id] = self._extra_new.get(deck_id, 0) + max(0, count)
+        """Raise deck ``deck_id``'s new-card limit by ``count`` for the rest of the day
+        (a negative ``count``, from undo, lowers it again, never below the limit)."""
+        self._extra_new[deck_id] = max(0, self._extra_new.get(deck_id, 0) + count)
         self.changed(deck_id)
 
     def done_today(self, deck_id: str) -> DoneToday:

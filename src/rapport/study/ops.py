@@ -27,6 +27,15 @@ The API, kept small:
 Undo and redo are the same move: read the image of the step's scope now, write the kept
 image back, keep the one just read for the other direction.
 
+Deck-file operations (note add, edit and delete, a local change to a shipped note, deck
+create, rename and delete, a spreadsheet or Anki import) keep a :class:`FileImage`: the
+bytes of every file in the trainee's deck folders and of their local changes, taken by
+``ops.capture_files()`` before the change. ``perform(..., files=image)`` (or
+``ops.push_files(name, image)`` once a dialog has written) records it; undo puts the
+files back as they were (only those that differ), inside the transaction of the step's
+database part, and the :class:`Changes` say ``files`` so that the window reads the decks
+again.
+
 The reviewer's operations are in :mod:`rapport.study.actions` (bury, suspend, flag,
 mark); Browse's bulk actions are here (:func:`set_suspended`); the answer, with its leech
 consequence, is ``ReviewSession.answer``; presets and settings are the ``Collection``'s
@@ -38,13 +47,16 @@ another operation's ``write`` it joins that operation's transaction and step.
 from __future__ import annotations
 
 import inspect
+import os
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from rapport.content import Card
 from rapport.content.model import CardKey
+from rapport.paths import own_decks_dir, user_decks_dir
 from rapport.store import Image, Scope, Store
 from rapport.store.images import changed_decks
 from rapport.study.ledger import DayLedger
@@ -60,6 +72,9 @@ class OpsHost(Protocol):
 
     @property
     def ledger(self) -> DayLedger: ...
+
+    @property
+    def data_dir(self) -> Path: ...
 
     def check_writable(self) -> None: ...
 
@@ -90,11 +105,83 @@ class Changes(NamedTuple):
     card: Card | None = None  # the card on screen when the step was taken
     hides: bool = False  # the step took ``card`` out of the queue (undo shows it again)
     detail: Any = None  # a plain value the step's owner keeps with it
+    files: bool = False  # the trainee's deck files (read the decks again)
+
+
+LOCAL_CHANGES = "local-changes.json"  # (rapport.content.local.FILE_NAME)
+
+
+class FileImage(NamedTuple):
+    """The trainee's deck files at one moment: every file of their deck folders (added
+    and own) and their local changes, with its bytes."""
+
+    folders: tuple[Path, ...]
+    files: tuple[tuple[Path, bytes], ...]
+
+
+def capture_files(data_dir: Path) -> FileImage:
+    """The :class:`FileImage` of ``data_dir`` now."""
+    folders = (user_decks_dir(data_dir), own_decks_dir(data_dir))
+    files: list[tuple[Path, bytes]] = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and not path.name.startswith("."):
+                    files.append((path, path.read_bytes()))
+    local = data_dir / LOCAL_CHANGES
+    if local.is_file():
+        files.append((local, local.read_bytes()))
+    return FileImage((*folders, local), tuple(files))
+
+
+def restore_files(data_dir: Path, image: FileImage) -> None:
+    """Make the trainee's deck files what ``image`` holds: each file that differs is
+    written back (to a temporary file, flushed, renamed over), one that was not there is
+    removed."""
+    now = dict(capture_files(data_dir).files)
+    wanted = dict(image.files)
+    for path in now.keys() - wanted.keys():
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise _refused(f"Cannot remove {path}: {exc.strerror or exc}.") from exc
+    for path, data in wanted.items():
+        if now.get(path) != data:
+            _write_bytes(path, data)
+
+
+def _refused(text: str) -> Exception:
+    from rapport.content.deckfile import DeckWriteError  # (only when a write fails)
+
+    return DeckWriteError(text)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    import tempfile  # (it imports shutil, which start-up does without)
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise _refused(f"Cannot write into {path.parent}: {exc.strerror or exc}.") from exc
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _refused(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class _Step(NamedTuple):
     changes: Changes  # (kind "do")
     image: Image | None  # what undo (or redo) writes back; None: no stored rows
+    files: FileImage | None = None  # the deck files undo (or redo) writes back
 
 
 class Operations:
@@ -173,10 +260,13 @@ class Operations:
         card: Card | None = None,
         hides: bool = False,
         detail: Any = None,
+        files: FileImage | None = None,
     ) -> Changes:
         """Run ``write()`` as one transaction and one undo step named ``name``; see the
-        module doc. Raises what ``write`` raises (a :class:`WriteError` for a failed
-        write); then nothing changed and no step was recorded."""
+        module doc. ``files``: the trainee's deck files as they were before (see
+        :meth:`capture_files`), which the step keeps too. Raises what ``write`` raises (a
+        :class:`WriteError` for a failed write); then nothing changed in the database and
+        no step was recorded."""
         host = self._host
         host.check_writable()
         store = host.store
@@ -197,20 +287,37 @@ class Operations:
             raise
         finally:
             self._running = False
+        if files is not None and capture_files(host.data_dir).files != files.files:
+            unchanged = False
+        else:
+            files = None
         if unchanged:
             return Changes(name, 0, "do", frozenset(), frozenset(), frozenset(), False)
         decks = changed_decks(before) | {deck_id for deck_id, _ in scope.notes}
         if card is not None:
             decks.add(card.deck_id)
-        changes = self._push(name, scope, frozenset(decks), card, hides, detail, before)
+        changes = self._push(name, scope, frozenset(decks), card, hides, detail, before, files)
         self._after(changes, now)
+        return changes
+
+    def capture_files(self) -> FileImage:
+        """The trainee's deck files now: what a deck-file step keeps (see the module doc)."""
+        return capture_files(self._host.data_dir)
+
+    def push_files(self, name: str, before: FileImage) -> Changes | None:
+        """Record the deck files' change since ``before`` (written by a dialog) as one
+        step named ``name``; ``None`` (no step) if nothing changed."""
+        if capture_files(self._host.data_dir).files == before.files:
+            return None
+        changes = self._push(name, Scope(), frozenset(), None, False, None, None, before)
+        self._after(changes, None)
         return changes
 
     def record(
         self, name: str, *, card: Card | None = None, hides: bool = False, detail: Any = None
     ) -> Changes:
         """A step that changes no stored row (see the module doc)."""
-        changes = self._push(name, Scope(), frozenset(), card, hides, detail, None)
+        changes = self._push(name, Scope(), frozenset(), card, hides, detail, None, None)
         self._notify(changes)
         return changes
 
@@ -232,6 +339,7 @@ class Operations:
         hides: bool,
         detail: Any,
         image: Image | None,
+        files: FileImage | None,
     ) -> Changes:
         self._serial += 1
         changes = Changes(
@@ -245,8 +353,9 @@ class Operations:
             card,
             hides,
             detail,
+            files is not None,
         )
-        self._undo.append(_Step(changes, image))
+        self._undo.append(_Step(changes, image, files))
         del self._undo[: -self._depth]
         self._redo.clear()
         return changes
@@ -255,17 +364,22 @@ class Operations:
         if not source:
             return None
         step = source[-1]
-        image = step.image
-        if image is not None:
-            host = self._host
+        image, files = step.image, step.files
+        host = self._host
+        if image is not None or files is not None:
             host.check_writable()
             store = host.store
             with store.transaction():
-                now_image = store.image(image.scope)
-                store.restore_image(image)
-            image = now_image
+                if image is not None:
+                    now_image = store.image(image.scope)
+                    store.restore_image(image)
+                    image = now_image
+                if files is not None:  # (last: a refused file write rolls the rows back)
+                    now_files = capture_files(host.data_dir)
+                    restore_files(host.data_dir, files)
+                    files = now_files
         source.pop()
-        target.append(step._replace(image=image))
+        target.append(step._replace(image=image, files=files))
         del target[: -self._depth]
         changes = step.changes._replace(kind=kind)
         self._after(changes, None)

@@ -19,10 +19,11 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from rapport.content import Card
 from rapport.store import Hiding, Phase, ReviewOrder, ReviewRecord, Scope, Store, WriteError
+from rapport.store.records import is_lapse
 from rapport.study import actions, siblings
 from rapport.study.cardmap import CardMap
 from rapport.study.days import require_aware
-from rapport.study.ledger import DayLedger
+from rapport.study.ledger import DayLedger, new_left
 from rapport.study.ops import Changes, Operations
 from rapport.study.scheduling import Rating, Scheduler, capped_duration, easy_day_due
 from rapport.study.settings import Settings
@@ -89,6 +90,13 @@ class SessionSummary(NamedTuple):
         return self.right / self.studied if self.studied else None
 
 
+class MoreNew(NamedTuple):
+    """Custom study's "more new cards today", as its undo step keeps it."""
+
+    deck_ids: tuple[str, ...]
+    extra: int
+
+
 class _Answered(NamedTuple):
     """An answer, as its undo step keeps it (the step's ``detail``)."""
 
@@ -111,6 +119,7 @@ class ReviewSession:
         # The steps this session took (answers), by serial: undo and redo count them.
         self._mine: dict[int, _Answered] = {}
         self._undone: set[int] = set()  # (those of them undone now)
+        self._answering = False  # (while its own answer is being saved)
         self._pending: Card | None = None  # an undone card, shown again first
         # (deck, note, card id) of the last answer: its siblings do not come next.
         self._last_note: tuple[str, str, int] | None = None
@@ -147,15 +156,19 @@ class ReviewSession:
     def _new_left(self, deck_id: str) -> int:
         done = self._ledger.done_today(deck_id).new
         extra = self._ledger.extra_new(deck_id)
-        return max(0, self._collection.settings_for(deck_id).new_per_day + extra - done)
+        return new_left(self._collection.settings_for(deck_id).new_per_day, extra, done)
 
     def allow_more_new(self, count: int) -> None:
         """Raise the new-card limit of each of this session's decks by ``count`` for the
         rest of the study day, in this session and later ones (custom study's "more new
         cards today")."""
+        count = max(0, count)
         for deck_id in self.deck_ids:
             self._ledger.allow_more_new(deck_id, count)
         self._cache.clear()
+        # One step on the undo stack (custom study's change to the day's limits); the
+        # ledger takes it back (see Collection._on_changes).
+        self._collection.ops.record("More new cards today", detail=MoreNew(self.deck_ids, count))
 
     def _reviews_left(self, deck_id: str) -> int:
         done = self._ledger.done_today(deck_id).reviews
@@ -372,7 +385,7 @@ class ReviewSession:
             after = after._replace(due=due)
         duration = capped_duration(duration, timedelta(seconds=settings.max_answer_seconds))
         leech = False
-        lapse = rating == Rating.AGAIN and before.phase == Phase.REVIEW
+        lapse = is_lapse(rating, before.phase)
 
         def write() -> None:
             nonlocal leech
@@ -388,6 +401,7 @@ class ReviewSession:
 
         answered = _Answered(card, before.phase, rating, duration, start)
         scope = Scope((card_id,), ((card.deck_id, card.note.id),) if lapse else ())
+        self._answering = True
         try:
             changes = collection.ops.perform(
                 rating.name.capitalize(), scope, write, now=now, card=card, hides=True,
@@ -396,6 +410,8 @@ class ReviewSession:
         except WriteError as error:
             log.warning("answer to %s not saved: %s", card.key, error)
             raise
+        finally:
+            self._answering = False
         # Committed: only now does the session's own state move on.
         self.last_leech = leech
         self._mine[changes.serial] = answered
@@ -424,8 +440,8 @@ class ReviewSession:
 
     def _on_changes(self, changes: Changes) -> None:
         """React to any step, undo or redo of the app (see :mod:`rapport.study.ops`)."""
-        if changes.kind == "do" and changes.serial in self._mine:
-            return  # (an answer of this session: :meth:`answer` did the bookkeeping)
+        if changes.kind == "do" and self._answering:
+            return  # (this session's own answer: :meth:`answer` does the bookkeeping)
         self._buried = None
         self._answered = None  # read again: a note may have no answer today now
         if changes.kind == "undo":

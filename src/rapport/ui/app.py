@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from rapport.content.loader import DeckSet
+    from rapport.library import Library
     from rapport.study import Collection
     from rapport.ui.main_window import MainWindow
 
@@ -125,6 +126,7 @@ def build_window(
     decks: DeckSet,
     clock: Callable[[], datetime] = utc_now,
     deck_dirs: Sequence[Path] | None = None,
+    library: Library | None = None,
 ) -> MainWindow:
     """The main window over an open collection, themed from its preferences.
 
@@ -139,7 +141,7 @@ def build_window(
     app = QApplication.instance()
     if isinstance(app, QApplication):
         apply_theme(app, *preferred_look(collection))
-    return MainWindow(collection, decks.errors, clock, deck_dirs=deck_dirs)
+    return MainWindow(collection, decks.errors, clock, deck_dirs=deck_dirs, library=library)
 
 
 def open_main_window(
@@ -172,8 +174,7 @@ def open_main_window(
 
 
 def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow | None:
-    from rapport.content.cache import load_decks_cached
-    from rapport.paths import deck_folders
+    from rapport.library import load_library
 
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -184,7 +185,8 @@ def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow |
         return None
     started = time.perf_counter()
     log.info("start-up: Rapport %s, data folder %s", __version__, data_dir)
-    decks = load_decks_cached(deck_folders(data_dir, deck_dirs), data_dir)
+    library = load_library(data_dir, deck_dirs)  # (the deck cache; local changes laid over)
+    decks = library.deck_set
     log.info(
         "start-up: %d decks read (%d files with problems) after %.0f ms",
         len(decks.decks),
@@ -199,7 +201,7 @@ def _open_main_window(data_dir: Path, deck_dirs: Sequence[Path]) -> MainWindow |
         return None
     log.info("start-up: collection open after %.0f ms", (time.perf_counter() - started) * 1000)
     try:
-        window = build_window(collection, decks, deck_dirs=deck_dirs)
+        window = build_window(collection, decks, deck_dirs=deck_dirs, library=library)
         window.show()
     except BaseException:
         close_collection(collection)

@@ -35,6 +35,7 @@ from rapport.ui.theme import PREF_FONT_SIZE, PREF_THEME, apply_theme, clamp_font
 if TYPE_CHECKING:
     from rapport.content.authoring import Authoring
     from rapport.content.local import Conflict
+    from rapport.library import Library
     from rapport.study import Collection
     from rapport.ui.review import ReviewView
 
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         *,
         deck_dirs: Sequence[Path] | None = None,
         export_dir: Path | None = None,
+        library: Library | None = None,
     ) -> None:
         super().__init__()
         from datetime import UTC
@@ -89,8 +91,13 @@ class MainWindow(QMainWindow):
 
         self._authoring: Authoring | None = None
         self.conflicts: list[Conflict] = []
+        if library is not None:
+            # The collection was opened over the library's decks (local changes laid over).
+            if library.file_decks is not library.decks:
+                self.authoring.remember(library.file_decks)
+            self.conflicts = list(library.conflicts)
         # Start-up reads the trainee's local changes only when there are some.
-        if (collection.data_dir / FILE_NAME).exists():
+        elif (collection.data_dir / FILE_NAME).exists():
             decks, self.conflicts = self.authoring.apply(collection.decks)
             collection.replace_decks(decks)
             if self.authoring.local.notice is not None:
@@ -394,6 +401,8 @@ class MainWindow(QMainWindow):
 
             show_error(self, f"Not {kind}ne", str(error))
             return None
+        if changes is not None and changes.files:
+            self.refresh_decks()  # (the deck files are as they were: read them again)
         review = self._review
         reviewed = changes is not None and changes.card is not None
         if reviewed and review is not None and review.session is not None:
@@ -517,13 +526,14 @@ class MainWindow(QMainWindow):
             self.resolve_conflicts()
 
     def _reread_decks(self) -> None:
-        from rapport.content import discover, load_decks
+        from rapport.library import load_library
 
-        result = load_decks(discover(self.deck_folders()))
-        decks, self.conflicts = self.authoring.apply(result.decks)
-        self.collection.replace_decks(decks)
-        self.deck_errors = result.errors
-        self.home.deck_errors = result.errors
+        library = load_library(self.collection.data_dir, self.deck_dirs, cached=False)
+        self.authoring.remember(library.file_decks)
+        self.conflicts = list(library.conflicts)
+        self.collection.replace_decks(library.decks)
+        self.deck_errors = library.errors
+        self.home.deck_errors = library.errors
         watch = getattr(self, "deck_watch", None)
         if watch is not None:
             watch.rescan()
@@ -579,8 +589,23 @@ class MainWindow(QMainWindow):
     def _deck(self, deck_id: str | None) -> Deck | None:
         return next((d for d in self.collection.decks if d.id == deck_id), None)
 
+    def _deck_step(self, name: str | Callable[[], str], change: Callable[[], bool]) -> bool:
+        """Make a change to the trainee's deck files (``change``, which may run a dialog;
+        whether it changed anything) one step on the undo stack, with the files'
+        before-image (see :mod:`rapport.study.ops`)."""
+        ops = self.collection.ops
+        before = ops.capture_files()
+        done = change()
+        if done:
+            ops.push_files(name if isinstance(name, str) else name(), before)
+        return done
+
     def add_note(self) -> bool:
-        """Notes > Add note (A): a note of any kind into one of the trainee's decks."""
+        """Notes > Add note (A): a note of any kind into one of the trainee's decks (one
+        undo step, with the deck made for it if the trainee had none)."""
+        return self._deck_step("Add note", self._add_note)
+
+    def _add_note(self) -> bool:
         from rapport.ui.note_editor import NoteEditor
 
         own = self.authoring.own_decks(self.collection.decks)
@@ -594,7 +619,8 @@ class MainWindow(QMainWindow):
         return editor.saved_count > 0
 
     def edit_note(self, deck_id: str, note_id: str) -> bool:
-        """Open the note editor on a note (E in review, Enter in Browse)."""
+        """Open the note editor on a note (E in review, Enter in Browse); what it saves,
+        deletes or drops is one undo step."""
         from rapport.ui.note_editor import NoteEditor
 
         deck = self._deck(deck_id)
@@ -602,7 +628,13 @@ class MainWindow(QMainWindow):
         if deck is None or note is None:
             return False
         editor = NoteEditor(self.authoring, [deck], note=note, deck=deck, parent=self)
-        if not editor.exec():
+
+        def name() -> str:
+            if editor.deleted:
+                return "Delete note"
+            return "Edit note" if editor.saved is not None else "Drop local change"
+
+        if not self._deck_step(name, lambda: bool(editor.exec())):
             return False
         self.refresh_decks()
         return True
@@ -613,7 +645,17 @@ class MainWindow(QMainWindow):
             self.edit_note(card.deck_id, card.note.id)
 
     def new_deck(self) -> Path | None:
-        """File > New deck: an empty deck of the trainee's own notes."""
+        """File > New deck: an empty deck of the trainee's own notes (one undo step)."""
+        made: list[Path | None] = []
+
+        def make() -> bool:
+            made.append(self._new_deck())
+            return made[0] is not None
+
+        self._deck_step("New deck", make)
+        return made[0] if made else None
+
+    def _new_deck(self) -> Path | None:
         from PySide6.QtWidgets import QInputDialog
 
         from rapport.errors import RapportError
@@ -669,10 +711,15 @@ class MainWindow(QMainWindow):
         if not ok:
             return False
         try:
-            for deck_id, new_name in renamed(
-                {d.id: d.name for d in under}, node.name, name
-            ).items():
-                self.authoring.rename_deck(decks[deck_id], new_name)
+
+            def rename() -> bool:
+                for deck_id, new_name in renamed(
+                    {d.id: d.name for d in under}, node.name, name
+                ).items():
+                    self.authoring.rename_deck(decks[deck_id], new_name)
+                return True
+
+            self._deck_step("Rename deck", rename)
         except RapportError as error:
             dialogs.show_error(self, "The deck was not renamed", str(error))
             return False
@@ -698,7 +745,7 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         try:
-            self.authoring.delete_deck(deck)
+            self._deck_step("Delete deck", lambda: bool(self.authoring.delete_deck(deck)))
         except RapportError as error:
             dialogs.show_error(self, "The deck was not deleted", str(error))
             return False
@@ -724,7 +771,10 @@ class MainWindow(QMainWindow):
         name, _ = QFileDialog.getOpenFileName(
             self, "Import a spreadsheet", str(self.export_dir), "Spreadsheets (*.csv *.tsv *.txt)"
         )
-        if name and ImportDialog(Path(name), self.authoring, self.collection.decks, self).exec():
+        if not name:
+            return
+        dialog = ImportDialog(Path(name), self.authoring, self.collection.decks, self)
+        if self._deck_step("Import spreadsheet", lambda: bool(dialog.exec())):
             self.refresh_decks()
 
     def choose_anki_package(self) -> None:

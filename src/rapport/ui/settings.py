@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 _STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h|d)$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
+MAX_UNDO_LEVELS = 500  # (each step keeps a few rows; deck-file steps the deck files)
+
 
 def format_steps(steps: tuple[timedelta, ...]) -> str:
     """Learning steps as the trainee types them: ``1m 10m``."""
@@ -252,6 +254,10 @@ class SettingsDialog(QDialog):
         current = collection.get_pref(PREF_THEME, "system") or "system"
         self.theme.setCurrentIndex(THEMES.index(current) if current in THEMES else 0)
         add("Theme", self.theme, "System follows your desktop's light or dark setting")
+        self.undo_levels = QSpinBox()
+        self.undo_levels.setRange(1, MAX_UNDO_LEVELS)
+        self.undo_levels.setValue(collection.ops.depth)
+        add("Undo levels", self.undo_levels, "How many steps Edit > Undo (Ctrl+Z) can take back")
         from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
 
         self.choice_unpicked = QComboBox()
@@ -295,6 +301,7 @@ class SettingsDialog(QDialog):
             self.collection.set_pref(PREF_FONT_SIZE, str(self.font_size.value()))
             self.collection.set_pref(PREF_THEME, self.chosen_theme())
             self.collection.set_pref(PREF_CERTAINTY, "1" if self.certainty.isChecked() else "0")
+            self.collection.set_undo_levels(self.undo_levels.value())
             from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
 
             self.collection.set_pref(

@@ -7,11 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.decks import ESSAY, copy_essay, every_kind_notes, header
-
-HEADER = header("mini", "Mini deck")
-# The every-kind deck without its html note: five notes, one of each kind, eight cards.
-GOOD_NOTES = every_kind_notes(extension=False, scenario=False, html_note=False)
+from tests.support.decks import MINI_HEADER as HEADER
+from tests.support.decks import copy_essay
 
 
 @pytest.fixture
@@ -26,6 +23,3 @@ def write_deck(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
-
-
-__all__ = ["ESSAY", "GOOD_NOTES", "HEADER"]

@@ -11,7 +11,8 @@ import pytest
 from rapport.content import Deck, Essay, Note, load_decks, loader
 from rapport.content import cache as cache_module
 from rapport.content.cache import CACHE_NAME, DeckCacheError, load_decks_cached
-from tests.unit.content.conftest import GOOD_NOTES, HEADER
+from tests.support.decks import GOOD_NOTES
+from tests.support.decks import MINI_HEADER as HEADER
 
 WriteDeck = Callable[..., Path]
 

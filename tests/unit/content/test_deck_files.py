@@ -14,7 +14,8 @@ from rapport.cli import main
 from rapport.content import DeckError, load_deck, load_decks
 from rapport.content import files as deck_files
 from rapport.content.install import add_deck
-from tests.unit.content.conftest import ESSAY, GOOD_NOTES, HEADER
+from tests.support.decks import ESSAY, GOOD_NOTES
+from tests.support.decks import MINI_HEADER as HEADER
 
 WriteDeck = Callable[..., Path]
 

@@ -10,7 +10,7 @@ import pytest
 from rapport.content import DeckError, load_deck, load_decks
 from rapport.content.install import AddDeckError, add_deck
 from rapport.paths import decks_dir
-from tests.unit.content.conftest import ESSAY, GOOD_NOTES
+from tests.support.decks import ESSAY, GOOD_NOTES
 
 WriteDeck = Callable[..., Path]
 

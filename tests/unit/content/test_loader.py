@@ -19,7 +19,7 @@ from rapport.content import (
     load_decks,
 )
 from rapport.content.model import RespondNote
-from tests.unit.content.conftest import GOOD_NOTES
+from tests.support.decks import GOOD_NOTES
 
 WriteDeck = Callable[..., Path]
 

@@ -80,7 +80,7 @@ back = "Sensing the client's world as if it were one's own."
 
 
 def every_deck(tmp_path: Path) -> list[Path]:
-    from tests.unit.ui.conftest import KINDS_DECK
+    from tests.support.decks import KINDS_DECK
 
     own = tmp_path / "own"
     write_deck(own, OWN, "week-3.toml")

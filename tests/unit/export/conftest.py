@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 
 from rapport.content import Deck, load_deck
-from tests.support.decks import every_kind_notes, header
+from tests.support.decks import EXPORT_HEADER as HEADER
+from tests.support.decks import EXPORT_NOTES as NOTES
 from tests.support.packages import WriteDeck
-
-HEADER = header("mini-export", "Mini Export", "A small deck for export tests")
-NOTES = every_kind_notes()
 
 
 @pytest.fixture(autouse=True)

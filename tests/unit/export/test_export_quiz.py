@@ -19,8 +19,8 @@ from rapport.export import ExportError
 from rapport.export.html import field_html
 from rapport.export.quiz import export_quiz, gift_text, qti_zip
 from rapport.paths import decks_dir
+from tests.support.decks import EXPORT_NOTES as NOTES
 from tests.support.packages import WriteDeck
-from tests.unit.export.conftest import NOTES
 
 DTD = Path(__file__).resolve().parents[2] / "data" / "qti" / "ims_qtiasiv1p2p1.dtd"
 

@@ -18,8 +18,8 @@ from rapport.export.record import (
     record_from_package,
     save_record,
 )
+from tests.support.decks import EXPORT_NOTES as NOTES
 from tests.support.packages import WriteDeck
-from tests.unit.export.conftest import NOTES
 
 T1 = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 T2 = T1 + timedelta(days=3)

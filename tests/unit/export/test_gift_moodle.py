@@ -12,9 +12,9 @@ from rapport.content import load_deck, load_decks
 from rapport.content.model import ChoiceNote, TypedNote
 from rapport.export.quiz import gift_text
 from rapport.paths import decks_dir
+from tests.support.decks import EXPORT_NOTES as NOTES
 from tests.support.moodle_gift import read_questions
 from tests.support.packages import WriteDeck
-from tests.unit.export.conftest import NOTES
 
 
 def test_category_and_short_answers_as_moodle_reads_them(

@@ -125,6 +125,7 @@ def attempt(data_dir: Path, action: Callable[[], None], raw: list[str], label: s
 
 
 @pytest.mark.slow
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_every_damaged_image_is_opened_sound_refused_or_repaired_never_raw(
     tmp_path: Path,
 ) -> None:

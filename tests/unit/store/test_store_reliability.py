@@ -263,6 +263,7 @@ def test_index_damage_quick_check_misses_is_repaired_at_the_next_check_and_said(
     col.close(T0 + timedelta(hours=1))
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_damage_quick_check_misses_never_becomes_a_backup(
     open_col: OpenCollection, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -355,6 +356,7 @@ def test_start_up_on_a_full_disk_or_read_only_folder_names_the_folder(
         restore_backup(data_dir, None, T0)
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_a_backup_on_a_full_disk_is_refused_with_one_clear_line(
     open_col: OpenCollection, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

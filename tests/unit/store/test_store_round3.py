@@ -53,6 +53,7 @@ def _journal_case(tmp_path: Path, journal: bytes) -> Path:
         json.dumps({"aside": 7}).encode(),
     ],
 )
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_a_journal_of_the_wrong_shape_moves_nothing_and_is_kept_aside(
     tmp_path: Path, journal: bytes
 ) -> None:

@@ -12,8 +12,8 @@ from rapport.content import DeckSet
 from rapport.logs import log_file
 from rapport.study import Collection
 from rapport.ui.main_window import MainWindow
-
-from .conftest import Clock, ModalCatcher
+from tests.support.clock import Clock
+from tests.support.qt import ModalCatcher
 
 
 def test_help_about_shows_version_data_and_log_folders(

@@ -29,8 +29,7 @@ from rapport.study.cardops import card_info
 from rapport.ui import theme
 from rapport.ui.browse import BrowseView, flag_tint
 from rapport.ui.main_window import MainWindow
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 TEXT = 4.5
 CONTROL = 3.0

@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 from rapport.content import DeckSet
 from rapport.study import Collection
 from rapport.ui.main_window import MainWindow
+from tests.support.clock import Clock
 from tests.support.handout import HANDOUT, write_handout
-
-from .conftest import Clock, ModalCatcher
+from tests.support.qt import ModalCatcher
 
 
 @pytest.fixture

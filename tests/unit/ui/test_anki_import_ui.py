@@ -19,8 +19,8 @@ from rapport.study import Collection
 from rapport.ui.anki_fields_dialog import AnkiFieldsDialog
 from rapport.ui.main_window import MainWindow
 from tests.integration.test_anki_import import scheduler
-
-from .conftest import Clock, ModalCatcher
+from tests.support.clock import Clock
+from tests.support.qt import ModalCatcher
 
 
 def anki_package(folder: Path) -> Path:

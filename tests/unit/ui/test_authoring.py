@@ -5,11 +5,11 @@ survives a revision, and a revision that changed the same field offers both vers
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -19,8 +19,8 @@ from rapport.study import Collection
 from rapport.ui.conflicts import ConflictDialog
 from rapport.ui.main_window import MainWindow
 from rapport.ui.note_editor import NoteEditor
-
-from .conftest import Clock
+from tests.support.clock import Clock
+from tests.support.qt import ModalDriver
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -37,33 +37,20 @@ def window(
     return window
 
 
-FAILURES: list[BaseException] = []
+DRIVER = ModalDriver()
 
 
 @pytest.fixture(autouse=True)
-def _no_failure_inside_dialogs() -> object:
-    FAILURES.clear()
+def _no_failure_inside_dialogs() -> Iterator[None]:
     yield None
-    if FAILURES:
-        raise FAILURES[0]
+    DRIVER.stop()
+    DRIVER.check()
 
 
 def when_modal(action: Callable[[QWidget], None]) -> None:
     """Run ``action`` on the next modal dialog once it is open (exec blocks the test); a
     failure inside closes the dialog and fails the test."""
-
-    def poll() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None:
-            QTimer.singleShot(10, poll)
-            return
-        try:
-            action(widget)
-        except BaseException as exc:
-            FAILURES.append(exc)
-            widget.close()
-
-    QTimer.singleShot(0, poll)
+    DRIVER.when_modal(action)
 
 
 def type_into(qtbot: QtBot, editor: NoteEditor, values: dict[str, str]) -> None:
@@ -134,8 +121,7 @@ def add_by_keys(qtbot: QtBot, window: MainWindow, kind: Kind, values: dict[str, 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.home.setFocus()
     qtbot.keyClick(window.home, Qt.Key.Key_A)
-    if FAILURES:
-        raise FAILURES.pop()
+    DRIVER.check()
     assert "is empty" in seen[0]
     assert "Card 1" in seen[1]
 

@@ -13,8 +13,7 @@ from pytestqt.qtbot import QtBot
 from rapport.content import BasicNote, Deck, Essay, Source
 from rapport.study import Collection, Rating
 from rapport.ui.browse import COLUMNS, DUE, INTERVAL, BrowseView, interval_text
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 
 def _browse(qtbot: QtBot, collection: Collection, clock: Clock) -> BrowseView:

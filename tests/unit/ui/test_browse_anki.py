@@ -21,8 +21,8 @@ from rapport.store.records import Phase
 from rapport.study import Collection, Rating
 from rapport.ui.browse import CARD, DUE, QUESTION, BrowseView
 from rapport.ui.main_window import MainWindow
-
-from .conftest import Clock, open_collection
+from tests.support.clock import Clock
+from tests.support.collection import open_as_app as open_collection
 
 
 @pytest.fixture

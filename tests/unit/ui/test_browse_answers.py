@@ -12,9 +12,8 @@ from pytestqt.qtbot import QtBot
 from rapport.study import Rating
 from rapport.ui.browse import BrowseView
 from tests.support.choices import choice, typed
+from tests.support.clock import Clock
 from tests.support.collection import make_deck, open_collection
-
-from .conftest import Clock
 
 
 def test_search_by_option_picked_and_text_typed(qtbot: QtBot, tmp_path: Path, clock: Clock) -> None:

@@ -16,9 +16,8 @@ from rapport.ui.main_window import MainWindow
 from rapport.ui.review import ReviewView
 from rapport.ui.stats_view import StatsView
 from tests.support.choices import choice, typed
+from tests.support.clock import Clock
 from tests.support.collection import make_deck, open_collection
-
-from .conftest import Clock
 
 
 def cell(table: QTableWidget, row: int, column: int) -> str:

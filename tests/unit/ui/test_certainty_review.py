@@ -17,9 +17,8 @@ from rapport.study import Collection, Rating
 from rapport.study.calibration import PREF_CERTAINTY
 from rapport.ui.review import ReviewView
 from tests.support.choices import choice, typed
+from tests.support.clock import Clock
 from tests.support.collection import make_deck, open_collection
-
-from .conftest import Clock
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from rapport.content import DeckSet
 from rapport.study import Collection
 from rapport.ui.custom_study import CustomStudyDialog
 from rapport.ui.main_window import MainWindow
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 
 def _more_new(qtbot: QtBot) -> None:

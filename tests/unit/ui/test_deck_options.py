@@ -13,8 +13,7 @@ from rapport.study.settings import DEFAULT_PRESET
 from rapport.ui.deck_options import DeckOptionsDialog
 from rapport.ui.home import COL_NEW
 from rapport.ui.main_window import MainWindow
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 
 def test_o_on_home_makes_a_preset_and_assigns_it_by_keys(

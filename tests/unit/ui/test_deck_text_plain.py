@@ -11,17 +11,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from rapport.content import load_decks
 from rapport.study import Collection
 from rapport.ui.home import HomeView
 from rapport.ui.main_window import MainWindow
+from tests.support.clock import Clock
+from tests.support.decks import KINDS_DECK
 from tests.support.handout import HANDOUT, write_handout
-
-from .conftest import KINDS_DECK, Clock
+from tests.support.qt import ModalCatcher
 
 NAME = 'Week <b>one</b> <img src="file:///etc/passwd">'
 DESCRIPTION = '<a href="https://example.org">Click</a> <img src="file:///etc/hostname"> & more'
@@ -68,19 +69,15 @@ def test_review_header_shows_the_name_as_written(
     assert NAME in window.windowTitle()
 
 
-class LabelCatcher:
+class LabelCatcher(ModalCatcher):
     """Closes each modal dialog as it opens, keeping its labels' text and format."""
 
     def __init__(self) -> None:
         self.labels: list[tuple[str, Qt.TextFormat]] = []
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._close)
-        self.timer.start()
+        super().__init__()
 
-    def _close(self) -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None:
+    def _close(self, widget: QWidget) -> None:
+        if not widget.isVisible():
             return
         self.labels += [
             (label.text(), label.textFormat())
@@ -103,7 +100,7 @@ def test_deck_added_box_shows_the_name_as_written(
     try:
         assert window.add_deck_file(handout)
     finally:
-        catcher.timer.stop()
+        catcher.stop()
     [(text, text_format)] = [entry for entry in catcher.labels if NAME in entry[0]]
     assert text == f"'{NAME}' (1 card) was added."
     assert text_format == Qt.TextFormat.PlainText  # so no link in it, nothing to open
@@ -123,7 +120,7 @@ def test_revision_box_shows_the_name_as_written(
         handout.write_text(first.replace("a bond.", "a working bond."), encoding="utf-8")
         window.add_deck_file(handout)  # the revision box is closed: not applied
     finally:
-        catcher.timer.stop()
+        catcher.stop()
     asked = [entry for entry in catcher.labels if entry[0].startswith("This file is a new")]
     assert asked and NAME in asked[0][0]
     assert asked[0][1] == Qt.TextFormat.PlainText

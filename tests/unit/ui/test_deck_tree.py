@@ -17,9 +17,9 @@ from rapport.study.counts import DeckCounts
 from rapport.study.decktree import deck_tree, renamed
 from rapport.ui.home import COL_DUE, COL_NAME, COL_NEW, NODE_ROLE
 from rapport.ui.main_window import MainWindow
+from tests.support.clock import Clock
+from tests.support.collection import open_as_app as open_collection
 from tests.support.decks import ESSAY, write_deck
-
-from .conftest import Clock, open_collection
 
 
 def _deck(deck_id: str, name: str, notes: int) -> str:

@@ -11,9 +11,8 @@ from rapport.cli import main
 from rapport.content import DeckSet
 from rapport.study import Collection
 from rapport.ui.main_window import MainWindow
+from tests.support.clock import Clock
 from tests.support.handout import HANDOUT
-
-from .conftest import Clock
 
 
 def test_a_deck_added_by_the_command_line_shows_in_the_open_app(

@@ -20,10 +20,11 @@ from rapport.study import Collection
 from rapport.ui import app, crash, dialogs
 from rapport.ui.export_dialog import ExportDialog
 from rapport.ui.main_window import MainWindow
+from tests.support.clock import Clock
+from tests.support.qt import ModalCatcher
 
-from .conftest import Clock, ModalCatcher
 
-
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_second_instance_is_refused_with_a_dialog(
     collection: Collection, data_dir: Path, kinds_decks: DeckSet, modals: ModalCatcher
 ) -> None:
@@ -32,6 +33,7 @@ def test_second_instance_is_refused_with_a_dialog(
     assert title == "Rapport is already running" and "already running" in text
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_damaged_database_without_backup(
     data_dir: Path, kinds_decks: DeckSet, modals: ModalCatcher
 ) -> None:
@@ -42,6 +44,7 @@ def test_damaged_database_without_backup(
     assert "no backup" in text.lower()
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_damaged_database_offers_newest_backup_and_restores(
     data_dir: Path, kinds_decks: DeckSet, clock: Clock, modals: ModalCatcher
 ) -> None:
@@ -94,6 +97,7 @@ def test_bad_deck_on_home_opens_its_problems(
     assert window.current_view_name() == "home"
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_crash_dialog_shows_copyable_details(qtbot: QtBot, modals: ModalCatcher) -> None:
     crash.install_excepthook()
     try:
@@ -116,6 +120,7 @@ def test_crash_dialog_copy_button(qtbot: QtBot) -> None:
     assert QGuiApplication.clipboard().text() == "Traceback: details here"
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_exception_in_a_slot_reaches_the_crash_dialog(qtbot: QtBot, modals: ModalCatcher) -> None:
     crash.install_excepthook()
 

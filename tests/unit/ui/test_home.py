@@ -15,8 +15,7 @@ from rapport.content import DeckSet, load_decks
 from rapport.study import Collection, Rating
 from rapport.ui.home import COL_DUE, COL_LEARNING, COL_NAME, COL_NEW, HomeView
 from rapport.ui.theme import colours
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 
 @pytest.fixture

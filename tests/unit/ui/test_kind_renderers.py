@@ -20,11 +20,10 @@ from rapport.study.practice import build_test
 from rapport.ui import render
 from rapport.ui.practice import PracticeView
 from rapport.ui.review import ReviewView
+from tests.support.clock import Clock
 from tests.support.collection import open_collection
 from tests.support.decks import write_deck
 from tests.support.flash import FLASH_DECK, flash_kind
-
-from .conftest import Clock
 
 
 def test_every_interaction_and_every_kind_has_a_renderer() -> None:

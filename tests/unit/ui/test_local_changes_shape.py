@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from rapport.content.local import FILE_NAME, LocalChanges
 from rapport.study import Collection
-
-from .conftest import Clock, ModalCatcher
+from tests.support.clock import Clock
+from tests.support.qt import ModalCatcher
 
 GOOD = {"deck": "d", "note": "n", "base": {"front": "a"}, "local": {"front": "b"}}
 
@@ -32,6 +32,7 @@ GOOD = {"deck": "d", "note": "n", "base": {"front": "a"}, "local": {"front": "b"
         "changes",
     ],
 )
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_a_file_of_the_wrong_shape_is_kept_aside_with_a_message(
     tmp_path: Path, data: object
 ) -> None:
@@ -47,6 +48,7 @@ def test_a_file_of_the_wrong_shape_is_kept_aside_with_a_message(
     assert len(LocalChanges(tmp_path)) == 1
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_a_second_damaged_file_never_replaces_the_first_ones_copy(tmp_path: Path) -> None:
     path = tmp_path / FILE_NAME
     for text in ("{ damaged one", "{ damaged two", '{"changes": [{"deck": "x"}]}'):
@@ -56,6 +58,7 @@ def test_a_second_damaged_file_never_replaces_the_first_ones_copy(tmp_path: Path
     assert kept == sorted(["{ damaged one", "{ damaged two", '{"changes": [{"deck": "x"}]}'])
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_the_app_starts_and_says_so(
     qtbot: QtBot, collection: Collection, clock: Clock, modals: ModalCatcher
 ) -> None:

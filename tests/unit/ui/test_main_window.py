@@ -15,8 +15,7 @@ from rapport.content.model import ChoiceNote
 from rapport.study import Collection, Rating
 from rapport.ui.main_window import PREF_GEOMETRY, MainWindow
 from rapport.ui.review import ReviewView
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 
 @pytest.fixture

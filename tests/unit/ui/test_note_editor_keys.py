@@ -20,8 +20,7 @@ from rapport.content.model import Kind
 from rapport.study import Collection
 from rapport.ui.main_window import MainWindow
 from rapport.ui.note_editor import NoteEditor
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -18,9 +18,9 @@ from rapport.ui.browse import BrowseView
 from rapport.ui.custom_study import CustomStudy
 from rapport.ui.deck_options import DeckOptionsDialog
 from rapport.ui.main_window import MainWindow
+from tests.support.clock import Clock
 from tests.support.collection import basic, make_deck, open_collection, with_settings
-
-from .conftest import Clock
+from tests.support.qt import ModalDriver
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -156,8 +156,7 @@ def test_deck_options_by_keys_then_undo_and_redo_from_other_views(
 ) -> None:
     col = window.collection
 
-    def drive() -> None:
-        dialog = QApplication.activeModalWidget()
+    def drive(dialog: object) -> None:
         assert isinstance(dialog, DeckOptionsDialog)
         try:
             dialog.new_name.setFocus()
@@ -171,8 +170,11 @@ def test_deck_options_by_keys_then_undo_and_redo_from_other_views(
             if dialog.isVisible():
                 dialog.reject()
 
-    QTimer.singleShot(0, drive)
+    driver = ModalDriver()
+    driver.when_modal(drive)
     qtbot.keyClick(window.home.tree, Qt.Key.Key_O)
+    driver.stop()
+    driver.check()
 
     def light() -> bool:
         return col.preset_of("d") == "Light" and col.settings_for("d").new_per_day == 2
@@ -267,3 +269,69 @@ def test_a_leech_answer_is_one_commit_and_one_step(
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert not col.store.is_suspended(card_id) and not col.store.note_tags("d", "n0")
     assert col.store.card_state(card_id).phase.name == "REVIEW"
+
+
+def test_custom_study_more_new_cards_by_keys_then_undo_and_redo_from_other_views(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from rapport.ui.custom_study import CustomStudyDialog
+
+    col = window.collection
+    col.save_settings(with_settings(new_per_day=1))
+    col.ops.clear()
+    first_card(window, qtbot)
+    press(qtbot, window, Qt.Key.Key_Space)
+    press(qtbot, window, Qt.Key.Key_4)
+    review = window.review
+    assert review.finished
+
+    def more(widget: object) -> None:
+        assert isinstance(widget, CustomStudyDialog)
+        qtbot.keyClick(widget.counts["more_new"], Qt.Key.Key_Return)  # 10 more, the default
+
+    driver = ModalDriver()
+    driver.when_modal(more)
+    qtbot.keyClick(review, Qt.Key.Key_C)
+    driver.stop()
+    driver.check()
+    assert not review.finished
+
+    def more_new() -> bool:
+        return col.deck_counts(window.clock())[0].new == 5
+
+    home_then_undo_redo(qtbot, window, "More new cards today", more_new)
+
+
+def test_settings_by_keys_then_undo_and_redo_from_other_views_and_the_undo_depth(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from rapport.ui.settings import SettingsDialog
+
+    col = window.collection
+
+    def change(dialog: object) -> None:
+        assert isinstance(dialog, SettingsDialog)
+        for spin, text in ((dialog.new_per_day, "3"), (dialog.undo_levels, "2")):
+            spin.setFocus()
+            spin.selectAll()
+            qtbot.keyClicks(spin, text)
+        qtbot.keyClick(dialog.undo_levels, Qt.Key.Key_Return)  # OK
+
+    driver = ModalDriver()
+    driver.when_modal(change)
+    window.home.setFocus()
+    press(qtbot, window, Qt.Key.Key_Comma, CTRL)  # File > Settings
+    driver.stop()
+    driver.check()
+    assert col.ops.depth == 2 and col.get_pref("undo_levels") == "2"
+    home_then_undo_redo(qtbot, window, "Change settings", lambda: col.settings.new_per_day == 3)
+
+    # Two levels kept: three answers, two undone, the first stays.
+    window.show_view("home")
+    first_card(window, qtbot)
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_Space)
+        press(qtbot, window, Qt.Key.Key_3)
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert col.store.review_count() == 1 and window.undo_name() is None

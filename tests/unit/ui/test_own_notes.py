@@ -13,8 +13,7 @@ from rapport.cli import main
 from rapport.content import load_decks
 from rapport.study import Collection
 from rapport.ui.review import ReviewView
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 OWN = """id = "week-3"
 name = "Counselling skills, week 3"

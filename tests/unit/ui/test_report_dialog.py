@@ -14,9 +14,8 @@ from rapport.study import Rating
 from rapport.study.progress import PSEUDONYM_PREF
 from rapport.ui.report_dialog import PREF_REPORT_NAME, ReportDialog
 from tests.support.choices import choice
+from tests.support.clock import Clock
 from tests.support.collection import make_deck, open_collection
-
-from .conftest import Clock
 
 
 def test_report_dialog_writes_each_kind(qtbot: QtBot, tmp_path: Path, clock: Clock) -> None:

@@ -19,10 +19,9 @@ from rapport.study import Collection, Rating
 from rapport.study.practice import question_for
 from rapport.ui.practice import PracticeView
 from rapport.ui.review import ReviewView
+from tests.support.clock import Clock
 from tests.support.collection import open_collection
 from tests.support.decks import write_respond_deck
-
-from .conftest import Clock
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 FIRST = "You feel I only listen because I'm paid. That must be hard to trust."

@@ -18,8 +18,8 @@ from rapport.content.model import ChoiceNote
 from rapport.store import BackupError, WriteError, backups
 from rapport.study import Collection, Rating
 from rapport.ui.review import ReviewView
-
-from .conftest import Clock, ModalCatcher
+from tests.support.clock import Clock
+from tests.support.qt import ModalCatcher
 
 
 @pytest.fixture
@@ -248,6 +248,7 @@ def test_a_question_on_screen_readies_its_deck_for_the_answer(
     assert prepared == ["kinds"]
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_a_failed_periodic_backup_is_shown_and_logged(
     view: ReviewView,
     qtbot: QtBot,

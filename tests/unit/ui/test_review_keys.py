@@ -18,6 +18,7 @@ from rapport.study import Collection, Rating
 from rapport.ui.main_window import MainWindow
 from rapport.ui.review import ReviewView
 from rapport.ui.theme import flag_colours
+from tests.support.clock import Clock
 from tests.support.collection import (
     SOURCE,
     basic,
@@ -26,8 +27,6 @@ from tests.support.collection import (
     open_collection,
     with_settings,
 )
-
-from .conftest import Clock
 
 THREE = "The alliance has {{c1::goals}}, {{c2::tasks}} and {{c3::a bond}}."
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -305,22 +304,22 @@ def test_the_summary_names_the_deck_of_the_next_card(
 def test_custom_study_by_keys_when_the_day_is_done(
     open_view: OpenView, qtbot: QtBot, clock: Clock
 ) -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
     from rapport.ui.custom_study import CustomStudyDialog
+    from tests.support.qt import ModalDriver
 
     view = open_view(make_deck("d", [basic("x"), basic("y")]), new_per_day=1)
     study_by_keys(view, qtbot, clock)
     assert view.finished
 
-    def answer_dialog() -> None:
-        dialog = QApplication.activeModalWidget()
+    def answer_dialog(dialog: object) -> None:
         assert isinstance(dialog, CustomStudyDialog)
         qtbot.keyClick(dialog.counts["more_new"], Qt.Key.Key_Return)  # 10 more, the default
 
-    QTimer.singleShot(50, answer_dialog)
+    driver = ModalDriver()
+    driver.when_modal(answer_dialog)
     qtbot.keyClick(view, Qt.Key.Key_C)
+    driver.stop()
+    driver.check()
     assert not view.finished and view.card is not None and view.card.note.id == "y"
     assert "more new" in view.where_label.text()
 

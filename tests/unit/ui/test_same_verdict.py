@@ -21,8 +21,7 @@ from rapport.study import Collection
 from rapport.study.practice import question_for
 from rapport.ui.practice import PracticeView
 from rapport.ui.review import ReviewView
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 
 def _slip(text: str) -> str:

@@ -15,8 +15,8 @@ from rapport.study.settings import LIMITS
 from rapport.ui.main_window import MainWindow
 from rapport.ui.settings import SettingsDialog, format_steps, parse_steps
 from rapport.ui.theme import DARK, colours
-
-from .conftest import Clock, ModalCatcher
+from tests.support.clock import Clock
+from tests.support.qt import ModalCatcher
 
 
 def test_steps_round_trip() -> None:

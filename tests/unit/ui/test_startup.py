@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -15,8 +16,8 @@ from rapport.content import DeckSet
 from rapport.study import Collection
 from rapport.ui import app as app_module
 from rapport.ui import theme
-
-from .conftest import Clock, ModalCatcher
+from tests.support.clock import Clock
+from tests.support.qt import ModalCatcher
 
 
 def qapplication() -> QApplication:
@@ -80,6 +81,7 @@ def test_open_main_window_shows_home_in_the_stored_look(
         theme.apply_theme(app, "light", 18)
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_open_main_window_refuses_a_second_instance_with_a_dialog(
     collection: Collection, data_dir: Path, kinds_dir: Path, modals: ModalCatcher
 ) -> None:
@@ -186,6 +188,7 @@ def test_the_garbage_collector_pauses_for_start_up_only(data_dir: Path, kinds_di
     assert done.stdout.split() == ["True", "True", "True"]
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_a_failed_start_resumes_the_garbage_collector(
     collection: Collection, data_dir: Path, kinds_dir: Path, modals: ModalCatcher
 ) -> None:

@@ -12,8 +12,7 @@ from pytestqt.qtbot import QtBot
 from rapport.study import Collection, Rating
 from rapport.ui import theme
 from rapport.ui.stats_view import StatsView
-
-from .conftest import Clock
+from tests.support.clock import Clock
 
 
 def _study(collection: Collection, clock: Clock, days: int, per_day: int) -> int:

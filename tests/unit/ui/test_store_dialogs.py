@@ -21,8 +21,8 @@ from rapport.store import DB_NAME, DatabaseError
 from rapport.study import Collection
 from rapport.ui import app as app_module
 from rapport.ui import crash
-
-from .conftest import Clock, ModalCatcher
+from tests.support.clock import Clock
+from tests.support.qt import ModalCatcher
 
 
 def qapplication() -> QApplication:
@@ -74,6 +74,7 @@ def test_a_repaired_index_is_said_at_start_up(
 
 
 @pytest.mark.parametrize(("error", "reason"), [(errno.EROFS, "read-only"), (errno.ENOSPC, "full")])
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_start_up_in_a_folder_that_cannot_be_written_names_it_in_a_dialog(
     data_dir: Path,
     kinds_dir: Path,
@@ -94,6 +95,7 @@ def test_start_up_in_a_folder_that_cannot_be_written_names_it_in_a_dialog(
     assert "Traceback" not in text
 
 
+@pytest.mark.logs_errors  # (the error is the point of the test)
 def test_damage_met_mid_session_is_a_message_not_a_traceback(
     qtbot: QtBot, modals: ModalCatcher
 ) -> None:

@@ -19,9 +19,8 @@ from rapport.sync.account import Account, load_account, save_account
 from rapport.ui.main_window import MainWindow
 from rapport.ui.sync_ui import SyncSettingsDialog
 from tests.integration.test_sync import phone_answer, phone_sync
+from tests.support.clock import Clock
 from tests.support.syncserver import PASSWORD, USER, SyncServer, free_port, sync_server
-
-from .conftest import Clock
 
 __all__ = ["sync_server"]
 

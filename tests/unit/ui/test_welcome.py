@@ -14,8 +14,8 @@ from rapport.content import DeckSet
 from rapport.study import Rating
 from rapport.ui.main_window import MainWindow
 from rapport.ui.welcome import PREF_WELCOME_DISMISSED
-
-from .conftest import Clock, open_collection
+from tests.support.clock import Clock
+from tests.support.collection import open_as_app as open_collection
 
 
 def open_window(qtbot: QtBot, data_dir: Path, decks: DeckSet, clock: Clock) -> MainWindow:
