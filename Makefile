@@ -12,6 +12,7 @@ test: setup-test
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: setup
@@ -41,6 +42,7 @@ bench: setup-test
 lint: setup-test
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 setup: sysdeps $(VENV)/.installed
 setup-test: sysdeps-test $(VENV)/.installed-test
@@ -69,4 +71,4 @@ $(VENV)/.installed-dist: pyproject.toml | $(BIN)/python
 	touch $@
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

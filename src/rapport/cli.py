@@ -19,9 +19,9 @@ from rapport.paths import deck_folders, default_data_dir, own_decks_dir, user_de
 
 if TYPE_CHECKING:
     from rapport.content import Deck
-    from rapport.content.sheetimport import Mode
-    from rapport.content.spreadsheet import Sheet
-    from rapport.export.progress import StudyProgress
+    from rapport.interop.anki.progress import StudyProgress
+    from rapport.interop.sheetimport import Mode
+    from rapport.interop.spreadsheet import Sheet
     from rapport.study import Collection
 
 # The exit status when whoever reads our output stops early (128 + SIGPIPE, as a shell
@@ -46,7 +46,7 @@ def _common(default: object) -> argparse.ArgumentParser:
 def _kind_name(value: str) -> str:
     """A ``--kind`` value: the name of a registered kind (checked when given, so that
     building the parser loads no kind module)."""
-    from rapport.content.kinds import registered
+    from rapport.content.notes.kinds import registered
 
     if value not in registered():
         kinds = ", ".join(registered())
@@ -387,7 +387,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate decks; print one line per problem, the item-writing warnings of the valid
     decks and a summary; 1 if anything is wrong (or, with --strict, anything warned)."""
     from rapport.content import discover
-    from rapport.content.itemcheck import check_deck
+    from rapport.content.checks.itemcheck import check_deck
     from rapport.library import load_library
 
     paths = args.paths or deck_folders(_data_dir(args))
@@ -424,9 +424,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Export decks to an Anki package; 1 (and no file) if a deck has problems or writing fails."""
     from rapport.content import discover
-    from rapport.export import ExportError, export_decks
-    from rapport.export.anki_limits import progress_advice, withdrawn_advice
-    from rapport.export.record import RecordError, load_record, record_from_package, save_record
+    from rapport.interop.anki import ExportError, export_decks
+    from rapport.interop.anki.anki_limits import progress_advice, withdrawn_advice
+    from rapport.interop.anki.record import (
+        RecordError,
+        load_record,
+        record_from_package,
+        save_record,
+    )
     from rapport.library import load_library
 
     data_dir = _data_dir(args)
@@ -491,8 +496,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export_csv(decks: Sequence[Deck], output: Path, *, excel: bool = False) -> int:
-    from rapport.export import ExportError
-    from rapport.export.sheetfile import export_sheet
+    from rapport.interop.anki import ExportError
+    from rapport.interop.sheetfile import export_sheet
 
     try:
         written = export_sheet(decks, output, excel=excel)
@@ -511,9 +516,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import a spreadsheet (CSV/TSV in Anki's text format) as a deck file; 1 if a row is
     bad (every bad row is listed by line, nothing is written)."""
     from rapport.content import DeckError
-    from rapport.content.deckfile import DeckWriteError
-    from rapport.content.sheetimport import write_deck
-    from rapport.content.spreadsheet import SheetError, read_sheet
+    from rapport.content.editing.deckfile import DeckWriteError
+    from rapport.interop.sheetimport import write_deck
+    from rapport.interop.spreadsheet import SheetError, read_sheet
 
     path: Path = args.file
     if path.suffix.lower() in (".apkg", ".colpkg"):
@@ -609,7 +614,7 @@ def _sheet_mode(
 ) -> Mode | None:
     """What to do with decks of ``sheet`` that are already the trainee's: ``--replace``,
     ``--add``, the answer to the question at a terminal; None (said why) to stop."""
-    from rapport.content.sheetimport import Match, Mode, matches, not_theirs, question
+    from rapport.interop.sheetimport import Match, Mode, matches, not_theirs, question
 
     refused = [] if args.output else not_theirs(sheet, folder, known)
     for line in refused:
@@ -645,9 +650,9 @@ def _same_path(a: Path, b: Path) -> bool:
 
 
 def _import_anki(args: argparse.Namespace) -> int:
-    from rapport.anki_import import import_anki_package
     from rapport.content import DeckError
     from rapport.errors import RapportError
+    from rapport.interop.anki.importer import import_anki_package
 
     mapping: dict[str, tuple[str, str]] = {}
     for item in args.note_type or []:
@@ -677,8 +682,8 @@ def _import_anki(args: argparse.Namespace) -> int:
 
 
 def _export_quiz(decks: Sequence[Deck], output: Path, format: str) -> int:
-    from rapport.export import ExportError
-    from rapport.export.quiz import export_quiz
+    from rapport.interop.anki import ExportError
+    from rapport.interop.quiz import export_quiz
 
     try:
         written = export_quiz(decks, output, format)
@@ -702,7 +707,7 @@ def _export_quiz(decks: Sequence[Deck], output: Path, format: str) -> int:
 def _study_progress(data_dir: Path) -> StudyProgress | None:
     """The trainee's progress, read from a snapshot (None, with a message, if unreadable)."""
     from rapport.errors import RapportError
-    from rapport.export.progress import study_progress
+    from rapport.interop.anki.progress import study_progress
     from rapport.library import load_library, open_collection
     from rapport.store import DB_NAME
 
@@ -728,7 +733,7 @@ def _study_progress(data_dir: Path) -> StudyProgress | None:
 def _with_local_changes(data_dir: Path, decks: Sequence[Deck]) -> tuple[Deck, ...]:
     """``decks`` as the trainee studies them: with their own changes to notes laid over
     (every export carries them, as File > Export does)."""
-    from rapport.content.local import LocalChanges
+    from rapport.content.editing.local import LocalChanges
 
     changed, _conflicts = LocalChanges(data_dir).apply(list(decks))
     return changed
@@ -752,7 +757,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     before it replaces the old copy; at a terminal, Rapport asks first unless ``--yes``.
     """
     from rapport.content import DeckError
-    from rapport.content.install import AddDeckError, plan_add
+    from rapport.content.editing.install import AddDeckError, plan_add
 
     data_dir = _data_dir(args)
     try:
@@ -792,9 +797,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_optimize(args: argparse.Namespace) -> int:
     """Fit a preset's FSRS parameters to its decks' history and keep the better set."""
-    from rapport.content.cache import load_decks_cached
+    from rapport.content.loading.cache import load_decks_cached
     from rapport.errors import RapportError
-    from rapport.paths import deck_folders
     from rapport.study import Collection
     from rapport.study.optimize import Optimised
     from rapport.study.settings import DEFAULT_PRESET
@@ -882,7 +886,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def _write_html_or_pdf(html: str, path: Path, title: str) -> None:
     """Save ``html`` as it is for a .html name, else printed to PDF (Qt, offscreen)."""
     if path.suffix.lower() in {".html", ".htm"}:
-        from rapport.study.progress import save_report
+        from rapport.interop.reports import save_report
 
         save_report(path, html.encode("utf-8"))
     else:
@@ -893,18 +897,12 @@ def _write_html_or_pdf(html: str, path: Path, title: str) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the progress report (PDF/HTML) or, with --json, the class file."""
-    from rapport.content.cache import load_decks_cached
+    from rapport.content.loading.cache import load_decks_cached
     from rapport.errors import RapportError
-    from rapport.paths import deck_folders
+    from rapport.interop.reports import save_report
     from rapport.store import AlreadyRunning
     from rapport.study import Collection
-    from rapport.study.progress import (
-        build_progress,
-        class_file,
-        parse_period,
-        progress_html,
-        save_report,
-    )
+    from rapport.study.progress import build_progress, class_file, parse_period, progress_html
 
     now = datetime.now(UTC)
     data_dir = _data_dir(args)
@@ -938,9 +936,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_class_report(args: argparse.Namespace) -> int:
     """Aggregate class files into a class report (PDF/HTML)."""
-    from rapport.content.cache import load_decks_cached
+    from rapport.content.loading.cache import load_decks_cached
     from rapport.errors import RapportError
-    from rapport.paths import deck_folders
     from rapport.study.classes import analyse, class_html, read_class_files
 
     data_dir = _data_dir(args)
@@ -961,7 +958,7 @@ def cmd_class_report(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Log in (with --endpoint, --username, --password-stdin) and sync; 1 if it failed."""
-    from rapport.content.authoring import Authoring
+    from rapport.content.editing.authoring import Authoring
     from rapport.errors import RapportError
     from rapport.study import Collection
     from rapport.sync import login, sync
@@ -1016,9 +1013,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def open_for_reading(data_dir: Path, now: datetime) -> Collection:
     """The trainee's collection as the app shows it (the deck cache, their local changes
     laid over), read from a snapshot: safe while the app runs."""
-    from rapport.content.cache import load_decks_cached
-    from rapport.content.local import LocalChanges
-    from rapport.paths import deck_folders
+    from rapport.content.editing.local import LocalChanges
+    from rapport.content.loading.cache import load_decks_cached
     from rapport.study import Collection
 
     decks, _ = LocalChanges(data_dir).apply(

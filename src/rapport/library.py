@@ -2,7 +2,7 @@
 
 The decks come from the shipped folder (or the folders given), the decks the trainee
 added (``data_dir/decks``) and their own (``data_dir/my-decks``); the trainee's local
-changes (:mod:`rapport.content.local`) are laid over the notes of decks that are not
+changes (:mod:`rapport.content.editing.local`) are laid over the notes of decks that are not
 theirs to rewrite. Each deck's options preset lives with its progress, in the collection
 (:meth:`Collection.settings_for <rapport.study.Collection.settings_for>`), which
 :func:`open_collection` opens over exactly these decks.
@@ -22,15 +22,15 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from rapport.content.loader import DeckError, DeckSet
-from rapport.content.model import Deck
+from rapport.content.loading.loader import DeckError, DeckSet
+from rapport.content.notes.model import Deck
 from rapport.paths import deck_folders
 
 if TYPE_CHECKING:
-    from rapport.content.local import Conflict
+    from rapport.content.editing.local import Conflict
     from rapport.study import Collection
 
-LOCAL_CHANGES = "local-changes.json"  # (rapport.content.local.FILE_NAME, checked in a test)
+LOCAL_CHANGES = "local-changes.json"  # (rapport.content.editing.local.FILE_NAME, checked in a test)
 
 
 # A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
@@ -63,7 +63,7 @@ def load_library(
     data_dir = Path(data_dir)
     where = list(folders) if folders is not None else deck_folders(data_dir, shipped)
     if cached:
-        from rapport.content.cache import load_decks_cached
+        from rapport.content.loading.cache import load_decks_cached
 
         loaded = load_decks_cached(where, data_dir)
     else:
@@ -73,7 +73,7 @@ def load_library(
     decks: tuple[Deck, ...] = loaded.decks
     conflicts: list[Conflict] = []
     if (data_dir / LOCAL_CHANGES).exists():  # (read only when there are some)
-        from rapport.content.local import LocalChanges
+        from rapport.content.editing.local import LocalChanges
 
         decks, conflicts = LocalChanges(data_dir).apply(list(loaded.decks))
     return Library(data_dir, tuple(where), loaded.decks, decks, loaded.errors, tuple(conflicts))

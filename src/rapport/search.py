@@ -364,7 +364,7 @@ def _term(token: Token, query: str) -> Node:
             raise fail(f"'{key}:' needs the text of an answer after it")
         return Field(key, pattern(value))
     if key == "kind":
-        from rapport.content.kinds import registered  # (the registry: one home for kinds)
+        from rapport.content.notes.kinds import registered  # (the registry: one home for kinds)
 
         kinds = list(registered())
         if plain not in kinds:

@@ -38,7 +38,7 @@ from typing import Any
 import genanki
 from common import Figure, Row, table
 
-from rapport.content.model import (
+from rapport.content.notes.model import (
     BasicNote,
     ChoiceNote,
     ClozeNote,
@@ -50,10 +50,10 @@ from rapport.content.model import (
     Source,
     TypedNote,
 )
-from rapport.export import export_decks
-from rapport.export.fields import note_fields
-from rapport.export.identity import anki_deck_id, anki_deck_name, note_tags
-from rapport.export.models import load_stylesheet, note_types
+from rapport.interop.anki import export_decks
+from rapport.interop.anki.fields import note_fields
+from rapport.interop.anki.identity import anki_deck_id, anki_deck_name, note_tags
+from rapport.interop.anki.models import load_stylesheet, note_types
 
 SIZES = (1_000, 10_000, 50_000)
 TARGET_RATIO = 1.3

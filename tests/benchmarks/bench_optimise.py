@@ -28,7 +28,7 @@ CARDS, REVIEWS = scale.SIZES[-1]
 def ours(data_dir: Path) -> dict[str, float]:
     from datetime import UTC, datetime
 
-    from rapport.content.cache import load_decks_cached
+    from rapport.content.loading.cache import load_decks_cached
     from rapport.paths import deck_folders
     from rapport.study import Collection
     from rapport.study.optimize import Optimised

@@ -216,7 +216,7 @@ def _commands(data_dir: Path, anki: Path, env: dict[str, str]) -> tuple[Figure, 
 def _first_answers(data_dir: Path, sessions: int = 8) -> tuple[list[float], float, int, float, int]:
     """Seconds of the first answer of each of ``sessions`` sessions a day apart, on a copy
     of the database; then one backup's seconds and size, and a plain copy's seconds."""
-    from rapport.content.cache import load_decks_cached
+    from rapport.content.loading.cache import load_decks_cached
     from rapport.paths import deck_folders
     from rapport.study import Collection, Rating
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from common import Row, repeat, table
 
-from rapport.content.spreadsheet import read_sheet
+from rapport.interop.spreadsheet import read_sheet
 
 ROWS = 20_000
 

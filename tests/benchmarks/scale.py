@@ -36,7 +36,7 @@ from generate import write_collection
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from rapport.content.model import Deck
+    from rapport.content.notes.model import Deck
 
 FORMAT = 3
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -65,7 +65,7 @@ def fixture(cards: int, reviews: int) -> Path:
 
 
 def build(folder: Path, cards: int, reviews: int) -> None:
-    from rapport.content.cache import load_decks_cached
+    from rapport.content.loading.cache import load_decks_cached
     from rapport.paths import deck_folders, user_decks_dir
     from rapport.study import Collection
 
@@ -84,7 +84,7 @@ def build(folder: Path, cards: int, reviews: int) -> None:
 
 def settle(data_dir: Path) -> None:
     """What the app does in its idle time after a start: store the cards' text."""
-    from rapport.content.cache import load_decks_cached
+    from rapport.content.loading.cache import load_decks_cached
     from rapport.paths import deck_folders
     from rapport.study import Collection
 
@@ -186,7 +186,7 @@ def _anki(path: Path, decks: Sequence[Deck], plan: Plan) -> None:
     """The same notes, cards and history in a collection made by Anki's library."""
     from anki.collection import Collection as AnkiCollection
 
-    from rapport.content.model import Card, ClozeNote, ReversedNote
+    from rapport.content.notes.model import Card, ClozeNote, ReversedNote
 
     path.parent.mkdir(parents=True, exist_ok=True)
     col = AnkiCollection(str(path))

@@ -25,9 +25,9 @@ from anki.notes import NoteId
 from anki.scheduler.v3 import CardAnswer, Scheduler
 
 from rapport.content import Deck, Kind, load_deck, load_decks
-from rapport.export import export_decks
-from rapport.export.identity import note_guid
-from rapport.export.models import FIELDS, MODEL_IDS, MODEL_NAMES, SCRIPT_NAME
+from rapport.interop.anki import export_decks
+from rapport.interop.anki.identity import note_guid
+from rapport.interop.anki.models import FIELDS, MODEL_IDS, MODEL_NAMES, SCRIPT_NAME
 from rapport.paths import decks_dir, resources_dir
 from tests.support.decks import every_kind_notes, header
 

@@ -15,10 +15,10 @@ import pytest
 from anki.collection import Collection, DeckIdLimit, ExportAnkiPackageOptions
 from anki.scheduler.v3 import CardAnswer
 
-from rapport.anki_import import import_anki_package
 from rapport.cli import main
 from rapport.content import Kind, discover, load_decks
-from rapport.content.model import CardKey
+from rapport.content.notes.model import CardKey
+from rapport.interop.anki.importer import import_anki_package
 from rapport.paths import deck_folders, own_decks_dir
 from rapport.study import Collection as RapportCollection
 from tests.integration.test_anki_import import db, scheduler
@@ -218,7 +218,7 @@ def test_rapport_import_command_takes_an_anki_package(
 
 
 def test_a_damaged_package_is_refused_by_name(tmp_path: Path) -> None:
-    from rapport.anki_import import AnkiImportError
+    from rapport.interop.anki.importer import AnkiImportError
 
     bad = tmp_path / "bad.apkg"
     bad.write_bytes(b"not a zip at all")

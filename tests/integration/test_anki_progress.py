@@ -22,10 +22,10 @@ from anki.import_export_pb2 import (
 from anki.scheduler.v3 import CardAnswer
 
 from rapport.content import load_decks
-from rapport.content.model import CardKey
-from rapport.export import export_decks
-from rapport.export.identity import note_guid
-from rapport.export.progress import CardProgress, StudyProgress, study_progress
+from rapport.content.notes.model import CardKey
+from rapport.interop.anki import export_decks
+from rapport.interop.anki.identity import note_guid
+from rapport.interop.anki.progress import CardProgress, StudyProgress, study_progress
 from rapport.paths import decks_dir
 from rapport.store import Phase
 from rapport.study import Collection as RapportCollection

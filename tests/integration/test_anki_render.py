@@ -23,8 +23,8 @@ import pytest
 from anki.collection import Collection
 
 from rapport.content import ChoiceNote, Deck, TypedNote, load_decks
-from rapport.export import export_decks
-from rapport.export.identity import note_guid
+from rapport.interop.anki import export_decks
+from rapport.interop.anki.identity import note_guid
 from rapport.paths import decks_dir
 from tests.integration.test_anki_import import db, import_package
 from tests.support.collection import REPO_ROOT

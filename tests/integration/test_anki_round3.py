@@ -15,9 +15,9 @@ import pytest
 from anki.collection import Collection, DeckIdLimit, ExportAnkiPackageOptions
 from anki.scheduler.v3 import CardAnswer
 
-from rapport.anki_import import import_anki_package
 from rapport.cli import main
 from rapport.content import discover, load_decks
+from rapport.interop.anki.importer import import_anki_package
 from rapport.paths import deck_folders, own_decks_dir, user_decks_dir
 from rapport.store import DB_NAME
 from rapport.store.checks import full_check

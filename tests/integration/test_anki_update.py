@@ -18,10 +18,10 @@ from anki.scheduler.v3 import CardAnswer
 
 from rapport.cli import main
 from rapport.content import load_deck
-from rapport.export import export_decks
-from rapport.export.identity import note_guid, variant_guid
-from rapport.export.plan import Change
-from rapport.export.record import (
+from rapport.interop.anki import export_decks
+from rapport.interop.anki.identity import note_guid, variant_guid
+from rapport.interop.anki.plan import Change
+from rapport.interop.anki.record import (
     WITHDRAWN_TAG,
     ExportRecord,
     load_record,

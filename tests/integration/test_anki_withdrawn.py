@@ -26,11 +26,11 @@ from anki.import_export_pb2 import (
     ImportAnkiPackageUpdateCondition,
 )
 
-from rapport.export import export_decks
-from rapport.export.anki_limits import SUSPEND_SEARCH, progress_advice, withdrawn_advice
-from rapport.export.identity import note_guid
-from rapport.export.progress import study_progress
-from rapport.export.record import load_record, save_record
+from rapport.interop.anki import export_decks
+from rapport.interop.anki.anki_limits import SUSPEND_SEARCH, progress_advice, withdrawn_advice
+from rapport.interop.anki.identity import note_guid
+from rapport.interop.anki.progress import study_progress
+from rapport.interop.anki.record import load_record, save_record
 from rapport.study import Rating
 from tests.integration.test_anki_import import (
     ORIGINAL_FRONT,

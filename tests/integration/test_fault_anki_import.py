@@ -168,7 +168,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rapport.anki_import import import_anki_package
+from rapport.interop.anki.importer import import_anki_package
 from rapport.library import load_library, open_collection
 
 data_dir, package = Path(sys.argv[1]), Path(sys.argv[2])

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from rapport.anki_import import import_anki_package
 from rapport.content import Deck, load_deck
-from rapport.content.kinds import Interaction, RespondKind, registered, rules_of
-from rapport.content.model import Note
-from rapport.content.spreadsheet import read_sheet, sheet_text
-from rapport.export.package import export_decks
+from rapport.content.notes.kinds import Interaction, RespondKind, registered, rules_of
+from rapport.content.notes.model import Note
+from rapport.interop.anki.importer import import_anki_package
+from rapport.interop.anki.package import export_decks
+from rapport.interop.spreadsheet import read_sheet, sheet_text
 from rapport.store.records import BrowseQuery
 from rapport.study import Rating
 from rapport.study.practice import grade, grade_response, question_for

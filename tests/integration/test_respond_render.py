@@ -15,9 +15,9 @@ import pytest
 from anki.collection import Collection
 
 from rapport.content import load_deck
-from rapport.content.model import RespondNote
-from rapport.export import export_decks
-from rapport.export.identity import note_guid
+from rapport.content.notes.model import RespondNote
+from rapport.interop.anki import export_decks
+from rapport.interop.anki.identity import note_guid
 from tests.integration.test_anki_import import db, import_package
 from tests.integration.test_anki_render import WIDTHS, dom, page_html, screenshot, write
 from tests.support.decks import write_respond_deck

@@ -19,9 +19,9 @@ from anki.scheduler.v3 import CardAnswer
 from anki.sync import SyncOutput
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from rapport.content.model import CardKey, Deck
-from rapport.export.identity import note_guid
-from rapport.export.progress import revlog_id
+from rapport.content.notes.model import CardKey, Deck
+from rapport.interop.anki.identity import note_guid
+from rapport.interop.anki.progress import revlog_id
 from rapport.study import Collection, Rating
 from rapport.sync import BUMP_MS, SyncError, login, sync
 from rapport.sync.account import load_key, status_line
@@ -293,7 +293,7 @@ def test_a_full_sync_asks_which_side_wins(
 def test_a_note_edited_on_the_phone_becomes_the_trainees_edit(
     sync_server: SyncServer, phone: AnkiCollection, tmp_path: Path
 ) -> None:
-    from rapport.content.authoring import Authoring
+    from rapport.content.editing.authoring import Authoring
 
     decks = [basic_deck("a", NOTES)]
     data = tmp_path / "data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rapport.content import ChoiceNote, TypedNote
-from rapport.content.model import Option
+from rapport.content.notes.model import Option
 from tests.support.collection import SOURCE
 
 

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from rapport.content import ChoiceNote, Deck, TypedNote
-from rapport.content.model import Option
+from rapport.content.notes.model import Option
 from rapport.study import Collection, Rating
 from rapport.study.progress import class_file
 from tests.support.collection import SOURCE, T0, make_deck, open_collection

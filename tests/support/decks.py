@@ -74,7 +74,7 @@ def every_kind_notes(
     html_note: bool = True,
 ) -> str:
     """The notes of the every-kind deck: a note of every shipped kind (tests that count
-    them ask :func:`rapport.content.kinds.registered`), plus the html note."""
+    them ask :func:`rapport.content.notes.kinds.registered`), plus the html note."""
     accepted = ", ".join(f'"{a}"' for a in accept)
     notes = [
         note(

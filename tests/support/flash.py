@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from rapport.content.kinds import (
+from rapport.content.notes.kinds import (
     AnkiNoteType,
     AnkiTemplate,
     CommonFields,
@@ -24,9 +24,9 @@ from rapport.content.kinds import (
     register,
     unregister,
 )
-from rapport.content.kinds import anki as anki_parts
-from rapport.content.kinds.base import anki_text, escape_text
-from rapport.content.model import Card, NoteFields
+from rapport.content.notes.kinds import anki as anki_parts
+from rapport.content.notes.kinds.base import anki_text, escape_text
+from rapport.content.notes.model import Card, NoteFields
 from tests.support.decks import ANCHOR_NORCROSS, header, note
 
 

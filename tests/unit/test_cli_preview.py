@@ -10,7 +10,7 @@ import pytest
 
 from rapport.cli import main
 from rapport.content import load_deck
-from rapport.export import export_decks
+from rapport.interop.anki import export_decks
 from tests.support.decks import KINDS_DECK, write_deck
 
 

@@ -171,7 +171,7 @@ def test_changelog_top_section_is_the_current_version() -> None:
 def test_without_ankis_library_the_message_fits_the_install(
     monkeypatch: pytest.MonkeyPatch, frozen: bool
 ) -> None:
-    from rapport.anki_import import AnkiImportError, _load_anki
+    from rapport.interop.anki.importer import AnkiImportError, _load_anki
 
     monkeypatch.setitem(sys.modules, "anki", None)  # import anki raises ImportError
     monkeypatch.setitem(sys.modules, "anki.collection", None)

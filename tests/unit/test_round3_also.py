@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from rapport.content import load_deck
-from rapport.content.authoring import Authoring
-from rapport.content.deckfile import DeckWriteError
+from rapport.content.editing.authoring import Authoring
+from rapport.content.editing.deckfile import DeckWriteError
 from rapport.store.checks import full_check
 from rapport.study import Rating
 from tests.support.collection import SECOND, T0, basic_deck, open_collection

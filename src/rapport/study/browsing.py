@@ -78,7 +78,7 @@ def deck_stamp(deck: Deck) -> str:
 
     A deck whose notes are in memory (read from its file, or with the trainee's local
     changes laid over) is stamped by its content, so that an edit kept apart from the
-    file (:mod:`rapport.content.local`) is searched too; a deck the cache defers is
+    file (:mod:`rapport.content.editing.local`) is searched too; a deck the cache defers is
     exactly its file."""
     try:
         object.__getattribute__(deck, "notes")

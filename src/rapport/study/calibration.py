@@ -30,7 +30,7 @@ from datetime import datetime
 from enum import IntEnum
 
 from rapport.content import Card
-from rapport.content.model import CardKey, ChoiceNote, TypedNote
+from rapport.content.notes.model import CardKey, ChoiceNote, TypedNote
 from rapport.store import LoggedAnswer
 
 # The preference (``Collection.get_pref``) that turns certainty-based marking on ("1").

@@ -39,7 +39,7 @@ again.
 The reviewer's operations are in :mod:`rapport.study.actions` (bury, suspend, flag,
 mark); Browse's bulk actions are here (:func:`set_suspended`); the answer, with its leech
 consequence, is ``ReviewSession.answer``; presets and settings are the ``Collection``'s
-own methods; the Anki import (:mod:`rapport.anki_import`) is one step for all its
+own methods; the Anki import (:mod:`rapport.interop.anki.importer`) is one step for all its
 reviews. Any other change joins by calling :meth:`Operations.perform`; called inside
 another operation's ``write`` it joins that operation's transaction and step.
 """
@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from rapport.content import Card
-from rapport.content.model import CardKey
+from rapport.content.notes.model import CardKey
 from rapport.paths import own_decks_dir, user_decks_dir
 from rapport.store import Image, Scope, Store
 from rapport.store.images import changed_decks
@@ -108,7 +108,7 @@ class Changes(NamedTuple):
     files: bool = False  # the trainee's deck files (read the decks again)
 
 
-LOCAL_CHANGES = "local-changes.json"  # (rapport.content.local.FILE_NAME)
+LOCAL_CHANGES = "local-changes.json"  # (rapport.content.editing.local.FILE_NAME)
 
 
 class FileImage(NamedTuple):
@@ -151,7 +151,7 @@ def restore_files(data_dir: Path, image: FileImage) -> None:
 
 
 def _refused(text: str) -> Exception:
-    from rapport.content.deckfile import DeckWriteError  # (only when a write fails)
+    from rapport.content.editing.deckfile import DeckWriteError  # (only when a write fails)
 
     return DeckWriteError(text)
 

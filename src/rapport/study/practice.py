@@ -12,7 +12,7 @@ their own words, then ticks the rubric lines it met; it counts as right when the
 suggests Good or Easy (:func:`grade_response`).
 
 Typed and cloze answers go through the one answer checker of the core
-(:func:`rapport.content.answers.check_typed`, the same as the review screen's): case,
+(:func:`rapport.content.notes.answers.check_typed`, the same as the review screen's): case,
 accents, punctuation, spacing and a leading "a"/"an"/"the" do not matter, and a small slip
 of the keyboard is "close", which a test counts as right and says so, because a practice
 test checks knowledge, not typing. Basic and reversed cards have no answer a machine can
@@ -28,12 +28,12 @@ import random
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from rapport.content.answers import AnswerCheck, Verdict, check_typed
-from rapport.content.answers import normalise as normalise  # re-exported
-from rapport.content.kinds import Question as Question  # re-exported
-from rapport.content.kinds import practice_kinds, rules_for
-from rapport.content.kinds.cloze import cloze_answer as cloze_answer  # re-exported
-from rapport.content.model import Card, Deck, Option
+from rapport.content.notes.answers import AnswerCheck, Verdict, check_typed
+from rapport.content.notes.answers import normalise as normalise  # re-exported
+from rapport.content.notes.kinds import Question as Question  # re-exported
+from rapport.content.notes.kinds import practice_kinds, rules_for
+from rapport.content.notes.kinds.cloze import cloze_answer as cloze_answer  # re-exported
+from rapport.content.notes.model import Card, Deck, Option
 from rapport.study.calibration import CbmScore, cbm_score
 from rapport.study.rubric import rubric_counts_as_known
 

@@ -19,8 +19,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from rapport.content import ChoiceNote
 from rapport.errors import RapportError
@@ -186,16 +185,6 @@ def build_progress(
         confident_errors=tuple(confident_errors(answers, lookup)),
         misconceptions=tuple(misconceptions(answers, lookup, limit=10)),
     )
-
-
-def save_report(path: Path, data: bytes) -> None:
-    """Write a report file whole or not at all (an ``ExportError`` naming the file)."""
-    from rapport.export.package import write_atomically
-
-    def write(out: IO[bytes]) -> None:
-        out.write(data)
-
-    write_atomically(path, write)
 
 
 # -- HTML (printed to PDF by rapport.ui.pdf, saved as is by the class report) ------------

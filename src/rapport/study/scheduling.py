@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from rapport.content.answers import Verdict
+from rapport.content.notes.answers import Verdict
 from rapport.store import CardState, Phase
 from rapport.study.days import require_aware
 from rapport.study.settings import Settings

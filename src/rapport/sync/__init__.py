@@ -3,8 +3,8 @@
 Rapport keeps a *mirror*: an Anki collection (``sync/collection.anki2`` in the data
 folder, opened with Anki's own library, the optional ``anki`` extra) that holds
 Rapport's notes with the same mapping as the package export (note types, GUIDs, card
-ordinals, decks, tags: :mod:`rapport.export`; card states, FSRS memory states and review
-log rows: :mod:`rapport.export.progress`). Anki's library syncs the mirror with the
+ordinals, decks, tags: :mod:`rapport.interop.anki`; card states, FSRS memory states and review
+log rows: :mod:`rapport.interop.anki.progress`). Anki's library syncs the mirror with the
 server exactly as Anki desktop does. A sync (:func:`sync`):
 
 1. makes a backup of Rapport's progress (the store's backup);
@@ -13,7 +13,7 @@ server exactly as Anki desktop does. A sync (:func:`sync`):
    requires a full sync of two changed sides, the caller says which side wins
    (``choose_full``), as Anki asks;
 3. saves the edits other devices made to Rapport's notes as the trainee's own edits
-   (given the app's :class:`~rapport.content.authoring.Authoring`), then brings the
+   (given the app's :class:`~rapport.content.editing.authoring.Authoring`), then brings the
    mirror's notes up to date with Rapport's decks (the package export, imported by
    Anki's importer: new notes, edits, withdrawn notes);
 4. merges, card by card, Rapport's store and the mirror:
@@ -21,10 +21,10 @@ server exactly as Anki desktop does. A sync (:func:`sync`):
    * the review log is the truth: when the mirror holds answers Rapport has not seen
      (another device's), the card's log becomes the union of both, and its FSRS state
      is recomputed by replaying that union in time order through Rapport's scheduler
-     (:func:`rapport.anki_import.replay`, the Anki import's replay), so the outcome does
+     (:func:`rapport.interop.anki.importer.replay`, the Anki import's replay), so the outcome does
      not depend on which side synced first. Rapport's answers missing from the mirror
      are written to it as review log rows whose id is the answer's millisecond
-     (:func:`rapport.export.progress.revlog_id`), stable across syncs, and the card's
+     (:func:`rapport.interop.anki.progress.revlog_id`), stable across syncs, and the card's
      columns and memory state are written from Rapport's (merged) state;
    * suspension, burial and flag: a three-way merge against what the last sync left
      (``sync/state.json``): the side that changed since then wins; if both did,
@@ -65,7 +65,7 @@ from rapport.sync.account import (
 )
 
 if TYPE_CHECKING:
-    from rapport.content.authoring import Authoring
+    from rapport.content.editing.authoring import Authoring
     from rapport.store import ReviewRecord
     from rapport.study import Collection
 
@@ -408,9 +408,9 @@ def _refresh_notes(
         ImportAnkiPackageUpdateCondition,
     )
 
-    from rapport.export import export_decks
-    from rapport.export.plan import Change
-    from rapport.export.record import load_record, save_record
+    from rapport.interop.anki import export_decks
+    from rapport.interop.anki.plan import Change
+    from rapport.interop.anki.record import load_record, save_record
 
     decks = list(collection.decks)
     if not decks:
@@ -444,16 +444,16 @@ def _read_note_edits(
     col: Any, collection: Collection, folder: Path, authoring: Authoring, report: SyncReport
 ) -> int:
     """Save the edits other devices made to Rapport's notes: a mirror note whose fields
-    read back by its kind (:func:`rapport.anki_import.read_own_note`) into other values
+    read back by its kind (:func:`rapport.interop.anki.importer.read_own_note`) into other values
     than what Rapport last wrote (the export record in the sync folder). A note edited
     in Anki into something that is no valid note of its kind is left in Anki and
     logged. Returns the number saved."""
-    from rapport.anki_import import read_own_note
-    from rapport.content.deckfile import DeckWriteError, note_table
-    from rapport.content.kinds import registered
-    from rapport.content.loader import DeckError
-    from rapport.export.identity import note_guid
-    from rapport.export.record import load_record
+    from rapport.content.editing.deckfile import DeckWriteError, note_table
+    from rapport.content.loading.loader import DeckError
+    from rapport.content.notes.kinds import registered
+    from rapport.interop.anki.identity import note_guid
+    from rapport.interop.anki.importer import read_own_note
+    from rapport.interop.anki.record import load_record
 
     record = load_record(folder)
     if not record.notes:
@@ -567,8 +567,8 @@ class Merge:
         self.report = report
 
     def _cards(self) -> list[_Card]:
-        from rapport.content.model import CardKey
-        from rapport.export.identity import note_guid
+        from rapport.content.notes.model import CardKey
+        from rapport.interop.anki.identity import note_guid
 
         guids = {
             note_guid(deck.id, note.id): (deck.id, note.id)
@@ -605,7 +605,7 @@ class Merge:
         return out
 
     def run(self) -> dict[str, Holds]:
-        from rapport.export.progress import revlog_id
+        from rapport.interop.anki.progress import revlog_id
         from rapport.store.records import to_us
 
         cards = self._cards()
@@ -678,7 +678,7 @@ class Merge:
         pull: dict[int, Holds],
     ) -> None:
         """Every change to Rapport's store as one operation (one transaction)."""
-        from rapport.anki_import import replay
+        from rapport.interop.anki.importer import replay
         from rapport.store.records import Hold, to_us
         from rapport.study.ops import scope_of
 
@@ -716,7 +716,7 @@ class Merge:
         replayed: set[int],
     ) -> None:
         """Rapport's answers, states and holds into the mirror, in one Anki transaction."""
-        from rapport.export.progress import (
+        from rapport.interop.anki.progress import (
             QUEUE_NEW,
             AnkiTime,
             CardProgress,

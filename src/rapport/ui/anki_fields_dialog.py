@@ -1,5 +1,5 @@
 """Before importing an Anki package: which fields of each note type that is not a
-standard one are the question and the answer (see rapport.anki_import)."""
+standard one are the question and the answer (see rapport.interop.anki.importer)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.anki_import import NoteTypeInfo
+from rapport.interop.anki.importer import NoteTypeInfo
 
 
 class AnkiFieldsDialog(QDialog):

@@ -27,7 +27,7 @@ from rapport.logs import open_log_file
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from rapport.content.loader import DeckSet
+    from rapport.content.loading.loader import DeckSet
     from rapport.library import Library
     from rapport.study import Collection
     from rapport.ui.main_window import MainWindow
@@ -58,8 +58,8 @@ def load_start_path() -> None:
     import html  # noqa: F401
     import random  # noqa: F401
 
-    import rapport.content.cache
-    import rapport.export.html
+    import rapport.content.loading.cache
+    import rapport.content.notes.html
     import rapport.paths
     import rapport.study  # noqa: F401
 

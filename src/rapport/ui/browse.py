@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.content.model import Card, CardKey
+from rapport.content.notes.model import Card, CardKey
 from rapport.errors import RapportError
 from rapport.search import Everything, Not, SearchError
 from rapport.store.records import BROWSE_SORTS, BrowseQuery, BrowseRow

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.content.model import CardKey
+from rapport.content.notes.model import CardKey
 from rapport.study.calibration import (
     CBM_THRESHOLDS,
     Calibration,

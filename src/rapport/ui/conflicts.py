@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from rapport.content.authoring import Authoring
-from rapport.content.local import Conflict
+from rapport.content.editing.authoring import Authoring
+from rapport.content.editing.local import Conflict
 
 
 def _shown(value: Any) -> str:

@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.content.model import Deck
+from rapport.content.notes.model import Deck
 from rapport.errors import RapportError
 
 if TYPE_CHECKING:
-    from rapport.export.progress import StudyProgress
+    from rapport.interop.anki.progress import StudyProgress
 
 
 # (format key, label, file suffix, file filter)
@@ -63,7 +63,7 @@ class ExportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.decks = tuple(decks)
-        # Where the record of earlier exports lives (see rapport.export.record): with it,
+        # Where the record of earlier exports lives (see rapport.interop.anki.record): with it,
         # unchanged notes are skipped by Anki and removed ones are marked withdrawn.
         self.data_dir = data_dir
         # Reads the trainee's progress when an export with progress is asked for.
@@ -218,8 +218,8 @@ class ExportDialog(QDialog):
 
     def _export_other(self, decks: list[Deck], path: Path) -> bool:
         """A spreadsheet or a quiz, as ``rapport export --csv/--format`` writes them."""
-        from rapport.export.quiz import export_quiz
-        from rapport.export.sheetfile import export_sheet
+        from rapport.interop.quiz import export_quiz
+        from rapport.interop.sheetfile import export_sheet
 
         self.export_button.setEnabled(False)
         try:
@@ -251,8 +251,8 @@ class ExportDialog(QDialog):
         return True
 
     def _export_package(self, decks: list[Deck], path: Path) -> bool:
-        from rapport.export import export_decks
-        from rapport.export.record import load_record, save_record
+        from rapport.interop.anki import export_decks
+        from rapport.interop.anki.record import load_record, save_record
 
         self.export_button.setEnabled(False)
         try:
@@ -270,7 +270,7 @@ class ExportDialog(QDialog):
         self.result_path = result.path
         if self.data_dir is not None and result.record is not None:
             save_record(self.data_dir, result.record)
-        from rapport.export.anki_limits import progress_advice, withdrawn_advice
+        from rapport.interop.anki.anki_limits import progress_advice, withdrawn_advice
 
         withdrawn = " " + withdrawn_advice(result.withdrawn) if result.withdrawn else ""
         if study is not None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.content.loader import DeckError
+from rapport.content.loading.loader import DeckError
 from rapport.study.decktree import DeckNode, deck_tree, find
 from rapport.study.timetext import format_due, format_duration
 from rapport.ui.theme import Colours, colours

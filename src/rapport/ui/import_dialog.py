@@ -1,6 +1,6 @@
 """File > Import spreadsheet: a CSV/TSV file read by Anki's conventions, its columns
 mapped to a kind's fields, previewed, then written as a deck of the trainee's own. The
-reading, checking and writing are :mod:`rapport.content.spreadsheet`'s."""
+reading, checking and writing are :mod:`rapport.interop.spreadsheet`'s."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.content.authoring import Authoring
-from rapport.content.kinds import registered
-from rapport.content.model import Deck
-from rapport.content.spreadsheet import FIELDS, ROLES, Sheet, SheetError, read_sheet
+from rapport.content.editing.authoring import Authoring
+from rapport.content.notes.kinds import registered
+from rapport.content.notes.model import Deck
+from rapport.interop.spreadsheet import FIELDS, ROLES, Sheet, SheetError, read_sheet
 
 AUTO = "(as the file says)"
 
@@ -135,8 +135,8 @@ class ImportDialog(QDialog):
             self.column_boxes.append(box)
 
     def do_import(self) -> None:
-        from rapport.content.sheetimport import Mode, matches, not_theirs, question, write_deck
         from rapport.errors import RapportError
+        from rapport.interop.sheetimport import Mode, matches, not_theirs, question, write_deck
 
         self.refresh()
         if self.sheet is None or self.sheet.problems:

@@ -26,15 +26,15 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from rapport.content.loader import DeckError
-from rapport.content.model import CardKey, Deck
+from rapport.content.loading.loader import DeckError
+from rapport.content.notes.model import CardKey, Deck
 from rapport.errors import RapportError
 from rapport.ui.home import HomeView
 from rapport.ui.theme import PREF_FONT_SIZE, PREF_THEME, apply_theme, clamp_font_size
 
 if TYPE_CHECKING:
-    from rapport.content.authoring import Authoring
-    from rapport.content.local import Conflict
+    from rapport.content.editing.authoring import Authoring
+    from rapport.content.editing.local import Conflict
     from rapport.library import Library
     from rapport.study import Collection
     from rapport.ui.review import ReviewView
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self._titles: dict[str, str] = {}
         self._review: ReviewView | None = None
 
-        from rapport.content.local import FILE_NAME
+        from rapport.content.editing.local import FILE_NAME
 
         self._authoring: Authoring | None = None
         self.conflicts: list[Conflict] = []
@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
 
     def export_to_anki(self) -> None:
         """File > Export...: an Anki package, a spreadsheet, a GIFT or a QTI quiz."""
-        from rapport.export.progress import study_progress
+        from rapport.interop.anki.progress import study_progress
         from rapport.ui.export_dialog import ExportDialog
 
         collection = self.collection
@@ -459,8 +459,7 @@ class MainWindow(QMainWindow):
 
         A deck with problems is not added: its problems are listed instead.
         """
-        from rapport.content.install import plan_add
-        from rapport.errors import RapportError
+        from rapport.content.editing.install import plan_add
         from rapport.paths import user_decks_dir
         from rapport.ui import dialogs
 
@@ -580,7 +579,7 @@ class MainWindow(QMainWindow):
     def authoring(self) -> Authoring:
         """Where notes and decks are written (made on first use)."""
         if self._authoring is None:
-            from rapport.content.authoring import Authoring
+            from rapport.content.editing.authoring import Authoring
 
             self._authoring = Authoring(self.collection.data_dir)
             self._authoring.apply(self.collection.decks)
@@ -658,7 +657,6 @@ class MainWindow(QMainWindow):
     def _new_deck(self) -> Path | None:
         from PySide6.QtWidgets import QInputDialog
 
-        from rapport.errors import RapportError
         from rapport.ui import dialogs
 
         name, ok = QInputDialog.getText(self, "New deck", "Name of the new deck:")
@@ -691,7 +689,6 @@ class MainWindow(QMainWindow):
         it in the deck tree keep their place under it (``A::B`` becomes ``Z::B``)."""
         from PySide6.QtWidgets import QInputDialog
 
-        from rapport.errors import RapportError
         from rapport.study.decktree import renamed
         from rapport.ui import dialogs
 
@@ -730,7 +727,6 @@ class MainWindow(QMainWindow):
         """Notes > Delete deck: remove the deck selected on Home (its history is kept)."""
         from PySide6.QtWidgets import QMessageBox
 
-        from rapport.errors import RapportError
         from rapport.ui import dialogs
 
         deck = self._selected_added_deck("Delete")
@@ -779,7 +775,7 @@ class MainWindow(QMainWindow):
 
     def choose_anki_package(self) -> None:
         """File > Import Anki package...: an .apkg/.colpkg as decks of one's own, with its
-        study history (see rapport.anki_import)."""
+        study history (see rapport.interop.anki.importer)."""
         from PySide6.QtWidgets import QFileDialog
 
         name, _ = QFileDialog.getOpenFileName(
@@ -791,8 +787,7 @@ class MainWindow(QMainWindow):
     def import_anki_package(self, path: Path) -> bool:
         """Import ``path`` (asking first which fields of a note type that is not a
         standard one to use); show what arrived (or why nothing did) in a dialog."""
-        from rapport.anki_import import import_anki_package, other_note_types
-        from rapport.errors import RapportError
+        from rapport.interop.anki.importer import import_anki_package, other_note_types
         from rapport.ui import dialogs
         from rapport.ui.anki_fields_dialog import AnkiFieldsDialog
 

@@ -2,7 +2,7 @@
 
 The dialog only edits values. Checking them (live, in the kind's own words, with the
 loader's rules) and saving them -- into the trainee's own deck file, or as their local
-change to a note of a deck that is not theirs -- is :class:`rapport.content.authoring.
+change to a note of a deck that is not theirs -- is :class:`rapport.content.editing.authoring.
 Authoring`'s work. A preview shows every card the note makes, as review will show it.
 """
 
@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.content.authoring import Authoring, Saved, column_of, field_words
-from rapport.content.deckfile import DeckWriteError, note_table
-from rapport.content.kinds import registered, rules_for, rules_of
-from rapport.content.loader import DeckError
-from rapport.content.model import Card, Deck, Note
+from rapport.content.editing.authoring import Authoring, Saved, column_of, field_words
+from rapport.content.editing.deckfile import DeckWriteError, note_table
+from rapport.content.loading.loader import DeckError
+from rapport.content.notes.kinds import registered, rules_for, rules_of
+from rapport.content.notes.model import Card, Deck, Note
 
 
 class FieldBox(QPlainTextEdit):
@@ -462,8 +462,8 @@ class NoteEditor(QDialog):
                 by_field.setdefault(column, []).append(p.message)
         warnings: list[str] = []
         if note is not None:
-            from rapport.content.itemcheck import CHECKS
-            from rapport.content.kinds import rules_of
+            from rapport.content.checks.itemcheck import CHECKS
+            from rapport.content.notes.kinds import rules_of
 
             allowed = {a.partition(":")[0].strip() for a in self._allowed()}
             for cue in rules_of(note).item_cues(note):
@@ -495,7 +495,7 @@ class NoteEditor(QDialog):
         """The ``allow`` entries of the note being edited (they silence their warnings)."""
         if self.note is None:
             return []
-        from rapport.content.itemcheck import read_allowances
+        from rapport.content.checks.itemcheck import read_allowances
 
         deck = self.deck
         try:

@@ -3,7 +3,7 @@ from PySide6-Essentials: no other dependency).
 
 Needs a QGuiApplication (the command line makes one on the offscreen platform, see
 :func:`gui_application`). The PDF is made in memory and written with
-:func:`rapport.study.progress.save_report`, so a report killed while writing leaves
+:func:`rapport.interop.reports.save_report`, so a report killed while writing leaves
 the old file or none, never half a PDF.
 """
 
@@ -58,8 +58,8 @@ def pdf_bytes(html: str, title: str) -> bytes:
 
 def write_pdf(html: str, path: Path, title: str) -> Path:
     """Print ``html`` to a PDF at ``path``: all of it or, on an error (an
-    :class:`~rapport.export.package.ExportError` naming the file), nothing."""
-    from rapport.study.progress import save_report
+    :class:`~rapport.interop.anki.package.ExportError` naming the file), nothing."""
+    from rapport.interop.reports import save_report
 
     save_report(path, pdf_bytes(html, title))
     return path

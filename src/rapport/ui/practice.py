@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.content.kinds import Interaction, RespondKind, registered, rules_for
-from rapport.content.model import CardKey, Deck
+from rapport.content.notes.kinds import Interaction, RespondKind, registered, rules_for
+from rapport.content.notes.model import CardKey, Deck
 from rapport.study.calibration import Certainty
 from rapport.study.practice import (
     Question,

@@ -13,8 +13,8 @@ import random
 from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
-from rapport.content.answers import AnswerCheck, Verdict, check_choice, check_typed
-from rapport.content.kinds import (
+from rapport.content.notes.answers import AnswerCheck, Verdict, check_choice, check_typed
+from rapport.content.notes.kinds import (
     Interaction,
     KindRules,
     PickKind,
@@ -22,17 +22,17 @@ from rapport.content.kinds import (
     rules_for,
     rules_of,
 )
-from rapport.content.model import Card, Deck, Note, Option, Source
+from rapport.content.notes.model import Card, Deck, Note, Option, Source
 from rapport.ui.theme import Colours, colours
 
 
 def field(text: str, *, is_html: bool) -> str:
     """One text field as safe rich text: escaped, or sanitised when the note is HTML.
 
-    The same rule as the Anki export (:func:`rapport.export.html.field_html`), so a card
+    The same rule as the Anki export (:func:`rapport.content.notes.html.field_html`), so a card
     shows the same in Rapport and in Anki.
     """
-    from rapport.export.html import field_html
+    from rapport.content.notes.html import field_html
 
     return field_html(text, html=is_html)
 
@@ -50,7 +50,7 @@ def _muted(text: str, c: Colours) -> str:
 
 
 class _Marks:
-    """How the app marks text in a card (:class:`rapport.content.kinds.Marks`)."""
+    """How the app marks text in a card (:class:`rapport.content.notes.kinds.Marks`)."""
 
     def __init__(self, c: Colours) -> None:
         self.c = c
@@ -81,7 +81,7 @@ def cloze_answer_html(card: Card, c: Colours | None = None) -> str:
 
 # A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
 class TypedComparison(NamedTuple):
-    """A checked typed answer (:func:`rapport.content.answers.check_typed`) and its HTML."""
+    """A checked typed answer (:func:`rapport.content.notes.answers.check_typed`) and its HTML."""
 
     html: str
     check: AnswerCheck
@@ -234,7 +234,7 @@ class Answered(NamedTuple):
 
 
 class KindRenderer:
-    """How the cards of one :class:`~rapport.content.kinds.Interaction` are drawn: the
+    """How the cards of one :class:`~rapport.content.notes.kinds.Interaction` are drawn: the
     prompt, the rest of the question side and the answer (above the extra). The kind
     module gives the texts (``question_html``, ``answer_html``, options, rubric...)."""
 

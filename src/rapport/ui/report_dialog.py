@@ -27,13 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.errors import RapportError
-from rapport.study.progress import (
-    build_progress,
-    class_file,
-    parse_period,
-    progress_html,
-    save_report,
-)
+from rapport.interop.reports import save_report
+from rapport.study.progress import build_progress, class_file, parse_period, progress_html
 
 if TYPE_CHECKING:
     from rapport.study import Collection

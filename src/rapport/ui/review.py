@@ -2,7 +2,7 @@
 
 Space or Enter shows the answer; 1-4 rate it (Again, Hard, Good, Easy), each button
 labelled with the interval it would give; Ctrl+Z undoes, several levels deep. How a card
-is answered is its kind's interaction (:class:`rapport.content.kinds.Interaction`), never
+is answered is its kind's interaction (:class:`rapport.content.notes.kinds.Interaction`), never
 its note class: a typed card takes its answer in a box (Enter compares); a pick card takes
 a click or a number key (before the answer shows, numbers pick options; after, they rate);
 a respond card takes a response in a multi-line box (Ctrl+Enter shows the answer), then
@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.content.answers import Verdict
-from rapport.content.kinds import Interaction, RespondKind, rules_for
-from rapport.content.model import Card, CardKey, ChoiceNote, Deck
+from rapport.content.notes.answers import Verdict
+from rapport.content.notes.kinds import Interaction, RespondKind, rules_for
+from rapport.content.notes.model import Card, CardKey, ChoiceNote, Deck
 from rapport.errors import RapportError
 from rapport.store.records import Phase
 from rapport.study import Rating, actions, suggested_rating

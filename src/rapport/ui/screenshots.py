@@ -269,7 +269,7 @@ def _simulate(app: object, dialog: object) -> None:
 
 def _note_editor(window: object) -> QWidget:
     """Add note (A) on a deck of the trainee's own, a cloze half written, with its preview."""
-    from rapport.content.model import Kind
+    from rapport.content.notes.model import Kind
     from rapport.ui.main_window import MainWindow
     from rapport.ui.note_editor import NoteEditor
 
@@ -319,7 +319,7 @@ def _tree_decks(window: object) -> None:
 
 def _export_dialog(window: object) -> QWidget:
     """File > Export, a spreadsheet for Excel chosen."""
-    from rapport.export.progress import study_progress
+    from rapport.interop.anki.progress import study_progress
     from rapport.ui.export_dialog import ExportDialog
     from rapport.ui.main_window import MainWindow
 

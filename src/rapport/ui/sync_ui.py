@@ -33,7 +33,7 @@ from rapport.study import Collection
 from rapport.sync.account import Account, load_account, save_account
 
 if TYPE_CHECKING:
-    from rapport.content.authoring import Authoring
+    from rapport.content.editing.authoring import Authoring
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rapport.content import BasicNote, ClozeNote, Deck, Essay, Note, Source
-from rapport.content.model import identity_digest
+from rapport.content.notes.model import identity_digest
 
 ESSAY = Essay(Path("essay.txt"), ("The alliance has goals, tasks and a bond.",))
 

@@ -11,7 +11,7 @@ import pytest
 
 from rapport.cli import main
 from rapport.content import load_deck
-from rapport.content.spreadsheet import read_sheet
+from rapport.interop.spreadsheet import read_sheet
 
 
 def write(path: Path, text: str, *, excel: bool = True) -> Path:

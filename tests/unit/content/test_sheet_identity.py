@@ -13,8 +13,8 @@ import pytest
 
 from rapport.cli import main
 from rapport.content import Deck, load_deck, load_decks
-from rapport.content.itemcheck import read_allowances
-from rapport.export.progress import study_progress
+from rapport.content.checks.itemcheck import read_allowances
+from rapport.interop.anki.progress import study_progress
 from rapport.paths import decks_dir
 from rapport.study import Rating
 from tests.support.collection import open_collection

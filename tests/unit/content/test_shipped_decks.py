@@ -21,9 +21,9 @@ from rapport.content import (
     TypedNote,
     load_decks,
 )
-from rapport.content.cloze import DELETION
-from rapport.content.itemcheck import check_deck, longest_share, note_text
-from rapport.content.kinds import rules_of
+from rapport.content.checks.itemcheck import check_deck, longest_share, note_text
+from rapport.content.notes.cloze import DELETION
+from rapport.content.notes.kinds import rules_of
 from rapport.paths import decks_dir
 
 ESSAY_DECK = "the-relationship-in-therapy"

@@ -492,7 +492,7 @@ def test_backups_and_the_database_get_normal_file_modes(
 def test_an_added_deck_gets_a_normal_mode_and_a_killed_add_leaves_nothing_hidden(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rapport.content.install import add_deck, remove_partial_files
+    from rapport.content.editing.install import add_deck, remove_partial_files
     from rapport.paths import decks_dir
 
     source = next(iter(sorted(decks_dir().glob("*.toml"))))

@@ -107,7 +107,7 @@ def test_every_temporary_name_a_killed_write_leaves_is_removed_at_the_next_start
 ) -> None:
     data_dir = tmp_path / "data"
     saves = """
-        from rapport.content.authoring import Authoring
+        from rapport.content.editing.authoring import Authoring
         from rapport.content import load_deck
         authoring = Authoring(Path(sys.argv[1]))
         path = authoring.own_dir / "week-2.toml"
@@ -118,12 +118,12 @@ def test_every_temporary_name_a_killed_write_leaves_is_removed_at_the_next_start
     """
     _killed(saves, data_dir, "week-2.toml")  # the new deck's file
     local = """
-        from rapport.content.local import LocalChanges
+        from rapport.content.editing.local import LocalChanges
         LocalChanges(Path(sys.argv[1])).set("d", "n", {"front": "a"}, {"front": "b"})
     """
     _killed(local, data_dir, "local-changes.json")
     cache = """
-        from rapport.content.cache import load_decks_cached
+        from rapport.content.loading.cache import load_decks_cached
         from rapport.paths import deck_folders
         load_decks_cached(deck_folders(Path(sys.argv[1])), Path(sys.argv[1]))
     """

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from rapport.content import Card
-from rapport.content.model import CardKey
+from rapport.content.notes.model import CardKey
 from rapport.store import LoggedAnswer
 from rapport.study.calibration import (
     Certainty,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from rapport.export.progress import MAX_ANSWER_MS
+from rapport.interop.anki.progress import MAX_ANSWER_MS
 from rapport.store import Phase
 from rapport.store.records import is_lapse
 from rapport.study import MAX_ANSWER_TIME, Rating

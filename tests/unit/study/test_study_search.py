@@ -275,8 +275,8 @@ def test_edited_finds_cards_whose_text_changed(col: Collection) -> None:
 
 
 def test_the_trainees_local_edit_is_searched(data_dir: Path, open_col: OpenCollection) -> None:
-    from rapport.content.deckfile import note_table
-    from rapport.content.local import LocalChanges
+    from rapport.content.editing.deckfile import note_table
+    from rapport.content.editing.local import LocalChanges
 
     decks = _decks()
     base = note_table(decks[2].notes[0])

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rapport.content.cache import load_decks_cached
+from rapport.content.loading.cache import load_decks_cached
 from rapport.paths import decks_dir
 from rapport.study import Collection
 
@@ -17,8 +17,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rapport.content.cache import load_decks_cached
-from rapport.content.loader import DeckError
+from rapport.content.loading.cache import load_decks_cached
+from rapport.content.loading.loader import DeckError
 from rapport.paths import deck_folders
 from rapport.store import AlreadyRunning, DatabaseError
 from rapport.study import Collection, Rating

@@ -13,8 +13,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from rapport.anki_import import NoteTypeInfo
 from rapport.content import DeckSet
+from rapport.interop.anki.importer import NoteTypeInfo
 from rapport.study import Collection
 from rapport.ui.anki_fields_dialog import AnkiFieldsDialog
 from rapport.ui.main_window import MainWindow

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTextBrows
 from pytestqt.qtbot import QtBot
 
 from rapport.content import DeckSet, load_deck
-from rapport.content.model import Kind
+from rapport.content.notes.model import Kind
 from rapport.study import Collection
 from rapport.ui.conflicts import ConflictDialog
 from rapport.ui.main_window import MainWindow

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from rapport.content import DeckSet, load_decks
-from rapport.export.progress import StudyProgress
+from rapport.interop.anki.progress import StudyProgress
 from rapport.store import DB_NAME
 from rapport.study import Collection
 from rapport.ui import app, crash, dialogs
@@ -151,7 +151,7 @@ def test_export_dialog_writes_and_reports(
 def test_export_dialog_with_progress_is_a_checkbox_off_by_default(
     qtbot: QtBot, collection: Collection, kinds_decks: DeckSet, tmp_path: Path
 ) -> None:
-    from rapport.export.progress import study_progress
+    from rapport.interop.anki.progress import study_progress
     from tests.support.packages import read_collection
 
     asked: list[bool] = []

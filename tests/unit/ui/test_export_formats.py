@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from rapport.content import DeckSet
-from rapport.content.spreadsheet import read_sheet
-from rapport.export.progress import study_progress
+from rapport.interop.anki.progress import study_progress
+from rapport.interop.spreadsheet import read_sheet
 from rapport.study import Collection
 from rapport.ui.export_dialog import FORMATS, ExportDialog
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from rapport.content import load_deck
-from rapport.content.authoring import Authoring
+from rapport.content.editing.authoring import Authoring
 from rapport.ui.import_dialog import ImportDialog
 
 

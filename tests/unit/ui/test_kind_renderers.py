@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from rapport.content import Deck, load_deck
-from rapport.content.answers import Verdict
-from rapport.content.kinds import Interaction, registered
+from rapport.content.notes.answers import Verdict
+from rapport.content.notes.kinds import Interaction, registered
 from rapport.study import Rating
 from rapport.study.practice import build_test
 from rapport.ui import render

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from rapport.content.local import FILE_NAME, LocalChanges
+from rapport.content.editing.local import FILE_NAME, LocalChanges
 from rapport.study import Collection
 from tests.support.clock import Clock
 from tests.support.qt import ModalCatcher

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from rapport.content import DeckSet
-from rapport.content.model import ChoiceNote
+from rapport.content.notes.model import ChoiceNote
 from rapport.study import Collection, Rating
 from rapport.ui.main_window import PREF_GEOMETRY, MainWindow
 from rapport.ui.review import ReviewView

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from rapport.content import load_deck
-from rapport.content.authoring import Authoring
-from rapport.content.model import Kind
+from rapport.content.editing.authoring import Authoring
+from rapport.content.notes.model import Kind
 from rapport.study import Collection
 from rapport.ui.main_window import MainWindow
 from rapport.ui.note_editor import NoteEditor

@@ -145,7 +145,7 @@ def test_card_text_shows_as_text(qtbot: QtBot) -> None:
     from pathlib import Path
 
     from rapport.content import Essay, Option, Source, TypedNote
-    from rapport.content.model import ChoiceNote
+    from rapport.content.notes.model import ChoiceNote
 
     src = Source(1, "x")
     nasty = ChoiceNote(
@@ -214,7 +214,7 @@ def test_in_the_main_window_by_keys(
     assert window.review.card.key == missed[0]
     # Enter shows the answer (Space would go into a typed card's field); a choice card
     # is answered by a pick, never revealed unpicked.
-    from rapport.content.model import Kind
+    from rapport.content.notes.model import Kind
 
     key(Qt.Key.Key_1 if window.review.card.kind == Kind.CHOICE else Qt.Key.Key_Return)
     key(Qt.Key.Key_4)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rapport.content.answers import Verdict
-from rapport.content.model import (
+from rapport.content.notes.answers import Verdict
+from rapport.content.notes.model import (
     BasicNote,
     Card,
     ChoiceNote,

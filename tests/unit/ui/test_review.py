@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from rapport.content import Kind
-from rapport.content.answers import Verdict
-from rapport.content.model import ChoiceNote
+from rapport.content.notes.answers import Verdict
+from rapport.content.notes.model import ChoiceNote
 from rapport.store import BackupError, WriteError, backups
 from rapport.study import Collection, Rating
 from rapport.ui.review import ReviewView

@@ -3,7 +3,7 @@
 For every shipped typed card, each accepted spelling and a set of variants of it (case,
 spacing, punctuation, accents, a leading article, a small slip, a wrong answer, nothing)
 is typed into the review screen and into a practice test; both views must give the
-verdict of the core's checker (:func:`rapport.content.answers.check_typed`).
+verdict of the core's checker (:func:`rapport.content.notes.answers.check_typed`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from rapport.content import Card, DeckSet, TypedNote
-from rapport.content.answers import Verdict, check_typed
+from rapport.content.notes.answers import Verdict, check_typed
 from rapport.study import Collection
 from rapport.study.practice import question_for
 from rapport.ui.practice import PracticeView

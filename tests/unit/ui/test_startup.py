@@ -127,7 +127,7 @@ OFF_THE_START_PATH = {
     "genanki",  # with the first export
     "nh3",  # with the first card written in HTML
     "difflib",  # with the first typed answer
-    "rapport.content.authoring",  # with the first edit, or local changes to apply
+    "rapport.content.editing.authoring",  # with the first edit, or local changes to apply
     "rapport.ui.note_editor",
     "tomlkit",  # with the first deck written
 }
@@ -150,7 +150,7 @@ def test_the_core_of_start_up_loads_before_qt() -> None:
     probe = (
         "import sys; from rapport.ui.app import load_start_path; load_start_path(); "
         "print('PySide6' in sys.modules, 'rapport.study.collection' in sys.modules, "
-        "'rapport.content.cache' in sys.modules)"
+        "'rapport.content.loading.cache' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
