@@ -79,15 +79,15 @@ class ExportFigures:
 
 
 def _note(i: int) -> Note:
-    common: dict[str, Any] = dict(
-        id=f"note-{i}",
-        concept=f"concept-{i % 40}",
-        tags=("research::alliance",) if i % 3 else (),
-        source=Source(2, "The alliance"),
-        extension=False,
-        html=i % 10 == 0,
-        extra="A remark & a <caveat>." if i % 4 == 0 else "",
-    )
+    common: dict[str, Any] = {
+        "id": f"note-{i}",
+        "concept": f"concept-{i % 40}",
+        "tags": ("research::alliance",) if i % 3 else (),
+        "source": Source(2, "The alliance"),
+        "extension": False,
+        "html": i % 10 == 0,
+        "extra": "A remark & a <caveat>." if i % 4 == 0 else "",
+    }
     words = f"Question {i}: how does the alliance (a<b & c>d) shape outcome number {i}?"
     kind = i % 5
     if kind == 0:

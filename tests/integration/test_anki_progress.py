@@ -120,7 +120,7 @@ def test_three_weeks_of_progress_arrive_in_anki(anki: Collection, tmp_path: Path
     assert anki.card_count() == result.cards
     assert db(anki).scalar("SELECT count() FROM revlog") == answers
 
-    checked = {phase: 0 for phase in Phase}
+    checked = dict.fromkeys(Phase, 0)
     for deck in loaded.decks:
         for note in deck.notes:
             [nid] = db(anki).list(

@@ -252,9 +252,9 @@ def test_the_command_line_on_a_full_disk_and_a_read_only_folder_says_so_in_one_l
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Traceback" not in out, out
-    sections = dict(
-        (part.split("\n", 1)[0].strip(), part.split("\n", 1)[1]) for part in out.split("== ")[1:]
-    )
+    sections = {
+        part.split("\n", 1)[0].strip(): part.split("\n", 1)[1] for part in out.split("== ")[1:]
+    }
     restore_full = sections["restore on a full disk"]
     assert f"data folder {full}/data" in restore_full and "disk is full" in restore_full
     assert restore_full.strip().endswith("rc=1") and len(restore_full.strip().splitlines()) == 2

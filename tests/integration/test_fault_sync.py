@@ -88,7 +88,7 @@ def writes(data_dir: Path) -> list[tuple[str, int]]:
             points["rename"].append(seen[call])
         elif path.endswith(DB_NAME + "-wal"):
             points["rapport"].append(seen[call])
-        elif path.endswith("collection.anki2-wal") or path.endswith("collection.anki2"):
+        elif path.endswith(("collection.anki2-wal", "collection.anki2")):
             points["mirror"].append(seen[call])
     chosen: list[tuple[str, int]] = []
     for name, found_points in points.items():

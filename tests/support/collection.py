@@ -7,6 +7,7 @@ The ``data_dir`` and ``open_col`` fixtures are re-exported by the conftest files
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -136,10 +137,8 @@ def open_col(data_dir: Path) -> Iterator[OpenCollection]:
 
     yield opener
     for collection in opened:
-        try:
+        with contextlib.suppress(Exception):
             collection.close(T0)
-        except Exception:
-            pass
 
 
 def expanded(backup: Path) -> Path:

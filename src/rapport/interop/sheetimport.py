@@ -129,8 +129,5 @@ def write_deck(
             file.replace_note(table["id"], table)
         else:
             file.add_note(table)
-    if dry_run:
-        deck = previous
-    else:
-        deck = file.save()
+    deck = previous if dry_run else file.save()
     return Imported(Written(deck, previous, deck_changes(previous, deck).lines()), None, True)

@@ -1407,7 +1407,7 @@ class Store:
         rows = self._conn.execute(
             "SELECT deck_id, COUNT(*) FROM cards WHERE present = 1 GROUP BY deck_id"
         )
-        return {deck: count for deck, count in rows}
+        return dict(rows)
 
     def studied_since(self, since: datetime) -> dict[str, DayCounts]:
         """Per deck, how many new cards were introduced and reviews done since ``since``."""
@@ -1995,7 +1995,7 @@ class Store:
     # -- settings and preferences --------------------------------------------------------
 
     def settings(self) -> dict[str, str]:
-        return {key: value for key, value in self._conn.execute("SELECT key, value FROM settings")}
+        return dict(self._conn.execute("SELECT key, value FROM settings"))
 
     def replace_settings(self, values: Mapping[str, str]) -> None:
         with self._write() as conn:

@@ -12,6 +12,7 @@ modules start-up needs before PySide6 is loaded (see there why).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import sys
@@ -278,10 +279,8 @@ def quit_on_signals(app: QApplication) -> Callable[[], None]:
     notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
 
     def drain() -> None:
-        try:
+        with contextlib.suppress(OSError):
             reader.recv(512)
-        except OSError:
-            pass
 
     notifier.activated.connect(drain)
 

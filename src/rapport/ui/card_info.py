@@ -43,10 +43,7 @@ def info_html(info: CardInfo) -> str:
     """Card info as HTML (every value escaped)."""
     state = info.state
     lapses = sum(1 for r in info.reviews if r.rating == 1 and r.before.phase == Phase.REVIEW)
-    if state.phase == Phase.NEW:
-        due = f"new card: position {info.position}"
-    else:
-        due = _when(state.due)
+    due = f"new card: position {info.position}" if state.phase == Phase.NEW else _when(state.due)
     rows = [
         ("Card", f"#{info.card_id}"),
         ("Deck", info.deck_name),

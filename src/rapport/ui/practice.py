@@ -545,10 +545,7 @@ class PracticeView(QWidget):
             self.results.append(grade_response(question, typed, met, self._rubric_lines()))
             self._show_question()
             return
-        if question.options:
-            response = self.picked
-        else:
-            response = self.answer_edit.text().strip() or None
+        response = self.picked if question.options else self.answer_edit.text().strip() or None
         if self.cbm_box.isChecked() and response is not None and self.certainty is None:
             # Certainty-based marking: how sure, before it is scored (a skip needs none).
             self.asking_certainty = True
@@ -749,7 +746,7 @@ def missed_html(result: Score) -> str:
                 else "Skipped."
             )
             expected = field(question.expected, is_html=html_ok)
-            others = [a for a in question.accepted[1:]]
+            others = list(question.accepted[1:])
             also = (
                 f'<br><span style="color:{c.muted}">Also accepted: '
                 + ", ".join(field(a, is_html=html_ok) for a in others)

@@ -145,9 +145,8 @@ class SyncController:
 
         if self.running or self.collection.closed or self.collection.read_only:
             return False
-        if not self.account().logged_in:
-            if quiet or not self.settings():
-                return False
+        if not self.account().logged_in and (quiet or not self.settings()):
+            return False
         self.running = True
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

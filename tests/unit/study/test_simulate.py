@@ -43,7 +43,7 @@ def test_one_card_by_hand() -> None:
     # At 0.9 the interval is the stability: due on day 10, recall there is 0.9; Good
     # makes stability s1, next due s1 days later (past day 25): one review in all.
     s1 = after_success(10.0, 5.0, 0.9)
-    assert 15 < s1 and round(s1) + 10 > 25
+    assert s1 > 15 and round(s1) + 10 > 25
     assert result.reviews == 1 and result.learnt == 0
     assert math.isclose(result.minutes_per_day, 9.0 / 60 / 25, rel_tol=1e-9)
     assert math.isclose(result.remembered, recall(25 - 10, s1), rel_tol=1e-5)

@@ -174,7 +174,7 @@ def test_a_wrong_choice_scrolls_the_right_option_into_view(
     assert cursor is not None
     rect = view.card_view.cursorRect(cursor)
     assert view.card_view.verticalScrollBar().value() > 0
-    assert 0 <= rect.top() and rect.bottom() <= view.card_view.viewport().height()
+    assert rect.top() >= 0 and rect.bottom() <= view.card_view.viewport().height()
 
 
 @pytest.fixture

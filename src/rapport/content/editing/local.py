@@ -15,6 +15,7 @@ reported, never silently emptied.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -120,10 +121,8 @@ class LocalChanges:
         except (OSError, ValueError) as exc:
             aside = kept_aside_name(self.path)
             log.error("damaged file of local changes %s: %s (kept as %s)", self.path, exc, aside)
-            try:
+            with contextlib.suppress(OSError):
                 os.replace(self.path, aside)
-            except OSError:
-                pass
             self._changes = {}
             self.notice = (
                 f"{self.path} could not be read ({exc}); it was kept as {aside.name} and your "

@@ -213,7 +213,7 @@ def plan_export(
             )
             written.add(guid)
         planned.extend(_withdrawals(deck, record, written, when, stamp))
-    counts = {change: 0 for change in Change}
+    counts = dict.fromkeys(Change, 0)
     for item in planned:
         counts[item.change] += 1
     return ExportPlan(tuple(planned), counts)
