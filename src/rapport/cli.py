@@ -1011,16 +1011,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def open_for_reading(data_dir: Path, now: datetime) -> Collection:
-    """The trainee's collection as the app shows it (the deck cache, their local changes
-    laid over), read from a snapshot: safe while the app runs."""
-    from rapport.content.editing.local import LocalChanges
-    from rapport.content.loading.cache import load_decks_cached
-    from rapport.study import Collection
+    """The trainee's collection as the app shows it (the library: the deck cache, their
+    local changes laid over) with Browse's text, read without writing: safe while the app
+    runs."""
+    from rapport.library import load_library, open_collection
 
-    decks, _ = LocalChanges(data_dir).apply(
-        load_decks_cached(deck_folders(data_dir), data_dir).decks
-    )
-    return Collection.open(data_dir, decks, now, lock=False)
+    return open_collection(load_library(data_dir), now, lock=False, text=True)
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -80,11 +80,16 @@ def load_library(
 
 
 def open_collection(
-    library: Library, now: datetime, *, lock: bool = True, tz: tzinfo | None = None
+    library: Library,
+    now: datetime,
+    *,
+    lock: bool = True,
+    tz: tzinfo | None = None,
+    text: bool = False,
 ) -> Collection:
     """The collection of the library's data folder over its decks (see
     :meth:`Collection.open <rapport.study.Collection.open>`; ``lock=False`` for a
-    read-only look while the app may run)."""
+    read-only look while the app may run, ``text`` when that look searches)."""
     from rapport.study import Collection
 
-    return Collection.open(library.data_dir, library.decks, now, lock=lock, tz=tz)
+    return Collection.open(library.data_dir, library.decks, now, lock=lock, tz=tz, text=text)

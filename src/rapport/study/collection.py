@@ -122,8 +122,13 @@ class Collection:
         *,
         lock: bool = True,
         tz: tzinfo | None = None,
+        text: bool = False,
     ) -> Collection:
         """Open the collection of ``data_dir`` (created if missing) with these decks.
+
+        ``lock=False`` reads the file in place while the app may run; ``text`` asks for
+        Browse's stored text to be current too (a search): when the file is behind, a
+        private copy brought up to date in memory is read instead.
 
         Raises :class:`AlreadyRunning` if another Rapport holds the folder and
         :class:`DatabaseError` if the database cannot be used. ``tz`` is the local time
@@ -139,7 +144,7 @@ class Collection:
             if (
                 store is not None
                 and not lock
-                and not cls(store, decks, data_dir, None, tz)._current()
+                and not cls(store, decks, data_dir, None, tz)._current(text)
             ):
                 # The file is behind the decks (they changed since the app last ran):
                 # read a private copy, brought up to date in memory.
@@ -161,12 +166,18 @@ class Collection:
             raise
         return collection
 
-    def _current(self) -> bool:
-        """Whether the database is in step with the decks' cards (synced), so that reading
-        needs no write. (Browse's stored text need not be: what reads it in place, the
-        statistics, takes the concepts of a deck whose text is not stored from the deck.)"""
+    def _current(self, text: bool = False) -> bool:
+        """Whether the database is in step with the decks' cards (synced), and with
+        ``text`` Browse's stored text too, so that reading needs no write. (The statistics
+        need no text: they take the concepts of a deck whose text is not stored from the
+        deck.)"""
         synced = self.store.synced_digests()
-        return synced == {deck.id: deck.digest for deck in self.decks}
+        if synced != {deck.id: deck.digest for deck in self.decks}:
+            return False
+        if not text:
+            return True
+        stored = self.store.text_stamps()
+        return all(stored.get(d.id) == (d.name, self._stamps[d.id]) for d in self.decks)
 
     def replace_decks(self, decks: Sequence[Deck]) -> None:
         """Use ``decks`` from now on (a deck added or updated while the app runs): their

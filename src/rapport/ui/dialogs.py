@@ -34,40 +34,66 @@ from rapport.ui.theme import ensure_theme
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     (
         "Home",
-        "Enter or S: study the selected deck · Shift+A: study all decks · "
-        "O: deck options (its preset) · D: put the first-run welcome away",
+        "Enter or S: study the selected deck · Shift+A: study all decks · O: deck options "
+        "(its preset) · C: custom study · D: put the first-run welcome away",
     ),
-    ("Main window", "A: add a note · Ctrl+N: new deck · Ctrl+I: import a spreadsheet"),
-    ("Review", "E: edit the card's note (Browse: Enter)"),
-    ("Review", "Space or Enter: show the answer"),
-    ("Review", "1 Again · 2 Hard · 3 Good · 4 Easy (after the answer shows)"),
-    ("Review", "1…N: pick an option of a multiple-choice card (before the answer shows)"),
-    ("Review", "Enter in the answer box: compare what you typed"),
+    (
+        "Main window",
+        "A: add a note · Ctrl+N: new deck · Ctrl+I: import a spreadsheet · Ctrl+Y: sync",
+    ),
+    (
+        "Review",
+        "Space or Enter: show the answer; on the answer side, the default grade (Good, or "
+        "the suggested one)",
+    ),
+    (
+        "Review",
+        "1 Again · 2 Hard · 3 Good · 4 Easy; before the answer, 1…N pick an option of a "
+        "multiple-choice card, and Enter in the answer box compares what you typed",
+    ),
     (
         "Review",
         "J low · K mid · L high: how sure you are, before the answer shows "
         "(certainty-based marking, in Settings)",
     ),
-    ("Statistics", "S: study the confident errors now (custom study of those cards)"),
-    ("Review", "Space or Enter (answer side): the default grade, Good or the suggested one"),
-    ("Review", "P: show the essay passage the card comes from"),
-    ("Review", "Up/Down, PgUp/PgDn, Home/End: scroll the card (or the passage)"),
-    ("Review", "- bury the card · = bury the note (until tomorrow)"),
-    ("Review", "@ suspend the card · ! suspend the note · * mark the note"),
+    (
+        "Review",
+        "E: edit the card's note · P: the essay passage it comes from · Up/Down, PgUp/PgDn, "
+        "Home/End: scroll the card (or the passage)",
+    ),
+    (
+        "Review",
+        "- bury the card · = bury the note (until tomorrow) · @ suspend the card · ! suspend "
+        "the note · * mark the note",
+    ),
     ("Review", "Ctrl+1 red · Ctrl+2 orange · Ctrl+3 green · Ctrl+4 blue flag (again: remove)"),
     ("Session summary", "Enter: back to Home · C: custom study"),
-    ("Anywhere", "Ctrl+Z (Edit > Undo): undo the last change, named in the menu"),
-    ("Anywhere", "Ctrl+Shift+Z (Edit > Redo): do the last undone change again"),
-    ("Browse", "Ctrl+F: search (Anki's search language) · Ctrl+Shift+F: the sidebar"),
-    ("Browse", "Ctrl+J: suspend or unsuspend · Ctrl+Shift+I: card info"),
-    ("Browse", "Ctrl+Alt+N: forget · Ctrl+Shift+D: set due date · Ctrl+Shift+S: reposition"),
-    ("Browse", "Search picked:WORD or typed:WORD: cards whose answers picked or typed it"),
-    ("Practice test", "1…N: pick · Enter: submit · Escape: end the test · PgUp/PgDn scroll"),
-    ("Practice test", "After the score: S studies the missed cards · N starts a new test"),
-    ("Anywhere", "Escape: back to Home"),
-    ("Anywhere", "Ctrl+H Home · Ctrl+B Browse · Ctrl+T Statistics · Ctrl+P Practice test"),
-    ("Anywhere", "Ctrl+O Add deck file · Ctrl+E Export · Ctrl+, Settings"),
-    ("Anywhere", "Ctrl+Q Quit · F1 this list"),
+    (
+        "Browse",
+        "Ctrl+F: search (Anki's search language; picked:WORD and typed:WORD find the cards "
+        "whose answers picked or typed it) · Ctrl+Shift+F: the sidebar · Enter: edit",
+    ),
+    (
+        "Browse",
+        "Ctrl+J: suspend or unsuspend · Ctrl+Shift+I: card info · Ctrl+Alt+N: forget · "
+        "Ctrl+Shift+D: set due date · Ctrl+Shift+S: reposition",
+    ),
+    ("Statistics", "S: study the confident errors now (custom study of those cards)"),
+    (
+        "Practice test",
+        "1…N: pick · Enter: submit · Escape: end the test · PgUp/PgDn scroll; after the "
+        "score, S studies the missed cards and N starts a new test",
+    ),
+    (
+        "Anywhere",
+        "Ctrl+Z (Edit > Undo) undoes the last change, named in the menu · Ctrl+Shift+Z "
+        "(Edit > Redo) does it again · Escape: back to Home",
+    ),
+    (
+        "Anywhere",
+        "Ctrl+H Home · Ctrl+B Browse · Ctrl+T Statistics · Ctrl+P Practice test · Ctrl+O "
+        "Add deck file · Ctrl+E Export · Ctrl+, Settings · Ctrl+Q Quit · F1 this list",
+    ),
 )
 
 

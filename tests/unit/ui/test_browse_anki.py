@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from rapport import cli
-from rapport.content import DeckSet
+from rapport.content import load_decks
+from rapport.paths import decks_dir
 from rapport.store.records import Phase
 from rapport.study import Collection, Rating
 from rapport.ui.browse import CARD, DUE, QUESTION, BrowseView
@@ -32,10 +33,12 @@ def now_clock() -> Clock:
 
 
 @pytest.fixture
-def studied(data_dir: Path, shipped_decks: DeckSet, now_clock: Clock) -> Iterator[Collection]:
-    """The shipped decks with some study: answers of every grade, a flag, a suspension."""
+def studied(data_dir: Path, now_clock: Clock) -> Iterator[Collection]:
+    """The shipped decks (every one, as ``rapport search`` reads them) with some study:
+    answers of every grade, a flag, a suspension."""
     earlier = now_clock() - timedelta(hours=2)  # (so that the cards answered Again are due)
-    col = open_collection(data_dir, shipped_decks.decks, earlier)
+    shipped = load_decks(sorted(decks_dir().glob("*.toml")))
+    col = open_collection(data_dir, shipped.decks, earlier)
     session = col.session(None, earlier)
     for n in range(8):
         card = session.next_card(earlier)
@@ -184,7 +187,10 @@ def test_the_sidebar_writes_the_search(window: MainWindow, qtbot: QtBot) -> None
     deck = sidebar.item_for('"deck:The Relationship in Therapy"')
     assert deck is not None
     _click(qtbot, view, deck, None)
-    assert view.model.rowCount() == view._total
+    rows = [view.model.card_row(r) for r in range(view.model.rowCount())]
+    essay = next(d for d in window.collection.decks if d.name == "The Relationship in Therapy")
+    assert len(rows) == len(essay.cards()) < view._total  # that deck's cards, not the others'
+    assert {row.deck_name for row in rows} == {essay.name}
     concept = sidebar.item_for("concept:coherent-narrative")
     assert concept is not None and concept.text(0) == "Coherent narrative"
     # A saved search appears in the sidebar and writes itself back.
