@@ -929,4 +929,9 @@ class MainWindow(QMainWindow):
         if account.logged_in and account.on_open_close:
             self.sync_now(quiet=True)
         self.save_geometry()
+        # A view's background work (statistics) never outlives the window: its thread
+        # emits to the view, which Qt may delete once the window is gone.
+        for widget in self._views.values():
+            if widget is not None and hasattr(widget, "finish_work"):
+                widget.finish_work()
         super().closeEvent(event)

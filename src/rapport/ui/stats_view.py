@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMargins, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QCloseEvent,
     QColor,
     QFont,
     QKeyEvent,
@@ -316,6 +317,15 @@ class StatsView(QWidget):
         self.progress.show()
         self._worker = threading.Thread(target=work, name="statistics", daemon=True)
         self._worker.start()
+
+    def finish_work(self) -> None:
+        """Wait for the statistics being computed, if any (the window is closing)."""
+        if self._worker is not None:
+            self._worker.join()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.finish_work()
+        super().closeEvent(event)
 
     def _finished(self, result: object) -> None:
         if self._worker is not None:
