@@ -14,7 +14,7 @@ from rapport.ui.practice import PracticeView
 
 
 def test_practice_with_certainty_marks(qtbot: QtBot) -> None:
-    decks = load_decks([decks_dir()]).decks
+    decks = load_decks([decks_dir() / "the-relationship-in-therapy.toml"]).decks  # (choice, typed)
     view = PracticeView(decks, rng=lambda: random.Random(42))
     qtbot.addWidget(view)
     view.resize(1000, 700)
@@ -51,7 +51,7 @@ def test_practice_with_certainty_marks(qtbot: QtBot) -> None:
 
 
 def test_cbm_score_of_a_test_in_the_core() -> None:
-    decks = load_decks([decks_dir()]).decks
+    decks = load_decks([decks_dir() / "the-relationship-in-therapy.toml"]).decks  # (choice, typed)
     rng = random.Random(1)
     cards = [c for c in decks[0].cards() if c.kind == "choice"][:3]
     questions = [question_for(c, rng) for c in cards]
