@@ -40,7 +40,6 @@ from rapport.store.checks import (
 from rapport.store.errors import DatabaseError, FolderError, WriteError
 from rapport.store.images import Image, Scope
 from rapport.store.records import (
-    LAPSE_SQL,
     BrowseQuery,
     BrowseRow,
     CardIdentity,
@@ -55,7 +54,6 @@ from rapport.store.records import (
     NewCard,
     Phase,
     PresentCard,
-    RatedReview,
     ReviewOrder,
     ReviewRecord,
     TextRow,
@@ -1034,15 +1032,6 @@ class Store:
         )
         return {str(row[0]) for row in rows}
 
-    def all_note_tags(self) -> dict[tuple[str, str], set[str]]:
-        """Every note's study tags, by (deck id, note id)."""
-        out: dict[tuple[str, str], set[str]] = {}
-        for deck_id, note_id, tag in self._conn.execute(
-            "SELECT deck_id, note_id, tag FROM note_tags"
-        ):
-            out.setdefault((deck_id, note_id), set()).add(tag)
-        return out
-
     def set_note_tag(self, deck_id: str, note_id: str, tag: str, present: bool) -> None:
         """Give a note the study tag ``tag``, or take it away."""
         with self._write() as conn:
@@ -1128,7 +1117,7 @@ class Store:
     def record_review(self, review: ReviewRecord) -> int:
         """Save an answer: the card's new state and the log entry, in one transaction.
 
-        Returns the id of the log entry (what :meth:`undo_review` takes).
+        Returns the id of the log entry.
         """
         with self._write() as conn:
             lapse = int(is_lapse(review.rating, review.before.phase))
@@ -1160,31 +1149,6 @@ class Store:
         review_id = cursor.lastrowid
         assert review_id is not None
         return review_id
-
-    def undo_review(self, review_id: int) -> tuple[int, CardState]:
-        """Put a card back as it was before a logged answer and delete that answer.
-
-        Returns the card id and its restored state. Raises ``KeyError`` if the log has
-        no such entry.
-        """
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT card_id, state_before, step_before, stability_before, "
-                "difficulty_before, due_before_us, last_review_before_us, "
-                f"{LAPSE_SQL} FROM revlog WHERE id = ?",
-                (review_id,),
-            ).fetchone()
-            if row is None:
-                raise KeyError(review_id)
-            card_id, before, lapse = row[0], _state(row[1:7]), row[7]
-            conn.execute(
-                "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, "
-                "due_us = ?, last_review_us = ?, reviews = reviews - 1, lapses = lapses - ? "
-                "WHERE id = ?",
-                (*_state_params(before), lapse, card_id),
-            )
-            conn.execute("DELETE FROM revlog WHERE id = ?", (review_id,))
-        return card_id, before
 
     def replace_reviews(self, card_id: int, reviews: Sequence[ReviewRecord]) -> None:
         """Make ``reviews`` (oldest first) the card's whole log and its last ``after`` the
@@ -1499,29 +1463,6 @@ class Store:
         for bucket, count in rows:
             out[bucket] = int(count)
         return out
-
-    def concept_recall(
-        self, now: datetime, factor: float, decay: float, threshold: float
-    ) -> list[tuple[str, int, int, int, float]]:
-        """Per concept of the present cards with text: (concept, cards, studied cards,
-        those with retrievability at least ``threshold``, the sum of their
-        retrievabilities). Retrievability is FSRS's ``(1 + factor * days / stability) **
-        decay``, whole days since the last review, for studied cards (not new, with a
-        stability and a last review)."""
-        rows = self._conn.execute(
-            """
-            SELECT concept, COUNT(*), COUNT(r), TOTAL(r >= ?), TOTAL(r) FROM (
-                SELECT t.concept AS concept,
-                       CASE WHEN c.state != 0 AND c.stability > 0
-                            AND c.last_review_us IS NOT NULL
-                       THEN pow(1 + ? * max(0, (? - c.last_review_us) / 86400000000)
-                                / c.stability, ?) END AS r
-                FROM card_text t CROSS JOIN cards c ON c.id = t.card_id WHERE c.present = 1)
-            GROUP BY concept ORDER BY concept
-            """,
-            (threshold, factor, to_us(now), decay),
-        )
-        return [(c, int(n), int(s), int(k), float(r)) for c, n, s, k, r in rows]
 
     # -- statistics by deck and period (rapport.study.stats) -------------------------------
 
@@ -1969,28 +1910,6 @@ class Store:
             (to_us(since),),
         )
         return [TimedAnswer(from_us(t), timedelta(milliseconds=ms)) for t, ms in rows]
-
-    def mature_reviews(self, since: datetime) -> list[RatedReview]:
-        """Time and rating of reviews since ``since`` of cards whose interval was mature.
-
-        A review is of a mature card when the card was in review with a scheduled
-        interval (due minus last review) of at least 21 days.
-        """
-        rows = self._conn.execute(
-            f"SELECT time_us, rating FROM revlog WHERE time_us >= ? "
-            f"AND state_before = {Phase.REVIEW} "
-            f"AND due_before_us - last_review_before_us >= {_MATURE_US} ORDER BY time_us",
-            (to_us(since),),
-        )
-        return [RatedReview(from_us(t), int(rating)) for t, rating in rows]
-
-    def due_times(self, before: datetime) -> list[datetime]:
-        """Due times of active studied cards due before ``before`` (overdue included)."""
-        rows = self._conn.execute(
-            f"SELECT due_us FROM cards WHERE state != {Phase.NEW:d} AND due_us < ? AND {_ACTIVE}",
-            (to_us(before),),
-        )
-        return [from_us(row[0]) for row in rows]
 
     # -- settings and preferences --------------------------------------------------------
 

@@ -244,13 +244,6 @@ class TimedAnswer(NamedTuple):
     taken: timedelta
 
 
-class RatedReview(NamedTuple):
-    """When a review was given and its rating (1-4)."""
-
-    time: datetime
-    rating: int
-
-
 # A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
 class ReviewOrder(NamedTuple):
     """The order of a deck's reviews (deck options): "due", "retrievability" (lowest
