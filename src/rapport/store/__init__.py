@@ -14,11 +14,13 @@ from rapport.store.backups import (
     newest_backup,
     thin_backups,
 )
-from rapport.store.database import DB_NAME, MATURE_INTERVAL, Store, probe_file
+from rapport.store.connection import DB_NAME, probe_file
+from rapport.store.database import Store
 from rapport.store.errors import AlreadyRunning, BackupError, DatabaseError, WriteError
 from rapport.store.images import Image, Scope
 from rapport.store.lock import DataLock
 from rapport.store.records import (
+    MATURE_INTERVAL,
     CardState,
     CardTableRow,
     Hiding,

@@ -15,6 +15,9 @@ from rapport.search import Everything, Node
 from rapport.store.search import SearchClock
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# A card is mature from this interval (due minus last review) on, as in Anki.
+MATURE_INTERVAL = timedelta(days=21)
+MATURE_US = int(MATURE_INTERVAL.total_seconds() * 1_000_000)
 
 
 class Phase(IntEnum):

@@ -34,7 +34,7 @@ from pathlib import Path
 from rapport.litter import remove_litter
 from rapport.store.backups import expand_backup, list_backups, rebuild_indexes
 from rapport.store.checks import UnusableDatabase, describe, is_folder_problem, probe
-from rapport.store.database import DB_NAME, probe_file
+from rapport.store.connection import DB_NAME, probe_file
 from rapport.store.errors import BackupError, FolderError
 from rapport.store.lock import DataLock
 

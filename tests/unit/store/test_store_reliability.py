@@ -529,7 +529,7 @@ def test_a_backup_never_delays_an_answer(
     import threading
     import time
 
-    from rapport.store import backups, database
+    from rapport.store import backups, connection
 
     release = threading.Event()
     real = backups.make_backup
@@ -539,7 +539,7 @@ def test_a_backup_never_delays_an_answer(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(backups, "make_backup", slow)
-    monkeypatch.setattr(database, "make_backup", slow)
+    monkeypatch.setattr(connection, "make_backup", slow)
     col = open_col(DECKS)
     started = time.perf_counter()
     answer(col, 3, T0)

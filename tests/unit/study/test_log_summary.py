@@ -13,6 +13,7 @@ import pytest
 from rapport.content import Deck
 from rapport.store import DB_NAME, CardState, ReviewRecord
 from rapport.store import database as store_database
+from rapport.store import stats as store_stats
 from rapport.store.backups import make_backup
 from rapport.store.restore import restore_backup
 from rapport.study import Collection, Rating
@@ -160,7 +161,7 @@ def test_statistics_from_the_summary_equal_those_from_the_log(
         now += timedelta(minutes=41)
     later = now + timedelta(days=40)
     read = [col.stats(later).to_json()]
-    monkeypatch.setattr(store_database, "_whole_hours", lambda *_: False)
+    monkeypatch.setattr(store_stats, "_whole_hours", lambda *_: False)
     read.append(col.stats(later).to_json())
     assert read[0] == read[1]
     assert read[0]["reviews_total"] == 10 + 8 * 4

@@ -366,14 +366,14 @@ def test_few_matches_are_read_off_the_text_in_the_same_order(col: Collection, so
 def test_a_large_search_finds_selected_cards_among_its_first_rows(
     col: Collection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rapport.store import database
+    from rapport.store import text
 
     query = col.search_query("-zzz", T0, "question")  # every card, by its text
     total = col.browse_count(query)
     keys = [col.card_by_id(r.card_id).key for r in col.browse_rows(query, 0, total)]
     assert col.browse_positions(query, keys, total) == list(range(total))  # few: all
-    monkeypatch.setattr(database, "FEW_ROWS", 2)
-    monkeypatch.setattr(database, "LOOK_AHEAD", 3)
+    monkeypatch.setattr(text, "FEW_ROWS", 2)
+    monkeypatch.setattr(text, "LOOK_AHEAD", 3)
     assert col.browse_positions(query, keys, total) == [0, 1, 2]  # many: the first rows
     assert col.browse_positions(col.search_query("", T0, "question"), keys, total) == list(
         range(total)
