@@ -288,27 +288,6 @@ def _v11(conn: sqlite3.Connection) -> None:
 
 MIGRATIONS: Sequence[Migration] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11)
 SCHEMA_VERSION = len(MIGRATIONS)
-EXPECTED_TABLES = frozenset({"cards", "revlog", "settings"})
-# The tables a database of each version must have beyond those (a file without one is
-# damaged).
-_ADDED_TABLES = {
-    2: frozenset({"prefs"}),
-    3: frozenset({"synced_decks"}),
-    4: frozenset({"note_tags"}),
-    6: frozenset({"card_text", "deck_text"}),
-    7: frozenset({"presets", "deck_presets"}),
-    10: frozenset({"card_tags"}),
-    11: frozenset({"revlog_hours"}),
-}
-
-
-def expected_tables(version: int) -> frozenset[str]:
-    """The tables a database of schema ``version`` (1 or later) must have."""
-    tables = EXPECTED_TABLES
-    for since, added in _ADDED_TABLES.items():
-        if version >= since:
-            tables |= added
-    return tables
 
 
 def user_version(conn: sqlite3.Connection) -> int:

@@ -230,16 +230,6 @@ def compile_search(conn: sqlite3.Connection, node: Node, clock: SearchClock) -> 
     return Compiled(sql, params, uses_text, uses_cards)
 
 
-def _of_text(node: Node) -> bool:
-    """Whether a term reads card_text alone (words, concept, kind, edited)."""
-    return (
-        isinstance(node, Text)
-        or (isinstance(node, Field) and node.key == "concept")
-        or (isinstance(node, Value) and node.key == "kind")
-        or (isinstance(node, Days) and node.key == "edited")
-    )
-
-
 def _prop(name: str, params: list[object], clock: SearchClock) -> str:
     if name == "due":
         params.append(clock.today_us)
