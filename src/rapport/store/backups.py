@@ -51,7 +51,7 @@ from rapport.store.checks import (
     is_folder_problem,
     probe,
 )
-from rapport.store.errors import BackupError, FolderError
+from rapport.store.errors import BackupError, DatabaseError, FolderError
 from rapport.store.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -213,8 +213,6 @@ def rebuild_indexes(conn: sqlite3.Connection) -> None:
 
 
 def _raise_damage(database: Path, data_dir: Path, problems: list[str]) -> None:
-    from rapport.store.errors import DatabaseError
-
     log.error("no backup made: %s is damaged: %s", database, "; ".join(problems[:5]))
     raise DatabaseError(
         database,
@@ -332,8 +330,6 @@ class BackupSchedule:
             log.error("periodic backup failed", exc_info=True)
 
     def _make(self, now: datetime) -> Path:
-        from rapport.store.errors import DatabaseError
-
         with self._lock:
             try:
                 path = make_backup(

@@ -26,6 +26,7 @@ too, found by :func:`content_problems` with the full check.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sqlite3
@@ -48,8 +49,6 @@ class UnusableDatabase(Exception):
 def describe(exc: BaseException) -> str:
     """A trainee-fit phrase for an SQLite (or file system) error."""
     if isinstance(exc, OSError) and exc.errno is not None:
-        import errno
-
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return "the disk is full"
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
@@ -85,8 +84,6 @@ def is_damage(exc: BaseException) -> bool:
 def is_folder_problem(exc: BaseException) -> bool:
     """Whether an error means the folder cannot be written (full disk, read-only)."""
     if isinstance(exc, OSError) and exc.errno is not None:
-        import errno
-
         return exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT)
     lowered = str(exc).lower()
     return any(

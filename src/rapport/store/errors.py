@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rapport.errors import RapportError
+from rapport.store.checks import describe
 
 
 class DatabaseError(RapportError):
@@ -74,6 +75,4 @@ class FolderError(RapportError):
 
     @classmethod
     def from_error(cls, folder: Path, exc: BaseException) -> FolderError:
-        from rapport.store.checks import describe
-
         return cls(folder, describe(exc))
