@@ -9,9 +9,9 @@ one of its warnings with a reason, in the deck file::
 
 The checks are heuristics over the validated :class:`~rapport.content.notes.model.Deck`; they
 never stop a deck from loading. Each kind looks for the cues its notes can carry
-(``KindRules.item_cues`` in :mod:`rapport.content.notes.kinds`, with the word helpers below);
-this module names the checks, finds near-duplicate notes and the deck's share of longest
-answers, and applies the notes' ``allow``.
+(``KindRules.item_cues`` in :mod:`rapport.content.notes.kinds`, with the word helpers of
+:mod:`rapport.content.notes.words`); this module names the checks, finds near-duplicate
+notes and the deck's share of longest answers, and applies the notes' ``allow``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from rapport.content.checks.optioncues import key_most_warm
 from rapport.content.notes.model import ChoiceNote, Deck, Note
+from rapport.content.notes.words import content_words, related, visible, words_of
 
 # Each check's name (as written in ``allow``) and why it matters, in one line.
 CHECKS: Mapping[str, str] = {
@@ -55,21 +57,6 @@ LONGEST_SHARE_P = 0.05
 MIN_CHOICES_FOR_SHARE = 4
 
 ABSOLUTES = re.compile(r"\b(?:only|never|always|at all)\b", re.IGNORECASE)
-_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
-# Words that carry no content: an answer sharing them with the question is no cue.
-_STOPWORDS = frozenset(
-    """
-    a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers herself him himself his how
-    i if in into is it its itself just me more most my myself no nor not now of off on
-    once one only or other our ours ourselves out over own same she should so some such
-    than that the their theirs them themselves then there these they this those through
-    to too under until up very was we were what when where which while who whom why will
-    with would you your yours yourself yourselves according essay say says said see two
-    three four make made get way like well much many
-    """.split()
-)
 
 
 class ItemWarning(NamedTuple):
@@ -187,66 +174,6 @@ def read_allowances(text: str) -> dict[str, frozenset[str]]:
     return found
 
 
-# --- words -------------------------------------------------------------------------------
-
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def visible(text: str) -> str:
-    """``text`` as a trainee sees it: markup (of ``html = true`` notes) left out."""
-    if "<" in text or "&" in text:
-        from html import unescape
-
-        text = " ".join(unescape(_TAG.sub(" ", text)).split())
-    return text
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(visible(text).casefold().replace("’", "'"))
-
-
-STOPWORDS = _STOPWORDS
-
-
-def words_of(text: str) -> list[str]:
-    """The words of ``text`` as a trainee reads them, in order, case folded."""
-    return _words(text)
-
-
-def _stem(word: str) -> str:
-    """A crude stem, enough to match 'bonds' with 'bond' and 'feelings' with 'feeling'."""
-    if word.endswith("'s"):
-        word = word[:-2]
-    if word.endswith("ies") and len(word) > 5:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
-        return word[:-1]
-    return word
-
-
-def content_words(text: str) -> set[str]:
-    """The stems of the words in ``text`` that carry meaning."""
-    return {_stem(w) for w in _words(text) if w not in _STOPWORDS and len(w) > 2}
-
-
-def key_words(text: str, count: int = 4) -> list[str]:
-    """The first ``count`` words of ``text`` that carry meaning, in reading order (cloze
-    markers and markup left out): what a short, readable note id is made from."""
-    plain = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", text)
-    words = [w for w in _words(plain) if w not in _STOPWORDS and not w.isdigit()]
-    return words[:count]
-
-
-def related(a: str, b: str) -> bool:
-    """Whether two content-word stems are the same word or one contains the other
-    ('genuine' and 'genuineness', 'tune' and 'attuned')."""
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    return len(short) >= 4 and short in long
-
-
 # --- the checks --------------------------------------------------------------------------
 
 
@@ -258,7 +185,7 @@ def note_text(note: Note) -> str:
 
 
 def _trigrams(text: str) -> frozenset[tuple[str, ...]]:
-    words = _words(text)
+    words = words_of(text)
     return frozenset(zip(words, words[1:], words[2:], strict=False))
 
 
@@ -322,8 +249,6 @@ def _tail(chances: Sequence[float], hits: int) -> float:
 def warm_share(notes: Iterable[Note]) -> WarmShare:
     """Of the choice notes with exactly one warm or hedged option, how many have it as the
     answer; by chance it would be the answer in 1 of the number of options."""
-    from rapport.content.checks.optioncues import key_most_warm
-
     chances: list[float] = []
     warm = 0
     for n in notes:

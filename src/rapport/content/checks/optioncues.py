@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
-from rapport.content.checks.itemcheck import STOPWORDS, visible, words_of
+from rapport.content.notes.words import STOPWORDS, visible, words_of
 
 # Hedges and collaborative markers: words that make an option sound gentle, tentative or
 # shared. Matched on whole words (a stem with * matches its forms).

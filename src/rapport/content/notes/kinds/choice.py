@@ -195,13 +195,8 @@ class ChoiceRules(PickKind[ChoiceNote]):
     def item_cues(self, note: ChoiceNote) -> list[ItemCue]:
         """An answer that stands out: much the longest option, the one option without an
         absolute, or sharing a word with the question that no distractor has."""
-        from rapport.content.checks.itemcheck import (
-            ABSOLUTES,
-            LONGEST_MARGIN,
-            content_words,
-            related,
-            visible,
-        )
+        from rapport.content.checks.itemcheck import ABSOLUTES, LONGEST_MARGIN
+        from rapport.content.notes.words import content_words, related, visible
 
         cues: list[ItemCue] = []
         answer = note.answer
