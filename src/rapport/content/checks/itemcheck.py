@@ -16,12 +16,12 @@ notes and the deck's share of longest answers, and applies the notes' ``allow``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from rapport.content.checks.optioncues import key_most_warm
+from rapport.content.notes.kinds import rules_of
 from rapport.content.notes.model import ChoiceNote, Deck, Note
+from rapport.content.notes.optioncues import key_most_warm
 from rapport.content.notes.words import content_words, related, visible, words_of
 
 # Each check's name (as written in ``allow``) and why it matters, in one line.
@@ -40,8 +40,6 @@ CHECKS: Mapping[str, str] = {
     "same-fact": "two notes asking the same fact with the same answer add reviews, not learning",
     "unused-allow": "an allow entry that suppresses nothing would hide a later cue unseen",
 }
-# How much longer than every distractor the answer may be before it stands out.
-LONGEST_MARGIN = 1.25
 # Jaccard similarity of word trigrams from which two notes count as near-duplicates.
 DUPLICATE_SIMILARITY = 0.5
 # Two cards ask the same fact when their question and answer share this much of their
@@ -55,8 +53,6 @@ ELSEWHERE_WINDOW = 12
 # How unlikely (under chance) the deck's count of longest answers must be to warn.
 LONGEST_SHARE_P = 0.05
 MIN_CHOICES_FOR_SHARE = 4
-
-ABSOLUTES = re.compile(r"\b(?:only|never|always|at all)\b", re.IGNORECASE)
 
 
 class ItemWarning(NamedTuple):
@@ -179,8 +175,6 @@ def read_allowances(text: str) -> dict[str, frozenset[str]]:
 
 def note_text(note: Note) -> str:
     """The text a note teaches, as a trainee reads it (its kind's ``item_text``)."""
-    from rapport.content.notes.kinds import rules_of
-
     return rules_of(note).item_text(note)
 
 
@@ -271,8 +265,6 @@ class _Card(NamedTuple):
 
 
 def _cards(notes: Sequence[Note]) -> list[_Card]:
-    from rapport.content.notes.kinds import rules_of
-
     out: list[_Card] = []
     for note in notes:
         rules = rules_of(note)
@@ -397,8 +389,6 @@ def check_deck(deck: Deck, allowances: Mapping[str, frozenset[str]] | None = Non
         except (OSError, ValueError):
             allowances = {}
     # Each warning with the notes whose `allow` may excuse it (both notes of a pair).
-    from rapport.content.notes.kinds import rules_of
-
     found: list[tuple[ItemWarning, tuple[str, ...]]] = []
     for note in deck.notes:
         for cue in rules_of(note).item_cues(note):
