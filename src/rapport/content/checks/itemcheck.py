@@ -10,8 +10,9 @@ one of its warnings with a reason, in the deck file::
 The checks are heuristics over the validated :class:`~rapport.content.notes.model.Deck`; they
 never stop a deck from loading. Each kind looks for the cues its notes can carry
 (``KindRules.item_cues`` in :mod:`rapport.content.notes.kinds`, with the word helpers of
-:mod:`rapport.content.notes.words`); this module names the checks, finds near-duplicate
-notes and the deck's share of longest answers, and applies the notes' ``allow``.
+:mod:`rapport.content.notes.words`); this module runs them, finds near-duplicate notes and
+the deck's share of longest answers, and applies the notes' ``allow`` (the checks' names,
+and the rules of ``allow``, are in :mod:`rapport.content.notes.checknames`).
 """
 
 from __future__ import annotations
@@ -19,27 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from rapport.content.loading.tomltext import layout
+from rapport.content.notes.checknames import CHECKS, allowed_checks
 from rapport.content.notes.kinds import rules_of
 from rapport.content.notes.model import ChoiceNote, Deck, Note
 from rapport.content.notes.optioncues import key_most_warm
 from rapport.content.notes.words import content_words, related, visible, words_of
 
-# Each check's name (as written in ``allow``) and why it matters, in one line.
-CHECKS: Mapping[str, str] = {
-    "longest-answer": "test-wise trainees pick the longest option",
-    "absolute": 'absolutes ("only", "never", "always", "at all") mark an option as wrong',
-    "answer-echo": "a word shared only by the question and the answer gives the answer away",
-    "reversed-term": "the definition side gives away the term it asks for",
-    "cloze-hint": "the hint gives the deleted text away",
-    "cloze-list": "items of one list can be guessed from each other; make the list one deletion",
-    "near-duplicate": "two notes teaching the same fact the same way add reviews, not learning",
-    "warm-key": "a test-wise trainee picks the gentle, collaborative option without the content",
-    "grammar": "an option whose grammar differs from the others' stands out",
-    "convergence": "the option sharing most with all the others is found without the content",
-    "answer-elsewhere": "a card that prints another card's answer in its context gives it away",
-    "same-fact": "two notes asking the same fact with the same answer add reviews, not learning",
-    "unused-allow": "an allow entry that suppresses nothing would hide a later cue unseen",
-}
 # Jaccard similarity of word trigrams from which two notes count as near-duplicates.
 DUPLICATE_SIMILARITY = 0.5
 # Two cards ask the same fact when their question and answer share this much of their
@@ -129,33 +116,6 @@ class ItemReport(NamedTuple):
 
 
 # --- the `allow` key ---------------------------------------------------------------------
-
-
-def allow_problems(value: object) -> list[str]:
-    """Why a note's ``allow`` value is malformed, one message each (empty if it is fine).
-
-    Each entry is ``"check-name: reason"``: the reason is required, so that a suppressed
-    warning always says why the cue is acceptable in this item.
-    """
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return ['must be a list of "check-name: reason" texts']
-    problems: list[str] = []
-    for entry in value:
-        name, _, reason = entry.partition(":")
-        name = name.strip()
-        if name not in CHECKS:
-            known = ", ".join(CHECKS)
-            problems.append(f"'{name}' is not an item-writing check (one of {known})")
-        elif not reason.strip():
-            problems.append(f"'{entry}' gives no reason after the check name")
-    return problems
-
-
-def allowed_checks(value: object) -> frozenset[str]:
-    """The check names a well-formed ``allow`` value suppresses."""
-    if not isinstance(value, list):
-        return frozenset()
-    return frozenset(v.partition(":")[0].strip() for v in value if isinstance(v, str))
 
 
 def read_allowances(text: str) -> dict[str, frozenset[str]]:
@@ -434,8 +394,6 @@ def check_deck(deck: Deck, allowances: Mapping[str, frozenset[str]] | None = Non
 
 def _with_lines(deck: Deck, warnings: list[ItemWarning]) -> list[ItemWarning]:
     """The warnings with the line of their field (or note) in the deck file."""
-    from rapport.content.loading.tomltext import layout
-
     try:
         shape = layout(deck.path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
