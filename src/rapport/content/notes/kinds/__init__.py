@@ -241,6 +241,11 @@ def rules_of(note: Note) -> KindRules[Any]:
     return rules_for(note.kind)
 
 
+def practice_kinds() -> tuple[str, ...]:
+    """The kinds a practice test may ask (a machine can score them), in registry order."""
+    return tuple(name for name, rules in _load().items() if rules.practice)
+
+
 def question_of(card: Card) -> str:
     """The card's question side as plain text (for lists, search and previews)."""
     return str(rules_for(card.kind).question_text(card.note, card.ordinal))
@@ -249,11 +254,6 @@ def question_of(card: Card) -> str:
 def answer_of(card: Card) -> str:
     """The card's answer side as plain text."""
     return str(rules_for(card.kind).answer_text(card.note, card.ordinal))
-
-
-def practice_kinds() -> tuple[str, ...]:
-    """The kinds a practice test may ask (a machine can score them), in registry order."""
-    return tuple(name for name, rules in _load().items() if rules.practice)
 
 
 T = TypeVar("T")
