@@ -186,6 +186,7 @@ def _anki(path: Path, decks: Sequence[Deck], plan: Plan) -> None:
     """The same notes, cards and history in a collection made by Anki's library."""
     from anki.collection import Collection as AnkiCollection
 
+    from rapport.content.notes.kinds import answer_of, question_of
     from rapport.content.notes.model import Card, ClozeNote, ReversedNote
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -213,7 +214,7 @@ def _anki(path: Path, decks: Sequence[Deck], plan: Plan) -> None:
             elif isinstance(note, ReversedNote):
                 model, fields = both, [note.front, note.back]
             else:
-                model, fields = basic, [first.question_text(), first.answer_text()]
+                model, fields = basic, [question_of(first), answer_of(first)]
             flds = "\x1f".join(fields)
             csum = int(hashlib.sha1(fields[0].encode()).hexdigest()[:8], 16)
             guid = f"{deck.id}/{note.id}"

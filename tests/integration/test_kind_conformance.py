@@ -17,7 +17,13 @@ from typing import Any
 import pytest
 
 from rapport.content import Deck, load_deck
-from rapport.content.notes.kinds import Interaction, RespondKind, registered, rules_of
+from rapport.content.notes.kinds import (
+    Interaction,
+    RespondKind,
+    answer_of,
+    registered,
+    rules_of,
+)
 from rapport.content.notes.model import Note
 from rapport.interop.anki.importer import import_anki_package
 from rapport.interop.anki.package import export_decks
@@ -99,7 +105,7 @@ def test_every_kind_is_studied_and_practised(deck: Deck, tmp_path: Path) -> None
     assert col.browse_count(BrowseQuery()) == len(deck.cards())
     assert col.browse_count(col.search_query("alliance", T0)) >= 1
     for card in deck.cards():  # every kind's text is found by its words and its kind
-        words = " ".join(re.findall(r"[A-Za-z]{4,}", card.answer_text())[:2])
+        words = " ".join(re.findall(r"[A-Za-z]{4,}", answer_of(card))[:2])
         query = col.search_query(f"kind:{card.kind} {words}", T0)
         assert col.browse_count(query) >= 1, (card.kind, words)
     col.close(T0)

@@ -7,9 +7,8 @@ operation (:mod:`rapport.study.ops`): saved at once in one transaction, one step
 app's undo stack under its name ("Undo Suspend card"), so Ctrl+Z takes it back from any
 view. Each returns a short confirmation for the reviewer to show.
 
-Leeches live here too: a card answered Again in review for the ``leech_threshold``-th
-time (Anki's 8), and every half threshold after, is tagged ``leech`` and suspended, in
-the answer's own step; undoing that answer undoes both.
+A leech (the answer's own consequence, in the answer's step) is in
+:mod:`rapport.study.ops`.
 """
 
 from __future__ import annotations
@@ -18,14 +17,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rapport.content import Card
-from rapport.store import Scope, Store
+from rapport.store import Scope
 
 if TYPE_CHECKING:
     from rapport.study.session import ReviewSession
 
 FLAGS = {1: "red", 2: "orange", 3: "green", 4: "blue"}
 MARKED = "marked"
-LEECH = "leech"
 
 
 def _ids(session: ReviewSession, card: Card, whole_note: bool) -> list[int]:
@@ -95,19 +93,3 @@ def toggle_mark(session: ReviewSession, card: Card) -> str:
 
 def is_marked(session: ReviewSession, card: Card) -> bool:
     return MARKED in session.collection.store.note_tags(card.deck_id, card.note.id)
-
-
-def is_leech_lapse(lapses: int, threshold: int) -> bool:
-    """Whether a card with ``lapses`` lapses has just become (or again proved) a leech:
-    at the threshold and every half threshold after, as Anki does."""
-    if threshold <= 0 or lapses < threshold:
-        return False
-    return (lapses - threshold) % max(1, threshold // 2) == 0
-
-
-def mark_leech(store: Store, card: Card, card_id: int, *, suspend: bool = True) -> None:
-    """Tag the card's note ``leech`` and (deck options' leech action) suspend the card
-    (inside the answer's step)."""
-    store.set_note_tag(card.deck_id, card.note.id, LEECH, True)
-    if suspend:
-        store.suspend([card_id])

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import fields, is_dataclass
 
 from rapport.content import Card, Deck
+from rapport.content.notes.kinds import answer_of, question_of
 from rapport.search import normalize
 from rapport.store.records import TextRow
 
@@ -25,7 +26,7 @@ _SPACE = re.compile(r"\s+")
 
 def question_line(card: Card) -> str:
     """The question as one line of plain text (what Browse's question column shows)."""
-    return _SPACE.sub(" ", card.question_text()).strip()
+    return _SPACE.sub(" ", question_of(card)).strip()
 
 
 # A note's fields that are not its text: words search its text only, as in Anki (the
@@ -59,7 +60,7 @@ def text_row(card: Card, card_id: int) -> TextRow:
     note = card.note
     fields = [text for text in field_texts(note) if "{{c" not in text]
     if len(fields) != sum(1 for _ in field_texts(note)):  # cloze markup: as it reads
-        fields.insert(0, card.answer_text())
+        fields.insert(0, answer_of(card))
     search = " ".join(fields)
     tags = tuple(sorted({tag.casefold() for tag in note.tags}))
     return TextRow(card_id, question, note.concept, str(card.kind), normalize(search), tags)

@@ -30,6 +30,7 @@ from datetime import datetime
 from enum import IntEnum
 
 from rapport.content import Card
+from rapport.content.notes.kinds import answer_of, question_of
 from rapport.content.notes.model import CardKey, ChoiceNote, TypedNote
 from rapport.store import LoggedAnswer
 
@@ -205,7 +206,7 @@ def rationale_of(card: Card, given: str | None) -> str:
             parts.append(picked.why)
         parts.append(f"Right: {key.text.rstrip('.')}. {key.why}".strip())
         return " ".join(p for p in parts if p)
-    return f"Right: {card.answer_text().rstrip('.')}."
+    return f"Right: {answer_of(card).rstrip('.')}."
 
 
 def confident_errors(answers: Sequence[LoggedAnswer], lookup: Lookup) -> list[ConfidentError]:
@@ -226,7 +227,7 @@ def confident_errors(answers: Sequence[LoggedAnswer], lookup: Lookup) -> list[Co
                 key,
                 answer.concept,
                 answer.time,
-                card.question_text(),
+                question_of(card),
                 given,
                 rationale_of(card, answer.picked),
             )
@@ -271,7 +272,7 @@ def misconceptions(
         assert card is not None
         out.append(
             Misconception(
-                key, concepts[key], card.question_text(), given, count, rationale_of(card, given)
+                key, concepts[key], question_of(card), given, count, rationale_of(card, given)
             )
         )
     return out

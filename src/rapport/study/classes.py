@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapport.content import Card, ChoiceNote, Deck
+from rapport.content.notes.kinds import question_of
 from rapport.errors import RapportError
 from rapport.study.calibration import Calibration, CalibrationPoint, Certainty
 from rapport.study.progress import (
@@ -270,7 +271,7 @@ def analyse(files: Sequence[TraineeFile], lookup: Mapping[tuple[str, str], Card]
             ItemAnalysis(
                 deck_id=deck_id,
                 note_id=note_id,
-                question=card.question_text() if card is not None else note_id,
+                question=question_of(card) if card is not None else note_id,
                 concept=note.concept if note is not None else "",
                 answered=len(rights),
                 share_right=sum(rights) / len(rights),

@@ -37,11 +37,14 @@ database part, and the :class:`Changes` say ``files`` so that the window reads t
 again.
 
 The reviewer's operations are in :mod:`rapport.study.actions` (bury, suspend, flag,
-mark); Browse's bulk actions are here (:func:`set_suspended`); the answer, with its leech
-consequence, is ``ReviewSession.answer``; presets and settings are the ``Collection``'s
-own methods; the Anki import (:mod:`rapport.interop.anki.importer`) is one step for all its
-reviews. Any other change joins by calling :meth:`Operations.perform`; called inside
-another operation's ``write`` it joins that operation's transaction and step.
+mark); Browse's bulk actions are here (:func:`set_suspended`); the answer is
+``ReviewSession.answer``, with its leech consequence here (:func:`is_leech_lapse`,
+:func:`mark_leech`: a card answered Again in review for the ``leech_threshold``-th time,
+Anki's 8, and every half threshold after, is tagged ``leech`` and suspended, in the
+answer's own step; undoing that answer undoes both); presets and settings are the
+``Collection``'s own methods; the Anki import (:mod:`rapport.interop.anki.importer`) is one
+step for all its reviews. Any other change joins by calling :meth:`Operations.perform`;
+called inside another operation's ``write`` it joins that operation's transaction and step.
 """
 
 from __future__ import annotations
@@ -411,6 +414,27 @@ class Operations:
         kept = [(i, ref) for i, ref in enumerate(self._listeners) if not drop(ref())]
         self._early = sum(i < self._early for i, _ in kept)
         self._listeners = [ref for _, ref in kept]
+
+
+# -- the answer's leech consequence ----------------------------------------------------
+
+LEECH = "leech"
+
+
+def is_leech_lapse(lapses: int, threshold: int) -> bool:
+    """Whether a card with ``lapses`` lapses has just become (or again proved) a leech:
+    at the threshold and every half threshold after, as Anki does."""
+    if threshold <= 0 or lapses < threshold:
+        return False
+    return (lapses - threshold) % max(1, threshold // 2) == 0
+
+
+def mark_leech(store: Store, card: Card, card_id: int, *, suspend: bool = True) -> None:
+    """Tag the card's note ``leech`` and (deck options' leech action) suspend the card
+    (inside the answer's step)."""
+    store.set_note_tag(card.deck_id, card.note.id, LEECH, True)
+    if suspend:
+        store.suspend([card_id])
 
 
 # -- Browse's bulk actions ------------------------------------------------------------

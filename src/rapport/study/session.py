@@ -20,11 +20,11 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 from rapport.content import Card
 from rapport.store import Hiding, Phase, ReviewOrder, ReviewRecord, Scope, Store, WriteError
 from rapport.store.records import is_lapse
-from rapport.study import actions, siblings
+from rapport.study import siblings
 from rapport.study.cardmap import CardMap
 from rapport.study.days import require_aware
 from rapport.study.ledger import DayLedger, new_left
-from rapport.study.ops import Changes, Operations
+from rapport.study.ops import Changes, Operations, is_leech_lapse, mark_leech
 from rapport.study.scheduling import Rating, Scheduler, capped_duration, easy_day_due
 from rapport.study.settings import Settings
 
@@ -394,9 +394,9 @@ class ReviewSession:
                     card_id, now, int(rating), duration, before, after, response, certainty, picked
                 )
             )
-            if lapse and actions.is_leech_lapse(store.lapses(card_id), settings.leech_threshold):
+            if lapse and is_leech_lapse(store.lapses(card_id), settings.leech_threshold):
                 suspend = settings.leech_action == "suspend"
-                actions.mark_leech(store, card, card_id, suspend=suspend)
+                mark_leech(store, card, card_id, suspend=suspend)
                 leech = True
 
         answered = _Answered(card, before.phase, rating, duration, start)

@@ -462,7 +462,7 @@ class NoteEditor(QDialog):
                 by_field.setdefault(column, []).append(p.message)
         warnings: list[str] = []
         if note is not None:
-            from rapport.content.checks.itemcheck import CHECKS
+            from rapport.content.notes.checknames import CHECKS
             from rapport.content.notes.kinds import rules_of
 
             allowed = {a.partition(":")[0].strip() for a in self._allowed()}

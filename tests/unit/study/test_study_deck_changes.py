@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rapport.content import Card, CardKey
+from rapport.content.notes.kinds import question_of
 from rapport.study import Collection, Rating, ReviewSession
 from tests.support.collection import (
     SECOND,
@@ -33,7 +34,7 @@ def test_reworded_card_keeps_its_history(open_col: OpenCollection) -> None:
     col.close(T0)
     col = open_col([make_deck("a", [basic("x", "New wording?"), basic("y")])])
     card = col.card(CardKey("a", "x", 0))
-    assert card is not None and card.question_text() == "New wording?"
+    assert card is not None and question_of(card) == "New wording?"
     assert col.store.card_state(col.require_id(card)) == before
     assert rows(col)[card.key] == (1, "review")
 

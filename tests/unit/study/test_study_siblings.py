@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from rapport.study import Rating, ReviewSession, actions
+from rapport.study.ops import is_leech_lapse
 from tests.support.collection import (
     SECOND,
     T0,
@@ -174,6 +175,6 @@ def test_a_leech_is_tagged_and_suspended_and_undo_takes_both_back(
 
 
 def test_leeches_every_half_threshold_after_the_first() -> None:
-    hits = [n for n in range(1, 20) if actions.is_leech_lapse(n, 8)]
+    hits = [n for n in range(1, 20) if is_leech_lapse(n, 8)]
     assert hits == [8, 12, 16]
-    assert not any(actions.is_leech_lapse(n, 0) for n in range(20))
+    assert not any(is_leech_lapse(n, 0) for n in range(20))

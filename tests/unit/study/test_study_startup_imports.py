@@ -49,6 +49,8 @@ OFF_THE_START_PATH = {
     "hashlib",  # deck digests come from the cache
     "json",  # only to read saved settings (none here) and write them
     "rapport.store.restore",  # only when a damaged database is restored
+    "rapport.content.notes.checknames",  # only when a deck file read has an `allow` key
+    "rapport.study.actions",  # the reviewer's bury, suspend, flag and mark (the review view's)
 }
 
 

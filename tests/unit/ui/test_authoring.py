@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTextBrows
 from pytestqt.qtbot import QtBot
 
 from rapport.content import DeckSet, load_deck
+from rapport.content.notes.kinds import answer_of
 from rapport.content.notes.model import Kind
 from rapport.study import Collection
 from rapport.ui.conflicts import ConflictDialog
@@ -177,7 +178,7 @@ def test_add_study_edit_and_delete_notes_by_keys(
     qtbot.keyClick(window.review, Qt.Key.Key_E)
     assert window.current_view_name() == "review"
     assert window.review.card is not None
-    assert window.review.card.answer_text() == "Full, undivided attention."
+    assert answer_of(window.review.card) == "Full, undivided attention."
     assert load_deck(deck_file).notes[0].back == "Full, undivided attention."  # type: ignore[attr-defined]
 
     # delete it from the editor (E, then Delete note, then Yes)
@@ -241,7 +242,7 @@ def test_a_local_change_survives_a_revision_and_a_conflict_offers_both(
     review = window.review
     assert review.card is not None and review.card.note.id == "basic-one"
     _edit_shipped_back(qtbot, window, "Goals, tasks and bond (my words).")
-    assert review.card is not None and review.card.answer_text() == (
+    assert review.card is not None and answer_of(review.card) == (
         "Goals, tasks and bond (my words)."
     )
     qtbot.keyClick(review, Qt.Key.Key_Space)

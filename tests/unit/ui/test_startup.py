@@ -130,6 +130,9 @@ OFF_THE_START_PATH = {
     "rapport.content.editing.authoring",  # with the first edit, or local changes to apply
     "rapport.ui.note_editor",
     "tomlkit",  # with the first deck written
+    # with `rapport check` or the editor (its warnings, a new note's id): item cues import them late
+    "rapport.content.notes.words",
+    "rapport.content.notes.optioncues",
 }
 
 

@@ -1,3 +1,3 @@
-"""Checks of a deck's writing: the item-writing cues a test-wise trainee exploits and
-the option cues of multiple-choice items.
+"""Checks of a deck's writing: the item-writing cues a test-wise trainee exploits, run
+over a whole deck (each kind's own cues, near-duplicates, the deck's answer shares).
 """

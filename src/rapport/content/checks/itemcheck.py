@@ -9,37 +9,24 @@ one of its warnings with a reason, in the deck file::
 
 The checks are heuristics over the validated :class:`~rapport.content.notes.model.Deck`; they
 never stop a deck from loading. Each kind looks for the cues its notes can carry
-(``KindRules.item_cues`` in :mod:`rapport.content.notes.kinds`, with the word helpers below);
-this module names the checks, finds near-duplicate notes and the deck's share of longest
-answers, and applies the notes' ``allow``.
+(``KindRules.item_cues`` in :mod:`rapport.content.notes.kinds`, with the word helpers of
+:mod:`rapport.content.notes.words`); this module runs them, finds near-duplicate notes and
+the deck's share of longest answers, and applies the notes' ``allow`` (the checks' names,
+and the rules of ``allow``, are in :mod:`rapport.content.notes.checknames`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from rapport.content.loading.tomltext import layout
+from rapport.content.notes.checknames import CHECKS, allowed_checks
+from rapport.content.notes.kinds import rules_of
 from rapport.content.notes.model import ChoiceNote, Deck, Note
+from rapport.content.notes.optioncues import key_most_warm
+from rapport.content.notes.words import content_words, related, visible, words_of
 
-# Each check's name (as written in ``allow``) and why it matters, in one line.
-CHECKS: Mapping[str, str] = {
-    "longest-answer": "test-wise trainees pick the longest option",
-    "absolute": 'absolutes ("only", "never", "always", "at all") mark an option as wrong',
-    "answer-echo": "a word shared only by the question and the answer gives the answer away",
-    "reversed-term": "the definition side gives away the term it asks for",
-    "cloze-hint": "the hint gives the deleted text away",
-    "cloze-list": "items of one list can be guessed from each other; make the list one deletion",
-    "near-duplicate": "two notes teaching the same fact the same way add reviews, not learning",
-    "warm-key": "a test-wise trainee picks the gentle, collaborative option without the content",
-    "grammar": "an option whose grammar differs from the others' stands out",
-    "convergence": "the option sharing most with all the others is found without the content",
-    "answer-elsewhere": "a card that prints another card's answer in its context gives it away",
-    "same-fact": "two notes asking the same fact with the same answer add reviews, not learning",
-    "unused-allow": "an allow entry that suppresses nothing would hide a later cue unseen",
-}
-# How much longer than every distractor the answer may be before it stands out.
-LONGEST_MARGIN = 1.25
 # Jaccard similarity of word trigrams from which two notes count as near-duplicates.
 DUPLICATE_SIMILARITY = 0.5
 # Two cards ask the same fact when their question and answer share this much of their
@@ -53,23 +40,6 @@ ELSEWHERE_WINDOW = 12
 # How unlikely (under chance) the deck's count of longest answers must be to warn.
 LONGEST_SHARE_P = 0.05
 MIN_CHOICES_FOR_SHARE = 4
-
-ABSOLUTES = re.compile(r"\b(?:only|never|always|at all)\b", re.IGNORECASE)
-_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
-# Words that carry no content: an answer sharing them with the question is no cue.
-_STOPWORDS = frozenset(
-    """
-    a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers herself him himself his how
-    i if in into is it its itself just me more most my myself no nor not now of off on
-    once one only or other our ours ourselves out over own same she should so some such
-    than that the their theirs them themselves then there these they this those through
-    to too under until up very was we were what when where which while who whom why will
-    with would you your yours yourself yourselves according essay say says said see two
-    three four make made get way like well much many
-    """.split()
-)
 
 
 class ItemWarning(NamedTuple):
@@ -148,33 +118,6 @@ class ItemReport(NamedTuple):
 # --- the `allow` key ---------------------------------------------------------------------
 
 
-def allow_problems(value: object) -> list[str]:
-    """Why a note's ``allow`` value is malformed, one message each (empty if it is fine).
-
-    Each entry is ``"check-name: reason"``: the reason is required, so that a suppressed
-    warning always says why the cue is acceptable in this item.
-    """
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return ['must be a list of "check-name: reason" texts']
-    problems: list[str] = []
-    for entry in value:
-        name, _, reason = entry.partition(":")
-        name = name.strip()
-        if name not in CHECKS:
-            known = ", ".join(CHECKS)
-            problems.append(f"'{name}' is not an item-writing check (one of {known})")
-        elif not reason.strip():
-            problems.append(f"'{entry}' gives no reason after the check name")
-    return problems
-
-
-def allowed_checks(value: object) -> frozenset[str]:
-    """The check names a well-formed ``allow`` value suppresses."""
-    if not isinstance(value, list):
-        return frozenset()
-    return frozenset(v.partition(":")[0].strip() for v in value if isinstance(v, str))
-
-
 def read_allowances(text: str) -> dict[str, frozenset[str]]:
     """The ``allow`` entries of each note of a deck file's TOML text, by note id."""
     import tomllib
@@ -187,78 +130,16 @@ def read_allowances(text: str) -> dict[str, frozenset[str]]:
     return found
 
 
-# --- words -------------------------------------------------------------------------------
-
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def visible(text: str) -> str:
-    """``text`` as a trainee sees it: markup (of ``html = true`` notes) left out."""
-    if "<" in text or "&" in text:
-        from html import unescape
-
-        text = " ".join(unescape(_TAG.sub(" ", text)).split())
-    return text
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(visible(text).casefold().replace("’", "'"))
-
-
-STOPWORDS = _STOPWORDS
-
-
-def words_of(text: str) -> list[str]:
-    """The words of ``text`` as a trainee reads them, in order, case folded."""
-    return _words(text)
-
-
-def _stem(word: str) -> str:
-    """A crude stem, enough to match 'bonds' with 'bond' and 'feelings' with 'feeling'."""
-    if word.endswith("'s"):
-        word = word[:-2]
-    if word.endswith("ies") and len(word) > 5:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
-        return word[:-1]
-    return word
-
-
-def content_words(text: str) -> set[str]:
-    """The stems of the words in ``text`` that carry meaning."""
-    return {_stem(w) for w in _words(text) if w not in _STOPWORDS and len(w) > 2}
-
-
-def key_words(text: str, count: int = 4) -> list[str]:
-    """The first ``count`` words of ``text`` that carry meaning, in reading order (cloze
-    markers and markup left out): what a short, readable note id is made from."""
-    plain = re.sub(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", r"\1", text)
-    words = [w for w in _words(plain) if w not in _STOPWORDS and not w.isdigit()]
-    return words[:count]
-
-
-def related(a: str, b: str) -> bool:
-    """Whether two content-word stems are the same word or one contains the other
-    ('genuine' and 'genuineness', 'tune' and 'attuned')."""
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    return len(short) >= 4 and short in long
-
-
 # --- the checks --------------------------------------------------------------------------
 
 
 def note_text(note: Note) -> str:
     """The text a note teaches, as a trainee reads it (its kind's ``item_text``)."""
-    from rapport.content.notes.kinds import rules_of
-
     return rules_of(note).item_text(note)
 
 
 def _trigrams(text: str) -> frozenset[tuple[str, ...]]:
-    words = _words(text)
+    words = words_of(text)
     return frozenset(zip(words, words[1:], words[2:], strict=False))
 
 
@@ -322,8 +203,6 @@ def _tail(chances: Sequence[float], hits: int) -> float:
 def warm_share(notes: Iterable[Note]) -> WarmShare:
     """Of the choice notes with exactly one warm or hedged option, how many have it as the
     answer; by chance it would be the answer in 1 of the number of options."""
-    from rapport.content.checks.optioncues import key_most_warm
-
     chances: list[float] = []
     warm = 0
     for n in notes:
@@ -346,8 +225,6 @@ class _Card(NamedTuple):
 
 
 def _cards(notes: Sequence[Note]) -> list[_Card]:
-    from rapport.content.notes.kinds import rules_of
-
     out: list[_Card] = []
     for note in notes:
         rules = rules_of(note)
@@ -472,8 +349,6 @@ def check_deck(deck: Deck, allowances: Mapping[str, frozenset[str]] | None = Non
         except (OSError, ValueError):
             allowances = {}
     # Each warning with the notes whose `allow` may excuse it (both notes of a pair).
-    from rapport.content.notes.kinds import rules_of
-
     found: list[tuple[ItemWarning, tuple[str, ...]]] = []
     for note in deck.notes:
         for cue in rules_of(note).item_cues(note):
@@ -519,8 +394,6 @@ def check_deck(deck: Deck, allowances: Mapping[str, frozenset[str]] | None = Non
 
 def _with_lines(deck: Deck, warnings: list[ItemWarning]) -> list[ItemWarning]:
     """The warnings with the line of their field (or note) in the deck file."""
-    from rapport.content.loading.tomltext import layout
-
     try:
         shape = layout(deck.path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

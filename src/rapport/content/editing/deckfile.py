@@ -24,6 +24,7 @@ from rapport.content.notes.model import (
     Deck,
     Note,
 )
+from rapport.content.notes.words import key_words
 from rapport.errors import RapportError
 
 log = logging.getLogger(__name__)
@@ -269,8 +270,6 @@ def readable_id(text: str, taken: set[str], fallback: str = "note") -> str:
     """A short note id from the words of ``text`` that carry meaning (a few words, at most
     32 characters), unique among ``taken``: "Rogers named {{c1::empathy}} a core condition"
     gives ``rogers-named-empathy-core``."""
-    from rapport.content.checks.itemcheck import key_words
-
     words = key_words(text) or text.split()[:4]  # "Who?" has no word of meaning: "who"
     base = slugify(" ".join(words), fallback)
     if len(base) > 32:

@@ -216,18 +216,6 @@ class Card:
     def kind(self) -> str:
         return self.note.kind
 
-    def question_text(self) -> str:
-        """The question side as plain text (for lists, search and previews)."""
-        from rapport.content.notes.kinds import rules_for
-
-        return str(rules_for(self.note.kind).question_text(self.note, self.ordinal))
-
-    def answer_text(self) -> str:
-        """The answer side as plain text."""
-        from rapport.content.notes.kinds import rules_for
-
-        return str(rules_for(self.note.kind).answer_text(self.note, self.ordinal))
-
 
 class Essay(NamedTuple):
     """A source text a deck cites, split into paragraphs (blank-line separated blocks,

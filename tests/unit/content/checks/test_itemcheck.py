@@ -11,8 +11,9 @@ import pytest
 
 from rapport.cli import main
 from rapport.content import DeckError, load_deck
-from rapport.content.checks.itemcheck import CHECKS, ItemReport, check_deck, longest_share
-from rapport.content.checks.optioncues import grammatical_form
+from rapport.content.checks.itemcheck import ItemReport, check_deck, longest_share
+from rapport.content.notes.checknames import CHECKS
+from rapport.content.notes.optioncues import grammatical_form
 
 WriteDeck = Callable[[str], Path]
 SOURCE = 'source = { paragraph = 5, anchor = "outlined this new therapeutic alliance" }'

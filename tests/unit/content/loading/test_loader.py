@@ -18,6 +18,7 @@ from rapport.content import (
     load_deck,
     load_decks,
 )
+from rapport.content.notes.kinds import answer_of, question_of
 from rapport.content.notes.model import RespondNote
 from tests.support.decks import GOOD_NOTES
 
@@ -61,13 +62,13 @@ def test_cards_per_kind_and_identity(write_deck: WriteDeck) -> None:
         "mini/doubts-the-point/0",
     ]
     term, reverse = deck.cards()[1:3]
-    assert term.question_text() == "Therapeutic alliance"
-    assert reverse.answer_text() == "Therapeutic alliance"
+    assert question_of(term) == "Therapeutic alliance"
+    assert answer_of(reverse) == "Therapeutic alliance"
     cloze_two = deck.cards()[4]
     assert cloze_two.kind is Kind.CLOZE
-    assert "[what is done]" in cloze_two.question_text()
-    assert "goals" in cloze_two.question_text()
-    assert "tasks" in cloze_two.answer_text()
+    assert "[what is done]" in question_of(cloze_two)
+    assert "goals" in question_of(cloze_two)
+    assert "tasks" in answer_of(cloze_two)
 
 
 def test_deck_is_immutable(write_deck: WriteDeck) -> None:

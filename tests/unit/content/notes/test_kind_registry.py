@@ -22,6 +22,7 @@ from rapport.content.notes.kinds import (
     KindError,
     KindRules,
     check_kind,
+    question_of,
     register,
     registered,
     rules_for,
@@ -52,7 +53,7 @@ def test_a_throwaway_kind_is_loaded_studied_checked_and_practised(tmp_path: Path
     with flash_kind() as flash:
         deck = load_deck(write_deck(tmp_path / "decks", FLASH_DECK))
         [card] = deck.cards()
-        assert card.kind == "flash" and card.question_text() == "What does 'alliance' mean?"
+        assert card.kind == "flash" and question_of(card) == "What does 'alliance' mean?"
 
         col = open_collection(tmp_path / "data", [deck])
         session = col.session(None, T0)

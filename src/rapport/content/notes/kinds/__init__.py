@@ -46,7 +46,7 @@ from rapport.content.notes.kinds.base import (
     RespondKind,
     TypeKind,
 )
-from rapport.content.notes.model import Kind, Note
+from rapport.content.notes.model import Card, Kind, Note
 
 __all__ = [
     "AnkiNoteType",
@@ -70,6 +70,8 @@ __all__ = [
     "registered",
     "rules_for",
     "rules_of",
+    "question_of",
+    "answer_of",
     "unregister",
 ]
 
@@ -242,6 +244,16 @@ def rules_of(note: Note) -> KindRules[Any]:
 def practice_kinds() -> tuple[str, ...]:
     """The kinds a practice test may ask (a machine can score them), in registry order."""
     return tuple(name for name, rules in _load().items() if rules.practice)
+
+
+def question_of(card: Card) -> str:
+    """The card's question side as plain text (for lists, search and previews)."""
+    return str(rules_for(card.kind).question_text(card.note, card.ordinal))
+
+
+def answer_of(card: Card) -> str:
+    """The card's answer side as plain text."""
+    return str(rules_for(card.kind).answer_text(card.note, card.ordinal))
 
 
 T = TypeVar("T")

@@ -105,8 +105,9 @@ class AnkiNoteType:
 
 class ItemCue(NamedTuple):
     """A cue in one field of a note that lets a test-wise trainee answer without knowing
-    the content: the field, the check's name and what was found (the checks, their names
-    and why each matters are in :mod:`rapport.content.checks.itemcheck`)."""
+    the content: the field, the check's name and what was found (the names and why each
+    matters are in :mod:`rapport.content.notes.checknames`; ``rapport check`` runs the
+    cues in :mod:`rapport.content.checks.itemcheck`)."""
 
     field: str
     check: str

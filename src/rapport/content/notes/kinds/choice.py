@@ -195,13 +195,8 @@ class ChoiceRules(PickKind[ChoiceNote]):
     def item_cues(self, note: ChoiceNote) -> list[ItemCue]:
         """An answer that stands out: much the longest option, the one option without an
         absolute, or sharing a word with the question that no distractor has."""
-        from rapport.content.checks.itemcheck import (
-            ABSOLUTES,
-            LONGEST_MARGIN,
-            content_words,
-            related,
-            visible,
-        )
+        from rapport.content.notes.optioncues import ABSOLUTES, LONGEST_MARGIN
+        from rapport.content.notes.words import content_words, related, visible
 
         cues: list[ItemCue] = []
         answer = note.answer
@@ -263,10 +258,10 @@ class ChoiceRules(PickKind[ChoiceNote]):
 
 
 def _option_cues(note: ChoiceNote) -> list[ItemCue]:
-    """The cues in the set of options (:mod:`rapport.content.checks.optioncues`): only the answer
+    """The cues in the set of options (:mod:`rapport.content.notes.optioncues`): only the answer
     warm or hedged, the answer's grammar unlike the distractors', the answer the option
     most like all the others."""
-    from rapport.content.checks.optioncues import FORM_NAMES, converges_on, key_only_warm, odd_form
+    from rapport.content.notes.optioncues import FORM_NAMES, converges_on, key_only_warm, odd_form
 
     cues: list[ItemCue] = []
     texts = [o.text for o in note.options]

@@ -119,7 +119,7 @@ class ClozeRules(KindRules[ClozeNote]):
     def item_cues(self, note: ClozeNote) -> list[ItemCue]:
         """A hint that contains its deletion (or a word of it), and two deletions that are
         items of one list, each guessable from the other."""
-        from rapport.content.checks.itemcheck import content_words, related
+        from rapport.content.notes.words import content_words, related
 
         cues: list[ItemCue] = []
         matches = list(DELETION.finditer(note.text))

@@ -66,7 +66,7 @@ class ReversedRules(KindRules[ReversedNote]):
     def item_cues(self, note: ReversedNote) -> list[ItemCue]:
         """A definition containing a word of the term it defines (a bracketed remark in
         the term, such as "(Norcross)", does not count)."""
-        from rapport.content.checks.itemcheck import content_words, related
+        from rapport.content.notes.words import content_words, related
 
         definition = content_words(note.back)
         term = content_words(re.sub(r"\([^)]*\)", " ", note.front))

@@ -1,6 +1,8 @@
 """Cues in a set of options that point to the answer without its content (``rapport check``).
 
-A kind whose notes offer options (the ``choice`` kind) calls these from its ``item_cues``:
+A kind whose notes offer options (the ``choice`` kind) calls these from its ``item_cues``,
+besides the answer much the longest option (:data:`LONGEST_MARGIN`) and the one option
+without an absolute (:data:`ABSOLUTES`):
 
 - ``warm-key``: only the answer carries a hedge or a collaborative marker ("explore",
   "gently", "together", "acknowledge", "ask", "both", "may", "might"...) while the
@@ -21,7 +23,11 @@ import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
-from rapport.content.checks.itemcheck import STOPWORDS, visible, words_of
+from rapport.content.notes.words import STOPWORDS, visible, words_of
+
+# How much longer than every distractor the answer may be before it stands out.
+LONGEST_MARGIN = 1.25
+ABSOLUTES = re.compile(r"\b(?:only|never|always|at all)\b", re.IGNORECASE)
 
 # Hedges and collaborative markers: words that make an option sound gentle, tentative or
 # shared. Matched on whole words (a stem with * matches its forms).
