@@ -14,13 +14,20 @@ calls it while it holds the data folder's lock, so no other Rapport is mid-write
 * in ``backups``: a killed backup's ``collection-*.partial`` and the journals a killed
   check of one leaves.
 
+Beside a file Rapport exports (an Anki package, a spreadsheet, a quiz, a report) the
+same hidden ``.NAME.<random>.part`` is written, outside the data folder: the next write of
+that file removes what a killed one left (:func:`remove_stale_parts`), sparing a part that
+another writer still holds locked (:func:`lock_fd`).
+
 Nothing here imports Qt or SQLite.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -66,6 +73,56 @@ def remove_litter(data_dir: Path) -> list[Path]:
     removed: list[Path] = []
     for folder, pattern in LITTER:
         removed += remove_in(Path(data_dir) / folder, pattern)
+    if removed:
+        log.info("removed %d unfinished file(s): %s", len(removed), ", ".join(map(str, removed)))
+    return removed
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def lock_fd(fd: int) -> None:
+        """Lock the open file ``fd`` for this process, or raise ``OSError`` at once if
+        another holds it; the operating system releases it when the process ends."""
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+else:
+    import fcntl
+
+    def lock_fd(fd: int) -> None:
+        """Lock the open file ``fd`` for this process, or raise ``OSError`` at once if
+        another holds it; the operating system releases it when the process ends."""
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def part_name(path: Path, token: str) -> Path:
+    """The hidden temporary file a write of ``path`` goes to before it is renamed."""
+    return path.with_name(f".{path.name}.{token}.part")
+
+
+def remove_stale_parts(path: Path) -> list[Path]:
+    """Delete the temporary files beside ``path`` that killed writes of it left (named by
+    :func:`part_name`); one another writer holds locked while it writes is kept. The
+    deleted paths."""
+    stale = re.compile(rf"^\.{re.escape(path.name)}\.[0-9a-f]+\.part$")
+    removed: list[Path] = []
+    try:
+        parts = [p for p in path.parent.iterdir() if stale.match(p.name)]
+    except OSError:
+        return removed
+    for part in parts:
+        try:
+            fd = os.open(part, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            lock_fd(fd)  # nobody writes it: the writer that made it was killed
+            part.unlink()
+            removed.append(part)
+        except OSError:
+            continue  # being written now, or not ours to delete
+        finally:
+            os.close(fd)
     if removed:
         log.info("removed %d unfinished file(s): %s", len(removed), ", ".join(map(str, removed)))
     return removed

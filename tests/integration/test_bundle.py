@@ -25,6 +25,8 @@ from rapport import __version__
 from rapport.desktop import APP_NAME, WM_INSTANCE
 from rapport.store import DB_NAME
 from tests.support.screen import xvfb
+from tests.support.waiting import wait_for_title, wait_for_window, wait_until
+from tests.support.waiting import xdotool as support_xdotool
 
 pytestmark = [
     pytest.mark.slow,
@@ -160,17 +162,16 @@ def test_bundle_studies_a_card_by_keyboard(bundle: Path, tmp_path: Path) -> None
         try:
 
             def xdotool(*args: str, timeout: float = 10) -> str:
-                done = subprocess.run(
-                    ["xdotool", *args],
-                    env=display,
-                    capture_output=True,
-                    text=True,
-                    timeout=timeout,
-                )
-                assert done.returncode == 0, f"xdotool {args}: {done.stderr}"
-                return done.stdout.strip()
+                return support_xdotool(display, *args, timeout=timeout)
 
-            window = xdotool("search", "--sync", "--onlyvisible", "--name", "^Rapport", timeout=60)
+            def answers_saved() -> int:
+                conn = sqlite3.connect(f"file:{data_dir / DB_NAME}?mode=ro", uri=True)
+                try:
+                    return int(conn.execute("SELECT COUNT(*) FROM revlog").fetchone()[0])
+                finally:
+                    conn.close()
+
+            window = wait_for_window(display, "^Rapport")
             # The WM class the desktop entry names (StartupWMClass), both halves.
             assert xdotool("search", "--class", f"^{APP_NAME}$")
             assert xdotool("search", "--classname", f"^{WM_INSTANCE}$")
@@ -180,20 +181,21 @@ def test_bundle_studies_a_card_by_keyboard(bundle: Path, tmp_path: Path) -> None
             assert pythons and all(p.startswith(str(bundle)) for p in pythons), pythons
             assert str(ROOT / ".venv") not in maps
             # No window manager: give the window the X input focus, so that Qt sees it
-            # active and its shortcuts (Ctrl+Q) work, as on a desktop.
-            xdotool("windowfocus", "--sync", window)
-            time.sleep(1)  # let Home take the keyboard focus
+            # active and its shortcuts (Ctrl+Q) work, as on a desktop. (Home's deck list
+            # has the keyboard focus before the window is mapped.) Each key waits for what
+            # it does where that shows outside the app: the title, the answer saved.
 
             def key(name: str) -> None:
                 xdotool("key", name)
-                time.sleep(0.5)
 
+            xdotool("windowfocus", "--sync", window)
             key("d")  # put the first-run welcome away
             key("t")  # the essay deck, by the deck list's type-ahead ("The Relationship...")
             key("Return")  # study it
-            assert "Reviewing" in xdotool("getwindowname", window)
+            wait_for_title(display, window, "Reviewing")
             key("space")  # show the answer
             key("3")  # Good
+            wait_until(lambda: answers_saved() == 1, "the answer saved", alive=app)
             key("ctrl+q")
             app.wait(timeout=60)
         finally:

@@ -5,8 +5,6 @@ page rendered to PNG (pdftoppm) into the test's folder. Another deck version is 
 from __future__ import annotations
 
 import json
-import subprocess
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from rapport.cli import main
 from rapport.study.classes import analyse, read_class_files
 from tests.support.classroom import CLASS_SIZE, MISKEYED, class_deck, write_class
+from tests.support.report_pages import page_png, pdf_text
 
 pytestmark = pytest.mark.slow
 
@@ -48,31 +47,11 @@ def test_class_report_pdf_and_html(
     assert main(["class-report", *map(str, class_files), "-o", str(pdf), "--data-dir", data]) == 0
     assert "30 trainees, 1 notes flagged" in capsys.readouterr().out
     assert pdf.read_bytes().startswith(b"%PDF")
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    flat = " ".join(unicodedata.normalize("NFKC", text).split())  # (ligatures: fi)
+    flat = pdf_text(pdf)
     assert "Rapport class report" in flat and "30 trainees" in flat
     assert MISKEYED in flat and "miskeyed? the stronger group picked" in flat
     assert "Calibration of the class" in flat and "Item analysis" in flat
-    subprocess.run(
-        # (-singlefile: "page.png" whatever the number of pages, which pads page-N)
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "60",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(pdf),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-    )
-    assert (tmp_path / "page.png").stat().st_size > 10_000
+    assert page_png(pdf, tmp_path / "page.png").stat().st_size > 10_000
     html = tmp_path / "class.html"
     assert main(["class-report", *map(str, class_files), "-o", str(html), "--data-dir", data]) == 0
     page = html.read_text(encoding="utf-8")

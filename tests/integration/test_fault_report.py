@@ -1,6 +1,7 @@
 """``rapport report`` killed (SIGKILL by strace) at its flushes and renames: the class
 file or PDF is whole or absent, never half-written, and a run again writes it whole with
-the same pseudonym as any run that finished keeping one."""
+the same pseudonym as any run that finished keeping one, and removes the hidden ``.part``
+file the killed run left beside it."""
 
 from __future__ import annotations
 
@@ -81,6 +82,7 @@ def test_report_killed_at_any_step(tmp_path: Path, kind: str, syscall: str) -> N
             break
         killed_at.append(when)
         assert _report(data_dir, out, *extra) == 0  # a run again writes it whole
+        assert _parts(out) == [], "the run again left the killed run's temporary file"
         if kind == "json":
             content = json.loads(out.read_text(encoding="utf-8"))
             kept = kept or content["trainee"]
@@ -90,3 +92,39 @@ def test_report_killed_at_any_step(tmp_path: Path, kind: str, syscall: str) -> N
     else:
         raise AssertionError("rapport report never ran to its end")
     assert killed_at, "never killed: the step was not reached"
+
+
+@pytest.mark.parametrize("kind", ["json", "pdf"])
+def test_the_part_a_killed_report_left_goes_with_the_next_run(tmp_path: Path, kind: str) -> None:
+    """Killed between writing the report and renaming it into place, ``rapport report``
+    leaves a hidden ``.report.pdf.<random>.part`` beside the chosen file (outside the data
+    folder, where the start-up clean-up does not look); the next report there removes it."""
+    strace = shutil.which("strace")
+    assert strace, "strace is needed (apt-get install strace; .ci/sysdeps installs it)"
+    data_dir = tmp_path / "data"
+    _studied(data_dir)
+    extra = ("--json",) if kind == "json" else ("--name", "Sam Example")
+    # once, elsewhere: the deck cache is written, so the report's rename comes first
+    (tmp_path / "warm").mkdir()
+    assert _report(data_dir, tmp_path / "warm" / f"report.{kind}", *extra) == 0
+    out = tmp_path / "out" / f"report.{kind}"
+    out.parent.mkdir()
+    for when in range(1, 6):
+        code = _report(
+            data_dir, out, *extra,
+            traced=(strace, "-f", "-qq", "-o", "/dev/null", "-e",
+                    f"inject=rename:when={when}:signal=SIGKILL"),
+        )  # fmt: skip
+        assert code in (-signal.SIGKILL, 128 + signal.SIGKILL), "the rename was not reached"
+        if _parts(out):
+            break
+    else:
+        raise AssertionError("no killed run left its temporary file")
+    assert not out.exists()
+    assert _report(data_dir, out, *extra) == 0
+    assert out.exists() and _parts(out) == []
+
+
+def _parts(out: Path) -> list[str]:
+    """The hidden temporary files beside ``out`` (``.report.pdf.<random>.part``)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.endswith(".part"))

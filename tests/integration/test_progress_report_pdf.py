@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from rapport.content import discover, load_decks
 from rapport.paths import decks_dir
 from rapport.study import Collection
 from tests.support.classroom import study_with_certainty
+from tests.support.report_pages import page_png, pdf_text
 
 pytestmark = pytest.mark.slow
 
@@ -37,10 +36,7 @@ def test_report_pdf_matches_the_statistics(
     stats = json.loads(capsys.readouterr().out)
     pdf = tmp_path / "report.pdf"
     assert main(["report", "-o", str(pdf), "--name", "Sam Example", "--data-dir", data]) == 0
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    flat = " ".join(unicodedata.normalize("NFKC", text).split())  # (ligatures: fi)
+    flat = pdf_text(pdf)
     assert "Rapport progress report" in flat and "Trainee: Sam Example" in flat
     retention = stats["retention"]["30d"]
     assert retention is not None
@@ -48,24 +44,7 @@ def test_report_pdf_matches_the_statistics(
     for concept in stats["concepts"][:3]:
         assert concept["concept"] in flat
     assert "Calibration" in flat and "Confident errors" in flat and "Pays best at" in flat
-    subprocess.run(
-        # (-singlefile: "page.png" whatever the number of pages, which pads page-N)
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "60",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(pdf),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-    )
-    assert (tmp_path / "page.png").stat().st_size > 10_000
+    assert page_png(pdf, tmp_path / "page.png").stat().st_size > 10_000
 
     # The class file: a pseudonym, kept.
     mine = tmp_path / "me.json"

@@ -1,9 +1,11 @@
-"""The real app in a real X server: Home shows, and a session is studied by keyboard alone.
+"""The real app in a real X server: Home shows, fits a 1024x768 screen, and a session is
+studied by keyboard alone.
 
 Starts Xvfb, runs ``rapport --data-dir D`` as a trainee would, types with xdotool
-(Enter to study, Space to show the answer, 3 for Good), and reads the progress back with
-``rapport stats --json`` (which works while the app runs). Skipped where Xvfb or xdotool
-is missing; ``make test`` installs both on Debian.
+(t and Enter to study the essay deck, Space to show the answer, 3 for Good), and reads the
+progress back with ``rapport stats --json`` (which works while the app runs). Each step
+waits for what it does (the window mapped, its title, the answer saved), never for a fixed
+time. Skipped where Xvfb or xdotool is missing; ``make test`` installs both on Debian.
 """
 
 from __future__ import annotations
@@ -13,23 +15,24 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.screen import xvfb
+from tests.support.waiting import wait_for_title, wait_for_window, wait_until, xdotool
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("Xvfb") and shutil.which("xdotool")), reason="needs Xvfb and xdotool"
 )
 RAPPORT = [sys.executable, "-m", "rapport"]
+SCREEN = (1024, 768)  # narrower than the window's first size (1080x760)
 
 
 @pytest.fixture
 def display() -> Iterator[dict[str, str]]:
-    with xvfb("1280x800") as env:
+    with xvfb(f"{SCREEN[0]}x{SCREEN[1]}") as env:
         yield env
 
 
@@ -43,11 +46,9 @@ def reviews(data_dir: Path) -> int:
     return int(json.loads(done.stdout)["reviews_total"])
 
 
-def wait_for(condition, timeout: float = 15) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
+def geometry(env: dict[str, str], window: str) -> dict[str, int]:
+    shell = xdotool(env, "getwindowgeometry", "--shell", window)
+    return {k: int(v) for k, v in (line.split("=") for line in shell.splitlines())}
 
 
 @pytest.mark.slow
@@ -63,26 +64,31 @@ def test_home_shows_and_a_session_is_studied_by_keyboard(
         text=True,
     )
     try:
-        found = subprocess.run(
-            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Rapport"],
-            env=display,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        assert found.returncode == 0 and found.stdout.strip(), "no Rapport window"
-        time.sleep(0.5)  # let Home take the keyboard focus
+        window = wait_for_window(display, "^Rapport")
+        # The whole window is on the small screen (no window manager to move it).
+        place = geometry(display, window)
+        assert place["X"] >= 0 and place["Y"] >= 0, place
+        assert place["X"] + place["WIDTH"] <= SCREEN[0], place
+        assert place["Y"] + place["HEIGHT"] <= SCREEN[1], place
+        assert place["WIDTH"] == SCREEN[0] and place["HEIGHT"] == 760, place  # fitted, not shrunk
+        # Home's deck list has the keyboard focus from the start (it is set before the
+        # window is mapped); the X input focus is given here, as a desktop would.
+        xdotool(display, "windowfocus", "--sync", window)
 
         def key(name: str) -> None:
-            subprocess.run(["xdotool", "key", name], env=display, check=True)
-            time.sleep(0.3)
+            xdotool(display, "key", name)  # to the focused window, as typed
 
         key("t")  # the essay deck, by the deck list's type-ahead ("The Relationship...")
         key("Return")  # study it
+        wait_for_title(display, window, "Reviewing The Relationship")
         for answered in range(1, 4):
             key("space")  # show the answer
             key("3")  # Good
-            wait_for(lambda n=answered: reviews(data_dir) == n)
+            wait_until(
+                lambda n=answered: reviews(data_dir) == n,  # type: ignore[misc]
+                f"answer {answered} saved",
+                alive=app,
+            )
         assert app.poll() is None, app.stdout.read() if app.stdout else ""
     finally:
         app.send_signal(signal.SIGKILL)

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,17 +17,9 @@ from rapport.logs import LOG_NAME, log_file, start_logging
 from rapport.store import DB_NAME
 from rapport.store.lock import LOCK_NAME
 from tests.support.collection import REPO_ROOT
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
-
-
-def _wait_for(check: object, timeout: float = 60.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():  # type: ignore[operator]
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
@@ -48,7 +39,11 @@ def test_a_signal_closes_the_real_app_as_quit_does(tmp_path: Path, number: int) 
     try:
         # the collection is open (its lock holds the pid): well inside the 3 s during
         # which the log's INFO records wait in memory
-        _wait_for(lambda: lock.exists() and lock.read_text().strip() == str(app.pid))
+        wait_until(
+            lambda: lock.exists() and lock.read_text().strip() == str(app.pid),
+            "the app to hold the data folder's lock",
+            alive=app,
+        )
         app.send_signal(number)
         out, err = app.communicate(timeout=60)
     finally:

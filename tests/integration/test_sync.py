@@ -6,7 +6,6 @@ Rapport data folders converge."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -36,10 +35,22 @@ pytestmark = pytest.mark.slow
 NOTES = 30
 SECOND = timedelta(seconds=1)
 BUMP = timedelta(milliseconds=BUMP_MS)
+MS = timedelta(milliseconds=1)
 
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+_last_answer = [datetime.min.replace(tzinfo=UTC)]
+
+
+def answer_time() -> datetime:
+    """Now, or a millisecond after the last answer if the clock has not moved on since: a
+    review's id is its time in ms, and a person's answers (on any device) are seconds
+    apart, never in one millisecond."""
+    _last_answer[0] = max(now(), _last_answer[0] + MS)
+    return _last_answer[0]
 
 
 def rapport(data: Path, decks: list[Deck]) -> Collection:
@@ -51,8 +62,7 @@ def study(collection: Collection, count: int, rating: Rating = Rating.GOOD) -> l
     session = collection.session(None, now())
     done = []
     for _ in range(count):
-        time.sleep(0.003)  # (a person's answers are seconds apart, never in one millisecond)
-        moment = now()
+        moment = answer_time()
         card = session.next_card(moment)
         assert card is not None
         session.answer(card, rating, moment, SECOND)

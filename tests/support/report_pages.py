@@ -1,5 +1,6 @@
 """Write the first page of each report as a PNG (for the README):
-``python -m tests.support.report_pages resources/screenshots`` (``make report-screenshots``).
+``python -m tests.support.report_pages resources/screenshots`` (``make report-screenshots``);
+:func:`page_png` and :func:`pdf_text` also serve the tests that read a report back.
 
 The progress report is of a demo trainee who studied the shipped deck for 60 days in
 certainty-based marking; the class report is of the simulated class of 30
@@ -12,6 +13,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -36,6 +38,15 @@ def page_png(pdf: Path, out: Path, page: int = 1) -> Path:
         check=True,
     )  # fmt: skip
     return out
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of ``pdf`` (pdftotext), its white space folded to single spaces and its
+    ligatures (fi) undone, for a test to find phrases in."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def render(out_dir: Path) -> list[Path]:

@@ -7,12 +7,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.support.waiting import wait_until
 
 USER, PASSWORD = "user", "pass"
 
@@ -27,6 +28,15 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def accepts(port: int) -> bool:
+    """Whether a server listens on the loopback ``port``."""
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.2).close()
+    except OSError:
+        return False
+    return True
 
 
 @pytest.fixture
@@ -45,15 +55,7 @@ def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
         [sys.executable, "-m", "anki.syncserver"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                assert server.poll() is None, "the sync server stopped"
-                assert time.monotonic() < deadline, "the sync server did not start"
-                time.sleep(0.1)
+        wait_until(lambda: accepts(port), "the sync server to accept connections", 30, alive=server)
         yield SyncServer(f"http://127.0.0.1:{port}/", base)
     finally:
         server.terminate()

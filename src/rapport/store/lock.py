@@ -8,10 +8,10 @@ The file holds the pid of the holder, to name it in the error the second instanc
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from types import TracebackType
 
+from rapport.litter import lock_fd
 from rapport.store.errors import AlreadyRunning, FolderError
 
 LOCK_NAME = "rapport.lock"
@@ -40,7 +40,7 @@ class DataLock:
         except OSError as exc:
             raise FolderError.from_error(folder, exc) from exc
         try:
-            _lock_fd(fd)
+            lock_fd(fd)
         except OSError:
             os.close(fd)
             raise AlreadyRunning(self.path, self._holder()) from None
@@ -80,16 +80,3 @@ class DataLock:
         tb: TracebackType | None,
     ) -> None:
         self.release()
-
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _lock_fd(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock_fd(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -7,8 +7,7 @@ the deck would be recalled on the day.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
@@ -18,38 +17,27 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from rapport.errors import RapportError
 from rapport.study.exam import ExamOutlook
-from rapport.ui.background import BackgroundJob
+from rapport.ui.preset_job import PresetJobPanel
 
 if TYPE_CHECKING:
-    from rapport.study import Collection, Settings
+    from rapport.study import Settings
 
 
-class ExamPanel(QWidget):
+class ExamPanel(PresetJobPanel):
     """The exam date of the preset shown, and its outlook."""
 
     use_retention = Signal(float)
     use_new_per_day = Signal(int)
 
-    def __init__(
-        self,
-        collection: Collection,
-        clock: Callable[[], datetime],
-        preset: Callable[[], tuple[str, Settings] | None],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.collection = collection
-        self.clock = clock
-        self.preset = preset
-        self.job: BackgroundJob | None = None
+    BUSY_TEXT = "Simulating the days up to the exam…"
+
+    def build(self) -> None:
         self.outlook: ExamOutlook | None = None
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -69,11 +57,6 @@ class ExamPanel(QWidget):
         row.addWidget(self.check_button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setFormat("Simulating the days up to the exam…")
-        self.progress.setTextVisible(True)
-        self.progress.hide()
         layout.addWidget(self.progress)
         self.warning = QLabel()
         self.warning.setProperty("role", "banner")
@@ -129,22 +112,13 @@ class ExamPanel(QWidget):
         except RapportError as error:
             self.summary.setText(f"{error} Tick “Exam on” and choose its date.")
             return
-        job = BackgroundJob(self.collection, lambda store, _say: work(store), "exam")
-        self.job = job
-        self.progress.show()
-        self.check_button.setEnabled(False)
-        job.finished.connect(self._finished)
-        job.start()
+        self.run(work, "exam", self.check_button)
 
-    def _finished(self, result: object) -> None:
-        self.job = None
-        self.progress.hide()
-        self.check_button.setEnabled(True)
+    def show_result(self, result: object) -> None:
         if isinstance(result, ValueError):  # the date is not after today
             self.summary.setText(str(result))
             return
-        if isinstance(result, Exception):
-            raise result  # (the app's handler reports it)
+        super().show_result(result)  # (an exception goes to the app's handler)
         assert isinstance(result, ExamOutlook)
         self.outlook = result
         self.warning.setVisible(bool(result.warnings))

@@ -22,8 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QMargins, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from rapport.content.loading.loader import DeckError
@@ -42,9 +42,21 @@ if TYPE_CHECKING:
 PREF_GEOMETRY = "window_geometry"
 TEXT_STEP_MS = 20  # between two decks' text stored in idle time
 APP_NAME = "Rapport"
+START_SIZE = QSize(1080, 760)  # the first start's window, where the screen has room
 ViewFactory = Callable[[], QWidget]
 
 log = logging.getLogger(__name__)
+
+
+def fit_inside(window: QRect, available: QRect, frame: QMargins | None = None) -> QRect:
+    """``window`` (the inside of a window with ``frame`` around it) made to lie whole in a
+    screen's free area ``available``: each side that is too long shortened to the area's
+    (a 1080x760 window on a 1024x768 screen without a window manager), then moved in."""
+    room = available.marginsRemoved(frame or QMargins())
+    size = window.size().boundedTo(room.size())
+    x = min(max(window.x(), room.left()), room.right() + 1 - size.width())
+    y = min(max(window.y(), room.top()), room.bottom() + 1 - size.height())
+    return QRect(x, y, size.width(), size.height())
 
 
 def preferred_look(collection: Collection) -> tuple[str, int]:
@@ -77,8 +89,16 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAccessibleName("Rapport")
         self.set_title(None)
-        self.resize(1080, 760)
         self.setMinimumSize(640, 480)
+        # The size the window chose itself (first start or last time's): fitted to the
+        # screen, frame included, at the first show, unless a caller set a size of its own.
+        self._own_size: QSize | None = None
+        screen = self.screen()
+        if screen is None:
+            self.resize(START_SIZE)
+        else:
+            free = screen.availableGeometry()
+            self.resize(fit_inside(QRect(free.topLeft(), START_SIZE), free).size())
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -128,6 +148,7 @@ class MainWindow(QMainWindow):
         self.deck_watch.changed.connect(self._decks_changed_on_disk)
 
         self.restore_geometry()
+        self._own_size = self.size()
         self.show_view("home")
         from rapport.ui.sync_ui import SyncController
 
@@ -890,6 +911,30 @@ class MainWindow(QMainWindow):
             self.home.refresh()
 
     # -- geometry and closing -----------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._own_size is not None and self.size() == self._own_size:
+            self.fit_to_screen()
+        self._own_size = None
+
+    def fit_to_screen(self) -> None:
+        """Make the whole window, frame included, lie inside its screen's free area (a
+        saved place from a larger screen, or a frame the first size did not count)."""
+        screen = self.screen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        outer, inner = self.frameGeometry(), self.geometry()
+        if available.contains(outer):
+            return
+        frame = QMargins(
+            inner.left() - outer.left(),
+            inner.top() - outer.top(),
+            outer.right() - inner.right(),
+            outer.bottom() - inner.bottom(),
+        )
+        self.setGeometry(fit_inside(inner, available, frame))
 
     def restore_geometry(self) -> None:
         """Put the window where it was last time."""

@@ -276,11 +276,12 @@ class ReviewView(QWidget):
 
         # Certainty-based marking: how sure the trainee is, stated before the answer shows.
         self.certainty_bar = QWidget()
-        self.certainty_bar.setAccessibleName("How sure are you?")
+        self.certainty_bar.setAccessibleName("Certainty")
         row = QHBoxLayout(self.certainty_bar)
         row.setContentsMargins(0, 0, 0, 0)
         row.addStretch(1)
-        self.certainty_label = QLabel("How sure are you?")
+        self.certainty_label = QLabel()
+        self._set_certainty_prompt("How sure are you?")
         row.addWidget(self.certainty_label)
         self.certainty_buttons: dict[Certainty, QPushButton] = {}
         for level in Certainty:
@@ -411,7 +412,8 @@ class ReviewView(QWidget):
         self.certainty = None
         self.asking_certainty = False
         self.certainty_bar.setVisible(self.certainty_mode)
-        self.certainty_label.setText("How sure are you?")
+        self._set_certainty_prompt("How sure are you?")
+        self.show_button.setEnabled(True)
         for button in self.certainty_buttons.values():
             button.setChecked(False)
         self.ticked = set()
@@ -514,8 +516,15 @@ class ReviewView(QWidget):
             self.respond_edit.setReadOnly(True)
             self.setFocus()
         picked = f"You picked {self.picked}. " if self.picked is not None else ""
-        self.certainty_label.setText(f"<b>{picked}How sure are you?</b>")
-        self.show_button.setText(f"{picked}How sure are you?  J low · K mid · L high")
+        # The question is asked once, beside its J/K/L buttons; the show button only says
+        # that the answer waits for them (it said the question again, issue 19).
+        self._set_certainty_prompt(f"{picked}How sure are you?", bold=True)
+        self.show_button.setText("The answer shows after J, K or L")
+        self.show_button.setEnabled(False)
+
+    def _set_certainty_prompt(self, text: str, *, bold: bool = False) -> None:
+        self.certainty_label.setText(f"<b>{text}</b>" if bold else text)
+        self.certainty_label.setAccessibleName(text)
 
     def reveal(self) -> None:
         """Show the answer side (for a typed card, compare what was typed); in

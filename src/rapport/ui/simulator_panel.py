@@ -6,8 +6,6 @@ point, or the spin box and "Use", Alt+U).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMargins, QPointF, Qt, Signal
@@ -16,20 +14,18 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QTableWidget,
     QVBoxLayout,
-    QWidget,
 )
 
 from rapport.study.simulate import RETENTIONS, Workload
 from rapport.ui import theme
-from rapport.ui.background import BackgroundJob
+from rapport.ui.preset_job import PresetJobPanel
 
 if TYPE_CHECKING:
-    from rapport.study import Collection, Settings
+    pass
 
 
 def workload_table(curve: tuple[Workload, ...]) -> QTableWidget:
@@ -56,23 +52,14 @@ def workload_table(curve: tuple[Workload, ...]) -> QTableWidget:
     return table_widget(table)
 
 
-class SimulatorPanel(QWidget):
+class SimulatorPanel(PresetJobPanel):
     """Simulate (Alt+H) the preset as edited; pick a retention from the curve."""
 
     chosen = Signal(float)  # the desired retention the trainee picked
 
-    def __init__(
-        self,
-        collection: Collection,
-        clock: Callable[[], datetime],
-        preset: Callable[[], tuple[str, Settings] | None],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.collection = collection
-        self.clock = clock
-        self.preset = preset
-        self.job: BackgroundJob | None = None
+    BUSY_TEXT = "Simulating…"
+
+    def build(self) -> None:
         self.curve: tuple[Workload, ...] = ()
         self.chart_view: Any = None
         self.table: QTableWidget | None = None
@@ -110,12 +97,7 @@ class SimulatorPanel(QWidget):
         row.addWidget(self.pick)
         row.addWidget(self.use_button)
         self._layout.addLayout(row)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setFormat("Simulating…")
-        self.progress.setTextVisible(True)
         self.progress.setAccessibleName("Simulating")
-        self.progress.hide()
         self._layout.addWidget(self.progress)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -129,19 +111,10 @@ class SimulatorPanel(QWidget):
             return
         name, settings = shown
         work = self.collection.simulator(name, self.clock(), self.days.value(), settings)
-        job = BackgroundJob(self.collection, lambda store, _say: work(store), "simulator")
-        self.job = job
-        self.progress.show()
-        self.run_button.setEnabled(False)
-        job.finished.connect(self._finished)
-        job.start()
+        self.run(work, "simulator", self.run_button)
 
-    def _finished(self, result: object) -> None:
-        self.job = None
-        self.progress.hide()
-        self.run_button.setEnabled(True)
-        if isinstance(result, Exception):
-            raise result  # (the app's handler reports it)
+    def show_result(self, result: object) -> None:
+        super().show_result(result)  # (an exception goes to the app's handler)
         assert isinstance(result, tuple)
         self.curve = result
         self._draw()

@@ -181,6 +181,9 @@ QPushButton:disabled {{ color: {c.muted}; }}
 QPushButton[role="primary"] {{
     background: {c.primary}; color: #ffffff; border-color: {c.primary};
 }}
+QPushButton[role="primary"]:disabled {{
+    background: {c.base}; color: {c.muted}; border-color: {c.border};
+}}
 QPushButton[role="again"] {{ color: {c.bad}; }}
 QPushButton[role="hard"] {{ color: {c.muted}; }}
 QPushButton[role="good"] {{ color: {c.good}; }}

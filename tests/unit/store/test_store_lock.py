@@ -32,10 +32,11 @@ def test_the_lock_dies_with_its_process(data_dir: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from rapport.store import DataLock;"
-            "DataLock(Path(sys.argv[1])).acquire(); print('held', flush=True); time.sleep(60)",
+            "import sys; from pathlib import Path; from rapport.store import DataLock;"
+            "DataLock(Path(sys.argv[1])).acquire(); print('held', flush=True); sys.stdin.read()",
             str(data_dir),
-        ],
+        ],  # (holds the lock until the test kills it, or ends its input)
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -46,7 +47,7 @@ def test_the_lock_dies_with_its_process(data_dir: Path) -> None:
         assert info.value.pid == holder.pid
     finally:
         holder.send_signal(signal.SIGKILL)
-        holder.wait()
+        holder.communicate()
     with DataLock(data_dir) as lock:
         assert lock.held
 

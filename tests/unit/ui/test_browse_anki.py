@@ -297,13 +297,16 @@ def test_the_question_stays_readable_at_800x600_and_widths_are_remembered(
     qtbot.waitExposed(window)
     window.show_view("browse")
     view = _browse(window)
-    qtbot.wait(10)
     table = view.table
-    width = table.viewport().width()
     header = table.horizontalHeader()
-    assert header.sectionViewportPosition(QUESTION) == 0
-    assert header.sectionSize(QUESTION) >= 0.4 * width
-    assert header.length() <= width + 1  # nothing scrolls out of sight
+
+    def fitted() -> None:  # (once the layout has given the table its width)
+        width = table.viewport().width()
+        assert header.sectionViewportPosition(QUESTION) == 0
+        assert header.sectionSize(QUESTION) >= 0.4 * width
+        assert header.length() <= width + 1  # nothing scrolls out of sight
+
+    qtbot.waitUntil(fitted)
     assert not table.isColumnHidden(CARD)
     # A dragged column keeps its width in the next Browse.
     header.resizeSection(CARD, 90)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
 from rapport.content import ChoiceNote, Deck
@@ -109,3 +111,36 @@ def test_without_the_mode_no_certainty_and_j_does_nothing(
     qtbot.keyClick(view, Qt.Key.Key_Space)
     (answer,) = col.store.logged_answers()
     assert answer.certainty is None and answer.picked is not None  # the pick is kept anyway
+
+
+def _visible_texts(view: ReviewView) -> list[str]:
+    """The plain text of every visible label and button of the view."""
+    texts = [label.text() for label in view.findChildren(QLabel) if label.isVisible()]
+    texts += [b.text() for b in view.findChildren(QAbstractButton) if b.isVisible()]
+    return [QTextDocumentFragment.fromHtml(text).toPlainText() for text in texts]
+
+
+def test_the_certainty_question_shows_once_and_is_named(
+    col: Collection, clock: Clock, qtbot: QtBot
+) -> None:
+    col.set_pref(PREF_CERTAINTY, "1")
+    view = view_of(col, clock, qtbot)
+    assert sum("How sure" in text for text in _visible_texts(view)) == 1
+    qtbot.keyClick(view, Qt.Key.Key_2)  # a pick: now the view waits for how sure
+    assert view.asking_certainty
+    texts = _visible_texts(view)
+    assert sum("How sure" in text for text in texts) == 1, texts
+    assert "You picked 2. How sure are you?" in texts
+    assert view.certainty_label.accessibleName() == "You picked 2. How sure are you?"
+    assert not view.show_button.isEnabled()  # it says the answer waits, not the question
+    assert view.show_button.accessibleName() == "Show answer"
+    assert [b.accessibleName() for b in view.certainty_buttons.values()] == [
+        "Low certainty",
+        "Mid certainty",
+        "High certainty",
+    ]
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    assert view.revealed
+    qtbot.keyClick(view, Qt.Key.Key_Space)  # Good: the next card asks afresh
+    assert not view.asking_certainty and view.show_button.isEnabled()
+    assert view.certainty_label.accessibleName() == "How sure are you?"

@@ -49,5 +49,7 @@ def test_a_deck_added_by_the_command_line_shows_in_the_open_app(
     # the app's own reading is no outside change
     window.statusBar().clearMessage()
     window.reload_decks()
+    # (a timed wait on purpose: nothing may happen, and the watcher would react within
+    # its settling time, DELAY_MS; there is no event to wait for)
     qtbot.wait(window.deck_watch.DELAY_MS * 2)
     assert window.statusBar().currentMessage() == ""

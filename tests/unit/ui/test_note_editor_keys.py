@@ -148,8 +148,8 @@ def test_long_fields_wrap_and_grow_inside_the_scrolling_form(
     empty = back.height()
     back.setFocus()
     qtbot.keyClicks(back, LONG)
-    qtbot.wait(20)  # re-wrapped at the field's width
-    assert back.height() > empty  # the whole text shows: the field grew
+    # re-wrapped at the field's width, the whole text shows: the field grew
+    qtbot.waitUntil(lambda: back.height() > empty)
     assert back.lineWrapMode() is QPlainTextEdit.LineWrapMode.WidgetWidth
     assert back.horizontalScrollBar().maximum() == 0  # wrapped, never scrolled sideways
     assert editor.form_host.height() > 0 and editor.form_scroll.widgetResizable()

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from rapport.content import Kind
 from rapport.content.notes.answers import Verdict
-from rapport.content.notes.model import ChoiceNote
+from rapport.content.notes.model import Card, ChoiceNote
 from rapport.store import BackupError, WriteError, backups
 from rapport.study import Collection, Rating
 from rapport.ui.review import ReviewView
@@ -233,6 +233,14 @@ def test_a_question_on_screen_readies_its_deck_for_the_answer(
         original(self, deck_id)
 
     monkeypatch.setattr(Collection, "prepare", spy)
+    fired: list[Card] = []  # each card's timer, when it fires
+    timer_fired = ReviewView._prepare
+
+    def timer_spy(self: ReviewView, card: Card) -> None:
+        fired.append(card)
+        timer_fired(self, card)
+
+    monkeypatch.setattr(ReviewView, "_prepare", timer_spy)
     widget = ReviewView(collection, clock, rng=random.Random(3))
     qtbot.addWidget(widget)
     widget.start(["kinds"], "Every kind")
@@ -244,7 +252,7 @@ def test_a_question_on_screen_readies_its_deck_for_the_answer(
     widget.reveal()
     widget.rate(Rating.GOOD)
     collection.close(clock())
-    qtbot.wait(250)
+    qtbot.waitUntil(lambda: len(fired) == 3)  # the two later cards' timers fired too
     assert prepared == ["kinds"]
 
 

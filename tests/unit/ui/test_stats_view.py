@@ -7,6 +7,7 @@ import sys
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from rapport.study import Collection, Rating
@@ -139,8 +140,10 @@ def test_figures_are_computed_off_the_ui_thread_with_progress_shown(
     qtbot.waitExposed(view)
     # The window is drawn and answers events while the figures are computed.
     assert view.computing and view.progress.isVisible() and view.figures is None
-    qtbot.wait(50)
-    assert view.computing
+    turned: list[bool] = []
+    QTimer.singleShot(0, lambda: turned.append(True))
+    qtbot.waitUntil(lambda: bool(turned))  # the event loop turns...
+    assert view.computing  # ...while the figures are still being computed
     with qtbot.waitSignal(view.refreshed, timeout=10_000):
         release.set()
     assert not view.computing and not view.progress.isVisible()

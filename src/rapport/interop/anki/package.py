@@ -35,6 +35,7 @@ from rapport.interop.anki.models import StylesheetError, load_stylesheet, note_t
 from rapport.interop.anki.plan import Change, ExportPlan, PlannedNote, plan_export
 from rapport.interop.anki.progress import CardProgress, StudyProgress, write_progress
 from rapport.interop.anki.record import ExportRecord
+from rapport.litter import lock_fd, part_name, remove_stale_parts
 from rapport.store import CardState
 
 Progress = Callable[[int, int], None]
@@ -253,12 +254,17 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise ExportError(path, f"the folder {folder} does not exist.")
-    temporary = folder / f".{path.name}.{secrets.token_hex(4)}.part"
+    remove_stale_parts(path)  # what a killed write of this file left beside it
+    temporary = part_name(path, secrets.token_hex(4))
     try:
         # O_EXCL: never reuse someone else's file; 0o666 lets the umask decide permissions.
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise ExportError(path, _reason(exc, folder)) from exc
+    try:
+        lock_fd(fd)  # held while it is written: the next write's clean-up spares it
+    except OSError:
+        pass  # (a file system without locks: the part is merely not spared)
     try:
         with os.fdopen(fd, "wb") as out:
             write(out)
