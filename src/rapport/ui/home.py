@@ -51,6 +51,8 @@ class HomeView(QWidget):
     deck_problems_requested = Signal(object)  # a DeckError
     options_requested = Signal(str)  # a deck id ("" for a parent with no deck): O
     custom_study_requested = Signal(str)  # the selected deck id ("" for all decks): C
+    rename_requested = Signal()  # F2: rename the selected deck (Notes > Rename deck)
+    delete_requested = Signal()  # Delete: delete the selected deck (Notes > Delete deck)
 
     def __init__(
         self,
@@ -397,6 +399,12 @@ class HomeView(QWidget):
             return True
         if key == Qt.Key.Key_C:  # Custom study, as Anki's deck screen
             self.custom_study_requested.emit(self.selected_deck_id() or "")
+            return True
+        if key == Qt.Key.Key_F2:  # as F2 renames in Anki's browser sidebar
+            self.rename_requested.emit()
+            return True
+        if key == Qt.Key.Key_Delete:
+            self.delete_requested.emit()
             return True
         return False
 

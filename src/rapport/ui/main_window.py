@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         self.home.deck_problems_requested.connect(self._show_deck_error)
         self.home.options_requested.connect(self.open_deck_options)
         self.home.custom_study_requested.connect(self.custom_study)
+        self.home.rename_requested.connect(self.rename_deck)
+        self.home.delete_requested.connect(self.delete_deck)
         self.add_view("home", "&Home", self.home, shortcut="Ctrl+H")
         self._register_views()
 
