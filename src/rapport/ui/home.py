@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
 from rapport.content.loading.loader import DeckError
 from rapport.study.decktree import DeckNode, deck_tree, find
 from rapport.study.timetext import format_due, format_duration
+from rapport.ui.changes import changes_of
 from rapport.ui.theme import Colours, colours
 from rapport.ui.welcome import WelcomePanel, wants_welcome
 
 if TYPE_CHECKING:
     from rapport.study import Collection
+    from rapport.study.ops import Changes
 
 COL_NAME, COL_NEW, COL_LEARNING, COL_DUE, COL_STUDY = range(5)
 DECK_ROLE = Qt.ItemDataRole.UserRole
@@ -144,8 +146,15 @@ class HomeView(QWidget):
         outer.addLayout(row)
         self._study_buttons: list[QPushButton] = []
         self._nodes: tuple[DeckNode, ...] = ()
+        changes_of(collection).changed.connect(self._on_changes)
 
     # -- data ---------------------------------------------------------------------------
+
+    def _on_changes(self, changes: Changes) -> None:
+        """An operation, undo or redo anywhere while Home shows: read the counts again (a
+        change to the deck files is read by the window first, which then refreshes Home)."""
+        if self.isVisible() and not changes.files and not self.collection.closed:
+            self.refresh()
 
     def refresh(self) -> None:
         """Re-read the counts and the day's progress from the collection."""

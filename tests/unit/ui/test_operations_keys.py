@@ -427,3 +427,88 @@ def test_anki_import_by_keys_undone_and_redone_elsewhere(
         return deck is not None and store.review_count() == 1
 
     undo_redo_elsewhere(qtbot, window, "Import Anki package", imported, "browse", "stats")
+
+
+# -- the views follow every change (they subscribe; nobody refreshes them by name) -------
+
+
+def test_home_and_statistics_follow_an_undo_and_a_redo_made_while_they_show(
+    basic_window: MainWindow, qtbot: QtBot
+) -> None:
+    from rapport.ui.home import COL_NEW
+    from rapport.ui.stats_view import StatsView
+
+    window = basic_window
+    browse = browse_rows(qtbot, window, "is:new", 2)
+    qtbot.keyClick(browse.table, Qt.Key.Key_J, CTRL)  # suspend two new cards
+
+    def home_new() -> int:
+        item = window.home.tree.topLevelItem(0)
+        assert item is not None
+        return int(item.text(COL_NEW))
+
+    go(qtbot, window, "home")
+    assert home_new() == 4
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert home_new() == 6
+    press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert home_new() == 4
+
+    go(qtbot, window, "stats")
+    stats = window.view("stats")
+    assert isinstance(stats, StatsView)
+
+    def suspended() -> int | None:
+        if stats.stats is None or stats.computing:
+            return None
+        return stats.stats.card_counts.get("suspended", 0)
+
+    qtbot.waitUntil(lambda: suspended() == 2)
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: suspended() == 0)
+    press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: suspended() == 2)
+
+
+def test_deck_options_of_a_parent_row_are_one_step_for_every_deck_under_it(
+    qtbot: QtBot, tmp_path: Path, clock: Clock
+) -> None:
+    """O on a parent row of the deck tree: the preset made and given to both decks under
+    it is one undo step (it was one step per deck after the first)."""
+    from rapport.ui.deck_options import DeckOptionsDialog
+
+    decks = [
+        make_deck(f"w{n}", [basic(f"w{n}-{i}") for i in range(2)], f"Course::Week {n}")
+        for n in (1, 2)
+    ]
+    col = open_collection(tmp_path / "data", decks, clock(), settings=with_settings())
+    window = _show(qtbot, MainWindow(col, clock=clock))
+    driver = ModalDriver()
+    try:
+        select_deck_by_keys(qtbot, window, "Course")
+
+        def light(dialog: QWidget) -> None:
+            assert isinstance(dialog, DeckOptionsDialog)
+            dialog.new_name.setFocus()
+            qtbot.keyClicks(dialog.new_name, "Light")
+            qtbot.keyClick(dialog.new_name, Qt.Key.Key_Return)  # adds the preset
+            dialog.fields.new_per_day.setFocus()
+            dialog.fields.new_per_day.selectAll()
+            qtbot.keyClicks(dialog.fields.new_per_day, "2")
+            qtbot.keyClick(dialog.fields.new_per_day, Qt.Key.Key_Return)  # OK
+
+        driver.when_modal(light)
+        press(qtbot, window, Qt.Key.Key_O)
+        driver.check()
+
+        def both_light() -> bool:
+            presets = {col.preset_of(d.id) for d in decks}
+            assert len(presets) == 1, presets  # never one deck without the other
+            return presets == {"Light"}
+
+        undo_redo_elsewhere(qtbot, window, "Deck options", both_light, "browse", "home")
+        press(qtbot, window, Qt.Key.Key_Z, CTRL)
+        assert not both_light() and window.undo_name() is None
+    finally:
+        driver.stop()
+        col.close(clock())
