@@ -294,19 +294,26 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         """Save everything, or say what cannot be read and stay open."""
         from rapport.errors import RapportError
+        from rapport.store import Scope
+        from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
+
+        collection = self.collection
+
+        def write() -> None:
+            collection.save_settings(settings)  # (joins this operation)
+            collection.set_pref(PREF_FONT_SIZE, str(self.font_size.value()))
+            collection.set_pref(PREF_THEME, self.chosen_theme())
+            collection.set_pref(PREF_CERTAINTY, "1" if self.certainty.isChecked() else "0")
+            collection.set_undo_levels(self.undo_levels.value())
+            collection.set_pref(
+                PREF_CHOICE_UNPICKED, CHOICE_UNPICKED[self.choice_unpicked.currentIndex()]
+            )
 
         try:
             settings = self.new_settings()
-            self.collection.save_settings(settings)
-            self.collection.set_pref(PREF_FONT_SIZE, str(self.font_size.value()))
-            self.collection.set_pref(PREF_THEME, self.chosen_theme())
-            self.collection.set_pref(PREF_CERTAINTY, "1" if self.certainty.isChecked() else "0")
-            self.collection.set_undo_levels(self.undo_levels.value())
-            from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
-
-            self.collection.set_pref(
-                PREF_CHOICE_UNPICKED, CHOICE_UNPICKED[self.choice_unpicked.currentIndex()]
-            )
+            # One operation, one transaction: the settings (the undo step, when they
+            # changed) with the preferences, all saved or none.
+            collection.ops.perform("Change settings", Scope(settings=True), write)
         except (ValueError, RapportError) as error:
             self.error.setText(f"Not saved: {error}")
             self.error.show()

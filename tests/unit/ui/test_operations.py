@@ -331,9 +331,11 @@ def test_settings_by_keys_then_undo_and_redo_from_other_views_and_the_undo_depth
     driver = ModalDriver()
     driver.when_modal(change)
     window.home.setFocus()
-    press(qtbot, window, Qt.Key.Key_Comma, CTRL)  # File > Settings
+    with counting_commits(col.store) as commits:
+        press(qtbot, window, Qt.Key.Key_Comma, CTRL)  # File > Settings
     driver.stop()
     driver.check()
+    assert commits.count == 1, commits.statements  # the settings and preferences together
     assert col.ops.depth == 2 and col.get_pref("undo_levels") == "2"
     home_then_undo_redo(qtbot, window, "Change settings", lambda: col.settings.new_per_day == 3)
 
