@@ -100,6 +100,8 @@ def test_answer_by_key_then_undo_and_redo_from_other_views(
     [
         (Qt.Key.Key_Minus, None, "Bury card", "held"),
         (Qt.Key.Key_At, SHIFT, "Suspend card", "suspended"),
+        (Qt.Key.Key_Equal, None, "Bury note", "held"),
+        (Qt.Key.Key_Exclam, SHIFT, "Suspend note", "suspended"),
         (Qt.Key.Key_1, CTRL, "Flag red", "flag"),
         (Qt.Key.Key_Asterisk, SHIFT, "Mark note", "marked"),
     ],
