@@ -7,7 +7,7 @@ from datetime import datetime
 
 from rapport.store import Backup
 from rapport.study.stats import Stats
-from rapport.study.timetext import format_duration
+from rapport.study.timetext import format_ago, format_duration
 
 
 def _percent(value: float | None) -> str:
@@ -93,11 +93,7 @@ def format_backups(backups: Sequence[Backup], now: datetime) -> str:
         return "no backups yet"
     rows = []
     for number, backup in enumerate(backups, 1):
-        age = now - backup.time
-        if age.days:
-            ago = f"{age.days} day{'s' * (age.days != 1)} ago"
-        else:
-            ago = f"{age.seconds // 3600}h {age.seconds % 3600 // 60:02d}m ago"
+        ago = format_ago(now - backup.time)
         size = backup.path.stat().st_size if backup.path.exists() else 0
         rows.append(
             (

@@ -41,6 +41,17 @@ def format_duration(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
+def format_ago(ago: timedelta) -> str:
+    """How long ago, for a person: ``just now``, ``2 minutes ago``, ``1 hour ago``,
+    ``3 days ago`` (the largest whole unit)."""
+    seconds = max(0, int(ago.total_seconds()))
+    for size, unit in ((86_400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' * (count != 1)} ago"
+    return "just now"
+
+
 def format_due(when: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     """When the next card is due, for a person: ``now``, ``in 8 minutes``, ``in 3 hours``,
     ``tomorrow at 09:12``, ``on Friday at 09:12`` or ``on 3 March at 09:12`` (local time).
