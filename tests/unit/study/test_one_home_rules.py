@@ -10,7 +10,7 @@ from rapport.interop.anki.progress import MAX_ANSWER_MS
 from rapport.store import Phase
 from rapport.store.records import is_lapse
 from rapport.study import MAX_ANSWER_TIME, Rating
-from rapport.study.ledger import new_left
+from rapport.study.ledger import new_left, reviews_left
 from rapport.study.stats import ConceptRecall
 from tests.support.collection import SECOND, T0, OpenCollection, basic_deck, with_settings
 
@@ -19,6 +19,11 @@ def test_new_left_counts_the_limit_the_extra_and_the_done() -> None:
     assert new_left(10, 0, 3) == 7
     assert new_left(10, 5, 12) == 3
     assert new_left(1, 0, 4) == 0
+
+
+def test_reviews_left_never_go_below_none() -> None:
+    assert reviews_left(200, 3) == 197
+    assert reviews_left(10, 12) == 0  # the limit lowered after twelve reviews
 
 
 def test_a_lapse_is_again_on_a_card_in_review() -> None:
