@@ -86,8 +86,10 @@ def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, mods: Qt.KeyboardModifi
 
 
 def go(qtbot: QtBot, window: MainWindow, view: str) -> None:
-    """Show ``view`` by its key (Ctrl+H Home, Ctrl+B Browse, Ctrl+T Statistics)."""
-    key = {"home": Qt.Key.Key_H, "browse": Qt.Key.Key_B, "stats": Qt.Key.Key_T}[view]
+    """Show ``view`` by its key (Ctrl+H Home, Ctrl+B Browse, Ctrl+T Statistics, Ctrl+P
+    Practice test)."""
+    keys = {"home": Qt.Key.Key_H, "browse": Qt.Key.Key_B, "stats": Qt.Key.Key_T}
+    key = {**keys, "practice": Qt.Key.Key_P}[view]
     press(qtbot, window, key, CTRL)
     assert window.current_view_name() == view
 
@@ -390,7 +392,7 @@ def test_spreadsheet_import_by_keys_undone_and_redone_elsewhere(
         deck = next((d for d in window.collection.decks if d.name.lower() == "terms"), None)
         return deck is not None and len(deck.notes) == 2
 
-    undo_redo_elsewhere(qtbot, window, "Import spreadsheet", imported, "browse", "stats")
+    undo_redo_elsewhere(qtbot, window, "Import spreadsheet", imported, "browse", "practice")
 
 
 def test_anki_import_by_keys_undone_and_redone_elsewhere(
@@ -426,7 +428,7 @@ def test_anki_import_by_keys_undone_and_redone_elsewhere(
         deck = next((d for d in window.collection.decks if d.name == "Counselling"), None)
         return deck is not None and store.review_count() == 1
 
-    undo_redo_elsewhere(qtbot, window, "Import Anki package", imported, "browse", "stats")
+    undo_redo_elsewhere(qtbot, window, "Import Anki package", imported, "practice", "stats")
 
 
 # -- the views follow every change (they subscribe; nobody refreshes them by name) -------
