@@ -341,6 +341,8 @@ class StatsView(QWidget):
             self._worker.join()
         self._worker = None
         self.progress.hide()
+        if self._collection.closed:
+            return  # (figures that arrive after the collection closed are not drawn)
         if self._again:
             self._again = False
             self.refresh()

@@ -56,16 +56,20 @@ def basic_window(qtbot: QtBot, tmp_path: Path, clock: Clock) -> Iterator[MainWin
     """Six basic notes in one deck."""
     deck = make_deck("d", [basic(f"n{i}") for i in range(6)])
     col = open_collection(tmp_path / "data", [deck], clock(), settings=with_settings(new_per_day=6))
-    yield _show(qtbot, MainWindow(col, clock=clock))
+    window = _show(qtbot, MainWindow(col, clock=clock))
+    yield window
+    window.close()  # (before the collection: the statistics being computed are awaited)
     col.close(clock())
 
 
 @pytest.fixture
 def kinds_window(
     qtbot: QtBot, collection: Collection, kinds_decks: DeckSet, kinds_dir: Path, clock: Clock
-) -> MainWindow:
+) -> Iterator[MainWindow]:
     """The deck of every kind, from its folder (the trainee's deck files beside it)."""
-    return _show(qtbot, MainWindow(collection, kinds_decks.errors, clock, deck_dirs=[kinds_dir]))
+    window = MainWindow(collection, kinds_decks.errors, clock, deck_dirs=[kinds_dir])
+    yield _show(qtbot, window)
+    window.close()  # (before the collection fixture closes the collection)
 
 
 @pytest.fixture
@@ -513,4 +517,5 @@ def test_deck_options_of_a_parent_row_are_one_step_for_every_deck_under_it(
         assert not both_light() and window.undo_name() is None
     finally:
         driver.stop()
+        window.close()
         col.close(clock())
