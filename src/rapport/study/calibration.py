@@ -30,8 +30,15 @@ from datetime import datetime
 from enum import IntEnum
 
 from rapport.content import Card
-from rapport.content.notes.kinds import answer_of, question_of
-from rapport.content.notes.model import CardKey, ChoiceNote, TypedNote
+from rapport.content.notes.kinds import (
+    Interaction,
+    answer_of,
+    pick_key,
+    pick_options,
+    question_of,
+    rules_of,
+)
+from rapport.content.notes.model import CardKey
 from rapport.store import LoggedAnswer
 
 # The preference (``Collection.get_pref``) that turns certainty-based marking on ("1").
@@ -145,8 +152,8 @@ class Calibration:
 
 def is_right(answer: LoggedAnswer, card: Card | None) -> bool:
     """Whether ``answer`` was right (see the module's definitions)."""
-    if answer.picked is not None and card is not None and isinstance(card.note, ChoiceNote):
-        key = card.note.answer
+    key = pick_key(card.note) if answer.picked is not None and card is not None else None
+    if key is not None:
         return answer.picked == key.text
     return answer.rating != 1
 
@@ -197,10 +204,9 @@ class ConfidentError:
 
 def rationale_of(card: Card, given: str | None) -> str:
     """Why ``given`` is wrong and what is right, in the deck's words."""
-    note = card.note
-    if isinstance(note, ChoiceNote):
-        key = note.answer
-        picked = next((o for o in note.options if o.text == given), None)
+    options, key = pick_options(card.note), pick_key(card.note)
+    if options is not None and key is not None:
+        picked = next((o for o in options if o.text == given), None)
         parts = []
         if picked is not None and not picked.correct:
             parts.append(picked.why)
@@ -258,9 +264,10 @@ def misconceptions(
         card = lookup(key)
         if card is None or is_right(answer, card):
             continue
-        if isinstance(card.note, ChoiceNote) and answer.picked is not None:
+        interaction = rules_of(card.note).interaction
+        if interaction is Interaction.PICK and answer.picked is not None:
             given = answer.picked
-        elif isinstance(card.note, TypedNote) and answer.response:
+        elif interaction is Interaction.TYPE and answer.response:
             given = " ".join(answer.response.split())
         else:
             continue

@@ -28,8 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapport.content import Card, ChoiceNote, Deck
-from rapport.content.notes.kinds import question_of
+from rapport.content import Card, Deck
+from rapport.content.notes.kinds import pick_key, pick_options, question_of
 from rapport.errors import RapportError
 from rapport.study.calibration import Calibration, CalibrationPoint, Certainty
 from rapport.study.progress import (
@@ -221,9 +221,11 @@ def analyse(files: Sequence[TraineeFile], lookup: Mapping[tuple[str, str], Card]
     for deck_id, note_id in notes:
         card = lookup.get((deck_id, note_id))
         note = card.note if card is not None else None
+        pick = pick_options(note)
+        right_option = pick_key(note)
         key_text = (
-            note.answer.text
-            if isinstance(note, ChoiceNote)
+            right_option.text
+            if right_option is not None
             else next((f.keys[k] for f in files if (k := (deck_id, note_id)) in f.keys), None)
         )
         rights: list[bool] = []
@@ -262,11 +264,11 @@ def analyse(files: Sequence[TraineeFile], lookup: Mapping[tuple[str, str], Card]
                 flags.append(f"ambiguous? the stronger group split between the key and {top[1]!r}")
             if (r_pb is not None and r_pb < 0) or (up is not None and low is not None and up < low):
                 flags.append("negative discrimination")
-        options = [o.text for o in note.options] if isinstance(note, ChoiceNote) else []
+        options = [o.text for o in pick] if pick is not None else []
         if key_text is not None and key_text not in options:
             options.insert(0, key_text)
         ordered = options + [o for o in picks if o not in options]
-        rationales = {o.text: o.why for o in note.options} if isinstance(note, ChoiceNote) else {}
+        rationales = {o.text: o.why for o in pick} if pick is not None else {}
         items.append(
             ItemAnalysis(
                 deck_id=deck_id,

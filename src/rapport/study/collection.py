@@ -41,7 +41,7 @@ from rapport.study.browsing import deck_stamp, text_row
 from rapport.study.cardmap import CardMap
 from rapport.study.counts import DeckCounts
 from rapport.study.days import require_aware
-from rapport.study.ledger import DayLedger, DeckVersion, DoneToday, new_left
+from rapport.study.ledger import DayLedger, DeckVersion, DoneToday, new_left, reviews_left
 from rapport.study.ops import UNDO_LEVELS, Changes, Operations
 from rapport.study.ops import set_suspended as set_suspended_op
 from rapport.study.scheduling import Scheduler
@@ -590,7 +590,7 @@ class Collection:
             new_done, reviews_done = done.get(deck.id, (0, 0))
             limits[deck.id] = (
                 new_left(settings.new_per_day, self.ledger.extra_new(deck.id), new_done),
-                settings.reviews_per_day - reviews_done,
+                reviews_left(settings.reviews_per_day, reviews_done),
             )
         # The decks that hide no card (nothing buried, no sibling answered today: most of
         # them, always at the day's start) are counted in one statement, not three each.
@@ -650,7 +650,7 @@ class Collection:
             new_done, reviews_done = done.get(deck_id, (0, 0))
             review = self.store.first_review(deck_id, end, hide)
             if review is not None:
-                left = settings.reviews_per_day - reviews_done > 0
+                left = reviews_left(settings.reviews_per_day, reviews_done)
                 add(review[1] if left else end)
             elif self.store.first_review(deck_id, end) is not None:
                 add(end)  # buried until the next study day

@@ -21,7 +21,7 @@ from rapport.content import Card
 from rapport.store import Phase
 from rapport.study.days import require_aware
 from rapport.study.ops import Changes
-from rapport.study.scheduling import Rating, capped_duration
+from rapport.study.scheduling import Rating, answer_cap, capped_duration
 from rapport.study.session import FocusedSession, _Answered
 
 if TYPE_CHECKING:
@@ -109,7 +109,8 @@ class PreviewSession(FocusedSession):
         app's undo stack (:meth:`Operations.record`), so that Ctrl+Z takes back the last
         thing done, whether a grade here or a flag."""
         rating = Rating(rating)
-        answered = _Answered(card, Phase.REVIEW, rating, capped_duration(duration), now)
+        cap = answer_cap(self.collection.settings_for(card.deck_id))  # (as an answer's)
+        answered = _Answered(card, Phase.REVIEW, rating, capped_duration(duration, cap), now)
         changes = self.collection.ops.record(
             rating.name.capitalize(), card=card, hides=True, detail=answered
         )

@@ -28,6 +28,12 @@ def new_left(limit: int, extra: int, done: int) -> int:
     return max(0, limit + extra - done)
 
 
+def reviews_left(limit: int, done: int) -> int:
+    """Reviews a deck may still show on the study day: its daily limit less those
+    answered (never below 0, when the limit was lowered after they were)."""
+    return max(0, limit - done)
+
+
 class DeckVersion(NamedTuple):
     """Changes whenever the settings (``settings``) or a card of the deck (``deck``) do."""
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from rapport.content import ChoiceNote
+from rapport.content.notes.kinds import pick_key
 from rapport.errors import RapportError
 from rapport.store import LoggedAnswer
 from rapport.study.calibration import (
@@ -36,6 +36,7 @@ from rapport.study.calibration import (
     key_of,
     misconceptions,
 )
+from rapport.study.timetext import format_duration
 
 if TYPE_CHECKING:
     from rapport.study import Collection
@@ -216,12 +217,6 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
-def duration_text(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
 def bar(share: float | None, width: int = 160, colour: str = BAR_COLOUR) -> str:
     """A horizontal bar of ``share`` (0-1) as a table, which both browsers and Qt's text
     engine draw; its number stands beside it in the table (the text alternative)."""
@@ -285,7 +280,7 @@ def progress_html(report: ProgressReport) -> str:
         '<table class="data">',
         f"<tr><td>Answers in the period</td><td class='num'>{report.answers}</td></tr>",
         f"<tr><td>Time studied in the period</td>"
-        f"<td class='num'>{duration_text(report.seconds)}</td></tr>",
+        f"<td class='num'>{format_duration(report.seconds)}</td></tr>",
         f"<tr><td>True retention, last 7 days</td>"
         f"<td class='num'>{pct(report.retention_7d)}</td></tr>",
         f"<tr><td>True retention, last 30 days</td>"
@@ -301,7 +296,8 @@ def progress_html(report: ProgressReport) -> str:
         "<th>Time studied</th></tr>",
         *(
             f"<tr><td>{esc(d.name)}</td><td class='num'>{d.cards}</td>"
-            f"<td class='num'>{d.answers}</td><td class='num'>{duration_text(d.seconds)}</td></tr>"
+            f"<td class='num'>{d.answers}</td>"
+            f"<td class='num'>{format_duration(d.seconds)}</td></tr>"
             for d in report.decks
         ),
         "</table>",
@@ -410,7 +406,7 @@ def class_file(
                 "kind": str(card.kind),
                 # (the key's text, so a course leader without the deck can still see picks
                 # of a distractor against it)
-                "key": card.note.answer.text if isinstance(card.note, ChoiceNote) else None,
+                "key": key.text if (key := pick_key(card.note)) is not None else None,
                 "first": {
                     "right": right,
                     "picked": answer.picked,

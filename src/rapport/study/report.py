@@ -7,16 +7,11 @@ from datetime import datetime
 
 from rapport.store import Backup
 from rapport.study.stats import Stats
+from rapport.study.timetext import format_ago, format_duration
 
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
-
-
-def _duration(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {secs:02d}s"
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], right_from: int = 1) -> list[str]:
@@ -40,7 +35,7 @@ def format_stats(stats: Stats) -> str:
     )
     lines += [
         "",
-        f"Today: {stats.reviews_today} reviews in {_duration(stats.time_today_seconds)}; "
+        f"Today: {stats.reviews_today} reviews in {format_duration(stats.time_today_seconds)}; "
         f"{stats.reviews_total} reviews in all.",
         "True retention (review answers not Again; mature: an interval of 21 days or more):",
         *_table(
@@ -98,11 +93,7 @@ def format_backups(backups: Sequence[Backup], now: datetime) -> str:
         return "no backups yet"
     rows = []
     for number, backup in enumerate(backups, 1):
-        age = now - backup.time
-        if age.days:
-            ago = f"{age.days} day{'s' * (age.days != 1)} ago"
-        else:
-            ago = f"{age.seconds // 3600}h {age.seconds % 3600 // 60:02d}m ago"
+        ago = format_ago(now - backup.time)
         size = backup.path.stat().st_size if backup.path.exists() else 0
         rows.append(
             (

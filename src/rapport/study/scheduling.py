@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rapport.content.notes.answers import Verdict
 from rapport.store import CardState, Phase
 from rapport.study.days import require_aware
-from rapport.study.settings import Settings
+from rapport.study.settings import MAX_ANSWER_SECONDS, Settings
 
 if TYPE_CHECKING:
     import fsrs
@@ -33,13 +33,18 @@ class Rating(IntEnum):
 
 # An answer's recorded time is capped, as Anki caps it (``Card.time_taken(capped=True)``):
 # a trainee who left the card on screen for ten minutes did not think for ten minutes.
-MAX_ANSWER_TIME = timedelta(seconds=60)
+MAX_ANSWER_TIME = timedelta(seconds=MAX_ANSWER_SECONDS)
 
 
 def capped_duration(duration: timedelta, cap: timedelta = MAX_ANSWER_TIME) -> timedelta:
     """The time an answer took as recorded: never negative, at most ``cap`` (the preset's
     maximum answer time, by default :data:`MAX_ANSWER_TIME`)."""
     return min(max(duration, timedelta(0)), cap)
+
+
+def answer_cap(settings: Settings) -> timedelta:
+    """A preset's maximum answer time (its ``max_answer_seconds``)."""
+    return timedelta(seconds=settings.max_answer_seconds)
 
 
 def easy_day_due(

@@ -97,6 +97,11 @@ EASY_DAY_LOADS: Mapping[float, str] = MappingProxyType(
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+# The default maximum time recorded for one answer (Anki's): the one home of the 60-second
+# cap (rapport.study.scheduling.capped_duration applies a preset's own).
+MAX_ANSWER_SECONDS = 60
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """How the scheduler and the daily limits behave (Anki's defaults)."""
@@ -127,7 +132,7 @@ class Settings:
     review_order: str = "due"
     leech_action: str = "suspend"
     easy_days: tuple[float, ...] = (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)
-    max_answer_seconds: int = 60
+    max_answer_seconds: int = MAX_ANSWER_SECONDS
     show_answer_timer: bool = False
 
     def __post_init__(self) -> None:

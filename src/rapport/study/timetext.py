@@ -5,6 +5,7 @@ days and a year 365, as in Anki), study durations and due times.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, tzinfo
 
 
@@ -41,6 +42,17 @@ def format_duration(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
+def format_ago(ago: timedelta) -> str:
+    """How long ago, for a person: ``just now``, ``2 minutes ago``, ``1 hour ago``,
+    ``3 days ago`` (the largest whole unit)."""
+    seconds = max(0, int(ago.total_seconds()))
+    for size, unit in ((86_400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' * (count != 1)} ago"
+    return "just now"
+
+
 def format_due(when: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     """When the next card is due, for a person: ``now``, ``in 8 minutes``, ``in 3 hours``,
     ``tomorrow at 09:12``, ``on Friday at 09:12`` or ``on 3 March at 09:12`` (local time).
@@ -66,3 +78,36 @@ def format_due(when: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     if days < 7:
         return f"on {local_when.strftime('%A')} at {clock}"
     return f"on {local_when.day} {local_when.strftime('%B %Y')} at {clock}"
+
+
+# Learning steps as the trainee types them in Settings and deck options.
+_STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h|d)$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def format_steps(steps: tuple[timedelta, ...]) -> str:
+    """Learning steps as the trainee types them: ``1m 10m``."""
+    out = []
+    for step in steps:
+        seconds = int(step.total_seconds())
+        for unit in ("d", "h", "m"):
+            if seconds and seconds % _UNITS[unit] == 0:
+                out.append(f"{seconds // _UNITS[unit]}{unit}")
+                break
+        else:
+            out.append(f"{seconds}s")
+    return " ".join(out)
+
+
+def parse_steps(text: str) -> tuple[timedelta, ...]:
+    """``1m 10m 1h`` as timedeltas; raises ValueError naming the step it cannot read."""
+    steps = []
+    for part in text.replace(",", " ").split():
+        m = _STEP.match(part.strip().lower())
+        if m is None:
+            raise ValueError(f"cannot read the step {part!r}; write steps like 1m 10m 1h 1d")
+        value = float(m.group(1)) * _UNITS[m.group(2)]
+        if value <= 0:
+            raise ValueError(f"the step {part!r} must be longer than zero")
+        steps.append(timedelta(seconds=value))
+    return tuple(steps)

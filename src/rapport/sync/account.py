@@ -24,11 +24,12 @@ import logging
 import os
 import secrets
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from rapport.errors import RapportError
+from rapport.study.timetext import format_ago
 
 log = logging.getLogger(__name__)
 
@@ -185,15 +186,4 @@ def status_line(data_dir: Path, now: datetime | None = None) -> str:
     if status.error:
         return f"Sync failed: {status.error}"
     ago = (now or datetime.now(UTC)) - status.moment
-    return f"Synced {_ago(ago)}"
-
-
-def _ago(ago: timedelta) -> str:
-    seconds = max(0, int(ago.total_seconds()))
-    if seconds < 60:
-        return "just now"
-    for size, unit in ((86_400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' * (count != 1)} ago"
-    return "just now"  # pragma: no cover (seconds >= 60 always matches a unit)
+    return f"Synced {format_ago(ago)}"

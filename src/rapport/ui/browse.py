@@ -669,8 +669,16 @@ class BrowseView(QWidget):
         return [self.model.card_row(p).card_id for p in self.selected_rows()]
 
     def selected_keys(self) -> list[CardKey]:
+        """The selected cards' keys; a card whose note was just deleted (the rows not yet
+        read again) is left out."""
         by_id = self._collection.card_by_id
-        return [by_id(card_id).key for card_id in self.selected_ids()]
+        keys = []
+        for card_id in self.selected_ids():
+            try:
+                keys.append(by_id(card_id).key)
+            except KeyError:
+                continue
+        return keys
 
     def select_keys(self, keys: Sequence[CardKey]) -> None:
         selection = self.table.selectionModel()

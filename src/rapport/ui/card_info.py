@@ -8,7 +8,7 @@ from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from rapport.store.records import Phase
+from rapport.store.records import Phase, is_lapse
 from rapport.study.cardops import CardInfo
 from rapport.study.scheduling import Rating
 from rapport.study.timetext import format_interval
@@ -42,7 +42,7 @@ def _percent_difficulty(difficulty: float | None) -> float | None:
 def info_html(info: CardInfo) -> str:
     """Card info as HTML (every value escaped)."""
     state = info.state
-    lapses = sum(1 for r in info.reviews if r.rating == 1 and r.before.phase == Phase.REVIEW)
+    lapses = sum(1 for r in info.reviews if is_lapse(r.rating, r.before.phase))
     due = f"new card: position {info.position}" if state.phase == Phase.NEW else _when(state.due)
     rows = [
         ("Card", f"#{info.card_id}"),

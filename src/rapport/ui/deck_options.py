@@ -9,7 +9,7 @@ the preset shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -54,11 +54,14 @@ class DeckOptionsDialog(QDialog):
         deck_id: str,
         parent: QWidget | None = None,
         clock: Callable[[], datetime] | None = None,
+        also: Sequence[str] = (),
     ):
         super().__init__(parent)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.collection = collection
         self.deck_id = deck_id
+        # Decks that take the preset chosen with it (the other decks under a parent row).
+        self.also = tuple(also)
         name = next((d.name for d in collection.decks if d.id == deck_id), deck_id)
         self.setWindowTitle(f"Options for {name}")
         self.setAccessibleName("Deck options")
@@ -275,11 +278,12 @@ class DeckOptionsDialog(QDialog):
                 known = name in collection.preset_names()
                 if not known or collection.preset(name) != settings:
                     collection.save_preset(name, settings)
-            if collection.preset_of(self.deck_id) != self._shown:
-                collection.set_deck_preset(self.deck_id, self._shown)
+            for deck_id in (self.deck_id, *self.also):
+                if collection.preset_of(deck_id) != self._shown:
+                    collection.set_deck_preset(deck_id, self._shown)
 
         try:
-            # One operation: every preset saved and the deck's choice, or none of it.
+            # One operation: every preset saved and the decks' choice, or none of it.
             collection.ops.perform("Deck options", Scope(settings=True), apply)
         except (ValueError, RapportError) as error:
             self._problem(str(error))

@@ -35,7 +35,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     (
         "Home",
         "Enter or S: study the selected deck · Shift+A: study all decks · O: deck options "
-        "(its preset) · C: custom study · D: put the first-run welcome away",
+        "(its preset) · C: custom study · F2: rename · Delete: delete the deck · D: put the "
+        "first-run welcome away",
     ),
     (
         "Main window",

@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
 from rapport.content.loading.loader import DeckError
 from rapport.study.decktree import DeckNode, deck_tree, find
 from rapport.study.timetext import format_due, format_duration
+from rapport.ui.changes import changes_of
 from rapport.ui.theme import Colours, colours
 from rapport.ui.welcome import WelcomePanel, wants_welcome
 
 if TYPE_CHECKING:
     from rapport.study import Collection
+    from rapport.study.ops import Changes
 
 COL_NAME, COL_NEW, COL_LEARNING, COL_DUE, COL_STUDY = range(5)
 DECK_ROLE = Qt.ItemDataRole.UserRole
@@ -51,6 +53,8 @@ class HomeView(QWidget):
     deck_problems_requested = Signal(object)  # a DeckError
     options_requested = Signal(str)  # a deck id ("" for a parent with no deck): O
     custom_study_requested = Signal(str)  # the selected deck id ("" for all decks): C
+    rename_requested = Signal()  # F2: rename the selected deck (Notes > Rename deck)
+    delete_requested = Signal()  # Delete: delete the selected deck (Notes > Delete deck)
 
     def __init__(
         self,
@@ -142,8 +146,15 @@ class HomeView(QWidget):
         outer.addLayout(row)
         self._study_buttons: list[QPushButton] = []
         self._nodes: tuple[DeckNode, ...] = ()
+        changes_of(collection).changed.connect(self._on_changes)
 
     # -- data ---------------------------------------------------------------------------
+
+    def _on_changes(self, changes: Changes) -> None:
+        """An operation, undo or redo anywhere while Home shows: read the counts again (a
+        change to the deck files is read by the window first, which then refreshes Home)."""
+        if self.isVisible() and not changes.files and not self.collection.closed:
+            self.refresh()
 
     def refresh(self) -> None:
         """Re-read the counts and the day's progress from the collection."""
@@ -397,6 +408,12 @@ class HomeView(QWidget):
             return True
         if key == Qt.Key.Key_C:  # Custom study, as Anki's deck screen
             self.custom_study_requested.emit(self.selected_deck_id() or "")
+            return True
+        if key == Qt.Key.Key_F2:  # as F2 renames in Anki's browser sidebar
+            self.rename_requested.emit()
+            return True
+        if key == Qt.Key.Key_Delete:
+            self.delete_requested.emit()
             return True
         return False
 

@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
         self.home.deck_problems_requested.connect(self._show_deck_error)
         self.home.options_requested.connect(self.open_deck_options)
         self.home.custom_study_requested.connect(self.custom_study)
+        self.home.rename_requested.connect(self.rename_deck)
+        self.home.delete_requested.connect(self.delete_deck)
         self.add_view("home", "&Home", self.home, shortcut="Ctrl+H")
         self._register_views()
 
@@ -430,9 +432,7 @@ class MainWindow(QMainWindow):
             if self.current_view_name() != "review":
                 self.stack.setCurrentWidget(review)
             review.confirm(f"{'Undone' if kind == 'undo' else 'Redone'}: {name}.")
-        elif self.current_view_name() == "home":
-            self.home.refresh()
-        self._name_undo()
+        self._name_undo()  # (Home, Browse and Statistics refresh themselves: ui.changes)
         return name
 
     def export_to_anki(self) -> None:
@@ -889,11 +889,8 @@ class MainWindow(QMainWindow):
         deck = self._deck(deck_id or self.home.selected_deck_id())
         if deck is None:
             return
-        if DeckOptionsDialog(self.collection, deck.id, self, self.clock).exec():
-            preset = self.collection.preset_of(deck.id)
-            for other in under[1:]:
-                if self.collection.preset_of(other) != preset:
-                    self.collection.set_deck_preset(other, preset)
+        # (one undo step: the presets and every deck under the row, see DeckOptionsDialog)
+        if DeckOptionsDialog(self.collection, deck.id, self, self.clock, under[1:]).exec():
             self.home.refresh()
 
     def font_size(self) -> int:

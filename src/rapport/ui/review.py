@@ -37,13 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.content.notes.answers import Verdict
-from rapport.content.notes.kinds import Interaction, RespondKind, rules_for
-from rapport.content.notes.model import Card, CardKey, ChoiceNote, Deck
+from rapport.content.notes.kinds import Interaction, RespondKind, pick_options, rules_for
+from rapport.content.notes.model import Card, CardKey, Deck
 from rapport.errors import RapportError
 from rapport.store.records import Phase
 from rapport.study import Rating, actions, suggested_rating
 from rapport.study.calibration import CBM_MARKS, PREF_CERTAINTY, Certainty, cbm_mark
 from rapport.study.rubric import suggested_from_rubric
+from rapport.study.scheduling import answer_cap, capped_duration
 from rapport.study.timetext import format_due, format_duration, format_interval
 from rapport.ui import render, scrolling
 from rapport.ui.changes import changes_of
@@ -642,10 +643,11 @@ class ReviewView(QWidget):
             self._answer_timer.stop()
             self.timer_label.hide()
             return
-        cap = self.collection.settings_for(self.card.deck_id).max_answer_seconds
-        seconds = min(cap, max(0, int((self.clock() - self._shown_at).total_seconds())))
+        cap = answer_cap(self.collection.settings_for(self.card.deck_id))
+        taken = capped_duration(self.clock() - self._shown_at, cap)  # (as it is recorded)
+        seconds = int(taken.total_seconds())
         self.timer_label.setText(f"{seconds // 60}:{seconds % 60:02d}")
-        if seconds >= cap:
+        if taken >= cap:
             self._answer_timer.stop()
 
     def show_answer(self) -> None:
@@ -733,9 +735,10 @@ class ReviewView(QWidget):
         """What the answer keeps beside the grade: the certainty stated, the option picked
         (its text) and what was typed."""
         note = self.card.note if self.card is not None else None
+        options = pick_options(note)
         picked = None
-        if isinstance(note, ChoiceNote) and self.picked is not None and self.order:
-            picked = note.options[self.order[self.picked - 1]].text
+        if options is not None and self.picked is not None and self.order:
+            picked = options[self.order[self.picked - 1]].text
         interaction = rules_for(self.card.kind).interaction if self.card is not None else None
         typed = interaction in (Interaction.TYPE, Interaction.RESPOND)
         response = self.typed if typed else None

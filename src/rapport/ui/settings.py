@@ -8,8 +8,6 @@ travel with it and are backed up with it.
 from __future__ import annotations
 
 import dataclasses
-import re
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from rapport.study.calibration import PREF_CERTAINTY
 from rapport.study.settings import LIMITS, Limit
+from rapport.study.timetext import format_steps, parse_steps
 from rapport.ui.theme import (
     DEFAULT_FONT_SIZE,
     MAX_FONT_SIZE,
@@ -41,38 +40,7 @@ from rapport.ui.theme import (
 if TYPE_CHECKING:
     from rapport.study import Collection, Settings
 
-_STEP = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h|d)$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
 MAX_UNDO_LEVELS = 500  # (each step keeps a few rows; deck-file steps the deck files)
-
-
-def format_steps(steps: tuple[timedelta, ...]) -> str:
-    """Learning steps as the trainee types them: ``1m 10m``."""
-    out = []
-    for step in steps:
-        seconds = int(step.total_seconds())
-        for unit in ("d", "h", "m"):
-            if seconds and seconds % _UNITS[unit] == 0:
-                out.append(f"{seconds // _UNITS[unit]}{unit}")
-                break
-        else:
-            out.append(f"{seconds}s")
-    return " ".join(out)
-
-
-def parse_steps(text: str) -> tuple[timedelta, ...]:
-    """``1m 10m 1h`` as timedeltas; raises ValueError naming the step it cannot read."""
-    steps = []
-    for part in text.replace(",", " ").split():
-        m = _STEP.match(part.strip().lower())
-        if m is None:
-            raise ValueError(f"cannot read the step {part!r}; write steps like 1m 10m 1h 1d")
-        value = float(m.group(1)) * _UNITS[m.group(2)]
-        if value <= 0:
-            raise ValueError(f"the step {part!r} must be longer than zero")
-        steps.append(timedelta(seconds=value))
-    return tuple(steps)
 
 
 def _whole(limit: Limit) -> tuple[int, int]:
@@ -294,19 +262,26 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         """Save everything, or say what cannot be read and stay open."""
         from rapport.errors import RapportError
+        from rapport.store import Scope
+        from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
+
+        collection = self.collection
+
+        def write() -> None:
+            collection.save_settings(settings)  # (joins this operation)
+            collection.set_pref(PREF_FONT_SIZE, str(self.font_size.value()))
+            collection.set_pref(PREF_THEME, self.chosen_theme())
+            collection.set_pref(PREF_CERTAINTY, "1" if self.certainty.isChecked() else "0")
+            collection.set_undo_levels(self.undo_levels.value())
+            collection.set_pref(
+                PREF_CHOICE_UNPICKED, CHOICE_UNPICKED[self.choice_unpicked.currentIndex()]
+            )
 
         try:
             settings = self.new_settings()
-            self.collection.save_settings(settings)
-            self.collection.set_pref(PREF_FONT_SIZE, str(self.font_size.value()))
-            self.collection.set_pref(PREF_THEME, self.chosen_theme())
-            self.collection.set_pref(PREF_CERTAINTY, "1" if self.certainty.isChecked() else "0")
-            self.collection.set_undo_levels(self.undo_levels.value())
-            from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
-
-            self.collection.set_pref(
-                PREF_CHOICE_UNPICKED, CHOICE_UNPICKED[self.choice_unpicked.currentIndex()]
-            )
+            # One operation, one transaction: the settings (the undo step, when they
+            # changed) with the preferences, all saved or none.
+            collection.ops.perform("Change settings", Scope(settings=True), write)
         except (ValueError, RapportError) as error:
             self.error.setText(f"Not saved: {error}")
             self.error.show()

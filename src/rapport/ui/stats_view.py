@@ -44,9 +44,11 @@ from rapport.study.stats import PERIODS, ChartTable, Stats, StatsScope, chart_ta
 from rapport.study.timetext import format_duration
 from rapport.ui import theme
 from rapport.ui.calibration_panel import CalibrationPanel
+from rapport.ui.changes import changes_of
 
 if TYPE_CHECKING:
     from rapport.study import Collection
+    from rapport.study.ops import Changes
 
 CHART_HEIGHT = 260
 CONCEPT_ROW_HEIGHT = 26
@@ -163,6 +165,7 @@ class StatsView(QWidget):
         self._worker: threading.Thread | None = None
         self._again = False
         self._ready.connect(self._finished)
+        changes_of(collection).changed.connect(self._on_changes)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the queries report no steps
         self.progress.setFormat("Computing statistics…")
@@ -323,6 +326,12 @@ class StatsView(QWidget):
         if self._worker is not None:
             self._worker.join()
 
+    def _on_changes(self, changes: Changes) -> None:
+        """An operation, undo or redo while the figures show: compute them again (hidden,
+        they are computed when next shown)."""
+        if self.isVisible() and not self._collection.closed:
+            self.refresh()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.finish_work()
         super().closeEvent(event)
@@ -332,6 +341,8 @@ class StatsView(QWidget):
             self._worker.join()
         self._worker = None
         self.progress.hide()
+        if self._collection.closed:
+            return  # (figures that arrive after the collection closed are not drawn)
         if self._again:
             self._again = False
             self.refresh()

@@ -3,7 +3,7 @@ parent studies its children; rename and options work on the tree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -163,21 +163,29 @@ def test_options_of_a_parent_give_every_deck_under_it_one_preset(
     assert parent is not None and parent.data(COL_NAME, NODE_ROLE) == "Counselling Skills"
     home.tree.setCurrentItem(parent)
     tree_collection.save_preset("Weekly", tree_collection.settings)
-    opened: list[str] = []
+    opened: list[tuple[str, tuple[str, ...]]] = []
 
     class Chooses:  # the dialog, as the trainee leaves it: "Weekly" chosen, OK
         def __init__(
-            self, collection: Collection, deck_id: str, parent: object, clock: object = None
+            self,
+            collection: Collection,
+            deck_id: str,
+            parent: object,
+            clock: object = None,
+            also: Sequence[str] = (),
         ) -> None:
-            opened.append(deck_id)
-            self.collection, self.deck_id = collection, deck_id
+            opened.append((deck_id, tuple(also)))
+            self.collection, self.decks = collection, (deck_id, *also)
 
         def exec(self) -> bool:
-            self.collection.set_deck_preset(self.deck_id, "Weekly")
+            for deck_id in self.decks:
+                self.collection.set_deck_preset(deck_id, "Weekly")
             return True
 
     monkeypatch.setattr(deck_options, "DeckOptionsDialog", Chooses)
     qtbot.keyClick(home.tree, Qt.Key.Key_O)  # O, as on any deck
-    assert opened == ["week1"]
+    # (the real dialog gives them all the preset in one step: tests/unit/ui/
+    # test_operations_keys.py, the deck options of a parent row)
+    assert opened == [("week1", ("week2",))]
     assert tree_collection.preset_of("week1") == tree_collection.preset_of("week2") == "Weekly"
     assert tree_collection.preset_of("solo") != "Weekly"

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from rapport.cli import main
 from rapport.content import DeckSet
 from rapport.study import Collection
 from rapport.ui.export_dialog import ExportDialog
+from rapport.ui.home import COL_DUE, COL_LEARNING, COL_NAME, COL_NEW, DECK_ROLE
 from rapport.ui.main_window import MainWindow
 from rapport.ui.note_editor import NoteEditor
 from tests.support.clock import Clock
@@ -75,7 +76,9 @@ def test_cli_export_and_stats_see_what_the_window_shows(
         widget.reject()
 
     driver.when_modal(export)
-    window.export_to_anki()
+    window.activateWindow()  # (the note editor had the keyboard)
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_E, CTRL)  # File > Export
     driver.stop()
     driver.check()
 
@@ -90,8 +93,20 @@ def test_cli_export_and_stats_see_what_the_window_shows(
     capsys.readouterr()
     assert main([*data, "stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
-    home = collection.deck_counts(clock())
-    assert [(d["id"], d["new"], d["learning"], d["due"], d["total"]) for d in stats["decks"]] == [
-        (c.deck_id, c.new, c.learning, c.due, c.total) for c in home
-    ]
-    assert home[0].total == len(kinds_decks.decks[0].cards()) + 1  # the second gap's card
+    # Home, as the trainee sees it: each deck's row, its counts and its cards in the tooltip.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
+    assert window.current_view_name() == "home"
+    tree = window.home.tree
+    rows = []
+    for i in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(i)
+        assert item is not None
+        total = int(item.toolTip(COL_NAME).rsplit(": ", 1)[1].split()[0])
+        counts = (item.text(COL_NEW), item.text(COL_LEARNING), item.text(COL_DUE))
+        rows.append((item.data(COL_NAME, DECK_ROLE), *map(int, counts), total))
+    assert [(d["id"], d["new"], d["learning"], d["due"], d["total"]) for d in stats["decks"]] == (
+        rows
+    )
+    assert rows[0][4] == len(kinds_decks.decks[0].cards()) + 1  # the second gap's card

@@ -13,19 +13,10 @@ from rapport.content import DeckSet
 from rapport.study import Collection, InvalidSettings, Settings
 from rapport.study.settings import LIMITS
 from rapport.ui.main_window import MainWindow
-from rapport.ui.settings import SettingsDialog, format_steps, parse_steps
+from rapport.ui.settings import SettingsDialog
 from rapport.ui.theme import DARK, colours
 from tests.support.clock import Clock
 from tests.support.qt import ModalCatcher
-
-
-def test_steps_round_trip() -> None:
-    steps = (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1), timedelta(days=1))
-    assert format_steps(steps) == "1m 10m 1h 1d"
-    assert parse_steps("1m, 10m 1h 1d") == steps
-    assert parse_steps("") == ()
-    with pytest.raises(ValueError, match="10x"):
-        parse_steps("1m 10x")
 
 
 def test_settings_saved_to_the_collection(qtbot: QtBot, collection: Collection) -> None:

@@ -517,6 +517,8 @@ def _read_revlog(
 ) -> dict[int, list[tuple[int, int, int, int]]]:
     """Each card's answers, in order; answers dated before Anki existed or after ``now``
     (Anki keeps its review times as the id) and unknown ratings are skipped and reported."""
+    from rapport.interop.anki.progress import MAX_ANSWER_MS  # (Anki's cap, and Rapport's)
+
     revlog: dict[int, list[tuple[int, int, int, int]]] = {}
     low = int(_FIRST_ANKI_REVIEW.timestamp() * 1000)
     # Not after the import began (by the later of the two clocks, so that a clock set
@@ -533,7 +535,7 @@ def _read_revlog(
         elif not low <= rid <= high:
             odd_dates.append(rid)
         elif 1 <= ease <= 4 and kind in (0, 1, 2, 3):
-            taken = min(max(int(taken) if isinstance(taken, int) else 0, 0), 60_000)
+            taken = min(max(int(taken) if isinstance(taken, int) else 0, 0), MAX_ANSWER_MS)
             revlog.setdefault(cid, []).append((rid, ease, taken, kind))
     if odd_dates:
         first = min(odd_dates)

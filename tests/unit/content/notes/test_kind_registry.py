@@ -192,3 +192,20 @@ def test_the_cli_knows_the_registered_kinds(capsys: pytest.CaptureFixture[str]) 
     assert "unknown kind 'flash' (choose from basic, " in capsys.readouterr().err
     with flash_kind():
         assert build_parser().parse_args(argv).kind == "flash"
+
+
+def test_picks_are_read_by_interaction_not_by_note_class(tmp_path: Path) -> None:
+    """``pick_options``/``pick_key``: what calibration, item analysis and the reviewer read
+    of a pick, for any kind whose interaction is a pick, and nothing for the others."""
+    from rapport.content.notes.kinds import pick_key, pick_options, rules_of
+    from tests.support.decks import every_kind_deck
+
+    deck = load_deck(write_deck(tmp_path, every_kind_deck()))
+    for note in deck.notes:
+        options, key = pick_options(note), pick_key(note)
+        if rules_of(note).interaction is Interaction.PICK:
+            assert options and key is not None and key in options and key.correct
+            assert sum(o.correct for o in options) == 1
+        else:
+            assert options is None and key is None
+    assert pick_options(None) is None and pick_key(None) is None

@@ -46,7 +46,7 @@ from rapport.content.notes.kinds.base import (
     RespondKind,
     TypeKind,
 )
-from rapport.content.notes.model import Card, Kind, Note
+from rapport.content.notes.model import Card, Kind, Note, Option
 
 __all__ = [
     "AnkiNoteType",
@@ -66,6 +66,8 @@ __all__ = [
     "check_kind",
     "register",
     "find_rules",
+    "pick_key",
+    "pick_options",
     "practice_kinds",
     "registered",
     "rules_for",
@@ -239,6 +241,22 @@ def rules_for(kind: str) -> KindRules[Any]:
 def rules_of(note: Note) -> KindRules[Any]:
     """The rules of the note's kind."""
     return rules_for(note.kind)
+
+
+def pick_options(note: Note | None) -> tuple[Option, ...] | None:
+    """The options of a note whose kind is answered by a pick (in deck order, the right
+    one among them); ``None`` for a note of any other interaction, or no note. What reads
+    picks (calibration, item analysis, the reviewer) asks this, never the note's class."""
+    if note is None:
+        return None
+    rules = rules_of(note)
+    return rules.options(note) if isinstance(rules, PickKind) else None
+
+
+def pick_key(note: Note | None) -> Option | None:
+    """The right option of a pick note (see :func:`pick_options`), or ``None``."""
+    options = pick_options(note)
+    return None if options is None else next((o for o in options if o.correct), None)
 
 
 def practice_kinds() -> tuple[str, ...]:
