@@ -30,7 +30,8 @@ from pathlib import Path
 
 from rapport.content import Card, ChoiceNote, Deck
 from rapport.errors import RapportError
-from rapport.study.calibration import Calibration, CalibrationPoint, Certainty
+from rapport.study.calibration import Calibration, CalibrationPoint
+from rapport.study.certainty import Certainty
 from rapport.study.progress import (
     CLASS_FORMAT,
     CLASS_VERSION,

@@ -61,8 +61,18 @@ def load_start_path() -> None:
 
     import rapport.content.loading.cache
     import rapport.content.notes.html
+    import rapport.library
+    import rapport.litter
     import rapport.paths
-    import rapport.study  # noqa: F401
+    import rapport.study
+    import rapport.study.certainty
+    import rapport.study.decktree
+    import rapport.study.rubric
+    import rapport.study.timetext
+    import rapport.sync.account  # noqa: F401
+    from rapport.content.notes.kinds import registered
+
+    registered()  # every shipped kind's module
 
 
 def resume_collector() -> None:

@@ -29,15 +29,17 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 from rapport.content.loading.loader import DeckError
 from rapport.content.notes.model import CardKey, Deck
 from rapport.errors import RapportError
+from rapport.library import LOCAL_CHANGES, Library
+from rapport.sync.account import current_account
 from rapport.ui.home import HomeView
 from rapport.ui.theme import PREF_FONT_SIZE, PREF_THEME, apply_theme, clamp_font_size
 
 if TYPE_CHECKING:
     from rapport.content.editing.authoring import Authoring
     from rapport.content.editing.local import Conflict
-    from rapport.library import Library
     from rapport.study import Collection
     from rapport.ui.review import ReviewView
+    from rapport.ui.sync_ui import SyncController
 
 PREF_GEOMETRY = "window_geometry"
 TEXT_STEP_MS = 20  # between two decks' text stored in idle time
@@ -87,8 +89,6 @@ class MainWindow(QMainWindow):
         self._titles: dict[str, str] = {}
         self._review: ReviewView | None = None
 
-        from rapport.content.editing.local import FILE_NAME
-
         self._authoring: Authoring | None = None
         self.conflicts: list[Conflict] = []
         if library is not None:
@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
                 self.authoring.remember(library.file_decks)
             self.conflicts = list(library.conflicts)
         # Start-up reads the trainee's local changes only when there are some.
-        elif (collection.data_dir / FILE_NAME).exists():
+        elif (collection.data_dir / LOCAL_CHANGES).exists():
             decks, self.conflicts = self.authoring.apply(collection.decks)
             collection.replace_decks(decks)
             if self.authoring.local.notice is not None:
@@ -129,16 +129,8 @@ class MainWindow(QMainWindow):
 
         self.restore_geometry()
         self.show_view("home")
-        from rapport.ui.sync_ui import SyncController
-
-        self.syncing = SyncController(
-            self,
-            collection,
-            self._after_sync,
-            authoring=lambda: self.authoring,
-            reload=self.refresh_decks,
-        )
-        account = self.syncing.account()
+        self._syncing: SyncController | None = None  # (made on first use)
+        account = current_account(collection.data_dir)
         if account.logged_in and account.on_open_close:  # (Settings: sync on open and close)
             QTimer.singleShot(0, lambda: self.sync_now(quiet=True))
         if self.conflicts:
@@ -910,6 +902,21 @@ class MainWindow(QMainWindow):
 
     # -- sync ---------------------------------------------------------------------------
 
+    @property
+    def syncing(self) -> SyncController:
+        """What File > Sync and Sync settings do (made on first use)."""
+        if self._syncing is None:
+            from rapport.ui.sync_ui import SyncController
+
+            self._syncing = SyncController(
+                self,
+                self.collection,
+                self._after_sync,
+                authoring=lambda: self.authoring,
+                reload=self.refresh_decks,
+            )
+        return self._syncing
+
     def sync_now(self, *, quiet: bool = False) -> bool:
         """File > Sync (Ctrl+Y): sync with the sync server (see :mod:`rapport.sync`)."""
         return self.syncing.sync(quiet=quiet)
@@ -925,7 +932,7 @@ class MainWindow(QMainWindow):
             self.home.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        account = self.syncing.account()
+        account = current_account(self.collection.data_dir)
         if account.logged_in and account.on_open_close:
             self.sync_now(quiet=True)
         self.save_geometry()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.study.calibration import PREF_CERTAINTY
+from rapport.study.certainty import PREF_CERTAINTY
 from rapport.study.settings import LIMITS, Limit
 from rapport.ui.theme import (
     DEFAULT_FONT_SIZE,
