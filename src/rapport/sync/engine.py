@@ -42,6 +42,7 @@ stay in the mirror untouched. Media files are not synced.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import sys
@@ -50,6 +51,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from rapport.sync.account import (
     Account,
@@ -160,7 +162,6 @@ def check_endpoint(endpoint: str) -> str:
     """The endpoint as Anki's library wants it (ending in ``/``); refuses a malformed
     one and AnkiWeb's (see the README: its terms speak of Anki's approved clients, and
     Rapport is not one)."""
-    from urllib.parse import urlsplit
 
     endpoint = endpoint.strip()
     parts = urlsplit(endpoint)
@@ -507,8 +508,6 @@ Holds = tuple[bool, int, bool]  # suspended, flag, buried
 
 
 def _load_state(folder: Path) -> dict[str, Holds]:
-    import json
-
     try:
         raw = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
         return {k: (bool(v[0]), int(v[1]), bool(v[2])) for k, v in raw["holds"].items()}
@@ -520,8 +519,6 @@ def _load_state(folder: Path) -> dict[str, Holds]:
 
 
 def _save_state(folder: Path, state: dict[str, Holds]) -> None:
-    import json
-
     text = json.dumps({"version": 1, "holds": {k: list(v) for k, v in sorted(state.items())}})
     write_file(folder / STATE_NAME, text, 0o644)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapport import __version__
+from rapport.errors import RapportError
 from rapport.logs import open_log_file
 
 if TYPE_CHECKING:
@@ -96,7 +97,6 @@ def open_collection(
     A damaged database offers to restore the newest backup (the damaged file is kept
     aside by the store) and then tries again.
     """
-    from rapport.errors import RapportError
     from rapport.study import Collection
 
     for _attempt in range(2):
@@ -112,7 +112,6 @@ def open_collection(
 def _restored_after(error: Exception, data_dir: Path, clock: Callable[[], datetime]) -> bool:
     """Show why the collection would not open. True if the trainee chose to restore the
     newest backup and it was restored, so that opening may be tried again."""
-    from rapport.errors import RapportError
     from rapport.store import AlreadyRunning, DatabaseError, restore_backup
     from rapport.ui import dialogs  # only now: start-up without an error never needs it
 
@@ -319,7 +318,6 @@ def quit_on_signals(app: QApplication) -> Callable[[], None]:
 
 def close_collection(collection: Collection) -> None:
     """Close the collection; a failed closing backup is shown, not raised."""
-    from rapport.errors import RapportError
 
     try:
         collection.close(utc_now())

@@ -18,20 +18,34 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
+from rapport.content import discover, load_decks
 from rapport.content.loading.loader import DeckError
 from rapport.content.notes.model import CardKey, Deck
 from rapport.errors import RapportError
-from rapport.library import LOCAL_CHANGES, Library
+from rapport.library import LOCAL_CHANGES, Library, load_library
+from rapport.paths import deck_folders, own_decks_dir, user_decks_dir
+from rapport.study.decktree import renamed
 from rapport.sync.account import current_account
+from rapport.ui.deck_watch import DeckWatcher
 from rapport.ui.home import HomeView
+from rapport.ui.review import ReviewView
 from rapport.ui.theme import PREF_FONT_SIZE, PREF_THEME, apply_theme, clamp_font_size
 
 if TYPE_CHECKING:
@@ -69,7 +83,6 @@ class MainWindow(QMainWindow):
         library: Library | None = None,
     ) -> None:
         super().__init__()
-        from datetime import UTC
 
         self.collection = collection
         self.deck_errors = tuple(deck_errors)
@@ -121,8 +134,6 @@ class MainWindow(QMainWindow):
         escape.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         escape.triggered.connect(self.go_home)
         self.addAction(escape)
-
-        from rapport.ui.deck_watch import DeckWatcher
 
         self.deck_watch = DeckWatcher(self._watched_folders, self)
         self.deck_watch.changed.connect(self._decks_changed_on_disk)
@@ -254,8 +265,6 @@ class MainWindow(QMainWindow):
     def review(self) -> ReviewView:
         """The review view, created on first use."""
         if self._review is None:
-            from rapport.ui.review import ReviewView
-
             self._review = ReviewView(self.collection, self.clock, font_size=self.font_size())
             self._review.home_requested.connect(self.go_home)
             self._review.edit_requested.connect(self.edit_current_card)
@@ -422,13 +431,11 @@ class MainWindow(QMainWindow):
 
     def deck_folders(self) -> list[Path]:
         """The folders decks come from: the shipped ones, then the trainee's own."""
-        from rapport.paths import deck_folders
 
         return deck_folders(self.collection.data_dir, self.deck_dirs)
 
     def check_decks(self) -> list[str]:
         """File > Check decks: re-read the deck files and list their problems."""
-        from rapport.content import discover, load_decks
         from rapport.ui import dialogs
 
         result = load_decks(discover(self.deck_folders()))
@@ -438,7 +445,6 @@ class MainWindow(QMainWindow):
 
     def choose_deck_file(self) -> None:
         """File > Add deck file...: pick a deck a course leader handed out."""
-        from PySide6.QtWidgets import QFileDialog
 
         name, _ = QFileDialog.getOpenFileName(
             self, "Add a deck file", str(self.export_dir), "Rapport decks (*.toml)"
@@ -452,7 +458,6 @@ class MainWindow(QMainWindow):
         A deck with problems is not added: its problems are listed instead.
         """
         from rapport.content.editing.install import plan_add
-        from rapport.paths import user_decks_dir
         from rapport.ui import dialogs
 
         try:
@@ -485,7 +490,6 @@ class MainWindow(QMainWindow):
 
     def confirm_revision(self, name: str, changes: list[str]) -> bool:
         """Ask before a revision replaces the trainee's copy, showing what it changes."""
-        from PySide6.QtWidgets import QDialogButtonBox
 
         from rapport.ui import dialogs
 
@@ -517,8 +521,6 @@ class MainWindow(QMainWindow):
             self.resolve_conflicts()
 
     def _reread_decks(self) -> None:
-        from rapport.library import load_library
-
         library = load_library(self.collection.data_dir, self.deck_dirs, cached=False)
         self.authoring.remember(library.file_decks)
         self.conflicts = list(library.conflicts)
@@ -531,7 +533,6 @@ class MainWindow(QMainWindow):
 
     def _watched_folders(self) -> list[Path]:
         """The deck folders, and the trainee's ones even before they exist."""
-        from rapport.paths import own_decks_dir, user_decks_dir
 
         data = self.collection.data_dir
         folders = [*self.deck_folders(), user_decks_dir(data), own_decks_dir(data)]
@@ -647,8 +648,6 @@ class MainWindow(QMainWindow):
         return made[0] if made else None
 
     def _new_deck(self) -> Path | None:
-        from PySide6.QtWidgets import QInputDialog
-
         from rapport.ui import dialogs
 
         name, ok = QInputDialog.getText(self, "New deck", "Name of the new deck:")
@@ -679,9 +678,7 @@ class MainWindow(QMainWindow):
     def rename_deck(self) -> bool:
         """Notes > Rename deck: a new name for the row selected on Home; the decks under
         it in the deck tree keep their place under it (``A::B`` becomes ``Z::B``)."""
-        from PySide6.QtWidgets import QInputDialog
 
-        from rapport.study.decktree import renamed
         from rapport.ui import dialogs
 
         node = self.home.selected_node()
@@ -717,7 +714,6 @@ class MainWindow(QMainWindow):
 
     def delete_deck(self) -> bool:
         """Notes > Delete deck: remove the deck selected on Home (its history is kept)."""
-        from PySide6.QtWidgets import QMessageBox
 
         from rapport.ui import dialogs
 
@@ -752,7 +748,6 @@ class MainWindow(QMainWindow):
 
     def choose_spreadsheet(self) -> None:
         """File > Import spreadsheet...: a CSV/TSV file as a deck of the trainee's own."""
-        from PySide6.QtWidgets import QFileDialog
 
         from rapport.ui.import_dialog import ImportDialog
 
@@ -768,7 +763,6 @@ class MainWindow(QMainWindow):
     def choose_anki_package(self) -> None:
         """File > Import Anki package...: an .apkg/.colpkg as decks of one's own, with its
         study history (see rapport.interop.anki.importer)."""
-        from PySide6.QtWidgets import QFileDialog
 
         name, _ = QFileDialog.getOpenFileName(
             self, "Import an Anki package", str(self.export_dir), "Anki packages (*.apkg *.colpkg)"

@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -463,7 +471,6 @@ class NoteEditor(QDialog):
         warnings: list[str] = []
         if note is not None:
             from rapport.content.checks.itemcheck import CHECKS
-            from rapport.content.notes.kinds import rules_of
 
             allowed = {a.partition(":")[0].strip() for a in self._allowed()}
             for cue in rules_of(note).item_cues(note):
@@ -565,8 +572,6 @@ class NoteEditor(QDialog):
         super().reject()
 
     def delete(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         deck = self.deck
         if deck is None or self.note is None:
             return
@@ -596,7 +601,6 @@ class NoteEditor(QDialog):
 
 def _fitting_size(parent: QWidget | None, width: int, height: int) -> tuple[int, int]:
     """``width`` x ``height``, shrunk to fit the screen (less room for the title bar)."""
-    from PySide6.QtGui import QGuiApplication
 
     screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
     if screen is None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rapport.errors import RapportError
 from rapport.study.certainty import PREF_CERTAINTY
 from rapport.study.settings import LIMITS, Limit
 from rapport.ui.theme import (
@@ -293,7 +294,6 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         """Save everything, or say what cannot be read and stay open."""
-        from rapport.errors import RapportError
 
         try:
             settings = self.new_settings()
