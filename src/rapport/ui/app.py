@@ -113,7 +113,7 @@ def _restored_after(error: Exception, data_dir: Path, clock: Callable[[], dateti
     """Show why the collection would not open. True if the trainee chose to restore the
     newest backup and it was restored, so that opening may be tried again."""
     from rapport.store import AlreadyRunning, DatabaseError, restore_backup
-    from rapport.ui import dialogs  # only now: start-up without an error never needs it
+    from rapport.ui import dialogs
 
     if isinstance(error, AlreadyRunning):
         dialogs.show_error(None, "Rapport is already running", str(error))
