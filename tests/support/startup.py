@@ -103,7 +103,9 @@ def _targets(node: ast.Import | ast.ImportFrom, module: str) -> list[str]:
     out = []
     for alias in node.names:
         sub = f"{base}.{alias.name}"
-        out.append(sub if _module_exists(sub) else base)
+        # PySide6 creates each Qt class on its first import: a class counts as a target
+        # of its own (never a loaded module), so importing it late is never needless.
+        out.append(sub if base.startswith("PySide6") or _module_exists(sub) else base)
     return out
 
 

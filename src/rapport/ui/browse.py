@@ -33,10 +33,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -498,6 +496,8 @@ class BrowseView(QWidget):
         self._save_columns()
 
     def _column_menu(self, position: Any) -> None:
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self)
         for column in WIDTHS:
             action = menu.addAction(COLUMNS[column])
@@ -579,6 +579,8 @@ class BrowseView(QWidget):
         if not query or self.search_error:
             return False
         if name is None:
+            from PySide6.QtWidgets import QInputDialog
+
             name, ok = QInputDialog.getText(self, "Save search", "Name of this search:", text=query)
             if not ok:
                 return False
@@ -759,6 +761,8 @@ class BrowseView(QWidget):
         if not self.selected_ids():
             return False
         if text is None:
+            from PySide6.QtWidgets import QInputDialog
+
             text, ok = QInputDialog.getText(
                 self,
                 "Set due date",

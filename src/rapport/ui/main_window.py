@@ -24,16 +24,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialogButtonBox,
-    QFileDialog,
-    QInputDialog,
-    QMainWindow,
-    QMessageBox,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from rapport.content import discover, load_decks
 from rapport.content.loading.loader import DeckError
@@ -445,6 +436,7 @@ class MainWindow(QMainWindow):
 
     def choose_deck_file(self) -> None:
         """File > Add deck file...: pick a deck a course leader handed out."""
+        from PySide6.QtWidgets import QFileDialog
 
         name, _ = QFileDialog.getOpenFileName(
             self, "Add a deck file", str(self.export_dir), "Rapport decks (*.toml)"
@@ -490,6 +482,7 @@ class MainWindow(QMainWindow):
 
     def confirm_revision(self, name: str, changes: list[str]) -> bool:
         """Ask before a revision replaces the trainee's copy, showing what it changes."""
+        from PySide6.QtWidgets import QDialogButtonBox
 
         from rapport.ui import dialogs
 
@@ -648,6 +641,8 @@ class MainWindow(QMainWindow):
         return made[0] if made else None
 
     def _new_deck(self) -> Path | None:
+        from PySide6.QtWidgets import QInputDialog
+
         from rapport.ui import dialogs
 
         name, ok = QInputDialog.getText(self, "New deck", "Name of the new deck:")
@@ -678,6 +673,7 @@ class MainWindow(QMainWindow):
     def rename_deck(self) -> bool:
         """Notes > Rename deck: a new name for the row selected on Home; the decks under
         it in the deck tree keep their place under it (``A::B`` becomes ``Z::B``)."""
+        from PySide6.QtWidgets import QInputDialog
 
         from rapport.ui import dialogs
 
@@ -714,6 +710,7 @@ class MainWindow(QMainWindow):
 
     def delete_deck(self) -> bool:
         """Notes > Delete deck: remove the deck selected on Home (its history is kept)."""
+        from PySide6.QtWidgets import QMessageBox
 
         from rapport.ui import dialogs
 
@@ -748,6 +745,7 @@ class MainWindow(QMainWindow):
 
     def choose_spreadsheet(self) -> None:
         """File > Import spreadsheet...: a CSV/TSV file as a deck of the trainee's own."""
+        from PySide6.QtWidgets import QFileDialog
 
         from rapport.ui.import_dialog import ImportDialog
 
@@ -763,6 +761,7 @@ class MainWindow(QMainWindow):
     def choose_anki_package(self) -> None:
         """File > Import Anki package...: an .apkg/.colpkg as decks of one's own, with its
         study history (see rapport.interop.anki.importer)."""
+        from PySide6.QtWidgets import QFileDialog
 
         name, _ = QFileDialog.getOpenFileName(
             self, "Import an Anki package", str(self.export_dir), "Anki packages (*.apkg *.colpkg)"

@@ -12,14 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QGuiApplication,
-    QKeyEvent,
-    QKeySequence,
-    QResizeEvent,
-    QShortcut,
-    QShowEvent,
-)
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -572,6 +564,8 @@ class NoteEditor(QDialog):
         super().reject()
 
     def delete(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         deck = self.deck
         if deck is None or self.note is None:
             return
@@ -601,6 +595,7 @@ class NoteEditor(QDialog):
 
 def _fitting_size(parent: QWidget | None, width: int, height: int) -> tuple[int, int]:
     """``width`` x ``height``, shrunk to fit the screen (less room for the title bar)."""
+    from PySide6.QtGui import QGuiApplication
 
     screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
     if screen is None:
