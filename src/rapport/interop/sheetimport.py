@@ -107,7 +107,6 @@ def write_deck(
     """Write ``sheet_deck`` to ``target``: a new file, or an existing one replaced
     (kept first) or added to, as ``mode`` says; an existing file with ``Mode.ASK`` is
     refused (:class:`DeckWriteError`)."""
-
     if not target.exists():
         return Imported(
             write_sheet_deck(sheet_deck, target, label=label, dry_run=dry_run), None, False

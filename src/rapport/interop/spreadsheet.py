@@ -391,7 +391,6 @@ def deck_tables(deck: Deck) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """A deck's own keys as its file has them (everything but the notes: id, name,
     description, source_label, version, changelog, sources, summaries...) and each note's
     ``allow`` entries. A deck without a readable file gives its id and name."""
-
     try:
         data: dict[str, Any] = tomllib.loads(deck.path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

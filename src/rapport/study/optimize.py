@@ -93,7 +93,6 @@ class Evaluated:
 
 def default_parameters() -> tuple[float, ...]:
     """FSRS-6's default parameters (what a preset without fitted ones uses)."""
-
     return tuple(float(p) for p in DEFAULT_PARAMETERS)
 
 
@@ -102,7 +101,6 @@ def training_items(
 ) -> tuple[list[Any], int]:
     """Anki's FSRS items from answers (card id, time in microseconds, rating, phase
     before), in any order, and the number of answers they use."""
-
     # Millions of new objects, none of them in a cycle: the cyclic collector would walk
     # them again and again (measured: half the time at 2,000,000 answers).
     collecting = gc.isenabled()
@@ -117,7 +115,6 @@ def training_items(
 def _training_items(
     answers: Iterable[tuple[int, int, int, int]], next_day_at: datetime
 ) -> tuple[list[Any], int]:
-
     by_card: dict[int, list[tuple[int, int, int, int]]] = {}
     for row in answers:
         entries = by_card.get(row[0])
@@ -162,7 +159,6 @@ def _training_items(
 
 def evaluate_items(items: Sequence[Any], parameters: Sequence[float]) -> Evaluation:
     """Log loss and RMSE (bins) of ``parameters`` on ``items`` (FSRS's own evaluation)."""
-
     if not items:
         raise OptimizeError("There are no reviews to evaluate yet.")
     result = fr.FSRS(list(parameters)).evaluate(list(items))
@@ -172,7 +168,6 @@ def evaluate_items(items: Sequence[Any], parameters: Sequence[float]) -> Evaluat
 def fit_items(items: Sequence[Any]) -> tuple[float, ...]:
     """FSRS's parameters fitted to ``items`` (as Anki: from the defaults, with short-term
     memory), rounded to four places as Anki shows and stores them."""
-
     if len(items) < MIN_ITEMS:
         raise OptimizeError(
             f"Optimising needs more history: {len(items)} reviews a day or more apart "
@@ -241,7 +236,6 @@ def run_on_file(
 
 def _schedulable(parameters: Sequence[float]) -> bool:
     """Whether the scheduler (py-fsrs) accepts ``parameters`` (within its bounds)."""
-
     try:
         fsrs.Scheduler(parameters=parameters)
     except ValueError:

@@ -108,7 +108,6 @@ def simulate(
     rng: random.Random,
 ) -> Workload:
     """Run the model above for one desired retention."""
-
     model = fr.FSRS(list(plan.parameters))
     decay = -plan.parameters[20]
     factor = 0.9 ** (1 / decay) - 1

@@ -324,7 +324,6 @@ def _open_mirror(folder: Path, collection: Collection, now: datetime) -> Any:
 
 
 def _make_mirror(folder: Path, collection: Collection, now: datetime) -> None:
-
     anki_collection = _load_anki()
     side = folder / "new-mirror"
     shutil.rmtree(side, ignore_errors=True)
@@ -467,7 +466,6 @@ def _read_note_edits(
     than what Rapport last wrote (the export record in the sync folder). A note edited
     in Anki into something that is no valid note of its kind is left in Anki and
     logged. Returns the number saved."""
-
     record = load_record(folder)
     if not record.notes:
         return 0
@@ -576,7 +574,6 @@ class Merge:
         self.report = report
 
     def _cards(self) -> list[_Card]:
-
         guids = {
             note_guid(deck.id, note.id): (deck.id, note.id)
             for deck in self.collection.decks
@@ -612,7 +609,6 @@ class Merge:
         return out
 
     def run(self) -> dict[str, Holds]:
-
         cards = self._cards()
         mirror = self._mirror_log()
         rapport = self._rapport_log()
@@ -683,7 +679,6 @@ class Merge:
         pull: dict[int, Holds],
     ) -> None:
         """Every change to Rapport's store as one operation (one transaction)."""
-
         if not replays and not pull:
             return
         collection = self.collection
@@ -718,7 +713,6 @@ class Merge:
         replayed: set[int],
     ) -> None:
         """Rapport's answers, states and holds into the mirror, in one Anki transaction."""
-
         collection = self.collection
         store = collection.store
         settings = collection.settings

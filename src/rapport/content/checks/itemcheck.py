@@ -121,7 +121,6 @@ class ItemReport(NamedTuple):
 
 def read_allowances(text: str) -> dict[str, frozenset[str]]:
     """The ``allow`` entries of each note of a deck file's TOML text, by note id."""
-
     data: dict[str, Any] = tomllib.loads(text)
     found: dict[str, frozenset[str]] = {}
     for table in data.get("notes", []):
@@ -408,7 +407,6 @@ def _with_lines(deck: Deck, warnings: list[ItemWarning]) -> list[ItemWarning]:
 
 
 def _file_note_ids(deck: Deck) -> list[str]:
-
     try:
         data = tomllib.loads(deck.path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -274,7 +274,6 @@ def removed_deck_path(data_dir: Path, path: Path) -> Path:
 def keep_replaced(data_dir: Path, path: Path) -> Path:
     """Keep a copy of the deck file ``path`` about to be replaced, as Delete deck keeps a
     deleted one (:func:`removed_deck_path`); where the copy is."""
-
     target = removed_deck_path(data_dir, path)
     try:
         shutil.copy2(path, target)

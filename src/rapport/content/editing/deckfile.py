@@ -95,7 +95,6 @@ def check_note(
 
 
 def _toml_value(key: str, value: Any) -> Any:
-
     if isinstance(value, dict):
         inline = tomlkit.inline_table()
         inline.update(value)
@@ -130,7 +129,6 @@ class DeckFile:
     """A deck file opened for editing; :meth:`save` writes it back atomically."""
 
     def __init__(self, path: Path) -> None:
-
         self.path = Path(path)
         try:
             self.text = self.path.read_text(encoding="utf-8")
@@ -142,7 +140,6 @@ class DeckFile:
             raise DeckWriteError(f"{self.path} is not valid TOML: {exc}") from exc
 
     def _notes(self) -> Any:
-
         if "notes" not in self.doc:
             self.doc.append("notes", tomlkit.aot())
         return self.doc["notes"]
@@ -154,7 +151,6 @@ class DeckFile:
         raise DeckWriteError(f"{self.path} has no note '{note_id}'")
 
     def add_note(self, values: Mapping[str, Any]) -> None:
-
         table = tomlkit.table()
         _fill(table, values)
         self._notes().append(table)
@@ -172,7 +168,6 @@ class DeckFile:
     def save(self) -> Deck:
         """Write the file atomically and return the deck as loaded from it; a result that
         would not load is not written (:class:`DeckError`)."""
-
         text = tomlkit.dumps(self.doc)
         write_text(self.path, text, check=True)
         self.text = text
@@ -214,7 +209,6 @@ def write_text(path: Path, text: str, *, check: bool = False) -> None:
 
 def new_deck_text(deck_id: str, name: str, *, description: str = "", label: str = "") -> str:
     """The TOML of a new deck of one's own notes (no notes yet: add them in the app)."""
-
     doc = tomlkit.document()
     doc.add(tomlkit.comment("A deck made in Rapport; you may edit it by hand too."))
     doc["id"] = deck_id
@@ -229,7 +223,6 @@ def new_deck_text(deck_id: str, name: str, *, description: str = "", label: str 
 
 def deck_text(header: Mapping[str, Any], notes: Sequence[Mapping[str, Any]]) -> str:
     """A whole deck file from its deck-level values and its notes' tables."""
-
     doc = tomlkit.document()
     for key, value in header.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
@@ -255,7 +248,6 @@ _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
 def slugify(text: str, fallback: str = "deck") -> str:
     """A slug of ``text`` (``Week 3: Skills`` -> ``week-3-skills``)."""
-
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     slug = _SLUG_CHARS.sub("-", plain).strip("-")
     return slug[:60].strip("-") or fallback

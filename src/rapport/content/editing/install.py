@@ -150,7 +150,6 @@ _PARTIAL_SUFFIX = ".part"
 def remove_partial_files(folder: Path) -> list[Path]:
     """Delete what an add killed while writing left in ``folder`` (hidden ``.part`` files,
     as :mod:`rapport.litter` lists them). Returns the deleted paths."""
-
     return remove_in(folder, dict(LITTER)["decks"])
 
 

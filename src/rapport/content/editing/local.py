@@ -171,7 +171,6 @@ class LocalChanges:
         A change that no longer makes a valid note (or whose note a revision removed) is
         left unused, and logged; it is kept for when it fits again.
         """
-
         if not self._changes:
             return tuple(decks), []
         touched = {d for d, _ in self._changes}

@@ -518,7 +518,6 @@ def _read_revlog(
 ) -> dict[int, list[tuple[int, int, int, int]]]:
     """Each card's answers, in order; answers dated before Anki existed or after ``now``
     (Anki keeps its review times as the id) and unknown ratings are skipped and reported."""
-
     revlog: dict[int, list[tuple[int, int, int, int]]] = {}
     low = int(_FIRST_ANKI_REVIEW.timestamp() * 1000)
     # Not after the import began (by the later of the two clocks, so that a clock set
@@ -580,7 +579,6 @@ def _plan_decks(
     did not make is ever written. Notes that would not load, and a second note with the
     same GUID, are skipped and reported.
     """
-
     own = own_decks_dir(data_dir)
     earlier = [d for d in known if d.source_label == ANKI_LABEL and _in_data(d, data_dir)]
     ours = {d.name.casefold(): d for d in earlier}  # by name, as this import names them
@@ -648,7 +646,6 @@ def _write_decks(plans: Sequence[_DeckPlan], report: ImportReport) -> list[tuple
     """Write the planned deck files (each checked as it is written); what each file held
     before (None: it did not exist), for :func:`_undo_writes`. A failure undoes the files
     already written and raises."""
-
     written: list[tuple[Path, str | None]] = []
     try:
         for plan in plans:
@@ -684,7 +681,6 @@ def _write_decks(plans: Sequence[_DeckPlan], report: ImportReport) -> list[tuple
 
 def _undo_writes(written: Sequence[tuple[Path, str | None]]) -> None:
     """Put the deck files an import wrote back as they were."""
-
     for target, before in reversed(written):
         try:
             if before is None:
@@ -710,7 +706,6 @@ def _import_progress(
     transaction and one undo step, so a killed import leaves none of it. Each card's
     replay is checked first against the damage check's time rule: a card whose answers
     give a time it would refuse keeps no history (reported)."""
-
     collection.check_writable()
     store = collection.store
     found: list[tuple[int, int, str]] = []  # (card id, Anki card id, deck id)
