@@ -43,8 +43,11 @@ mark); Browse's bulk actions are here (:func:`set_suspended`); the answer is
 Anki's 8, and every half threshold after, is tagged ``leech`` and suspended, in the
 answer's own step; undoing that answer undoes both); presets and settings are the
 ``Collection``'s own methods; the Anki import (:mod:`rapport.interop.anki.importer`) is one
-step for all its reviews. Any other change joins by calling :meth:`Operations.perform`;
-called inside another operation's ``write`` it joins that operation's transaction and step.
+step for all its reviews; a backup restored in place (:mod:`rapport.study.restoring`) is
+one step over every progress row (``Scope(everything=True)``; its :class:`Changes` say
+``everything``, and the collection reads its settings, card ids and day's counts again).
+Any other change joins by calling :meth:`Operations.perform`; called inside another
+operation's ``write`` it joins that operation's transaction and step.
 """
 
 from __future__ import annotations
