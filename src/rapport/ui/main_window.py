@@ -444,7 +444,7 @@ class MainWindow(QMainWindow):
         from rapport.store.backups import backup_dir
         from rapport.study.restoring import backups_of, restore_backup
         from rapport.ui import dialogs
-        from rapport.ui.restore_dialog import RestoreDialog, backup_time
+        from rapport.ui.restore_dialog import RestoreDialog
 
         collection = self.collection
         backups = backups_of(collection.data_dir)
@@ -465,7 +465,7 @@ class MainWindow(QMainWindow):
         except RapportError as error:
             dialogs.show_error(self, "The backup was not restored", str(error))
             return False
-        when = backup_time(chosen.time, collection.tz)
+        when = dialog.chosen_name()
         self._after_restore()
         self._name_undo()
         self.statusBar().showMessage(

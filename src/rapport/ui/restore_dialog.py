@@ -25,9 +25,23 @@ from rapport.store import Backup
 from rapport.study.restoring import BackupSummary
 
 
-def backup_time(time: datetime, tz: tzinfo | None) -> str:
+def backup_time(time: datetime, tz: tzinfo | None, *, seconds: bool = False) -> str:
     """When a backup was made, in the trainee's time (``tz`` None: the system's)."""
-    return time.astimezone(tz).strftime("%a %d %b %Y, %H:%M")
+    return time.astimezone(tz).strftime(f"%a %d %b %Y, %H:%M{':%S' if seconds else ''}")
+
+
+def backup_names(backups: Sequence[BackupSummary], tz: tzinfo | None) -> list[str]:
+    """Each backup's time, to the minute; to the second where two share a minute, and
+    with its number where two share a second."""
+    minutes = [backup_time(b.backup.time, tz) for b in backups]
+    names = [
+        backup_time(b.backup.time, tz, seconds=True) if minutes.count(name) > 1 else name
+        for b, name in zip(backups, minutes, strict=True)
+    ]
+    return [
+        f"{name} (no. {b.backup.number})" if names.count(name) > 1 else name
+        for b, name in zip(backups, names, strict=True)
+    ]
 
 
 def _size(size: int) -> str:
@@ -44,7 +58,6 @@ class RestoreDialog(QDialog):
         self.setWindowTitle("Restore backup")
         self.setAccessibleName("Restore backup")
         self._backups = list(backups)
-        self._tz = tz
         intro = QLabel(
             "Choose the backup to bring back. Rapport makes one after 30 minutes of study "
             "and when it closes."
@@ -52,8 +65,8 @@ class RestoreDialog(QDialog):
         intro.setWordWrap(True)
         self.list = QListWidget()
         self.list.setAccessibleName("Backups")
-        for number, summary in enumerate(self._backups):
-            when = backup_time(summary.backup.time, tz)
+        self._names = backup_names(self._backups, tz)
+        for number, (summary, when) in enumerate(zip(self._backups, self._names, strict=True)):
             item = QListWidgetItem(f"{when}  ·  {_size(summary.size)}")
             item.setData(Qt.ItemDataRole.UserRole, number)
             item.setToolTip(str(summary.backup.path))
@@ -87,11 +100,16 @@ class RestoreDialog(QDialog):
         if not 0 <= row < len(self._backups):
             self.explain.setText("")
             return
-        when = backup_time(self._backups[row].backup.time, self._tz)
+        when = self._names[row]
         self.explain.setText(
             f"Your progress (answers, card states, tags, deck options and settings) becomes "
             f"that of {when}. Edit > Undo (Ctrl+Z) brings today's back."
         )
+
+    def chosen_name(self) -> str:
+        """How the list names the backup selected."""
+        row = self.list.currentRow()
+        return self._names[row] if 0 <= row < len(self._names) else ""
 
     def chosen(self) -> Backup | None:
         """The backup selected, if any."""
