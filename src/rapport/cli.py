@@ -961,7 +961,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from rapport.content.editing.authoring import Authoring
     from rapport.errors import RapportError
     from rapport.study import Collection
-    from rapport.sync import login, sync
+    from rapport.sync.engine import login, sync
 
     data_dir = _data_dir(args)
     if args.endpoint or args.username or args.password_stdin:

@@ -22,9 +22,12 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from rapport.content import discover, load_decks
+from rapport.content.loading.cache import load_decks_cached
 from rapport.content.loading.loader import DeckError, DeckSet
 from rapport.content.notes.model import Deck
 from rapport.paths import deck_folders
+from rapport.study import Collection
 
 if TYPE_CHECKING:
     from rapport.content.editing.local import Conflict
@@ -63,12 +66,8 @@ def load_library(
     data_dir = Path(data_dir)
     where = list(folders) if folders is not None else deck_folders(data_dir, shipped)
     if cached:
-        from rapport.content.loading.cache import load_decks_cached
-
         loaded = load_decks_cached(where, data_dir)
     else:
-        from rapport.content import discover, load_decks
-
         loaded = load_decks(discover(where))
     decks: tuple[Deck, ...] = loaded.decks
     conflicts: list[Conflict] = []
@@ -90,6 +89,5 @@ def open_collection(
     """The collection of the library's data folder over its decks (see
     :meth:`Collection.open <rapport.study.Collection.open>`; ``lock=False`` for a
     read-only look while the app may run, ``text`` when that look searches)."""
-    from rapport.study import Collection
 
     return Collection.open(library.data_dir, library.decks, now, lock=lock, tz=tz, text=text)

@@ -16,6 +16,7 @@ Nothing here imports Qt.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import sys
 from pathlib import Path
@@ -82,8 +83,6 @@ def start_logging(*, deferred: bool = False) -> Path:
     log.setLevel(logging.INFO)
     if _file_handler is None and deferred:
         if _held is None:
-            import atexit
-
             _held = _Held()
             log.addHandler(_held)
             atexit.register(_open_at_exit)  # however early Rapport exits

@@ -31,7 +31,7 @@ def resources_dir() -> Path:
 
 def default_data_dir() -> Path:
     """The platform's user data folder for Rapport (not created here)."""
-    import platformdirs  # only here: the app and most commands need nothing else from it
+    import platformdirs
 
     return Path(platformdirs.user_data_dir("rapport", appauthor=False))
 

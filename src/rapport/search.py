@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rapport.content.notes.kinds import registered
 from rapport.errors import RapportError
 
 
@@ -364,8 +365,6 @@ def _term(token: Token, query: str) -> Node:
             raise fail(f"'{key}:' needs the text of an answer after it")
         return Field(key, pattern(value))
     if key == "kind":
-        from rapport.content.notes.kinds import registered  # (the registry: one home for kinds)
-
         kinds = list(registered())
         if plain not in kinds:
             raise fail(f"unknown kind '{plain}' (one of {', '.join(kinds)})")

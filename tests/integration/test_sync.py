@@ -22,8 +22,8 @@ from rapport.content.notes.model import CardKey, Deck
 from rapport.interop.anki.identity import note_guid
 from rapport.interop.anki.progress import revlog_id
 from rapport.study import Collection, Rating
-from rapport.sync import BUMP_MS, SyncError, login, sync
 from rapport.sync.account import load_key, status_line
+from rapport.sync.engine import BUMP_MS, SyncError, login, sync
 from tests.integration.test_anki_import import scheduler
 from tests.support.collection import basic_deck, open_collection, with_settings
 from tests.support.syncserver import PASSWORD, USER, SyncServer, sync_server

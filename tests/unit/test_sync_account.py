@@ -18,7 +18,6 @@ import pytest
 
 from rapport import cli
 from rapport.study import Collection
-from rapport.sync import SyncError, check_endpoint, sync
 from rapport.sync.account import (
     Account,
     SyncStatus,
@@ -30,6 +29,7 @@ from rapport.sync.account import (
     status_line,
     sync_dir,
 )
+from rapport.sync.engine import SyncError, check_endpoint, sync
 from tests.support.collection import T0, basic_deck, open_collection
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)

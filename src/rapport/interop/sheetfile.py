@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from rapport.content.notes.model import Deck
 
@@ -34,7 +35,6 @@ def excel_text(text: str) -> str:
 def export_sheet(decks: Sequence[Deck], output: Path, *, excel: bool = False) -> SheetResult:
     """Write ``decks`` as one spreadsheet, atomically; raises ExportError (nothing
     written) for a name that is not a spreadsheet's or a folder that cannot take it."""
-    from typing import IO
 
     from rapport.interop.anki.package import check_target, write_atomically
     from rapport.interop.spreadsheet import SHEET_SUFFIXES, sheet_text

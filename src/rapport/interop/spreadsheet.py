@@ -24,14 +24,22 @@ import csv
 import io
 import json
 import re
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from rapport.content.editing.deckfile import readable_id, slugify
-from rapport.content.loading.loader import SLUG, check_note_table
+from rapport.content.editing.deckfile import (
+    DeckFile,
+    _fill,
+    deck_text,
+    readable_id,
+    slugify,
+    write_text,
+)
+from rapport.content.loading.loader import SLUG, DeckError, check_note_table, load_deck
 from rapport.content.notes.kinds import KindTable, registered, rules_for, rules_of
 from rapport.content.notes.model import Deck, Essay, Kind, Note
 from rapport.errors import RapportError
@@ -465,10 +473,6 @@ _SKELETONS: dict[str, Deck] = {}
 def _load_meta(meta: Mapping[str, Any], path: Path) -> Deck | None:
     """A deck with ``meta``'s keys and no notes, loaded from a temporary file (its source
     texts found in Rapport's resources, or beside the spreadsheet)."""
-    import tempfile
-
-    from rapport.content.editing.deckfile import deck_text
-    from rapport.content.loading.loader import DeckError, load_deck
 
     with tempfile.TemporaryDirectory(prefix="rapport-sheet-") as folder:
         trial = Path(folder) / "deck.toml"
@@ -634,9 +638,7 @@ def write_sheet_deck(
     notes become the spreadsheet's. ``dry_run``: check and report only."""
     import tomlkit
 
-    from rapport.content.editing.deckfile import DeckFile, _fill, deck_text, write_text
     from rapport.content.editing.revision import deck_changes
-    from rapport.content.loading.loader import DeckError, load_deck
 
     previous: Deck | None = None
     meta = {k: v for k, v in sheet_deck.meta.items() if k != "notes"}
@@ -666,8 +668,6 @@ def write_sheet_deck(
             header["source_label"] = label
         text = deck_text(header, sheet_deck.notes)
     if dry_run:
-        import tempfile
-
         with tempfile.TemporaryDirectory() as folder:
             trial = Path(folder) / target.name
             trial.write_text(text, encoding="utf-8")

@@ -90,7 +90,7 @@ def deck_stamp(deck: Deck) -> str:
             pass
         else:
             return f"{deck.digest}:{info.st_size}:{info.st_mtime_ns}"
-    import hashlib  # (only for decks in memory: a warm start-up never needs it)
+    import hashlib
 
     content = hashlib.blake2b(repr(deck.notes).encode(), digest_size=16).hexdigest()
     return f"{deck.digest}:{content}"

@@ -10,9 +10,9 @@ all call these):
   comes from correctness.
 * an answer is **right** when, on a choice card with a recorded pick, the option picked
   is the key; on any other card, when it was not graded Again (the statistics' "passed").
-* **CBM marks** (:data:`CBM_MARKS`): +1/+2/+3 for a right answer at low/mid/high
-  certainty, 0/-2/-6 for a wrong one. Over many answers, high certainty pays only above
-  80% right and mid only above 67% (:data:`CBM_THRESHOLDS`), so honest certainty scores best.
+* **CBM marks** (:mod:`rapport.study.certainty`): +1/+2/+3 for a right answer at
+  low/mid/high certainty, 0/-2/-6 for a wrong one. Over many answers, high certainty pays
+  only above 80% right and mid only above 67%, so honest certainty scores best.
 * **calibration**: for each certainty level, the answers stated at it and the share of
   them right, with the count behind each point.
 * a **confident error** is an answer stated at high certainty and wrong: the
@@ -27,7 +27,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import IntEnum
 
 from rapport.content import Card
 from rapport.content.notes.kinds import (
@@ -40,41 +39,7 @@ from rapport.content.notes.kinds import (
 )
 from rapport.content.notes.model import CardKey
 from rapport.store import LoggedAnswer
-
-# The preference (``Collection.get_pref``) that turns certainty-based marking on ("1").
-PREF_CERTAINTY = "certainty_marking"
-
-
-class Certainty(IntEnum):
-    """How sure the trainee said they were, before the answer showed."""
-
-    LOW = 1
-    MID = 2
-    HIGH = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.capitalize()
-
-
-# (mark if right, mark if wrong) per certainty level.
-CBM_MARKS: dict[Certainty, tuple[int, int]] = {
-    Certainty.LOW: (1, 0),
-    Certainty.MID: (2, -2),
-    Certainty.HIGH: (3, -6),
-}
-# The share right above which each level pays best (low: below 67%).
-CBM_THRESHOLDS: dict[Certainty, tuple[float, float]] = {
-    Certainty.LOW: (0.0, 2 / 3),
-    Certainty.MID: (2 / 3, 0.8),
-    Certainty.HIGH: (0.8, 1.0),
-}
-
-
-def cbm_mark(certainty: int, right: bool) -> int:
-    """The CBM mark of one answer (see :data:`CBM_MARKS`)."""
-    good, bad = CBM_MARKS[Certainty(certainty)]
-    return good if right else bad
+from rapport.study.certainty import Certainty, cbm_mark
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rapport.errors import RapportError
 from rapport.store.records import CardState, Phase, ReviewRecord
+from rapport.study.browsing import question_line
 from rapport.study.days import day_start, study_date
+from rapport.study.ops import scope_of
 from rapport.study.scheduling import Rating
 
 if TYPE_CHECKING:
@@ -52,7 +54,6 @@ class CardInfo(NamedTuple):
 
 def card_info(collection: Collection, card_id: int, now: datetime) -> CardInfo:
     """Card info: the card's history, memory state and what each grade would give now."""
-    from rapport.study.browsing import question_line
 
     store = collection.store
     card = collection.card_by_id(card_id)
@@ -77,7 +78,6 @@ def _step(
     collection: Collection, name: str, card_ids: Sequence[int], write: Callable[[], object]
 ) -> None:
     """Run ``write`` as one operation on these cards, named "``name`` N cards"."""
-    from rapport.study.ops import scope_of
 
     label = f"{name} {len(card_ids)} card{'s' * (len(card_ids) != 1)}"
     collection.ops.perform(label, scope_of(card_ids), write)

@@ -31,7 +31,8 @@ from pathlib import Path
 from rapport.content import Card, Deck
 from rapport.content.notes.kinds import pick_key, pick_options, question_of
 from rapport.errors import RapportError
-from rapport.study.calibration import Calibration, CalibrationPoint, Certainty
+from rapport.study.calibration import Calibration, CalibrationPoint
+from rapport.study.certainty import Certainty
 from rapport.study.progress import (
     CLASS_FORMAT,
     CLASS_VERSION,

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import replace
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from rapport.content import Card, CardKey, Deck
 from rapport.errors import RapportError
+from rapport.search import parse
 from rapport.store import (
     DataLock,
     Phase,
@@ -40,7 +42,7 @@ from rapport.study import siblings
 from rapport.study.browsing import deck_stamp, text_row
 from rapport.study.cardmap import CardMap
 from rapport.study.counts import DeckCounts
-from rapport.study.days import require_aware
+from rapport.study.days import require_aware, study_date
 from rapport.study.ledger import DayLedger, DeckVersion, DoneToday, new_left, reviews_left
 from rapport.study.ops import UNDO_LEVELS, Changes, Operations
 from rapport.study.ops import set_suspended as set_suspended_op
@@ -485,7 +487,6 @@ class Collection:
     ) -> Callable[[Store], ExamOutlook]:
         """What checks the exam date of preset ``name`` (or of ``settings`` as edited)
         against its limits, from a store (see :mod:`rapport.study.exam`)."""
-        from datetime import date
 
         from rapport.study.exam import exam_outlook
 
@@ -493,7 +494,6 @@ class Collection:
         if not settings.exam_date:
             raise InvalidSettings("This preset has no exam date.")
         exam = date.fromisoformat(settings.exam_date)
-        from rapport.study.days import study_date
 
         today = study_date(require_aware(now), self._settings.day_start_hour, self.tz)
         inputs = self._simulation(name, now, 1, settings)
@@ -539,7 +539,6 @@ class Collection:
 
     def use_parameters(self, name: str, parameters: Sequence[float]) -> None:
         """Make preset ``name`` schedule with these FSRS parameters from the next answer."""
-        from dataclasses import replace
 
         self.save_preset(name, replace(self.preset(name), parameters=tuple(parameters)))
 
@@ -754,7 +753,6 @@ class Collection:
         """The Browse query of an Anki search ``text`` at ``now`` (raises
         :class:`rapport.search.SearchError` naming the position if it does not parse).
         Browse and ``rapport search`` both ask here, so they find the same cards."""
-        from rapport.search import parse
 
         node = parse(text)
         today, tomorrow = self.today_bounds(now)

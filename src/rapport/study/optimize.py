@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapport.errors import RapportError
-from rapport.store import Phase
+from rapport.store import Phase, Store
 
 if TYPE_CHECKING:
     from rapport.store import Store
@@ -228,7 +228,6 @@ def run_on_file(
     """:func:`optimise` (or :func:`evaluate`) on the database of ``data_dir``, read through
     its own read-only connection: what a worker process runs, because the Rust fit holds
     Python's lock for its whole length and would freeze a window's thread."""
-    from rapport.store import Store
 
     store = Store.read_only(data_dir) or Store.snapshot_of(data_dir)
     try:

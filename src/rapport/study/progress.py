@@ -25,9 +25,7 @@ from rapport.content.notes.kinds import pick_key
 from rapport.errors import RapportError
 from rapport.store import LoggedAnswer
 from rapport.study.calibration import (
-    CBM_THRESHOLDS,
     Calibration,
-    Certainty,
     ConfidentError,
     Misconception,
     calibration_of,
@@ -36,6 +34,7 @@ from rapport.study.calibration import (
     key_of,
     misconceptions,
 )
+from rapport.study.certainty import CBM_THRESHOLDS, Certainty
 from rapport.study.timetext import format_duration
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from rapport.store import Hiding, Phase, ReviewOrder, ReviewRecord, Scope, Store
 from rapport.store.records import is_lapse
 from rapport.study import siblings
 from rapport.study.cardmap import CardMap
-from rapport.study.days import require_aware
+from rapport.study.days import require_aware, study_date
 from rapport.study.ledger import DayLedger, new_left
 from rapport.study.ops import Changes, Operations, is_leech_lapse, mark_leech
 from rapport.study.scheduling import Rating, Scheduler, capped_duration, easy_day_due
@@ -291,8 +291,6 @@ class ReviewSession:
 
     def _weekday(self, when: datetime) -> int:
         """The weekday (Monday 0) of the study day ``when`` falls in."""
-        from rapport.study.days import study_date
-
         hour = self._collection.settings.day_start_hour
         return study_date(when, hour, self._ledger.tz).weekday()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -173,8 +173,6 @@ class Settings:
             high = LIMITS["max_answer_seconds"].high
             raise InvalidSettings(f"The maximum answer time is from 1 to {high:.0f} seconds.")
         if self.exam_date:
-            from datetime import date
-
             try:
                 date.fromisoformat(self.exam_date)
             except ValueError:

@@ -29,6 +29,7 @@ show, for a scope (all decks or some, and a period). Every definition lives here
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -511,7 +512,6 @@ def _side_by_side(
     """Start ``compute`` on a second connection to ``store``'s file in a thread; the
     returned function waits for its result (or raises its error). Without a second
     connection (a copy in memory), ``compute(store)`` runs when the result is asked for."""
-    import threading
 
     opener = store.peer()
     if opener is None:

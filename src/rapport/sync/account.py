@@ -22,11 +22,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from rapport.errors import RapportError
 from rapport.study.timetext import format_ago
@@ -51,7 +51,7 @@ def sync_dir(data_dir: Path) -> Path:
 def write_file(path: Path, text: str, mode: int = 0o600) -> None:
     """Write ``text`` to ``path`` atomically, created with ``mode``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -64,8 +64,8 @@ def write_file(path: Path, text: str, mode: int = 0o600) -> None:
         raise SyncError(f"Could not write {path}: {exc.strerror or exc}.") from exc
 
 
-@dataclass
-class Account:
+# A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
+class Account(NamedTuple):
     """Where and as whom to sync (``account.json``)."""
 
     endpoint: str = ""
@@ -92,8 +92,18 @@ def load_account(data_dir: Path) -> Account:
         raise SyncError(f"The sync settings in {path} cannot be read ({exc}).") from exc
 
 
+def current_account(data_dir: Path) -> Account:
+    """The account, or an empty one (logged, not raised) when its file cannot be read: what
+    the window acts on (sync on open and close, the sync settings' fields)."""
+    try:
+        return load_account(data_dir)
+    except SyncError as exc:
+        log.warning("%s", exc)
+        return Account()
+
+
 def save_account(data_dir: Path, account: Account) -> None:
-    write_file(sync_dir(data_dir) / ACCOUNT_NAME, json.dumps(asdict(account), indent=1))
+    write_file(sync_dir(data_dir) / ACCOUNT_NAME, json.dumps(account._asdict(), indent=1))
 
 
 # -- the key -------------------------------------------------------------------------
@@ -149,13 +159,13 @@ def load_key(data_dir: Path, username: str) -> str | None:
 # -- the status ----------------------------------------------------------------------
 
 
-@dataclass
-class SyncStatus:
+# A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
+class SyncStatus(NamedTuple):
     """The last sync: when, and what it did or why it failed."""
 
     time: str = ""  # ISO moment
     error: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: Mapping[str, int] = MappingProxyType({})
 
     @property
     def moment(self) -> datetime | None:
@@ -173,7 +183,11 @@ def load_status(data_dir: Path) -> SyncStatus | None:
 
 def save_status(data_dir: Path, status: SyncStatus) -> None:
     try:
-        write_file(sync_dir(data_dir) / STATUS_NAME, json.dumps(asdict(status)), 0o644)
+        write_file(
+            sync_dir(data_dir) / STATUS_NAME,
+            json.dumps({**status._asdict(), "counts": dict(status.counts)}),
+            0o644,
+        )
     except SyncError as exc:  # the sync itself is done; only its line on Home is missing
         log.warning("%s", exc)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapport import __version__
+from rapport.errors import RapportError
 from rapport.logs import open_log_file
 
 if TYPE_CHECKING:
@@ -61,8 +62,18 @@ def load_start_path() -> None:
 
     import rapport.content.loading.cache
     import rapport.content.notes.html
+    import rapport.library
+    import rapport.litter
     import rapport.paths
-    import rapport.study  # noqa: F401
+    import rapport.study
+    import rapport.study.certainty
+    import rapport.study.decktree
+    import rapport.study.rubric
+    import rapport.study.timetext
+    import rapport.sync.account  # noqa: F401
+    from rapport.content.notes.kinds import registered
+
+    registered()  # every shipped kind's module
 
 
 def resume_collector() -> None:
@@ -86,7 +97,6 @@ def open_collection(
     A damaged database offers to restore the newest backup (the damaged file is kept
     aside by the store) and then tries again.
     """
-    from rapport.errors import RapportError
     from rapport.study import Collection
 
     for _attempt in range(2):
@@ -102,9 +112,8 @@ def open_collection(
 def _restored_after(error: Exception, data_dir: Path, clock: Callable[[], datetime]) -> bool:
     """Show why the collection would not open. True if the trainee chose to restore the
     newest backup and it was restored, so that opening may be tried again."""
-    from rapport.errors import RapportError
     from rapport.store import AlreadyRunning, DatabaseError, restore_backup
-    from rapport.ui import dialogs  # only now: start-up without an error never needs it
+    from rapport.ui import dialogs
 
     if isinstance(error, AlreadyRunning):
         dialogs.show_error(None, "Rapport is already running", str(error))
@@ -309,7 +318,6 @@ def quit_on_signals(app: QApplication) -> Callable[[], None]:
 
 def close_collection(collection: Collection) -> None:
     """Close the collection; a failed closing backup is shown, not raised."""
-    from rapport.errors import RapportError
 
     try:
         collection.close(utc_now())

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from rapport.content.notes.model import CardKey
 from rapport.study.calibration import (
-    CBM_THRESHOLDS,
     Calibration,
     ConfidentError,
     Misconception,
@@ -33,6 +32,7 @@ from rapport.study.calibration import (
     confident_errors,
     misconceptions,
 )
+from rapport.study.certainty import CBM_THRESHOLDS
 from rapport.study.progress import period_start
 from rapport.study.stats import StatsScope
 from rapport.ui import theme

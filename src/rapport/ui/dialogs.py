@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rapport import __version__
 from rapport.logs import log_file
 from rapport.ui.theme import ensure_theme
 
@@ -299,8 +300,6 @@ class ShortcutsDialog(QDialog):
 def about_text(data_dir: Path | None = None) -> str:
     """The About box text: the version, the data folder (``data_dir``) and the log's."""
     import html
-
-    from rapport import __version__
 
     data = (
         f"<p>Data folder (your progress and backups): {html.escape(str(data_dir))}</p>"

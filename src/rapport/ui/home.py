@@ -9,6 +9,7 @@ card is due, in local time.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from rapport.content.loading.loader import DeckError
 from rapport.study.decktree import DeckNode, deck_tree, find
 from rapport.study.timetext import format_due, format_duration
+from rapport.sync.account import status_line
 from rapport.ui.changes import changes_of
 from rapport.ui.theme import Colours, colours
 from rapport.ui.welcome import WelcomePanel, wants_welcome
@@ -147,6 +149,7 @@ class HomeView(QWidget):
         self._study_buttons: list[QPushButton] = []
         self._nodes: tuple[DeckNode, ...] = ()
         changes_of(collection).changed.connect(self._on_changes)
+        self._filling = False
 
     # -- data ---------------------------------------------------------------------------
 
@@ -159,8 +162,6 @@ class HomeView(QWidget):
     def refresh(self) -> None:
         """Re-read the counts and the day's progress from the collection."""
         now = self.clock()
-        from rapport.sync.account import status_line
-
         synced = status_line(self.collection.data_dir, now)
         self.sync_label.setText(synced)
         self.sync_label.setVisible(bool(synced))
@@ -172,8 +173,12 @@ class HomeView(QWidget):
         self._study_buttons.clear()
         self._nodes = deck_tree(counts)
         collapsed = set(self._collapsed())
-        for node in self._nodes:
-            self._add_node(node, None, collapsed, c)
+        self._filling = True  # (expanding the new rows is not the trainee's doing)
+        try:
+            for node in self._nodes:
+                self._add_node(node, None, collapsed, c)
+        finally:
+            self._filling = False
         total_waiting = sum(dc.new + dc.learning + dc.due for dc in counts)
         for error in self.deck_errors:
             count = len(error.problems)
@@ -238,8 +243,6 @@ class HomeView(QWidget):
 
     def _collapsed(self) -> list[str]:
         """The parents the trainee collapsed (kept in the preferences)."""
-        import json
-
         try:
             value = json.loads(self.collection.get_pref(PREF_COLLAPSED) or "[]")
         except ValueError:
@@ -247,8 +250,8 @@ class HomeView(QWidget):
         return [str(v) for v in value] if isinstance(value, list) else []
 
     def _remember_collapsed(self, *_: object) -> None:
-        import json
-
+        if self._filling:
+            return
         names = []
         for top in range(self.tree.topLevelItemCount()):
             stack = [self.tree.topLevelItem(top)]

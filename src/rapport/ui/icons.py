@@ -18,7 +18,7 @@ from rapport.desktop import ICON_SIZES, ICON_SVG, icon_png, icons_dir
 
 def render(svg: Path, size: int) -> QImage:
     """``svg`` drawn at ``size`` x ``size`` pixels on a transparent ground."""
-    from PySide6.QtSvg import QSvgRenderer  # only here: start-up loads the PNGs
+    from PySide6.QtSvg import QSvgRenderer
 
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():

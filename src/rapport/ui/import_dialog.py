@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from rapport.content.editing.authoring import Authoring
 from rapport.content.notes.kinds import registered
 from rapport.content.notes.model import Deck
+from rapport.errors import RapportError
 from rapport.interop.spreadsheet import FIELDS, ROLES, Sheet, SheetError, read_sheet
 
 AUTO = "(as the file says)"
@@ -135,7 +136,6 @@ class ImportDialog(QDialog):
             self.column_boxes.append(box)
 
     def do_import(self) -> None:
-        from rapport.errors import RapportError
         from rapport.interop.sheetimport import Mode, matches, not_theirs, question, write_deck
 
         self.refresh()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,18 +26,25 @@ from PySide6.QtCore import QByteArray, QMargins, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
+from rapport.content import discover, load_decks
 from rapport.content.loading.loader import DeckError
 from rapport.content.notes.model import CardKey, Deck
 from rapport.errors import RapportError
+from rapport.library import LOCAL_CHANGES, Library, load_library
+from rapport.paths import deck_folders, own_decks_dir, user_decks_dir
+from rapport.study.decktree import renamed
+from rapport.sync.account import current_account
+from rapport.ui.deck_watch import DeckWatcher
 from rapport.ui.home import HomeView
+from rapport.ui.review import ReviewView
 from rapport.ui.theme import PREF_FONT_SIZE, PREF_THEME, apply_theme, clamp_font_size
 
 if TYPE_CHECKING:
     from rapport.content.editing.authoring import Authoring
     from rapport.content.editing.local import Conflict
-    from rapport.library import Library
     from rapport.study import Collection
     from rapport.ui.review import ReviewView
+    from rapport.ui.sync_ui import SyncController
 
 PREF_GEOMETRY = "window_geometry"
 TEXT_STEP_MS = 20  # between two decks' text stored in idle time
@@ -79,7 +86,6 @@ class MainWindow(QMainWindow):
         library: Library | None = None,
     ) -> None:
         super().__init__()
-        from datetime import UTC
 
         self.collection = collection
         self.deck_errors = tuple(deck_errors)
@@ -107,8 +113,6 @@ class MainWindow(QMainWindow):
         self._titles: dict[str, str] = {}
         self._review: ReviewView | None = None
 
-        from rapport.content.editing.local import FILE_NAME
-
         self._authoring: Authoring | None = None
         self.conflicts: list[Conflict] = []
         if library is not None:
@@ -117,7 +121,7 @@ class MainWindow(QMainWindow):
                 self.authoring.remember(library.file_decks)
             self.conflicts = list(library.conflicts)
         # Start-up reads the trainee's local changes only when there are some.
-        elif (collection.data_dir / FILE_NAME).exists():
+        elif (collection.data_dir / LOCAL_CHANGES).exists():
             decks, self.conflicts = self.authoring.apply(collection.decks)
             collection.replace_decks(decks)
             if self.authoring.local.notice is not None:
@@ -144,24 +148,14 @@ class MainWindow(QMainWindow):
         escape.triggered.connect(self.go_home)
         self.addAction(escape)
 
-        from rapport.ui.deck_watch import DeckWatcher
-
         self.deck_watch = DeckWatcher(self._watched_folders, self)
         self.deck_watch.changed.connect(self._decks_changed_on_disk)
 
         self.restore_geometry()
         self._own_size = self.size()
         self.show_view("home")
-        from rapport.ui.sync_ui import SyncController
-
-        self.syncing = SyncController(
-            self,
-            collection,
-            self._after_sync,
-            authoring=lambda: self.authoring,
-            reload=self.refresh_decks,
-        )
-        account = self.syncing.account()
+        self._syncing: SyncController | None = None  # (made on first use)
+        account = current_account(collection.data_dir)
         if account.logged_in and account.on_open_close:  # (Settings: sync on open and close)
             QTimer.singleShot(0, lambda: self.sync_now(quiet=True))
         if self.conflicts:
@@ -285,8 +279,6 @@ class MainWindow(QMainWindow):
     def review(self) -> ReviewView:
         """The review view, created on first use."""
         if self._review is None:
-            from rapport.ui.review import ReviewView
-
             self._review = ReviewView(self.collection, self.clock, font_size=self.font_size())
             self._review.home_requested.connect(self.go_home)
             self._review.edit_requested.connect(self.edit_current_card)
@@ -506,13 +498,11 @@ class MainWindow(QMainWindow):
 
     def deck_folders(self) -> list[Path]:
         """The folders decks come from: the shipped ones, then the trainee's own."""
-        from rapport.paths import deck_folders
 
         return deck_folders(self.collection.data_dir, self.deck_dirs)
 
     def check_decks(self) -> list[str]:
         """File > Check decks: re-read the deck files and list their problems."""
-        from rapport.content import discover, load_decks
         from rapport.ui import dialogs
 
         result = load_decks(discover(self.deck_folders()))
@@ -536,7 +526,6 @@ class MainWindow(QMainWindow):
         A deck with problems is not added: its problems are listed instead.
         """
         from rapport.content.editing.install import plan_add
-        from rapport.paths import user_decks_dir
         from rapport.ui import dialogs
 
         try:
@@ -601,8 +590,6 @@ class MainWindow(QMainWindow):
             self.resolve_conflicts()
 
     def _reread_decks(self) -> None:
-        from rapport.library import load_library
-
         library = load_library(self.collection.data_dir, self.deck_dirs, cached=False)
         self.authoring.remember(library.file_decks)
         self.conflicts = list(library.conflicts)
@@ -615,7 +602,6 @@ class MainWindow(QMainWindow):
 
     def _watched_folders(self) -> list[Path]:
         """The deck folders, and the trainee's ones even before they exist."""
-        from rapport.paths import own_decks_dir, user_decks_dir
 
         data = self.collection.data_dir
         folders = [*self.deck_folders(), user_decks_dir(data), own_decks_dir(data)]
@@ -765,7 +751,6 @@ class MainWindow(QMainWindow):
         it in the deck tree keep their place under it (``A::B`` becomes ``Z::B``)."""
         from PySide6.QtWidgets import QInputDialog
 
-        from rapport.study.decktree import renamed
         from rapport.ui import dialogs
 
         node = self.home.selected_node()
@@ -1007,6 +992,21 @@ class MainWindow(QMainWindow):
 
     # -- sync ---------------------------------------------------------------------------
 
+    @property
+    def syncing(self) -> SyncController:
+        """What File > Sync and Sync settings do (made on first use)."""
+        if self._syncing is None:
+            from rapport.ui.sync_ui import SyncController
+
+            self._syncing = SyncController(
+                self,
+                self.collection,
+                self._after_sync,
+                authoring=lambda: self.authoring,
+                reload=self.refresh_decks,
+            )
+        return self._syncing
+
     def sync_now(self, *, quiet: bool = False) -> bool:
         """File > Sync (Ctrl+Y): sync with the sync server (see :mod:`rapport.sync`)."""
         return self.syncing.sync(quiet=quiet)
@@ -1022,7 +1022,7 @@ class MainWindow(QMainWindow):
             self.home.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        account = self.syncing.account()
+        account = current_account(self.collection.data_dir)
         if account.logged_in and account.on_open_close:
             self.sync_now(quiet=True)
         self.save_geometry()

@@ -463,7 +463,6 @@ class NoteEditor(QDialog):
         warnings: list[str] = []
         if note is not None:
             from rapport.content.notes.checknames import CHECKS
-            from rapport.content.notes.kinds import rules_of
 
             allowed = {a.partition(":")[0].strip() for a in self._allowed()}
             for cue in rules_of(note).item_cues(note):

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from rapport.content.notes.kinds import Interaction, RespondKind, registered, rules_for
 from rapport.content.notes.model import CardKey, Deck
-from rapport.study.calibration import Certainty
+from rapport.study.certainty import Certainty
 from rapport.study.practice import (
     Question,
     Result,

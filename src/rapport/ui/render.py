@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 from rapport.content.notes.answers import AnswerCheck, Verdict, check_choice, check_typed
+from rapport.content.notes.html import field_html
 from rapport.content.notes.kinds import (
     Interaction,
     KindRules,
@@ -32,7 +33,6 @@ def field(text: str, *, is_html: bool) -> str:
     The same rule as the Anki export (:func:`rapport.content.notes.html.field_html`), so a card
     shows the same in Rapport and in Anki.
     """
-    from rapport.content.notes.html import field_html
 
     return field_html(text, html=is_html)
 

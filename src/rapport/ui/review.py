@@ -42,7 +42,7 @@ from rapport.content.notes.model import Card, CardKey, Deck
 from rapport.errors import RapportError
 from rapport.store.records import Phase
 from rapport.study import Rating, actions, suggested_rating
-from rapport.study.calibration import CBM_MARKS, PREF_CERTAINTY, Certainty, cbm_mark
+from rapport.study.certainty import CBM_MARKS, PREF_CERTAINTY, Certainty, cbm_mark
 from rapport.study.rubric import suggested_from_rubric
 from rapport.study.scheduling import answer_cap, capped_duration
 from rapport.study.timetext import format_due, format_duration, format_interval

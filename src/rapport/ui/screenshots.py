@@ -14,6 +14,7 @@ import os
 import random
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -197,7 +198,6 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
 
 def _wait_for_figures(app: object, view: object) -> None:
     """Let the statistics view compute its figures (in its thread) and draw them."""
-    import time
 
     from PySide6.QtWidgets import QApplication
 
@@ -239,7 +239,6 @@ def _deck_options(window: object, clock: DemoClock) -> QWidget:
 
 def _simulate(app: object, dialog: object) -> None:
     """FSRS tab: Help me decide's curve computed, 0.85 picked from it."""
-    import time
 
     from PySide6.QtWidgets import QApplication
 

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rapport.study.calibration import PREF_CERTAINTY
+from rapport.errors import RapportError
+from rapport.study.certainty import PREF_CERTAINTY
 from rapport.study.settings import LIMITS, Limit
 from rapport.study.timetext import format_steps, parse_steps
 from rapport.ui.theme import (
@@ -261,7 +262,6 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         """Save everything, or say what cannot be read and stay open."""
-        from rapport.errors import RapportError
         from rapport.store import Scope
         from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
 

@@ -387,7 +387,7 @@ class StatsView(QWidget):
             self.empty_label.hide()
 
         if self._charts_module is None:
-            from PySide6 import QtCharts  # deferred: see the module docstring
+            from PySide6 import QtCharts
 
             self._charts_module = QtCharts
         while self.grid.count():

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from rapport.errors import RapportError
 from rapport.study import Collection
-from rapport.sync.account import Account, load_account, save_account
+from rapport.sync.account import Account, current_account, save_account
 
 if TYPE_CHECKING:
     from rapport.content.editing.authoring import Authoring
@@ -107,16 +107,12 @@ class SyncController:
         return self.collection.data_dir
 
     def account(self) -> Account:
-        try:
-            return load_account(self.data_dir)
-        except RapportError as exc:
-            log.warning("%s", exc)
-            return Account()
+        return current_account(self.data_dir)
 
     def settings(self) -> bool:
         """File > Sync settings: log in (when a password is given) and save; True if
         the trainee pressed OK and it worked."""
-        from rapport.sync import login
+        from rapport.sync.engine import login
 
         dialog = SyncSettingsDialog(self.account(), self.parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -141,7 +137,7 @@ class SyncController:
     def sync(self, *, quiet: bool = False) -> bool:
         """File > Sync: sync now (asking for the settings first if not logged in).
         ``quiet`` (on open and close): errors go to the status line and the log only."""
-        from rapport.sync import sync
+        from rapport.sync.engine import sync
 
         if self.running or self.collection.closed or self.collection.read_only:
             return False

@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from rapport.paths import resources_dir
+
 THEMES = ("system", "light", "dark")
 # The preferences (stored in the collection) that choose the look.
 PREF_THEME = "theme"
@@ -154,7 +156,6 @@ def _palette(c: Colours) -> QPalette:
 
 def _resource(c: Colours, name: str) -> str:
     """A small picture of the theme (``check``, ``arrow-up``...), as a stylesheet url."""
-    from rapport.paths import resources_dir
 
     return (resources_dir() / f"{name}-{'dark' if c.dark else 'light'}.svg").as_posix()
 

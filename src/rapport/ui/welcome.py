@@ -10,10 +10,13 @@ sees it.
 from __future__ import annotations
 
 import html
+import importlib.util
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from rapport.errors import RapportError
 
 if TYPE_CHECKING:
     from rapport.study import Collection
@@ -32,7 +35,6 @@ def wants_welcome(collection: Collection) -> bool:
 def anki_library_installed() -> bool:
     """Whether Anki's library (the optional ``anki`` extra) is there to read .apkg files;
     found without importing it."""
-    import importlib.util
 
     return importlib.util.find_spec("anki") is not None
 
@@ -101,7 +103,6 @@ class WelcomePanel(QFrame):
 
     def dismiss(self) -> None:
         """Hide the welcome and remember that it was seen."""
-        from rapport.errors import RapportError
 
         self.hide()
         try:

@@ -10,15 +10,14 @@ from rapport.content import Card
 from rapport.content.notes.model import CardKey
 from rapport.store import LoggedAnswer
 from rapport.study.calibration import (
-    Certainty,
     calibration_by,
     calibration_of,
-    cbm_mark,
     cbm_score,
     confident_errors,
     is_right,
     misconceptions,
 )
+from rapport.study.certainty import Certainty, cbm_mark
 from tests.support.choices import choice, typed
 from tests.support.collection import T0, basic
 

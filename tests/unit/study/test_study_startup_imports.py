@@ -11,33 +11,7 @@ from pathlib import Path
 from rapport.content.loading.cache import load_decks_cached
 from rapport.paths import decks_dir
 from rapport.study import Collection
-
-START = """
-import sys
-from datetime import UTC, datetime
-from pathlib import Path
-
-from rapport.content.loading.cache import load_decks_cached
-from rapport.content.loading.loader import DeckError
-from rapport.paths import deck_folders
-from rapport.store import AlreadyRunning, DatabaseError
-from rapport.study import Collection, Rating
-
-data_dir, deck_dir = Path(sys.argv[1]), Path(sys.argv[2])
-now = datetime.now(UTC)
-decks = load_decks_cached(deck_folders(data_dir, [deck_dir]), data_dir)
-collection = Collection.open(data_dir, decks.decks, now)
-deck = collection.decks[0]
-assert deck.cards() and deck.notes
-collection.deck_counts(now)
-collection.next_due(now)
-collection.studied_today(now)
-session = collection.session([deck.id], now)
-assert session.next_card(now) is not None
-session.remaining(now)
-collection.close(now)
-print(" ".join(sorted(sys.modules)))
-"""
+from tests.support.startup import STUDY_START
 
 OFF_THE_START_PATH = {
     "tomllib",  # deck files are parsed only when the cache misses
@@ -60,7 +34,7 @@ def test_the_start_path_leaves_other_modules_unloaded(tmp_path: Path) -> None:
     assert decks.decks
     Collection.open(data_dir, decks.decks, datetime.now(UTC)).close(datetime.now(UTC))
     done = subprocess.run(
-        [sys.executable, "-c", START, str(data_dir), str(decks_dir())],
+        [sys.executable, "-c", STUDY_START, str(data_dir), str(decks_dir())],
         capture_output=True,
         text=True,
         timeout=120,

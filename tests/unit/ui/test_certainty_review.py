@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from rapport.content import ChoiceNote, Deck
 from rapport.study import Collection, Rating
-from rapport.study.calibration import PREF_CERTAINTY
+from rapport.study.certainty import PREF_CERTAINTY
 from rapport.ui.review import ReviewView
 from tests.support.choices import choice, typed
 from tests.support.clock import Clock

@@ -15,7 +15,7 @@ from rapport.content import load_decks
 from rapport.study import Collection
 from rapport.study.counts import DeckCounts
 from rapport.study.decktree import deck_tree, renamed
-from rapport.ui.home import COL_DUE, COL_NAME, COL_NEW, NODE_ROLE
+from rapport.ui.home import COL_DUE, COL_NAME, COL_NEW, NODE_ROLE, PREF_COLLAPSED
 from rapport.ui.main_window import MainWindow
 from tests.support.clock import Clock
 from tests.support.collection import open_as_app as open_collection
@@ -189,3 +189,31 @@ def test_options_of_a_parent_give_every_deck_under_it_one_preset(
     assert opened == [("week1", ("week2",))]
     assert tree_collection.preset_of("week1") == tree_collection.preset_of("week2") == "Weekly"
     assert tree_collection.preset_of("solo") != "Weekly"
+
+
+def test_filling_the_tree_writes_no_preference(
+    tree_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the trainee's expanding or collapsing is remembered: Home's own filling of the
+    tree (at every start) neither writes the preference nor reads it once per row."""
+    home = tree_window.home
+    collection = tree_window.collection
+    writes: list[str] = []
+    reads: list[str] = []
+    set_pref, get_pref = collection.set_pref, collection.get_pref
+
+    def record_write(key: str, value: str) -> None:
+        writes.append(key)
+        set_pref(key, value)
+
+    def record_read(key: str, default: str | None = None) -> str | None:
+        reads.append(key)
+        return get_pref(key, default)
+
+    monkeypatch.setattr(collection, "set_pref", record_write)
+    monkeypatch.setattr(collection, "get_pref", record_read)
+    home.refresh()
+    parent = home.tree.topLevelItem(0)
+    assert parent is not None and parent.isExpanded() and parent.childCount() == 2
+    assert PREF_COLLAPSED not in writes
+    assert reads.count(PREF_COLLAPSED) == 1

@@ -18,6 +18,7 @@ from rapport.ui import app as app_module
 from rapport.ui import theme
 from tests.support.clock import Clock
 from tests.support.qt import ModalCatcher
+from tests.support.startup import FIRST_CARD, STUDY_START, late_imports, loaded_by
 
 
 def qapplication() -> QApplication:
@@ -99,22 +100,6 @@ def test_open_main_window_names_a_data_folder_it_cannot_create(
     assert title == "Rapport cannot start" and str(blocker / "data") in text
 
 
-START = """
-import sys
-from pathlib import Path
-from PySide6.QtWidgets import QApplication
-
-app = QApplication(sys.argv)
-from rapport.ui.app import close_collection, open_main_window
-
-window = open_main_window(app, Path(sys.argv[1]), [Path(sys.argv[2])])
-window.start_review([window.collection.decks[0].id])
-assert window.review.card is not None
-loaded = " ".join(sorted(sys.modules))
-close_collection(window.collection)
-print(loaded)
-"""
-
 # Loaded where they are used, so that the first card never waits for them.
 OFF_THE_START_PATH = {
     "rapport.ui.dialogs",  # only when a dialog is shown
@@ -137,14 +122,31 @@ OFF_THE_START_PATH = {
 
 
 def test_the_first_card_loads_no_other_view(data_dir: Path, kinds_dir: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    args = [sys.executable, "-c", START, str(data_dir), str(kinds_dir)]
-    for _ in range(2):  # the first start writes the deck cache; the second reads it
-        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
-        assert done.returncode == 0, done.stderr
-    loaded = set(done.stdout.split())
+    loaded = loaded_by(FIRST_CARD, data_dir, kinds_dir)
     assert "rapport.ui.review" in loaded
     assert not loaded & OFF_THE_START_PATH
+
+
+def test_each_late_import_waits_for_a_module_some_start_leaves_out(
+    data_dir: Path, kinds_dir: Path
+) -> None:
+    """An import inside a function is kept only where a start-up path needs it (the rule
+    in "Start-up budget", tests/benchmarks/README.md): a module imports at its top what it
+    already imports there, and what every start that loads the module loads anyway.
+    ``rapport.ui.app`` is exempt: it imports almost nothing at its top so that
+    :func:`~rapport.ui.app.load_start_path` can load the core before PySide6, with the
+    garbage collector paused."""
+    paths = [loaded_by(script, data_dir, kinds_dir) for script in (FIRST_CARD, STUDY_START)]
+    needless = []
+    for late in late_imports():
+        if late.module == "rapport.ui.app":
+            continue
+        starts = [loaded for loaded in paths if late.module in loaded]
+        if late.at_top or (starts and all(set(late.targets) <= loaded for loaded in starts)):
+            needless += [
+                f"{late.module}:{late.line} {late.function}: {target}" for target in late.targets
+            ]
+    assert needless == [], "\n".join(needless)
 
 
 def test_the_core_of_start_up_loads_before_qt() -> None:

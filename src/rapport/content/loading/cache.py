@@ -22,6 +22,7 @@ the same cards, :class:`DeckCacheError` says so rather than show other cards.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import pickle
@@ -30,10 +31,18 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from zlib import crc32
 
 from rapport import __version__
 from rapport.content.loading.files import MAX_DECK_BYTES, read_limited
-from rapport.content.loading.loader import DeckError, DeckSet, assemble, discover, load_one
+from rapport.content.loading.loader import (
+    DeckError,
+    DeckSet,
+    assemble,
+    discover,
+    load_deck,
+    load_one,
+)
 from rapport.content.notes.model import Change, Deck, Essay, Note
 from rapport.errors import RapportError
 from rapport.paths import resources_dir
@@ -68,8 +77,6 @@ class _Notes:
         self.digest = digest
 
     def __call__(self) -> tuple[Note, ...]:
-        from zlib import crc32
-
         try:
             if crc32(self.blob) == self.checksum:
                 notes = pickle.loads(self.blob)
@@ -80,8 +87,6 @@ class _Notes:
         return self._reload()
 
     def _reload(self) -> tuple[Note, ...]:
-        from rapport.content.loading.loader import load_deck
-
         self.cache.unlink(missing_ok=True)  # rebuilt at the next start
         deck = load_deck(self.path)  # raises DeckError if the file went bad since
         if deck.id != self.deck_id or deck.digest != self.digest:
@@ -140,8 +145,6 @@ class _Pickler(pickle.Pickler):
         if isinstance(obj, MappingProxyType):
             return (_frozen, (dict(obj),))
         if isinstance(obj, Deck):
-            from zlib import crc32
-
             blob = pickle.dumps(obj.notes, protocol=pickle.HIGHEST_PROTOCOL)
             return (
                 _deferred_deck,
@@ -280,8 +283,6 @@ def _read_entries(cache: Path) -> dict[str, _Entry]:
 
 
 def _unpickle(blob: bytes, cache: Path) -> Deck | DeckError | None:
-    import io
-
     try:
         value = _Unpickler(io.BytesIO(blob), cache).load()
     except Exception:  # a damaged entry: that deck is read from its file
@@ -291,8 +292,6 @@ def _unpickle(blob: bytes, cache: Path) -> Deck | DeckError | None:
 
 
 def _pickled(value: Deck | DeckError) -> bytes:
-    import io
-
     buffer = io.BytesIO()
     _Pickler(buffer).dump(value)
     return buffer.getvalue()

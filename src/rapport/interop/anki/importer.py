@@ -32,6 +32,7 @@ Licence: the ``anki`` package is AGPL-3.0-or-later; see the README's licence sec
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 import sys
 import tempfile
@@ -42,7 +43,12 @@ from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rapport.content import discover, load_decks
+from rapport.content.loading.loader import check_note_table
+from rapport.content.notes.kinds import registered
+from rapport.content.notes.model import CardKey, Deck
 from rapport.errors import RapportError
+from rapport.paths import deck_folders, own_decks_dir, user_decks_dir
 
 if TYPE_CHECKING:
     from rapport.store import ReviewRecord
@@ -329,7 +335,6 @@ def _rapport_kind(notetype: Mapping[str, Any]) -> Any:
     """The kind whose Anki note type this is (Rapport's own export), if any and if it
     still has the kind's fields (a trainee may have renamed one in Anki: then its notes
     are read by position, as any other note type's)."""
-    from rapport.content.notes.kinds import registered
 
     model_id = notetype.get("id")
     names = {str(f.get("name")) for f in notetype.get("flds", [])}
@@ -360,10 +365,6 @@ def _reads_back(rules: Any, fields: Mapping[str, str]) -> bool:
     """Whether an Anki note of a Rapport note type reads back into a valid note of its
     kind (a trainee may have edited Rapport's markup in Anki: then it is read by
     position, as any other note type's)."""
-    from pathlib import Path
-
-    from rapport.content.loading.loader import check_note_table
-    from rapport.content.notes.model import Deck
 
     table = {"id": "n", "kind": str(rules.name), "concept": "c", **rules.from_anki(fields)}
     skeleton = Deck("anki", "Anki", "", Path("anki.toml"), (), {}, ())
@@ -444,8 +445,6 @@ def import_anki_package(
     question and answer fields (by default the first two). ``preview``: read the package
     and report what an import would do, writing nothing (no deck, no progress, no backup).
     """
-    from rapport.content import discover, load_decks
-    from rapport.paths import deck_folders
 
     path = Path(path)
     if path.suffix.lower() not in PACKAGE_SUFFIXES:
@@ -581,9 +580,6 @@ def _plan_decks(
     same GUID, are skipped and reported.
     """
     from rapport.content.editing.deckfile import slugify, unique_id
-    from rapport.content.loading.loader import check_note_table
-    from rapport.content.notes.model import Deck
-    from rapport.paths import own_decks_dir
 
     own = own_decks_dir(data_dir)
     earlier = [d for d in known if d.source_label == ANKI_LABEL and _in_data(d, data_dir)]
@@ -640,8 +636,6 @@ ANKI_LABEL = "Anki"
 
 
 def _in_data(deck: Any, data_dir: Path) -> bool:
-    from rapport.paths import own_decks_dir, user_decks_dir
-
     parent = deck.path.parent.resolve()
     return parent in (own_decks_dir(data_dir).resolve(), user_decks_dir(data_dir).resolve())
 
@@ -718,7 +712,6 @@ def _import_progress(
     transaction and one undo step, so a killed import leaves none of it. Each card's
     replay is checked first against the damage check's time rule: a card whose answers
     give a time it would refuse keeps no history (reported)."""
-    from rapport.content.notes.model import CardKey
     from rapport.store import Scope
     from rapport.store.checks import time_in_range
     from rapport.store.records import opt_us
@@ -787,7 +780,6 @@ def replay(
     The same log gives the same result on every computer: the interval fuzz of each
     answer is drawn from a random generator seeded by the answer's log id (py-fsrs draws
     from the ``random`` module's generator, whose state is put back afterwards)."""
-    import random
 
     from rapport.interop.anki.progress import revlog_time
     from rapport.store import CardState, ReviewRecord

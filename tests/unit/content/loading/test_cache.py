@@ -35,6 +35,7 @@ def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return original(path, essays=essays)
 
     monkeypatch.setattr(loader, "load_deck", counting)
+    monkeypatch.setattr(cache_module, "load_deck", counting)  # a damaged entry's reload
     return calls
 
 
