@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from rapport.store import Backup, Scope, list_backups
+from rapport.store.restore import read_backup
 from rapport.study.ops import Changes
 
 if TYPE_CHECKING:
@@ -52,8 +53,6 @@ def restore_backup(collection: Collection, backup: Path, now: datetime) -> Chang
     damaged, foreign or from a newer Rapport, :class:`~rapport.store.WriteError` when the
     rows cannot be written; then nothing changed and no step was recorded.
     """
-    from rapport.store.restore import read_backup  # (loaded only for a restore)
-
     collection.check_writable()
     image = read_backup(collection.data_dir, backup)
     store = collection.store

@@ -32,6 +32,7 @@ from rapport.content.notes.model import CardKey, Deck
 from rapport.errors import RapportError
 from rapport.library import LOCAL_CHANGES, Library, load_library
 from rapport.paths import deck_folders, own_decks_dir, user_decks_dir
+from rapport.store.backups import backup_dir
 from rapport.study.decktree import renamed
 from rapport.sync.account import current_account
 from rapport.ui.deck_watch import DeckWatcher
@@ -433,7 +434,6 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> bool:
         """File > Restore backup...: bring a chosen backup back into the open collection,
         as one undo step (see :mod:`rapport.study.restoring`). Returns whether it was."""
-        from rapport.store.backups import backup_dir
         from rapport.study.restoring import backups_of, restore_backup
         from rapport.ui import dialogs
         from rapport.ui.restore_dialog import RestoreDialog
