@@ -102,8 +102,9 @@ class RestoreDialog(QDialog):
             return
         when = self._names[row]
         self.explain.setText(
-            f"Your progress (answers, card states, tags, deck options and settings) becomes "
-            f"that of {when}. Edit > Undo (Ctrl+Z) brings today's back."
+            f"Your progress (answers, card states, tags, deck options and scheduling "
+            f"settings) becomes that of {when}; this computer's theme and font stay as they "
+            f"are. Edit > Undo (Ctrl+Z) brings today's back."
         )
 
     def chosen_name(self) -> str:
