@@ -35,7 +35,8 @@ def test_down_moves_the_choice_and_says_what_restoring_it_does(qtbot: QtBot) -> 
     assert dialog.chosen() == Backup(Path("b2"), summary(2, 0, minute=30).backup.time, 2)
     qtbot.keyClick(dialog.list, Qt.Key.Key_Down)
     assert dialog.chosen_name() == "Mon 02 Mar 2026, 12:00"
-    assert "becomes that of Mon 02 Mar 2026, 12:00." in dialog.explain.text()
+    assert "becomes that of Mon 02 Mar 2026, 12:00;" in dialog.explain.text()
+    assert "theme and font stay" in dialog.explain.text()
     assert "Edit > Undo (Ctrl+Z) brings today's back" in dialog.explain.text()
     qtbot.keyClick(dialog.list, Qt.Key.Key_Escape)
     assert dialog.result() == dialog.DialogCode.Rejected
