@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
-import signal
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,19 +14,13 @@ import pytest
 from anki.collection import Collection, DeckIdLimit, ExportAnkiPackageOptions
 
 from rapport.store import DB_NAME
-from tests.support.collection import REPO_ROOT
+from tests.support.faults import injected, killed, run, spread, traced
 
 pytestmark = pytest.mark.slow
 
 NOTES, PER_CARD = 200, 10  # 2,000 reviews
 DAY_MS = 86_400_000
 START_MS = 1_700_000_000_000
-
-
-def strace() -> str:
-    found = shutil.which("strace")
-    assert found, "strace is needed (apt-get install strace; .ci/sysdeps installs it)"
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -70,12 +62,6 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def run(args: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False
-    )
-
-
 def import_command(data_dir: Path, package: Path) -> list[str]:
     return [sys.executable, "-m", "rapport", "--data-dir", str(data_dir), "import", str(package)]
 
@@ -96,17 +82,7 @@ def reviews(data_dir: Path) -> int:
 def database_writes(data_dir: Path, package: Path) -> tuple[list[int], list[int]]:
     """Which of the import's ``pwrite64`` and ``fdatasync`` calls (1-based, in the order
     strace counts them) go to the progress database's write-ahead log (a traced dry run)."""
-    done = run(
-        [
-            strace(),
-            "-f",
-            "-qq",
-            "-y",
-            "-e",
-            "trace=pwrite64,fdatasync",
-            *import_command(data_dir, package),
-        ]
-    )
+    done = traced("pwrite64,fdatasync", import_command(data_dir, package))
     assert done.returncode == 0, done.stderr[-2000:]
     writes: list[int] = []
     syncs: list[int] = []
@@ -131,30 +107,18 @@ def test_an_anki_import_killed_at_any_write_keeps_none_or_all_of_its_history(
     assert len(writes) > 10 and syncs, (writes, syncs)
     # Several points across the import's writes to the log, first and last included,
     # and each of its flushes.
-    step = max(1, len(writes) // 6)
-    points = [("pwrite64", w) for w in dict.fromkeys(writes[::step] + writes[-1:])]
+    points = [("pwrite64", w) for w in spread(writes, 6)]
     points += [("fdatasync", s) for s in syncs]
     outcomes: list[int | str] = []
     for call, when in points:
         data_dir = tmp_path / f"{call}{when}" / "data"
-        done = run(
-            [
-                strace(),
-                "-f",
-                "-qq",
-                "-o",
-                "/dev/null",
-                "-e",
-                f"inject={call}:when={when}:signal=SIGKILL",
-                *import_command(data_dir, package),
-            ]
-        )
-        killed = done.returncode == -signal.SIGKILL or "killed by SIGKILL" in done.stderr
+        done = injected(call, when, import_command(data_dir, package))
+        was_killed = killed(done)
         found = reviews(data_dir)
         assert found in (0, total), (call, when, found)
-        if not killed:  # (the closing backup's thread makes the last flushes vary)
+        if not was_killed:  # (the closing backup's thread makes the last flushes vary)
             assert done.returncode == 0 and found == total, done.stderr[-1000:]
-        outcomes.append(found if killed else "done")
+        outcomes.append(found if was_killed else "done")
         # Run again, not killed: every review is there (none kept from a partial run).
         again = run(import_command(data_dir, package))
         assert again.returncode == 0, again.stderr[-1000:]
@@ -192,9 +156,7 @@ def test_undoing_an_anki_import_killed_at_any_write_keeps_none_or_all_of_its_his
     total = NOTES * PER_CARD
     dry = tmp_path / "dry" / "data"
     child = [sys.executable, "-c", IMPORT_THEN_UNDO]
-    done = run(
-        [strace(), "-f", "-qq", "-y", "-e", "trace=pwrite64,write", *child, str(dry), str(package)]
-    )
+    done = traced("pwrite64,write", [*child, str(dry), str(package)])
     assert done.returncode == 0, done.stderr[-2000:]
     assert reviews(dry) == 0
     writes: list[int] = []
@@ -209,25 +171,11 @@ def test_undoing_an_anki_import_killed_at_any_write_keeps_none_or_all_of_its_his
         if started and call.group(2).endswith(DB_NAME + "-wal"):
             writes.append(count)
     assert len(writes) > 3, writes
-    step = max(1, len(writes) // 5)
     outcomes: list[int] = []
-    points = list(dict.fromkeys(writes[::step] + writes[-1:]))
+    points = spread(writes, 5)
     for when in points:
         data_dir = tmp_path / f"pwrite{when}" / "data"
-        killed_run = run(
-            [
-                strace(),
-                "-f",
-                "-qq",
-                "-o",
-                "/dev/null",
-                "-e",
-                f"inject=pwrite64:when={when}:signal=SIGKILL",
-                *child,
-                str(data_dir),
-                str(package),
-            ]
-        )
+        killed_run = injected("pwrite64", when, [*child, str(data_dir), str(package)])
         assert "UNDO" in killed_run.stdout, killed_run.stderr[-1000:]  # killed in the undo
         found = reviews(data_dir)
         assert found in (0, total), (when, found)

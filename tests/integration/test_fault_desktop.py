@@ -4,8 +4,6 @@ its icons, and running it again finishes the job and leaves no temporary file be
 
 from __future__ import annotations
 
-import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,32 +11,29 @@ from pathlib import Path
 import pytest
 
 from rapport.desktop import APP_ID, planned_files
+from tests.support.faults import injected, killed, run
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 COMMAND = [sys.executable, "-m", "rapport", "install-desktop"]
 
 
-def install(data_home: Path, traced: list[str]) -> subprocess.CompletedProcess[str]:
+def install(
+    data_home: Path, inject: tuple[str, int] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``rapport install-desktop`` into ``data_home``; killed at ``inject`` (a call and
+    its 1-based count) if given."""
     env = {"XDG_DATA_HOME": str(data_home), "PATH": "/usr/bin:/bin", "HOME": str(data_home)}
-    return subprocess.run(
-        [*traced, *COMMAND], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    if inject is None:
+        return run(COMMAND, env=env, timeout=120)
+    return injected(*inject, COMMAND, env=env, timeout=120)
 
 
 @pytest.mark.parametrize("syscall", ["rename", "fsync"])
 def test_install_desktop_killed_at_any_step(tmp_path: Path, syscall: str) -> None:
-    strace = shutil.which("strace")
-    assert strace, "strace is needed (apt-get install strace; .ci/sysdeps installs it)"
     killed_at = []
     for when in range(1, 12):
         data_home = tmp_path / f"{syscall}{when}"
-        done = install(
-            data_home,
-            [strace, "-f", "-qq", "-o", "/dev/null", "-e",
-             f"inject={syscall}:when={when}:signal=SIGKILL"],
-        )  # fmt: skip
-        killed = done.returncode in (-signal.SIGKILL, 128 + signal.SIGKILL)
+        done = install(data_home, (syscall, when))
         expected = planned_files(data_home, [sys.executable, "-m", "rapport"])
         present = [p for p in expected if p.target.exists()]
         for placed in present:
@@ -47,12 +42,12 @@ def test_install_desktop_killed_at_any_step(tmp_path: Path, syscall: str) -> Non
         entry = data_home / "applications" / f"{APP_ID}.desktop"
         if entry.exists():  # the launcher only once its icons and metainfo are there
             assert len(present) == len(expected)
-        if not killed:
+        if not killed(done):
             assert done.returncode == 0, done.stderr
             assert len(present) == len(expected)
             break
         killed_at.append(when)
-        again = install(data_home, [])
+        again = install(data_home)
         assert again.returncode == 0, again.stderr
         assert all(p.target.exists() for p in expected)
         assert not list(data_home.rglob("*.part")), "a killed run's temporary file was left"

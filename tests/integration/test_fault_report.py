@@ -6,9 +6,6 @@ file the killed run left beside it."""
 from __future__ import annotations
 
 import json
-import shutil
-import signal
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,9 +15,9 @@ import pytest
 from rapport.content import discover, load_decks
 from rapport.paths import decks_dir
 from rapport.study import Collection, Rating
+from tests.support.faults import injected, killed, run
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _studied(data_dir: Path) -> None:
@@ -38,22 +35,25 @@ def _studied(data_dir: Path) -> None:
         col.close(now)
 
 
-def _report(data_dir: Path, out: Path, *extra: str, traced: tuple[str, ...] = ()) -> int:
+def _report(
+    data_dir: Path, out: Path, *extra: str, inject: tuple[str, int] | None = None
+) -> tuple[int, bool]:
+    """``rapport report`` run to ``out``, killed at ``inject`` (a call and its 1-based
+    count) if given: its exit code, and whether it was killed."""
     command = [sys.executable, "-m", "rapport", "report", "-o", str(out), "--data-dir",
                str(data_dir), *extra]  # fmt: skip
     env = {"PATH": "/usr/bin:/bin", "HOME": str(data_dir), "QT_QPA_PLATFORM": "offscreen",
            "XDG_STATE_HOME": str(data_dir / "state")}  # fmt: skip
-    done = subprocess.run(
-        [*traced, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    return done.returncode
+    if inject is None:
+        done = run(command, env=env, timeout=120)
+    else:
+        done = injected(*inject, command, env=env, timeout=120)
+    return done.returncode, killed(done)
 
 
 @pytest.mark.parametrize(("kind", "syscall"), [("json", "rename"), ("json", "fsync"),
                                                ("pdf", "rename"), ("pdf", "fsync")])  # fmt: skip
 def test_report_killed_at_any_step(tmp_path: Path, kind: str, syscall: str) -> None:
-    strace = shutil.which("strace")
-    assert strace, "strace is needed (apt-get install strace; .ci/sysdeps installs it)"
     data_dir = tmp_path / "data"
     _studied(data_dir)
     extra = ("--json",) if kind == "json" else ("--name", "Sam Example")
@@ -62,12 +62,7 @@ def test_report_killed_at_any_step(tmp_path: Path, kind: str, syscall: str) -> N
     for when in range(1, 10):
         out = tmp_path / f"{syscall}{when}" / f"report.{kind}"
         out.parent.mkdir()
-        code = _report(
-            data_dir, out, *extra,
-            traced=(strace, "-f", "-qq", "-o", "/dev/null", "-e",
-                    f"inject={syscall}:when={when}:signal=SIGKILL"),
-        )  # fmt: skip
-        killed = code in (-signal.SIGKILL, 128 + signal.SIGKILL)
+        code, was_killed = _report(data_dir, out, *extra, inject=(syscall, when))
         if out.exists():  # whole, never half
             if kind == "json":
                 content = json.loads(out.read_text(encoding="utf-8"))
@@ -76,12 +71,12 @@ def test_report_killed_at_any_step(tmp_path: Path, kind: str, syscall: str) -> N
                 assert content["trainee"] == kept
             else:
                 assert out.read_bytes().startswith(b"%PDF") and b"%%EOF" in out.read_bytes()[-64:]
-        if not killed:
+        if not was_killed:
             assert code == 0
             assert out.exists()
             break
         killed_at.append(when)
-        assert _report(data_dir, out, *extra) == 0  # a run again writes it whole
+        assert _report(data_dir, out, *extra)[0] == 0  # a run again writes it whole
         assert _parts(out) == [], "the run again left the killed run's temporary file"
         if kind == "json":
             content = json.loads(out.read_text(encoding="utf-8"))
@@ -99,29 +94,23 @@ def test_the_part_a_killed_report_left_goes_with_the_next_run(tmp_path: Path, ki
     """Killed between writing the report and renaming it into place, ``rapport report``
     leaves a hidden ``.report.pdf.<random>.part`` beside the chosen file (outside the data
     folder, where the start-up clean-up does not look); the next report there removes it."""
-    strace = shutil.which("strace")
-    assert strace, "strace is needed (apt-get install strace; .ci/sysdeps installs it)"
     data_dir = tmp_path / "data"
     _studied(data_dir)
     extra = ("--json",) if kind == "json" else ("--name", "Sam Example")
     # once, elsewhere: the deck cache is written, so the report's rename comes first
     (tmp_path / "warm").mkdir()
-    assert _report(data_dir, tmp_path / "warm" / f"report.{kind}", *extra) == 0
+    assert _report(data_dir, tmp_path / "warm" / f"report.{kind}", *extra)[0] == 0
     out = tmp_path / "out" / f"report.{kind}"
     out.parent.mkdir()
     for when in range(1, 6):
-        code = _report(
-            data_dir, out, *extra,
-            traced=(strace, "-f", "-qq", "-o", "/dev/null", "-e",
-                    f"inject=rename:when={when}:signal=SIGKILL"),
-        )  # fmt: skip
-        assert code in (-signal.SIGKILL, 128 + signal.SIGKILL), "the rename was not reached"
+        _, was_killed = _report(data_dir, out, *extra, inject=("rename", when))
+        assert was_killed, "the rename was not reached"
         if _parts(out):
             break
     else:
         raise AssertionError("no killed run left its temporary file")
     assert not out.exists()
-    assert _report(data_dir, out, *extra) == 0
+    assert _report(data_dir, out, *extra)[0] == 0
     assert out.exists() and _parts(out) == []
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
-import signal
 import sqlite3
-import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -20,8 +18,9 @@ import pytest
 from rapport.store import DB_NAME, list_backups
 from rapport.store.images import PROGRESS_TABLES
 from rapport.study import Rating
-from tests.support.collection import REPO_ROOT, SECOND, T0, basic_deck, open_collection
+from tests.support.collection import SECOND, T0, basic_deck, open_collection
 from tests.support.collection import with_settings as settings_with
+from tests.support.faults import kill_at, run, spread, traced
 
 pytestmark = pytest.mark.slow
 
@@ -49,18 +48,6 @@ col.close(T0)
 """
 
 Dump = dict[str, list[tuple[Any, ...]]]
-
-
-def strace() -> str:
-    found = shutil.which("strace")
-    assert found, "strace is needed (apt-get install strace; .ci/sysdeps installs it)"
-    return found
-
-
-def run(args: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False
-    )
 
 
 def dump(data_dir: Path) -> Dump:
@@ -109,21 +96,7 @@ def copy(template: Path, where: Path) -> Path:
 def counted_writes(data_dir: Path, mode: str) -> dict[str, list[tuple[str, int]]]:
     """A traced dry run: per file of interest (the expanded copy, the log), the calls
     (name, 1-based count among calls of that name) that write it."""
-    done = run(
-        [
-            strace(),
-            "-f",
-            "-qq",
-            "-y",
-            "-e",
-            "trace=write,pwrite64,fdatasync",
-            sys.executable,
-            "-c",
-            CHILD,
-            str(data_dir),
-            mode,
-        ]
-    )
+    done = traced("write,pwrite64,fdatasync", [sys.executable, "-c", CHILD, str(data_dir), mode])
     assert done.returncode == 0, done.stderr[-2000:]
     found: dict[str, list[tuple[str, int]]] = {"staged": [], "wal": [], "undo": []}
     count = {"write": 0, "pwrite64": 0, "fdatasync": 0}
@@ -141,11 +114,6 @@ def counted_writes(data_dir: Path, mode: str) -> dict[str, list[tuple[str, int]]
         elif path.endswith(DB_NAME + "-wal") and name != "write":
             found["undo" if undoing else "wal"].append((name, count[name]))
     return found
-
-
-def spread(calls: list[tuple[str, int]], points: int) -> list[tuple[str, int]]:
-    step = max(1, len(calls) // points)
-    return list(dict.fromkeys(calls[::step] + calls[-1:]))
 
 
 @pytest.mark.parametrize("mode", ["restore", "undo"])
@@ -170,24 +138,7 @@ def test_a_restore_or_its_undo_killed_at_any_write_leaves_one_whole_progress(
     outcomes: list[str] = []
     for call, when in points:
         data_dir = copy(template, tmp_path / f"{call}{when}" / "data")
-        done = run(
-            [
-                strace(),
-                "-f",
-                "-qq",
-                "-o",
-                "/dev/null",
-                "-e",
-                f"inject={call}:when={when}:signal=SIGKILL",
-                sys.executable,
-                "-c",
-                CHILD,
-                str(data_dir),
-                mode,
-            ]
-        )
-        killed = done.returncode == -signal.SIGKILL or "killed by SIGKILL" in done.stderr
-        assert killed, (call, when, done.returncode, done.stderr[-1000:])
+        kill_at(call, when, [sys.executable, "-c", CHILD, str(data_dir), mode])
         found = dump(data_dir)
         assert found in (today, after), (call, when)
         outcomes.append("today" if found == today else "restored")

@@ -16,6 +16,7 @@ import pytest
 
 from rapport.store import DB_NAME, list_backups
 from tests.support.collection import REPO_ROOT, T0, basic_deck, open_collection
+from tests.support.faults import injected, killed, run, traced
 
 pytestmark = pytest.mark.slow
 
@@ -66,18 +67,6 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
-def strace() -> str:
-    found = shutil.which("strace")
-    assert found, "strace is needed (apt-get install strace; .ci/sysdeps installs it)"
-    return found
-
-
-def run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False
-    )
-
-
 def reviews(path: Path) -> int:
     conn = sqlite3.connect(path)
     try:
@@ -98,7 +87,7 @@ def opened_count(data_dir: Path) -> int:
 @pytest.fixture(scope="module")
 def crashed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("crashed") / "data"
-    done = run([sys.executable, "-c", CRASH, str(data_dir)])
+    done = run([sys.executable, "-c", CRASH, str(data_dir)], timeout=120)
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert (data_dir / (DB_NAME + "-wal")).stat().st_size > 0
     return data_dir
@@ -118,21 +107,7 @@ def test_a_restore_killed_at_any_step_is_finished_or_undone(
     for when in range(1, 30):
         data_dir = tmp_path / f"{syscall}{when}" / "data"
         shutil.copytree(crashed, data_dir)
-        done = run(
-            [
-                strace(),
-                "-f",
-                "-qq",
-                "-o",
-                "/dev/null",
-                "-e",
-                f"inject={syscall}:when={when}:signal=SIGKILL",
-                *RESTORE,
-                str(data_dir),
-                "restore",
-            ]
-        )
-        killed = "killed by SIGKILL" in done.stderr or done.returncode == -signal.SIGKILL
+        done = injected(syscall, when, [*RESTORE, str(data_dir), "restore"], timeout=120)
         count = opened_count(data_dir)
         if count == ANSWERS:
             outcomes.append("undone")
@@ -142,7 +117,7 @@ def test_a_restore_killed_at_any_step_is_finished_or_undone(
             assert reviews(aside) == ANSWERS  # its write-ahead log went aside with it
             outcomes.append("finished")
         shutil.rmtree(data_dir.parent)
-        if not killed:
+        if not killed(done):
             assert done.returncode == 0, done.stderr
             break
     else:
@@ -156,18 +131,8 @@ def fdatasync_calls(data_dir: Path) -> tuple[int, int]:
     it (a dry run, traced, on a copy)."""
     copy = data_dir.parent / "count"
     shutil.copytree(data_dir, copy)
-    done = run(
-        [
-            strace(),
-            "-f",
-            "-qq",
-            "-e",
-            "trace=fdatasync,write",
-            sys.executable,
-            "-c",
-            ANSWER_ONE,
-            str(copy),
-        ]
+    done = traced(
+        "fdatasync,write", [sys.executable, "-c", ANSWER_ONE, str(copy)], paths=False, timeout=120
     )
     lines = done.stderr.splitlines()
     start = next(i for i, line in enumerate(lines) if "ANSWER" in line)
@@ -189,21 +154,10 @@ def test_an_answer_refused_when_the_disk_fails_its_flush_stays_refused_after_a_c
     before, during = fdatasync_calls(data_dir)
     assert during >= 1
     commit = before + during  # the last flush of the answer is its commit's
-    done = run(
-        [
-            strace(),
-            "-f",
-            "-qq",
-            "-o",
-            "/dev/null",
-            "-e",
-            f"inject=fdatasync:error=EIO:when={commit}",
-            sys.executable,
-            "-c",
-            ANSWER_ONE,
-            str(data_dir),
-        ]
-    )
+    done = injected(
+        "fdatasync", commit, [sys.executable, "-c", ANSWER_ONE, str(data_dir)],
+        fault="error=EIO", timeout=120,
+    )  # fmt: skip
     assert "refused:" in done.stdout and "input/output error" in done.stdout, done.stdout
     col = open_collection(data_dir, [basic_deck("a", 20)], settings=None)
     try:

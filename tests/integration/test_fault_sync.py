@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
-import signal
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from anki.scheduler.v3 import CardAnswer
 
 from rapport.store import DB_NAME
 from tests.integration.test_sync import phone_answer, phone_sync
-from tests.support.collection import REPO_ROOT
+from tests.support.faults import injected, killed, run, spread, traced
 from tests.support.syncserver import PASSWORD, USER, SyncServer, sync_server
 
 __all__ = ["sync_server"]
@@ -27,18 +25,6 @@ pytestmark = pytest.mark.slow
 
 ANSWERS = 10
 MIRROR = "sync/collection.anki2"
-
-
-def strace() -> str:
-    found = shutil.which("strace")
-    assert found, "strace is needed (apt-get install strace; .ci/sysdeps installs it)"
-    return found
-
-
-def run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, cwd=REPO_ROOT, input=stdin, capture_output=True, text=True, timeout=300, check=False
-    )
 
 
 def sync_command(data_dir: Path) -> list[str]:
@@ -71,9 +57,7 @@ def mirror_reviews(data_dir: Path) -> tuple[int, int]:
 def writes(data_dir: Path) -> list[tuple[str, int]]:
     """The sync's ``pwrite64`` calls (1-based, as strace counts them) to Rapport's
     database log and to the Anki copy's, and its ``rename`` calls (a traced dry run)."""
-    done = run(
-        [strace(), "-f", "-qq", "-y", "-e", "trace=pwrite64,rename", *sync_command(data_dir)]
-    )
+    done = traced("pwrite64,rename", sync_command(data_dir))
     assert done.returncode == 0, done.stderr[-2000:]
     points: dict[str, list[int]] = {"rapport": [], "mirror": [], "rename": []}
     seen = {"pwrite64": 0, "rename": 0}
@@ -94,9 +78,8 @@ def writes(data_dir: Path) -> list[tuple[str, int]]:
     for name, found_points in points.items():
         if not found_points:
             continue
-        step = max(1, len(found_points) // 3)
         call = "rename" if name == "rename" else "pwrite64"
-        chosen += [(call, w) for w in found_points[::step] + found_points[-1:]]
+        chosen += [(call, w) for w in spread(found_points, 3)]
     assert points["rapport"] and points["mirror"], points
     return sorted(set(chosen))
 
@@ -113,7 +96,7 @@ def test_a_sync_killed_at_any_write_loses_nothing(sync_server: SyncServer, tmp_p
             USER,
             "--password-stdin",
         ],
-        f"{PASSWORD}\n",
+        stdin=f"{PASSWORD}\n",
     )
     assert login.returncode == 0, login.stderr[-2000:]
     assert "full upload" in login.stdout
@@ -138,24 +121,13 @@ def test_a_sync_killed_at_any_write_loses_nothing(sync_server: SyncServer, tmp_p
     for call, when in points:
         data_dir = tmp_path / f"{call}{when}"
         shutil.copytree(template, data_dir)
-        done = run(
-            [
-                strace(),
-                "-f",
-                "-qq",
-                "-o",
-                "/dev/null",
-                "-e",
-                f"inject={call}:when={when}:signal=SIGKILL",
-                *sync_command(data_dir),
-            ]
-        )
-        killed = done.returncode == -signal.SIGKILL or "killed by SIGKILL" in done.stderr
+        done = injected(call, when, sync_command(data_dir))
+        was_killed = killed(done)
         found = reviews(data_dir)
         assert found in (0, ANSWERS), (call, when, found)
-        if not killed:
+        if not was_killed:
             assert done.returncode == 0 and found == ANSWERS, done.stderr[-1000:]
-        outcomes.append(found if killed else "done")
+        outcomes.append(found if was_killed else "done")
         # The next sync, not killed, completes: every answer once on both sides.
         again = run(sync_command(data_dir))
         assert again.returncode == 0, again.stderr[-2000:]
