@@ -55,11 +55,11 @@ def option_order(deck_slug: str, note: ChoiceNote) -> tuple[Option, ...]:
     return tuple(note.options[i] for _, i in keyed)
 
 
-# One option of the Rationales field (ChoiceRules.anki_fields): its verdict, text and why.
-_RATIONALE = re.compile(
-    r'<div class="rationale (right|wrong)" data-option="\d+">.*?'
-    r'<span class="option-text">(.*?)</span>.*?<span class="why">(.*?)</span></div>',
-    re.S,
+# One option of the Rationales field (ChoiceRules.anki_fields): its verdict, text and why
+# (text, compiled by re when an Anki note is first read).
+_RATIONALE = (
+    r'(?s)<div class="rationale (right|wrong)" data-option="\d+">.*?'
+    r'<span class="option-text">(.*?)</span>.*?<span class="why">(.*?)</span></div>'
 )
 
 
@@ -146,7 +146,7 @@ class ChoiceRules(PickKind[ChoiceNote]):
     def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
         answer: dict[str, str] = {}
         distractors: list[dict[str, str]] = []
-        for verdict, text, why in _RATIONALE.findall(fields.get("Rationales", "")):
+        for verdict, text, why in re.findall(_RATIONALE, fields.get("Rationales", "")):
             option = {"text": anki_text(text), "why": anki_text(why)}
             if verdict == "right":
                 answer = option
