@@ -7,10 +7,13 @@ The app shuffles the options afresh each time; the Anki export and the practice 
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import string
+
+# hashlib.blake2b itself, without the OpenSSL set-up that importing hashlib costs every
+# start (about 2 ms; see rapport.store.checks)
+from _blake2 import blake2b
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,7 +52,7 @@ def option_order(deck_slug: str, note: ChoiceNote) -> tuple[Option, ...]:
     """
     seed = f"rapport-choice:{deck_slug}:{note.id}:".encode()
     keyed = sorted(
-        (hashlib.blake2b(seed + str(i).encode(), digest_size=8).digest(), i)
+        (blake2b(seed + str(i).encode(), digest_size=8).digest(), i)
         for i in range(len(note.options))
     )
     return tuple(note.options[i] for _, i in keyed)
