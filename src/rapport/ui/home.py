@@ -9,7 +9,6 @@ card is due, in local time.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -253,8 +252,13 @@ class HomeView(QWidget):
 
     def _collapsed(self) -> list[str]:
         """The parents the trainee collapsed (kept in the preferences)."""
+        stored = self.collection.get_pref(PREF_COLLAPSED)
+        if not stored:
+            return []
+        import json
+
         try:
-            value = json.loads(self.collection.get_pref(PREF_COLLAPSED) or "[]")
+            value = json.loads(stored)
         except ValueError:
             return []
         return [str(v) for v in value] if isinstance(value, list) else []
@@ -273,6 +277,8 @@ class HomeView(QWidget):
                     names.append(str(item.data(COL_NAME, NODE_ROLE)))
                 stack.extend(item.child(i) for i in range(item.childCount()))
         if not self.collection.read_only and sorted(names) != sorted(self._collapsed()):
+            import json
+
             self.collection.set_pref(PREF_COLLAPSED, json.dumps(sorted(names)))
 
     def _items(self) -> list[QTreeWidgetItem]:
