@@ -260,10 +260,9 @@ def content_problems(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
-_INDEX_MESSAGE = re.compile(
-    r"(missing from index|wrong # of entries in index|non-unique entry in index) (\S+)"
-)
-_TREE_MESSAGE = re.compile(r"^Tree (\d+) page")
+# (text, compiled by re when a full check finds damage)
+_INDEX_MESSAGE = r"(missing from index|wrong # of entries in index|non-unique entry in index) (\S+)"
+_TREE_MESSAGE = r"^Tree (\d+) page"
 
 
 def index_only(conn: sqlite3.Connection, problems: list[str]) -> bool:
@@ -278,9 +277,9 @@ def index_only(conn: sqlite3.Connection, problems: list[str]) -> bool:
     except sqlite3.DatabaseError:
         return False
     for problem in problems:
-        if _INDEX_MESSAGE.search(problem):
+        if re.search(_INDEX_MESSAGE, problem):
             continue
-        tree = _TREE_MESSAGE.match(problem)
+        tree = re.match(_TREE_MESSAGE, problem)
         if tree and int(tree.group(1)) in index_roots:
             continue
         return False
