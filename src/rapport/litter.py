@@ -10,6 +10,8 @@ calls it while it holds the data folder's lock, so no other Rapport is mid-write
 * a restore: ``collection.sqlite3.restoring`` (the expanded backup, unused until its
   journal exists), its SQLite journal ``collection.sqlite3.restoring-journal`` (which a
   later restore must never meet as a hot journal) and ``restore.journal.partial``;
+* a restore in place (into the open collection): ``collection.sqlite3.staged`` (the
+  expanded backup, read and then deleted) and its SQLite journal;
 * the clean-close record's ``collection.sqlite3.closed.partial``;
 * in ``backups``: a killed backup's ``collection-*.partial`` and the journals a killed
   check of one leaves.
@@ -39,7 +41,7 @@ LITTER: tuple[tuple[str, re.Pattern[str]], ...] = (
         ".",
         re.compile(
             r"^(\..+\.part"
-            r"|collection\.sqlite3\.restoring(-journal|-wal|-shm)?"
+            r"|collection\.sqlite3\.(restoring|staged)(-journal|-wal|-shm)?"
             r"|restore\.journal\.partial"
             r"|collection\.sqlite3\.closed\.partial)$"
         ),

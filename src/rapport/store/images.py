@@ -8,7 +8,11 @@ since is deleted, one deleted is inserted again with its id), so undo and redo a
 same move in two directions: read the image of the scope now, restore the other one.
 
 Cards are never created or deleted here (deck synchronisation does that): restoring
-updates the rows that still exist.
+updates the rows that still exist. The one exception is a scope of ``everything`` (a
+backup restored in place, see :mod:`rapport.study.restoring`): its image holds every row
+of every progress table (:data:`PROGRESS_TABLES`), and restoring it replaces them all.
+The review log's hourly summary (``revlog_hours``) follows by its triggers; the
+preferences of this computer (``prefs``) are not progress and are left alone.
 """
 
 from __future__ import annotations
@@ -19,16 +23,30 @@ from typing import Any, NamedTuple
 
 _CHUNK = 500  # ids per statement, well below SQLite's limit on bound values
 _SETTING_TABLES = ("settings", "presets", "deck_presets")
+# Every table that holds the trainee's progress (or text derived from the cards, kept in
+# step with them), in an order that inserts a card before its reviews and tags.
+PROGRESS_TABLES = (
+    "cards",
+    "revlog",
+    "note_tags",
+    "card_tags",
+    "card_text",
+    "deck_text",
+    "synced_decks",
+    *_SETTING_TABLES,
+)
 
 
 # A named tuple: see "Start-up budget" in tests/benchmarks/README.md.
 class Scope(NamedTuple):
     """What an operation may change: these cards (their rows and review logs), these
-    notes' study tags, and (``settings``) the settings and deck options presets."""
+    notes' study tags, (``settings``) the settings and deck options presets, and
+    (``everything``) every row of every progress table."""
 
     card_ids: tuple[int, ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
     settings: bool = False
+    everything: bool = False
 
     def __or__(self, other: object) -> Scope:
         if not isinstance(other, Scope):
@@ -37,6 +55,7 @@ class Scope(NamedTuple):
             tuple(dict.fromkeys((*self.card_ids, *other.card_ids))),
             tuple(dict.fromkeys((*self.notes, *other.notes))),
             self.settings or other.settings,
+            self.everything or other.everything,
         )
 
 
@@ -50,6 +69,8 @@ class Image(NamedTuple):
     reviews: tuple[tuple[Any, ...], ...]
     tags: tuple[tuple[str, str, str], ...]
     settings: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]  # (table, rows)
+    # (``everything``) per progress table: its name, its columns and its rows
+    tables: tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...] = ()
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -102,12 +123,38 @@ def capture(conn: sqlite3.Connection, scope: Scope) -> Image:
         tuple(reviews),
         tuple(tags),
         tuple(settings),
+        _every_table(conn) if scope.everything else (),
     )
+
+
+def _every_table(
+    conn: sqlite3.Connection,
+) -> tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...]:
+    tables = []
+    for table in PROGRESS_TABLES:
+        cursor = conn.execute(f"SELECT * FROM {table}")
+        tables.append((table, _columns(cursor), tuple(tuple(row) for row in cursor)))
+    return tuple(tables)
+
+
+def _restore_every_table(conn: sqlite3.Connection, image: Image) -> None:
+    """Replace every progress table's rows with the image's (the hourly summary of the
+    log follows by its triggers)."""
+    for table in reversed(PROGRESS_TABLES):
+        conn.execute(f"DELETE FROM {table}")
+    for table, columns, rows in image.tables:
+        if rows:
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})",
+                rows,
+            )
 
 
 def restore(conn: sqlite3.Connection, image: Image) -> None:
     """Write the rows of ``image`` back (call it inside a transaction)."""
     scope = image.scope
+    if scope.everything:
+        _restore_every_table(conn, image)
     for chunk in _chunks(scope.card_ids):
         conn.execute(f"DELETE FROM revlog WHERE card_id IN ({_marks(len(chunk))})", chunk)
     if image.cards:

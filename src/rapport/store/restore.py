@@ -18,6 +18,14 @@ Opening the data folder (and any later restore) first finishes a restore whose j
 finds: as the expanded backup was complete before the journal was written, an interrupted
 restore is always finished, never left half done; a restore interrupted before its
 journal leaves only the ``.restoring`` file, which is deleted as litter.
+
+A restore *in place* (the running app's File > Restore backup, one undo step, see
+:mod:`rapport.study.restoring`) swaps no file: :func:`read_backup` expands the backup to
+``collection.sqlite3.staged``, checks it in full as above, brings it to the current
+schema with the store's own migrations, reads every progress row of it
+(:class:`~rapport.store.images.Image` of ``Scope(everything=True)``) and deletes it (a
+kill leaves it as litter); the operation then writes those rows into the open database
+in one transaction.
 """
 
 from __future__ import annotations
@@ -36,11 +44,14 @@ from rapport.store.backups import expand_backup, list_backups, rebuild_indexes
 from rapport.store.checks import UnusableDatabase, describe, is_folder_problem, probe
 from rapport.store.connection import DB_NAME, probe_file
 from rapport.store.errors import BackupError, FolderError
+from rapport.store.images import Image, Scope, capture
 from rapport.store.lock import DataLock
+from rapport.store.schema import migrate
 
 log = logging.getLogger(__name__)
 JOURNAL = "restore.journal"
 STAGED_SUFFIX = ".restoring"
+IN_PLACE_SUFFIX = ".staged"  # (a restore in place: see read_backup)
 _COMPANIONS = ("-wal", "-shm")
 
 
@@ -89,6 +100,38 @@ def restore_backup(data_dir: Path, backup: Path | None, now: datetime) -> Restor
             raise FolderError.from_error(data_dir, exc) from exc
         moved = finish_interrupted_restore(data_dir)
         return Restored(backup, moved)
+
+
+def read_backup(data_dir: Path, backup: Path) -> Image:
+    """Every progress row of ``backup`` (of ``data_dir``), at the current schema: the
+    image a restore in place writes (see the module docstring).
+
+    Raises :class:`BackupError` naming the file when it is damaged, foreign or from a
+    newer Rapport, and :class:`FolderError` when the data folder cannot be written; the
+    temporary copy is removed either way.
+    """
+    staged = data_dir / (DB_NAME + IN_PLACE_SUFFIX)
+    leftovers = [staged.with_name(staged.name + suffix) for suffix in ("", "-journal")]
+    try:
+        for path in leftovers:  # (what a killed one left: never read as this backup)
+            path.unlink(missing_ok=True)
+        expand_backup(backup, staged)
+        problem = _prepare(staged)
+        if problem is not None:
+            raise BackupError(f"The backup {backup} cannot be restored: {problem}.")
+        conn = sqlite3.connect(staged, isolation_level=None)
+        try:
+            migrate(conn)
+            return capture(conn, Scope(everything=True))
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error) as exc:
+        if is_folder_problem(exc) and backup.is_file():
+            raise FolderError.from_error(data_dir, exc) from exc
+        raise BackupError(f"The backup {backup} cannot be restored: {describe(exc)}.") from exc
+    finally:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
 
 
 def _prepare(staged: Path) -> str | None:

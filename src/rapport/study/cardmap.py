@@ -54,6 +54,13 @@ class CardMap:
         self._forget()
         self.sync(every_deck=True)
 
+    def reread(self, *, every_deck: bool = False) -> None:
+        """Match the cards to their rows afresh (every row may have been replaced, by a
+        restore or its undo), syncing first what the rows lack (``every_deck``: every
+        deck, as a restored backup's digests are not of the decks loaded now)."""
+        self._forget()
+        self.sync(every_deck=every_deck)
+
     def _forget(self) -> None:
         self._ids.clear()
         self._cards.clear()

@@ -346,6 +346,10 @@ class Collection:
         self._schedulers.clear()
         self._deck_presets = store.deck_presets() if self._presets else {}
 
+    def reread_cards(self) -> None:
+        """Match the cards to their rows again (after a restore, its undo or redo)."""
+        self.cards.reread()
+
     # -- deck options presets ------------------------------------------------------------
 
     def preset_names(self) -> list[str]:

@@ -43,8 +43,11 @@ mark); Browse's bulk actions are here (:func:`set_suspended`); the answer is
 Anki's 8, and every half threshold after, is tagged ``leech`` and suspended, in the
 answer's own step; undoing that answer undoes both); presets and settings are the
 ``Collection``'s own methods; the Anki import (:mod:`rapport.interop.anki.importer`) is one
-step for all its reviews. Any other change joins by calling :meth:`Operations.perform`;
-called inside another operation's ``write`` it joins that operation's transaction and step.
+step for all its reviews; a backup restored in place (:mod:`rapport.study.restoring`) is
+one step over every progress row (``Scope(everything=True)``; its :class:`Changes` say
+``everything``, and the collection reads its settings, card ids and day's counts again).
+Any other change joins by calling :meth:`Operations.perform`; called inside another
+operation's ``write`` it joins that operation's transaction and step.
 """
 
 from __future__ import annotations
@@ -87,6 +90,8 @@ class OpsHost(Protocol):
 
     def reload_settings(self) -> None: ...
 
+    def reread_cards(self) -> None: ...
+
     def card_id(self, key: CardKey) -> int | None: ...
 
     def require_id(self, card: Card) -> int: ...
@@ -109,6 +114,7 @@ class Changes(NamedTuple):
     hides: bool = False  # the step took ``card`` out of the queue (undo shows it again)
     detail: Any = None  # a plain value the step's owner keeps with it
     files: bool = False  # the trainee's deck files (read the decks again)
+    everything: bool = False  # every progress row (a backup restored): read all again
 
 
 LOCAL_CHANGES = "local-changes.json"  # (rapport.content.editing.local.FILE_NAME)
@@ -283,7 +289,9 @@ class Operations:
                 before = store.image(scope)
                 write()
                 # (a settings dialog closed with nothing changed is no step)
-                unchanged = not scope.card_ids and store.image(scope) == before
+                unchanged = (
+                    not scope.card_ids and not scope.everything and store.image(scope) == before
+                )
         except BaseException:
             if scope.settings:
                 host.reload_settings()
@@ -357,6 +365,7 @@ class Operations:
             hides,
             detail,
             files is not None,
+            scope.everything,
         )
         self._undo.append(_Step(changes, image, files))
         del self._undo[: -self._depth]
@@ -390,6 +399,14 @@ class Operations:
 
     def _after(self, changes: Changes, now: datetime | None) -> None:
         host = self._host
+        if changes.everything:  # (a restore: the card ids, settings and counts may differ)
+            host.reload_settings()
+            host.reread_cards()
+            host.ledger.recount()
+            if now is not None:
+                host.after_write(now)
+            else:
+                host.mark_changed()
         if changes.settings:
             if changes.kind != "do":  # (the operation itself keeps its values in step)
                 host.reload_settings()

@@ -80,9 +80,14 @@ class BackgroundJob(QObject):
         self._thread = threading.Thread(target=run, name=self._name, daemon=True)
         self._thread.start()
 
-    def _done(self, result: object) -> None:
+    def wait(self) -> None:
+        """Wait for the thread to end (the window is closing); its result is then handed
+        back when the event loop next turns, if anyone is still there to take it."""
         if self._thread is not None:
             self._thread.join()
+
+    def _done(self, result: object) -> None:
+        self.wait()
         self._thread = None
         self.result = result
         _running.discard(self)

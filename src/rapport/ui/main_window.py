@@ -32,6 +32,7 @@ from rapport.content.notes.model import CardKey, Deck
 from rapport.errors import RapportError
 from rapport.library import LOCAL_CHANGES, Library, load_library
 from rapport.paths import deck_folders, own_decks_dir, user_decks_dir
+from rapport.store.backups import backup_dir
 from rapport.study.decktree import renamed
 from rapport.ui.deck_watch import DeckWatcher
 from rapport.ui.home import HomeView
@@ -371,6 +372,7 @@ class MainWindow(QMainWindow):
         self._action("file", "Import &Anki package...", self.choose_anki_package, "Ctrl+Shift+I")
         self._action("file", "&New deck...", self.new_deck, "Ctrl+N")
         self._action("file", "&Check decks", self.check_decks)
+        self._action("file", "&Restore backup...", self.restore_backup)
         self._menus["file"].addSeparator()
         self.sync_action = self._action("file", "S&ync", self.sync_now, "Ctrl+Y")
         self._action("file", "Sync se&ttings...", self.sync_settings)
@@ -433,6 +435,8 @@ class MainWindow(QMainWindow):
             return None
         if changes is not None and changes.files:
             self.refresh_decks()  # (the deck files are as they were: read them again)
+        if changes is not None and changes.everything:
+            self._after_restore()
         review = self._review
         reviewed = changes is not None and changes.card is not None
         if reviewed and review is not None and review.session is not None:
@@ -441,6 +445,57 @@ class MainWindow(QMainWindow):
             review.confirm(f"{'Undone' if kind == 'undo' else 'Redone'}: {name}.")
         self._name_undo()  # (Home, Browse and Statistics refresh themselves: ui.changes)
         return name
+
+    def restore_backup(self) -> bool:
+        """File > Restore backup...: bring a chosen backup back into the open collection,
+        as one undo step (see :mod:`rapport.study.restoring`). Returns whether it was."""
+        from rapport.study.restoring import backups_of, restore_backup
+        from rapport.ui import dialogs
+        from rapport.ui.restore_dialog import RestoreDialog
+
+        collection = self.collection
+        backups = backups_of(collection.data_dir)
+        if not backups:
+            dialogs.show_info(
+                self,
+                "No backups yet",
+                f"There are no backups in {backup_dir(collection.data_dir)} yet: Rapport "
+                "makes one after 30 minutes of study and when it closes.",
+            )
+            return False
+        dialog = RestoreDialog(backups, collection.tz, self)
+        chosen = dialog.chosen() if dialog.exec() == dialog.DialogCode.Accepted else None
+        if chosen is None:
+            return False
+        try:
+            restore_backup(collection, chosen.path, self.clock())
+        except RapportError as error:
+            dialogs.show_error(self, "The backup was not restored", str(error))
+            return False
+        when = dialog.chosen_name()
+        self._after_restore()
+        self._name_undo()
+        self.statusBar().showMessage(
+            f"Restored the backup of {when}. Edit > Undo (Ctrl+Z) brings today's progress back.",
+            15000,
+        )
+        return True
+
+    def _after_restore(self) -> None:
+        """Every progress row was replaced (a restore, its undo or redo): a study
+        session's queue is of the old rows, so the reviewer goes back to Home; the other
+        views read everything again."""
+        current = self.current_view_name()
+        for name in ("browse", "stats", "practice"):
+            if name != current:
+                self._forget_view(name)
+        if current in ("review", "practice"):
+            self.go_home()
+        self.home.refresh()
+        if current == "browse":
+            reload = getattr(self.view("browse"), "reload", None)
+            if callable(reload):
+                reload()
 
     def export_to_anki(self) -> None:
         """File > Export...: an Anki package, a spreadsheet, a GIFT or a QTI quiz."""

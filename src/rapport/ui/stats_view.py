@@ -7,7 +7,6 @@ is first shown, because loading it costs start-up time that most sessions never 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 from rapport.study.stats import PERIODS, ChartTable, Stats, StatsScope, chart_tables
 from rapport.study.timetext import format_duration
 from rapport.ui import theme
+from rapport.ui.background import BackgroundJob
 from rapport.ui.calibration_panel import CalibrationPanel
 from rapport.ui.changes import changes_of
 
@@ -144,7 +144,6 @@ class StatsView(QWidget):
     """The statistics page; call :meth:`refresh` to redraw from the collection."""
 
     refreshed = Signal()  # new figures are drawn
-    _ready = Signal(object)  # from the computing thread: Stats, or the exception raised
 
     def __init__(
         self,
@@ -162,9 +161,8 @@ class StatsView(QWidget):
         self.stats: Stats | None = None
         self.figures: tuple[ChartTable, ...] | None = None
         self._charts_module: Any = None
-        self._worker: threading.Thread | None = None
+        self._job: BackgroundJob | None = None
         self._again = False
-        self._ready.connect(self._finished)
         changes_of(collection).changed.connect(self._on_changes)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the queries report no steps
@@ -285,46 +283,29 @@ class StatsView(QWidget):
     @property
     def computing(self) -> bool:
         """Whether figures are being computed (the view then shows its progress)."""
-        return self._worker is not None
+        return self._job is not None
 
     def refresh(self) -> None:
         """Read the statistics afresh and redraw the figures and charts when they are
         ready. They are computed in a thread with its own read-only connection to the
         database (aggregate queries, which SQLite runs without holding Python's lock), so
         the window stays responsive; meanwhile the view says it is computing."""
-        if self._worker is not None:
+        if self._job is not None:
             self._again = True
             return
-        collection = self._collection
-        compute = collection.stats_reader(self._clock(), self.scope())
-        if collection.read_only:  # a private copy in memory: only its connection sees it
-            self._done(compute(collection.store))
-            return
-        store = collection.store
-        ready = self._ready
-
-        def work() -> None:
-            try:
-                reader = store.reader()
-                try:
-                    result: object = compute(reader)
-                finally:
-                    reader.close()
-            except Exception as exc:  # shown by _done, on the UI thread
-                result = exc
-            try:
-                ready.emit(result)
-            except RuntimeError:
-                pass  # the view was closed meanwhile
-
+        compute = self._collection.stats_reader(self._clock(), self.scope())
+        # A parentless job kept until it finishes: a view closed meanwhile is simply not
+        # told (Qt drops the connection), and its thread never emits to a deleted widget.
+        job = BackgroundJob(self._collection, lambda store, _say: compute(store), "statistics")
+        job.finished.connect(self._finished)
+        self._job = job
         self.progress.show()
-        self._worker = threading.Thread(target=work, name="statistics", daemon=True)
-        self._worker.start()
+        job.start()  # (a read-only copy is computed at once, on this thread)
 
     def finish_work(self) -> None:
         """Wait for the statistics being computed, if any (the window is closing)."""
-        if self._worker is not None:
-            self._worker.join()
+        if self._job is not None:
+            self._job.wait()
 
     def _on_changes(self, changes: Changes) -> None:
         """An operation, undo or redo while the figures show: compute them again (hidden,
@@ -337,9 +318,7 @@ class StatsView(QWidget):
         super().closeEvent(event)
 
     def _finished(self, result: object) -> None:
-        if self._worker is not None:
-            self._worker.join()
-        self._worker = None
+        self._job = None
         self.progress.hide()
         if self._collection.closed:
             return  # (figures that arrive after the collection closed are not drawn)

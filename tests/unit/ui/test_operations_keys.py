@@ -519,3 +519,69 @@ def test_deck_options_of_a_parent_row_are_one_step_for_every_deck_under_it(
         driver.stop()
         window.close()
         col.close(clock())
+
+
+# -- File > Restore backup: the whole progress as one step -------------------------------
+
+
+def test_restore_backup_by_keys_undone_in_browse_and_redone_in_statistics(
+    basic_window: MainWindow, qtbot: QtBot, driver: ModalDriver, clock: Clock
+) -> None:
+    """File > Restore backup (Alt+F, R) from the reviewer, the backup chosen by keys and
+    Enter: Home shows the backup's progress; Ctrl+Z in Browse brings today's back, Ctrl+Shift+Z
+    in Statistics the backup's again."""
+    from PySide6.QtWidgets import QMenu
+
+    from rapport.ui.home import COL_NEW
+    from rapport.ui.restore_dialog import RestoreDialog
+
+    window = basic_window
+    col = window.collection
+    col.backup(clock())  # the backup: nothing studied yet
+    col.wait_for_backup()
+    press(qtbot, window, Qt.Key.Key_Return)  # Home: study the deck
+    for _ in range(2):
+        press(qtbot, window, Qt.Key.Key_Space)
+        press(qtbot, window, Qt.Key.Key_4)  # Easy
+    assert col.store.review_count() == 2 and window.current_view_name() == "review"
+
+    def home_new() -> int:
+        go(qtbot, window, "home")
+        item = window.home.tree.topLevelItem(0)
+        assert item is not None
+        return int(item.text(COL_NEW))
+
+    seen: list[str] = []
+
+    def choose_and_restore(widget: QWidget) -> None:
+        assert isinstance(widget, RestoreDialog)
+        assert widget.list.count() == 1 and widget.focusWidget() is widget.list
+        seen.append(widget.explain.text())
+        qtbot.keyClick(widget.list, Qt.Key.Key_Return)
+
+    driver.when_modal(choose_and_restore)
+    press(qtbot, window, Qt.Key.Key_F, ALT)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+    menu = QApplication.activePopupWidget()
+    assert menu is not None
+    qtbot.keyClick(menu, Qt.Key.Key_R)  # &Restore backup...
+    driver.check()
+    qtbot.waitUntil(lambda: col.ops.undo_name == "Restore backup")
+    assert "becomes that of" in seen[0] and "Edit > Undo" in seen[0]
+    assert window.current_view_name() == "home"  # (the session's queue was of the old rows)
+    assert col.store.review_count() == 0
+    assert home_new() == 6
+
+    def restored() -> bool:
+        return col.store.review_count() == 0
+
+    undo_redo_elsewhere(qtbot, window, "Restore backup", restored, "browse", "stats")
+    assert home_new() == 6
+    go(qtbot, window, "browse")
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert col.store.review_count() == 2
+    assert home_new() == 4
+    press(qtbot, window, Qt.Key.Key_Return)  # studying goes on with today's rows
+    press(qtbot, window, Qt.Key.Key_Space)
+    press(qtbot, window, Qt.Key.Key_3)
+    assert col.store.review_count() == 3
