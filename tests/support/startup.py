@@ -2,7 +2,8 @@
 Rapport's modules make inside functions (see "Start-up budget" in
 tests/benchmarks/README.md).
 
-- :data:`FIRST_CARD`: the window as ``run_app`` opens it, to the first card of a session;
+- :data:`FIRST_CARD`: the window as ``run_app`` opens it (its icon, the crash hook), to the
+  first card of a session;
 - :data:`STUDY_START`: the Qt-free core as the commands use it: a deck-cache hit, the
   collection opened, the counts, the first card.
 
@@ -28,8 +29,13 @@ from PySide6.QtWidgets import QApplication
 
 app = QApplication(sys.argv)
 from rapport.ui.app import close_collection, open_main_window
+from rapport.ui.icons import app_icon
+
+app.setWindowIcon(app_icon())
+from rapport.ui import crash
 
 window = open_main_window(app, Path(sys.argv[1]), [Path(sys.argv[2])])
+crash.install_excepthook(lambda: window)
 window.start_review([window.collection.decks[0].id])
 assert window.review.card is not None
 loaded = " ".join(sorted(sys.modules))

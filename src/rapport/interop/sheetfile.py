@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from rapport.content.notes.model import Deck
+from rapport.interop.spreadsheet import SHEET_SUFFIXES, sheet_text
 
 TAB_SUFFIXES = (".tsv", ".txt", ".tab")
 
@@ -37,7 +38,6 @@ def export_sheet(decks: Sequence[Deck], output: Path, *, excel: bool = False) ->
     written) for a name that is not a spreadsheet's or a folder that cannot take it."""
 
     from rapport.interop.anki.package import check_target, write_atomically
-    from rapport.interop.spreadsheet import SHEET_SUFFIXES, sheet_text
 
     check_target(output, decks, SHEET_SUFFIXES, "a spreadsheet")
     separator = "\t" if output.suffix.lower() in TAB_SUFFIXES else ","

@@ -16,7 +16,9 @@ from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
 
+from rapport.content.editing.authoring import keep_replaced
 from rapport.content.editing.deckfile import DeckFile, DeckWriteError
+from rapport.content.editing.revision import deck_changes
 from rapport.content.loading.loader import load_deck
 from rapport.content.notes.model import Deck
 from rapport.errors import RapportError
@@ -105,9 +107,6 @@ def write_deck(
     """Write ``sheet_deck`` to ``target``: a new file, or an existing one replaced
     (kept first) or added to, as ``mode`` says; an existing file with ``Mode.ASK`` is
     refused (:class:`DeckWriteError`)."""
-    from rapport.content.editing.authoring import keep_replaced
-    from rapport.content.editing.revision import deck_changes
-
     if not target.exists():
         return Imported(
             write_sheet_deck(sheet_deck, target, label=label, dry_run=dry_run), None, False

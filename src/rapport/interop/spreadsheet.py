@@ -21,15 +21,19 @@ spreadsheet round-trips with stable ids (the rows come back byte for byte).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
 import tempfile
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+import tomlkit
 
 from rapport.content.editing.deckfile import (
     DeckFile,
@@ -39,6 +43,7 @@ from rapport.content.editing.deckfile import (
     slugify,
     write_text,
 )
+from rapport.content.editing.revision import deck_changes
 from rapport.content.loading.loader import SLUG, DeckError, check_note_table, load_deck
 from rapport.content.notes.kinds import KindTable, registered, rules_for, rules_of
 from rapport.content.notes.model import Deck, Essay, Kind, Note
@@ -386,8 +391,6 @@ def deck_tables(deck: Deck) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """A deck's own keys as its file has them (everything but the notes: id, name,
     description, source_label, version, changelog, sources, summaries...) and each note's
     ``allow`` entries. A deck without a readable file gives its id and name."""
-    import tomllib
-
     try:
         data: dict[str, Any] = tomllib.loads(deck.path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -539,8 +542,6 @@ def _note_table(
     if raw_id and SLUG.match(raw_id):
         table["id"] = raw_id
     elif raw_id:  # an Anki guid: a stable slug made from it
-        import hashlib
-
         table["id"] = "n-" + hashlib.blake2b(raw_id.encode(), digest_size=6).hexdigest()
     else:
         table["id"] = readable_id(_MARKUP.sub(" ", first), set())
@@ -636,9 +637,6 @@ def write_sheet_deck(
     """Write one deck read from a spreadsheet to ``target``. An existing file there (an
     earlier import, perhaps edited by hand) keeps its deck-level keys and comments; its
     notes become the spreadsheet's. ``dry_run``: check and report only."""
-    import tomlkit
-
-    from rapport.content.editing.revision import deck_changes
 
     previous: Deck | None = None
     meta = {k: v for k, v in sheet_deck.meta.items() if k != "notes"}

@@ -13,12 +13,17 @@ RMSE (bins); otherwise the current parameters stay.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import fsrs
+import fsrs_rs_python as fr
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from rapport.errors import RapportError
 from rapport.store import Phase, Store
@@ -88,8 +93,6 @@ class Evaluated:
 
 def default_parameters() -> tuple[float, ...]:
     """FSRS-6's default parameters (what a preset without fitted ones uses)."""
-    from fsrs.scheduler import DEFAULT_PARAMETERS
-
     return tuple(float(p) for p in DEFAULT_PARAMETERS)
 
 
@@ -98,8 +101,6 @@ def training_items(
 ) -> tuple[list[Any], int]:
     """Anki's FSRS items from answers (card id, time in microseconds, rating, phase
     before), in any order, and the number of answers they use."""
-    import gc
-
     # Millions of new objects, none of them in a cycle: the cyclic collector would walk
     # them again and again (measured: half the time at 2,000,000 answers).
     collecting = gc.isenabled()
@@ -114,8 +115,6 @@ def training_items(
 def _training_items(
     answers: Iterable[tuple[int, int, int, int]], next_day_at: datetime
 ) -> tuple[list[Any], int]:
-    import fsrs_rs_python as fr
-
     by_card: dict[int, list[tuple[int, int, int, int]]] = {}
     for row in answers:
         entries = by_card.get(row[0])
@@ -160,8 +159,6 @@ def _training_items(
 
 def evaluate_items(items: Sequence[Any], parameters: Sequence[float]) -> Evaluation:
     """Log loss and RMSE (bins) of ``parameters`` on ``items`` (FSRS's own evaluation)."""
-    import fsrs_rs_python as fr
-
     if not items:
         raise OptimizeError("There are no reviews to evaluate yet.")
     result = fr.FSRS(list(parameters)).evaluate(list(items))
@@ -171,8 +168,6 @@ def evaluate_items(items: Sequence[Any], parameters: Sequence[float]) -> Evaluat
 def fit_items(items: Sequence[Any]) -> tuple[float, ...]:
     """FSRS's parameters fitted to ``items`` (as Anki: from the defaults, with short-term
     memory), rounded to four places as Anki shows and stores them."""
-    import fsrs_rs_python as fr
-
     if len(items) < MIN_ITEMS:
         raise OptimizeError(
             f"Optimising needs more history: {len(items)} reviews a day or more apart "
@@ -241,8 +236,6 @@ def run_on_file(
 
 def _schedulable(parameters: Sequence[float]) -> bool:
     """Whether the scheduler (py-fsrs) accepts ``parameters`` (within its bounds)."""
-    import fsrs
-
     try:
         fsrs.Scheduler(parameters=parameters)
     except ValueError:

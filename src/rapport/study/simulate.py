@@ -28,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import fsrs_rs_python as fr
+
 RETENTIONS = tuple(round(0.70 + 0.01 * i, 2) for i in range(28))  # 0.70 ... 0.97
 DEFAULT_DAYS = 365
 # Seconds an answer takes when the trainee has no history of that kind yet (about
@@ -106,8 +108,6 @@ def simulate(
     rng: random.Random,
 ) -> Workload:
     """Run the model above for one desired retention."""
-    import fsrs_rs_python as fr
-
     model = fr.FSRS(list(plan.parameters))
     decay = -plan.parameters[20]
     factor = 0.9 ** (1 / decay) - 1

@@ -53,6 +53,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from rapport.content.editing.deckfile import DeckWriteError, note_table
+from rapport.content.loading.loader import DeckError
+from rapport.content.notes.kinds import registered
+from rapport.content.notes.model import CardKey
+from rapport.interop.anki.identity import note_guid
+from rapport.interop.anki.importer import read_own_note, replay
+from rapport.interop.anki.plan import Change
+from rapport.interop.anki.progress import (
+    QUEUE_NEW,
+    AnkiTime,
+    CardProgress,
+    StudyProgress,
+    card_columns,
+    revlog_id,
+    revlog_values,
+)
+from rapport.interop.anki.record import load_record, save_record
+from rapport.store import Phase
+from rapport.store.records import Hold, to_us
+from rapport.study.days import day_start, study_date
+from rapport.study.ops import scope_of
 from rapport.sync.account import (
     Account,
     SyncError,
@@ -303,8 +324,6 @@ def _open_mirror(folder: Path, collection: Collection, now: datetime) -> Any:
 
 
 def _make_mirror(folder: Path, collection: Collection, now: datetime) -> None:
-    from rapport.study.days import day_start, study_date
-
     anki_collection = _load_anki()
     side = folder / "new-mirror"
     shutil.rmtree(side, ignore_errors=True)
@@ -409,9 +428,7 @@ def _refresh_notes(
         ImportAnkiPackageUpdateCondition,
     )
 
-    from rapport.interop.anki import export_decks
-    from rapport.interop.anki.plan import Change
-    from rapport.interop.anki.record import load_record, save_record
+    from rapport.interop.anki.package import export_decks
 
     decks = list(collection.decks)
     if not decks:
@@ -449,13 +466,6 @@ def _read_note_edits(
     than what Rapport last wrote (the export record in the sync folder). A note edited
     in Anki into something that is no valid note of its kind is left in Anki and
     logged. Returns the number saved."""
-    from rapport.content.editing.deckfile import DeckWriteError, note_table
-    from rapport.content.loading.loader import DeckError
-    from rapport.content.notes.kinds import registered
-    from rapport.interop.anki.identity import note_guid
-    from rapport.interop.anki.importer import read_own_note
-    from rapport.interop.anki.record import load_record
-
     record = load_record(folder)
     if not record.notes:
         return 0
@@ -564,9 +574,6 @@ class Merge:
         self.report = report
 
     def _cards(self) -> list[_Card]:
-        from rapport.content.notes.model import CardKey
-        from rapport.interop.anki.identity import note_guid
-
         guids = {
             note_guid(deck.id, note.id): (deck.id, note.id)
             for deck in self.collection.decks
@@ -602,9 +609,6 @@ class Merge:
         return out
 
     def run(self) -> dict[str, Holds]:
-        from rapport.interop.anki.progress import revlog_id
-        from rapport.store.records import to_us
-
         cards = self._cards()
         mirror = self._mirror_log()
         rapport = self._rapport_log()
@@ -675,10 +679,6 @@ class Merge:
         pull: dict[int, Holds],
     ) -> None:
         """Every change to Rapport's store as one operation (one transaction)."""
-        from rapport.interop.anki.importer import replay
-        from rapport.store.records import Hold, to_us
-        from rapport.study.ops import scope_of
-
         if not replays and not pull:
             return
         collection = self.collection
@@ -713,17 +713,6 @@ class Merge:
         replayed: set[int],
     ) -> None:
         """Rapport's answers, states and holds into the mirror, in one Anki transaction."""
-        from rapport.interop.anki.progress import (
-            QUEUE_NEW,
-            AnkiTime,
-            CardProgress,
-            StudyProgress,
-            card_columns,
-            revlog_id,
-            revlog_values,
-        )
-        from rapport.store import Phase
-
         collection = self.collection
         store = collection.store
         settings = collection.settings

@@ -7,6 +7,8 @@ goes on meanwhile; a job outlives the dialog that started it (kept until it fini
 
 from __future__ import annotations
 
+import multiprocessing
+import queue as queues
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -98,9 +100,6 @@ def _in_a_process(
 ) -> object:
     """Run ``function(*arguments, progress=...)`` in a fresh process; its stages reach
     ``say``; its result (or the exception it raised) is returned."""
-    import multiprocessing
-    import queue as queues
-
     context = multiprocessing.get_context("spawn")
     channel = context.Queue()
     worker = context.Process(

@@ -12,6 +12,7 @@ cards.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -33,8 +34,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -49,12 +52,16 @@ from rapport.search import Everything, Not, SearchError
 from rapport.store.records import BROWSE_SORTS, BrowseQuery, BrowseRow
 from rapport.study.actions import FLAGS
 from rapport.study.browsing import concept_name
+from rapport.study.cardops import card_info, forget, reposition, set_due
 from rapport.study.ops import set_suspended
 from rapport.study.timetext import format_interval
-from rapport.ui import theme
+from rapport.ui import dialogs, theme
 from rapport.ui.browse_sidebar import BrowseSidebar
+from rapport.ui.card_info import CardInfoDialog
 from rapport.ui.changes import changes_of
+from rapport.ui.dialogs import show_error
 from rapport.ui.render import answer_html, question_html
+from rapport.ui.reposition_dialog import RepositionDialog
 
 if TYPE_CHECKING:
     from rapport.study import Collection
@@ -460,8 +467,6 @@ class BrowseView(QWidget):
 
     def _read_columns(self) -> tuple[dict[int, int], set[int]]:
         """The widths the trainee gave the columns and the columns they hid."""
-        import json
-
         widths, hidden = dict(WIDTHS), set(HIDDEN)
         try:
             saved = json.loads(self._collection.get_pref(PREF_COLUMNS) or "{}")
@@ -475,8 +480,6 @@ class BrowseView(QWidget):
         return widths, hidden
 
     def _save_columns(self) -> None:
-        import json
-
         if self._collection.read_only:
             return
         value = json.dumps(
@@ -496,8 +499,6 @@ class BrowseView(QWidget):
         self._save_columns()
 
     def _column_menu(self, position: Any) -> None:
-        from PySide6.QtWidgets import QMenu
-
         menu = QMenu(self)
         for column in WIDTHS:
             action = menu.addAction(COLUMNS[column])
@@ -563,8 +564,6 @@ class BrowseView(QWidget):
         )
 
     def saved_searches(self) -> dict[str, str]:
-        import json
-
         try:
             value = json.loads(self._collection.get_pref(PREF_SAVED) or "{}")
         except ValueError:
@@ -573,14 +572,10 @@ class BrowseView(QWidget):
 
     def save_search(self, name: str | None = None) -> bool:
         """Keep the search in the sidebar under ``name`` (asked for when not given)."""
-        import json
-
         query = self.search.text().strip()
         if not query or self.search_error:
             return False
         if name is None:
-            from PySide6.QtWidgets import QInputDialog
-
             name, ok = QInputDialog.getText(self, "Save search", "Name of this search:", text=query)
             if not ok:
                 return False
@@ -594,8 +589,6 @@ class BrowseView(QWidget):
         return True
 
     def delete_saved_search(self, name: str) -> None:
-        import json
-
         saved = self.saved_searches()
         if saved.pop(name, None) is not None:
             self._collection.set_pref(PREF_SAVED, json.dumps(saved))
@@ -727,8 +720,6 @@ class BrowseView(QWidget):
         try:
             set_suspended(self._collection.ops, self._collection, keys, suspend)
         except RapportError as error:
-            from rapport.ui.dialogs import show_error
-
             show_error(self, "Not saved", str(error))
             return
         self._after_change(keys)
@@ -742,8 +733,6 @@ class BrowseView(QWidget):
     def _operate(self, name: str, run: Callable[[list[int]], object]) -> bool:
         """Run an operation (:mod:`rapport.study.cardops`: one transaction, one step of
         the app's undo stack) on the selected cards."""
-        from rapport.ui import dialogs
-
         ids = self.selected_ids()
         if not ids:
             return False
@@ -758,19 +747,13 @@ class BrowseView(QWidget):
 
     def forget_selected(self) -> bool:
         """Forget (Ctrl+Alt+N): the selected cards become new; undo brings them back."""
-        from rapport.study.cardops import forget
-
         return self._operate("Forget", lambda ids: forget(self._collection, ids))
 
     def set_due_selected(self, text: str | None = None) -> bool:
         """Set due date (Ctrl+Shift+D): ``0`` today, ``1`` tomorrow, ``3-7``, ``!``."""
-        from rapport.study.cardops import set_due
-
         if not self.selected_ids():
             return False
         if text is None:
-            from PySide6.QtWidgets import QInputDialog
-
             text, ok = QInputDialog.getText(
                 self,
                 "Set due date",
@@ -789,13 +772,9 @@ class BrowseView(QWidget):
         self, start: int | None = None, step: int = 1, shuffle: bool = False, shift: bool = False
     ) -> bool:
         """Reposition (Ctrl+Shift+S): the selected new cards' places in the new-card order."""
-        from rapport.study.cardops import reposition
-
         if not self.selected_ids():
             return False
         if start is None:
-            from rapport.ui.reposition_dialog import RepositionDialog
-
             dialog = RepositionDialog(self)
             if not dialog.exec():
                 return False
@@ -810,9 +789,6 @@ class BrowseView(QWidget):
 
     def show_card_info(self) -> None:
         """Card info (Ctrl+Shift+I) of the first selected card."""
-        from rapport.study.cardops import card_info
-        from rapport.ui.card_info import CardInfoDialog
-
         ids = self.selected_ids()
         if not ids:
             return

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from rapport.errors import RapportError
 from rapport.logs import open_log_file
 
 if TYPE_CHECKING:
@@ -51,8 +52,6 @@ def install_excepthook(parent: Callable[[], QWidget | None] = lambda: None) -> N
             return
         if _shown:  # one dialog at a time; an error inside it must not cascade
             return
-        from rapport.errors import RapportError
-
         if issubclass(kind, RapportError):  # written for the trainee: no traceback
             from rapport.ui import dialogs
 

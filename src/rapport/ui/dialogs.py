@@ -8,6 +8,7 @@ committed by the core, so a crash loses nothing.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -299,8 +300,6 @@ class ShortcutsDialog(QDialog):
 
 def about_text(data_dir: Path | None = None) -> str:
     """The About box text: the version, the data folder (``data_dir``) and the log's."""
-    import html
-
     data = (
         f"<p>Data folder (your progress and backups): {html.escape(str(data_dir))}</p>"
         if data_dir is not None

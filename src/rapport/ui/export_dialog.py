@@ -34,6 +34,10 @@ from PySide6.QtWidgets import (
 
 from rapport.content.notes.model import Deck
 from rapport.errors import RapportError
+from rapport.interop.anki.anki_limits import progress_advice, withdrawn_advice
+from rapport.interop.anki.record import load_record, save_record
+from rapport.interop.quiz import export_quiz
+from rapport.interop.sheetfile import export_sheet
 
 if TYPE_CHECKING:
     from rapport.interop.anki.progress import StudyProgress
@@ -218,9 +222,6 @@ class ExportDialog(QDialog):
 
     def _export_other(self, decks: list[Deck], path: Path) -> bool:
         """A spreadsheet or a quiz, as ``rapport export --csv/--format`` writes them."""
-        from rapport.interop.quiz import export_quiz
-        from rapport.interop.sheetfile import export_sheet
-
         self.export_button.setEnabled(False)
         try:
             if self.format == "csv":
@@ -251,8 +252,7 @@ class ExportDialog(QDialog):
         return True
 
     def _export_package(self, decks: list[Deck], path: Path) -> bool:
-        from rapport.interop.anki import export_decks
-        from rapport.interop.anki.record import load_record, save_record
+        from rapport.interop.anki.package import export_decks
 
         self.export_button.setEnabled(False)
         try:
@@ -270,7 +270,6 @@ class ExportDialog(QDialog):
         self.result_path = result.path
         if self.data_dir is not None and result.record is not None:
             save_record(self.data_dir, result.record)
-        from rapport.interop.anki.anki_limits import progress_advice, withdrawn_advice
 
         withdrawn = " " + withdrawn_advice(result.withdrawn) if result.withdrawn else ""
         if study is not None:

@@ -23,16 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.errors import RapportError
+from rapport.study.optimize import Evaluated, Optimised, default_parameters, run_on_file
 from rapport.ui.background import BackgroundJob
 
 if TYPE_CHECKING:
     from rapport.study import Collection, Settings
-    from rapport.study.optimize import Evaluated, Optimised
 
 
 def describe(result: Optimised | Evaluated) -> str:
     """The result in words: reviews used, log loss and RMSE of each set, what is kept."""
-    from rapport.study.optimize import Optimised
 
     def figures(label: str, log_loss: float, rmse: float) -> str:
         return f"{label}: log loss {log_loss:.4f}, RMSE (bins) {rmse:.2%}"
@@ -102,8 +101,6 @@ class FsrsPanel(QWidget):
 
     def show_preset(self, name: str, settings: Settings, saved: bool) -> None:
         """Show preset ``name``'s parameters (``saved``: it exists in the collection)."""
-        from rapport.study.optimize import default_parameters
-
         self.preset_name = name
         params: Sequence[float] = settings.parameters or default_parameters()
         self.summary.setText(
@@ -127,7 +124,6 @@ class FsrsPanel(QWidget):
         name = self.preset_name
         if self.job is not None or not self.optimise_button.isEnabled():
             return
-        from rapport.study.optimize import run_on_file
 
         collection = self.collection
         now = self.clock()
@@ -155,8 +151,6 @@ class FsrsPanel(QWidget):
         self.progress.setFormat(f"{text}…")
 
     def _finished(self, result: object) -> None:
-        from rapport.study.optimize import Evaluated, Optimised
-
         self.job = None
         self.progress.hide()
         self.optimise_button.setEnabled(True)
@@ -174,8 +168,6 @@ class FsrsPanel(QWidget):
 
 def _keep(collection: Collection, name: str, result: object) -> None:
     """Save the parameters an optimisation kept (on the UI thread, when it finishes)."""
-    from rapport.study.optimize import Optimised
-
     if isinstance(result, Optimised) and result.kept == "fitted" and not collection.closed:
         if name in collection.preset_names():
             collection.use_parameters(name, result.parameters)

@@ -23,7 +23,9 @@ from rapport.content.editing.authoring import Authoring
 from rapport.content.notes.kinds import registered
 from rapport.content.notes.model import Deck
 from rapport.errors import RapportError
+from rapport.interop.sheetimport import Mode, matches, not_theirs, question, write_deck
 from rapport.interop.spreadsheet import FIELDS, ROLES, Sheet, SheetError, read_sheet
+from rapport.ui import dialogs
 
 AUTO = "(as the file says)"
 
@@ -136,8 +138,6 @@ class ImportDialog(QDialog):
             self.column_boxes.append(box)
 
     def do_import(self) -> None:
-        from rapport.interop.sheetimport import Mode, matches, not_theirs, question, write_deck
-
         self.refresh()
         if self.sheet is None or self.sheet.problems:
             return
@@ -165,6 +165,4 @@ class ImportDialog(QDialog):
 
     def ask(self, message: str) -> str:
         """Replace, add or cancel (""), asked in a message box (tests replace this)."""
-        from rapport.ui import dialogs
-
         return dialogs.ask_replace_or_add(self, message)

@@ -8,11 +8,19 @@ Authoring`'s work. A preview shows every card the note makes, as review will sho
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -32,11 +41,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rapport.content.checks.itemcheck import read_allowances
 from rapport.content.editing.authoring import Authoring, Saved, column_of, field_words
 from rapport.content.editing.deckfile import DeckWriteError, note_table
 from rapport.content.loading.loader import DeckError
+from rapport.content.notes.checknames import CHECKS
 from rapport.content.notes.kinds import registered, rules_for, rules_of
 from rapport.content.notes.model import Card, Deck, Note
+from rapport.ui import render
 
 
 class FieldBox(QPlainTextEdit):
@@ -462,8 +474,6 @@ class NoteEditor(QDialog):
                 by_field.setdefault(column, []).append(p.message)
         warnings: list[str] = []
         if note is not None:
-            from rapport.content.notes.checknames import CHECKS
-
             allowed = {a.partition(":")[0].strip() for a in self._allowed()}
             for cue in rules_of(note).item_cues(note):
                 if cue.check in allowed:
@@ -494,7 +504,6 @@ class NoteEditor(QDialog):
         """The ``allow`` entries of the note being edited (they silence their warnings)."""
         if self.note is None:
             return []
-        from rapport.content.checks.itemcheck import read_allowances
 
         deck = self.deck
         try:
@@ -504,8 +513,6 @@ class NoteEditor(QDialog):
         return sorted(found.get(self.note.id, frozenset()))
 
     def _show_preview(self, deck: Deck, note: Note) -> None:
-        from rapport.ui import render
-
         parts = []
         for ordinal in note.ordinals:
             card = Card(deck.id, note, ordinal)
@@ -564,8 +571,6 @@ class NoteEditor(QDialog):
         super().reject()
 
     def delete(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         deck = self.deck
         if deck is None or self.note is None:
             return
@@ -595,8 +600,6 @@ class NoteEditor(QDialog):
 
 def _fitting_size(parent: QWidget | None, width: int, height: int) -> tuple[int, int]:
     """``width`` x ``height``, shrunk to fit the screen (less room for the title bar)."""
-    from PySide6.QtGui import QGuiApplication
-
     screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
     if screen is None:
         return width, height
@@ -605,6 +608,4 @@ def _fitting_size(parent: QWidget | None, width: int, height: int) -> tuple[int,
 
 
 def _esc(text: str) -> str:
-    import html
-
     return html.escape(text, quote=False)

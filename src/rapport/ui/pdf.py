@@ -15,6 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from rapport.interop.reports import save_report
+
 RESOLUTION = 300  # dots per inch of the PDF's layout
 MARGIN_MM = 15
 
@@ -59,7 +61,5 @@ def pdf_bytes(html: str, title: str) -> bytes:
 def write_pdf(html: str, path: Path, title: str) -> Path:
     """Print ``html`` to a PDF at ``path``: all of it or, on an error (an
     :class:`~rapport.interop.anki.package.ExportError` naming the file), nothing."""
-    from rapport.interop.reports import save_report
-
     save_report(path, pdf_bytes(html, title))
     return path

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from rapport.errors import RapportError
 from rapport.interop.reports import save_report
 from rapport.study.progress import build_progress, class_file, parse_period, progress_html
+from rapport.ui.pdf import write_pdf
 
 if TYPE_CHECKING:
     from rapport.study import Collection
@@ -146,8 +147,6 @@ class ReportDialog(QDialog):
                 if self._suffix() == ".html":
                     save_report(path, html.encode("utf-8"))
                 else:
-                    from rapport.ui.pdf import write_pdf
-
                     write_pdf(html, path, "Rapport progress report")
             if name and not self.collection.read_only:
                 self.collection.set_pref(PREF_REPORT_NAME, name)

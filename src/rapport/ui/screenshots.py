@@ -20,6 +20,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QScrollArea
+
+from rapport.content import load_decks
+from rapport.content.notes.model import Kind
+from rapport.interop.anki.progress import study_progress
+from rapport.paths import decks_dir
+from rapport.study import Collection, Rating
+from rapport.ui.browse import DUE, BrowseView
+from rapport.ui.deck_options import DeckOptionsDialog
+from rapport.ui.export_dialog import ExportDialog
+from rapport.ui.main_window import MainWindow
+from rapport.ui.note_editor import NoteEditor
+from rapport.ui.practice import PracticeView
+from rapport.ui.stats_view import StatsView
+from rapport.ui.theme import PREF_THEME, apply_theme
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
@@ -67,8 +84,6 @@ def simulate_history(
     collection: object, clock: DemoClock, end: datetime, rng: random.Random
 ) -> int:
     """Study most days from ``clock()`` up to ``end``; the number of answers given."""
-    from rapport.study import Collection, Rating
-
     assert isinstance(collection, Collection)
     ratings = (Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY)
     weights = (0.11, 0.09, 0.66, 0.14)
@@ -106,15 +121,6 @@ def simulate_history(
 
 def render(out_dir: Path, data_dir: Path) -> list[Path]:
     """Build the demo collection in ``data_dir`` and write the screenshots to ``out_dir``."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
-    from rapport.content import load_decks
-    from rapport.paths import decks_dir
-    from rapport.study import Collection
-    from rapport.ui.main_window import MainWindow
-    from rapport.ui.practice import PracticeView
-    from rapport.ui.theme import PREF_THEME, apply_theme
 
     app = QApplication.instance() or QApplication(["rapport-screenshots"])
     assert isinstance(app, QApplication)
@@ -160,8 +166,6 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
         practice.pick(1)
         shoot("practice")
 
-        from rapport.ui.browse import DUE, BrowseView
-
         browse = window.show_view("browse")
         assert isinstance(browse, BrowseView)
         browse.table.sortByColumn(DUE, Qt.SortOrder.AscendingOrder)
@@ -199,10 +203,6 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
 def _wait_for_figures(app: object, view: object) -> None:
     """Let the statistics view compute its figures (in its thread) and draw them."""
 
-    from PySide6.QtWidgets import QApplication
-
-    from rapport.ui.stats_view import StatsView
-
     assert isinstance(app, QApplication) and isinstance(view, StatsView)
     deadline = time.monotonic() + 60
     while (view.stats is None or view.computing) and time.monotonic() < deadline:
@@ -212,9 +212,6 @@ def _wait_for_figures(app: object, view: object) -> None:
 
 def _whole_page(view: object) -> QWidget:
     """The statistics page's scrolled content, every chart (a taller picture)."""
-    from PySide6.QtWidgets import QScrollArea
-
-    from rapport.ui.stats_view import StatsView
 
     assert isinstance(view, StatsView)
     scroll = view.findChild(QScrollArea)
@@ -227,9 +224,6 @@ def _whole_page(view: object) -> QWidget:
 
 def _deck_options(window: object, clock: DemoClock) -> QWidget:
     """Deck options of the first deck, on its settings."""
-    from rapport.ui.deck_options import DeckOptionsDialog
-    from rapport.ui.main_window import MainWindow
-
     assert isinstance(window, MainWindow)
     dialog = DeckOptionsDialog(window.collection, window.collection.decks[0].id, window, clock)
     dialog.resize(*WINDOW_SIZE)
@@ -240,10 +234,6 @@ def _deck_options(window: object, clock: DemoClock) -> QWidget:
 def _simulate(app: object, dialog: object) -> None:
     """FSRS tab: Help me decide's curve computed, 0.85 picked from it."""
 
-    from PySide6.QtWidgets import QApplication
-
-    from rapport.ui.deck_options import DeckOptionsDialog
-
     assert isinstance(app, QApplication) and isinstance(dialog, DeckOptionsDialog)
     dialog.show_tab("FSRS")
     dialog.simulator.simulate()
@@ -252,13 +242,11 @@ def _simulate(app: object, dialog: object) -> None:
         app.processEvents()
         time.sleep(0.01)
     dialog.simulator.choose(0.85)
-    from PySide6.QtWidgets import QScrollArea
 
     page = dialog.tabs.currentWidget()
     if isinstance(page, QScrollArea) and dialog.simulator.table is not None:
         for _ in range(5):
             app.processEvents()
-        from PySide6.QtCore import QPoint
 
         inner = page.widget()
         assert inner is not None
@@ -268,10 +256,6 @@ def _simulate(app: object, dialog: object) -> None:
 
 def _note_editor(window: object) -> QWidget:
     """Add note (A) on a deck of the trainee's own, a cloze half written, with its preview."""
-    from rapport.content.notes.model import Kind
-    from rapport.ui.main_window import MainWindow
-    from rapport.ui.note_editor import NoteEditor
-
     assert isinstance(window, MainWindow)
     window.authoring.new_deck("Skills practice", [d.id for d in window.collection.decks])
     window.refresh_decks()
@@ -298,8 +282,6 @@ def _note_editor(window: object) -> QWidget:
 
 def _tree_decks(window: object) -> None:
     """Decks of the trainee's own named with "::", a few cards studied: Home's tree."""
-    from rapport.ui.main_window import MainWindow
-
     assert isinstance(window, MainWindow)
     taken = [d.id for d in window.collection.decks]
     for name, fronts in TREE_DECKS.items():
@@ -318,10 +300,6 @@ def _tree_decks(window: object) -> None:
 
 def _export_dialog(window: object) -> QWidget:
     """File > Export, a spreadsheet for Excel chosen."""
-    from rapport.interop.anki.progress import study_progress
-    from rapport.ui.export_dialog import ExportDialog
-    from rapport.ui.main_window import MainWindow
-
     assert isinstance(window, MainWindow)
     collection = window.collection
     dialog = ExportDialog(
@@ -336,8 +314,6 @@ def _export_dialog(window: object) -> QWidget:
 
 def _to_choice_question(practice: object) -> None:
     """Answer the practice test's first questions until a choice question is on show."""
-    from rapport.ui.practice import PracticeView
-
     assert isinstance(practice, PracticeView)
     for _ in range(len(practice.questions)):
         question = practice.current

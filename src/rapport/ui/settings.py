@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.errors import RapportError
+from rapport.store import Scope
 from rapport.study.certainty import PREF_CERTAINTY
 from rapport.study.settings import LIMITS, Limit
 from rapport.study.timetext import format_steps, parse_steps
+from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
 from rapport.ui.theme import (
     DEFAULT_FONT_SIZE,
     MAX_FONT_SIZE,
@@ -227,7 +229,6 @@ class SettingsDialog(QDialog):
         self.undo_levels.setRange(1, MAX_UNDO_LEVELS)
         self.undo_levels.setValue(collection.ops.depth)
         add("Undo levels", self.undo_levels, "How many steps Edit > Undo (Ctrl+Z) can take back")
-        from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
 
         self.choice_unpicked = QComboBox()
         self.choice_unpicked.addItems(["Ask for a pick", "Show the answer, Again suggested"])
@@ -262,9 +263,6 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         """Save everything, or say what cannot be read and stay open."""
-        from rapport.store import Scope
-        from rapport.ui.review import CHOICE_UNPICKED, PREF_CHOICE_UNPICKED
-
         collection = self.collection
 
         def write() -> None:

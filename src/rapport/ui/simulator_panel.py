@@ -6,7 +6,7 @@ point, or the spin box and "Use", Alt+U).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QEvent, QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
@@ -21,18 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from rapport.study.simulate import RETENTIONS, Workload
+from rapport.study.stats import ChartTable
 from rapport.ui import theme
 from rapport.ui.preset_job import PresetJobPanel
-
-if TYPE_CHECKING:
-    pass
+from rapport.ui.stats_view import table_widget
 
 
 def workload_table(curve: tuple[Workload, ...]) -> QTableWidget:
     """The curve's figures as a table (what a screen reader reads)."""
-    from rapport.study.stats import ChartTable
-    from rapport.ui.stats_view import table_widget
-
     table = ChartTable(
         "simulator",
         "Workload by desired retention",

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from rapport.errors import RapportError
 from rapport.study import Collection
 from rapport.sync.account import Account, current_account, save_account
+from rapport.sync.engine import login, sync
 
 if TYPE_CHECKING:
     from rapport.content.editing.authoring import Authoring
@@ -112,8 +113,6 @@ class SyncController:
     def settings(self) -> bool:
         """File > Sync settings: log in (when a password is given) and save; True if
         the trainee pressed OK and it worked."""
-        from rapport.sync.engine import login
-
         dialog = SyncSettingsDialog(self.account(), self.parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
@@ -137,8 +136,6 @@ class SyncController:
     def sync(self, *, quiet: bool = False) -> bool:
         """File > Sync: sync now (asking for the settings first if not logged in).
         ``quiet`` (on open and close): errors go to the status line and the log only."""
-        from rapport.sync.engine import sync
-
         if self.running or self.collection.closed or self.collection.read_only:
             return False
         if not self.account().logged_in and (quiet or not self.settings()):

@@ -17,6 +17,7 @@ and the rules of ``allow``, are in :mod:`rapport.content.notes.checknames`).
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -120,8 +121,6 @@ class ItemReport(NamedTuple):
 
 def read_allowances(text: str) -> dict[str, frozenset[str]]:
     """The ``allow`` entries of each note of a deck file's TOML text, by note id."""
-    import tomllib
-
     data: dict[str, Any] = tomllib.loads(text)
     found: dict[str, frozenset[str]] = {}
     for table in data.get("notes", []):
@@ -408,8 +407,6 @@ def _with_lines(deck: Deck, warnings: list[ItemWarning]) -> list[ItemWarning]:
 
 
 def _file_note_ids(deck: Deck) -> list[str]:
-    import tomllib
-
     try:
         data = tomllib.loads(deck.path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

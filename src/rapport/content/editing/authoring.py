@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -273,8 +274,6 @@ def removed_deck_path(data_dir: Path, path: Path) -> Path:
 def keep_replaced(data_dir: Path, path: Path) -> Path:
     """Keep a copy of the deck file ``path`` about to be replaced, as Delete deck keeps a
     deleted one (:func:`removed_deck_path`); where the copy is."""
-    import shutil
-
     target = removed_deck_path(data_dir, path)
     try:
         shutil.copy2(path, target)

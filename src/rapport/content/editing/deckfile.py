@@ -14,9 +14,12 @@ import logging
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import tomlkit
 
 from rapport.content.loading.loader import DeckError, Problem, check_note_table, load_deck
 from rapport.content.notes.kinds import rules_of
@@ -92,8 +95,6 @@ def check_note(
 
 
 def _toml_value(key: str, value: Any) -> Any:
-    import tomlkit
-
     if isinstance(value, dict):
         inline = tomlkit.inline_table()
         inline.update(value)
@@ -128,8 +129,6 @@ class DeckFile:
     """A deck file opened for editing; :meth:`save` writes it back atomically."""
 
     def __init__(self, path: Path) -> None:
-        import tomlkit
-
         self.path = Path(path)
         try:
             self.text = self.path.read_text(encoding="utf-8")
@@ -141,8 +140,6 @@ class DeckFile:
             raise DeckWriteError(f"{self.path} is not valid TOML: {exc}") from exc
 
     def _notes(self) -> Any:
-        import tomlkit
-
         if "notes" not in self.doc:
             self.doc.append("notes", tomlkit.aot())
         return self.doc["notes"]
@@ -154,8 +151,6 @@ class DeckFile:
         raise DeckWriteError(f"{self.path} has no note '{note_id}'")
 
     def add_note(self, values: Mapping[str, Any]) -> None:
-        import tomlkit
-
         table = tomlkit.table()
         _fill(table, values)
         self._notes().append(table)
@@ -173,8 +168,6 @@ class DeckFile:
     def save(self) -> Deck:
         """Write the file atomically and return the deck as loaded from it; a result that
         would not load is not written (:class:`DeckError`)."""
-        import tomlkit
-
         text = tomlkit.dumps(self.doc)
         write_text(self.path, text, check=True)
         self.text = text
@@ -216,8 +209,6 @@ def write_text(path: Path, text: str, *, check: bool = False) -> None:
 
 def new_deck_text(deck_id: str, name: str, *, description: str = "", label: str = "") -> str:
     """The TOML of a new deck of one's own notes (no notes yet: add them in the app)."""
-    import tomlkit
-
     doc = tomlkit.document()
     doc.add(tomlkit.comment("A deck made in Rapport; you may edit it by hand too."))
     doc["id"] = deck_id
@@ -232,8 +223,6 @@ def new_deck_text(deck_id: str, name: str, *, description: str = "", label: str 
 
 def deck_text(header: Mapping[str, Any], notes: Sequence[Mapping[str, Any]]) -> str:
     """A whole deck file from its deck-level values and its notes' tables."""
-    import tomlkit
-
     doc = tomlkit.document()
     for key, value in header.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
@@ -259,8 +248,6 @@ _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
 def slugify(text: str, fallback: str = "deck") -> str:
     """A slug of ``text`` (``Week 3: Skills`` -> ``week-3-skills``)."""
-    import unicodedata
-
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     slug = _SLUG_CHARS.sub("-", plain).strip("-")
     return slug[:60].strip("-") or fallback

@@ -21,6 +21,7 @@ from rapport.content.editing.revision import DeckChanges, deck_changes
 from rapport.content.loading.loader import DeckError, load_deck
 from rapport.content.notes.model import Deck
 from rapport.errors import RapportError
+from rapport.litter import LITTER, remove_in
 
 
 class AddDeckError(RapportError):
@@ -149,8 +150,6 @@ _PARTIAL_SUFFIX = ".part"
 def remove_partial_files(folder: Path) -> list[Path]:
     """Delete what an add killed while writing left in ``folder`` (hidden ``.part`` files,
     as :mod:`rapport.litter` lists them). Returns the deleted paths."""
-    from rapport.litter import LITTER, remove_in
-
     return remove_in(folder, dict(LITTER)["decks"])
 
 

@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from rapport.content.editing.deckfile import note_table
+from rapport.content.loading.loader import check_note_table
 from rapport.content.notes.model import Deck, Note
 from rapport.errors import RapportError
 
@@ -169,9 +171,6 @@ class LocalChanges:
         A change that no longer makes a valid note (or whose note a revision removed) is
         left unused, and logged; it is kept for when it fits again.
         """
-        from rapport.content.editing.deckfile import note_table
-        from rapport.content.loading.loader import check_note_table
-
         if not self._changes:
             return tuple(decks), []
         touched = {d for d, _ in self._changes}

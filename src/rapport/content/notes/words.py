@@ -9,6 +9,7 @@ note's readable id is made of its first words of meaning (:func:`key_words`).
 from __future__ import annotations
 
 import re
+from html import unescape
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
 # Words that carry no content: an answer sharing them with the question is no cue.
@@ -31,8 +32,6 @@ _TAG = re.compile(r"<[^>]*>")
 def visible(text: str) -> str:
     """``text`` as a trainee sees it: markup (of ``html = true`` notes) left out."""
     if "<" in text or "&" in text:
-        from html import unescape
-
         text = " ".join(unescape(_TAG.sub(" ", text)).split())
     return text
 

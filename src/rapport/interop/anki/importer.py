@@ -44,15 +44,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapport.content import discover, load_decks
+from rapport.content.editing.deckfile import DeckFile, deck_text, slugify, unique_id, write_text
 from rapport.content.loading.loader import check_note_table
 from rapport.content.notes.kinds import registered
 from rapport.content.notes.model import CardKey, Deck
 from rapport.errors import RapportError
+from rapport.interop.anki.progress import MAX_ANSWER_MS, revlog_time
 from rapport.paths import deck_folders, own_decks_dir, user_decks_dir
+from rapport.store import CardState, ReviewRecord, Scope
+from rapport.store.checks import time_in_range
+from rapport.store.records import opt_us
+from rapport.study import Collection, Rating
 
 if TYPE_CHECKING:
-    from rapport.store import ReviewRecord
-    from rapport.study import Collection
     from rapport.study.ops import FileImage
     from rapport.study.scheduling import Scheduler
 
@@ -489,8 +493,6 @@ def import_anki_package(
             if collection is not None:
                 _import_progress(collection, *progress, now, report, files)
             else:
-                from rapport.study import Collection
-
                 decks = list(load_decks(discover(deck_folders(data_dir))).decks)
                 opened = Collection.open(data_dir, decks, now)
                 try:
@@ -516,8 +518,6 @@ def _read_revlog(
 ) -> dict[int, list[tuple[int, int, int, int]]]:
     """Each card's answers, in order; answers dated before Anki existed or after ``now``
     (Anki keeps its review times as the id) and unknown ratings are skipped and reported."""
-    from rapport.interop.anki.progress import MAX_ANSWER_MS  # (Anki's cap, and Rapport's)
-
     revlog: dict[int, list[tuple[int, int, int, int]]] = {}
     low = int(_FIRST_ANKI_REVIEW.timestamp() * 1000)
     # Not after the import began (by the later of the two clocks, so that a clock set
@@ -579,8 +579,6 @@ def _plan_decks(
     did not make is ever written. Notes that would not load, and a second note with the
     same GUID, are skipped and reported.
     """
-    from rapport.content.editing.deckfile import slugify, unique_id
-
     own = own_decks_dir(data_dir)
     earlier = [d for d in known if d.source_label == ANKI_LABEL and _in_data(d, data_dir)]
     ours = {d.name.casefold(): d for d in earlier}  # by name, as this import names them
@@ -648,8 +646,6 @@ def _write_decks(plans: Sequence[_DeckPlan], report: ImportReport) -> list[tuple
     """Write the planned deck files (each checked as it is written); what each file held
     before (None: it did not exist), for :func:`_undo_writes`. A failure undoes the files
     already written and raises."""
-    from rapport.content.editing.deckfile import DeckFile, deck_text, write_text
-
     written: list[tuple[Path, str | None]] = []
     try:
         for plan in plans:
@@ -685,8 +681,6 @@ def _write_decks(plans: Sequence[_DeckPlan], report: ImportReport) -> list[tuple
 
 def _undo_writes(written: Sequence[tuple[Path, str | None]]) -> None:
     """Put the deck files an import wrote back as they were."""
-    from rapport.content.editing.deckfile import write_text
-
     for target, before in reversed(written):
         try:
             if before is None:
@@ -712,10 +706,6 @@ def _import_progress(
     transaction and one undo step, so a killed import leaves none of it. Each card's
     replay is checked first against the damage check's time rule: a card whose answers
     give a time it would refuse keeps no history (reported)."""
-    from rapport.store import Scope
-    from rapport.store.checks import time_in_range
-    from rapport.store.records import opt_us
-
     collection.check_writable()
     store = collection.store
     found: list[tuple[int, int, str]] = []  # (card id, Anki card id, deck id)
@@ -780,10 +770,6 @@ def replay(
     The same log gives the same result on every computer: the interval fuzz of each
     answer is drawn from a random generator seeded by the answer's log id (py-fsrs draws
     from the ``random`` module's generator, whose state is put back afterwards)."""
-
-    from rapport.interop.anki.progress import revlog_time
-    from rapport.store import CardState, ReviewRecord
-    from rapport.study import Rating
 
     out = []
     state = CardState()
