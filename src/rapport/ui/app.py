@@ -70,6 +70,9 @@ def load_start_path() -> None:
     import rapport.study.decktree
     import rapport.study.rubric
     import rapport.study.timetext  # noqa: F401
+    from rapport.content.notes.kinds import registered
+
+    registered()  # every shipped kind's module
 
 
 def resume_collector() -> None:

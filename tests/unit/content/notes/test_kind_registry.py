@@ -209,30 +209,3 @@ def test_picks_are_read_by_interaction_not_by_note_class(tmp_path: Path) -> None
         else:
             assert options is None and key is None
     assert pick_options(None) is None and pick_key(None) is None
-
-
-def test_a_shipped_kinds_module_loads_when_the_kind_is_first_asked_for() -> None:
-    """A start loads the modules of the kinds it shows, not all six; the whole registry
-    still lists every shipped kind in ``Kind`` order, then the run-time ones."""
-    script = textwrap.dedent(
-        """
-        import sys
-        from rapport.content.notes import kinds
-
-        def loaded():
-            return sorted(k for k in kinds.Kind if f"{kinds.__name__}.{k.value}" in sys.modules)
-
-        print(loaded())
-        kinds.rules_for("basic")
-        assert kinds.find_rules("cloze") is not None
-        print(loaded())
-        print(list(kinds.registered()), set(loaded()) == set(kinds.Kind))
-        """
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    nothing, asked, everything = done.stdout.splitlines()
-    assert nothing == "[]"
-    assert asked == "[<Kind.BASIC: 'basic'>, <Kind.CLOZE: 'cloze'>]"
-    assert everything == f"{[k.value for k in Kind]} True"

@@ -77,10 +77,7 @@ __all__ = [
     "unregister",
 ]
 
-# The kinds known so far: a shipped kind once first asked for (a start loads the modules of
-# the kinds it shows, not all six), and every kind registered at run time.
 _REGISTRY: dict[str, KindRules[Any]] = {}
-_SHIPPED = frozenset(kind.value for kind in Kind)
 
 
 def _shipped(kind: Kind) -> KindRules[Any]:
@@ -114,24 +111,11 @@ def _shipped(kind: Kind) -> KindRules[Any]:
             assert_never(kind)
 
 
-def _rules(name: str) -> KindRules[Any] | None:
-    """The rules of kind ``name`` (a shipped kind's module loaded on first use), or None."""
-    rules = _REGISTRY.get(name)
-    if rules is None and name in _SHIPPED:
-        rules = _REGISTRY[name] = _shipped(Kind(name))
-    return rules
-
-
 def _load() -> dict[str, KindRules[Any]]:
-    """Every kind: the shipped ones in ``Kind`` order, then those registered at run time."""
-    shipped = {kind.value: _shipped_rules(kind) for kind in Kind}
-    return shipped | {name: rules for name, rules in _REGISTRY.items() if name not in shipped}
-
-
-def _shipped_rules(kind: Kind) -> KindRules[Any]:
-    rules = _rules(kind.value)
-    assert rules is not None
-    return rules
+    if not _REGISTRY:
+        for kind in Kind:
+            _REGISTRY[kind.value] = _shipped(kind)
+    return _REGISTRY
 
 
 class KindError(TypeError):
@@ -229,33 +213,30 @@ def register(rules: KindRules[Any]) -> None:
     known = _load()
     check_kind(rules, known)
     name = str(rules.name)
-    if name in _SHIPPED and known.get(name) is not rules:
+    if name in {k.value for k in Kind} and known.get(name) is not rules:
         raise KindError(f"kind {name!r} is a shipped kind; register a kind of another name")
-    _REGISTRY[name] = rules
+    known[name] = rules
 
 
 def unregister(name: str) -> None:
     """Forget a kind registered at run time (shipped kinds stay)."""
-    if name not in _SHIPPED:
-        _REGISTRY.pop(name, None)
+    if name not in {k.value for k in Kind}:
+        _load().pop(name, None)
 
 
 def registered() -> dict[str, KindRules[Any]]:
     """Every known kind by name, the shipped ones first in ``Kind`` order."""
-    return _load()
+    return dict(_load())
 
 
 def find_rules(kind: str) -> KindRules[Any] | None:
     """The rules of ``kind``, or None for a kind nobody registered."""
-    return _rules(kind)
+    return (_REGISTRY or _load()).get(kind)
 
 
 def rules_for(kind: str) -> KindRules[Any]:
     """The rules of ``kind`` (a note's ``kind``); KeyError for an unknown kind."""
-    rules = _rules(str(kind))
-    if rules is None:
-        raise KeyError(kind)
-    return rules
+    return _load()[str(kind)]
 
 
 def rules_of(note: Note) -> KindRules[Any]:
