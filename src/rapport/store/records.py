@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from rapport.search import Everything, Node
-from rapport.store.search import SearchClock
+if TYPE_CHECKING:
+    from rapport.search import Node
+    from rapport.store.search import SearchClock
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # A card is mature from this interval (due minus last review) on, as in Anki.
@@ -126,7 +127,7 @@ class BrowseQuery(NamedTuple):
     :meth:`rapport.study.Collection.search_query`), sorted by one of
     :data:`BROWSE_SORTS` (due: new cards last)."""
 
-    search: Node = Everything()
+    search: Node | None = None  # None: every card (the search modules load with Browse)
     clock: SearchClock | None = None  # None: the query needs no clock (nothing dated)
     sort: str = "due"
     descending: bool = False

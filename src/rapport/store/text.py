@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapport.store.connection import StoreBase, marks
 from rapport.store.records import (
@@ -18,9 +18,10 @@ from rapport.store.records import (
     opt_dt,
     to_us,
 )
-from rapport.store.search import SearchClock, compile_search
 
-_NO_CLOCK = SearchClock(0, 0, 0, 0.0, 0.0)
+if TYPE_CHECKING:
+    from rapport.search import Node
+    from rapport.store.search import Compiled, SearchClock
 
 
 # A text search showing at most this many cards reads them off the text, then sorts.
@@ -76,12 +77,26 @@ def _leading(query: BrowseQuery) -> str:
     return {"question": "t", "concept": "t", "kind": "t", "deck": "d"}.get(query.sort, "c")
 
 
+def compile_query(
+    conn: sqlite3.Connection, search: Node | None, clock: SearchClock | None
+) -> Compiled:
+    """A query's search as SQL (``None``: every card; no clock: nothing dated)."""
+    from rapport.search import Everything
+    from rapport.store.search import SearchClock, compile_search
+
+    return compile_search(
+        conn,
+        Everything() if search is None else search,
+        SearchClock(0, 0, 0, 0.0, 0.0) if clock is None else clock,
+    )
+
+
 def _browse_where(
     conn: sqlite3.Connection, query: BrowseQuery, *, ordered: bool = False, few: bool = False
 ) -> tuple[str, list[object]]:
     """The FROM and WHERE of ``query`` (``ordered``: joined for reading in its order;
     ``few``: it shows few rows, see :meth:`Store.browse_rows`)."""
-    compiled = compile_search(conn, query.search, query.clock or _NO_CLOCK)
+    compiled = compile_query(conn, query.search, query.clock)
     if ordered:
         leading = "t" if few and compiled.text else _leading(query)
     else:  # (a count, or positions: the text scanned first, the cards looked up)
@@ -214,7 +229,7 @@ class BrowseText(StoreBase):
             f"SELECT {_BROWSE_COLUMNS} {where} {_browse_order(query)} LIMIT ? OFFSET ?",
             (*params, limit, offset),
         )
-        now_us = (query.clock or _NO_CLOCK).now_us or to_us(datetime.now(UTC))
+        now_us = (query.clock.now_us if query.clock else 0) or to_us(datetime.now(UTC))
         return [_browse_row(row, now_us) for row in rows]
 
     def browse_ids(self, query: BrowseQuery) -> list[int]:
@@ -235,7 +250,7 @@ class BrowseText(StoreBase):
         if not card_ids:
             return {}
         few = total is not None and total <= FEW_ROWS
-        text = compile_search(self._conn, query.search, query.clock or _NO_CLOCK).text
+        text = compile_query(self._conn, query.search, query.clock).text
         if text or _leading(query) != "c":
             where, params = _browse_where(self._conn, query, ordered=True, few=few)
         else:  # (numbered off the cards alone: every present card has its text)

@@ -18,7 +18,6 @@ from dataclasses import fields, is_dataclass
 
 from rapport.content import Card, Deck
 from rapport.content.notes.kinds import answer_of, question_of
-from rapport.search import normalize
 from rapport.store.records import TextRow
 
 _SPACE = re.compile(r"\s+")
@@ -56,6 +55,8 @@ def text_row(card: Card, card_id: int) -> TextRow:
     """The stored text of a card: what Browse shows, sorts by and searches (the text of
     every field of its note, a cloze's with its deletions filled in: each once, so that
     a search reads as little as it can) and its tags."""
+    from rapport.search import normalize
+
     question = question_line(card)
     note = card.note
     fields = [text for text in field_texts(note) if "{{c" not in text]

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rapport.content import Card, CardKey, Deck
 from rapport.errors import RapportError
-from rapport.search import parse
 from rapport.store import (
     DataLock,
     Phase,
@@ -37,7 +36,6 @@ from rapport.store import (
     WriteError,
 )
 from rapport.store.records import BrowseQuery, BrowseRow, to_us
-from rapport.store.search import SearchClock
 from rapport.study import siblings
 from rapport.study.browsing import deck_stamp, text_row
 from rapport.study.cardmap import CardMap
@@ -753,6 +751,8 @@ class Collection:
         """The Browse query of an Anki search ``text`` at ``now`` (raises
         :class:`rapport.search.SearchError` naming the position if it does not parse).
         Browse and ``rapport search`` both ask here, so they find the same cards."""
+        from rapport.search import parse
+        from rapport.store.search import SearchClock
 
         node = parse(text)
         today, tomorrow = self.today_bounds(now)

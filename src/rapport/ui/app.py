@@ -69,8 +69,7 @@ def load_start_path() -> None:
     import rapport.study.certainty
     import rapport.study.decktree
     import rapport.study.rubric
-    import rapport.study.timetext
-    import rapport.sync.account  # noqa: F401
+    import rapport.study.timetext  # noqa: F401
     from rapport.content.notes.kinds import registered
 
     registered()  # every shipped kind's module

@@ -9,7 +9,6 @@ card is due, in local time.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
 from rapport.content.loading.loader import DeckError
 from rapport.study.decktree import DeckNode, deck_tree, find
 from rapport.study.timetext import format_due, format_duration
-from rapport.sync.account import status_line
 from rapport.ui.changes import changes_of
 from rapport.ui.theme import Colours, colours
 from rapport.ui.welcome import WelcomePanel, wants_welcome
@@ -133,6 +131,7 @@ class HomeView(QWidget):
         self.sync_label.setAccessibleName("Sync status")
         self.sync_label.hide()
         outer.addWidget(self.sync_label)
+        self._sync_line = False  # (read from the window's first moment after the first paint)
 
         row = QHBoxLayout()
         self.today_label = QLabel()
@@ -153,6 +152,17 @@ class HomeView(QWidget):
 
     # -- data ---------------------------------------------------------------------------
 
+    def show_sync_line(self) -> None:
+        """Read the last sync's status into the line at the bottom ("Synced 2 minutes
+        ago", the last error, or nothing before the first sync), and again at each refresh
+        from now on. The window calls this once it is painted, and after each sync."""
+        from rapport.sync.account import status_line
+
+        self._sync_line = True
+        synced = status_line(self.collection.data_dir, self.clock())
+        self.sync_label.setText(synced)
+        self.sync_label.setVisible(bool(synced))
+
     def _on_changes(self, changes: Changes) -> None:
         """An operation, undo or redo anywhere while Home shows: read the counts again (a
         change to the deck files is read by the window first, which then refreshes Home)."""
@@ -162,9 +172,8 @@ class HomeView(QWidget):
     def refresh(self) -> None:
         """Re-read the counts and the day's progress from the collection."""
         now = self.clock()
-        synced = status_line(self.collection.data_dir, now)
-        self.sync_label.setText(synced)
-        self.sync_label.setVisible(bool(synced))
+        if self._sync_line:
+            self.show_sync_line()
         node = self.selected_node()
         selected = node.name if node is not None else None
         counts = self.collection.deck_counts(now)
@@ -243,8 +252,13 @@ class HomeView(QWidget):
 
     def _collapsed(self) -> list[str]:
         """The parents the trainee collapsed (kept in the preferences)."""
+        stored = self.collection.get_pref(PREF_COLLAPSED)
+        if not stored:
+            return []
+        import json
+
         try:
-            value = json.loads(self.collection.get_pref(PREF_COLLAPSED) or "[]")
+            value = json.loads(stored)
         except ValueError:
             return []
         return [str(v) for v in value] if isinstance(value, list) else []
@@ -263,6 +277,8 @@ class HomeView(QWidget):
                     names.append(str(item.data(COL_NAME, NODE_ROLE)))
                 stack.extend(item.child(i) for i in range(item.childCount()))
         if not self.collection.read_only and sorted(names) != sorted(self._collapsed()):
+            import json
+
             self.collection.set_pref(PREF_COLLAPSED, json.dumps(sorted(names)))
 
     def _items(self) -> list[QTreeWidgetItem]:

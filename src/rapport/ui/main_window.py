@@ -34,7 +34,6 @@ from rapport.library import LOCAL_CHANGES, Library, load_library
 from rapport.paths import deck_folders, own_decks_dir, user_decks_dir
 from rapport.store.backups import backup_dir
 from rapport.study.decktree import renamed
-from rapport.sync.account import current_account
 from rapport.ui.deck_watch import DeckWatcher
 from rapport.ui.home import HomeView
 from rapport.ui.review import ReviewView
@@ -49,6 +48,8 @@ if TYPE_CHECKING:
 
 PREF_GEOMETRY = "window_geometry"
 TEXT_STEP_MS = 20  # between two decks' text stored in idle time
+# After the first paint: Home's sync line and the sync on open (see _after_start).
+AFTER_START_MS = 1000
 APP_NAME = "Rapport"
 START_SIZE = QSize(1080, 760)  # the first start's window, where the screen has room
 ViewFactory = Callable[[], QWidget]
@@ -156,11 +157,25 @@ class MainWindow(QMainWindow):
         self._own_size = self.size()
         self.show_view("home")
         self._syncing: SyncController | None = None  # (made on first use)
-        account = current_account(collection.data_dir)
-        if account.logged_in and account.on_open_close:  # (Settings: sync on open and close)
-            QTimer.singleShot(0, lambda: self.sync_now(quiet=True))
+        self.after_start = QTimer(self)  # (see _after_start)
+        self.after_start.setSingleShot(True)
+        self.after_start.timeout.connect(self._after_start)
+        self.after_start.start(AFTER_START_MS)
         if self.conflicts:
             QTimer.singleShot(0, self.resolve_conflicts)
+
+    def _after_start(self) -> None:
+        """Once the window is painted: Home's line about the last sync, and the sync on
+        open (Settings: sync on open and close). Neither holds up the first paint, as the
+        log file does not: the sync modules load here, not on the way to the first card."""
+        from rapport.sync.account import current_account
+
+        if self.collection.closed:
+            return
+        self.home.show_sync_line()
+        account = current_account(self.collection.data_dir)
+        if account.logged_in and account.on_open_close:
+            self.sync_now(quiet=True)
 
     # -- idle work ----------------------------------------------------------------------
 
@@ -1018,10 +1033,13 @@ class MainWindow(QMainWindow):
         return done
 
     def _after_sync(self) -> None:
+        self.home.show_sync_line()
         if self.current_view_name() == "home":
             self.home.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from rapport.sync.account import current_account
+
         account = current_account(self.collection.data_dir)
         if account.logged_in and account.on_open_close:
             self.sync_now(quiet=True)

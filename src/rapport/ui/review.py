@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -51,6 +50,8 @@ from rapport.ui.changes import changes_of
 from rapport.ui.theme import DEFAULT_FONT_SIZE, card_font, colours, flag_colours
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QPlainTextEdit
+
     from rapport.study import Collection, ReviewSession
     from rapport.study.ops import Changes
     from rapport.ui.custom_study import CustomStudy
@@ -139,6 +140,12 @@ class ReviewView(QWidget):
         self.setAccessibleName("Review")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
+        # Built on first use (see respond_edit and _certainty).
+        self._respond_edit: QPlainTextEdit | None = None
+        self._certainty_bar: QWidget | None = None
+        self._certainty_label: QLabel | None = None
+        self._certainty_buttons: dict[Certainty, QPushButton] = {}
+
         self.pages = QStackedWidget()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -220,17 +227,8 @@ class ReviewView(QWidget):
         self.typed_edit.hide()
         frame_layout.addWidget(self.typed_edit)
 
-        self.respond_edit = QPlainTextEdit()
-        self.respond_edit.setObjectName("respondAnswer")
-        self.respond_edit.setAccessibleName("Your response")
-        self.respond_edit.setPlaceholderText(
-            "Type your response to the client in your own words; Ctrl+Enter shows the answer"
-        )
-        self.respond_edit.setTabChangesFocus(True)
-        self.respond_edit.setMaximumHeight(140)
-        self.respond_edit.installEventFilter(self)
-        self.respond_edit.hide()
-        frame_layout.addWidget(self.respond_edit)
+        # A respond card's response box goes here, built for the first respond card.
+        self._frame_layout = frame_layout
 
         self.passage_view = QTextBrowser()
         self.passage_view.setAccessibleName("Essay passage")
@@ -275,30 +273,8 @@ class ReviewView(QWidget):
         self._notice_timer.setInterval(NOTICE_MS)
         self._notice_timer.timeout.connect(self.notice.hide)
 
-        # Certainty-based marking: how sure the trainee is, stated before the answer shows.
-        self.certainty_bar = QWidget()
-        self.certainty_bar.setAccessibleName("Certainty")
-        row = QHBoxLayout(self.certainty_bar)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addStretch(1)
-        self.certainty_label = QLabel()
-        self._set_certainty_prompt("How sure are you?")
-        row.addWidget(self.certainty_label)
-        self.certainty_buttons: dict[Certainty, QPushButton] = {}
-        for level in Certainty:
-            letter = _CERTAINTY_LETTERS[level]
-            button = QPushButton(f"{level.label}  ({letter})")
-            button.setCheckable(True)
-            button.setAccessibleName(f"{level.label} certainty")
-            button.setToolTip(f"Key {letter}: +{CBM_MARKS[level][0]} if right, "
-                              f"{CBM_MARKS[level][1]} if wrong")  # fmt: skip
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _=False, c=level: self.state_certainty(c))
-            row.addWidget(button)
-            self.certainty_buttons[level] = button
-        row.addStretch(1)
-        self.certainty_bar.hide()
-        layout.addWidget(self.certainty_bar)
+        # Certainty-based marking's bar goes here, built when the mode is first on.
+        self._page_layout = layout
 
         bottom = QHBoxLayout()
         bottom.setSpacing(10)
@@ -337,6 +313,74 @@ class ReviewView(QWidget):
         bottom.addStretch(1)
         layout.addLayout(bottom)
         return page
+
+    @property
+    def respond_edit(self) -> QPlainTextEdit:
+        """A respond card's response box, under the card (built on first use: most
+        sessions have no respond card)."""
+        if self._respond_edit is None:
+            from PySide6.QtWidgets import QPlainTextEdit
+
+            edit = QPlainTextEdit()
+            edit.setObjectName("respondAnswer")
+            edit.setAccessibleName("Your response")
+            edit.setPlaceholderText(
+                "Type your response to the client in your own words; Ctrl+Enter shows the answer"
+            )
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(140)
+            edit.installEventFilter(self)
+            edit.hide()
+            self._frame_layout.insertWidget(self._frame_layout.indexOf(self.typed_edit) + 1, edit)
+            self._respond_edit = edit
+            self._set_card_font(edit, self._font_size)
+        return self._respond_edit
+
+    @property
+    def certainty_bar(self) -> QWidget:
+        """Certainty-based marking's bar: how sure the trainee is, stated before the answer
+        shows (built when the mode is first on)."""
+        if self._certainty_bar is None:
+            bar = QWidget()
+            bar.setObjectName("certaintyBar")
+            bar.setAccessibleName("Certainty")
+            row = QHBoxLayout(bar)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addStretch(1)
+            self._certainty_label = QLabel()
+            row.addWidget(self._certainty_label)
+            buttons = self._certainty_buttons
+            for level in Certainty:
+                letter = _CERTAINTY_LETTERS[level]
+                button = QPushButton(f"{level.label}  ({letter})")
+                button.setCheckable(True)
+                button.setAccessibleName(f"{level.label} certainty")
+                button.setToolTip(f"Key {letter}: +{CBM_MARKS[level][0]} if right, "
+                                  f"{CBM_MARKS[level][1]} if wrong")  # fmt: skip
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                button.clicked.connect(lambda _=False, c=level: self.state_certainty(c))
+                row.addWidget(button)
+                buttons[level] = button
+            row.addStretch(1)
+            bar.hide()
+            # (above the row of the show and rating buttons, the page's last)
+            self._page_layout.insertWidget(self._page_layout.count() - 1, bar)
+            self._certainty_bar = bar
+            self._set_certainty_prompt("How sure are you?")
+        return self._certainty_bar
+
+    @property
+    def certainty_label(self) -> QLabel:
+        """The bar's question (see :attr:`certainty_bar`)."""
+        self.certainty_bar  # noqa: B018 - built with its bar
+        assert self._certainty_label is not None
+        return self._certainty_label
+
+    @property
+    def certainty_buttons(self) -> dict[Certainty, QPushButton]:
+        """The bar's low, mid and high buttons (see :attr:`certainty_bar`)."""
+        self.certainty_bar  # noqa: B018 - built with its bar
+        return self._certainty_buttons
 
     def _build_summary_page(self) -> QWidget:
         page = QWidget()
@@ -412,11 +456,12 @@ class ReviewView(QWidget):
         self.verdict = None
         self.certainty = None
         self.asking_certainty = False
-        self.certainty_bar.setVisible(self.certainty_mode)
-        self._set_certainty_prompt("How sure are you?")
+        if self.certainty_mode or self._certainty_bar is not None:
+            self.certainty_bar.setVisible(self.certainty_mode)
+            self._set_certainty_prompt("How sure are you?")
+            for button in self.certainty_buttons.values():
+                button.setChecked(False)
         self.show_button.setEnabled(True)
-        for button in self.certainty_buttons.values():
-            button.setChecked(False)
         self.ticked = set()
         self.ticking = False
         self.last_response = None
@@ -440,9 +485,10 @@ class ReviewView(QWidget):
         self.typed_edit.setVisible(is_typed)
         self.typed_edit.setReadOnly(False)
         self.typed_edit.clear()
-        self.respond_edit.setVisible(responds)
-        self.respond_edit.setReadOnly(False)
-        self.respond_edit.clear()
+        if responds or self._respond_edit is not None:
+            self.respond_edit.setVisible(responds)
+            self.respond_edit.setReadOnly(False)
+            self.respond_edit.clear()
         if interaction is Interaction.PICK:
             if self.collection.get_pref(PREF_CHOICE_UNPICKED, "ask") == "again":
                 self.show_button.setText(f"Pick 1–{len(self.order)}, or Space: answer (Again)")
@@ -559,7 +605,8 @@ class ReviewView(QWidget):
         if self.ticking:
             self.suggested = suggested_from_rubric(0, self._rubric_lines())
         self.revealed = True
-        self.certainty_bar.hide()
+        if self._certainty_bar is not None:
+            self._certainty_bar.hide()
         if self.certainty is not None and verdict is not None:
             mark = cbm_mark(self.certainty, verdict.counts_as_known)
             self.confirm(f"{self.certainty.label} certainty: CBM mark {mark:+d}")
@@ -903,7 +950,7 @@ class ReviewView(QWidget):
             self.reveal()
             return True
         if (
-            watched is getattr(self, "respond_edit", None)
+            watched is self._respond_edit
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -1089,6 +1136,13 @@ class ReviewView(QWidget):
             parts.append("Marked")
         self.marks_label.setText("  ·  ".join(parts))
 
+    @staticmethod
+    def _set_card_font(widget: QWidget, points: int) -> None:
+        font = card_font(points)
+        families = ", ".join(f'"{f}"' for f in font.families())
+        widget.setStyleSheet(f"font-family: {families}; font-size: {points}pt;")
+        widget.setFont(font)
+
     def set_font_size(self, size: int) -> None:
         """Use ``size`` points for card text; the card reflows at once."""
         self._font_size = size
@@ -1097,12 +1151,10 @@ class ReviewView(QWidget):
             (self.card_view, size),
             (self.passage_view, max(10, round(size * 0.8))),
             (self.typed_edit, size),
-            (self.respond_edit, size),
+            (self._respond_edit, size),
         ):
-            font = card_font(points)
-            families = ", ".join(f'"{f}"' for f in font.families())
-            widget.setStyleSheet(f"font-family: {families}; font-size: {points}pt;")
-            widget.setFont(font)
+            if widget is not None:
+                self._set_card_font(widget, points)
         self.card_view.document().setDefaultFont(card_font(size))
         self.passage_view.document().setDefaultFont(card_font(max(10, round(size * 0.8))))
         self.card_view.document().setDocumentMargin(12)

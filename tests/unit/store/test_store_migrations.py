@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rapport.content import CardKey
-from rapport.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, DatabaseError, list_backups
+from rapport.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, DatabaseError, checks, list_backups
 from rapport.store import schema as schema_module
 from rapport.store.records import to_us
 from tests.support.collection import T0, OpenCollection, basic_deck, expanded
@@ -98,6 +98,52 @@ def test_a_newer_schema_is_refused_and_left_alone(open_col: OpenCollection, data
     with pytest.raises(DatabaseError) as info:
         open_col([basic_deck("a", 1)])
     assert "newer version of Rapport" in str(info.value) and str(path) in str(info.value)
+    assert path.read_bytes() == content
+
+
+def test_the_current_schema_digest_is_what_the_migrations_build() -> None:
+    digest = checks.schema_digest(checks.expected_schema(SCHEMA_VERSION))
+    assert digest == checks.CURRENT_SCHEMA_DIGEST, (
+        f"the migrations changed the schema: set CURRENT_SCHEMA_DIGEST = {digest!r}"
+    )
+
+
+def test_a_current_database_is_checked_by_its_digest_without_building_the_schema(
+    open_col: OpenCollection, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_col([basic_deck("a", 1)]).close(T0)
+
+    def build(version: int) -> dict[str, tuple[str, str | None]]:
+        raise AssertionError(f"schema {version} built at opening")
+
+    monkeypatch.setattr(checks, "expected_schema", build)
+    open_col([basic_deck("a", 1)]).close(T0)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("ALTER TABLE cards ADD COLUMN their_own TEXT", "its cards differs"),
+        ("DROP TRIGGER revlog_hours_add", "tables are missing: revlog_hours_add"),
+        ("CREATE INDEX their_own ON revlog(rating)", None),
+    ],
+)
+def test_a_current_database_whose_schema_was_changed_is_compared_object_by_object(
+    open_col: OpenCollection, data_dir: Path, change: str, message: str | None
+) -> None:
+    open_col([basic_deck("a", 1)]).close(T0)
+    path = data_dir / DB_NAME
+    conn = sqlite3.connect(path)
+    conn.execute(change)
+    conn.commit()
+    conn.close()
+    if message is None:  # an object of its own beside ours: the digest differs, ours all match
+        open_col([basic_deck("a", 1)]).close(T0)
+        return
+    content = path.read_bytes()
+    with pytest.raises(DatabaseError, match=message) as info:
+        open_col([basic_deck("a", 1)])
+    assert str(path) in str(info.value)
     assert path.read_bytes() == content
 
 

@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextDocumentFragment
-from PySide6.QtWidgets import QAbstractButton, QLabel
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from rapport.content import ChoiceNote, Deck
 from rapport.study import Collection, Rating
-from rapport.study.certainty import PREF_CERTAINTY
+from rapport.study.certainty import PREF_CERTAINTY, Certainty
 from rapport.ui.review import ReviewView
 from tests.support.choices import choice, typed
 from tests.support.clock import Clock
@@ -39,6 +39,25 @@ def view_of(col: Collection, clock: Clock, qtbot: QtBot) -> ReviewView:
     qtbot.waitExposed(view)
     view.start(["d"], "Deck d")
     return view
+
+
+def test_the_certainty_bar_is_built_when_the_mode_is_first_on(
+    col: Collection, clock: Clock, qtbot: QtBot
+) -> None:
+    view = view_of(col, clock, qtbot)
+    assert view.findChild(QWidget, "certaintyBar") is None  # not on the way to the first card
+    qtbot.keyClick(view, Qt.Key.Key_L)  # no mode, no bar: the key does nothing
+    assert view.findChild(QWidget, "certaintyBar") is None and view.certainty is None
+    col.set_pref(PREF_CERTAINTY, "1")
+    view.refresh_card()
+    bar = view.findChild(QWidget, "certaintyBar")
+    assert bar is view.certainty_bar and bar.isVisible()
+    # above the row of the show and rating buttons
+    assert (
+        bar.mapTo(view, QPoint(0, bar.height())).y() <= view.show_button.mapTo(view, QPoint()).y()
+    )
+    qtbot.keyClick(view, Qt.Key.Key_L)
+    assert view.certainty_buttons[Certainty.HIGH].isChecked()
 
 
 def test_certainty_is_asked_before_the_answer_and_kept(

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from rapport.content import DeckSet
 from rapport.content.notes.model import ChoiceNote
 from rapport.study import Collection, Rating
+from rapport.sync.account import SyncStatus, save_status
 from rapport.ui.main_window import PREF_GEOMETRY, MainWindow
 from rapport.ui.review import ReviewView
 from tests.support.clock import Clock
@@ -167,6 +168,20 @@ def test_lazy_views_are_built_on_first_show(window: MainWindow) -> None:
     window.show_view("lazy")
     window.show_view("lazy")
     assert len(built) == 1 and window.stack.currentWidget() is built[0]
+
+
+def test_homes_sync_line_is_read_once_the_window_is_painted(
+    make_window: Callable[[], MainWindow], collection: Collection, clock: Clock, qtbot: QtBot
+) -> None:
+    save_status(collection.data_dir, SyncStatus((clock() - timedelta(minutes=2)).isoformat()))
+    window = make_window()
+    line = window.home.sync_label
+    assert window.after_start.isActive() and not line.isVisible()  # not on the way to Home
+    qtbot.waitUntil(lambda: line.isVisible())
+    assert line.text() == "Synced 2 minutes ago"
+    save_status(collection.data_dir, SyncStatus(clock().isoformat(), "the server said no"))
+    window.home.refresh()  # from now on each refresh reads it again
+    assert line.text() == "Sync failed: the server said no"
 
 
 def test_geometry_is_remembered(

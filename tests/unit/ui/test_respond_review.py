@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from rapport.content import Deck, load_deck
@@ -20,7 +21,7 @@ from rapport.study.practice import question_for
 from rapport.ui.practice import PracticeView
 from rapport.ui.review import ReviewView
 from tests.support.clock import Clock
-from tests.support.collection import open_collection
+from tests.support.collection import basic_deck, open_collection
 from tests.support.decks import write_respond_deck
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -44,6 +45,30 @@ def view(qtbot: QtBot, deck: Deck, tmp_path: Path, clock: Clock) -> Iterator[Rev
     review.start([deck.id], deck.name)
     yield review
     col.close(clock())
+
+
+def test_the_response_box_is_built_for_the_first_respond_card(
+    qtbot: QtBot, tmp_path: Path, deck: Deck, clock: Clock
+) -> None:
+    basic = basic_deck("b", 2)
+    col: Collection = open_collection(tmp_path / "data", [basic, deck], clock())
+    try:
+        review = ReviewView(col, clock, rng=random.Random(5))
+        qtbot.addWidget(review)
+        review.resize(900, 700)
+        review.show()
+        qtbot.waitExposed(review)
+        review.activateWindow()
+        qtbot.waitUntil(review.isActiveWindow)
+        review.start([basic.id], basic.name)
+        assert review.card is not None
+        assert review.findChild(QPlainTextEdit, "respondAnswer") is None  # no respond card yet
+        review.start([deck.id], deck.name)
+        box = review.findChild(QPlainTextEdit, "respondAnswer")
+        assert box is review.respond_edit and box.isVisible() and box.hasFocus()
+        assert box.styleSheet() == review.typed_edit.styleSheet()  # the card's font size
+    finally:
+        col.close(clock())
 
 
 def respond(qtbot: QtBot, view: ReviewView, text: str) -> None:

@@ -55,6 +55,7 @@ def test_ctrl_y_logs_in_syncs_and_home_says_so(
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    qtbot.waitUntil(lambda: not window.after_start.isActive())  # the line is read
     assert not window.home.sync_label.isVisible()  # never synced: no line
 
     QTimer.singleShot(0, lambda: fill_settings(qtbot, sync_server.endpoint))

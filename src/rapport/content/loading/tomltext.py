@@ -19,11 +19,13 @@ from rapport.content.loading import lookalikes
 UNREADABLE = "rapport-unreadable-note"  # the key a blanked [[notes]] table carries
 MAX_SYNTAX_ERRORS = 30
 
+# Patterns as text, compiled (and cached) by re when a deck file is first read, not at
+# a start that reads the deck cache.
 # (tolerant: a header missing its closing brackets still starts a table)
-_ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([^\[\]#]*?)\s*\]{0,2}\s*(?:#.*)?$")
-_TABLE_HEADER = re.compile(r"^\s*\[\s*([^\[\]#=]*?)\s*\]?\s*(?:#.*)?$")
-_KEY = re.compile(r"""^\s*([A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')\s*(?:\.|=)""")
-_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
+_ARRAY_HEADER = r"^\s*\[\[\s*([^\[\]#]*?)\s*\]{0,2}\s*(?:#.*)?$"
+_TABLE_HEADER = r"^\s*\[\s*([^\[\]#=]*?)\s*\]?\s*(?:#.*)?$"
+_KEY = r"""^\s*([A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')\s*(?:\.|=)"""
+_POSITION = r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$"
 
 Table = tuple[str, int]  # ("notes", 0) is the first [[notes]]; ("", 0) is the top level
 
@@ -53,6 +55,7 @@ def layout(text: str) -> Layout:
     statements: list[int] = []
     headers: list[tuple[int, Table]] = []
     counts: dict[str, int] = {}
+    array_header, table_header, key_start = map(re.compile, (_ARRAY_HEADER, _TABLE_HEADER, _KEY))
     current: Table = ("", 0)
     open_quote = ""
     open_line = 0
@@ -61,9 +64,9 @@ def layout(text: str) -> Layout:
             if line.count(open_quote) % 2 == 1:
                 open_quote = ""
             continue
-        array = _ARRAY_HEADER.match(line)
-        table = None if array else _TABLE_HEADER.match(line)
-        key = None if array or table else _KEY.match(line)
+        array = array_header.match(line)
+        table = None if array else table_header.match(line)
+        key = None if array or table else key_start.match(line)
         if array:
             name = array.group(1)
             current = (name, counts.get(name, 0))
@@ -143,7 +146,7 @@ def plain_words(message: str) -> str:
 
 
 # Two values side by side with no comma: "a" "b", } {, ] [, 1 "b".
-_NO_COMMA = re.compile(r"""(["'\]}0-9])\s+(["'\[{])""")
+_NO_COMMA = r"""(["'\]}0-9])\s+(["'\[{])"""
 
 
 def _fix_hint(message: str, lines: list[str], line: int) -> str:
@@ -153,7 +156,7 @@ def _fix_hint(message: str, lines: list[str], line: int) -> str:
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if message.startswith(("Unclosed array", "Unclosed inline table")):
         statement = text.partition("=")[2]
-        if _NO_COMMA.search(statement):
+        if re.search(_NO_COMMA, statement):
             return (
                 "; two values on this line have no comma between them: separate the "
                 'items with commas, as in tags = ["week3", "rogers"]'
@@ -191,7 +194,7 @@ def parse(text: str) -> tuple[dict[str, Any], list[SyntaxProblem]]:
 def _locate(error: str, lines: list[str], shape: Layout) -> tuple[SyntaxProblem, dict[int, str]]:
     """The problem, and the lines (1-based) to replace so that parsing can go on: the
     statement that holds the error, or the whole note, which keeps its place with a marker."""
-    position = _POSITION.search(error)
+    position = re.search(_POSITION, error)
     message = error[: position.start()] if position else error
     line = int(position.group(1)) if position and position.group(1) else 0
     if not line:  # "at end of document": an unclosed multi-line text, or the last statement

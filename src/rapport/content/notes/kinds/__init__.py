@@ -125,8 +125,9 @@ class KindError(TypeError):
 
 # The fields every Anki note type ends with (rapport.interop.anki.models appends them).
 COMMON_ANKI_FIELDS: tuple[str, ...] = ("Source", "Concept", "Extra")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TEMPLATE_FIELD = re.compile(r"\{\{[#/^]?(?:[a-z]+:)*([^}#/^:]+)\}\}")
+# (text, compiled by re when a kind is first checked: at registration, never at start)
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_TEMPLATE_FIELD = r"\{\{[#/^]?(?:[a-z]+:)*([^}#/^:]+)\}\}"
 _INTERACTION_BASE: dict[Interaction, type] = {
     Interaction.PICK: PickKind,
     Interaction.TYPE: TypeKind,
@@ -160,7 +161,7 @@ def check_kind(rules: object, others: dict[str, KindRules[Any]] | None = None) -
         if not isinstance(value, kind_of):
             raise KindError(f"kind {what}: {part} must be a {kind_of}, not {value!r}")
     name = str(rules.name)
-    if not _SLUG.match(name):
+    if not re.match(_SLUG, name):
         raise KindError(f"kind {what}: name {name!r} must be a slug of a-z, 0-9 and '-'")
     base = _INTERACTION_BASE.get(rules.interaction)
     if base is not None and not isinstance(rules, base):
@@ -188,7 +189,7 @@ def check_kind(rules: object, others: dict[str, KindRules[Any]] | None = None) -
     specials = {"FrontSide", "Tags", "Type", "Deck", "Subdeck", "Card", "CardFlag"}
     for template in templates:
         for side in (template.front, template.back):
-            for used in _TEMPLATE_FIELD.findall(side):
+            for used in re.findall(_TEMPLATE_FIELD, side):
                 if used.strip() not in fields | specials:
                     raise KindError(
                         f"kind {name!r}: Anki template {template.name!r} uses the field "

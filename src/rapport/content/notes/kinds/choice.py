@@ -7,10 +7,13 @@ The app shuffles the options afresh each time; the Anki export and the practice 
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import string
+
+# hashlib.blake2b itself, without the OpenSSL set-up that importing hashlib costs every
+# start (about 2 ms; see rapport.store.checks)
+from _blake2 import blake2b
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,17 +52,17 @@ def option_order(deck_slug: str, note: ChoiceNote) -> tuple[Option, ...]:
     """
     seed = f"rapport-choice:{deck_slug}:{note.id}:".encode()
     keyed = sorted(
-        (hashlib.blake2b(seed + str(i).encode(), digest_size=8).digest(), i)
+        (blake2b(seed + str(i).encode(), digest_size=8).digest(), i)
         for i in range(len(note.options))
     )
     return tuple(note.options[i] for _, i in keyed)
 
 
-# One option of the Rationales field (ChoiceRules.anki_fields): its verdict, text and why.
-_RATIONALE = re.compile(
-    r'<div class="rationale (right|wrong)" data-option="\d+">.*?'
-    r'<span class="option-text">(.*?)</span>.*?<span class="why">(.*?)</span></div>',
-    re.S,
+# One option of the Rationales field (ChoiceRules.anki_fields): its verdict, text and why
+# (text, compiled by re when an Anki note is first read).
+_RATIONALE = (
+    r'(?s)<div class="rationale (right|wrong)" data-option="\d+">.*?'
+    r'<span class="option-text">(.*?)</span>.*?<span class="why">(.*?)</span></div>'
 )
 
 
@@ -146,7 +149,7 @@ class ChoiceRules(PickKind[ChoiceNote]):
     def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
         answer: dict[str, str] = {}
         distractors: list[dict[str, str]] = []
-        for verdict, text, why in _RATIONALE.findall(fields.get("Rationales", "")):
+        for verdict, text, why in re.findall(_RATIONALE, fields.get("Rationales", "")):
             option = {"text": anki_text(text), "why": anki_text(why)}
             if verdict == "right":
                 answer = option

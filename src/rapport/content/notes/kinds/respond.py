@@ -52,18 +52,18 @@ from rapport.content.notes.model import Card, Kind, Model, RespondNote, RubricLi
 
 MIN_MODELS, MAX_MODELS = 2, 3
 MIN_RUBRIC, MAX_RUBRIC = 3, 6
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Patterns as text, compiled (and cached by re) on first use: checking a deck or reading
+# an Anki note, never a start from the deck cache.
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 # A rubric line that forbids advice, and a model response that gives it anyway.
-NO_ADVICE = re.compile(
-    r"\b(?:no advice|not advise|n't advise|without advising|without advice|not give advice|"
-    r"no advice-giving|not tell (?:the client|them|her|him) what to do|not offer solutions)\b",
-    re.IGNORECASE,
+NO_ADVICE = (
+    r"(?i)\b(?:no advice|not advise|n't advise|without advising|without advice|not give advice|"
+    r"no advice-giving|not tell (?:the client|them|her|him) what to do|not offer solutions)\b"
 )
-ADVICE = re.compile(
-    r"\b(?:you should|you shouldn't|you must|you need to|you ought to|try to|why don't you|"
-    r"why not try|if i were you|have you tried|my advice)\b",
-    re.IGNORECASE,
+ADVICE = (
+    r"(?i)\b(?:you should|you shouldn't|you must|you need to|you ought to|try to|why don't you|"
+    r"why not try|if i were you|have you tried|my advice)\b"
 )
 
 
@@ -126,7 +126,7 @@ class RespondRules(RespondKind[RespondNote]):
                 f"has {len(rubric)} lines; a rubric needs {MIN_RUBRIC} to {MAX_RUBRIC}",
             )
         for i, line in enumerate(rubric, start=1):
-            if line.concept and not _SLUG.match(line.concept):
+            if line.concept and not re.match(_SLUG, line.concept):
                 check.add(
                     label, f"rubric[{i}].concept", "must be a concept slug of a-z, 0-9 and '-'"
                 )
@@ -218,12 +218,12 @@ class RespondRules(RespondKind[RespondNote]):
 
     def item_cues(self, note: RespondNote) -> list[ItemCue]:
         """A model response that gives advice where a rubric line forbids advice."""
-        forbidding = [r.line for r in note.rubric if NO_ADVICE.search(r.line)]
+        forbidding = [r.line for r in note.rubric if re.search(NO_ADVICE, r.line)]
         if not forbidding:
             return []
         cues = []
         for i, model in enumerate(note.models, start=1):
-            if m := ADVICE.search(model.text):
+            if m := re.search(ADVICE, model.text):
                 message = (
                     f"model {i} ({model.style}) gives advice ('{m.group(0)}') where the "
                     f"rubric says {forbidding[0]!r}"
@@ -283,11 +283,11 @@ class RespondRules(RespondKind[RespondNote]):
     def from_anki(self, fields: Mapping[str, str]) -> dict[str, Any]:
         models = [
             {"style": anki_text(style), "text": anki_text(text)}
-            for style, text in _ANKI_MODEL.findall(fields.get("Models", ""))
+            for style, text in re.findall(_ANKI_MODEL, fields.get("Models", ""))
         ]
         rubric = [
             {"line": anki_text(line), "concept": anki_text(concept)}
-            for line, concept in _ANKI_RUBRIC.findall(fields.get("Rubric", ""))
+            for line, concept in re.findall(_ANKI_RUBRIC, fields.get("Rubric", ""))
         ]
         table: dict[str, Any] = {
             "context": anki_text(fields["Context"]),
@@ -300,11 +300,11 @@ class RespondRules(RespondKind[RespondNote]):
         return table
 
 
-_ANKI_MODEL = re.compile(
-    r'<div class="model"><div class="style">(.*?)</div><div class="text">(.*?)</div></div>', re.S
+_ANKI_MODEL = (
+    r'(?s)<div class="model"><div class="style">(.*?)</div><div class="text">(.*?)</div></div>'
 )
-_ANKI_RUBRIC = re.compile(
-    r'<span class="line">(.*?)</span></label> <span class="rubric-concept">(.*?)</span>', re.S
+_ANKI_RUBRIC = (
+    r'(?s)<span class="line">(.*?)</span></label> <span class="rubric-concept">(.*?)</span>'
 )
 
 _CSS = """
