@@ -23,7 +23,7 @@ from rapport.store.records import is_lapse
 from rapport.study import siblings
 from rapport.study.cardmap import CardMap
 from rapport.study.days import require_aware, study_date
-from rapport.study.ledger import DayLedger, new_left
+from rapport.study.ledger import DayLedger, new_left, reviews_left
 from rapport.study.ops import Changes, Operations, is_leech_lapse, mark_leech
 from rapport.study.scheduling import Rating, Scheduler, capped_duration, easy_day_due
 from rapport.study.settings import Settings
@@ -172,7 +172,7 @@ class ReviewSession:
 
     def _reviews_left(self, deck_id: str) -> int:
         done = self._ledger.done_today(deck_id).reviews
-        return max(0, self._collection.settings_for(deck_id).reviews_per_day - done)
+        return reviews_left(self._collection.settings_for(deck_id).reviews_per_day, done)
 
     def _cached(self, deck_id: str, kind: str, compute: Callable[[], T]) -> T:
         """``compute()`` for this deck, reused until a card of the deck or the settings
