@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,44 @@ else:
 def part_name(path: Path, token: str) -> Path:
     """The hidden temporary file a write of ``path`` goes to before it is renamed."""
     return path.with_name(f".{path.name}.{token}.part")
+
+
+class WriteRefused(Exception):
+    """A file that could not be written; the words name it (or its folder) and why."""
+
+
+def write_whole(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int = 0o666,
+    check: Callable[[Path], object] | None = None,
+) -> None:
+    """Write ``data`` to ``path`` whole or not at all: into a hidden part beside it
+    (:func:`part_name`) created with ``mode`` less the umask (0o666: the mode any file the
+    trainee saves gets), flushed to disk, then renamed over ``path``. ``check(part)`` may
+    refuse the new content before the rename: what it raises goes through and ``path`` is
+    untouched. Raises :class:`WriteRefused`; the part never stays behind (a killed write
+    leaves it as litter, see above). The one home of this write for small files."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = part_name(path, os.urandom(6).hex())
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except OSError as exc:
+        raise WriteRefused(f"Cannot write into {path.parent}: {exc.strerror or exc}.") from exc
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if check is not None:
+            check(part)
+        os.replace(part, path)
+    except BaseException as exc:
+        part.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WriteRefused(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        raise
 
 
 def remove_stale_parts(path: Path) -> list[Path]:

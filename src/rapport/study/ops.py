@@ -53,7 +53,6 @@ operation's ``write`` it joins that operation's transaction and step.
 from __future__ import annotations
 
 import inspect
-import os
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -62,6 +61,7 @@ from typing import Any, NamedTuple, Protocol
 
 from rapport.content import Card
 from rapport.content.notes.model import CardKey
+from rapport.litter import WriteRefused, write_whole
 from rapport.paths import own_decks_dir, user_decks_dir
 from rapport.store import Image, Scope, Store
 from rapport.store.images import changed_decks
@@ -166,25 +166,10 @@ def _refused(text: str) -> Exception:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    import tempfile  # (it imports shutil, which start-up does without)
-
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise _refused(f"Cannot write into {path.parent}: {exc.strerror or exc}.") from exc
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise _refused(f"Cannot write {path}: {exc.strerror or exc}.") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_whole(path, data)
+    except WriteRefused as refused:
+        raise _refused(str(refused)) from refused.__cause__
 
 
 class _Step(NamedTuple):

@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from rapport.errors import RapportError
+from rapport.litter import WriteRefused, write_whole
 from rapport.study.timetext import format_ago
 
 log = logging.getLogger(__name__)
@@ -50,18 +51,10 @@ def sync_dir(data_dir: Path) -> Path:
 
 def write_file(path: Path, text: str, mode: int = 0o600) -> None:
     """Write ``text`` to ``path`` atomically, created with ``mode``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise SyncError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+        write_whole(path, text.encode("utf-8"), mode=mode)
+    except WriteRefused as refused:
+        raise SyncError(str(refused)) from refused.__cause__
 
 
 # A named tuple: see "Start-up budget" in tests/benchmarks/README.md.

@@ -509,10 +509,13 @@ def test_an_added_deck_gets_a_normal_mode_and_a_killed_add_leaves_nothing_hidden
     def killed(*args: Any) -> None:
         raise Killed
 
+    real_unlink = Path.unlink
     monkeypatch.setattr(os, "replace", killed)
+    monkeypatch.setattr(Path, "unlink", lambda *_a, **_k: None)  # (a killed process cleans nothing)
     with pytest.raises(Killed):
         add_deck(source, folder)
     monkeypatch.setattr(os, "replace", real)
+    monkeypatch.setattr(Path, "unlink", real_unlink)
     assert [p.name for p in folder.glob(".*.part")]
     remove_partial_files(folder)
     assert not list(folder.glob(".*"))

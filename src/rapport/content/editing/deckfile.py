@@ -11,9 +11,7 @@ loaded again after (a write never leaves a deck Rapport refuses).
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -29,6 +27,7 @@ from rapport.content.notes.model import (
 )
 from rapport.content.notes.words import key_words
 from rapport.errors import RapportError
+from rapport.litter import WriteRefused, write_whole
 
 log = logging.getLogger(__name__)
 
@@ -180,31 +179,19 @@ def write_text(path: Path, text: str, *, check: bool = False) -> None:
     ``check``: load the result as a deck first (from the temporary file) and leave the
     old file untouched, raising :class:`DeckError`, if it would not load.
     """
+
+    def loads(part: Path) -> None:
+        try:
+            load_deck(part)  # beside the real file, so its sources are found
+        except DeckError as error:
+            problems = [p._replace(file=str(path)) for p in error.problems]
+            raise DeckError(path, problems) from None
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        log.warning("refused write of %s: %s", path, exc)
-        raise DeckWriteError(f"Cannot write into {path.parent}: {exc.strerror or exc}.") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if check:
-            try:
-                load_deck(Path(tmp))  # beside the real file, so its sources are found
-            except DeckError as error:
-                problems = [p._replace(file=str(path)) for p in error.problems]
-                raise DeckError(path, problems) from None
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        log.warning("refused write of %s: %s", path, exc)
-        raise DeckWriteError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_whole(path, text.encode("utf-8"), check=loads if check else None)
+    except WriteRefused as refused:
+        log.warning("refused write of %s: %s", path, refused.__cause__)
+        raise DeckWriteError(str(refused)) from refused.__cause__
 
 
 def new_deck_text(deck_id: str, name: str, *, description: str = "", label: str = "") -> str:

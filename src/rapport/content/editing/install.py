@@ -12,7 +12,6 @@ failure leaves nothing half-written.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from rapport.content.editing.revision import DeckChanges, deck_changes
 from rapport.content.loading.loader import DeckError, load_deck
 from rapport.content.notes.model import Deck
 from rapport.errors import RapportError
-from rapport.litter import LITTER, remove_in
+from rapport.litter import LITTER, WriteRefused, remove_in, write_whole
 
 
 class AddDeckError(RapportError):
@@ -154,20 +153,9 @@ def remove_partial_files(folder: Path) -> list[Path]:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    # Not mkstemp, which makes a private (0600) file: a deck file gets the mode the
-    # trainee's umask gives any file they save (0644 under the usual one).
-    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}{_PARTIAL_SUFFIX}")
+    # A deck file gets the mode the trainee's umask gives any file they save (0644 under
+    # the usual one), as write_whole makes it.
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise AddDeckError(f"Cannot write into {path.parent}: {exc.strerror or exc}.") from exc
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise AddDeckError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        write_whole(path, data)
+    except WriteRefused as refused:
+        raise AddDeckError(str(refused)) from refused.__cause__

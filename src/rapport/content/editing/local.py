@@ -19,7 +19,6 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +28,7 @@ from rapport.content.editing.deckfile import note_table
 from rapport.content.loading.loader import check_note_table
 from rapport.content.notes.model import Deck, Note
 from rapport.errors import RapportError
+from rapport.litter import WriteRefused, write_whole
 
 log = logging.getLogger(__name__)
 FILE_NAME = "local-changes.json"
@@ -211,15 +211,7 @@ class LocalChanges:
         ]
         text = json.dumps({"version": 1, "changes": items}, indent=1, ensure_ascii=False)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent
-            )
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            log.error("cannot write %s: %s", self.path, exc)
-            raise LocalChangesError(f"Cannot write {self.path}: {exc.strerror or exc}.") from exc
+            write_whole(self.path, text.encode("utf-8"), mode=0o600)
+        except WriteRefused as refused:
+            log.error("cannot write %s: %s", self.path, refused.__cause__)
+            raise LocalChangesError(str(refused)) from refused.__cause__
